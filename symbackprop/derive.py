@@ -1,0 +1,610 @@
+"""Chain-rule derivation by reverse accumulation.
+
+:func:`derive` turns a :class:`~symbackprop.network.Network` into a frozen
+:class:`Derivation`.  For every symbol ``s`` it holds the adjoint
+∂L/∂s = Σ over the children c of s of ∂L/∂c · ∂c/∂s, at four levels:
+
+1. **factors** - the Leibniz chain, e.g. ∂L/∂a₂ · ∂a₂/∂z₂ · ∂z₂/∂w₂, as
+   unevaluated :class:`Partial` atoms (:meth:`Derivation.leibniz`);
+2. **general form** - each local derivative in node names, e.g.
+   ∂a₂/∂z₂ = a₂(1 − a₂) (:attr:`LocalFactor.general`,
+   :meth:`Derivation.general_form`);
+3. **closed form** - in inputs and parameters only
+   (:meth:`Derivation.closed_form`), built with ``xreplace`` and refused past
+   a size limit instead of growing an exponential tree;
+4. **value** - the numbers at a point (:class:`Evaluation`).
+
+Only local derivatives are ever differentiated, one small definition at a
+time, which is why this is linear in the size of the network.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+import sympy
+from sympy import Expr, Float, Symbol
+
+from .errors import GraphError, InputError, SizeLimitError
+from .functions import kink_conditions
+from .network import Network
+
+__all__ = [
+    "CLOSED_FORM_LIMIT",
+    "DPS",
+    "Derivation",
+    "Evaluation",
+    "LocalFactor",
+    "Partial",
+    "Quantizer",
+    "Step",
+    "derive",
+]
+
+#: Decimal digits carried by every number a derivation computes.
+DPS = 30
+
+#: Largest closed form (in expression-tree nodes) that is built; past it the
+#: named-intermediate form is the answer.
+CLOSED_FORM_LIMIT = 20_000
+
+#: Most chain-rule paths enumerated for one symbol's Leibniz form.
+PATH_LIMIT = 64
+
+#: ``quantize(value) -> (shown_value, was_rounded)``; used for hand rounding.
+Quantizer = Callable[[Expr], "tuple[Expr, bool]"]
+
+
+class Partial(sympy.AtomicExpr):
+    """The unevaluated partial derivative ∂``of``/∂``wrt``.
+
+    An atom: substituting numbers for symbols elsewhere in an expression never
+    reaches inside it, and it has no free symbols.
+    """
+
+    is_commutative = True
+    is_real = True
+
+    def __new__(cls, of: Symbol, wrt: Symbol) -> Partial:
+        obj = super().__new__(cls)
+        obj._of = of
+        obj._wrt = wrt
+        return obj
+
+    @property
+    def of(self) -> Symbol:
+        return self._of
+
+    @property
+    def wrt(self) -> Symbol:
+        return self._wrt
+
+    def _hashable_content(self) -> tuple[Symbol, Symbol]:
+        return (self._of, self._wrt)
+
+    def __getnewargs__(self) -> tuple[Symbol, Symbol]:
+        return (self._of, self._wrt)
+
+    @property
+    def free_symbols(self) -> set[Symbol]:
+        return set()
+
+    def _eval_derivative(self, s: Symbol) -> Expr:
+        return sympy.S.Zero
+
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        out = r"\frac{\partial %s}{\partial %s}" % (printer._print(self._of), printer._print(self._wrt))
+        return out if exp is None else r"\left(%s\right)^{%s}" % (out, exp)
+
+    def _sympystr(self, printer: Any) -> str:
+        return f"d{printer._print(self._of)}/d{printer._print(self._wrt)}"
+
+
+@dataclass(frozen=True)
+class LocalFactor:
+    """One edge of the graph: the local derivative ∂``of``/∂``wrt``.
+
+    Attributes:
+        of: The child node whose definition uses ``wrt``.
+        wrt: The parent symbol.
+        raw: ``diff(definition of of, wrt)`` as SymPy gives it.
+        general: The same in node names, e.g. ``a_2*(1 - a_2)``.
+    """
+
+    of: Symbol
+    wrt: Symbol
+    raw: Expr
+    general: Expr
+
+    @property
+    def partial(self) -> Partial:
+        return Partial(self.of, self.wrt)
+
+
+@dataclass(frozen=True)
+class Step:
+    """The adjoint ∂L/∂``symbol`` as a sum over the nodes it feeds.
+
+    ``factors`` holds one :class:`LocalFactor` per child c, so that
+    ∂L/∂symbol = Σ ∂L/∂c · factor.  The loss itself has no factors.
+    """
+
+    symbol: Symbol
+    role: str
+    loss: Symbol
+    factors: tuple[LocalFactor, ...]
+
+    @property
+    def adjoint(self) -> Partial:
+        """∂L/∂symbol, unevaluated."""
+        return Partial(self.loss, self.symbol)
+
+    @property
+    def children(self) -> tuple[Symbol, ...]:
+        return tuple(f.of for f in self.factors)
+
+    def recurrence(self) -> Expr:
+        """Σ_c ∂L/∂c · (∂c/∂symbol in node names); 1 for the loss itself."""
+        if self.symbol == self.loss:
+            return sympy.S.One
+        terms = []
+        for f in self.factors:
+            if f.of == self.loss:
+                terms.append(f.general)
+            else:
+                terms.append(sympy.Mul(Partial(self.loss, f.of), f.general, evaluate=False))
+        return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else (terms[0] if terms else sympy.S.Zero)
+
+    def leibniz_recurrence(self) -> Expr:
+        """Σ_c ∂L/∂c · ∂c/∂symbol, all factors unevaluated."""
+        if self.symbol == self.loss:
+            return sympy.S.One
+        terms = [
+            f.partial if f.of == self.loss else sympy.Mul(Partial(self.loss, f.of), f.partial, evaluate=False)
+            for f in self.factors
+        ]
+        return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else (terms[0] if terms else sympy.S.Zero)
+
+
+Key = tuple  # ("value", s) | ("local", of, wrt) | ("adjoint", s) | ("update", s)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every number of a derivation at one point, to :data:`DPS` digits.
+
+    Attributes:
+        values: Every symbol's value (inputs, targets, parameters, nodes).
+        local: ``(of, wrt) -> ∂of/∂wrt``.
+        adjoints: ``symbol -> ∂L/∂symbol`` for every symbol.
+        updates: ``parameter -> parameter − η·∂L/∂parameter`` for parameters
+            that are not frozen, when a learning rate is known.
+        learning_rate: η, or ``None``.
+        approx: Keys of numbers that were rounded by a quantizer (hand
+            rounding); renderers use it to choose between = and ≈.
+        kinks: ``(node, condition)`` pairs where a non-differentiable point is
+            hit exactly, so the value rests on a convention.
+    """
+
+    values: Mapping[Symbol, Expr]
+    local: Mapping[tuple[Symbol, Symbol], Expr]
+    adjoints: Mapping[Symbol, Expr]
+    updates: Mapping[Symbol, Expr] = field(default_factory=dict)
+    learning_rate: Expr | None = None
+    approx: frozenset = frozenset()
+    kinks: tuple[tuple[Symbol, Expr], ...] = ()
+
+    def gradient(self, symbol: Symbol) -> Expr:
+        return self.adjoints[symbol]
+
+    def as_floats(self) -> dict[str, dict[str, float]]:
+        """Plain floats keyed by name, e.g. for JSON."""
+        return {
+            "values": {s.name: float(v) for s, v in self.values.items()},
+            "adjoints": {s.name: float(v) for s, v in self.adjoints.items()},
+            "updates": {s.name: float(v) for s, v in self.updates.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """One parameter's gradient at the four levels (closed form on request)."""
+
+    parameter: Symbol
+    leibniz: Expr
+    general: Expr
+    value: Expr | None
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """Everything the chain rule says about a network; read-only.
+
+    Build it with :func:`derive`.  ``steps`` runs backward: the loss first,
+    then nodes in reverse topological order, then parameters, inputs and
+    targets.
+    """
+
+    network: Network
+    edges: tuple[LocalFactor, ...]
+    steps: tuple[Step, ...]
+    evaluation: Evaluation | None = None
+
+    # ----------------------------------------------------------- lookup
+
+    @cached_property
+    def _step_index(self) -> dict[Symbol, Step]:
+        return {s.symbol: s for s in self.steps}
+
+    @cached_property
+    def _edge_index(self) -> dict[tuple[Symbol, Symbol], LocalFactor]:
+        return {(e.of, e.wrt): e for e in self.edges}
+
+    @property
+    def loss(self) -> Symbol:
+        return self.network.loss  # type: ignore[return-value]
+
+    def step(self, symbol: Symbol | str) -> Step:
+        """The backward step for ``symbol`` (a Symbol or its name)."""
+        sym = self.network.symbol(symbol) if isinstance(symbol, str) else symbol
+        try:
+            return self._step_index[sym]
+        except KeyError:
+            msg = f"{sym} is not part of this network"
+            raise GraphError(msg) from None
+
+    def local(self, of: Symbol, wrt: Symbol) -> LocalFactor:
+        """The edge ∂of/∂wrt."""
+        return self._edge_index[(of, wrt)]
+
+    # ----------------------------------------------------- levels 1 and 2
+
+    @cached_property
+    def _path_counts(self) -> dict[Symbol, int]:
+        counts: dict[Symbol, int] = {}
+        for step in self.steps:
+            counts[step.symbol] = 1 if step.symbol == self.loss else sum(counts[c] for c in step.children)
+        return counts
+
+    def paths(self, symbol: Symbol, limit: int = PATH_LIMIT) -> tuple[tuple[Symbol, ...], ...] | None:
+        """Every chain ``(L, ..., symbol)`` from the loss down to ``symbol``.
+
+        ``None`` when there are more than ``limit``; then use :meth:`Step.recurrence`.
+        """
+        if self._path_counts[symbol] > limit:
+            return None
+        if symbol == self.loss:
+            return ((symbol,),)
+        out: list[tuple[Symbol, ...]] = []
+        for child in self._step_index[symbol].children:
+            for p in self.paths(child, limit) or ():
+                out.append((*p, symbol))
+        return tuple(out)
+
+    def leibniz(self, symbol: Symbol) -> Expr:
+        """∂L/∂symbol as a sum over paths of products of unevaluated partials.
+
+        Factor order is the chain's order, from the loss down; print with a
+        printer whose ``order`` is ``"none"`` to keep it.  Falls back to the
+        one-step recurrence when there are too many paths.
+        """
+        paths = self.paths(symbol)
+        if paths is None:
+            return self._step_index[symbol].leibniz_recurrence()
+        terms = [_chain_product([Partial(a, b) for a, b in zip(p, p[1:])]) for p in paths]
+        return _sum(terms)
+
+    def general_factors(self, symbol: Symbol) -> Expr:
+        """Like :meth:`leibniz`, with each local factor in node names."""
+        paths = self.paths(symbol)
+        if paths is None:
+            return self._step_index[symbol].recurrence()
+        terms = [_chain_product([self.local(a, b).general for a, b in zip(p, p[1:])]) for p in paths]
+        return _sum(terms)
+
+    @cached_property
+    def _general(self) -> dict[Symbol, Expr]:
+        out: dict[Symbol, Expr] = {}
+        for step in self.steps:
+            if step.symbol == self.loss:
+                out[step.symbol] = sympy.S.One
+            else:
+                out[step.symbol] = sympy.Add(*[out[f.of] * f.general for f in step.factors])
+        return out
+
+    def general_form(self, symbol: Symbol) -> Expr:
+        """∂L/∂symbol as one expression in node names, e.g. ``(a_2 - y)*a_2*(1 - a_2)*a_1``."""
+        return self._general[symbol]
+
+    # ------------------------------------------------------------ level 3
+
+    @cached_property
+    def _closed(self) -> tuple[dict[Symbol, Expr | None], dict[Symbol, Expr | None]]:
+        limit = CLOSED_FORM_LIMIT
+        nodes: dict[Symbol, Expr | None] = {}
+        sizes: dict[Symbol, int] = {}
+        leaves = set(self.network.inputs) | set(self.network.targets) | set(self.network.parameters)
+        for s in leaves:
+            nodes[s], sizes[s] = s, 1
+        for d in self.network.definitions:
+            size = _inlined_size(d.expr, sizes)
+            if size > limit or any(nodes.get(p) is None for p in d.expr.free_symbols if p in nodes):
+                nodes[d.symbol], sizes[d.symbol] = None, limit + 1
+            else:
+                nodes[d.symbol] = d.expr.xreplace(nodes)
+                sizes[d.symbol] = size
+        adj: dict[Symbol, Expr | None] = {}
+        adj_size: dict[Symbol, int] = {}
+        for step in self.steps:
+            if step.symbol == self.loss:
+                adj[step.symbol], adj_size[step.symbol] = sympy.S.One, 1
+                continue
+            size = 1 + sum(adj_size[f.of] + _inlined_size(f.raw, sizes) for f in step.factors)
+            if size > limit or any(adj[f.of] is None for f in step.factors):
+                adj[step.symbol], adj_size[step.symbol] = None, limit + 1
+                continue
+            terms = []
+            for f in step.factors:
+                raw = f.raw.xreplace(nodes)  # type: ignore[arg-type]
+                terms.append(raw if f.of == self.loss else adj[f.of] * raw)
+            adj[step.symbol] = sympy.Add(*terms)
+            adj_size[step.symbol] = size
+        return nodes, adj
+
+    def closed_form(self, symbol: Symbol) -> Expr:
+        """∂L/∂symbol in inputs, targets and parameters only.
+
+        Raises:
+            SizeLimitError: The inlined expression would exceed
+                :data:`CLOSED_FORM_LIMIT` tree nodes; the message points to the
+                named-intermediate form, which is always available.
+        """
+        expr = self._closed[1][symbol]
+        if expr is None:
+            msg = (
+                f"the closed form of d{self.loss.name}/d{symbol.name} would exceed "
+                f"{CLOSED_FORM_LIMIT} expression nodes; use the named-intermediate form "
+                "(Derivation.general_form / Step.recurrence) instead"
+            )
+            raise SizeLimitError(msg)
+        return expr
+
+    def closed_node(self, symbol: Symbol) -> Expr:
+        """A node's value in inputs, targets and parameters only (size-limited)."""
+        expr = self._closed[0][symbol]
+        if expr is None:
+            msg = f"the closed form of {symbol.name} would exceed {CLOSED_FORM_LIMIT} expression nodes"
+            raise SizeLimitError(msg)
+        return expr
+
+    # ------------------------------------------------------------ level 4
+
+    def at(self, point: Mapping[Symbol, Any] | None = None, quantize: Quantizer | None = None) -> Derivation:
+        """The same derivation evaluated at another point.
+
+        Args:
+            point: Values for inputs, targets and parameters; missing ones come
+                from the network's default point.
+            quantize: Called on every computed number before it is used
+                further (forward values, local factors, adjoints, updates).
+                It returns the number to carry on with and whether it was
+                rounded.  This is how "hand rounding" recomputes each step from
+                the numbers as displayed.  ``None`` keeps full precision.
+        """
+        return replace(self, evaluation=evaluate(self, point, quantize))
+
+    @property
+    def gradients(self) -> dict[Symbol, Expr]:
+        """``parameter -> ∂L/∂parameter`` at the evaluated point."""
+        ev = self._need_evaluation()
+        return {p: ev.adjoints[p] for p in self.network.parameters}
+
+    def gradient(self, parameter: Symbol | str) -> Gradient:
+        """One parameter's gradient at levels 1, 2 and 4."""
+        p = self.step(parameter).symbol
+        ev = self.evaluation
+        return Gradient(
+            parameter=p,
+            leibniz=self.leibniz(p),
+            general=self.general_factors(p),
+            value=None if ev is None else ev.adjoints[p],
+        )
+
+    def _need_evaluation(self) -> Evaluation:
+        if self.evaluation is None:
+            raise InputError("this derivation has no point; call .at(values) or give the network values")
+        return self.evaluation
+
+
+def _chain_product(factors: list[Expr]) -> Expr:
+    factors = [f for f in factors if f != 1] or [sympy.S.One]
+    return factors[0] if len(factors) == 1 else sympy.Mul(*factors, evaluate=False)
+
+
+def _sum(terms: list[Expr]) -> Expr:
+    return terms[0] if len(terms) == 1 else sympy.Add(*terms, evaluate=False)
+
+
+def _inlined_size(expr: Expr, sizes: Mapping[Symbol, int]) -> int:
+    """Tree size of ``expr`` after replacing symbols by trees of the given sizes."""
+    total = 0
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e in sizes:
+            total += sizes[e]
+        else:
+            total += 1
+            stack.extend(e.args)
+    return total
+
+
+def derive(network: Network, at: Mapping[Symbol, Any] | None = None, *, evaluate_point: bool = True) -> Derivation:
+    """Derive ∂L/∂s for every symbol of ``network`` by reverse accumulation.
+
+    Args:
+        network: The network.
+        at: A point to evaluate at (merged over the network's default point).
+        evaluate_point: If false, only the symbolic derivation is built.
+
+    Returns:
+        A frozen :class:`Derivation`; it holds an :class:`Evaluation` when a
+        complete point is known.
+    """
+    net = network
+    node_of = {}
+    for d in net.definitions:
+        node_of.setdefault(d.expr, d.symbol)
+    known = set(net.symbols)
+    children: dict[Symbol, list[LocalFactor]] = {s: [] for s in net.symbols}
+    edges: list[LocalFactor] = []
+    for d in net.definitions:
+        parents = sorted((s for s in d.expr.free_symbols if s in known), key=lambda s: s.name)
+        for parent, raw in _local_derivatives(d.expr, parents):
+            if raw == 0:
+                continue
+            general = raw.xreplace(node_of) if node_of else raw
+            edge = LocalFactor(d.symbol, parent, raw, general)
+            edges.append(edge)
+            children[parent].append(edge)
+    order = {s: i for i, s in enumerate(net.symbols)}
+    for lst in children.values():
+        lst.sort(key=lambda e: order[e.of])
+    loss = net.loss
+    steps: list[Step] = []
+    reachable = {loss}
+    for d in reversed(net.definitions):
+        if d.symbol == loss:
+            steps.append(Step(loss, "loss", loss, ()))
+            continue
+        factors = tuple(e for e in children[d.symbol] if e.of in reachable)
+        if factors:
+            reachable.add(d.symbol)
+        steps.append(Step(d.symbol, "node", loss, factors))
+    for role, group in (("parameter", net.parameters), ("input", net.inputs), ("target", net.targets)):
+        for s in group:
+            steps.append(Step(s, role, loss, tuple(e for e in children[s] if e.of in reachable)))
+    derivation = Derivation(network=net, edges=tuple(edges), steps=tuple(steps))
+    point = dict(net.values)
+    if at:
+        point.update(at)
+    if evaluate_point and all(s in point for s in net.inputs + net.targets + net.parameters):
+        derivation = derivation.at(point)
+    elif at is not None and evaluate_point:
+        derivation.at(point)  # raises a clear error naming what is missing
+    return derivation
+
+
+def _term_derivative(term: Expr, symbol: Symbol) -> Expr:
+    """d(term)/d(symbol), with a fast path for ``symbol * (factors free of it)``."""
+    if isinstance(term, sympy.Mul):
+        rest = [f for f in term.args if f != symbol]
+        if len(rest) == len(term.args) - 1 and not any(symbol in f.free_symbols for f in rest):
+            return sympy.Mul(*rest)
+    elif term == symbol:
+        return sympy.S.One
+    return sympy.diff(term, symbol)
+
+
+def _local_derivatives(expr: Expr, parents: list[Symbol]) -> list[tuple[Symbol, Expr]]:
+    """The derivative of one definition with respect to each of its parents.
+
+    A sum is differentiated term by term, touching only the terms that contain
+    the parent: a weighted sum of k inputs then costs O(k), not O(k^2).
+    """
+    if not isinstance(expr, sympy.Add):
+        return [(p, sympy.diff(expr, p)) for p in parents]
+    terms: dict[Symbol, list[Expr]] = {p: [] for p in parents}
+    for term in expr.args:
+        for s in term.free_symbols:
+            if s in terms:
+                terms[s].append(term)
+    return [(p, sympy.Add(*[_term_derivative(t, p) for t in terms[p]])) for p in parents]
+
+
+def _float(value: Any) -> Float:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InputError(f"expected a finite number, got {value!r}")
+        return Float(sympy.Rational(repr(value)), DPS)
+    return Float(sympy.S(value) if isinstance(value, int) else value, DPS)
+
+
+def _number(expr: Expr, what: str) -> Expr:
+    if not expr.is_Number:
+        expr = expr.evalf(DPS)
+    if not expr.is_Number or expr.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        msg = f"{what} is not a finite real number at this point (got {expr})"
+        raise InputError(msg)
+    if not isinstance(expr, Float):
+        expr = Float(expr, DPS)
+    return expr
+
+
+def evaluate(
+    derivation: Derivation, point: Mapping[Symbol, Any] | None = None, quantize: Quantizer | None = None
+) -> Evaluation:
+    """Compute every number of ``derivation`` at ``point`` (see :meth:`Derivation.at`)."""
+    net = derivation.network
+    given = dict(net.values)
+    if point:
+        given.update(point)
+    missing = [s.name for s in net.inputs + net.targets + net.parameters if s not in given]
+    if missing:
+        raise InputError("no value given for " + ", ".join(repr(m) for m in missing))
+    approx: set[Key] = set()
+
+    def q(key: Key, value: Expr) -> Expr:
+        if quantize is None:
+            return value
+        shown, rounded = quantize(value)
+        if rounded:
+            approx.add(key)
+        return shown
+
+    values: dict[Symbol, Expr] = {}
+    for s in net.inputs + net.targets + net.parameters:
+        values[s] = _float(given[s])
+    kinks: list[tuple[Symbol, Expr]] = []
+    for d in net.definitions:
+        values[d.symbol] = q(("value", d.symbol), _number(d.expr.xreplace(values), f"{d.symbol.name!r}"))
+        for cond in kink_conditions(d.expr):
+            if cond.xreplace(values) == 0:
+                kinks.append((d.symbol, cond))
+    local: dict[tuple[Symbol, Symbol], Expr] = {}
+    for e in derivation.edges:
+        what = f"d{e.of.name}/d{e.wrt.name}"
+        local[(e.of, e.wrt)] = q(("local", e.of, e.wrt), _number(e.general.xreplace(values), what))
+    adjoints: dict[Symbol, Expr] = {}
+    one = Float(1, DPS)
+    for step in derivation.steps:
+        if step.symbol == derivation.loss:
+            adjoints[step.symbol] = one
+            continue
+        total = Float(0, DPS)
+        for f in step.factors:
+            total += adjoints[f.of] * local[(f.of, f.wrt)]
+        if len(step.factors) > 1 or (step.factors and step.factors[0].of != derivation.loss):
+            total = q(("adjoint", step.symbol), total)
+        adjoints[step.symbol] = total
+    updates: dict[Symbol, Expr] = {}
+    lr = net.learning_rate
+    if lr is not None:
+        eta = Float(lr, DPS)
+        for p in net.parameters:
+            if p not in net.frozen:
+                updates[p] = q(("update", p), values[p] - eta * adjoints[p])
+    return Evaluation(
+        values=MappingProxyType(values),
+        local=MappingProxyType(local),
+        adjoints=MappingProxyType(adjoints),
+        updates=MappingProxyType(updates),
+        learning_rate=lr,
+        approx=frozenset(approx),
+        kinks=tuple(kinks),
+    )
