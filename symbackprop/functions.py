@@ -525,11 +525,21 @@ def custom_function(
 
 
 def to_elementary(expr: Expr) -> Expr:
-    """Rewrite every library function in ``expr`` into elementary functions."""
-    return expr.replace(
-        lambda e: isinstance(e, LibraryFunction),
-        lambda e: type(e).elementary(*e.args),
-    )
+    """Rewrite every library function in ``expr`` into elementary functions.
+
+    Repeats until none is left, since a custom function's definition may call
+    library functions (swish is ``z*sigmoid(z)``).
+    """
+    for _ in range(32):
+        new = expr.replace(
+            lambda e: isinstance(e, LibraryFunction),
+            lambda e: type(e).elementary(*e.args),
+        )
+        if new == expr:
+            return new
+        expr = new
+    msg = "function definitions nest more than 32 levels deep"
+    raise GraphError(msg)
 
 
 def kink_conditions(expr: Expr) -> list[Expr]:
