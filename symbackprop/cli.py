@@ -14,10 +14,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import SymbackpropError
+from .errors import SymbackpropError, SymbackpropWarning
 
 __all__ = ["COMMANDS", "EXIT_INTERNAL", "main"]
 
@@ -41,9 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 a check found something wrong, 2 bad input, 3 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"symbackprop {__version__}")
-    parser.add_argument(
-        "--debug", action="store_true", help="show the Python traceback on an internal error"
-    )
+    parser.add_argument("--debug", action="store_true", help="show the Python traceback on an internal error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         try:
@@ -70,7 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args._run(args))
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", SymbackpropWarning)
+            warnings.showwarning = _show_warning
+            return int(args._run(args))
     except SymbackpropError as e:
         print(f"error: {e}", file=sys.stderr)
         return e.exit_code
@@ -88,6 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings as one ``warning:`` line, without Python's source location."""
+    print(f"warning: {message}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover
