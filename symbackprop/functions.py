@@ -109,7 +109,7 @@ class sigmoid(LibraryFunction):  # noqa: N801 - SymPy convention: functions are 
 
     @classmethod
     def eval(cls, z: Expr) -> Expr | None:
-        if z.is_zero:
+        if z is S.Zero:  # not z.is_zero: that asks assumptions of the whole subtree
             return Rational(1, 2)
         return super().eval(z)
 
@@ -590,10 +590,15 @@ class FunctionInfo:
         return f"{self.arity} argument" + ("" if self.arity == 1 else "s")
 
 
+def _tanh(z: Expr) -> Expr:
+    """``tanh(z)``; symbolic arguments skip SymPy's eval, whose sign queries walk the subtree."""
+    return sympy.tanh(z, evaluate=not z.free_symbols)
+
+
 def _table() -> dict[str, FunctionInfo]:
     rows: list[tuple[str, Callable[..., Expr], int | tuple[int, ...] | str, str]] = [
         ("sigmoid", sigmoid, 1, "logistic sigmoid"),
-        ("tanh", sympy.tanh, 1, "hyperbolic tangent"),
+        ("tanh", _tanh, 1, "hyperbolic tangent"),
         ("relu", relu, (1, 2), "ReLU; optional 2nd argument: derivative at 0"),
         ("leaky_relu", leaky_relu, (1, 2), "leaky ReLU; optional 2nd argument: slope"),
         ("softplus", softplus, 1, "log(1 + e^z)"),
