@@ -444,7 +444,9 @@ def _inlined_size(expr: Expr, sizes: Mapping[Symbol, int]) -> int:
     return total
 
 
-def derive(network: Network, at: Mapping[Symbol, Any] | None = None, *, evaluate_point: bool = True) -> Derivation:
+def derive(
+    network: Network, at: Mapping[Symbol, Any] | None = None, *, evaluate_point: bool = True
+) -> Derivation:
     """Derive ∂L/∂s for every symbol of ``network`` by reverse accumulation.
 
     Args:
@@ -532,7 +534,10 @@ def _float(value: Any) -> Float:
         if not math.isfinite(value):
             raise InputError(f"expected a finite number, got {value!r}")
         return Float(sympy.Rational(repr(value)), DPS)
-    return Float(sympy.S(value) if isinstance(value, int) else value, DPS)
+    if isinstance(value, str) or not isinstance(value, (int, Expr)):
+        msg = f"expected a number, got {value!r}"
+        raise InputError(msg)
+    return Float(sympy.Integer(value) if isinstance(value, int) else value, DPS)
 
 
 def _number(expr: Expr, what: str) -> Expr:

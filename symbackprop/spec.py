@@ -60,6 +60,7 @@ else:  # pragma: no cover - Python 3.10
 __all__ = [
     "MAX_DEPTH",
     "MAX_EXPRESSION_CHARS",
+    "MAX_LITERAL_CHARS",
     "MAX_NAME_LENGTH",
     "MAX_NUMBER_BITS",
     "NAME_PATTERN",
@@ -73,6 +74,9 @@ MAX_EXPRESSION_CHARS = 100_000
 
 #: Deepest nesting of parentheses, calls, signs and powers in one right-hand side.
 MAX_DEPTH = 100
+
+#: Longest number literal, in characters (Python refuses to convert > 4,300 digits anyway).
+MAX_LITERAL_CHARS = 1_000
 
 #: Longest name (input, target, parameter, node or function).
 MAX_NAME_LENGTH = 64
@@ -214,12 +218,12 @@ def parse_expression(
 
 def _parse_latex(latex: str, symbols: Mapping[str, Symbol], functions: Mapping[str, Any], where: str) -> Expr:
     try:
-        from .latex_input import parse_expression as parse_latex
+        from . import latex_input
     except ImportError as e:  # the LaTeX input module or its parser is missing
         msg = f"cannot read a LaTeX right-hand side here: {e}"
         raise SpecError(msg, where=where or None) from None
     try:
-        expr = parse_latex(latex, symbols, functions)
+        expr = latex_input.parse_expression(latex, symbols, functions)
     except SymbackpropError as e:
         raise SpecError(e.message, where=where or None) from None
     if not isinstance(expr, Expr):
@@ -287,6 +291,8 @@ def _scan(text: str) -> list[_Chunk]:
         col = tok.start[1]
         if kind == "ERRORTOKEN" and not tok.string.isspace():
             raise _Refused(f"character {tok.string!r} is not allowed", col)
+        if kind == "NUMBER" and len(tok.string) > MAX_LITERAL_CHARS:
+            raise _Refused(f"number literal is too large (over {MAX_LITERAL_CHARS} characters)", col)
         if kind == "NAME":
             _check_name_token(tok.string, col)
             if tok.string in _PY_KEYWORDS:
@@ -352,7 +358,9 @@ class _Builder:
         self.source = chunk.text.strip()
         self.offset = chunk.col + len(chunk.text) - len(chunk.text.lstrip())
         try:
-            return ast.parse(self.source, mode="eval")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SyntaxWarning)  # e.g. "invalid decimal literal"
+                return ast.parse(self.source, mode="eval")
         except SyntaxError as e:
             col = None if e.offset is None else self.offset + e.offset - 1
             msg = e.msg
@@ -364,6 +372,8 @@ class _Builder:
         except (RecursionError, MemoryError):
             raise _Refused(f"expression is nested too deeply (limit {MAX_DEPTH} levels)") from None
         except ValueError as e:  # e.g. an integer literal with too many digits
+            if "digits" in str(e):
+                raise _Refused(f"number is too large (over {MAX_NUMBER_BITS} bits)") from None
             raise _Refused(f"invalid expression: {e}") from None
 
     def _col(self, node: ast.AST) -> int:
