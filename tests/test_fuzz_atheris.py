@@ -49,7 +49,6 @@ def test_atheris_finds_no_crash(target, tmp_path):
     )
     crashes = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("crash-", "timeout-", "oom-")))
     runs = re.findall(r"Done (\d+) runs in (\d+) second", out.stderr)
-    print(
-        f"atheris {target}: {runs[-1][0] if runs else '?'} inputs in {runs[-1][1] if runs else '?'} s, crashes: {crashes}"
-    )
+    tried, took = runs[-1] if runs else ("?", "?")
+    print(f"atheris {target}: {tried} inputs in {took} s, crashes: {crashes}")
     assert out.returncode == 0 and not crashes, out.stderr[-4000:]
