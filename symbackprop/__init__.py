@@ -35,8 +35,33 @@ from .functions import (
     step,
 )
 from .network import Dataset, Definition, Network, dense, mlp
+from .spec import load_spec, loads_spec
 
 __version__ = "0.1.0"
+
+#: Public names whose modules import heavy dependencies (numpy, jinja2, the
+#: LaTeX parser); they load on first use so that ``import symbackprop`` stays light.
+_LAZY = {
+    "check": "numeric",
+    "CheckReport": "numeric",
+    "train": "numeric",
+    "render": "render",
+    "verify": "verify",
+    "VerifyReport": "verify",
+}
+
+
+def __getattr__(name: str):  # PEP 562
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'symbackprop' has no attribute {name!r}"
+        raise AttributeError(msg)
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CheckFailed",
@@ -64,6 +89,8 @@ __all__ = [
     "half_squared_error",
     "identity",
     "leaky_relu",
+    "load_spec",
+    "loads_spec",
     "mean_squared_error",
     "mlp",
     "relu",

@@ -115,3 +115,31 @@ def test_unused_parameter_warning_is_one_line(tmp_path, capsys):
     assert main(["derive", str(tmp_path / "s.toml")]) == 0
     err = capsys.readouterr().err
     assert err.startswith("warning: ") and "'w_9'" in err and "SymbackpropWarning" not in err
+
+
+def test_internal_error_is_short_exit_3_with_debug_hint(monkeypatch, capsys):
+    from symbackprop.commands import derive as derive_command
+
+    def broken(args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(derive_command, "run", broken)
+    assert main(["derive", str(EXAMPLES / "tiny.toml")]) == 3
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: boom" in err and "--debug" in err
+    assert "Traceback" not in err
+    with pytest.raises(RuntimeError):
+        main(["--debug", "derive", str(EXAMPLES / "tiny.toml")])
+
+
+def test_derive_does_not_import_heavy_dependencies():
+    code = (
+        "import sys; from symbackprop.cli import main; main(['derive', sys.argv[1]]);"
+        "heavy = [m for m in ('numpy', 'jinja2', 'latex2sympy2_extended', 'antlr4') if m in sys.modules];"
+        "print(heavy)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLES / "tiny.toml")], capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
