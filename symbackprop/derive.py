@@ -459,7 +459,7 @@ def derive(
         complete point is known.
     """
     net = network
-    node_of = {}
+    node_of: dict[Expr, Symbol] = {}
     for d in net.definitions:
         node_of.setdefault(d.expr, d.symbol)
     known = set(net.symbols)

@@ -126,7 +126,7 @@ class Network:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        defs = self.definitions
+        defs: Any = self.definitions
         if isinstance(defs, Mapping):
             defs = list(defs.items())
         definitions = []
@@ -246,7 +246,7 @@ class Network:
         for p in self.parameters:
             if p not in needed:
                 warnings.warn(
-                    f"the loss {self.loss.name!r} does not depend on parameter {p.name!r}",
+                    f"the loss {getattr(self.loss, 'name', self.loss)!r} does not depend on parameter {p.name!r}",
                     SymbackpropWarning,
                     stacklevel=3,
                 )
@@ -254,7 +254,7 @@ class Network:
 
 
 def _replace(net: Network, **changes: Any) -> Network:
-    fields = {
+    fields: dict[str, Any] = {
         "definitions": net.definitions,
         "inputs": net.inputs,
         "targets": net.targets,

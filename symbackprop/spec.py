@@ -50,7 +50,7 @@ from sympy import Expr, Integer, Rational, Symbol
 from .errors import GraphError, SpecError, SymbackpropError, SymbackpropWarning
 from .files import read_text
 from .functions import FUNCTIONS, FunctionInfo, custom_function, relu
-from .network import Dataset, Network, suggest
+from .network import Dataset, Definition, Network, suggest
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -218,7 +218,7 @@ def parse_expression(
 
 def _parse_latex(latex: str, symbols: Mapping[str, Symbol], functions: Mapping[str, Any], where: str) -> Expr:
     try:
-        from . import latex_input
+        from . import latex_input  # type: ignore[attr-defined,unused-ignore]
     except ImportError as e:  # the LaTeX input module or its parser is missing
         msg = f"cannot read a LaTeX right-hand side here: {e}"
         raise SpecError(msg, where=where or None) from None
@@ -683,7 +683,7 @@ class _SpecReader:
                 raise SpecError(
                     e.message, file=self.file, where=where, line=_locate(self.text, "network", name)
                 ) from None
-            definitions.append((symbols[name], expr))
+            definitions.append(Definition(symbols[name], expr))
         loss = data.get("loss")
         if loss is not None:
             if not isinstance(loss, str):
@@ -721,16 +721,16 @@ class _SpecReader:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", SymbackpropWarning)
                 net = Network(
-                    definitions,
-                    inputs=[symbols[n] for n in declared["input"]],
-                    targets=[symbols[n] for n in declared["target"]],
-                    parameters=[symbols[n] for n in declared["parameter"]],
+                    tuple(definitions),
+                    inputs=tuple(symbols[n] for n in declared["input"]),
+                    targets=tuple(symbols[n] for n in declared["target"]),
+                    parameters=tuple(symbols[n] for n in declared["parameter"]),
                     loss=symbols[loss] if loss else None,
                     values=point,
                     title=title,
                     latex_names=latex_names,
                     learning_rate=learning_rate,
-                    frozen=[symbols[f] for f in frozen],
+                    frozen=tuple(symbols[f] for f in frozen),
                     dataset=dataset,
                 )
         except GraphError as e:
