@@ -11,16 +11,16 @@ import difflib
 import heapq
 import random
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable
+from typing import Any
 
 import sympy
 from sympy import Expr, Rational, Symbol
 
 from .errors import GraphError, SymbackpropWarning
-from .functions import half_squared_error, mean_squared_error, sigmoid
+from .functions import mean_squared_error, sigmoid
 
 __all__ = ["Dataset", "Definition", "Network", "dense", "mlp"]
 
@@ -52,14 +52,12 @@ class Dataset:
             raise GraphError(msg)
         if not self.examples:
             raise GraphError("a dataset needs at least one example")
-        object.__setattr__(
-            self, "examples", tuple(MappingProxyType(dict(e)) for e in self.examples)
-        )
+        object.__setattr__(self, "examples", tuple(MappingProxyType(dict(e)) for e in self.examples))
 
 
 def _to_number(value: Any, what: str) -> Expr:
     """Turn a user's number into an exact SymPy number (0.1 becomes 1/10)."""
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, (bool, str)):
         msg = f"{what}: expected a number, got {value!r}"
         raise GraphError(msg)
     if isinstance(value, float):
@@ -161,18 +159,22 @@ class Network:
             loss = definitions[-1].symbol
         elif not isinstance(loss, Symbol) or loss not in {d.symbol for d in definitions}:
             name = getattr(loss, "name", loss)
-            msg = f"the loss {name!r} is not defined{suggest(str(name), [d.symbol.name for d in definitions])}"
+            msg = (
+                f"the loss {name!r} is not defined{suggest(str(name), [d.symbol.name for d in definitions])}"
+            )
             raise GraphError(msg)
         set_(self, "loss", loss)
         for f in self.frozen:
             if f not in self.parameters:
-                msg = f"frozen name {f.name!r} is not a parameter{suggest(f.name, [p.name for p in self.parameters])}"
+                hint = suggest(f.name, [p.name for p in self.parameters])
+                msg = f"frozen name {f.name!r} is not a parameter{hint}"
                 raise GraphError(msg)
         values = {}
         declared = set(self.inputs) | set(self.targets) | set(self.parameters)
         for sym, value in dict(self.values).items():
             if sym not in declared:
-                msg = f"a value is given for {getattr(sym, 'name', sym)!r}, which is not an input, target or parameter"
+                name = getattr(sym, "name", sym)
+                msg = f"a value is given for {name!r}, which is not an input, target or parameter"
                 raise GraphError(msg)
             values[sym] = _to_number(value, f"value of {sym.name!r}")
         set_(self, "values", MappingProxyType(values))
@@ -245,8 +247,9 @@ class Network:
                 needed |= d.expr.free_symbols
         for p in self.parameters:
             if p not in needed:
+                loss = getattr(self.loss, "name", self.loss)
                 warnings.warn(
-                    f"the loss {getattr(self.loss, 'name', self.loss)!r} does not depend on parameter {p.name!r}",
+                    f"the loss {loss!r} does not depend on parameter {p.name!r}",
                     SymbackpropWarning,
                     stacklevel=3,
                 )

@@ -163,7 +163,7 @@ _PY_KEYWORDS = frozenset(keyword.kwlist)
 _BINARY_BEFORE = ("NAME", "NUMBER", "STRING")
 
 
-class _Refused(Exception):  # noqa: N818 - internal signal, never escapes
+class _Refused(Exception):
     """Internal: a right-hand side is refused; carries the message and column."""
 
     def __init__(self, message: str, col: int | None = None) -> None:
