@@ -114,7 +114,7 @@ class Network:
     inputs: tuple[Symbol, ...] = ()
     targets: tuple[Symbol, ...] = ()
     parameters: tuple[Symbol, ...] = ()
-    loss: Symbol | None = None
+    loss: Symbol = None  # type: ignore[assignment]  # always a Symbol after __post_init__
     values: Mapping[Symbol, Expr] = field(default_factory=dict)
     title: str = ""
     latex_names: Mapping[Symbol, str] = field(default_factory=dict)

@@ -1,0 +1,69 @@
+"""``symbackprop gradcheck SPEC``: every gradient against central finite differences."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from .options import add_set_option, apply_set
+
+HELP = "check every symbolic gradient against central finite differences (exit 1 on a mismatch)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..numeric import DEFAULT_ATOL, DEFAULT_EPS, DEFAULT_RTOL
+
+    parser.add_argument("spec", help="the network spec (TOML)")
+    parser.add_argument("--points", type=int, default=0, help="also check N random points (default 0)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random points (default 0)")
+    parser.add_argument(
+        "--rtol", type=float, default=DEFAULT_RTOL, help=f"relative tolerance (default {DEFAULT_RTOL})"
+    )
+    parser.add_argument(
+        "--atol", type=float, default=DEFAULT_ATOL, help=f"absolute floor (default {DEFAULT_ATOL})"
+    )
+    parser.add_argument(
+        "--eps",
+        type=float,
+        default=DEFAULT_EPS,
+        help=f"relative finite-difference step (default {DEFAULT_EPS})",
+    )
+    parser.add_argument(
+        "--inputs", action="store_true", help="also check the gradients with respect to the inputs"
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_set_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..numeric import check
+    from ..spec import load_spec
+
+    network = apply_set(load_spec(args.spec), args.set)
+    report = check(
+        network,
+        points=args.points,
+        seed=args.seed,
+        rtol=args.rtol,
+        atol=args.atol,
+        eps=args.eps,
+        inputs=args.inputs,
+    )
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(report.format())
+        kinks = sum(r.ok is None for r in report.rows)
+        print()
+        print(
+            f"{len(report.points)} point(s), seed {report.seed}, tolerance |g_sym - g_num| <= "
+            f"{report.atol:g} + {report.rtol:g}*max|g_num|, step {report.eps:g}*max(1, |theta|)"
+        )
+        if kinks:
+            print(f"{kinks} row(s) not differentiable at the point: not compared")
+        if report.ok:
+            print("ok: every gradient agrees")
+        else:
+            names = sorted({r.name for r in report.failures}, key=[r.name for r in report.rows].index)
+            print(f"FAILED: the gradients of {', '.join(names)} disagree with finite differences")
+    return 0 if report.ok else 1

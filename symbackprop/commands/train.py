@@ -1,0 +1,74 @@
+"""``symbackprop train SPEC --steps N``: gradient descent over the spec's dataset."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .options import add_set_option, apply_set
+
+HELP = "run gradient descent on the spec's dataset and print the loss trace and final parameters"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", help="the network spec (TOML)")
+    parser.add_argument("--steps", type=int, required=True, help="number of gradient-descent steps")
+    parser.add_argument("--learning-rate", type=float, default=None, help="η (default: the spec's)")
+    parser.add_argument("--every", type=int, default=None, help="report the loss every K steps")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_set_option(parser)
+
+
+class _Progress:
+    """A one-line progress bar on stderr, only on a terminal."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total = max(total, 1)
+        self.enabled = enabled
+        self.shown = -1
+
+    def __call__(self, step: int, loss: float) -> None:
+        percent = 100 * step // self.total
+        if not self.enabled or percent == self.shown:
+            return
+        self.shown = percent
+        bar = "#" * (percent // 4)
+        print(
+            f"\r[{bar:<25}] {percent:3d}%  step {step}/{self.total}  loss {loss:.6g}", end="", file=sys.stderr
+        )
+        if step >= self.total:
+            print(file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+    from ..numeric import train
+    from ..spec import load_spec
+
+    if args.every is not None and args.every < 1:
+        raise InputError("--every must be at least 1", where="--every")
+    network = apply_set(load_spec(args.spec), args.set)
+    every = args.every or max(1, args.steps // 10)
+    progress = _Progress(args.steps, enabled=not args.quiet and sys.stderr.isatty())
+    result = train(network, args.steps, learning_rate=args.learning_rate, callback=progress)
+    if args.json:
+        print(json.dumps(result.to_dict(every), indent=2))
+        return 0
+    print(
+        f"{result.steps} steps, learning rate {result.learning_rate:g}, {result.reduction} over "
+        f"{'the dataset' if network.dataset else 'one example'}"
+    )
+    print()
+    print("step  loss")
+    for i, loss in enumerate(result.losses):
+        if i % every == 0 or i == result.steps:
+            print(f"{i:<5} {loss:.8g}")
+    print()
+    print("parameters")
+    width = max((len(n) for n in result.parameters), default=1)
+    for name, value in result.parameters.items():
+        note = "   (frozen)" if name in result.frozen else ""
+        print(f"  {name:<{width}}  {result.initial[name]:.8g} -> {value:.8g}{note}")
+    return 0
