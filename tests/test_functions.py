@@ -6,7 +6,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symbackprop import functions as F
+from symbackprop import functions as F  # noqa: N812
 
 z, y, a, b, c = sp.symbols("z y a b c", real=True)
 
@@ -64,7 +64,9 @@ def test_bce_derivative_is_textbook_form():
 
 
 @pytest.mark.parametrize(
-    "at_zero,expected", [(None, 0), (sp.Rational(1, 2), sp.Rational(1, 2)), (1, 1)], ids=["torch", "half", "one"]
+    "at_zero,expected",
+    [(None, 0), (sp.Rational(1, 2), sp.Rational(1, 2)), (1, 1)],
+    ids=["torch", "half", "one"],
 )
 def test_relu_derivative_convention_at_zero(at_zero, expected):
     r = F.relu(z) if at_zero is None else F.relu(z, at_zero)
@@ -112,7 +114,9 @@ def test_lambdify_through_elementary():
 
 def test_custom_function_uses_user_derivative_and_elementary_definition():
     t = sp.Symbol("t", real=True)
-    wrong = F.custom_function("swish", [t], t * F.sigmoid(t), derivatives=[F.sigmoid(t)], latex=r"\operatorname{swish}")
+    wrong = F.custom_function(
+        "swish", [t], t * F.sigmoid(t), derivatives=[F.sigmoid(t)], latex=r"\operatorname{swish}"
+    )
     assert sp.diff(wrong(z), z) == F.sigmoid(z)  # trusted as written
     assert F.to_elementary(wrong(z)) == F.to_elementary(z * F.sigmoid(z))
     assert sp.latex(wrong(z)) == r"\operatorname{swish}\left(z\right)"

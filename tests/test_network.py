@@ -28,7 +28,11 @@ def make(defs, **kw):
         ([], {}, r"no loss"),
         ([(z, x * w), (L, (z - y) ** 2)], {"loss": sp.Symbol("Loss")}, r"the loss 'Loss' is not defined"),
         ([(x, w), (L, (x - y) ** 2)], {}, r"'x' is used as two roles: an input and a node"),
-        ([(z, x * w), (L, (z - y) ** 2)], {"targets": [w]}, r"'w' is used as two roles: a target and a parameter"),
+        (
+            [(z, x * w), (L, (z - y) ** 2)],
+            {"targets": [w]},
+            r"'w' is used as two roles: a target and a parameter",
+        ),
         ([(z, x * w), (L, (z - y) ** 2)], {"frozen": [x]}, r"frozen name 'x' is not a parameter"),
         ([(z, "x*w"), (L, (z - y) ** 2)], {}, r"definition of 'z': got the string"),
         ([(z, x * w), (L, (z - y) ** 2)], {"values": {x: "1"}}, r"value of 'x': expected a number"),
@@ -80,7 +84,7 @@ def test_inlined_loss_substitutes_every_definition():
 
 
 def test_dense_names_print_like_a_textbook():
-    defs, params, outs, names = dense([x, y], 2, layer=1)
+    defs, params, _outs, names = dense([x, y], 2, layer=1)
     w21 = next(p for p in params if p.name == "w1_2_1")
     assert names[w21] == "w^{(1)}_{21}"
     assert sp.latex(w21, symbol_names=names) == "w^{(1)}_{21}"
