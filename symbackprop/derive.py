@@ -98,6 +98,9 @@ class Partial(sympy.AtomicExpr):
         return sympy.S.Zero
 
     def _latex(self, printer: Any, exp: str | None = None) -> str:
+        custom = getattr(printer, "_print_Partial", None)  # SymPy tries _latex before _print_<Class>
+        if custom is not None:
+            return custom(self, exp)
         out = r"\frac{\partial %s}{\partial %s}" % (printer._print(self._of), printer._print(self._wrt))
         return out if exp is None else r"\left(%s\right)^{%s}" % (out, exp)
 

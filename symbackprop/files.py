@@ -48,6 +48,9 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
     file) is left untouched.
     """
     target = Path(path)
+    package = Path(__file__).resolve().parent
+    if package == target.resolve().parent or package in target.resolve().parents:
+        raise InputError("refusing to write inside the installed symbackprop package", file=str(path))
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError("cannot write output: its directory does not exist", file=str(path))

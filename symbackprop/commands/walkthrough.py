@@ -1,0 +1,80 @@
+"""``symbackprop walkthrough SPEC``: lecture notes in Markdown or LaTeX."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .options import add_set_option, apply_set
+
+HELP = "write a step-by-step walkthrough (Markdown or LaTeX) of a spec's forward and backward pass"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..render import SECTIONS
+
+    parser.add_argument("spec", help="the network spec (TOML)")
+    parser.add_argument(
+        "--format", choices=("md", "tex"), default=None, help="output format (default: from -o, else md)"
+    )
+    parser.add_argument(
+        "--standalone", action="store_true", help="LaTeX: a complete document, ready for pdflatex"
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    parser.add_argument(
+        "--sections",
+        default=None,
+        help=f"comma-separated sections to include (default all: {','.join(SECTIONS)})",
+    )
+    parser.add_argument("--digits", type=int, default=4, help="decimals shown (default 4)")
+    parser.add_argument(
+        "--rounding",
+        choices=("exact", "hand"),
+        default="exact",
+        help="exact: round each number from the exact value; hand: carry on with the shown numbers",
+    )
+    parser.add_argument("--derivative", choices=("partial", "d"), default="partial", help="∂L/∂w or dL/dw")
+    parser.add_argument("--delta", action="store_true", help="write ∂L/∂n as δ_n for nodes")
+    parser.add_argument(
+        "--mul", choices=("cdot", "times", "none"), default="cdot", help="multiplication sign"
+    )
+    parser.add_argument("--template", metavar="FILE", help="a Jinja2 template of your own (same context)")
+    parser.add_argument("--no-check", action="store_true", help="leave out the gradient-check section")
+    add_set_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+    from ..files import write_atomic
+    from ..printing import Notation
+    from ..render import render
+    from ..spec import load_spec
+
+    fmt = args.format or ("tex" if args.output and args.output.endswith(".tex") else "md")
+    sections = None
+    if args.sections is not None:
+        sections = [s.strip() for s in args.sections.split(",") if s.strip()]
+    if not 0 <= args.digits <= 15:
+        raise InputError(f"--digits must be between 0 and 15, got {args.digits}", where="--digits")
+    network = apply_set(load_spec(args.spec), args.set)
+    report = None
+    if not args.no_check and (sections is None or "check" in sections):
+        from ..numeric import check
+
+        report = check(network)
+    text = render(
+        network,
+        fmt,
+        standalone=args.standalone,
+        template=args.template,
+        digits=args.digits,
+        rounding=args.rounding,
+        notation=Notation(derivative=args.derivative, delta=args.delta, mul=args.mul),
+        check=report,
+        sections=sections,
+    )
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,142 @@
+"""Walkthroughs: numbers from an independent route, goldens, notation, escaping."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import mpmath
+import pytest
+import sympy
+from conftest import EXAMPLES
+
+from symbackprop.errors import InputError, TemplateError
+from symbackprop.functions import to_elementary
+from symbackprop.numbers import shown
+from symbackprop.numeric import check
+from symbackprop.printing import Notation, symbol_latex
+from symbackprop.render import render, template_path, walkthrough_context
+from symbackprop.spec import load_spec, loads_spec
+
+GOLDEN_CASES = [
+    ("tiny.md", "tiny.toml", {"format": "md"}),
+    ("tiny_hand3.md", "tiny.toml", {"format": "md", "rounding": "hand", "digits": 3}),
+    ("tiny_standalone.tex", "tiny.toml", {"format": "tex", "standalone": True}),
+    ("tiny_bce.md", "tiny_bce.toml", {"format": "md"}),
+    ("two_layer.md", "two_layer.toml", {"format": "md"}),
+    (
+        "softmax_delta.tex",
+        "softmax.toml",
+        {"format": "tex", "notation": Notation(delta=True, derivative="d")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("golden_name", "spec", "options"), GOLDEN_CASES, ids=[c[0] for c in GOLDEN_CASES])
+def test_walkthrough_matches_golden(golden_name, spec, options, golden):
+    net = load_spec(EXAMPLES / spec)
+    options = dict(options)
+    fmt = options.pop("format")
+    golden(golden_name, render(net, fmt, check=check(net), **options))
+
+
+def _oracle_gradients(net):
+    loss = to_elementary(net.inlined())
+    point = dict(net.values)
+    return {p.name: sympy.diff(loss, p).evalf(30, subs=point) for p in net.parameters}
+
+
+@pytest.mark.parametrize(
+    "spec", ["tiny.toml", "tiny_bce.toml", "two_layer.toml", "softmax.toml", "neuron.toml"]
+)
+def test_gradient_table_shows_sympy_diff_values_rounded(spec):
+    net = load_spec(EXAMPLES / spec)
+    context = walkthrough_context(net, digits=4)
+    expected = _oracle_gradients(net)
+    for g in context["gradients"]:
+        assert g["value"]["text"] == shown(expected[g["name"]], 4).text
+        assert g["value"]["rel"] == (r"\approx" if not g["value"]["exact"] else "=")
+
+
+def _round(value, places):
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+
+
+def test_hand_rounding_recomputes_from_the_shown_numbers():
+    # By hand with 3 decimals, independently: sigma(0.25), then each step from the rounded numbers.
+    mpmath.mp.dps = 30
+    a2 = _round(str(1 / (1 + mpmath.e ** mpmath.mpf("-0.25"))), 3)  # 0.562
+    local = _round(a2 * (1 - a2), 3)  # 0.246
+    dz2 = _round(a2 * local, 3)  # 0.562 * 0.246 = 0.138252 -> 0.138
+    dw2 = dz2 * Decimal("0.5")  # 0.069, exact
+    new = Decimal("0.5") - Decimal("0.1") * dw2  # 0.4931, exact
+    context = walkthrough_context(load_spec(EXAMPLES / "tiny.toml"), rounding="hand", digits=3)
+    steps = {b["name"]: b for b in context["backward"]}
+    assert steps["z_2"]["factors"] == f"{a2} \\cdot {local}"
+    assert steps["z_2"]["value"]["text"] == str(dz2) and steps["z_2"]["value"]["rel"] == r"\approx"
+    assert steps["w_2"]["value"]["text"] == str(dw2.normalize()) and steps["w_2"]["value"]["rel"] == "="
+    row = context["update"]["rows"][1]
+    assert row["new"]["text"] == str(new.normalize()) == "0.4931" and row["new"]["rel"] == "="
+
+
+def test_exact_rounding_rounds_every_number_from_the_exact_value():
+    context = walkthrough_context(load_spec(EXAMPLES / "tiny.toml"), digits=3)
+    expected = _oracle_gradients(load_spec(EXAMPLES / "tiny.toml"))
+    row = context["update"]["rows"][0]
+    assert row["new"]["text"] == str(_round(str(0.5 - 0.1 * float(expected["w_1"])), 3))  # 0.493, not 0.4931
+    assert row["new"]["rel"] == r"\approx"
+
+
+def test_paths_that_meet_are_summed():
+    context = walkthrough_context(load_spec(EXAMPLES / "two_layer.toml"))
+    out_h1 = next(b for b in context["backward"] if b["name"] == "out_h1")
+    assert out_h1["paths"] == 2
+    assert out_h1["leibniz"].count(r"\frac{\partial E_{\mathrm{total}}}") == 2
+    assert " + " in out_h1["factors"]
+
+
+@pytest.mark.parametrize(
+    ("name", "latex"),
+    [("w_1", "w_{1}"), ("net_h1", r"\mathrm{net}_{\mathrm{h1}}"), ("E_total", r"E_{\mathrm{total}}"),
+     ("beta", r"\beta"), ("y_hat", r"\hat{y}"), ("w_1_2", "w_{1,2}")],
+    ids=["w_1", "net_h1", "E_total", "beta", "y_hat", "w_1_2"],
+)  # fmt: skip
+def test_subscripts_print_like_lecture_notes(name, latex):
+    assert symbol_latex(name) == latex
+
+
+def test_sections_and_notation_options():
+    net = load_spec(EXAMPLES / "tiny.toml")
+    text = render(net, "md", sections=["forward", "update"], notation=Notation(mul="times"))
+    assert "## Forward pass" in text and "## Gradient-descent update" in text
+    assert "## Backward pass" not in text and "## Setup" not in text
+    assert r"0.5 \times 1" in text
+    with pytest.raises(InputError, match="unknown section 'nope'"):
+        render(net, "md", sections=["nope"])
+
+
+def test_titles_cannot_inject_into_output():
+    text = (EXAMPLES / "tiny.toml").read_text()
+    evil = r'title = "\\input{/etc/passwd} \\write18{rm -rf x} <script>alert(1)</script> $x$ # _a_"'
+    net = loads_spec(re.sub(r"^title = .*$", lambda m: evil, text, flags=re.M))
+    tex = render(net, "tex", standalone=True)
+    assert r"\input{" not in tex and r"\write18" not in tex
+    assert r"\textbackslash{}input\{/etc/passwd\}" in tex
+    md = render(net, "md")
+    assert "<script>" not in md and "&lt;script&gt;" in md
+
+
+def test_bundled_templates_are_found_and_custom_templates_work(tmp_path):
+    assert template_path("walkthrough.md.j2").is_file()
+    custom = tmp_path / "mine.md.j2"
+    custom.write_text("{{ title }}: {% for g in gradients %}{{ g.name }}={{ g.value.text }} {% endfor %}\n")
+    out = render(load_spec(EXAMPLES / "tiny.toml"), "md", template=custom)
+    assert out == "Tiny network: ReLU hidden unit, sigmoid output: w_1=0.0692 w_2=0.0692 "  # trim_blocks
+    broken = tmp_path / "broken.md.j2"
+    broken.write_text("line one\n{% for x in %}\n")
+    with pytest.raises(TemplateError, match=r"broken.md.j2:2"):
+        render(load_spec(EXAMPLES / "tiny.toml"), "md", template=broken)
+    unknown = tmp_path / "unknown.md.j2"
+    unknown.write_text("{{ no_such_key }}\n")
+    with pytest.raises(TemplateError, match="no_such_key"):
+        render(load_spec(EXAMPLES / "tiny.toml"), "md", template=unknown)

@@ -1,0 +1,101 @@
+"""``symbackprop walkthrough``: subprocess runs, real pdflatex, atomic output."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES
+
+import symbackprop
+from symbackprop.cli import main
+
+PDFLATEX = shutil.which("pdflatex")
+EXAMPLE_SPECS = sorted(p.name for p in EXAMPLES.glob("*.toml"))
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "symbackprop", *args], capture_output=True, text=True, cwd=cwd, timeout=180
+    )
+
+
+def test_walkthrough_markdown_as_subprocess():
+    out = run("walkthrough", str(EXAMPLES / "tiny.toml"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("# Tiny network")
+    assert r"\approx 0.0692" in out.stdout and r"\approx 0.4931" in out.stdout
+    assert "```mermaid" in out.stdout and "## Gradient check" in out.stdout
+
+
+def _pdflatex(tex: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=tex.parent, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is installed by .ci/run (texlive)")
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS)
+@pytest.mark.parametrize(
+    "extra", [[], ["--rounding", "hand", "--digits", "3", "--delta", "--derivative", "d", "--mul", "times"]],
+    ids=["default", "hand-delta"],
+)  # fmt: skip
+def test_standalone_latex_compiles_with_pdflatex(spec, extra, tmp_path):
+    tex = tmp_path / "walkthrough.tex"
+    out = run("walkthrough", str(EXAMPLES / spec), "--standalone", "-o", str(tex), *extra)
+    assert out.returncode == 0, out.stderr
+    result = _pdflatex(tex)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert (tmp_path / "walkthrough.pdf").stat().st_size > 1000
+    assert "Undefined control sequence" not in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is installed by .ci/run (texlive)")
+def test_latex_fragment_can_be_input_into_a_document(tmp_path):
+    assert (
+        main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--format", "tex", "-o", str(tmp_path / "w.tex")])
+        == 0
+    )
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{amsmath,amssymb,tikz}\n\\usetikzlibrary{arrows.meta}\n"
+        "\\begin{document}\n\\input{w.tex}\n\\end{document}\n"
+    )
+    assert _pdflatex(tmp_path / "doc.tex").returncode == 0
+
+
+def test_output_file_is_written_atomically(tmp_path, capsys):
+    target = tmp_path / "notes.md"
+    target.write_text("old notes\n")
+    bad = tmp_path / "bad.toml"
+    bad.write_text((EXAMPLES / "tiny.toml").read_text().replace('"sigmoid(z_2)"', '"sigmoid(z_3)"'))
+    assert main(["walkthrough", str(bad), "-o", str(target)]) == 2
+    assert target.read_text() == "old notes\n"  # a failed run leaves the file untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "notes.md"]  # and no temporary file
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "-o", str(target)]) == 0
+    assert target.read_text().startswith("# Tiny network")
+    capsys.readouterr()
+
+
+def test_never_writes_inside_the_installed_package(capsys):
+    inside = Path(symbackprop.__file__).resolve().parent / "walkthrough.md"
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "-o", str(inside)]) == 2
+    assert not inside.exists()
+    assert "inside the installed symbackprop package" in capsys.readouterr().err
+
+
+def test_format_follows_the_output_suffix(tmp_path):
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "-o", str(tmp_path / "w.tex")]) == 0
+    assert (tmp_path / "w.tex").read_text().startswith("\\section*{Tiny network")
+
+
+def test_bad_options_exit_2(capsys):
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--sections", "forward,nope"]) == 2
+    assert "unknown section 'nope'" in capsys.readouterr().err
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--digits", "99"]) == 2
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--template", "/no/such.j2"]) == 2
