@@ -1,0 +1,220 @@
+"""MkDocs plugin: walkthroughs in fenced blocks, hand derivations checked.
+
+In ``mkdocs.yml``::
+
+    plugins:
+      - symbackprop:
+          verify: true
+    markdown_extensions:
+      - pymdownx.arithmatex:
+          generic: true
+
+A fenced block whose info string is ``symbackprop`` is replaced by the
+walkthrough (Markdown with ``$...$`` math, for ``pymdownx.arithmatex``).  Its
+body names a spec file (relative to the page, then the docs directory, then
+the directory of ``mkdocs.yml``) or holds an inline TOML network.  Options
+follow the info string: ```` ```symbackprop digits=3 sections="forward,backward" ````.
+With ``verify: true`` each wrong equation on a page is a warning naming the
+file and line, so ``mkdocs build --strict`` fails.  The plugin only lays out
+what :func:`symbackprop.render.render` returns; it never differentiates.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+
+from .errors import InputError, SymbackpropError
+
+__all__ = ["SymbackpropConfig", "SymbackpropPlugin", "expand"]
+
+log = get_plugin_logger(__name__)
+
+#: An opening fence: indentation, ``` or ~~~ (3+), the info string.
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\n]*)$")
+_OPTION = {
+    "digits": int,
+    "rounding": str,
+    "sections": lambda v: [s for s in re.split(r"[\s,]+", v) if s],
+    "heading_offset": int,
+}
+
+
+class SymbackpropConfig(Config):
+    """Options under ``plugins: - symbackprop:`` in ``mkdocs.yml``."""
+
+    verify = config_options.Type(bool, default=False)
+    digits = config_options.Type(int, default=4)
+    rounding = config_options.Choice(("exact", "hand"), default="exact")
+    heading_offset = config_options.Type(int, default=1)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One ```` ```symbackprop ```` block: where it is, its options and body."""
+
+    start: int  # index of the opening fence line (0-based)
+    end: int  # index of the closing fence line
+    options: dict[str, Any]
+    body: str
+
+
+def find_blocks(text: str) -> list[Block]:
+    """The symbackprop blocks of a page, skipping other fenced code."""
+    lines = text.split("\n")
+    blocks = []
+    i = 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        fence, info = m["fence"], m["info"].strip()
+        close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+        j = i + 1
+        while j < len(lines) and not close.match(lines[j]):
+            j += 1
+        words = info.split(None, 1)
+        if words and words[0].strip("{}.") == "symbackprop":
+            blocks.append(
+                Block(i, j, _parse_options(words[1] if len(words) > 1 else "", i + 1), "\n".join(lines[i + 1 : j]))
+            )
+        i = j + 1
+    return blocks
+
+
+def _parse_options(text: str, line: int) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for word in shlex.split(text.strip("{} ")):
+        key, sep, value = word.partition("=")
+        if not sep or key not in _OPTION:
+            msg = f"unknown symbackprop block option {word!r}; use {', '.join(f'{k}=...' for k in _OPTION)}"
+            raise InputError(msg, line=line)
+        try:
+            options[key] = _OPTION[key](value)
+        except ValueError:
+            msg = f"option {key} must be a number, not {value!r}"
+            raise InputError(msg, line=line) from None
+    return options
+
+
+def _shift_headings(markdown: str, offset: int) -> str:
+    """Demote ATX headings outside code fences, so a walkthrough nests under the page title."""
+    if offset <= 0:
+        return markdown
+    out, fenced = [], False
+    for line in markdown.split("\n"):
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and re.match(r"#{1,6} ", line):
+            line = "#" * offset + line
+        out.append(line)
+    return "\n".join(out)
+
+
+def _network(body: str, search: list[Path], page: str, line: int) -> tuple[Any, Path | None]:
+    from .spec import load_spec, loads_spec
+
+    stripped = body.strip()
+    if stripped and "\n" not in stripped and "=" not in stripped and not stripped.startswith("["):
+        for directory in search:
+            candidate = (directory / stripped).resolve()
+            if candidate.is_file():
+                return load_spec(candidate), candidate
+        looked = ", ".join(str(d) for d in search)
+        msg = f"spec file {stripped!r} not found (looked in {looked})"
+        raise InputError(msg, file=page, line=line)
+    if not stripped:
+        msg = "empty symbackprop block: name a spec file or write a TOML network"
+        raise InputError(msg, file=page, line=line)
+    return loads_spec(body, file=f"{page}:{line} (inline spec)"), None
+
+
+def expand(
+    markdown: str,
+    *,
+    search: list[Path],
+    page: str = "<page>",
+    digits: int = 4,
+    rounding: str = "exact",
+    heading_offset: int = 1,
+) -> tuple[str, list[Path]]:
+    """Replace every symbackprop block with its walkthrough; also return the spec files used."""
+    from .render import render
+
+    blocks = find_blocks(markdown)
+    if not blocks:
+        return markdown, []
+    lines = markdown.split("\n")
+    used: list[Path] = []
+    for block in reversed(blocks):
+        options = {"digits": digits, "rounding": rounding, "heading_offset": heading_offset, **block.options}
+        network, path = _network(block.body, search, page, block.start + 2)
+        if path is not None:
+            used.append(path)
+        text = render(
+            network,
+            "md",
+            digits=options["digits"],
+            rounding=options["rounding"],
+            sections=options.get("sections"),
+        )
+        text = _shift_headings(text.rstrip("\n"), options["heading_offset"])
+        lines[block.start : block.end + 1] = ["", *text.split("\n"), ""]
+    return "\n".join(lines), used
+
+
+class SymbackpropPlugin(BasePlugin[SymbackpropConfig]):
+    """Expand ```` ```symbackprop ```` blocks; optionally verify each page's equations."""
+
+    def __init__(self) -> None:
+        self.watched: set[Path] = set()
+
+    def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Any) -> str:
+        source = page.file.abs_src_path
+        name = page.file.src_uri
+        if self.config.verify and source:
+            self._verify(Path(source), name)
+        page_dir = Path(source).parent if source else Path(config["docs_dir"])
+        search = [page_dir, Path(config["docs_dir"]), Path(config.config_file_path or ".").parent]
+        try:
+            text, used = expand(
+                markdown,
+                search=search,
+                page=name,
+                digits=self.config.digits,
+                rounding=self.config.rounding,
+                heading_offset=self.config.heading_offset,
+            )
+        except SymbackpropError as e:
+            if e.file is None:
+                e = type(e)(e.message, file=name, where=e.where, line=e.line)
+            log.error("%s", e)
+            return markdown
+        self.watched.update(used)
+        return text
+
+    def _verify(self, path: Path, name: str) -> None:
+        from .files import read_text
+        from .verify import verify
+
+        try:
+            report = verify(path, text=read_text(path, "page"), format="md")
+        except SymbackpropError as e:
+            log.warning("%s", e)
+            return
+        for finding in report.findings:
+            if finding.status == "wrong":
+                log.warning("%s:%s: wrong equation: %s", name, finding.line, finding.message)
+
+    def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:
+        for path in sorted(self.watched):
+            server.watch(str(path))
+        return server
