@@ -120,6 +120,7 @@ def _shift_headings(markdown: str, offset: int) -> str:
 
 
 def _network(body: str, search: list[Path], page: str, line: int) -> tuple[Any, Path | None]:
+    """The block's network: a spec file, or inline TOML whose body starts at 1-based ``line``."""
     from .spec import load_spec, loads_spec
 
     stripped = body.strip()
@@ -134,7 +135,8 @@ def _network(body: str, search: list[Path], page: str, line: int) -> tuple[Any, 
     if not stripped:
         msg = "empty symbackprop block: name a spec file or write a TOML network"
         raise InputError(msg, file=page, line=line)
-    return loads_spec(body, file=f"{page}:{line} (inline spec)"), None
+    # Pad with blank lines so that TOML line numbers are the page's line numbers.
+    return loads_spec("\n" * (line - 1) + body, file=page), None
 
 
 def expand(
@@ -145,18 +147,26 @@ def expand(
     digits: int = 4,
     rounding: str = "exact",
     heading_offset: int = 1,
+    first_line: int = 1,
 ) -> tuple[str, list[Path]]:
-    """Replace every symbackprop block with its walkthrough; also return the spec files used."""
+    """Replace every symbackprop block with its walkthrough; also return the spec files used.
+
+    ``first_line`` is the page line of ``markdown``'s first line (after front matter), so
+    that errors name the line of the file.
+    """
     from .render import render
 
-    blocks = find_blocks(markdown)
+    try:
+        blocks = find_blocks(markdown)
+    except SymbackpropError as e:
+        raise type(e)(e.message, file=page, where=e.where, line=(e.line or 1) + first_line - 1) from None
     if not blocks:
         return markdown, []
     lines = markdown.split("\n")
     used: list[Path] = []
     for block in reversed(blocks):
         options = {"digits": digits, "rounding": rounding, "heading_offset": heading_offset, **block.options}
-        network, path = _network(block.body, search, page, block.start + 2)
+        network, path = _network(block.body, search, page, first_line + block.start + 1)
         if path is not None:
             used.append(path)
         text = render(
@@ -169,6 +179,14 @@ def expand(
         text = _shift_headings(text.rstrip("\n"), options["heading_offset"])
         lines[block.start : block.end + 1] = ["", *text.split("\n"), ""]
     return "\n".join(lines), used
+
+
+def _first_line(page: Any, markdown: str) -> int:
+    """The file line where ``markdown`` starts: MkDocs strips YAML front matter first."""
+    raw = getattr(page.file, "content_string", None) if page.file.abs_src_path else None
+    if isinstance(raw, str) and raw.endswith(markdown) and len(raw) > len(markdown):
+        return raw[: len(raw) - len(markdown)].count("\n") + 1
+    return 1
 
 
 class SymbackpropPlugin(BasePlugin[SymbackpropConfig]):
@@ -187,6 +205,7 @@ class SymbackpropPlugin(BasePlugin[SymbackpropConfig]):
         try:
             text, used = expand(
                 markdown,
+                first_line=_first_line(page, markdown),
                 search=search,
                 page=name,
                 digits=self.config.digits,

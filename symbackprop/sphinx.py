@@ -307,8 +307,13 @@ class SymbackpropDirective(SphinxDirective):
             return load_spec(path)
         if not self.content:
             raise self.error("symbackprop: give a spec file as the argument or inline TOML as the body")
-        source, line = self.get_source_info()
-        return loads_spec("\n".join(self.content), file=f"{source}:{line} (inline spec)")
+        source, _ = self.get_source_info()
+        # Pad with blank lines so that TOML line numbers are the page's line numbers.  MyST
+        # counts the body's offset from the directive's line, docutils from the top.
+        offset = self.content_offset
+        if type(self.state).__module__.startswith("myst_parser"):
+            offset += self.lineno
+        return loads_spec("\n" * offset + "\n".join(self.content), file=source)
 
     def _context(self, network: Any) -> dict[str, Any]:
         from .printing import Notation

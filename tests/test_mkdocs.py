@@ -1,0 +1,140 @@
+"""The MkDocs plugin: fenced-block parsing in-process, and real ``mkdocs build --strict`` runs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sympy as sp
+from conftest import EXAMPLES
+
+from symbackprop.errors import InputError, SymbackpropError
+from symbackprop.functions import to_elementary
+from symbackprop.mkdocs import expand, find_blocks
+from symbackprop.spec import load_spec
+
+MKDOCS_YML = """\
+site_name: course
+plugins:
+  - symbackprop{options}
+markdown_extensions:
+  - tables
+  - pymdownx.arithmatex:
+      generic: true
+"""
+
+INLINE = """\
+[inputs]
+x = 2.0
+[targets]
+y = 1.0
+[parameters]
+w = 0.5
+[network]
+a = "sigmoid(x * w)"
+L = "half_squared_error(a, y)"
+"""
+
+
+def tiny_gradient() -> float:
+    net = load_spec(EXAMPLES / "tiny.toml")
+    return float(sp.diff(to_elementary(net.inlined()), net.symbol("w_1")).subs(net.values))
+
+
+def neuron_gradient() -> float:
+    x, y, w = sp.Rational(2), sp.Rational(1), sp.Rational(1, 2)
+    a = 1 / (1 + sp.exp(-x * w))
+    return float((a - y) * a * (1 - a) * x)  # ∂L/∂w by hand
+
+
+def site(tmp_path: Path, pages: dict[str, str], options: str = "") -> Path:
+    root = tmp_path / "site-src"
+    (root / "docs" / "week").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(options=options), encoding="utf-8")
+    shutil.copy(EXAMPLES / "tiny.toml", root / "tiny.toml")  # beside mkdocs.yml
+    for name, text in pages.items():
+        (root / "docs" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def mkdocs(root: Path) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(root / "mkdocs.yml"),
+           "-d", str(root / "site")]  # fmt: skip
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+# ------------------------------------------------------------------ in-process
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "options"),
+    [
+        ("```symbackprop\ntiny.toml\n```\n", 1, {}),
+        ("~~~~symbackprop digits=3\ntiny.toml\n~~~~\n", 1, {"digits": 3}),
+        ("```{symbackprop} rounding=hand sections=\"forward, backward\"\nx\n```\n", 1,
+         {"rounding": "hand", "sections": ["forward", "backward"]}),
+        ("````markdown\n```symbackprop\ntiny.toml\n```\n````\n", 0, None),
+        ("```python\nprint(1)\n```\n```symbackprop\na.toml\n```\n", 1, {}),
+        ("```symbackprop-other\nx\n```\n", 0, None),
+    ],
+    ids=["backticks", "tildes-option", "braces-quoted", "nested-in-other-fence", "after-code", "other-info"],
+)
+def test_find_blocks(text: str, count: int, options: dict | None) -> None:
+    blocks = find_blocks(text)
+    assert len(blocks) == count
+    if count:
+        assert blocks[0].options == options
+
+
+def test_unknown_option_names_the_line() -> None:
+    with pytest.raises(InputError, match=r"week\.md:3: unknown symbackprop block option 'colour=red'"):
+        expand("# T\n\n```symbackprop colour=red\ntiny.toml\n```\n", search=[EXAMPLES], page="week.md")
+
+
+def test_expand_leaves_the_rest_of_the_page_alone() -> None:
+    page = "# Week 1\n\nBefore.\n\n```symbackprop sections=gradients\ntiny.toml\n```\n\nAfter.\n"
+    text, used = expand(page, search=[EXAMPLES], page="week.md")
+    assert used == [(EXAMPLES / "tiny.toml").resolve()]
+    assert text.startswith("# Week 1\n\nBefore.\n")
+    assert text.endswith("\nAfter.\n")
+    assert "## Tiny network" in text and "### Gradients" in text  # demoted under the page title
+    assert f"{tiny_gradient():.4f}" in text
+    assert "```" not in text
+
+
+def test_inline_toml_errors_name_the_page_line() -> None:
+    page = "# T\n\n```symbackprop\n[network]\nL = \"q\"\n```\n"
+    with pytest.raises(SymbackpropError, match=r"week\.md:5: \[network\] L: unknown name 'q'"):
+        expand(page, search=[EXAMPLES], page="week.md")
+
+
+# ------------------------------------------------------------------ real builds
+
+
+@pytest.mark.slow
+def test_strict_build_renders_equations_and_the_gradient(tmp_path: Path) -> None:
+    pages = {
+        "index.md": "# Course\n\n```symbackprop\ntiny.toml\n```\n",
+        "week/one.md": f"---\ntitle: One\n---\n# One neuron\n\n```symbackprop digits=5\n{INLINE}```\n",
+    }
+    root = site(tmp_path, pages)
+    result = mkdocs(root)
+    assert result.returncode == 0, result.stderr
+    index = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="arithmatex">' in index and '<span class="arithmatex">' in index
+    assert r"\frac{\partial L}{\partial w_{1}}" in index
+    assert f"{tiny_gradient():.4f}" in index  # 0.0692
+    assert "<table>" in index
+    one = (root / "site" / "week" / "one" / "index.html").read_text(encoding="utf-8")
+    assert f"{neuron_gradient():.5f}" in one
+
+
+@pytest.mark.slow
+def test_missing_spec_fails_the_strict_build(tmp_path: Path) -> None:
+    root = site(tmp_path, {"index.md": "# Course\n\n```symbackprop\nnope.toml\n```\n"})
+    result = mkdocs(root)
+    assert result.returncode != 0
+    assert "index.md:4: spec file 'nope.toml' not found" in result.stderr

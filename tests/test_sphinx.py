@@ -1,0 +1,218 @@
+"""The Sphinx extension, through real ``sphinx-build`` runs on temporary projects."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sympy as sp
+from conftest import EXAMPLES
+
+from symbackprop.functions import to_elementary
+from symbackprop.spec import load_spec
+
+CONF = """\
+extensions = ["myst_parser", "symbackprop.sphinx"]
+myst_enable_extensions = ["dollarmath", "amsmath"]
+project = "course"
+exclude_patterns = ["_build"]
+latex_elements = {"fontpkg": "", "fncychap": ""}
+"""
+
+INDEX_RST = """\
+Course
+======
+
+.. toctree::
+
+   myst_page
+
+Week one
+--------
+
+.. symbackprop:: tiny.toml
+   :digits: 4
+"""
+
+MYST_PAGE = """\
+# Week one, in MyST
+
+```{symbackprop} tiny.toml
+:sections: forward, backward, gradients
+:rounding: hand
+:digits: 3
+```
+"""
+
+
+def tiny_gradient() -> sp.Float:
+    """∂L/∂w_1 of the tiny example, from sympy.diff of the inlined, elementary loss."""
+    net = load_spec(EXAMPLES / "tiny.toml")
+    loss = to_elementary(net.inlined())
+    return sp.diff(loss, net.symbol("w_1")).subs(net.values).evalf(30)
+
+
+def sphinx(src: Path, out: Path, builder: str = "html", *extra: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", builder, "-q", *extra, str(src), str(out)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+def project(tmp_path: Path, pages: dict[str, str], conf: str = CONF) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(conf, encoding="utf-8")
+    shutil.copy(EXAMPLES / "tiny.toml", src / "tiny.toml")
+    for name, text in pages.items():
+        (src / name).write_text(text, encoding="utf-8")
+    return src
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One HTML build of a reST page and a MyST page that use the directive."""
+    tmp = tmp_path_factory.mktemp("sphinx")
+    src = project(tmp, {"index.rst": INDEX_RST, "myst_page.md": MYST_PAGE})
+    result = sphinx(src, tmp / "html")
+    assert result.returncode == 0, result.stderr
+    return tmp / "html"
+
+
+def test_independent_gradient_is_the_seed_number() -> None:
+    assert f"{tiny_gradient():.3f}" == "0.069"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("index.html", f"{float(tiny_gradient()):.4f}"),  # 0.0692
+        ("myst_page.html", f"{float(tiny_gradient()):.3f}"),  # 0.069, hand rounding at 3 digits
+    ],
+    ids=["rest", "myst"],
+)
+def test_html_holds_equations_and_the_gradient(built: Path, page: str, expected: str) -> None:
+    html = (built / page).read_text(encoding="utf-8")
+    assert '<div class="math notranslate nohighlight">' in html  # display math from math_block nodes
+    assert '<span class="math notranslate nohighlight">' in html  # inline math in tables and headings
+    assert r"\frac{\partial L}{\partial w_{1}}" in html
+    assert expected in html
+    assert "<table" in html
+
+
+@pytest.mark.slow
+def test_rest_page_has_every_default_section(built: Path) -> None:
+    html = (built / "index.html").read_text(encoding="utf-8")
+    for heading in ("Setup", "The network", "Forward pass", "Loss", "Backward pass", "Gradients",
+                    "Gradient-descent update"):  # fmt: skip
+        assert f">{heading}</p>" in html, heading
+    assert "Gradient check" not in html  # only with :check:
+    assert r"\operatorname{ReLU}" in html
+
+
+@pytest.mark.slow
+def test_myst_page_has_only_its_sections_rounded_by_hand(built: Path) -> None:
+    html = (built / "myst_page.html").read_text(encoding="utf-8")
+    assert ">Forward pass</p>" in html and ">Backward pass</p>" in html
+    assert ">Setup</p>" not in html and "Gradient-descent update" not in html
+    # hand rounding carries 0.562 and 0.246 on: 0.562 * 0.246 = 0.138252 -> 0.138
+    assert "0.562 \\cdot 0.246" in html
+    assert "carried on as shown" in html
+
+
+@pytest.mark.slow
+def test_inline_toml_body_and_check_table(tmp_path: Path) -> None:
+    page = """\
+Inline
+======
+
+.. symbackprop::
+   :check:
+   :title: One neuron
+
+   [inputs]
+   x = 2.0
+   [targets]
+   y = 1.0
+   [parameters]
+   w = 0.5
+   [network]
+   a = "sigmoid(x * w)"
+   L = "half_squared_error(a, y)"
+"""
+    src = project(tmp_path, {"index.rst": page})
+    result = sphinx(src, tmp_path / "html")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    x, y, w = sp.Rational(2), sp.Rational(1), sp.Rational(1, 2)
+    a = 1 / (1 + sp.exp(-x * w))
+    expected = sp.N((a - y) * a * (1 - a) * x, 10)  # by hand: ∂L/∂w = (a - y) σ'(xw) x
+    assert f"{float(expected):.4f}" in html
+    assert ">One neuron</p>" in html
+    assert ">Gradient check</p>" in html and "finite differences" in html
+
+
+@pytest.mark.slow
+def test_changing_the_spec_rebuilds_the_page(tmp_path: Path) -> None:
+    src = project(tmp_path, {"index.rst": INDEX_RST.replace("   myst_page\n", "")})
+    out = tmp_path / "html"
+    assert sphinx(src, out).returncode == 0
+    assert "0.0692" in (out / "index.html").read_text(encoding="utf-8")
+    spec = src / "tiny.toml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("w_2 = 0.5", "w_2 = 2.0"), encoding="utf-8")
+    result = sphinx(src, out)  # incremental: only the dependency changed
+    assert result.returncode == 0, result.stderr
+    html = (out / "index.html").read_text(encoding="utf-8")
+    net = load_spec(spec)
+    grad = sp.diff(to_elementary(net.inlined()), net.symbol("w_2")).subs(net.values)
+    assert f"{float(grad):.4f}" in html
+    assert "0.0692" not in html
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("directive", "message"),
+    [
+        (".. symbackprop:: missing.toml", "spec file not found: missing.toml"),
+        (".. symbackprop:: tiny.toml\n   :rounding: sloppy", "rounding"),
+        (".. symbackprop::\n\n   [network]\n   L = \"q\"\n", "index.rst:9: [network] L: unknown name 'q'"),
+    ],
+    ids=["missing-file", "bad-option", "bad-inline-spec"],
+)
+def test_mistakes_fail_the_build_naming_the_page(tmp_path: Path, directive: str, message: str) -> None:
+    src = project(tmp_path, {"index.rst": f"Page\n====\n\nText.\n\n{directive}\n"})
+    result = sphinx(src, tmp_path / "html")
+    assert result.returncode != 0
+    assert "index.rst:6" in result.stderr
+    assert message in result.stderr
+
+
+@pytest.mark.slow
+def test_inline_spec_errors_in_myst_name_the_page_line(tmp_path: Path) -> None:
+    page = '# P\n\ntext\n\n```{symbackprop}\n:digits: 3\n\n[network]\nL = "q"\n```\n'
+    src = project(tmp_path, {"index.md": page})
+    result = sphinx(src, tmp_path / "html")
+    assert result.returncode != 0
+    assert "index.md:9: [network] L: unknown name 'q'" in result.stderr
+
+
+@pytest.mark.slow
+def test_latex_builder_output_compiles_with_pdflatex(tmp_path: Path) -> None:
+    pdflatex = shutil.which("pdflatex")
+    assert pdflatex, "pdflatex is required (CI installs texlive)"
+    src = project(tmp_path, {"index.rst": INDEX_RST.replace("   :digits: 4", "   :digits: 4\n   :check:"),
+                             "myst_page.md": MYST_PAGE})  # fmt: skip
+    out = tmp_path / "latex"
+    result = sphinx(src, out, "latex")
+    assert result.returncode == 0, result.stderr
+    tex = (out / "course.tex").read_text(encoding="utf-8")
+    assert r"\begin{split}" in tex and r"\frac{\partial L}{\partial w_{1}}" in tex
+    for _ in range(2):  # twice, for the references
+        run = subprocess.run(
+            [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "course.tex"],
+            cwd=out, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stdout[-3000:]
+    assert (out / "course.pdf").stat().st_size > 10_000
