@@ -54,6 +54,7 @@ class SymbackpropConfig(Config):
     digits = config_options.Type(int, default=4)
     rounding = config_options.Choice(("exact", "hand"), default="exact")
     heading_offset = config_options.Type(int, default=1)
+    spec = config_options.Optional(config_options.Type(str))
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,17 @@ def _network(body: str, search: list[Path], page: str, line: int) -> tuple[Any, 
     return loads_spec("\n" * (line - 1) + body, file=page), None
 
 
+def _page_spec(text: str, search: list[Path], page: str) -> Path | None:
+    """The spec file named by the page's first symbackprop block, if it names one."""
+    for block in find_blocks(text):
+        body = block.body.strip()
+        if body and "\n" not in body and "=" not in body and not body.startswith("["):
+            for directory in search:
+                if (directory / body).is_file():
+                    return (directory / body).resolve()
+    return None
+
+
 def expand(
     markdown: str,
     *,
@@ -194,14 +206,16 @@ class SymbackpropPlugin(BasePlugin[SymbackpropConfig]):
 
     def __init__(self) -> None:
         self.watched: set[Path] = set()
+        self._config_dir = Path(".")
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Any) -> str:
         source = page.file.abs_src_path
         name = page.file.src_uri
-        if self.config.verify and source:
-            self._verify(Path(source), name)
         page_dir = Path(source).parent if source else Path(config["docs_dir"])
-        search = [page_dir, Path(config["docs_dir"]), Path(config.config_file_path or ".").parent]
+        self._config_dir = Path(config.config_file_path or ".").parent
+        search = [page_dir, Path(config["docs_dir"]), self._config_dir]
+        if self.config.verify and source:
+            self._verify(Path(source), name, search)
         try:
             text, used = expand(
                 markdown,
@@ -220,18 +234,25 @@ class SymbackpropPlugin(BasePlugin[SymbackpropConfig]):
         self.watched.update(used)
         return text
 
-    def _verify(self, path: Path, name: str) -> None:
+    def _verify(self, path: Path, name: str, search: list[Path]) -> None:
+        """Check the page's equations against the spec its first block names (or ``spec``)."""
         from .files import read_text
         from .verify import verify
 
         try:
-            report = verify(path, text=read_text(path, "page"), format="md")
+            text = read_text(path, "page")
+            spec = _page_spec(text, search, name) or self._default_spec()
+            report = verify(name, spec=spec, text=text, format="md")
         except SymbackpropError as e:
-            log.warning("%s", e)
+            log.warning("%s", e.located(file=name))
             return
         for finding in report.findings:
             if finding.status == "wrong":
                 log.warning("%s:%s: wrong equation: %s", name, finding.line, finding.message)
+
+    def _default_spec(self) -> Path | None:
+        spec = self.config.spec
+        return None if not spec else Path(self._config_dir) / spec
 
     def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:
         for path in sorted(self.watched):

@@ -347,24 +347,97 @@ class SymbackpropDirective(SphinxDirective):
 
 # ------------------------------------------------------------------ page checking
 
+_CODE_DIRECTIVES = ("code-block", "code", "sourcecode", "literalinclude", "highlight", "symbackprop")
+_RST_DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\.\s+(?P<name>[\w-]+)::(?P<arg>.*)$")
+_MYST_FENCE = re.compile(r"^\s*(`{3,}|~{3,})\{symbackprop\}\s*(?P<arg>\S*)")
+_RST_SPEC = re.compile(r"^\s*\.\.\s+symbackprop::\s*(?P<arg>\S+)", re.M)
+
+
+def page_spec(text: str) -> str | None:
+    """The spec file named by the page's first ``symbackprop`` directive, if any."""
+    for line in text.split("\n"):
+        m = _RST_SPEC.match(line) or _MYST_FENCE.match(line)
+        if m and m["arg"]:
+            return m["arg"]
+    return None
+
+
+def rst_as_markdown(text: str) -> str:
+    """reST math as Markdown math, line for line, so that findings keep their line numbers.
+
+    ``.. math::`` bodies become ``$$ ... $$``, ``:math:`x``` becomes ``$x$``, and the bodies
+    of code and ``symbackprop`` directives are blanked.
+    """
+    lines = text.split("\n")
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        m = _RST_DIRECTIVE.match(lines[i])
+        if not m or (m["name"] != "math" and m["name"] not in _CODE_DIRECTIVES):
+            i += 1
+            continue
+        indent = len(m["indent"])
+        j = i + 1
+        body: list[int] = []
+        while j < len(lines) and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > indent):
+            if lines[j].strip() and not (not body and lines[j].strip().startswith(":")):
+                body.append(j)
+            j += 1
+        out[i] = ""
+        for k in range(i + 1, j):
+            out[k] = ""
+        if m["name"] == "math":
+            first = [m["arg"].strip()] if m["arg"].strip() else []
+            content = first + [lines[k].strip() for k in body]
+            if content:
+                for k, piece in zip([i] if first else [], first):
+                    out[k] = piece
+                for k in body:
+                    out[k] = lines[k].strip()
+                top = i if first else body[0]
+                bottom = body[-1] if body else i
+                out[top] = "$$ " + out[top]
+                out[bottom] = out[bottom] + " $$"
+        i = j
+    return re.sub(r":math:`([^`]+)`", lambda mm: f"${mm[1]}$", "\n".join(out))
+
+
+def myst_as_markdown(text: str) -> str:
+    """MyST's ``{math}`` directive and role as plain Markdown math (line for line)."""
+    text = re.sub(r"^(\s*(?:`{3,}|~{3,}))\{math\}", r"\1math", text, flags=re.M)
+    return re.sub(r"\{math\}`([^`]+)`", lambda m: f"${m[1]}$", text)
+
 
 def _verify_page(app: Any, docname: str, source: list[str]) -> None:
     """``source-read``: check the hand derivations on the page, one warning per wrong equation."""
     if not app.config.symbackprop_verify:
         return
-    path = Path(app.env.doc2path(docname))
-    fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "rst"
-    try:
-        from .verify import verify
+    from .verify import verify
 
-        report = verify(path, text=source[0], format=fmt)
+    env = app.env
+    path = Path(env.doc2path(docname))
+    text = source[0]
+    markdown = path.suffix.lower() in (".md", ".markdown")
+    text = myst_as_markdown(text) if markdown else rst_as_markdown(text)
+    spec: str | None = None
+    named = page_spec(source[0])
+    if named is not None:
+        spec = env.relfn2path(named, docname)[1]
+    elif app.config.symbackprop_verify_spec:
+        spec = str(Path(app.confdir) / app.config.symbackprop_verify_spec)
+    try:
+        report = verify(str(path), spec=spec, text=text, format="md")
     except SymbackpropError as e:
-        logger.warning("symbackprop: %s", e, location=(docname, getattr(e, "line", None)), type="symbackprop")
+        logger.warning("symbackprop: %s", e.message, location=(docname, e.line), type="symbackprop")
         return
-    for finding in report.findings:
-        if finding.status == "wrong":
+    for f in report.findings:
+        if f.status == "wrong":
             logger.warning(
-                "symbackprop: wrong equation: %s", finding.message, location=(docname, finding.line), type="symbackprop"
+                "symbackprop: wrong equation: %s",
+                f.message,
+                location=(docname, f.line),
+                type="symbackprop",
+                subtype="verify",
             )
 
 
@@ -374,6 +447,7 @@ def setup(app: Any) -> dict[str, Any]:
 
     app.add_directive("symbackprop", SymbackpropDirective)
     app.add_config_value("symbackprop_verify", False, "env", bool)
+    app.add_config_value("symbackprop_verify_spec", None, "env")
     app.add_config_value("symbackprop_digits", 4, "env", int)
     app.add_config_value("symbackprop_rounding", "exact", "env", str)
     app.connect("source-read", _verify_page)

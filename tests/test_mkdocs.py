@@ -61,7 +61,7 @@ def site(tmp_path: Path, pages: dict[str, str], options: str = "") -> Path:
 
 
 def mkdocs(root: Path) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(root / "mkdocs.yml"),
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
            "-d", str(root / "site")]  # fmt: skip
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
@@ -138,3 +138,45 @@ def test_missing_spec_fails_the_strict_build(tmp_path: Path) -> None:
     result = mkdocs(root)
     assert result.returncode != 0
     assert "index.md:4: spec file 'nope.toml' not found" in result.stderr
+
+
+WRONG_PAGE = r"""# Week two
+
+```symbackprop sections=gradients
+tiny.toml
+```
+
+By hand:
+
+$$
+\frac{\partial L}{\partial z_2} = (a_2 - y) \, a_2 (1 - a_2)
+$$
+
+$$
+\frac{\partial L}{\partial w_2} = (a_2 - y) \, a_2 \, a_1
+$$
+"""
+
+
+@pytest.mark.slow
+def test_wrong_hand_derivation_fails_the_strict_build_naming_the_line(tmp_path: Path) -> None:
+    root = site(tmp_path, {"index.md": WRONG_PAGE}, ":\n      verify: true")
+    result = mkdocs(root)
+    assert result.returncode != 0
+    assert "index.md:14: wrong equation" in result.stderr
+    assert "0.069" in result.stderr  # the right value, from the spec the page names
+    assert "index.md:10" not in result.stderr  # the right equation is not reported
+
+
+@pytest.mark.slow
+def test_right_hand_derivation_passes_with_verify_on(tmp_path: Path) -> None:
+    right = WRONG_PAGE.replace(r"a_2 \, a_1", r"a_2 (1 - a_2) \, a_1")
+    root = site(tmp_path, {"index.md": right}, ":\n      verify: true")
+    result = mkdocs(root)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.slow
+def test_verify_is_off_by_default(tmp_path: Path) -> None:
+    root = site(tmp_path, {"index.md": WRONG_PAGE})
+    assert mkdocs(root).returncode == 0

@@ -198,6 +198,78 @@ def test_inline_spec_errors_in_myst_name_the_page_line(tmp_path: Path) -> None:
     assert "index.md:9: [network] L: unknown name 'q'" in result.stderr
 
 
+RIGHT = r"""
+.. math::
+
+   \frac{\partial L}{\partial z_2} = (a_2 - y) \, a_2 (1 - a_2)
+"""
+
+WRONG = r"""
+.. math::
+
+   \frac{\partial L}{\partial w_2} = (a_2 - y) \, a_2 \, a_1
+"""
+
+
+def _page(kind: str, body: str) -> tuple[str, str]:
+    """A page that runs the tiny example and then derives by hand (reST or MyST)."""
+    if kind == "rst":
+        head = "Week two\n========\n\n.. symbackprop:: tiny.toml\n   :sections: gradients\n\nBy hand:\n"
+        return "index.rst", head + body
+    head = "# Week two\n\n```{symbackprop} tiny.toml\n:sections: gradients\n```\n\nBy hand:\n"
+    math = body.split(".. math::", 1)[1].strip()
+    return "index.md", head + f"\n$$\n{math}\n$$\n"
+
+
+VERIFY_CONF = CONF + "symbackprop_verify = True\n"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["rst", "myst"], ids=["rst", "myst"])
+def test_right_hand_derivation_builds_with_verify_on(tmp_path: Path, kind: str) -> None:
+    name, text = _page(kind, RIGHT)
+    src = project(tmp_path, {name: text}, VERIFY_CONF)
+    result = sphinx(src, tmp_path / "html")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["rst", "myst"], ids=["rst", "myst"])
+def test_wrong_hand_derivation_fails_the_build_naming_the_line(tmp_path: Path, kind: str) -> None:
+    name, text = _page(kind, WRONG)
+    line = next(i for i, t in enumerate(text.split("\n"), 1) if r"\partial w_2" in t)
+    src = project(tmp_path, {name: text}, VERIFY_CONF)
+    result = sphinx(src, tmp_path / "html")
+    assert result.returncode != 0
+    assert f"{name}:{line}: WARNING: symbackprop: wrong equation" in result.stderr
+    assert "0.069" in result.stderr  # the right value, from the spec the page names
+    assert result.stderr.count("wrong equation") == 1
+
+
+@pytest.mark.slow
+def test_verify_is_off_by_default(tmp_path: Path) -> None:
+    name, text = _page("rst", WRONG)
+    src = project(tmp_path, {name: text})
+    assert sphinx(src, tmp_path / "html").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\n\n.. math::\n\n   x = 1\n\nb", "a\n\n\n\n$$ x = 1 $$\n\nb"),
+        (".. math:: x = 1\n", "$$ x = 1 $$\n"),
+        ("see :math:`a_2 = 1` here", "see $a_2 = 1$ here"),
+        (".. code-block:: python\n\n   $x$ = 1\n", "\n\n\n"),
+        (".. math::\n   :label: e1\n\n   x = 1\n   y = 2\n", "\n\n\n$$ x = 1\ny = 2 $$\n"),
+    ],
+    ids=["block", "one-line", "role", "code-blanked", "options-skipped"],
+)
+def test_rst_math_becomes_markdown_line_for_line(text: str, expected: str) -> None:
+    from symbackprop.sphinx import rst_as_markdown
+
+    assert rst_as_markdown(text) == expected
+
+
 @pytest.mark.slow
 def test_latex_builder_output_compiles_with_pdflatex(tmp_path: Path) -> None:
     pdflatex = shutil.which("pdflatex")
