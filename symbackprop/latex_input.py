@@ -45,6 +45,12 @@ __all__ = [
     "split_relations",
 ]
 
+#: Suffix of a name key that means "the updated value": ``w_5^{+}``, ``w_5^{new}``.
+UPDATED = "^+"
+
+#: Superscripts that mark an updated parameter.
+_UPDATE_MARKS = frozenset({"+", "new", r"\text{new}", r"\mathrm{new}", "(new)", "(t+1)", "{(t+1)}", "*"})
+
 #: Longest fragment accepted, in characters.
 MAX_LATEX_CHARS = 20_000
 
@@ -59,6 +65,9 @@ RELATIONS: dict[str, str] = {
     r"\equiv": "=",
     r"\coloneqq": "=",
     ":=": "=",
+    r"\leftarrow": "=",
+    r"\gets": "=",
+    r"\mathrel{:}=": "=",
     r"\neq": "≠",
     r"\ne": "≠",
     "<": "<",
@@ -168,10 +177,12 @@ def name_key(base: str, sub: str = "", layer: str = "", accent: str = "") -> str
     key = base
     if accent:
         key += "_" + accent
-    if layer:
+    if layer and layer != "+":
         key += f"^({layer})"
     if sub:
         key += "_" + sub
+    if layer == "+":
+        key += UPDATED
     return key
 
 
@@ -365,6 +376,9 @@ class _Scanner:
             elif j < len(toks) and toks[j] == "^" and not layer:
                 g, k = self.group(toks, j + 1)
                 text = "".join(g).replace(" ", "")
+                if text in _UPDATE_MARKS:
+                    layer, i = "+", k
+                    continue
                 m = re.fullmatch(r"[(\[]([A-Za-z0-9]+)[)\]]", text)
                 if not m:
                     break

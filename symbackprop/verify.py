@@ -192,6 +192,7 @@ class _Names:
         self.latex: dict[Symbol, str] = {}
         self.eta = Symbol("eta", real=True)
         self.created: set[Symbol] = set()
+        self.updated: dict[Symbol, Symbol] = {}
         self.fixed = network is not None
         if network is not None:
             for s in network.symbols:
@@ -219,6 +220,14 @@ class _Names:
         return set(self.table)
 
     def resolve(self, key: str) -> Symbol:
+        from .latex_input import UPDATED
+
+        if key.endswith(UPDATED) and key not in self.table:
+            base = self.resolve(key[: -len(UPDATED)])
+            sym = Symbol(base.name + UPDATED, real=True)
+            self.table[key] = sym
+            self.updated[sym] = base
+            return sym
         if key in self.table:
             return self.table[key]
         sq = _squash(key)
@@ -727,7 +736,9 @@ class _Judge:
         ev = t.point
         if _is_name(first):
             n = first.expr
-            if n in t.net.parameters and n in parsed[1].expr.free_symbols and len(parsed) > 1:
+            if n in self.names.updated:
+                key, kind = ("update", self.names.updated[n]), "update"
+            elif n in t.net.parameters and n in parsed[1].expr.free_symbols and len(parsed) > 1:
                 key, kind = ("update", n), "update"
             elif n in t.net.symbols:
                 key = ("value", n)
