@@ -169,7 +169,6 @@ def _markdown(text: str) -> tuple[list[Fragment], list[CodeValue], str]:
     for start, b0, b1, display in sorted(found):
         end_line = _line_of(text, b1)
         fragments.extend(_split_block(text[b0:b1], b0, text, display, end_line))
-    del start
     return fragments, values, prose
 
 
