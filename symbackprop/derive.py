@@ -385,6 +385,18 @@ class Derivation:
             raise SizeLimitError(msg)
         return expr
 
+    def _repr_markdown_(self) -> str:
+        """Notebook display: the walkthrough (see :mod:`symbackprop.display`)."""
+        from .display import derivation_markdown
+
+        return derivation_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        """Notebook display: every gradient as its chain of factors and value."""
+        from .display import derivation_latex
+
+        return derivation_latex(self)
+
     # ------------------------------------------------------------ level 4
 
     def at(self, point: Mapping[Symbol, Any] | None = None, quantize: Quantizer | None = None) -> Derivation:

@@ -98,7 +98,7 @@ def verify_markdown(report: Any) -> str:
                 str(f.line),
                 f"${f.source}$" if f.source else "",
                 f.status,
-                f.message,
+                f.message.replace("\\", "\\\\"),  # shown as written, not as Markdown escapes
                 f"${expected}$" if expected else "",
             ]
         )
@@ -106,6 +106,9 @@ def verify_markdown(report: Any) -> str:
 
 
 def verify_latex(report: Any) -> str:
-    """A verification report as a LaTeX array."""
-    rows = [[str(f.line), f.source or "", _text_tex(f.status), _text_tex(f.message)] for f in _findings(report)]
-    return _tex_array(["line", "equation", "status", "message"], rows)
+    """A verification report as a LaTeX array: line, equation, status and the right value."""
+    rows = [
+        [str(f.line), f.source or "", _text_tex(f.status), getattr(f, "expected", None) or ""]
+        for f in _findings(report)
+    ]
+    return _tex_array(["line", "equation", "status", "expected"], rows)

@@ -241,6 +241,17 @@ class CheckReport:
             "rows": [r.to_dict() for r in self.rows],
         }
 
+    def _repr_markdown_(self) -> str:
+        """Notebook display: the rows as a table (see :mod:`symbackprop.display`)."""
+        from .display import check_markdown
+
+        return check_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        from .display import check_latex
+
+        return check_latex(self)
+
     def format(self, digits: int = 6) -> str:
         """A plain-text table, one row per parameter and point."""
         head = ("point", "parameter", "symbolic", "numeric", "abs error", "rel error", "verdict")

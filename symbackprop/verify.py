@@ -150,6 +150,17 @@ class VerifyReport:
             tail += f"; first error at line {first.line}"
         return "\n".join([*lines, "", f"{self.source}: {tail}"]) + "\n"
 
+    def _repr_markdown_(self) -> str:
+        """Notebook display: one row per equation (see :mod:`symbackprop.display`)."""
+        from .display import verify_markdown
+
+        return verify_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        from .display import verify_latex
+
+        return verify_latex(self)
+
     def annotate(self) -> str:
         """The document with a mark and a correction after each equation's block."""
         notes: dict[int, list[str]] = {}
