@@ -18,7 +18,7 @@ from symbackprop import __version__  # noqa: E402
 
 project = "symbackprop"
 author = "The symbackprop developers"
-copyright = "The symbackprop developers"  # noqa: A001
+copyright = "The symbackprop developers"
 release = version = __version__
 
 extensions = ["myst_parser", "symbackprop.sphinx", "clihelp"]

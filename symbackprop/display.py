@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["check_latex", "check_markdown", "derivation_latex", "derivation_markdown", "verify_latex", "verify_markdown"]
+__all__ = [
+    "check_latex",
+    "check_markdown",
+    "derivation_latex",
+    "derivation_markdown",
+    "verify_latex",
+    "verify_markdown",
+]
 
 #: Walkthrough sections shown for a derivation in a notebook (the check needs NumPy and time).
 NOTEBOOK_SECTIONS = ("setup", "forward", "loss", "backward", "gradients", "update")
@@ -53,7 +60,8 @@ def derivation_latex(derivation: Any) -> str:
 
     context = walkthrough_context(derivation, sections=["gradients"])
     lines = [
-        f"{g['quantity']} &= {g['chain']} {g['value']['rel']} {g['value']['latex']}" for g in context["gradients"]
+        f"{g['quantity']} &= {g['chain']} {g['value']['rel']} {g['value']['latex']}"
+        for g in context["gradients"]
     ]
     return "$$\n\\begin{aligned}\n%s\n\\end{aligned}\n$$" % " \\\\\n".join(lines)
 
@@ -64,18 +72,34 @@ _VERDICT = {True: "ok", False: "FAILED", None: "not compared"}
 def check_markdown(report: Any) -> str:
     """A gradient-check report as a Markdown table with a one-line verdict."""
     rows = [
-        [str(r.point), f"${r.latex}$", f"{r.symbolic:.6g}", f"{r.numeric:.6g}", f"{r.rel_error:.1e}", r.verdict]
+        [
+            str(r.point),
+            f"${r.latex}$",
+            f"{r.symbolic:.6g}",
+            f"{r.numeric:.6g}",
+            f"{r.rel_error:.1e}",
+            r.verdict,
+        ]
         for r in report.rows
     ]
     head = "**Gradient check: every gradient agrees.**" if report.ok else "**Gradient check FAILED.**"
-    table = _md_table(["point", "parameter", "symbolic", "finite differences", "relative error", "verdict"], rows)
+    table = _md_table(
+        ["point", "parameter", "symbolic", "finite differences", "relative error", "verdict"], rows
+    )
     return f"{head} Seed {report.seed}, rtol {report.rtol:g}, atol {report.atol:g}.\n\n{table}\n"
 
 
 def check_latex(report: Any) -> str:
     """A gradient-check report as a LaTeX array."""
     rows = [
-        [str(r.point), r.latex, f"{r.symbolic:.6g}", f"{r.numeric:.6g}", f"{r.rel_error:.1e}", _text_tex(r.verdict)]
+        [
+            str(r.point),
+            r.latex,
+            f"{r.symbolic:.6g}",
+            f"{r.numeric:.6g}",
+            f"{r.rel_error:.1e}",
+            _text_tex(r.verdict),
+        ]
         for r in report.rows
     ]
     return _tex_array(["point", "parameter", "symbolic", "numeric", "rel.\\ error", "verdict"], rows)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ log = get_plugin_logger(__name__)
 
 #: An opening fence: indentation, ``` or ~~~ (3+), the info string.
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\n]*)$")
-_OPTION = {
+_OPTION: dict[str, Callable[[str], Any]] = {
     "digits": int,
     "rounding": str,
     "sections": lambda v: [s for s in re.split(r"[\s,]+", v) if s],
@@ -85,7 +86,12 @@ def find_blocks(text: str) -> list[Block]:
         words = info.split(None, 1)
         if words and words[0].strip("{}.") == "symbackprop":
             blocks.append(
-                Block(i, j, _parse_options(words[1] if len(words) > 1 else "", i + 1), "\n".join(lines[i + 1 : j]))
+                Block(
+                    i,
+                    j,
+                    _parse_options(words[1] if len(words) > 1 else "", i + 1),
+                    "\n".join(lines[i + 1 : j]),
+                )
             )
         i = j + 1
     return blocks

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias, Union
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -33,7 +33,7 @@ __all__ = ["SymbackpropDirective", "setup"]
 
 logger = logging.getLogger(__name__)
 
-Cell = str | nodes.Node | Sequence[nodes.Node]
+Cell: TypeAlias = Union[str, nodes.Node, Sequence[nodes.Node]]  # noqa: UP007 (runtime alias on 3.10)
 
 
 def _choice(values: tuple[str, ...]) -> Callable[[str], str]:
@@ -70,7 +70,9 @@ def _para(text: str) -> nodes.paragraph:
     return nodes.paragraph("", "", *_text_with_math(text))
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[Cell]], widths: Sequence[int] | None = None) -> nodes.table:
+def _table(
+    header: Sequence[str], rows: Iterable[Sequence[Cell]], widths: Sequence[int] | None = None
+) -> nodes.table:
     table = nodes.table(classes=["symbackprop-table"])
     group = nodes.tgroup(cols=len(header))
     table += group
@@ -119,9 +121,15 @@ class _Builder:
         for name in self.c["sections"]:
             out.extend(getattr(self, f"section_{name}")())
         if self.c["rounding"] == "hand":
-            note = f"Numbers are rounded to {self.c['digits']} decimals at every step and carried on as shown, as by hand."
+            note = (
+                f"Numbers are rounded to {self.c['digits']} decimals at every step "
+                "and carried on as shown, as by hand."
+            )
         else:
-            note = f"Every number is rounded to {self.c['digits']} decimals from the exact value; $\\approx$ marks a rounded number."
+            note = (
+                f"Every number is rounded to {self.c['digits']} decimals from the exact value; "
+                "$\\approx$ marks a rounded number."
+            )
         out.append(nodes.paragraph("", "", nodes.emphasis("", "", *_text_with_math(note))))
         container = nodes.container("", *out, classes=["symbackprop-walkthrough"])
         return [container]
@@ -144,13 +152,20 @@ class _Builder:
     def section_graph(self) -> list[nodes.Node]:
         graph = self.c["graph"]
         if not graph:
-            return [self.heading("The network"), _para(f"The network has more than {self.c['graph_limit']} symbols; it is not drawn.")]
+            return [
+                self.heading("The network"),
+                _para(f"The network has more than {self.c['graph_limit']} symbols; it is not drawn."),
+            ]
         by_id = {n["id"]: n for n in graph["nodes"]}
         parents: dict[str, list[str]] = {}
         for e in graph["edges"]:
             parents.setdefault(e["target"], []).append(by_id[e["source"]]["latex"])
         rows = [
-            [f"${n['latex']}$", "loss" if n["role"] == "loss" else "node", ", ".join(f"${p}$" for p in parents[n["id"]])]
+            [
+                f"${n['latex']}$",
+                "loss" if n["role"] == "loss" else "node",
+                ", ".join(f"${p}$" for p in parents[n["id"]]),
+            ]
             for n in graph["nodes"]
             if n["id"] in parents
         ]
@@ -169,7 +184,8 @@ class _Builder:
 
     def section_loss(self) -> list[nodes.Node]:
         loss = self.c["loss"]
-        line = f"{loss['lhs']} = {loss['rhs']} = {loss['substituted']} {loss['value']['rel']} {loss['value']['latex']}"
+        value = f"{loss['value']['rel']} {loss['value']['latex']}"
+        line = f"{loss['lhs']} = {loss['rhs']} = {loss['substituted']} {value}"
         return [self.heading("Loss"), self.block([line])]
 
     def section_backward(self) -> list[nodes.Node]:
@@ -188,7 +204,9 @@ class _Builder:
                     continue
                 middle = "" if f["substituted"] == f["value"]["latex"] else f" = {f['substituted']}"
                 out.append(
-                    self.block([f"{f['partial']} = {f['general']}{middle} {f['value']['rel']} {f['value']['latex']}"])
+                    self.block(
+                        [f"{f['partial']} = {f['general']}{middle} {f['value']['rel']} {f['value']['latex']}"]
+                    )
                 )
             if b["paths"] > 1:
                 out.append(_para(f"It feeds {b['paths']} nodes, so the paths are summed:"))
@@ -219,16 +237,17 @@ class _Builder:
         out: list[nodes.Node] = [
             self.heading("Gradient-descent update"),
             _para(
-                f"With learning rate $\\eta = {u['learning_rate']['latex']}$, each parameter moves against its "
-                f"gradient, $\\theta \\leftarrow \\theta - \\eta \\, \\partial {loss} / \\partial \\theta$:"
+                f"With learning rate $\\eta = {u['learning_rate']['latex']}$, "
+                "each parameter moves against its gradient, "
+                f"$\\theta \\leftarrow \\theta - \\eta \\, \\partial {loss} / \\partial \\theta$:"
             ),
         ]
         if u["rows"]:
             out.append(
                 self.block(
                     [
-                        f"{r['latex']} &\\leftarrow {r['latex']} - \\eta \\, {r['quantity']} = {r['substituted']} "
-                        f"{r['new']['rel']} {r['new']['latex']}"
+                        f"{r['latex']} &\\leftarrow {r['latex']} - \\eta \\, {r['quantity']} "
+                        f"= {r['substituted']} {r['new']['rel']} {r['new']['latex']}"
                         for r in u["rows"]
                     ]
                 )
@@ -255,8 +274,9 @@ class _Builder:
         return [
             self.heading("Gradient check"),
             _para(
-                f"Every gradient against central finite differences ({c['points']} point{plural}, seed {c['seed']}; "
-                f"a row agrees when the difference is at most {c['atol']} + {c['rtol']} $\\times$ the largest numeric gradient)."
+                f"Every gradient against central finite differences ({c['points']} point{plural}, "
+                f"seed {c['seed']}; a row agrees when the difference is at most {c['atol']} + "
+                f"{c['rtol']} $\\times$ the largest numeric gradient)."
             ),
             _table(["parameter", "symbolic", "finite differences", "relative error", "verdict"], rows),
         ]

@@ -22,7 +22,19 @@ DOCS = ROOT / "docs"
 @pytest.mark.slow
 def test_project_docs_build_without_warnings(tmp_path: Path) -> None:
     out = tmp_path / "html"
-    cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-b", "html", "-q", str(DOCS), str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-W",
+        "--keep-going",
+        "-n",
+        "-b",
+        "html",
+        "-q",
+        str(DOCS),
+        str(out),
+    ]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -61,7 +73,8 @@ def test_core_imports_no_docs_tool() -> None:
         "import sys, symbackprop, symbackprop.render, symbackprop.derive, symbackprop.cli\n"
         "from symbackprop import load_spec, derive\n"
         "d = derive(load_spec(sys.argv[1]))\n"
-        "heavy = [m for m in ('sphinx', 'docutils', 'mkdocs', 'IPython', 'nbclient', 'myst_parser') if m in sys.modules]\n"
+        "tools = ('sphinx', 'docutils', 'mkdocs', 'IPython', 'nbclient', 'myst_parser')\n"
+        "heavy = [m for m in tools if m in sys.modules]\n"
         "print(heavy)\n"
     )
     result = subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "tiny.toml")],
@@ -106,7 +119,11 @@ def test_hook_checks_markdown_and_latex() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("pages", "code"),
-    [({"a.md": RIGHT, "b.md": RIGHT}, 0), ({"a.md": RIGHT, "b.md": WRONG}, 1), ({"a.md": WRONG, "b.md": RIGHT}, 1)],
+    [
+        ({"a.md": RIGHT, "b.md": RIGHT}, 0),
+        ({"a.md": RIGHT, "b.md": WRONG}, 1),
+        ({"a.md": WRONG, "b.md": RIGHT}, 1),
+    ],
     ids=["all-right", "second-wrong", "first-wrong"],
 )
 def test_hook_fails_when_any_file_is_wrong(tmp_path: Path, pages: dict[str, str], code: int) -> None:

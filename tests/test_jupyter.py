@@ -54,7 +54,9 @@ def test_verify_report_displays_the_wrong_line() -> None:
 @pytest.mark.slow
 def test_example_notebook_runs_top_to_bottom() -> None:
     nb = nbformat.read(EXAMPLES / "walkthrough.ipynb", as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}).execute()
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}
+    ).execute()
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
     rich = [o["data"] for o in outputs if o.output_type == "execute_result"]

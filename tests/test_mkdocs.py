@@ -74,8 +74,11 @@ def mkdocs(root: Path) -> subprocess.CompletedProcess[str]:
     [
         ("```symbackprop\ntiny.toml\n```\n", 1, {}),
         ("~~~~symbackprop digits=3\ntiny.toml\n~~~~\n", 1, {"digits": 3}),
-        ("```{symbackprop} rounding=hand sections=\"forward, backward\"\nx\n```\n", 1,
-         {"rounding": "hand", "sections": ["forward", "backward"]}),
+        (
+            '```{symbackprop} rounding=hand sections="forward, backward"\nx\n```\n',
+            1,
+            {"rounding": "hand", "sections": ["forward", "backward"]},
+        ),
         ("````markdown\n```symbackprop\ntiny.toml\n```\n````\n", 0, None),
         ("```python\nprint(1)\n```\n```symbackprop\na.toml\n```\n", 1, {}),
         ("```symbackprop-other\nx\n```\n", 0, None),
@@ -106,7 +109,7 @@ def test_expand_leaves_the_rest_of_the_page_alone() -> None:
 
 
 def test_inline_toml_errors_name_the_page_line() -> None:
-    page = "# T\n\n```symbackprop\n[network]\nL = \"q\"\n```\n"
+    page = '# T\n\n```symbackprop\n[network]\nL = "q"\n```\n'
     with pytest.raises(SymbackpropError, match=r"week\.md:5: \[network\] L: unknown name 'q'"):
         expand(page, search=[EXAMPLES], page="week.md")
 

@@ -56,7 +56,19 @@ def tiny_gradient() -> sp.Float:
 
 
 def sphinx(src: Path, out: Path, builder: str = "html", *extra: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", builder, "-q", *extra, str(src), str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-W",
+        "--keep-going",
+        "-b",
+        builder,
+        "-q",
+        *extra,
+        str(src),
+        str(out),
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
@@ -177,7 +189,7 @@ def test_changing_the_spec_rebuilds_the_page(tmp_path: Path) -> None:
     [
         (".. symbackprop:: missing.toml", "spec file not found: missing.toml"),
         (".. symbackprop:: tiny.toml\n   :rounding: sloppy", "rounding"),
-        (".. symbackprop::\n\n   [network]\n   L = \"q\"\n", "index.rst:9: [network] L: unknown name 'q'"),
+        ('.. symbackprop::\n\n   [network]\n   L = "q"\n', "index.rst:9: [network] L: unknown name 'q'"),
     ],
     ids=["missing-file", "bad-option", "bad-inline-spec"],
 )
