@@ -166,14 +166,16 @@ def _markdown(text: str) -> tuple[list[Fragment], list[CodeValue], str]:
             found.append((m.start(), m.start(1), m.end(1), display))
             end = m.end()
             work = _blank(work, m.start(), end)
-    for start, b0, b1, display in sorted(found):
+    for _, b0, b1, display in sorted(found):
         end_line = _line_of(text, b1)
         fragments.extend(_split_block(text[b0:b1], b0, text, display, end_line))
+    fragments.sort(key=lambda f: f.line)
     return fragments, values, prose
 
 
 def _latex(text: str) -> tuple[list[Fragment], list[CodeValue], str]:
     work = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group(0)), text)
+    clean = work
     values: list[CodeValue] = []
     for m in re.finditer(r"\\(?:texttt|verb)\s*(?:\{([^{}]*)\}|\|([^|]*)\|)", work):
         cv = _CODE_VALUE.match(m.group(1) or m.group(2) or "")
@@ -194,7 +196,7 @@ def _latex(text: str) -> tuple[list[Fragment], list[CodeValue], str]:
             work = _blank(work, m.start(), m.end())
     fragments: list[Fragment] = []
     for _, b0, b1, display in sorted(found):
-        fragments.extend(_split_block(text[b0:b1], b0, text, display, _line_of(text, b1)))
+        fragments.extend(_split_block(clean[b0:b1], b0, text, display, _line_of(text, b1)))
     return fragments, values, work
 
 

@@ -611,6 +611,10 @@ class _Scanner:
             kind, rest_start = "d", 1
         else:
             return None
+        if len(t) == rest_start:
+            if kind == "partial":
+                raise _error("a derivative operator is not read; write \\frac{\\partial L}{\\partial w}")
+            return None
         # re-find the index in the original token list
         idx = [k for k, x in enumerate(toks) if not x.isspace()][rest_start]
         return self.lone_name(toks[idx:]), kind
@@ -890,6 +894,16 @@ def parse_math(
     if len(latex) > MAX_LATEX_CHARS:
         msg = f"the fragment is {len(latex)} characters long; the limit is {MAX_LATEX_CHARS}"
         raise InputError(msg)
+    depth = deepest = 0
+    for ch in latex:
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        msg = f"the expression nests {deepest} levels deep; the limit is {MAX_DEPTH}"
+        raise InputError(msg)
     if functions is None:
         from .functions import FUNCTIONS
 
@@ -905,7 +919,7 @@ def parse_math(
         raise
     except RecursionError:
         raise InputError("the expression nests too deeply") from None
-    except (TypeError, ValueError, ZeroDivisionError, AttributeError) as e:
+    except (TypeError, ValueError, ZeroDivisionError, AttributeError, IndexError, KeyError) as e:
         msg = f"cannot build the expression: {e}"
         raise InputError(msg) from None
     return Parsed(expr, numbers, tuple(names))

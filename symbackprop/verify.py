@@ -546,6 +546,13 @@ def _tidy(expr: Expr) -> Expr | tuple[Expr, Expr]:
         return expr
     n, d = sympy.fraction(f)
     if d == 1:
+        coeff, rest = f.as_coeff_Mul()
+        parts = list(sympy.Mul.make_args(rest))
+        if coeff < 0:
+            for k, part in enumerate(parts):
+                if isinstance(part, sympy.Add) and part.could_extract_minus_sign():
+                    parts[k] = sympy.Add(*[-t for t in part.args], evaluate=False)
+                    return sympy.Mul(-coeff, *parts, evaluate=False)
         return f
 
     factors = list(sympy.Mul.make_args(d))
@@ -861,7 +868,7 @@ class _Judge:
                     continue
                 any_checked = True
                 v = t.value(side.expr, ev, side.numbers)
-                sl = t.slack(side.expr, ev, side.numbers) if self.inherit else Float(0, DPS)
+                sl = t.slack(side.expr, ev, side.numbers) if self.inherit and not _bare(side) else Float(0, DPS)
                 own = Float(self.units / 10 ** max(_decimals(side), 0), DPS) if _bare(side) else Float(0, DPS)
                 tol = own + sl + (prev_slack if _bare(side) and self.inherit else 0) + Float("1e-20")
                 # arithmetic as written: against the previous numeric side
