@@ -127,7 +127,9 @@ def _split_block(body: str, offset: int, source: str, display: bool, block_end: 
     return out
 
 
-def _fragment(lines: list[str], start: int, offset: int, source: str, display: bool, block_end: int) -> Fragment:
+def _fragment(
+    lines: list[str], start: int, offset: int, source: str, display: bool, block_end: int
+) -> Fragment:
     text = " ".join(lines)
     lead = len(text) - len(text.lstrip())
     first = "\n".join(lines)
@@ -142,7 +144,9 @@ def _markdown(text: str) -> tuple[list[Fragment], list[CodeValue], str]:
     values: list[CodeValue] = []
     work = text
     # fenced blocks: ```math is math, any other fence is blanked
-    for m in re.finditer(r"^([ \t]*)(`{3,}|~{3,})[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)^\1\2[ \t]*$", text, re.M | re.S):
+    for m in re.finditer(
+        r"^([ \t]*)(`{3,}|~{3,})[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)^\1\2[ \t]*$", text, re.M | re.S
+    ):
         if m.group(3).lower() in ("math", "latex", "tex") and m.group(3).lower() == "math":
             end_line = _line_of(text, m.end())
             fragments.extend(_split_block(m.group(4), m.start(4), text, True, end_line))
@@ -207,7 +211,9 @@ def read_document(text: str, format: str | None = None) -> Document:
         text: The document.
         format: ``"md"`` or ``"tex"``; guessed from the text when ``None``.
     """
-    fmt = format or ("tex" if re.search(r"\\documentclass|\\begin\{document\}|\\begin\{align", text) else "md")
+    fmt = format or (
+        "tex" if re.search(r"\\documentclass|\\begin\{document\}|\\begin\{align", text) else "md"
+    )
     if fmt not in ("md", "tex"):
         msg = f"unknown document format {fmt!r} (use 'md' or 'tex')"
         raise ValueError(msg)

@@ -35,10 +35,10 @@ from .errors import InputError, SymbackpropError
 
 __all__ = [
     "MAX_LATEX_CHARS",
+    "RELATIONS",
     "Gradient",
     "Number",
     "Parsed",
-    "RELATIONS",
     "name_key",
     "parse_expression",
     "parse_math",
@@ -85,15 +85,67 @@ SEPARATORS = (r"\Rightarrow", r"\implies", r"\Longrightarrow", r"\therefore", r"
 
 #: TeX primitives refused outright: they read or write files or change the lexer.
 REFUSED = frozenset(
-    "input include write write18 immediate openout openin read readline catcode def edef gdef xdef "
-    "let futurelet newcommand renewcommand providecommand DeclareMathOperator csname endcsname "
-    "expandafter usepackage documentclass special jobname makeatletter loop scantokens".split()
+    {
+        "input",
+        "include",
+        "write",
+        "write18",
+        "immediate",
+        "openout",
+        "openin",
+        "read",
+        "readline",
+        "catcode",
+        "def",
+        "edef",
+        "gdef",
+        "xdef",
+        "let",
+        "futurelet",
+        "newcommand",
+        "renewcommand",
+        "providecommand",
+        "DeclareMathOperator",
+        "csname",
+        "endcsname",
+        "expandafter",
+        "usepackage",
+        "documentclass",
+        "special",
+        "jobname",
+        "makeatletter",
+        "loop",
+        "scantokens",
+    }
 )
 
 #: Spacing and decoration commands that are dropped.
 _DROP = frozenset(
-    r"\left \right \bigl \bigr \Bigl \Bigr \biggl \biggr \big \Big \bigg \Bigg \, \; \: \! \  "
-    r"\displaystyle \textstyle \limits \nonumber \notag \middle".split()
+    {
+        r"\left",
+        r"\right",
+        r"\bigl",
+        r"\bigr",
+        r"\Bigl",
+        r"\Bigr",
+        r"\biggl",
+        r"\biggr",
+        r"\big",
+        r"\Big",
+        r"\bigg",
+        r"\Bigg",
+        r"\,",
+        r"\;",
+        r"\:",
+        r"\!",
+        r"\displaystyle",
+        r"\textstyle",
+        r"\limits",
+        r"\nonumber",
+        r"\notag",
+        r"\middle",
+        r"\ ",
+    }
 )
 
 #: Multiplication signs.
@@ -101,9 +153,44 @@ _TIMES = frozenset({r"\cdot", r"\times", r"\ast", "*", r"\bullet"})
 
 #: Greek letters read as names.
 _GREEK = frozenset(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
-    "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi "
-    "Omega".split()
+    {
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "varepsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "vartheta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "pi",
+        "rho",
+        "sigma",
+        "tau",
+        "upsilon",
+        "phi",
+        "varphi",
+        "chi",
+        "psi",
+        "omega",
+        "Gamma",
+        "Delta",
+        "Theta",
+        "Lambda",
+        "Xi",
+        "Pi",
+        "Sigma",
+        "Phi",
+        "Psi",
+        "Omega",
+    }
 )
 
 #: Accents that become a name suffix: ``\hat{y}`` -> ``y_hat``.
@@ -304,7 +391,9 @@ class _Scanner:
 
     @staticmethod
     def skip_space(toks: list[str], i: int) -> int:
-        while i < len(toks) and (toks[i].isspace() or toks[i] in _DROP and toks[i] not in (r"\left", r"\right")):
+        while i < len(toks) and (
+            toks[i].isspace() or (toks[i] in _DROP and toks[i] not in (r"\left", r"\right"))
+        ):
             i += 1
         return i
 
@@ -720,7 +809,7 @@ class _Skeleton:
 
     def __init__(self, text: str) -> None:
         self.toks = [
-            m.group(1) and f"v{m.group(1)}" or m.group(0)
+            f"v{m.group(1)}" if m.group(1) else m.group(0)
             for m in _SKELETON_TOKEN.finditer(text)
             if not m.group(0).isspace()
         ]
@@ -762,7 +851,9 @@ class _Skeleton:
                 nxt = self.peek()
                 if nxt is not None and (nxt[0] == "v" or nxt in ("(", r"\frac", r"\sqrt")):
                     raise _NotSkeleton  # "a / b c": leave the reading to latex2sympy
-            elif t is not None and (t.startswith("v") and t[1:].isdigit() or t in ("(", r"\frac", r"\sqrt")):
+            elif t is not None and (
+                (t.startswith("v") and t[1:].isdigit()) or t in ("(", r"\frac", r"\sqrt")
+            ):
                 factors.append(self.power())
             else:
                 return sympy.Mul(*factors)
@@ -925,7 +1016,9 @@ def parse_math(
     return Parsed(expr, numbers, tuple(names))
 
 
-def parse_expression(latex: str, symbols: Mapping[str, Symbol], functions: Mapping[str, Any] | None = None) -> Expr:
+def parse_expression(
+    latex: str, symbols: Mapping[str, Symbol], functions: Mapping[str, Any] | None = None
+) -> Expr:
     """A spec's LaTeX right-hand side -> SymPy expression over ``symbols``.
 
     Names are looked up by their key (``z_{1}`` -> ``z_1``, ``\\hat{y}`` ->

@@ -22,6 +22,7 @@ The pipeline is linear:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
@@ -313,7 +314,9 @@ def _lhs_keys(statements: list[_Statement], functions: Mapping[str, Any]) -> set
             return Symbol(f"_k{len(seen)}")
 
         try:
-            p = parse_math(st.sides[0], grab, functions, gradient=lambda a, b: Symbol("_g"), known=frozenset())
+            p = parse_math(
+                st.sides[0], grab, functions, gradient=lambda a, b: Symbol("_g"), known=frozenset()
+            )
         except SymbackpropError:
             continue
         if len(seen) == 1 and isinstance(p.expr, Symbol) and not p.numbers:
@@ -411,7 +414,9 @@ def _document_network(
 class _Truth:
     """Values at the document's point and at random points."""
 
-    def __init__(self, derivation: Derivation, names: _Names, aliases: Mapping[Symbol, Expr], seed: int) -> None:
+    def __init__(
+        self, derivation: Derivation, names: _Names, aliases: Mapping[Symbol, Expr], seed: int
+    ) -> None:
         self.d = derivation
         self.net = derivation.network
         self.names = names
@@ -592,6 +597,7 @@ class _Judge:
         self.claims: dict[tuple, _Claim] = {}
         self.doc_defs = doc_defs
         self.flagged_defs: dict[Symbol, int] = {}
+        self.seen: set[Symbol] = set()
 
     # -- printing
     def latex(self, expr: Any) -> str:
@@ -778,20 +784,19 @@ class _Judge:
             return Finding(status="not checked", message="not checked: the document gives no point", **base)
         return self.chain(st, parsed, key, start, kind, base)
 
-    seen: set[Symbol] = set()
-
     def arithmetic_only(self, st: _Statement, base: dict[str, Any]) -> Finding:
         if not all(_is_number(p) for p in st.parsed):
             return Finding(status="not checked", message="not checked: no network to check against", **base)
         prev = None
-        for p, op in zip(st.parsed, [None, *st.ops]):
+        for k, (p, op) in enumerate(zip(st.parsed, [None, *st.ops])):
             v = _num(p.exact())
             if v is None:
                 return Finding(status="not checked", message="not checked: not a finite number", **base)
             if prev is not None and op in ("=", "≈"):
                 tol = self.arith_tol(p)
                 if abs(v - prev) > tol:
-                    msg = f"arithmetic: {self.fmt(prev, _decimals(p))} ≠ {p.numbers and _bare(p) or ''}".rstrip()
+                    shown_prev = self.fmt(prev, max(_decimals(p), 4))
+                    msg = f"arithmetic: {st.sides[k - 1]} is {shown_prev}, not {st.sides[k]}"
                     return Finding(status="wrong", message=msg, kind="arithmetic", arithmetic="wrong", **base)
             prev = v
         return Finding(status="ok", message="arithmetic holds", kind="arithmetic", arithmetic="holds", **base)
@@ -803,7 +808,13 @@ class _Judge:
         return Float("1e-20")
 
     def chain(
-        self, st: _Statement, parsed: list[Any], key: tuple | None, start: int, kind: str, base: dict[str, Any]
+        self,
+        st: _Statement,
+        parsed: list[Any],
+        key: tuple | None,
+        start: int,
+        kind: str,
+        base: dict[str, Any],
     ) -> Finding:
         t = self.truth
         assert t is not None
@@ -868,7 +879,11 @@ class _Judge:
                     continue
                 any_checked = True
                 v = t.value(side.expr, ev, side.numbers)
-                sl = t.slack(side.expr, ev, side.numbers) if self.inherit and not _bare(side) else Float(0, DPS)
+                sl = (
+                    t.slack(side.expr, ev, side.numbers)
+                    if self.inherit and not _bare(side)
+                    else Float(0, DPS)
+                )
                 own = Float(self.units / 10 ** max(_decimals(side), 0), DPS) if _bare(side) else Float(0, DPS)
                 tol = own + sl + (prev_slack if _bare(side) and self.inherit else 0) + Float("1e-20")
                 # arithmetic as written: against the previous numeric side
@@ -879,8 +894,8 @@ class _Judge:
                         arithmetic = "wrong"
                         problems.append(
                             (
-                                f"arithmetic: {st.sides[i - 1]} is {self.fmt(prev_num, max(_decimals(side), 4))},"
-                                f" not {st.sides[i]}",
+                                f"arithmetic: {st.sides[i - 1]} is "
+                                f"{self.fmt(prev_num, max(_decimals(side), 4))}, not {st.sides[i]}",
                                 None,
                                 None,
                                 None,
@@ -895,7 +910,9 @@ class _Judge:
                 cause = None
                 try:
                     dv, roots = (
-                        self.doc_value(key, ev) if key is not None else self.doc_side_value(parsed[start - 1], ev)
+                        self.doc_value(key, ev)
+                        if key is not None
+                        else self.doc_side_value(parsed[start - 1], ev)
                     )
                     if roots and abs(v - dv) <= tol + abs(dv) * Float("1e-12"):
                         cause = min(roots)
@@ -935,7 +952,9 @@ class _Judge:
             if exp_expr:
                 expected = f"{exp_expr} \\approx {expected}"
         if cause is not None:
-            msg = f"{text} follows from the error at line {cause}; the right value is {self.fmt(value, digits)}"
+            msg = (
+                f"{text} follows from the error at line {cause}; the right value is {self.fmt(value, digits)}"
+            )
         elif text.startswith("arithmetic"):
             msg = text
         elif expected:
@@ -958,7 +977,9 @@ class _Judge:
             **base,
         )
 
-    def symbolic(self, side: Any, key: tuple | None, ref: Any, ev: Evaluation | None, ref_true: Any) -> str | None:
+    def symbolic(
+        self, side: Any, key: tuple | None, ref: Any, ev: Evaluation | None, ref_true: Any
+    ) -> str | None:
         """``None`` holds, ``"point-only"``, ``"restates"`` or ``"wrong"``."""
         t = self.truth
         assert t is not None
@@ -1115,13 +1136,10 @@ def _verify(doc: Document, network: Network | None, name: str, policy: str, seed
         point = dict(net.values)
         leaves = net.inputs + net.targets + net.parameters
         if all(s in point for s in leaves):
-            try:
+            with contextlib.suppress(SymbackpropError):
                 d = d.at(point)
-            except SymbackpropError:
-                pass
         truth = _Truth(d, names, aliases, seed)
     judge = _Judge(truth, names, spec_mode, roles, policy, doc_defs)
-    judge.seen = set()
     findings = [judge.judge(i, st) for i, st in enumerate(statements)]
     if spec_mode and truth is not None and truth.point is not None:
         findings.extend(_code_value_findings(doc, names, truth))
@@ -1140,5 +1158,7 @@ def _code_value_findings(doc: Document, names: _Names, truth: _Truth) -> list[Fi
         stated = Rational(cv.number)
         if abs(Float(stated, DPS) - ev.values[sym]) > Float("1e-20"):
             msg = f"the spec has {sym.name} = {shown(ev.values[sym], 6).text}"
-            out.append(Finding(cv.line, f"{cv.name} = {cv.number}", "wrong", msg, kind="value", block_end=cv.line))
+            out.append(
+                Finding(cv.line, f"{cv.name} = {cv.number}", "wrong", msg, kind="value", block_end=cv.line)
+            )
     return out

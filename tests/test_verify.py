@@ -127,7 +127,12 @@ def test_latex_align_version_gives_the_same_verdicts():
 
 @pytest.mark.parametrize(
     ("path", "spec"),
-    [(TINY_MD, None), (TINY_MD, TINY_SPEC), (TWO_LAYER_MD, None), (TWO_LAYER_MD, EXAMPLES / "two_layer.toml")],
+    [
+        (TINY_MD, None),
+        (TINY_MD, TINY_SPEC),
+        (TWO_LAYER_MD, None),
+        (TWO_LAYER_MD, EXAMPLES / "two_layer.toml"),
+    ],
     ids=["tiny", "tiny-spec", "two-layer", "two-layer-spec"],
 )
 def test_correct_derivations_pass(path, spec):
@@ -140,12 +145,20 @@ def test_correct_derivations_pass(path, spec):
 BROKEN = [
     # (fixture, old, new, spec)
     (TINY_MD, r"a_2(1 - a_2) = 0.5622", r"a_2(1 + a_2) = 0.5622", None),
-    (TINY_MD, r"\frac{\partial L}{\partial z_2} \cdot \frac{\partial z_2}{\partial w_2}",
-     r"\frac{\partial L}{\partial a_2} \cdot \frac{\partial z_2}{\partial w_2}", None),
+    (
+        TINY_MD,
+        r"\frac{\partial L}{\partial z_2} \cdot \frac{\partial z_2}{\partial w_2}",
+        r"\frac{\partial L}{\partial a_2} \cdot \frac{\partial z_2}{\partial w_2}",
+        None,
+    ),
     (BCE_MD, "0.5 - 0.1 \\cdot 0.069 = 0.4931", "0.5 - 0.1 \\cdot 0.069 = 0.4391", TINY_SPEC),
     (TWO_LAYER_MD, r"\cdot w_5 + \frac{\partial E_{total}}{\partial net_{o2}} \cdot w_7", r"\cdot w_5", None),
-    (TWO_LAYER_MD, r"\cdot w_5 + \frac{\partial E_{total}}{\partial net_{o2}} \cdot w_7", r"\cdot w_5",
-     EXAMPLES / "two_layer.toml"),
+    (
+        TWO_LAYER_MD,
+        r"\cdot w_5 + \frac{\partial E_{total}}{\partial net_{o2}} \cdot w_7",
+        r"\cdot w_5",
+        EXAMPLES / "two_layer.toml",
+    ),
 ]
 
 
@@ -195,7 +208,9 @@ def test_consequence_chain_of_the_wrong_update(tmp_path):
     """A wrong number used later makes later numbers consequences, not new errors."""
     text = TINY_MD.read_text().replace(r"\approx 0.1384$$", r"\approx 0.2384$$")
     doc = tmp_path / "t.md"
-    doc.write_text(text.replace("0.5622 \\cdot 0.2461 \\approx 0.2384", "0.5622 \\cdot 0.2461 \\approx 0.2384"))
+    doc.write_text(
+        text.replace("0.5622 \\cdot 0.2461 \\approx 0.2384", "0.5622 \\cdot 0.2461 \\approx 0.2384")
+    )
     report = verify(doc)
     first = report.first_error
     assert first is not None
@@ -208,14 +223,20 @@ def test_consequence_chain_of_the_wrong_update(tmp_path):
 
 @pytest.mark.parametrize(
     ("shown", "policy", "ok"),
-    [("0.5622", "round", True), ("0.5621", "round", False), ("0.5621", "loose", True), ("0.562", "strict", True)],
+    [
+        ("0.5622", "round", True),
+        ("0.5621", "round", False),
+        ("0.5621", "loose", True),
+        ("0.562", "strict", True),
+    ],
     ids=["rounded", "truncated-round", "truncated-loose", "three-decimals-strict"],
 )
 def test_digits_policy(tmp_path, shown, policy, ok):
     doc = tmp_path / "p.md"
     doc.write_text(
-        "`x = 1.0` `w_1 = 0.5` `w_2 = 0.5` `y = 0.0`\n\n$$z_1 = x w_1$$\n\n$$a_1 = \\operatorname{ReLU}(z_1)$$\n\n"
-        f"$$z_2 = a_1 w_2$$\n\n$$a_2 = \\sigma(z_2) \\approx {shown}$$\n\n$$L = \\frac{{1}}{{2}}(a_2 - y)^2$$\n"
+        "`x = 1.0` `w_1 = 0.5` `w_2 = 0.5` `y = 0.0`\n\n$$z_1 = x w_1$$\n\n"
+        "$$a_1 = \\operatorname{ReLU}(z_1)$$\n\n$$z_2 = a_1 w_2$$\n\n"
+        f"$$a_2 = \\sigma(z_2) \\approx {shown}$$\n\n$$L = \\frac{{1}}{{2}}(a_2 - y)^2$$\n"
     )
     assert verify(doc, digits_policy=policy).ok is ok
 
@@ -244,7 +265,10 @@ def test_document_without_math_has_no_findings(tmp_path):
 
 
 def test_markdown_extraction_keeps_lines():
-    text = "a\n$$\nx = 1 \\\\\ny = 2\n$$\n\n```math\nz = 3\n```\n\n```python\n$q = 1$\n```\n\\(w = 4\\) and $v = 5$\n"
+    text = (
+        "a\n$$\nx = 1 \\\\\ny = 2\n$$\n\n```math\nz = 3\n```\n\n"
+        "```python\n$q = 1$\n```\n\\(w = 4\\) and $v = 5$\n"
+    )
     doc = read_document(text, "md")
     assert [(f.text, f.line) for f in doc.fragments] == [
         ("x = 1", 3),

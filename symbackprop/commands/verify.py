@@ -12,7 +12,9 @@ POLICIES = ("round", "strict", "loose")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("document", help="the derivation (Markdown or LaTeX)")
-    parser.add_argument("--spec", help="check against this network spec instead of the document's own definitions")
+    parser.add_argument(
+        "--spec", help="check against this network spec instead of the document's own definitions"
+    )
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the findings as one JSON object")
     out.add_argument(
@@ -21,7 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="print the document with a mark and a correction after each equation",
     )
     parser.add_argument("-o", "--output", help="with --annotate: write the annotated document here")
-    parser.add_argument("--format", choices=("md", "tex"), help="document format (default: from the extension)")
+    parser.add_argument(
+        "--format", choices=("md", "tex"), help="document format (default: from the extension)"
+    )
     parser.add_argument(
         "--digits-policy",
         choices=POLICIES,
