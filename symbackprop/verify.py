@@ -26,6 +26,7 @@ import contextlib
 import json
 import random
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ from sympy import Expr, Float, Rational, Symbol
 
 from .derive import DPS, Derivation, Evaluation, Partial, derive
 from .documents import Document, read_document
-from .errors import GraphError, InputError, SymbackpropError
+from .errors import GraphError, InputError, SymbackpropError, SymbackpropWarning
 from .files import read_text
 from .network import Network
 from .numbers import shown
@@ -307,6 +308,10 @@ def _lhs_keys(statements: list[_Statement], functions: Mapping[str, Any]) -> set
     for st in statements:
         if st.error:
             continue
+        word = re.fullmatch(r"\s*([A-Za-z]{2,})\s*", st.sides[0])
+        if word:  # "out = ...": a multi-letter name, not a product
+            keys.add(word.group(1))
+            continue
         seen: list[str] = []
 
         def grab(key: str, seen: list[str] = seen) -> Symbol:
@@ -322,6 +327,27 @@ def _lhs_keys(statements: list[_Statement], functions: Mapping[str, Any]) -> set
         if len(seen) == 1 and isinstance(p.expr, Symbol) and not p.numbers:
             keys.add(seen[0])
     return keys
+
+
+def _failed_definitions(
+    statements: list[_Statement], names: _Names, functions: Mapping[str, Any]
+) -> dict[Symbol, int]:
+    """Names whose defining equation could not be read, with its line."""
+    from .latex_input import parse_math
+
+    out: dict[Symbol, int] = {}
+    for st in statements:
+        if not st.error or len(st.sides) < 2:
+            continue
+        try:
+            p = parse_math(
+                st.sides[0], names.resolve, functions, gradient=Partial, known=frozenset(names.known())
+            )
+        except SymbackpropError:
+            continue
+        if _is_name(p):
+            out.setdefault(p.expr, st.line)
+    return out
 
 
 # -------------------------------------------------------------- the network
@@ -392,16 +418,18 @@ def _document_network(
     loss = next((s for s in sinks if s.name in LOSS_NAMES), sinks[-1] if sinks else order[-1])
     lr = values.get(names.eta)
     try:
-        net = Network(
-            [(s, definitions[s]) for s in order],
-            inputs=inputs,
-            targets=targets,
-            parameters=params,
-            loss=loss,
-            values={s: v for s, v in values.items() if s in set(leaves)},
-            learning_rate=lr if lr is not None and lr > 0 else None,
-            latex_names=dict(names.latex),
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SymbackpropWarning)
+            net = Network(
+                [(s, definitions[s]) for s in order],
+                inputs=inputs,
+                targets=targets,
+                parameters=params,
+                loss=loss,
+                values={s: v for s, v in values.items() if s in set(leaves)},
+                learning_rate=lr if lr is not None and lr > 0 else None,
+                latex_names=dict(names.latex),
+            )
     except GraphError as e:
         msg = f"the document's own network is not valid: {e.message}"
         raise InputError(msg) from None
@@ -557,7 +585,8 @@ def _tidy(expr: Expr) -> Expr | tuple[Expr, Expr]:
             for k, part in enumerate(parts):
                 if isinstance(part, sympy.Add) and part.could_extract_minus_sign():
                     parts[k] = sympy.Add(*[-t for t in part.args], evaluate=False)
-                    return sympy.Mul(-coeff, *parts, evaluate=False)
+                    head = [] if coeff == -1 else [-coeff]
+                    return sympy.Mul(*head, *parts, evaluate=False)
         return f
 
     factors = list(sympy.Mul.make_args(d))
@@ -598,6 +627,7 @@ class _Judge:
         self.doc_defs = doc_defs
         self.flagged_defs: dict[Symbol, int] = {}
         self.seen: set[Symbol] = set()
+        self.failed: dict[Symbol, int] = {}
 
     # -- printing
     def latex(self, expr: Any) -> str:
@@ -745,6 +775,16 @@ class _Judge:
         parsed = st.parsed
         first = parsed[0]
         role = self.roles.get(index)
+        used: set[Symbol] = set()
+        for p in parsed:
+            used |= p.expr.free_symbols
+            for d in p.expr.atoms(Partial):
+                used |= {d.of, d.wrt}
+        blocked = sorted((self.failed[s], s.name) for s in used if s in self.failed)
+        if blocked:
+            line, name = blocked[0]
+            msg = f"not checked: it uses {name}, whose definition at line {line} could not be read"
+            return Finding(status="not checked", message=msg, **base)
         t = self.truth
         key: tuple | None = None
         start = 1
@@ -876,6 +916,7 @@ class _Judge:
                         self.flagged_defs[ref.expr] = st.line
                     continue
                 if ev is None:
+                    notes.append(f"{st.sides[i]}: not checked (the document gives no complete point)")
                     continue
                 any_checked = True
                 v = t.value(side.expr, ev, side.numbers)
@@ -1119,6 +1160,7 @@ def _verify(doc: Document, network: Network | None, name: str, policy: str, seed
             n = st.parsed[0].expr
             if n not in doc_defs and n not in st.parsed[1].expr.free_symbols:
                 doc_defs[n] = (st.parsed[1].exact(), st.line)
+    failed = _failed_definitions(statements, names, functions)
     doc_net, aliases, roles = _document_network(statements, names, doc)
     if spec_mode:
         assert network is not None
@@ -1140,6 +1182,7 @@ def _verify(doc: Document, network: Network | None, name: str, policy: str, seed
                 d = d.at(point)
         truth = _Truth(d, names, aliases, seed)
     judge = _Judge(truth, names, spec_mode, roles, policy, doc_defs)
+    judge.failed = {sym: line for sym, line in failed.items() if sym not in doc_defs}
     findings = [judge.judge(i, st) for i, st in enumerate(statements)]
     if spec_mode and truth is not None and truth.point is not None:
         findings.extend(_code_value_findings(doc, names, truth))
