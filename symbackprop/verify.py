@@ -1136,9 +1136,18 @@ def verify(
 
 
 def _functions(network: Network | None) -> Mapping[str, Any]:
-    from .functions import FUNCTIONS
+    """The library's functions plus the network's own custom functions (by name)."""
+    from .functions import FUNCTIONS, CustomFunction, FunctionInfo
 
-    return FUNCTIONS
+    if network is None:
+        return FUNCTIONS
+    table = dict(FUNCTIONS)
+    for d in network.definitions:
+        for f in d.expr.atoms(sympy.Function):
+            cls = type(f)
+            if issubclass(cls, CustomFunction) and cls.__name__ not in table:
+                table[cls.__name__] = FunctionInfo(cls.__name__, cls, len(cls._params), cls.__doc__ or "")
+    return table
 
 
 def _verify(doc: Document, network: Network | None, name: str, policy: str, seed: int) -> VerifyReport:

@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 import sympy as sp
 from conftest import EXAMPLES, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from symbackprop.cli import main
 from symbackprop.documents import read_document
+from symbackprop.errors import SymbackpropError
 from symbackprop.verify import verify
 
 FIXTURES = ROOT / "tests" / "fixtures" / "verify"
@@ -326,3 +329,71 @@ def test_cli_bad_options(capsys, tmp_path):
     assert main(["verify", str(BCE_MD), "--output", str(tmp_path / "x")]) == 2
     assert "--annotate" in capsys.readouterr().err
     assert main(["verify", str(BCE_MD), "--spec", str(tmp_path / "missing.toml")]) == 2
+
+
+def test_custom_function_of_the_spec_is_read(tmp_path):
+    doc = tmp_path / "swish.md"
+    doc.write_text(
+        "$$z = w x + b$$\n\n$$a = \\operatorname{swish}(z)$$\n\n"
+        "$$\\frac{\\partial a}{\\partial z} = \\sigma(z) + z \\sigma(z)(1 - \\sigma(z))$$\n\n"
+        "$$\\frac{\\partial a}{\\partial z} = \\sigma(z)$$\n"
+    )
+    report = verify(doc, spec=EXAMPLES / "swish.toml")
+    assert [(f.line, f.status) for f in report.findings] == [(1, "ok"), (3, "ok"), (5, "ok"), (7, "wrong")]
+    z = sp.Rational(8, 10) * sp.Rational(3, 2) - sp.Rational(3, 10)
+    swish_prime = sp.diff(sp.Symbol("t") / (1 + sp.exp(-sp.Symbol("t"))), "t").subs("t", z)
+    assert report.findings[-1].value == pytest.approx(float(swish_prime), rel=1e-9)
+
+
+def test_text_argument_and_no_network():
+    report = verify("inline.md", text="$$0.5 \\cdot 0.5 = 0.25$$\n\n$$0.1 + 0.2 = 0.4$$\n")
+    assert [(f.status, f.arithmetic) for f in report.findings] == [("ok", "holds"), ("wrong", "wrong")]
+
+
+FRAGMENTS = [
+    "$$x = 1$$",
+    "$$",
+    "$",
+    "\\[",
+    "\\]",
+    "\\frac{",
+    "}",
+    "=",
+    "\\approx",
+    "\\partial L",
+    "/",
+    "\\partial w",
+    "a_2",
+    "(",
+    ")",
+    "0.5",
+    "\\sigma",
+    "\\\\",
+    "&",
+    "\n",
+    "```math",
+    "```",
+    "`x = 1`",
+    "\\begin{align}",
+    "\\end{align}",
+    "\\input{x}",
+    "e^{",
+    "\\text{ReLU}",
+    "L",
+    "y",
+    "\\hat{y}",
+    "w^{(1)}_{11}",
+    "%",
+]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30), st.sampled_from(["md", "tex"]))
+def test_garbage_documents_never_crash(parts, fmt):
+    try:
+        report = verify("fuzz", text=" ".join(parts), format=fmt)
+    except SymbackpropError as e:  # only a whole-document problem may be an error
+        assert e.exit_code == 2
+        return
+    for f in report.findings:
+        assert f.status in ("ok", "wrong", "not checked")
