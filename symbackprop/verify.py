@@ -39,7 +39,7 @@ from .derive import DPS, Derivation, Evaluation, Partial, derive
 from .documents import Document, read_document
 from .errors import GraphError, InputError, SymbackpropError, SymbackpropWarning
 from .files import read_text
-from .network import Network
+from .network import Definition, Network
 from .numbers import shown
 
 __all__ = ["DIGITS_POLICIES", "Finding", "VerifyReport", "verify"]
@@ -421,10 +421,10 @@ def _document_network(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SymbackpropWarning)
             net = Network(
-                [(s, definitions[s]) for s in order],
-                inputs=inputs,
-                targets=targets,
-                parameters=params,
+                tuple(Definition(s, definitions[s]) for s in order),
+                inputs=tuple(inputs),
+                targets=tuple(targets),
+                parameters=tuple(params),
                 loss=loss,
                 values={s: v for s, v in values.items() if s in set(leaves)},
                 learning_rate=lr if lr is not None and lr > 0 else None,
@@ -690,7 +690,8 @@ class _Judge:
             if s not in t.net.definition:
                 return ev.values[s], set()
             e = t.net.definition[s]
-            reps, roots = {}, set()
+            reps: dict[Symbol, Expr] = {}
+            roots: set[int] = set()
             for p in e.free_symbols:
                 v, r = self.doc_value(("value", p), ev, depth + 1)
                 reps[p], roots = v, roots | r
@@ -698,7 +699,8 @@ class _Judge:
         if kind == "local":
             of, wrt = key[1], key[2]
             e = t.d.local(of, wrt).general
-            reps, roots = {}, set()
+            reps = {}
+            roots = set()
             for p in e.free_symbols:
                 if p in ev.values:
                     v, r = self.doc_value(("value", p), ev, depth + 1)
@@ -769,7 +771,7 @@ class _Judge:
 
     # -- one statement
     def judge(self, index: int, st: _Statement) -> Finding:
-        base = {"line": st.line, "source": st.source, "block_end": st.block_end}
+        base: dict[str, Any] = {"line": st.line, "source": st.source, "block_end": st.block_end}
         if st.error:
             return Finding(status="not checked", message=f"not checked: {st.error}", **base)
         parsed = st.parsed
@@ -1178,7 +1180,7 @@ def _verify(doc: Document, network: Network | None, name: str, policy: str, seed
             if s in names.created and s not in aliases and not isinstance(e, Partial):
                 aliases[s] = e
         roles = {i: r for i, r in roles.items() if r != "value" or not _is_name(statements[i].parsed[0])}
-        net = network
+        net: Network | None = network
     else:
         net = doc_net
     truth = None
