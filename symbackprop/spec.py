@@ -78,6 +78,9 @@ MAX_DEPTH = 100
 #: Longest number literal, in characters (Python refuses to convert > 4,300 digits anyway).
 MAX_LITERAL_CHARS = 1_000
 
+#: Largest denominator of a fractional exponent (x**0.5 is fine, x**(1/10**9) is not).
+MAX_ROOT = 1_000_000
+
 #: Longest name (input, target, parameter, node or function).
 MAX_NAME_LENGTH = 64
 
@@ -535,10 +538,15 @@ def _check_power(base: Expr, exp: Expr, col: int) -> None:
         if abs(base) in (0, 1):
             return
         bits = max(abs(base.p).bit_length(), base.q.bit_length())
-        if abs(exp) * bits > MAX_NUMBER_BITS:
+        # SymPy computes base**p before taking the q-th root, so the numerator is what costs.
+        if abs(exp.p) * bits > MAX_NUMBER_BITS:
             raise _Refused(f"exponent too large: the result would exceed {MAX_NUMBER_BITS} bits", col)
     elif isinstance(exp, Rational) and abs(exp) > 10**6:
         raise _Refused("exponent too large (limit 10**6)", col)
+    if isinstance(exp, Rational) and exp.q > MAX_ROOT:
+        raise _Refused(f"fractional exponent too fine (denominator over {MAX_ROOT})", col)
+    if base.is_number and exp.is_number and not isinstance(exp, Rational):
+        raise _Refused("a number raised to a computed power (a power tower) is not allowed", col)
 
 
 # ------------------------------------------------------------------ spec files
