@@ -563,11 +563,36 @@ class _Scanner:
         if word in _GREEK:
             sub, layer, j = self.decorations(toks, i + 1)
             return self.name(name_key(word, sub, layer)), j
-        if word in ("mathbf", "boldsymbol", "mathbb"):
-            msg = f"{t} (vectors, indicators) is not read"
+        if word in ("mathbf", "boldsymbol", "mathbb", "mathds"):
+            g, j = self.group(toks, i + 1)
+            if "".join(g).strip() in ("1", "I"):
+                return self.indicator(toks, j, depth)
+            msg = f"{t} (vectors) is not read"
             raise _error(msg)
         msg = f"cannot read the command {t}"
         raise _error(msg)
+
+    def indicator(self, toks: list[str], j: int, depth: int) -> tuple[str, int]:
+        """``\\mathbf{1}[z > 0]`` or ``\\mathbb{1}_{z > 0}``: a step function."""
+        from .functions import step
+
+        k = self.skip_space(toks, j)
+        if k < len(toks) and toks[k] == "_":
+            cond, j = self.group(toks, k + 1)
+        else:
+            found = self.paren(toks, j)
+            if found is None or len(found[0]) != 1:
+                raise _error("an indicator needs its condition: \\mathbf{1}[z > 0]")
+            cond, j = found[0][0], found[1]
+        chains = split_relations("".join(cond))
+        if len(chains) != 1 or len(chains[0][0]) != 2 or chains[0][1][0] not in (">", "≥", "<", "≤"):
+            raise _error("an indicator's condition must be one comparison, like z > 0")
+        (lhs, rhs), (op,) = chains[0]
+        a = self.sub_parse(_tokens(lhs), depth)
+        b = self.sub_parse(_tokens(rhs), depth)
+        diff = a - b if op in (">", "≥") else b - a
+        value = step(diff, sympy.S.One if op in ("≥", "≤") else sympy.S.Zero)
+        return self.hold(value), j
 
     def word(self, text: str, toks: list[str], j: int, depth: int) -> tuple[str, int]:
         low = text.lower()

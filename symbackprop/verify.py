@@ -392,7 +392,7 @@ def _document_network(
                 values[n] = rhs.exact()
                 roles[i] = "value"
             continue
-        if rhs.expr.atoms(Partial):
+        if rhs.expr.atoms(Partial) or rhs.expr.free_symbols & set(aliases):
             aliases[n] = rhs.exact()
             roles[i] = "alias"
             continue
@@ -569,34 +569,73 @@ def _close(a: Expr, b: Expr) -> bool:
     return abs(a - b) <= Float(_REL, DPS) * max(1, abs(a), abs(b))
 
 
+def _flip(part: Expr) -> Expr:
+    return sympy.Add(*[-t for t in part.args], evaluate=False)
+
+
 def _tidy(expr: Expr) -> Expr | tuple[Expr, Expr]:
-    """A textbook form: one fraction with positive leading terms, when cheap."""
+    """A textbook form, when cheap: one fraction whose factors lead with a positive term.
+
+    ``(y - a)/(a(a - 1))`` becomes ``(a - y)/(a(1 - a))`` and ``-2(y - a)``
+    becomes ``2(a - y)``: signs are moved into factors with a constant term.
+    """
     if sympy.count_ops(expr) > 60:
         return expr
     try:
         f = sympy.factor(sympy.together(expr))
     except (sympy.PolynomialError, TypeError, ValueError):
         return expr
-    n, d = sympy.fraction(f)
-    if d == 1:
-        coeff, rest = f.as_coeff_Mul()
-        parts = list(sympy.Mul.make_args(rest))
-        if coeff < 0:
-            for k, part in enumerate(parts):
-                if isinstance(part, sympy.Add) and part.could_extract_minus_sign():
-                    parts[k] = sympy.Add(*[-t for t in part.args], evaluate=False)
-                    head = [] if coeff == -1 else [-coeff]
-                    return sympy.Mul(*head, *parts, evaluate=False)
-        return f
-
-    factors = list(sympy.Mul.make_args(d))
-    if isinstance(n, sympy.Add) and n.could_extract_minus_sign():
-        for k, fac in enumerate(factors):
-            if isinstance(fac, sympy.Add) and any(t.is_Number and t < 0 for t in fac.args):
-                n = -n
-                factors[k] = sympy.Add(*[-t for t in fac.args], evaluate=False)
+    coeff = sympy.S.One
+    nums: list[Expr] = []
+    dens: list[Expr] = []
+    for factor in sympy.Mul.make_args(f):
+        if factor.is_Number:
+            coeff *= factor
+        elif isinstance(factor, sympy.Pow) and factor.exp.is_Number and factor.exp < 0:
+            dens.append(factor.base if factor.exp == -1 else sympy.Pow(factor.base, -factor.exp))
+        else:
+            nums.append(factor)
+    if not coeff.is_Rational:
+        return expr
+    sign = 1 if coeff >= 0 else -1
+    for parts in (nums, dens):
+        for k, part in enumerate(parts):
+            if (
+                isinstance(part, sympy.Pow)
+                and isinstance(part.base, sympy.Add)
+                and part.exp.is_even
+                and part.base.could_extract_minus_sign()
+            ):
+                parts[k] = sympy.Pow(_flip(part.base), part.exp, evaluate=False)
+            if isinstance(part, sympy.Add) and part.could_extract_minus_sign():
+                parts[k] = _flip(part)
+                sign = -sign
+    if sign < 0:
+        for parts in (nums, dens):
+            k = next(
+                (
+                    k
+                    for k, p in enumerate(parts)
+                    if isinstance(p, sympy.Add) and any(t.is_Number and t < 0 for t in p.args)
+                ),
+                None,
+            )
+            if k is not None:
+                parts[k] = _flip(parts[k])
+                sign = 1
                 break
-    return n, sympy.Mul(*factors, evaluate=False)
+    head = abs(coeff) * sign
+    nums = [p for p in nums if p != 1]
+    dens = [p for p in dens if p != 1]
+    num_head = [sympy.numer(head)] if sympy.numer(head) != 1 or not nums else []
+    numerator = (
+        sympy.Mul(*num_head, *nums, evaluate=False) if len(num_head) + len(nums) > 1 else (num_head + nums)[0]
+    )
+    den_parts = ([sympy.denom(head)] if sympy.denom(head) != 1 else []) + dens
+    if not den_parts:
+        return numerator
+    denominator = sympy.Mul(*den_parts, evaluate=False) if len(den_parts) > 1 else den_parts[0]
+    return numerator, denominator
 
 
 # ------------------------------------------------------------------- judging

@@ -82,6 +82,8 @@ CASES = [
         Partial(L, a_2) * Partial(a_2, z_2),
         "chain",
     ),
+    (r"\mathbf{1}[z > 0]", step(z, 0), "indicator"),
+    (r"\mathbb{1}_{z_1 \geq 0}", step(z_1, 1), "indicator-subscript"),
     ("0.1", sp.Rational(1, 10), "numbers-are-exact"),
     (r"0.5 - 0.1 \cdot 0.069", sp.Rational(4931, 10000), "arithmetic"),
     (r"\tfrac{1}{2}", sp.Rational(1, 2), "tfrac"),
@@ -135,7 +137,8 @@ def test_refused(latex):
 BAD = [
     (r"\sqrt{x", "unbalanced"),
     (r"\frac{1}{", "unbalanced"),
-    (r"\mathbf{1}[z > 0]", "not read"),
+    (r"\mathbf{w} x", "vectors"),
+    (r"\mathbf{1}[z = 0]", "one comparison"),
     (r"\text{since the ReLU is on}", "prose"),
     ("q_7", "unknown name"),
     ("f(x)", "unknown function"),

@@ -251,7 +251,7 @@ def test_unparseable_math_is_not_checked_never_fine(tmp_path):
     doc = tmp_path / "g.md"
     doc.write_text(
         "`x = 1.0` `w_1 = 0.5`\n\n$$z_1 = x w_1 = 0.5$$\n\n$$L = z_1^2$$\n\n"
-        "$$\\frac{dL}{dz_1} = \\mathbf{1}[z > 0] = 1$$\n\n$$a = \\input{/etc/passwd}$$\n\n"
+        "$$\\frac{dL}{dz_1} = \\mathbf{w} = 1$$\n\n$$a = \\input{/etc/passwd}$$\n\n"
         "$$\\frac{dL}{dz_1} = \\sqrt{ = 3$$\n\n$$ = = = $$\n"
     )
     report = verify(doc)
