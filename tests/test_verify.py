@@ -397,3 +397,46 @@ def test_garbage_documents_never_crash(parts, fmt):
         return
     for f in report.findings:
         assert f.status in ("ok", "wrong", "not checked")
+
+
+LAYERED_SPEC = """
+[inputs]
+x = 1.0
+[targets]
+y = 0.0
+[parameters]
+w1_1_1 = 0.5
+w2_1_1 = 0.5
+[network]
+z_1 = "x * w1_1_1"
+a_1 = "$\\\\operatorname{ReLU}(z_1)$"
+z_2 = "a_1 * w2_1_1"
+a_2 = "sigmoid(z_2)"
+L = "half_squared_error(a_2, y)"
+[latex]
+w1_1_1 = "w^{(1)}_{11}"
+w2_1_1 = "w^{(2)}_{11}"
+"""
+
+
+def test_layer_indices_match_the_spec_latex_names(tmp_path):
+    from symbackprop.spec import loads_spec
+
+    net = loads_spec(LAYERED_SPEC)
+    doc = tmp_path / "layers.md"
+    doc.write_text(
+        "$$z_1 = x \\, w^{(1)}_{11}$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w^{(2)}_{11}} = (a_2 - y) a_2 (1 - a_2) a_1 \\approx 0.0692$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w^{(1)}_{11}} = (a_2 - y) a_2 (1 - a_2) a_1 \\approx 0.0692$$\n"
+    )
+    report = verify(doc, spec=net)
+    assert [f.status for f in report.findings] == ["ok", "ok", "wrong"]
+
+
+def test_values_that_disagree_with_the_spec_are_reported(tmp_path):
+    doc = tmp_path / "v.md"
+    doc.write_text(TINY_MD.read_text().replace("`w_1 = 0.5`", "`w_1 = 0.4`"))
+    report = verify(doc, spec=TINY_SPEC)
+    wrong = [f for f in report.findings if f.status == "wrong"]
+    assert [(f.line, f.kind) for f in wrong] == [(3, "value")]
+    assert "the spec has w_1 = 0.5" in wrong[0].message
