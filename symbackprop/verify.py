@@ -52,6 +52,10 @@ DIGITS_POLICIES: dict[str, tuple[Rational, bool]] = {
     "loose": (Rational(1), True),
 }
 
+#: Largest inlined expression (in operations) differentiated for a derivative that
+#: is not a graph edge and not an adjoint, e.g. ∂a_2/∂w_1 written in a document.
+TOTAL_DERIVATIVE_LIMIT = 2_000
+
 #: Names read as the learning rate.
 LEARNING_RATE_NAMES = ("eta", "lr", "alpha")
 
@@ -487,6 +491,9 @@ class _Truth:
                     if not inner:
                         break
                     expr = expr.xreplace(inner)
+                    if sympy.count_ops(expr, visual=False) > TOTAL_DERIVATIVE_LIMIT:
+                        self._total[key] = None
+                        return None
                 self._total[key] = sympy.diff(expr, wrt)
         return self._total[key]
 
@@ -511,7 +518,9 @@ class _Truth:
         for p in expr.atoms(Partial):
             v = self.partial(p, ev)
             if v is None:
-                msg = f"d{p.of.name}/d{p.wrt.name} is not part of the network"
+                known = p.of in self.net.symbols and p.wrt in self.net.symbols
+                why = "is too large to expand here" if known else "is not part of the network"
+                msg = f"d{p.of.name}/d{p.wrt.name} {why}"
                 raise _Unknown(msg)
             reps[p] = v
         for s in expr.free_symbols:
