@@ -96,6 +96,7 @@ class Finding:
     cause: int | None = None
     value: float | None = None
     block_end: int = 0
+    subject: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -171,8 +172,10 @@ class VerifyReport:
         """The document with a mark and a correction after each equation's block."""
         notes: dict[int, list[str]] = {}
         for f in self.findings:
-            mark = _MARK[f.status]
-            note = f"{mark} line {f.line}: {f.message}"
+            note = f"{_MARK[f.status]} line {f.line}: {f.message}"
+            if self.format == "md" and f.status == "wrong" and f.expected and f.subject:
+                why = f"follows from the error at line {f.cause}" if f.cause else "wrong"
+                note = f"{_MARK[f.status]} line {f.line}: {why}; expected ${f.subject} = {f.expected}$"
             notes.setdefault(f.block_end or f.line, []).append(note)
         out: list[str] = []
         for n, line in enumerate(self.text.split("\n"), start=1):
@@ -821,7 +824,12 @@ class _Judge:
 
     # -- one statement
     def judge(self, index: int, st: _Statement) -> Finding:
-        base: dict[str, Any] = {"line": st.line, "source": st.source, "block_end": st.block_end}
+        base: dict[str, Any] = {
+            "line": st.line,
+            "source": st.source,
+            "block_end": st.block_end,
+            "subject": st.sides[0].strip(),
+        }
         if st.error:
             return Finding(status="not checked", message=f"not checked: {st.error}", **base)
         parsed = st.parsed
