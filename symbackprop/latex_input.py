@@ -54,6 +54,9 @@ _UPDATE_MARKS = frozenset({"+", "new", r"\text{new}", r"\mathrm{new}", "(new)", 
 #: Longest fragment accepted, in characters.
 MAX_LATEX_CHARS = 20_000
 
+#: Largest exact number a power of numbers may build, in bits (as in specs).
+MAX_NUMBER_BITS = 10_000
+
 #: Deepest nesting of groups.
 MAX_DEPTH = 60
 
@@ -255,7 +258,24 @@ class Parsed:
     names: tuple[str, ...] = ()
 
     def exact(self) -> Expr:
-        """``expr`` with every number in place."""
+        """``expr`` with every number in place.
+
+        Raises:
+            InputError: A power of numbers would exceed :data:`MAX_NUMBER_BITS`
+                (``9^{9^{9}}`` is refused before it is computed).
+        """
+        floats = {s: sympy.Float(n.value, 15) for s, n in self.numbers.items()}
+        for p in self.expr.atoms(sympy.Pow):
+            base, exp = p.base.xreplace(floats), p.exp.xreplace(floats)
+            if base.is_Number and exp.is_Number and base != 0 and abs(base) != 1:
+                if p.base in self.numbers:  # a written number: exact numerator and denominator
+                    r = self.numbers[p.base].value
+                    size = max(abs(r.p), abs(r.q)).bit_length()
+                else:
+                    size = max(abs(float(sympy.log(abs(base), 2))), 1.0)
+                if abs(float(exp)) * size > MAX_NUMBER_BITS:
+                    msg = f"a power of numbers is too large to compute exactly (over {MAX_NUMBER_BITS} bits)"
+                    raise InputError(msg)
         return self.expr.xreplace({s: n.value for s, n in self.numbers.items()})
 
 

@@ -303,6 +303,8 @@ def _parse_all(statements: list[_Statement], names: _Names, functions: Mapping[s
             st.parsed = [
                 parse_math(side, names.resolve, functions, gradient=Partial, known=known) for side in st.sides
             ]
+            for p in st.parsed:
+                p.exact()  # refuses number bombs such as 9^{9^{9}} before anything evaluates them
         except SymbackpropError as e:
             st.error = e.message
 

@@ -160,6 +160,14 @@ def test_too_long_is_refused():
         parse("x+" * 20_000 + "x")
 
 
+@pytest.mark.parametrize(
+    "latex", ["9^{9^{9}}", "0.5^{100000}", "10^{-400000}"], ids=["tower", "half", "tiny"]
+)
+def test_number_bombs_are_refused_before_they_are_computed(latex):
+    with pytest.raises(InputError, match="too large"):
+        parse_expression(latex, {})
+
+
 def test_deep_nesting_is_refused():
     with pytest.raises(InputError):
         parse("(" * 500 + "x" + ")" * 500)
