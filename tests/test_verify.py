@@ -207,18 +207,19 @@ def test_squared_error_that_drops_the_factor_two(tmp_path):
     assert f.expected.startswith("2")
 
 
-def test_consequence_chain_of_the_wrong_update(tmp_path):
-    """A wrong number used later makes later numbers consequences, not new errors."""
-    text = TINY_MD.read_text().replace(r"\approx 0.1384$$", r"\approx 0.2384$$")
+def test_a_wrong_number_used_later_makes_a_consequence(tmp_path):
+    """0.2561 is wrong (a slip); the next line uses it and is wrong only because of it."""
+    text = TINY_MD.read_text()
+    text = text.replace(r"0.5622 \cdot 0.4378 \approx 0.2461", r"0.5622 \cdot 0.4378 \approx 0.2561")
+    text = text.replace(r"0.5622 \cdot 0.2461 \approx 0.1384", r"0.5622 \cdot 0.2561 \approx 0.1440")
     doc = tmp_path / "t.md"
-    doc.write_text(
-        text.replace("0.5622 \\cdot 0.2461 \\approx 0.2384", "0.5622 \\cdot 0.2461 \\approx 0.2384")
-    )
+    doc.write_text(text)
     report = verify(doc)
-    first = report.first_error
-    assert first is not None
-    later = [f for f in report.findings if f.status == "wrong" and f.line > first.line]
-    assert later == [] or all(f.cause == first.line for f in later)
+    slip, carried = line_of(doc, r"\approx 0.2561"), line_of(doc, "0.1440")
+    wrong = {f.line: f for f in report.findings if f.status == "wrong"}
+    assert sorted(wrong) == [slip, carried]
+    assert wrong[slip].cause is None and wrong[slip].arithmetic == "wrong"
+    assert wrong[carried].cause == slip and wrong[carried].arithmetic == "holds"
 
 
 # ------------------------------------------------------------ digits policy
