@@ -1140,6 +1140,8 @@ def _decimals(p: Any) -> int:
 
 
 def _why(e: Exception) -> str:
+    if isinstance(e, KeyError):
+        return f"{e.args[0]} has no value in this network" if e.args else "no value in this network"
     return str(e.args[0]) if e.args else type(e).__name__
 
 
