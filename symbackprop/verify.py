@@ -628,16 +628,16 @@ def _tidy(expr: Expr) -> Expr | tuple[Expr, Expr]:
                 sign = -sign
     if sign < 0:
         for parts in (nums, dens):
-            k = next(
+            found = next(
                 (
-                    k
-                    for k, p in enumerate(parts)
+                    j
+                    for j, p in enumerate(parts)
                     if isinstance(p, sympy.Add) and any(t.is_Number and t < 0 for t in p.args)
                 ),
                 None,
             )
-            if k is not None:
-                parts[k] = _flip(parts[k])
+            if found is not None:
+                parts[found] = _flip(parts[found])
                 sign = 1
                 break
     head = abs(coeff) * sign
