@@ -35,36 +35,23 @@ from .functions import (
     step,
 )
 from .network import Dataset, Definition, Network, dense, mlp
+from .numeric import CheckReport, check, train
+from .printing import Notation
+from .render import render, walkthrough_context
 from .spec import load_spec, loads_spec
+from .verify import VerifyReport, verify
+
+# These modules import numpy, jinja2 and the LaTeX parser only inside the functions that need
+# them, so importing them here keeps `import symbackprop` light -- and binds `render` and
+# `verify` to the functions, not to the submodules of the same name.
 
 __version__ = "0.1.0"
 
-#: Public names whose modules import heavy dependencies (numpy, jinja2, the
-#: LaTeX parser); they load on first use so that ``import symbackprop`` stays light.
-_LAZY = {
-    "check": "numeric",
-    "CheckReport": "numeric",
-    "train": "numeric",
-    "render": "render",
-    "verify": "verify",
-    "VerifyReport": "verify",
-}
-
-
-def __getattr__(name: str):  # PEP 562
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module 'symbackprop' has no attribute {name!r}"
-        raise AttributeError(msg)
-    import importlib
-
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
 
 
 __all__ = [
     "CheckFailed",
+    "CheckReport",
     "Dataset",
     "Definition",
     "Derivation",
@@ -73,6 +60,7 @@ __all__ = [
     "InputError",
     "LocalFactor",
     "Network",
+    "Notation",
     "Partial",
     "SizeLimitError",
     "SpecError",
@@ -80,8 +68,10 @@ __all__ = [
     "SymbackpropError",
     "SymbackpropWarning",
     "TemplateError",
+    "VerifyReport",
     "__version__",
     "binary_cross_entropy",
+    "check",
     "cross_entropy",
     "custom_function",
     "dense",
@@ -94,10 +84,14 @@ __all__ = [
     "mean_squared_error",
     "mlp",
     "relu",
+    "render",
     "sigmoid",
     "softmax",
     "softmax_cross_entropy",
     "softplus",
     "squared_error",
     "step",
+    "train",
+    "verify",
+    "walkthrough_context",
 ]
