@@ -53,3 +53,38 @@ def test_table_order_does_not_change_output(tmp_path, capsys):
     first = capsys.readouterr().out
     assert main(["derive", str(tmp_path / "b.toml"), "--json"]) == 0
     assert capsys.readouterr().out == first
+
+
+_RENDER_GOLDENS = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from test_render import GOLDEN_CASES
+from conftest import EXAMPLES, GOLDEN
+from symbackprop import check, load_spec, render
+bad = []
+for name, spec, options in GOLDEN_CASES:
+    net = load_spec(EXAMPLES / spec)
+    options = dict(options)
+    fmt = options.pop("format")
+    if render(net, fmt, check=check(net), **options) != (GOLDEN / name).read_text(encoding="utf-8"):
+        bad.append(name)
+print(",".join(bad) or "ok")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", HASH_SEEDS)
+def test_golden_walkthroughs_hold_under_other_hash_seeds(seed):
+    tests_dir = str(EXAMPLES.parent / "tests")
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    out = subprocess.run(
+        [sys.executable, "-c", _RENDER_GOLDENS, tests_dir],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=tests_dir,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
