@@ -267,7 +267,7 @@ class Parsed:
         floats = {s: sympy.Float(n.value, 15) for s, n in self.numbers.items()}
         for p in self.expr.atoms(sympy.Pow):
             base, exp = p.base.xreplace(floats), p.exp.xreplace(floats)
-            if base.is_Number and exp.is_Number and base != 0 and abs(base) != 1:
+            if base.is_Number and exp.is_Number and not base.is_zero and abs(base) != 1:  # Float(0) != 0
                 if p.base in self.numbers:  # a written number: exact numerator and denominator
                     r = self.numbers[p.base].value
                     size = max(abs(r.p), abs(r.q)).bit_length()
