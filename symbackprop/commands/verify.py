@@ -11,7 +11,7 @@ POLICIES = ("round", "strict", "loose")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("document", help="the derivation (Markdown or LaTeX)")
+    parser.add_argument("document", nargs="+", help="the derivation(s), Markdown or LaTeX")
     parser.add_argument(
         "--spec", help="check against this network spec instead of the document's own definitions"
     )
@@ -22,7 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print the document with a mark and a correction after each equation",
     )
-    parser.add_argument("-o", "--output", help="with --annotate: write the annotated document here")
+    parser.add_argument(
+        "-o", "--output", help="with --annotate: write the annotated document to this new file"
+    )
+    parser.add_argument(
+        "--in-place", action="store_true", help="with --annotate: rewrite the document itself (atomically)"
+    )
     parser.add_argument(
         "--format", choices=("md", "tex"), help="document format (default: from the extension)"
     )
@@ -37,21 +42,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from ..errors import InputError
     from ..files import write_atomic
     from ..verify import verify
 
-    if args.output and not args.annotate:
-        raise InputError("--output needs --annotate", where="--output")
-    report = verify(args.document, spec=args.spec, format=args.format, digits_policy=args.digits_policy)
-    if args.json:
-        print(report.to_json())
-    elif args.annotate:
-        text = report.annotate()
-        if args.output:
-            write_atomic(args.output, text)
+    if (args.output or args.in_place) and not args.annotate:
+        raise InputError(
+            "--output and --in-place need --annotate", where="--output" if args.output else "--in-place"
+        )
+    if args.output and args.in_place:
+        raise InputError("give either --output or --in-place, not both", where="--output")
+    if len(args.document) > 1 and (args.output or (args.annotate and not args.in_place) or args.json):
+        raise InputError(
+            "several documents: use them with the table or --annotate --in-place", where="document"
+        )
+    if args.output and any(Path(args.output).resolve() == Path(d).resolve() for d in args.document):
+        raise InputError("--output is the document itself; use --in-place to rewrite it", where="--output")
+    reports = [
+        verify(doc, spec=args.spec, format=args.format, digits_policy=args.digits_policy)
+        for doc in args.document
+    ]
+    for doc, report in zip(args.document, reports):
+        if args.json:
+            print(report.to_json())
+        elif args.annotate:
+            text = report.annotate()
+            if args.in_place:
+                write_atomic(doc, text)
+            elif args.output:
+                write_atomic(args.output, text)
+            else:
+                print(text, end="" if text.endswith("\n") else "\n")
         else:
-            print(text, end="" if text.endswith("\n") else "\n")
-    else:
-        print(report.table(), end="")
-    return 0 if report.ok else 1
+            print(report.table(), end="")
+    return 0 if all(r.ok for r in reports) else 1
