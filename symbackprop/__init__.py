@@ -48,7 +48,6 @@ from .verify import VerifyReport, verify
 __version__ = "0.1.0"
 
 
-
 __all__ = [
     "CheckFailed",
     "CheckReport",

@@ -362,8 +362,7 @@ class mean_squared_error(LibraryFunction):  # noqa: N801
     def _latex(self, printer: Any, exp: str | None = None) -> str:
         n = len(self.args) // 2
         terms = " + ".join(
-            r"\left(%s\right)^{2}" % printer._print(a - y)
-            for a, y in zip(self.args[:n], self.args[n:])
+            r"\left(%s\right)^{2}" % printer._print(a - y) for a, y in zip(self.args[:n], self.args[n:])
         )
         out = r"\frac{1}{%d}\left(%s\right)" % (n, terms)
         return out if exp is None else r"\left(%s\right)^{%s}" % (out, exp)

@@ -13,14 +13,17 @@ from hypothesis import strategies as st
 from symbackprop.errors import SymbackpropError
 from symbackprop.latex_input import parse_expression
 
-SYMS = {n: sympy.Symbol(n, real=True) for n in ("x", "y", "w_1", "w_2", "z_1", "z_2", "a_1", "a_2", "L", "E_total")}
+SYMS = {
+    n: sympy.Symbol(n, real=True)
+    for n in ("x", "y", "w_1", "w_2", "z_1", "z_2", "a_1", "a_2", "L", "E_total")
+}
 
 PIECES = [
-    r"\frac{", r"\partial ", "}{", "}", "{", "(", ")", "[", "]", r"\left(", r"\right)", r"\cdot ", r"\times ",
-    r"\sigma", r"\operatorname{ReLU}", r"\text{Sigmoid}", r"\max(0,", r"\tanh", "e^{", r"\exp", r"\log", r"\ln",
-    "'", "^", "_", "_{", "x", "y", "w_1", "z_{2}", "a_2", "L", r"\hat{y}", "w^{(1)}_{11}", "E_{total}", "0.5",
-    "1", "2", "-", "+", "=", r"\approx", "/", r"\sqrt{", " ", r"\,", "&", r"\\", "$", "%", r"\input", r"\write18",
-    r"\catcode", r"\def", "\\",
+    r"\frac{", r"\partial ", "}{", "}", "{", "(", ")", "[", "]", r"\left(", r"\right)", r"\cdot ",
+    r"\times ", r"\sigma", r"\operatorname{ReLU}", r"\text{Sigmoid}", r"\max(0,", r"\tanh", "e^{", r"\exp",
+    r"\log", r"\ln", "'", "^", "_", "_{", "x", "y", "w_1", "z_{2}", "a_2", "L", r"\hat{y}", "w^{(1)}_{11}",
+    "E_{total}", "0.5", "1", "2", "-", "+", "=", r"\approx", "/", r"\sqrt{", " ", r"\,", "&", r"\\", "$",
+    "%", r"\input", r"\write18", r"\catcode", r"\def", "\\",
 ]  # fmt: skip
 
 fragments = st.one_of(
@@ -44,7 +47,13 @@ def test_latex_adapter_raises_only_symbackprop_errors(text):
 
 @pytest.mark.parametrize(
     "payload",
-    [r"\input{/etc/passwd}", r"x + \write18{touch PWNED}", r"\catcode`\^=7 x", r"\def\x{y} x", r"\immediate\write18{ls}"],
+    [
+        r"\input{/etc/passwd}",
+        r"x + \write18{touch PWNED}",
+        r"\catcode`\^=7 x",
+        r"\def\x{y} x",
+        r"\immediate\write18{ls}",
+    ],
     ids=["input", "write18", "catcode", "def", "immediate"],
 )
 def test_tex_primitives_are_refused(payload, tmp_path, monkeypatch):
