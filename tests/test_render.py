@@ -18,12 +18,14 @@ from symbackprop.printing import Notation, symbol_latex
 from symbackprop.render import render, template_path, walkthrough_context
 from symbackprop.spec import load_spec, loads_spec
 
+EXAMPLE_STEMS = sorted(p.stem for p in EXAMPLES.glob("*.toml"))
+
+#: Every example in both formats, plus the notation and rounding variants.
 GOLDEN_CASES = [
-    ("tiny.md", "tiny.toml", {"format": "md"}),
+    *[(f"{stem}.{fmt}", f"{stem}.toml", {"format": fmt}) for stem in EXAMPLE_STEMS for fmt in ("md", "tex")],
     ("tiny_hand3.md", "tiny.toml", {"format": "md", "rounding": "hand", "digits": 3}),
+    ("tiny_hand3.tex", "tiny.toml", {"format": "tex", "rounding": "hand", "digits": 3}),
     ("tiny_standalone.tex", "tiny.toml", {"format": "tex", "standalone": True}),
-    ("tiny_bce.md", "tiny_bce.toml", {"format": "md"}),
-    ("two_layer.md", "two_layer.toml", {"format": "md"}),
     (
         "softmax_delta.tex",
         "softmax.toml",

@@ -99,3 +99,33 @@ def test_bad_options_exit_2(capsys):
     assert "unknown section 'nope'" in capsys.readouterr().err
     assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--digits", "99"]) == 2
     assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--template", "/no/such.j2"]) == 2
+
+
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+
+
+def _markdown_math(text: str) -> list[str]:
+    import re
+
+    display = re.findall(r"^\$\$\n(.*?)\n\$\$$", text, flags=re.S | re.M)
+    rest = re.sub(r"^\$\$\n.*?\n\$\$$", "", text, flags=re.S | re.M)
+    rest = re.sub(r"```.*?```", "", rest, flags=re.S)
+    inline = re.findall(r"(?<![\\$])\$([^$\n]+?)\$", rest)
+    return [f"\\[\n{m}\n\\]" for m in display] + [f"${m}$" for m in inline]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is installed by .ci/run (texlive)")
+def test_every_math_fragment_of_the_markdown_goldens_compiles(tmp_path):
+    goldens = sorted(GOLDEN_DIR.glob("*.md"))
+    assert len(goldens) >= 10
+    fragments = [f for g in goldens for f in _markdown_math(g.read_text(encoding="utf-8"))]
+    assert len(fragments) > 200
+    body = "\n\n".join(fragments)
+    (tmp_path / "math.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\allowdisplaybreaks\n"
+        f"\\begin{{document}}\n{body}\n\\end{{document}}\n",
+        encoding="utf-8",
+    )
+    result = _pdflatex(tmp_path / "math.tex")
+    assert result.returncode == 0, result.stdout[-3000:]
