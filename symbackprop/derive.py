@@ -36,6 +36,7 @@ from .network import Network
 
 __all__ = [
     "CLOSED_FORM_LIMIT",
+    "DatasetEvaluation",
     "DPS",
     "Derivation",
     "Evaluation",
@@ -212,6 +213,25 @@ class Evaluation:
             "adjoints": {s.name: float(v) for s, v in self.adjoints.items()},
             "updates": {s.name: float(v) for s, v in self.updates.items()},
         }
+
+
+@dataclass(frozen=True)
+class DatasetEvaluation:
+    """A derivation over every example of a dataset, and the reduction.
+
+    Attributes:
+        examples: One :class:`Evaluation` per example.
+        reduction: ``"mean"`` or ``"sum"``.
+        loss: The reduced loss.
+        gradients: ``parameter -> reduced ∂L/∂parameter``.
+        updates: ``parameter -> θ − η·reduced gradient`` (not frozen), if η is known.
+    """
+
+    examples: tuple[Evaluation, ...]
+    reduction: str
+    loss: Expr
+    gradients: Mapping[Symbol, Expr]
+    updates: Mapping[Symbol, Expr]
 
 
 @dataclass(frozen=True)
@@ -412,6 +432,31 @@ class Derivation:
                 the numbers as displayed.  ``None`` keeps full precision.
         """
         return replace(self, evaluation=evaluate(self, point, quantize))
+
+    def over_dataset(self, quantize: Quantizer | None = None) -> DatasetEvaluation | None:
+        """Every example of the network's dataset evaluated, and the reduced gradients.
+
+        Returns ``None`` when the network has no dataset.  Parameters come from
+        the network's point; each example supplies the inputs and targets.
+        """
+        dataset = self.network.dataset
+        if dataset is None:
+            return None
+        examples = tuple(evaluate(self, dict(e), quantize) for e in dataset.examples)
+        n = len(examples)
+        scale = Float(1, DPS) / n if dataset.reduction == "mean" else Float(1, DPS)
+        net = self.network
+        loss = sum((ev.values[net.loss] for ev in examples), Float(0, DPS)) * scale
+        gradients = {
+            p: sum((ev.adjoints[p] for ev in examples), Float(0, DPS)) * scale for p in net.parameters
+        }
+        updates: dict[Symbol, Expr] = {}
+        if net.learning_rate is not None:
+            eta = Float(net.learning_rate, DPS)
+            updates = {
+                p: examples[0].values[p] - eta * gradients[p] for p in net.parameters if p not in net.frozen
+            }
+        return DatasetEvaluation(examples, dataset.reduction, loss, gradients, updates)
 
     @property
     def gradients(self) -> dict[Symbol, Expr]:

@@ -27,7 +27,10 @@ from .printing import Notation, SymbackpropLatexPrinter
 __all__ = ["FORMATS", "SECTIONS", "render", "template_path", "walkthrough_context"]
 
 #: Sections of a walkthrough, in order.
-SECTIONS = ("setup", "graph", "forward", "loss", "backward", "gradients", "update", "check")
+SECTIONS = ("setup", "graph", "forward", "loss", "backward", "gradients", "update", "dataset", "check")
+
+#: Most dataset examples shown as columns.
+DATASET_COLUMNS = 8
 
 #: Output formats and their templates.
 FORMATS = {"md": "walkthrough.md.j2", "tex": "walkthrough.tex.j2"}
@@ -243,6 +246,7 @@ def walkthrough_context(
             "rows": rows,
             "frozen": [{"name": f.name, "latex": sym(f)} for f in net.frozen],
         }
+    dataset = _dataset(derivation, num, sym, digits, rounding)
     graph = _graph(net, sym) if len(net.nodes) <= GRAPH_LIMIT else None
     check_rows = None
     if check is not None:
@@ -279,11 +283,46 @@ def walkthrough_context(
         "gradients": gradients,
         "update": update,
         "check": check_rows,
+        "dataset": dataset,
         "kinks": [{"node": sym(n), "condition": p.symbolic(c)} for n, c in ev.kinks],
         "deltas": notation.delta,
         "delta_example": r"\frac{\partial %s}{\partial n}" % sym(net.loss)
         if notation.derivative == "partial"
         else r"\frac{\mathrm{d}%s}{\mathrm{d}n}" % sym(net.loss),
+    }
+
+
+def _dataset(derivation: Derivation, num: Any, sym: Any, digits: int, rounding: str) -> dict[str, Any] | None:
+    """The dataset section: per-example gradients (one column each) and their reduction."""
+    over = derivation.over_dataset(hand_quantizer(digits) if rounding == "hand" else None)
+    if over is None:
+        return None
+    net = derivation.network
+    shown_examples = over.examples[:DATASET_COLUMNS]
+    columns = []
+    for i, ev in enumerate(shown_examples, 1):
+        given = ", ".join(f"{sym(s)} = {shown(ev.values[s], digits).latex}" for s in net.inputs + net.targets)
+        columns.append({"index": i, "given": given, "loss": num(ev.values[net.loss])})
+    rows = [
+        {"name": p.name, "latex": sym(p), "quantity": sym(p),
+         "per_example": [num(ev.adjoints[p]) for ev in shown_examples], "reduced": num(over.gradients[p]),
+         "frozen": p in net.frozen}
+        for p in net.parameters
+    ]  # fmt: skip
+    updates = [
+        {"name": p.name, "latex": sym(p), "old": num(over.examples[0].values[p]), "gradient": num(over.gradients[p]),
+         "gradient_latex": _paren(shown(over.gradients[p], digits).latex), "new": num(v)}
+        for p, v in over.updates.items()
+    ]  # fmt: skip
+    return {
+        "count": len(over.examples),
+        "shown": len(shown_examples),
+        "reduction": over.reduction,
+        "columns": columns,
+        "rows": rows,
+        "loss": num(over.loss),
+        "updates": updates,
+        "learning_rate": None if net.learning_rate is None else num(net.learning_rate),
     }
 
 

@@ -256,6 +256,30 @@ class _Builder:
             out.append(_para(f"${f['latex']}$ is frozen: it has a gradient but is not updated."))
         return out
 
+    def section_dataset(self) -> list[nodes.Node]:
+        d = self.c["dataset"]
+        if not d:
+            return []
+
+        def cell(n: dict) -> str:
+            return ("≈ " if not n["exact"] else "") + n["text"]
+
+        head = ["", *[f"example {c['index']}" for c in d["columns"]], d["reduction"]]
+        rows = [["given", *[f"${c['given']}$" for c in d["columns"]], ""]]
+        rows.append(["$L$", *[cell(c["loss"]) for c in d["columns"]], cell(d["loss"])])
+        for r in d["rows"]:
+            rows.append([f"$\\partial L / \\partial {r['latex']}$", *[cell(v) for v in r["per_example"]],
+                         cell(r["reduced"])])  # fmt: skip
+        out: list[nodes.Node] = [
+            self.heading("Over the dataset"),
+            _para(
+                f"The sections above follow example 1. The same derivation at each of the {d['count']} "
+                f"examples, then the {d['reduction']} over the dataset."
+            ),
+            _table(head, rows),
+        ]
+        return out
+
     def section_check(self) -> list[nodes.Node]:
         c = self.c["check"]
         if not c:

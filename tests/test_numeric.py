@@ -182,6 +182,8 @@ def test_xor_trains_below_0_01_from_the_seeded_start():
     assert result.losses[0] > 0.12  # starts near the 0.125 of always answering 0.5
     assert result.final_loss < 0.01
     compiled = compile_network(net)
-    data = {s.name: numpy.array([float(e[s]) for e in net.dataset.examples]) for s in net.inputs + net.targets}
+    data = {
+        s.name: numpy.array([float(e[s]) for e in net.dataset.examples]) for s in net.inputs + net.targets
+    }
     values, _ = compiled.run({**data, **result.parameters})
     assert list(numpy.round(values["a_o"])) == [0, 1, 1, 0]  # it has learned XOR

@@ -142,3 +142,21 @@ def test_bundled_templates_are_found_and_custom_templates_work(tmp_path):
     unknown.write_text("{{ no_such_key }}\n")
     with pytest.raises(TemplateError, match="no_such_key"):
         render(load_spec(EXAMPLES / "tiny.toml"), "md", template=unknown)
+
+
+def test_dataset_section_reduces_per_example_gradients_like_sympy():
+    net = load_spec(EXAMPLES / "xor.toml")
+    context = walkthrough_context(net, digits=4)
+    data = context["dataset"]
+    assert data["count"] == 4 and data["reduction"] == "mean"
+    loss = to_elementary(net.inlined())
+    params = {s: v for s, v in net.values.items() if s in net.parameters}
+    for row in data["rows"]:
+        p = net.symbol(row["name"])
+        per_example = [
+            sympy.diff(loss, p).xreplace({**params, **dict(e)}).evalf(30) for e in net.dataset.examples
+        ]
+        assert [v["text"] for v in row["per_example"]] == [shown(g, 4).text for g in per_example]
+        assert row["reduced"]["text"] == shown(sum(per_example) / 4, 4).text
+    assert r"\left(-0.00001417\right)" in render(net, "md")  # negative gradients in parentheses
+    assert walkthrough_context(load_spec(EXAMPLES / "tiny.toml"))["dataset"] is None
