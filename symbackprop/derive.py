@@ -36,8 +36,8 @@ from .network import Network
 
 __all__ = [
     "CLOSED_FORM_LIMIT",
-    "DatasetEvaluation",
     "DPS",
+    "DatasetEvaluation",
     "Derivation",
     "Evaluation",
     "LocalFactor",
