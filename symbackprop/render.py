@@ -310,8 +310,9 @@ def _dataset(derivation: Derivation, num: Any, sym: Any, digits: int, rounding: 
         for p in net.parameters
     ]  # fmt: skip
     updates = [
-        {"name": p.name, "latex": sym(p), "old": num(over.examples[0].values[p]), "gradient": num(over.gradients[p]),
-         "gradient_latex": _paren(shown(over.gradients[p], digits).latex), "new": num(v)}
+        {"name": p.name, "latex": sym(p), "old": num(over.examples[0].values[p]),
+         "gradient": num(over.gradients[p]), "gradient_latex": _paren(shown(over.gradients[p], digits).latex),
+         "new": num(v)}
         for p, v in over.updates.items()
     ]  # fmt: skip
     return {
