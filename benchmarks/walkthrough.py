@@ -1,0 +1,47 @@
+"""Benchmark: the whole ``symbackprop walkthrough`` process.
+
+Prints the median wall time of ``symbackprop walkthrough examples/tiny.toml``
+and ``examples/two_layer.toml`` (Markdown, with the gradient check), against a
+process that only runs ``import sympy``, measured in the same run.  Targets
+(issue 5): tiny <= 1.0 s, 2-2-2 <= 1.5 s.
+
+Run: ``python benchmarks/walkthrough.py [--repeat 9]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def process_time(argv: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=9)
+    args = parser.parse_args()
+    base = process_time([sys.executable, "-c", "import sympy"], args.repeat)
+    print(f"median of {args.repeat} runs\n")
+    print(f"{'process':<44} {'time':>7} {'ratio':>6}")
+    print(f"{'python -c \"import sympy\" (baseline)':<44} {base:>6.2f}s {1:>6.2f}")
+    for spec, fmt in (("tiny.toml", "md"), ("tiny.toml", "tex"), ("two_layer.toml", "md")):
+        argv = [sys.executable, "-m", "symbackprop", "walkthrough", f"examples/{spec}", "--format", fmt]
+        t = process_time(argv, args.repeat)
+        print(f"{'walkthrough ' + spec + ' --format ' + fmt:<44} {t:>6.2f}s {t / base:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()
