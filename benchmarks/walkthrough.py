@@ -36,7 +36,8 @@ def main() -> None:
     base = process_time([sys.executable, "-c", "import sympy"], args.repeat)
     print(f"median of {args.repeat} runs\n")
     print(f"{'process':<44} {'time':>7} {'ratio':>6}")
-    print(f"{'python -c \"import sympy\" (baseline)':<44} {base:>6.2f}s {1:>6.2f}")
+    label = 'python -c "import sympy" (baseline)'
+    print(f"{label:<44} {base:>6.2f}s {1:>6.2f}")
     for spec, fmt in (("tiny.toml", "md"), ("tiny.toml", "tex"), ("two_layer.toml", "md")):
         argv = [sys.executable, "-m", "symbackprop", "walkthrough", f"examples/{spec}", "--format", fmt]
         t = process_time(argv, args.repeat)
