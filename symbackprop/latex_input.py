@@ -32,6 +32,7 @@ import sympy
 from sympy import Expr, Rational, Symbol
 
 from .errors import InputError, SymbackpropError
+from .names import GREEK_LETTERS
 
 __all__ = [
     "MAX_LATEX_CHARS",
@@ -155,46 +156,7 @@ _DROP = frozenset(
 _TIMES = frozenset({r"\cdot", r"\times", r"\ast", "*", r"\bullet"})
 
 #: Greek letters read as names.
-_GREEK = frozenset(
-    {
-        "alpha",
-        "beta",
-        "gamma",
-        "delta",
-        "epsilon",
-        "varepsilon",
-        "zeta",
-        "eta",
-        "theta",
-        "vartheta",
-        "iota",
-        "kappa",
-        "lambda",
-        "mu",
-        "nu",
-        "xi",
-        "pi",
-        "rho",
-        "sigma",
-        "tau",
-        "upsilon",
-        "phi",
-        "varphi",
-        "chi",
-        "psi",
-        "omega",
-        "Gamma",
-        "Delta",
-        "Theta",
-        "Lambda",
-        "Xi",
-        "Pi",
-        "Sigma",
-        "Phi",
-        "Psi",
-        "Omega",
-    }
-)
+_GREEK = frozenset(GREEK_LETTERS)
 
 #: Accents that become a name suffix: ``\hat{y}`` -> ``y_hat``.
 _ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde"}

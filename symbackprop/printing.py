@@ -20,6 +20,8 @@ from typing import Any, ClassVar
 from sympy import Expr, Symbol
 from sympy.printing.latex import LatexPrinter
 
+from .names import ACCENTS, GREEK_LETTERS
+
 __all__ = ["MUL_SYMBOLS", "Notation", "SymbackpropLatexPrinter", "latex", "symbol_latex"]
 
 
@@ -53,13 +55,10 @@ class Notation:
 
 _NAME = re.compile(r"([A-Za-z][A-Za-z0-9]*?)((?:_[A-Za-z0-9]+)*)\Z")
 
-_GREEK = {
-    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
-    "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
-}  # fmt: skip
+_GREEK = frozenset(g.lower() for g in GREEK_LETTERS)
 
 
-_ACCENTS = ("hat", "bar", "tilde", "dot", "vec")
+_ACCENTS = ACCENTS
 
 
 def _part(text: str) -> str:

@@ -50,6 +50,7 @@ from sympy import Expr, Integer, Rational, Symbol
 from .errors import GraphError, SpecError, SymbackpropError, SymbackpropWarning
 from .files import read_text
 from .functions import FUNCTIONS, FunctionInfo, custom_function, relu
+from .names import ACCENTS, GREEK_LETTERS
 from .network import Dataset, Definition, Network, suggest
 
 if sys.version_info >= (3, 11):
@@ -896,48 +897,9 @@ class _SpecReader:
 
 #: LaTeX commands a name or function name from a spec may use (an allow-list:
 #: nothing like ``\\input``, ``\\write18`` or ``\\catcode`` can get through).
-LATEX_NAME_COMMANDS = [
-    "alpha",
-    "beta",
-    "gamma",
-    "delta",
-    "epsilon",
-    "varepsilon",
-    "zeta",
-    "eta",
-    "theta",
-    "vartheta",
-    "iota",
-    "kappa",
-    "lambda",
-    "mu",
-    "nu",
-    "xi",
-    "pi",
-    "rho",
-    "sigma",
-    "tau",
-    "upsilon",
-    "phi",
-    "varphi",
-    "chi",
-    "psi",
-    "omega",
-    "Gamma",
-    "Delta",
-    "Theta",
-    "Lambda",
-    "Xi",
-    "Pi",
-    "Sigma",
-    "Phi",
-    "Psi",
-    "Omega",
-    "hat",
-    "bar",
-    "tilde",
-    "vec",
-    "dot",
+LATEX_NAME_COMMANDS = (
+    *GREEK_LETTERS,
+    *ACCENTS,
     "ddot",
     "mathrm",
     "mathbf",
@@ -949,7 +911,7 @@ LATEX_NAME_COMMANDS = [
     "ell",
     "partial",
     "nabla",
-]
+)
 
 _SAFE_LATEX_NAME = re.compile(
     r"(?:[A-Za-z0-9_^{}()',.+\- ]|\\(?:%s)(?![A-Za-z]))+\Z" % "|".join(LATEX_NAME_COMMANDS)
