@@ -21,19 +21,10 @@ import time
 
 import sympy
 from sympy.core.cache import clear_cache
+from timing import median_time
 
 from symbackprop.derive import derive
 from symbackprop.network import mlp
-
-
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        clear_cache()
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def naive(net) -> None:
@@ -63,7 +54,7 @@ def main() -> None:
     for sizes in widths + depths:
         net = mlp(sizes, seed=0)
         n = len(net.parameters)
-        ours = median_time(lambda net=net: derive(net, evaluate_point=False), args.repeat)
+        ours = median_time(lambda net=net: derive(net, evaluate_point=False), args.repeat, clear_cache=True)
         rows[tuple(sizes)] = (n, ours)
         shape = "-".join(map(str, sizes))
         if sizes in widths and not capped:

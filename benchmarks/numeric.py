@@ -18,11 +18,10 @@ Run: ``python benchmarks/numeric.py [--repeat 7]``.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from pathlib import Path
 
 import numpy
+from timing import median_time
 
 from symbackprop.derive import derive
 from symbackprop.network import mlp
@@ -30,15 +29,6 @@ from symbackprop.numeric import check, compile_network, train
 from symbackprop.spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def median(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def matrices(net, sizes):
@@ -90,8 +80,8 @@ def main() -> None:
             feed = {f"x_{i + 1}": x[i] for i in range(sizes[0])}
             feed.update({f"y_{i + 1}": y[i] for i in range(sizes[-1])})
             feed.update({p.name: float(net.values[p]) for p in net.parameters})
-            ours = median(lambda c=compiled, f=feed: c.run(f), args.repeat)
-            base = median(lambda x=x, y=y, ws=ws, bs=bs: numpy_pass(ws, bs, x, y), args.repeat)
+            ours = median_time(lambda c=compiled, f=feed: c.run(f), args.repeat)
+            base = median_time(lambda x=x, y=y, ws=ws, bs=bs: numpy_pass(ws, bs, x, y), args.repeat)
             torch_text = "-"
             if torch is not None:
                 tw = [torch.tensor(w, requires_grad=True) for w in ws]
@@ -105,17 +95,17 @@ def main() -> None:
                     loss = ((a - ty) ** 2).sum() / 2
                     torch.autograd.grad(loss, tw + tb)
 
-                torch_text = f"{median(torch_pass, args.repeat) * 1e3:>9.3f}ms"
+                torch_text = f"{median_time(torch_pass, args.repeat) * 1e3:>9.3f}ms"
             shape = "-".join(map(str, sizes))
             print(
                 f"{shape:>10} {len(net.parameters):>7} {batch:>6} {ours * 1e3:>9.3f}ms {base * 1e3:>9.3f}ms"
                 f" {ours / base:>7.1f} {torch_text:>11}"
             )
     big = mlp([16, 32, 16], seed=0)
-    t = median(lambda: check(big), max(1, args.repeat // 2))
+    t = median_time(lambda: check(big), max(1, args.repeat // 2))
     print(f"\ncheck() at 1,072 parameters (derive, compile, 2,144 perturbed passes): {t:.2f} s")
     two = load_spec(ROOT / "examples" / "two_layer.toml")
-    t = median(lambda: train(two, 10_000), max(1, args.repeat // 2))
+    t = median_time(lambda: train(two, 10_000), max(1, args.repeat // 2))
     print(f"10,000 training steps of examples/two_layer.toml: {t:.2f} s")
 
 

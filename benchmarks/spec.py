@@ -14,10 +14,7 @@ Targets (issue 3): 1,000 definitions in <= 0.5 s; the whole derive process in
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -27,7 +24,7 @@ else:  # pragma: no cover
 
 import warnings
 
-from sympy.core.cache import clear_cache
+from timing import median_time, process_time
 
 from symbackprop.errors import SymbackpropWarning
 from symbackprop.spec import loads_spec
@@ -50,25 +47,6 @@ def generated_spec(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        clear_cache()
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
-def process_time(argv: list[str], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def main() -> None:
     warnings.simplefilter("ignore", SymbackpropWarning)  # generated specs leave w_0 unused when short
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -78,8 +56,8 @@ def main() -> None:
     print(f"{'definitions':>12} {'tomllib (s)':>12} {'load_spec (s)':>14} {'ratio':>7}")
     for n in (10, 100, 1000, 3000):
         text = generated_spec(n)
-        base = median_time(lambda text=text: tomllib.loads(text), args.repeat)
-        ours = median_time(lambda text=text: loads_spec(text), args.repeat)
+        base = median_time(lambda text=text: tomllib.loads(text), args.repeat, clear_cache=True)
+        ours = median_time(lambda text=text: loads_spec(text), args.repeat, clear_cache=True)
         print(f"{n:>12} {base:>12.4f} {ours:>14.4f} {ours / base:>7.1f}")
     print()
     base = process_time([sys.executable, "-c", "import sympy"], args.repeat)

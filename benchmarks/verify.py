@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import sympy
+from timing import median_time
 
 from symbackprop.derive import derive
 from symbackprop.functions import half_squared_error, sigmoid
@@ -91,15 +90,6 @@ def document(units: int) -> str:
     return "\n".join(lines)
 
 
-def median(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def baseline(text: str) -> int:
     """Plain latex2sympy on every side of every equation; returns the side count."""
     from latex2sympy2_extended import latex2sympy
@@ -133,7 +123,7 @@ def main() -> None:
             n = len(report.findings)
             counts = report.counts()
             command = [sys.executable, "-m", "symbackprop", "verify", str(path)]
-            proc = median(
+            proc = median_time(
                 lambda command=command: subprocess.run(
                     command,
                     capture_output=True,
@@ -141,8 +131,8 @@ def main() -> None:
                 ),
                 args.repeat,
             )
-            ours = median(lambda path=path: verify(path), args.repeat) / n
-            base = median(lambda text=text: baseline(text), max(1, args.repeat // 2)) / n
+            ours = median_time(lambda path=path: verify(path), args.repeat) / n
+            base = median_time(lambda text=text: baseline(text), max(1, args.repeat // 2)) / n
         verdicts = f"{counts['ok']} ok / {counts['wrong']} wrong / {counts['not checked']} not checked"
         print(f"{n:>9} {proc:>10.2f} {ours * 1e3:>13.2f} {base * 1e3:>18.2f} {ours / base:>6.2f}  {verdicts}")
 
