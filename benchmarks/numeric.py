@@ -1,18 +1,22 @@
-"""Benchmark: the compiled named-node program against hand-written NumPy (and torch).
+"""Benchmark: the vectorised program against hand-written NumPy (and torch).
 
 For sigmoid MLPs with half squared error it prints medians of one forward and
-backward pass -- one example, and a batch of 10,000 -- for:
+backward pass (the loss of each example and the gradient of their sum) -- one
+example, and a batch of 10,000 -- for:
 
-* symbackprop's compiled program (``compile_network``: one line per scalar node,
-  vectorised over the batch);
+* symbackprop's vectorised program (``vectorize(net).gradient(theta, X, Y)``,
+  the API call, checks and copy included);
 * the baseline measured in the same run: a hand-written NumPy forward and
-  backward pass in matrix form;
-* PyTorch float64 CPU autograd, when torch is installed.
+  backward pass in matrix form, weights already in matrices;
+* PyTorch float64 CPU autograd, when torch is installed;
+* for reference, the scalar program (``compile_network``: one line per node).
 
-Ratios are ours / baseline (lower is better for us).  It also times the whole
-``check()`` at 1,072 parameters and 10,000 training steps of the 2-2-2 example.
+The three are timed in turns (``interleaved_times``), so that a noisy moment
+of the machine falls on all alike.  Ratios are ours / baseline (lower is
+better for us).  It also times ``check()`` at 1,072 parameters and 10,000
+training steps of the 2-2-2 example.
 
-Run: ``python benchmarks/numeric.py [--repeat 7]``.
+Run: ``python benchmarks/numeric.py [--repeat 31]``.
 """
 
 from __future__ import annotations
@@ -21,14 +25,16 @@ import argparse
 from pathlib import Path
 
 import numpy
-from timing import median_time
+from timing import interleaved_times, median_time
 
 from symbackprop.derive import derive
 from symbackprop.network import mlp
 from symbackprop.numeric import check, compile_network, train
 from symbackprop.spec import load_spec
+from symbackprop.vectorized import vectorize
 
 ROOT = Path(__file__).resolve().parent.parent
+SHAPES = ([2, 2, 2], [4, 8, 2], [8, 16, 4], [8, 24, 8], [16, 32, 16])
 
 
 def matrices(net, sizes):
@@ -49,64 +55,86 @@ def numpy_pass(ws, bs, x, y):
     acts = [x]
     for w, b in zip(ws, bs):
         acts.append(1 / (1 + numpy.exp(-(w @ acts[-1] + b[:, None]))))
+    loss = 0.5 * ((acts[-1] - y) ** 2).sum(axis=0)
     delta = (acts[-1] - y) * acts[-1] * (1 - acts[-1])
     grads = []
     for layer in range(len(ws) - 1, -1, -1):
         grads.append((delta @ acts[layer].T, delta.sum(axis=1)))
         if layer:
             delta = (ws[layer].T @ delta) * acts[layer] * (1 - acts[layer])
-    return grads
+    return loss, grads
+
+
+def torch_pass_for(torch, ws, bs, x, y):
+    tw = [torch.tensor(w, requires_grad=True) for w in ws]
+    tb = [torch.tensor(b, requires_grad=True) for b in bs]
+    tx, ty = torch.tensor(x), torch.tensor(y)
+
+    def run():
+        a = tx
+        for w, b in zip(tw, tb):
+            a = torch.sigmoid(w @ a + b[:, None])
+        loss = ((a - ty) ** 2).sum() / 2
+        torch.autograd.grad(loss, tw + tb)
+
+    return run
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=31, help="rounds (the median is reported)")
     args = parser.parse_args()
     try:
         import torch
+
+        torch.set_num_threads(1)
     except ImportError:
         torch = None
     rng = numpy.random.default_rng(0)
-    print(f"median of {args.repeat}; ratio = symbackprop / hand-written NumPy (lower is better)\n")
-    head = ("shape", "params", "batch", "ours", "numpy", "ratio", "torch")
-    print("{:>10} {:>7} {:>6} {:>11} {:>11} {:>7} {:>11}".format(*head))
-    for sizes in ([2, 2, 2], [4, 8, 2], [8, 16, 4], [8, 24, 8], [16, 32, 16]):
+    print(f"median of {args.repeat} rounds; ratio = symbackprop / baseline (lower is better)")
+    print(f"torch: {torch.__version__ + ' (1 thread)' if torch else 'not installed'}\n")
+    head = ("shape", "params", "batch", "ours", "numpy", "ratio", "torch", "/torch", "scalar prog")
+    print("{:>10} {:>6} {:>6} {:>10} {:>10} {:>6} {:>10} {:>6} {:>11}".format(*head))
+    for sizes in SHAPES:
         net = mlp(sizes, seed=0)
-        compiled = compile_network(derive(net, evaluate_point=False))
+        derivation = derive(net, evaluate_point=False)
+        program = vectorize(derivation)
+        scalar = compile_network(derivation)
         ws, bs = matrices(net, sizes)
+        theta = program.pack(net.values)
         for batch in (1, 10_000):
             x = rng.uniform(0, 1, (sizes[0], batch))
             y = rng.uniform(0, 1, (sizes[-1], batch))
+            fns = {
+                "ours": lambda p=program, t=theta, x=x, y=y: p.gradient(t, x, y),
+                "numpy": lambda x=x, y=y, ws=ws, bs=bs: numpy_pass(ws, bs, x, y),
+            }
+            if torch is not None:
+                fns["torch"] = torch_pass_for(torch, ws, bs, x, y)
+            number = 200 if batch == 1 else 1
+            times = interleaved_times(fns, args.repeat, number)
             feed = {f"x_{i + 1}": x[i] for i in range(sizes[0])}
             feed.update({f"y_{i + 1}": y[i] for i in range(sizes[-1])})
             feed.update({p.name: float(net.values[p]) for p in net.parameters})
-            ours = median_time(lambda c=compiled, f=feed: c.run(f), args.repeat)
-            base = median_time(lambda x=x, y=y, ws=ws, bs=bs: numpy_pass(ws, bs, x, y), args.repeat)
-            torch_text = "-"
-            if torch is not None:
-                tw = [torch.tensor(w, requires_grad=True) for w in ws]
-                tb = [torch.tensor(b, requires_grad=True) for b in bs]
-                tx, ty = torch.tensor(x), torch.tensor(y)
-
-                def torch_pass(tw=tw, tb=tb, tx=tx, ty=ty):
-                    a = tx
-                    for w, b in zip(tw, tb):
-                        a = torch.sigmoid(w @ a + b[:, None])
-                    loss = ((a - ty) ** 2).sum() / 2
-                    torch.autograd.grad(loss, tw + tb)
-
-                torch_text = f"{median_time(torch_pass, args.repeat) * 1e3:>9.3f}ms"
+            slow = median_time(lambda c=scalar, f=feed: c.run(f), 5)
+            ours, base = times["ours"], times["numpy"]
+            t_torch = times.get("torch")
+            torch_text = (
+                f"{t_torch * 1e3:>8.3f}ms {ours / t_torch:>6.2f}" if t_torch else f"{'-':>10} {'-':>6}"
+            )
             shape = "-".join(map(str, sizes))
             print(
-                f"{shape:>10} {len(net.parameters):>7} {batch:>6} {ours * 1e3:>9.3f}ms {base * 1e3:>9.3f}ms"
-                f" {ours / base:>7.1f} {torch_text:>11}"
+                f"{shape:>10} {len(net.parameters):>6} {batch:>6} {ours * 1e3:>8.3f}ms {base * 1e3:>8.3f}ms"
+                f" {ours / base:>6.2f} {torch_text} {slow * 1e3:>9.3f}ms"
             )
     big = mlp([16, 32, 16], seed=0)
-    t = median_time(lambda: check(big), max(1, args.repeat // 2))
-    print(f"\ncheck() at 1,072 parameters (derive, compile, 2,144 perturbed passes): {t:.2f} s")
+    t = median_time(lambda: check(big), max(3, args.repeat // 6), clear_cache=True)
+    print(
+        f"\ncheck() at 1,072 parameters (derive, compile, 2,144 perturbed points; cache cleared): {t:.3f} s"
+    )
     two = load_spec(ROOT / "examples" / "two_layer.toml")
-    t = median_time(lambda: train(two, 10_000), max(1, args.repeat // 2))
-    print(f"10,000 training steps of examples/two_layer.toml: {t:.2f} s")
+    t = median_time(lambda: train(two, 10_000), max(3, args.repeat // 6))
+    print(f"10,000 training steps of examples/two_layer.toml: {t:.3f} s")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,15 @@ from .verify import VerifyReport, verify
 __version__ = "0.1.0"
 
 
+def __getattr__(name: str) -> object:
+    # vectorize imports NumPy at once, so it is bound on first use, not on import.
+    if name in ("vectorize", "VectorizedNetwork"):
+        from . import vectorized
+
+        return getattr(vectorized, name)
+    raise AttributeError(f"module 'symbackprop' has no attribute {name!r}")
+
+
 __all__ = [
     "CheckFailed",
     "CheckReport",
@@ -67,6 +76,7 @@ __all__ = [
     "SymbackpropError",
     "SymbackpropWarning",
     "TemplateError",
+    "VectorizedNetwork",
     "VerifyReport",
     "__version__",
     "binary_cross_entropy",
@@ -91,6 +101,7 @@ __all__ = [
     "squared_error",
     "step",
     "train",
+    "vectorize",
     "verify",
     "walkthrough_context",
 ]

@@ -14,11 +14,12 @@ the compiler.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy
 from sympy import Expr, Symbol
@@ -29,6 +30,9 @@ from .derive import Derivation, derive
 from .errors import InputError
 from .functions import kink_conditions, to_elementary
 from .network import Network
+
+if TYPE_CHECKING:
+    from .vectorized import VectorizedNetwork
 
 __all__ = [
     "DEFAULT_ATOL",
@@ -74,6 +78,12 @@ class _NumPy(NumPyPrinter):
         z = self._print(expr.args[0])
         h = self._print(expr.args[1]) if len(expr.args) > 1 else "0.5"
         return f"numpy.heaviside({z}, {h})"
+
+    def _print_Pow(self, expr: Expr, rational: bool = False) -> str:
+        # 1/x rather than x**(-1.0): NumPy's power is slower than a division on big arrays.
+        if expr.exp == -1:
+            return "1/(%s)" % self._print(expr.base)
+        return super()._print_Pow(expr, rational=rational)
 
 
 class _Mpmath(MpmathPrinter):
@@ -310,8 +320,9 @@ def check(
 ) -> CheckReport:
     """Compare every symbolic gradient with central finite differences.
 
-    The symbolic value comes from the derivation (at 30 digits); the numeric
-    one from central differences of the compiled float64 loss, with step
+    The symbolic value is the derivation's gradient (its local derivatives,
+    chained) evaluated in float64 by the vectorised program; the numeric one
+    comes from central differences of the same program's loss, with step
     ``h_i = eps·max(1, |θ_i|)``.  A row agrees when
     ``|g_sym − g_num| ≤ atol + rtol·‖g_num‖∞`` over that point (normwise, so a
     gradient near zero is not judged by its own relative error).  A point
@@ -333,8 +344,10 @@ def check(
     for name, value in (("rtol", rtol), ("atol", atol), ("eps", eps)):
         if not (math.isfinite(value) and value >= 0) or (name == "eps" and value == 0):
             raise InputError(f"{name} must be a positive number, got {value}")
+    from .vectorized import vectorize  # NumPy is imported only when numbers are asked for
+
     symbolic = derive(net, evaluate_point=False)
-    compiled = compile_network(symbolic)
+    program = vectorize(symbolic)
     declared = net.inputs + net.targets + net.parameters
     missing = [s.name for s in declared if s not in net.values]
     if missing:
@@ -350,58 +363,98 @@ def check(
             p[s.name] = rng.uniform(0, 1)
         all_points.append(p)
     wrt = list(net.parameters) + (list(net.inputs) if inputs else [])
-    kinks = _kink_expressions(net)
+    kinks = _kink_functions(net)
     rows = []
     for k, point in enumerate(all_points):
-        rows += _check_point(net, symbolic, compiled, point, k, wrt, kinks, rtol, atol, eps)
+        rows += _check_point(net, program, point, k, wrt, kinks, rtol, atol, eps)
     return CheckReport(tuple(rows), tuple(all_points), seed, rtol, atol, eps, net.title)
+
+
+def _kink_functions(net: Network) -> list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]]:
+    """(node, values -> condition that is 0 at the kink, convention) for every kink."""
+    out: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]] = []
+    for node, cond, convention in _kink_expressions(net):
+        if isinstance(cond, Symbol):
+            out.append((node, functools.partial(_read, name=cond.name), convention))
+            continue
+        names = sorted(cond.free_symbols, key=str)
+        stand_in = {sym: Symbol(f"k{j}") for j, sym in enumerate(names)}
+        f = sympy.lambdify(list(stand_in.values()), to_elementary(cond).xreplace(stand_in), "numpy")
+        out.append((node, functools.partial(_apply, f=f, names=[s.name for s in names]), convention))
+    return out
+
+
+def _read(values: Mapping[str, Any], name: str) -> Any:
+    return values[name]
+
+
+def _apply(values: Mapping[str, Any], f: Callable[..., Any], names: Sequence[str]) -> Any:
+    return f(*[values[name] for name in names])
+
+
+#: Finite differences run all perturbed points of a check point as columns of
+#: one program call, in chunks of at most this many values per unit row.
+_CHUNK_VALUES = 2_000_000
 
 
 def _check_point(
     net: Network,
-    symbolic: Derivation,
-    compiled: CompiledNetwork,
+    program: VectorizedNetwork,
     point: dict[str, float],
     k: int,
     wrt: Sequence[Symbol],
-    kinks: list[tuple[Symbol, Expr, str]],
+    kinks: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]],
     rtol: float,
     atol: float,
     eps: float,
 ) -> list[CheckRow]:
     import numpy
 
-    exact = symbolic.at({net.symbol(n): v for n, v in point.items()}).evaluation
-    assert exact is not None
+    theta = program.pack(point)
+    X, Y = program.data(point)
+    _, grad, dX = program.gradient(theta, X if X.size else None, Y if Y.size else None, inputs=True)
+    derived = {name: float(g) for name, g in zip(program.parameters, grad)}
+    derived.update({name: float(g) for name, g in zip(program.inputs, dX[:, 0])})
     n = len(wrt)
     steps = numpy.array([eps * max(1.0, abs(point[s.name])) for s in wrt])
-    batch = {name: numpy.full(2 * n, value) for name, value in point.items()}
-    for i, s in enumerate(wrt):
-        batch[s.name][i] += steps[i]
-        batch[s.name][n + i] -= steps[i]
-    values, _ = compiled.run(batch)
-    loss = values[net.loss.name]
+    position = {name: ("theta", i) for i, name in enumerate(program.parameters)}
+    position.update({name: ("X", i) for i, name in enumerate(program.inputs)})
+    # Column i is θ + h_i e_i, column n + i is θ − h_i e_i.
+    size = max(len(theta), len(program.units), 1)
+    chunk = max(2, _CHUNK_VALUES // size)
+    loss = numpy.empty(2 * n)
+    conditions = [numpy.empty(2 * n) for _ in kinks]
+    for a in range(0, 2 * n, chunk):
+        cols = numpy.arange(a, min(2 * n, a + chunk))
+        Theta = numpy.repeat(theta[:, None], len(cols), axis=1)
+        Xc = numpy.repeat(X, len(cols), axis=1)
+        Yc = numpy.repeat(Y, len(cols), axis=1)
+        for j, col in enumerate(cols):
+            i = col % n
+            array, row = position[wrt[i].name]
+            target = Theta if array == "theta" else Xc
+            target[row, j] += steps[i] if col < n else -steps[i]
+        values = program.forward(Theta, Xc if X.size else None, Yc if Y.size else None)
+        loss[cols] = values[net.loss.name]
+        for c, (_, f, _) in enumerate(kinks):
+            conditions[c][cols] = numpy.broadcast_to(numpy.asarray(f(values), dtype=float), (len(cols),))
     numeric = (loss[:n] - loss[n:]) / (2 * steps)
     # A kink is within a step of θ_i when moving θ_i by ±h moves its condition
     # onto or across zero.  (A condition that θ_i does not move is no kink for θ_i.)
     near: dict[int, str] = {}
-    for node, cond, convention in kinks:
-        names = {sym: sympy.Symbol(f"k{j}") for j, sym in enumerate(sorted(cond.free_symbols, key=str))}
-        f = sympy.lambdify(list(names.values()), to_elementary(cond).xreplace(names), "numpy")
-        c = numpy.broadcast_to(numpy.asarray(f(*[values[s.name] for s in names]), dtype=float), (2 * n,))
+    for (node, _, convention), moved in zip(kinks, conditions):
         for i in range(n):
-            lo, hi = sorted((float(c[n + i]), float(c[i])))
+            lo, hi = sorted((float(moved[n + i]), float(moved[i])))
             if lo != hi and lo <= 0 <= hi:
                 near.setdefault(
                     i, f"not differentiable here: {node.name} is at a kink (convention: {convention})"
                 )
-    sym_values = numpy.array([float(exact.adjoints[s]) for s in wrt])
     finite = numpy.isfinite(numeric)
     scale = float(numpy.max(numpy.abs(numeric[finite]))) if finite.any() else 0.0
     bound = atol + rtol * scale
     rows = []
     for i, s in enumerate(wrt):
-        g, h = float(sym_values[i]), float(numeric[i])
+        g, h = derived[s.name], float(numeric[i])
         err = abs(g - h)
         rel = err / max(abs(g), abs(h), 1e-300)
         if i in near:
@@ -482,39 +535,42 @@ def train(
         raise InputError(f"the learning rate must be a positive number, got {eta}")
     if steps < 0 or steps > 10_000_000:
         raise InputError(f"steps must be between 0 and 10000000, got {steps}")
-    compiled = compile_network(network)
+    from .vectorized import vectorize
+
+    program = vectorize(network)
     params = {p.name: float(network.values[p]) for p in network.parameters if p in network.values}
     missing = [p.name for p in network.parameters if p.name not in params]
     if missing:
         raise InputError(f"no starting value for {', '.join(missing)}")
-    data: dict[str, Any] = {}
     reduction = "sum"
     if network.dataset is not None:
         reduction = network.dataset.reduction
-        for s in network.inputs + network.targets:
-            data[s.name] = numpy.array([float(e[s]) for e in network.dataset.examples])
+        X, Y = program.data([{s.name: e[s] for s in e} for e in network.dataset.examples])
     else:
         for s in network.inputs + network.targets:
             if s not in network.values:
                 raise InputError(f"no value for {s.name!r}")
-            data[s.name] = numpy.array([float(network.values[s])])
-    count = len(next(iter(data.values()))) if data else 1
+        X, Y = program.data({s.name: network.values[s] for s in network.inputs + network.targets})
+    count = X.shape[1] if X.size else (Y.shape[1] if Y.size else 1)
     weight = 1.0 / count if reduction == "mean" else 1.0
-    frozen = {p.name for p in network.frozen}
-    loss_name = network.loss.name
+    theta = program.pack(params)
+    grad = numpy.empty_like(theta)
+    frozen_names = {p.name for p in network.frozen}
+    frozen = numpy.array([name in frozen_names for name in program.parameters], dtype=bool)
+    x, y = (X if X.size else None), (Y if Y.size else None)
     initial = dict(params)
     losses = []
     for step in range(steps + 1):
-        values, adjoints = compiled.run({**data, **params})
-        loss = float(numpy.sum(values[loss_name])) * weight
-        losses.append(loss)
+        loss, _ = program.gradient(theta, x, y, out=grad)
+        value = float(loss.sum()) * weight
+        losses.append(value)
         if step == steps:
             break
-        for name in params:
-            if name not in frozen:
-                params[name] -= eta * float(numpy.sum(adjoints[name])) * weight
+        grad[frozen] = 0.0
+        theta -= (eta * weight) * grad  # in place: the program's views of theta stay valid
         if callback is not None:
-            callback(step + 1, loss)
+            callback(step + 1, value)
+    params = dict(zip(program.parameters, theta.tolist()))
     return TrainResult(
         losses=tuple(losses),
         parameters=params,

@@ -31,6 +31,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("numeric.py", "json.loads"): "JSON is data",
     ("numeric.py", "exec"): "runs code printed from our own SymPy trees over identifiers v0.., g0..",
     ("numeric.py", "compile"): "compiles that same generated code; no user text reaches it",
+    ("vectorized.py", "exec"): "runs code printed from our own SymPy trees over operand names o0.., n0..",
+    ("vectorized.py", "compile"): "compiles that same generated code; no user text reaches it",
 }
 
 
