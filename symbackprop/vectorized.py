@@ -53,6 +53,10 @@ __all__ = ["Unit", "VectorizedNetwork", "vectorize"]
 _NDARRAY = numpy.ndarray
 _FLOAT = numpy.dtype(numpy.float64)
 
+#: Big batches run in blocks of columns with about this many values per array
+#: (128 KiB of float64: below glibc's default mmap threshold, within L2).
+_BLOCK_VALUES = 16_384
+
 # Kinds of value, in increasing order: a constant, the same for every example
 # (parameters and what depends only on them), or per example.
 _CONST, _SHARED, _EXAMPLE = 0, 1, 2
@@ -205,16 +209,55 @@ class VectorizedNetwork:
         grads = cache["grad"]
         if grads[0] is not buffer:
             grads = cache["grad"] = (buffer, self._functions["grad_views"](buffer))
-        result = self._functions["inputs" if inputs else "gradient"](
-            theta, X, Y, B, held[1], grads[1], buffer
-        )
+        function = self._functions["inputs" if inputs else "gradient"]
+        batch, block = B, cache["block"]
+        if batch > block:
+            result = self._blocks(function, theta, X, Y, B, held[1], grads[1], buffer, inputs)
+        else:
+            result = function(theta, X, Y, B, held[1], grads[1], buffer)
         if out is None:
             return (result[0], buffer.copy(), *result[2:])
         return result
 
+    def _blocks(self, function: Callable[..., Any], theta: numpy.ndarray, X: numpy.ndarray,
+                Y: numpy.ndarray, B: int, T: tuple, G: tuple, buffer: numpy.ndarray,
+                inputs: bool) -> tuple[numpy.ndarray, ...]:  # fmt: skip
+        """A big batch, a block of columns at a time, the gradients summed.
+
+        Each block's arrays stay small enough for the CPU caches and for
+        malloc's free lists: NumPy then neither waits on memory nor on the page
+        faults of fresh large allocations, which made whole-batch calls two to
+        three times slower.
+        """
+        cache = self._cache
+        block = cache["block"]
+        partial = cache.get("partial")
+        if partial is None:
+            partial = numpy.empty(len(self.parameters))
+            cache["partial"] = (partial, self._functions["grad_views"](partial))
+        partial, P = cache["partial"]
+        loss = numpy.empty(B)
+        dX = numpy.empty((len(self.inputs), B)) if inputs else None
+        for a in range(0, B, block):
+            b = min(B, a + block)
+            first = a == 0
+            result = function(
+                theta, X[:, a:b], Y[:, a:b], b - a, T, G if first else P, buffer if first else partial
+            )
+            loss[a:b] = result[0]
+            if not first:
+                buffer += partial
+            if dX is not None:
+                dX[:, a:b] = result[2]
+        if dX is not None:
+            return (loss, buffer, dX)
+        return (loss, buffer)
+
     def __post_init__(self) -> None:
         P = len(self.parameters)
+        rows = max([len(self.inputs), len(self.targets), 1] + [u.shape[0] for u in self.units])
         self._cache.update(
+            block=max(256, _BLOCK_VALUES // rows),
             shapes=((P,), len(self.inputs), len(self.targets)),
             buffer=numpy.empty(P),
             theta=(None, ()),

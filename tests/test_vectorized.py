@@ -243,3 +243,23 @@ def test_a_wrong_user_derivative_is_compiled_as_written():
     _, want, _ = _oracle(net, [{s.name: float(net.values[s]) for s in net.inputs + net.targets}],
                          {p.name: float(net.values[p]) for p in net.parameters})  # fmt: skip
     assert any(abs(program.unpack(grad)[n] - g) > 1e-3 for n, g in want.items())
+
+
+def test_a_big_batch_runs_in_blocks_and_sums_them_exactly():
+    # 9,000 examples are three blocks for this network; the scalar program (one line per
+    # node, broadcasting over the whole batch at once) is the reference.
+    from symbackprop.numeric import compile_network
+
+    net = mlp([3, 4, 2], activation=sp.tanh, seed=2)
+    program = vectorize(net)
+    assert program._cache["block"] < 9_000
+    rng = numpy.random.default_rng(9)
+    X, Y = rng.uniform(0, 1, (3, 9_000)), rng.uniform(0, 1, (2, 9_000))
+    theta = program.pack(net.values)
+    loss, grad, dX = program.gradient(theta, X, Y, inputs=True)
+    feed = {**{f"x_{i + 1}": X[i] for i in range(3)}, **{f"y_{i + 1}": Y[i] for i in range(2)}}
+    values, adjoints = compile_network(net).run({**feed, **program.unpack(theta)})
+    assert loss == pytest.approx(values["L"], rel=1e-13)
+    want = numpy.array([numpy.sum(adjoints[p]) for p in program.parameters])
+    assert grad == pytest.approx(want, rel=1e-10)
+    assert dX == pytest.approx(numpy.array([adjoints[f"x_{i + 1}"] for i in range(3)]), rel=1e-12)

@@ -18,6 +18,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--every", type=int, default=None, help="report the loss every K steps")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--plot",
+        metavar="FILE",
+        default=None,
+        help="also draw the loss curve to FILE (.png or .svg; needs the plot extra)",
+    )
     add_set_option(parser)
 
 
@@ -49,10 +55,18 @@ def run(args: argparse.Namespace) -> int:
 
     if args.every is not None and args.every < 1:
         raise InputError("--every must be at least 1", where="--every")
+    if args.plot is not None:
+        from ..plot import check_plot_path
+
+        check_plot_path(args.plot)  # before training, not after
     network = apply_set(load_spec(args.spec), args.set)
     every = args.every or max(1, args.steps // 10)
     progress = _Progress(args.steps, enabled=not args.quiet and sys.stderr.isatty())
     result = train(network, args.steps, learning_rate=args.learning_rate, callback=progress)
+    if args.plot is not None:
+        from ..plot import plot_losses
+
+        plot_losses(result.losses, args.plot, title=network.title)
     if args.json:
         print(json.dumps(result.to_dict(every), indent=2))
         return 0
