@@ -606,6 +606,7 @@ class _Generator:
         # follow the array's contents); made once per array, not per call.
         self.tviews: dict[str, str] = {}
         self.wnames: dict[str, str] = {}
+        self.unames: dict[str, str] = {}  # affine unit -> its gathered U
         self.cse: dict[str, Any] = {}
         self.printed: dict[Any, str] = {}
         self.printer = _Printer()  # affine unit -> its W in the program being printed
@@ -740,10 +741,16 @@ class _Generator:
     def operand(self, u: int, p: int, plan: _Plan, columns: bool, lines: list[str], cache: dict) -> str:
         key = (plan.array, p)
         if key not in cache:
-            name = f"o{u}_{p}"
-            lines.append(f"    {name} = {self.gather(plan.lanes[p], columns)}")
-            cache[key] = name
+            cache[key] = self.bind(f"o{u}_{p}", self.gather(plan.lanes[p], columns), lines)
         return cache[key]
+
+    @staticmethod
+    def bind(name: str, code: str, lines: list[str]) -> str:
+        """``code`` under ``name``; an array name or view is used as it is."""
+        if code.isidentifier():
+            return code
+        lines.append(f"    {name} = {code}")
+        return name
 
     def varies(self, plan: _Plan, expr: Expr) -> bool:
         """Whether ``expr`` has one row per lane (some operand differs between lanes)."""
@@ -759,12 +766,13 @@ class _Generator:
         if plan.kind == "affine":
             W = self.weights(plan, columns, lines)
             self.wnames[plan.array] = W
-            lines.append(f"    u{u} = {self.gather(plan.columns, columns)}")
+            U = self.bind(f"u{u}", self.gather(plan.columns, columns), lines)
+            self.unames[plan.array] = U
             if columns and W.startswith("W"):
                 n = len(plan.columns)
-                product = f"numpy.einsum('jkb,kb->jb', {W}, numpy.broadcast_to(u{u}, ({n}, B)))"
+                product = f"numpy.einsum('jkb,kb->jb', {W}, numpy.broadcast_to({U}, ({n}, B)))"
             else:
-                product = f"{W} @ u{u}"
+                product = f"{W} @ {U}"
             bias = self.bias(plan, columns)
             lines.append(f"    {out} = {product}" + (f" + {bias}" if bias else ""))
             return lines
@@ -931,7 +939,7 @@ class _Generator:
                         (
                             index_of.ravel().tolist(),
                             self.strided("grad", index_of),
-                            ("matmul", dG, f"u{u}.T"),
+                            ("matmul", dG, f"{self.unames[plan.array]}.T"),
                         ),
                     )
                 )
@@ -941,7 +949,7 @@ class _Generator:
                 for pos in order:
                     mask[pos] = True
                 rows = [index[params[pos]] for pos in order]
-                code = f"({dG} @ u{u}.T)[{self.const(mask)}]"
+                code = f"({dG} @ {self.unames[plan.array]}.T)[{self.const(mask)}]"
                 ops.append(("theta", (rows, None, ("code", code))))
         if all(isinstance(b, Symbol) for b in plan.bias):
             rows = [index[b] for b in plan.bias]
