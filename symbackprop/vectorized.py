@@ -604,21 +604,21 @@ class _Generator:
         self.rows.update(X=len(c.net.inputs), Y=len(c.net.targets))
         # Views of theta and of the gradient buffer (basic slicing only, so they
         # follow the array's contents); made once per array, not per call.
-        self.tviews: dict[str, str] = {}
+        self.tviews: dict[str, str] = {}  # expression -> name
+        self.gviews: dict[str, str] = {}
+        self.view_of: dict[str, str] = {}  # name -> expression
+        # In the program being printed: affine unit -> the names of its W and its gathered U.
         self.wnames: dict[str, str] = {}
-        self.unames: dict[str, str] = {}  # affine unit -> its gathered U
+        self.unames: dict[str, str] = {}
         self.cse: dict[str, Any] = {}
         self.printed: dict[Any, str] = {}
-        self.printer = _Printer()  # affine unit -> its W in the program being printed
-        self.gviews: dict[str, str] = {}
+        self.printer = _Printer()
 
     def view(self, registry: dict[str, str], prefix: str, expr: str) -> str:
         if expr not in registry:
             registry[expr] = f"{prefix}{len(registry)}"
+            self.view_of[registry[expr]] = expr
         return registry[expr]
-
-    def tviews_inverse(self, name: str) -> str:
-        return next(expr for expr, n in self.tviews.items() if n == name)
 
     def theta_view(self, expr: str, columns: bool) -> str:
         return expr if columns else self.view(self.tviews, "t", expr)
@@ -924,7 +924,7 @@ class _Generator:
         _, params = self.matrix(plan)
         if any(needs[c.loc[s].array] for s in plan.columns):
             W = self.wnames[plan.array]
-            WT = self.view(self.tviews, "t", f"{self.tviews_inverse(W)}.T") if W.startswith("t") else f"{W}.T"
+            WT = self.view(self.tviews, "t", f"{self.view_of[W]}.T") if W in self.view_of else f"{W}.T"
             ops.append(("line", f"    e{u} = {WT} @ {dG}"))
             self.scatter(plan.columns, f"e{u}", ops, needs, reached)
         index = c.index
