@@ -821,39 +821,42 @@ class _Generator:
         self.cse[plan.array] = (reduced[0], list(reduced[1:]), before, after)
         return self.cse[plan.array]
 
-    def matrix(self, plan: _Plan) -> tuple[numpy.ndarray, dict[tuple[int, int], Symbol]]:
-        """The numbers of an affine unit's W (zero where a parameter goes) and its parameters."""
-        W0 = numpy.zeros((len(plan.nodes), len(plan.columns)))
+    def matrix(self, plan: _Plan) -> tuple[numpy.ndarray, numpy.ndarray | None, numpy.ndarray, list[int]]:
+        """Where an affine unit's W comes from.
+
+        Returns ``(W0, full, mask, flat)``: the numbers of W (zero where a
+        parameter goes); when every entry is a parameter, their theta indices
+        as an (m, n) matrix, else None; and otherwise the entries that are
+        parameters (a boolean mask) with their theta indices in mask order.
+        """
+        m, n = len(plan.nodes), len(plan.columns)
+        W0 = numpy.zeros((m, n))
+        mask = numpy.zeros((m, n), dtype=bool)
         params = {}
         for pos, e in plan.entries.items():
             if isinstance(e, Symbol):
-                params[pos] = e
+                params[pos] = self.c.index[e]
+                mask[pos] = True
             else:
                 W0[pos] = float(e)
-        return W0, params
+        full = None
+        if len(params) == m * n:
+            full = numpy.array([[params[(j, k)] for k in range(n)] for j in range(m)], dtype=numpy.intp)
+        return W0, full, mask, [params[pos] for pos in sorted(params)]
 
     def weights(self, plan: _Plan, columns: bool, lines: list[str]) -> str:
         """Emit the weight matrix of an affine unit; its name (or a constant's)."""
-        m, n = len(plan.nodes), len(plan.columns)
-        W0, params = self.matrix(plan)
-        if not params:
+        W0, full, mask, flat = self.matrix(plan)
+        if not flat:
             return self.const(W0)
         name = f"W{plan.array[1:]}"
-        index = self.c.index
-        if len(params) == m * n:
-            index_of = numpy.array(
-                [[index[params[(j, k)]] for k in range(n)] for j in range(m)], dtype=numpy.intp
-            )
-            view = None if columns else self.strided("theta", index_of)
+        if full is not None:
+            view = None if columns else self.strided("theta", full)
             if view is not None:
                 return self.theta_view(view, columns)
-            lines.append(f"    {name} = theta[{self.const(index_of)}]")
+            lines.append(f"    {name} = theta[{self.const(full)}]")
             return name
-        order = sorted(params)
-        mask = numpy.zeros((m, n), dtype=bool)
-        for pos in order:
-            mask[pos] = True
-        index_of = numpy.array([index[params[pos]] for pos in order], dtype=numpy.intp)
+        index_of = numpy.array(flat, dtype=numpy.intp)
         if columns:
             lines.append(f"    {name} = numpy.repeat({self.const(W0[:, :, None])}, B, axis=2)")
         else:
@@ -920,39 +923,20 @@ class _Generator:
 
     def affine_backward(self, u: int, plan: _Plan, dG: str, ops: list, needs: dict, reached: set) -> None:
         c = self.c
-        m, n = len(plan.nodes), len(plan.columns)
-        _, params = self.matrix(plan)
+        _, full, mask, flat = self.matrix(plan)
         if any(needs[c.loc[s].array] for s in plan.columns):
             W = self.wnames[plan.array]
             WT = self.view(self.tviews, "t", f"{self.view_of[W]}.T") if W in self.view_of else f"{W}.T"
             ops.append(("line", f"    e{u} = {WT} @ {dG}"))
             self.scatter(plan.columns, f"e{u}", ops, needs, reached)
-        index = c.index
-        if params:
-            if len(params) == m * n:
-                index_of = numpy.array(
-                    [[index[params[(j, k)]] for k in range(n)] for j in range(m)], dtype=numpy.intp
-                )
-                ops.append(
-                    (
-                        "theta",
-                        (
-                            index_of.ravel().tolist(),
-                            self.strided("grad", index_of),
-                            ("matmul", dG, f"{self.unames[plan.array]}.T"),
-                        ),
-                    )
-                )
-            else:
-                order = sorted(params)
-                mask = numpy.zeros((m, n), dtype=bool)
-                for pos in order:
-                    mask[pos] = True
-                rows = [index[params[pos]] for pos in order]
-                code = f"({dG} @ {self.unames[plan.array]}.T)[{self.const(mask)}]"
-                ops.append(("theta", (rows, None, ("code", code))))
+        U = self.unames[plan.array]
+        if full is not None:
+            matmul = ("matmul", dG, f"{U}.T")
+            ops.append(("theta", (full.ravel().tolist(), self.strided("grad", full), matmul)))
+        elif flat:
+            ops.append(("theta", (flat, None, ("code", f"({dG} @ {U}.T)[{self.const(mask)}]"))))
         if all(isinstance(b, Symbol) for b in plan.bias):
-            rows = [index[b] for b in plan.bias]
+            rows = [c.index[b] for b in plan.bias]
             ops.append(("theta", (rows, self.grad_rows(rows), ("sum", dG))))
 
     def map_backward(
