@@ -27,7 +27,7 @@ import warnings
 from timing import median_time, process_time
 
 from symbackprop.errors import SymbackpropWarning
-from symbackprop.spec import loads_spec
+from symbackprop.notation.spec import loads_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -28,12 +28,12 @@ from pathlib import Path
 import sympy
 from timing import median_time
 
-from symbackprop.derive import derive
-from symbackprop.functions import half_squared_error, sigmoid
-from symbackprop.latex_input import split_relations
-from symbackprop.network import Network
-from symbackprop.numbers import shown
-from symbackprop.verify import verify
+from symbackprop.core.derivation import derive
+from symbackprop.core.functions import half_squared_error, sigmoid
+from symbackprop.notation.latex_input import split_relations
+from symbackprop.core.network import Network
+from symbackprop.output.numbers import shown
+from symbackprop.verification.verify import verify
 
 
 def document(units: int) -> str:
@@ -94,7 +94,7 @@ def baseline(text: str) -> int:
     """Plain latex2sympy on every side of every equation; returns the side count."""
     from latex2sympy2_extended import latex2sympy
 
-    from symbackprop.documents import read_document
+    from symbackprop.verification.documents import read_document
 
     count = 0
     for frag in read_document(text, "md").fragments:

@@ -7,18 +7,8 @@ finite differences, and render walkthroughs.
 
 from __future__ import annotations
 
-from .derive import Derivation, Evaluation, LocalFactor, Partial, Step, derive
-from .errors import (
-    CheckFailed,
-    GraphError,
-    InputError,
-    SizeLimitError,
-    SpecError,
-    SymbackpropError,
-    SymbackpropWarning,
-    TemplateError,
-)
-from .functions import (
+from .core.derivation import Derivation, Evaluation, LocalFactor, Partial, Step, derive
+from .core.functions import (
     binary_cross_entropy,
     cross_entropy,
     custom_function,
@@ -34,12 +24,22 @@ from .functions import (
     squared_error,
     step,
 )
-from .network import Dataset, Definition, Network, dense, mlp
-from .numeric import CheckReport, check, train
-from .printing import Notation
-from .render import render, walkthrough_context
-from .spec import load_spec, loads_spec
-from .verify import VerifyReport, verify
+from .core.network import Dataset, Definition, Network, dense, mlp
+from .errors import (
+    CheckFailed,
+    GraphError,
+    InputError,
+    SizeLimitError,
+    SpecError,
+    SymbackpropError,
+    SymbackpropWarning,
+    TemplateError,
+)
+from .notation.spec import load_spec, loads_spec
+from .numeric.scalar import CheckReport, check, train
+from .output.printing import Notation
+from .output.walkthrough import render, walkthrough_context
+from .verification.verify import VerifyReport, verify
 
 # These modules import numpy, jinja2 and the LaTeX parser only inside the functions that need
 # them, so importing them here keeps `import symbackprop` light -- and binds `render` and
@@ -51,7 +51,7 @@ __version__ = "0.1.0"
 def __getattr__(name: str) -> object:
     # vectorize imports NumPy at once, so it is bound on first use, not on import.
     if name in ("vectorize", "VectorizedNetwork"):
-        from . import vectorized
+        from .numeric import vectorized
 
         return getattr(vectorized, name)
     raise AttributeError(f"module 'symbackprop' has no attribute {name!r}")

@@ -12,8 +12,8 @@ from conftest import EXAMPLES
 
 from symbackprop import __version__
 from symbackprop.cli import COMMANDS, main
-from symbackprop.functions import to_elementary
-from symbackprop.spec import load_spec
+from symbackprop.core.functions import to_elementary
+from symbackprop.notation.spec import load_spec
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symbackprop import Network, derive, mlp
-from symbackprop.derive import Partial
+from symbackprop.core.derivation import Partial
 from symbackprop.errors import GraphError, SizeLimitError
-from symbackprop.functions import (
+from symbackprop.core.functions import (
     binary_cross_entropy,
     half_squared_error,
     relu,

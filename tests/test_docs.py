@@ -13,8 +13,8 @@ import sympy as sp
 import yaml
 from conftest import EXAMPLES, ROOT
 
-from symbackprop.functions import to_elementary
-from symbackprop.spec import load_spec
+from symbackprop.core.functions import to_elementary
+from symbackprop.notation.spec import load_spec
 
 DOCS = ROOT / "docs"
 
@@ -51,7 +51,7 @@ def test_project_docs_build_without_warnings(tmp_path: Path) -> None:
 
 
 def test_template_context_page_documents_every_key() -> None:
-    from symbackprop.render import walkthrough_context
+    from symbackprop.output.walkthrough import walkthrough_context
 
     page = (DOCS / "template-context.md").read_text(encoding="utf-8")
     context = walkthrough_context(load_spec(EXAMPLES / "tiny.toml"))
@@ -70,7 +70,7 @@ def test_spec_format_page_names_every_bundled_example() -> None:
 
 def test_core_imports_no_docs_tool() -> None:
     code = (
-        "import sys, symbackprop, symbackprop.render, symbackprop.derive, symbackprop.cli\n"
+        "import sys, symbackprop, symbackprop.output.walkthrough, symbackprop.core.derivation, symbackprop.cli\n"
         "from symbackprop import load_spec, derive\n"
         "d = derive(load_spec(sys.argv[1]))\n"
         "tools = ('sphinx', 'docutils', 'mkdocs', 'IPython', 'nbclient', 'myst_parser')\n"

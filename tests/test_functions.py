@@ -6,7 +6,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symbackprop import functions as F  # noqa: N812
+from symbackprop.core import functions as F  # noqa: N812
 
 z, y, a, b, c = sp.symbols("z y a b c", real=True)
 

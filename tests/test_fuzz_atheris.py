@@ -27,7 +27,7 @@ SECONDS = int(os.environ.get("SYMBACKPROP_FUZZ_SECONDS", "60"))
 @pytest.mark.parametrize("target", ["spec", "latex"])
 def test_atheris_finds_no_crash(target, tmp_path):
     if target == "latex":
-        pytest.importorskip("symbackprop.latex_input")
+        pytest.importorskip("symbackprop.notation.latex_input")
     corpus = tmp_path / "corpus"
     shutil.copytree(FUZZ / "corpus" / target, corpus)
     out = subprocess.run(

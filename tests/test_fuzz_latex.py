@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from symbackprop.errors import SymbackpropError
-from symbackprop.latex_input import parse_expression
+from symbackprop.notation.latex_input import parse_expression
 
 SYMS = {
     n: sympy.Symbol(n, real=True)

@@ -11,7 +11,7 @@ from conftest import EXAMPLES
 from nbclient import NotebookClient
 
 from symbackprop import derive, load_spec
-from symbackprop.functions import to_elementary
+from symbackprop.core.functions import to_elementary
 
 WRONG = "$$\n\\frac{\\partial L}{\\partial w_2} = (a_2 - y) \\, a_2 \\, a_1\n$$\n"
 

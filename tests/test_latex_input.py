@@ -9,17 +9,17 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symbackprop.derive import Partial
+from symbackprop.core.derivation import Partial
 from symbackprop.errors import InputError, SpecError, SymbackpropError
-from symbackprop.functions import relu, sigmoid, step
-from symbackprop.latex_input import (
+from symbackprop.core.functions import relu, sigmoid, step
+from symbackprop.notation.latex_input import (
     _latex2sympy,
     _skeleton,
     parse_expression,
     parse_math,
     split_relations,
 )
-from symbackprop.spec import parse_expression as spec_parse
+from symbackprop.notation.spec import parse_expression as spec_parse
 
 N = {
     n: sp.Symbol(n, real=True)

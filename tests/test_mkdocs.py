@@ -12,9 +12,9 @@ import sympy as sp
 from conftest import EXAMPLES
 
 from symbackprop.errors import InputError, SymbackpropError
-from symbackprop.functions import to_elementary
-from symbackprop.mkdocs import expand, find_blocks
-from symbackprop.spec import load_spec
+from symbackprop.core.functions import to_elementary
+from symbackprop.integrations.mkdocs import expand, find_blocks
+from symbackprop.notation.spec import load_spec
 
 MKDOCS_YML = """\
 site_name: course

@@ -17,9 +17,9 @@ import sympy
 from conftest import EXAMPLES
 
 from symbackprop.errors import InputError
-from symbackprop.functions import to_elementary
+from symbackprop.core.functions import to_elementary
 from symbackprop.numeric import check, compile_network, train
-from symbackprop.spec import load_spec
+from symbackprop.notation.spec import load_spec
 
 GOOD = sorted(p.name for p in EXAMPLES.glob("*.toml") if p.name != "swish_wrong.toml")
 

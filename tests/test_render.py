@@ -11,12 +11,12 @@ import sympy
 from conftest import EXAMPLES
 
 from symbackprop.errors import InputError, TemplateError
-from symbackprop.functions import to_elementary
-from symbackprop.numbers import shown
+from symbackprop.core.functions import to_elementary
+from symbackprop.output.numbers import shown
 from symbackprop.numeric import check
-from symbackprop.printing import Notation, symbol_latex
-from symbackprop.render import render, template_path, walkthrough_context
-from symbackprop.spec import load_spec, loads_spec
+from symbackprop.output.printing import Notation, symbol_latex
+from symbackprop.output.walkthrough import render, template_path, walkthrough_context
+from symbackprop.notation.spec import load_spec, loads_spec
 
 EXAMPLE_STEMS = sorted(p.stem for p in EXAMPLES.glob("*.toml"))
 

@@ -25,14 +25,14 @@ BANNED_MODULES = {"pickle", "marshal", "shelve", "dill", "sympy.parsing", "code"
 
 #: (module file, call) -> why it is safe.  Reviewed by hand; keep it short.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("spec.py", "tomllib.loads"): "TOML is data; tomllib builds dicts, it does not execute",
-    ("spec.py", "json.loads"): "JSON is data",
-    ("verify.py", "json.loads"): "JSON is data",
-    ("numeric.py", "json.loads"): "JSON is data",
-    ("numeric.py", "exec"): "runs code printed from our own SymPy trees over identifiers v0.., g0..",
-    ("numeric.py", "compile"): "compiles that same generated code; no user text reaches it",
-    ("vectorized.py", "exec"): "runs code printed from our own SymPy trees over operand names o0.., n0..",
-    ("vectorized.py", "compile"): "compiles that same generated code; no user text reaches it",
+    ("notation/spec.py", "tomllib.loads"): "TOML is data; tomllib builds dicts, it does not execute",
+    ("notation/spec.py", "json.loads"): "JSON is data",
+    ("verification/verify.py", "json.loads"): "JSON is data",
+    ("numeric/scalar.py", "json.loads"): "JSON is data",
+    ("numeric/scalar.py", "exec"): "runs code printed from our own SymPy trees over identifiers v0.., g0..",
+    ("numeric/scalar.py", "compile"): "compiles that same generated code; no user text reaches it",
+    ("numeric/vectorized.py", "exec"): "runs code printed from our own SymPy trees over operand names o0.., n0..",
+    ("numeric/vectorized.py", "compile"): "compiles that same generated code; no user text reaches it",
 }
 
 

@@ -14,10 +14,10 @@ import pytest
 import sympy
 from conftest import EXAMPLES
 
-from symbackprop.derive import derive
+from symbackprop.core.derivation import derive
 from symbackprop.errors import SpecError, SymbackpropError
-from symbackprop.functions import FUNCTIONS, to_elementary
-from symbackprop.spec import load_spec, loads_spec, parse_expression
+from symbackprop.core.functions import FUNCTIONS, to_elementary
+from symbackprop.notation.spec import load_spec, loads_spec, parse_expression
 
 X, Y, W = sympy.symbols("x y w", real=True)
 SYMS = {"x": X, "y": Y, "w": W}

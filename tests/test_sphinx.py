@@ -11,8 +11,8 @@ import pytest
 import sympy as sp
 from conftest import EXAMPLES
 
-from symbackprop.functions import to_elementary
-from symbackprop.spec import load_spec
+from symbackprop.core.functions import to_elementary
+from symbackprop.notation.spec import load_spec
 
 CONF = """\
 extensions = ["myst_parser", "symbackprop.sphinx"]
@@ -277,7 +277,7 @@ def test_verify_is_off_by_default(tmp_path: Path) -> None:
     ids=["block", "one-line", "role", "code-blanked", "options-skipped"],
 )
 def test_rst_math_becomes_markdown_line_for_line(text: str, expected: str) -> None:
-    from symbackprop.sphinx import rst_as_markdown
+    from symbackprop.integrations.sphinx import rst_as_markdown
 
     assert rst_as_markdown(text) == expected
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from symbackprop import vectorize
 from symbackprop.errors import InputError
-from symbackprop.functions import (
+from symbackprop.core.functions import (
     half_squared_error,
     leaky_relu,
     relu,
@@ -25,8 +25,8 @@ from symbackprop.functions import (
     softplus,
     to_elementary,
 )
-from symbackprop.network import Network, mlp
-from symbackprop.spec import load_spec
+from symbackprop.core.network import Network, mlp
+from symbackprop.notation.spec import load_spec
 
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.glob("*.toml") if p.name != "swish_wrong.toml")
 

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symbackprop.cli import main
-from symbackprop.documents import read_document
+from symbackprop.verification.documents import read_document
 from symbackprop.errors import SymbackpropError
-from symbackprop.verify import verify
+from symbackprop.verification.verify import verify
 
 FIXTURES = ROOT / "tests" / "fixtures" / "verify"
 BCE_MD = FIXTURES / "bce_walkthrough.md"
@@ -422,7 +422,7 @@ w2_1_1 = "w^{(2)}_{11}"
 
 
 def test_layer_indices_match_the_spec_latex_names(tmp_path):
-    from symbackprop.spec import loads_spec
+    from symbackprop.notation.spec import loads_spec
 
     net = loads_spec(LAYERED_SPEC)
     doc = tmp_path / "layers.md"

@@ -21,8 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..derive import derive
-    from ..spec import load_spec
+    from ..core.derivation import derive
+    from ..notation.spec import load_spec
 
     network = apply_set(load_spec(args.spec), args.set)
     derivation = derive(network)

@@ -7,8 +7,8 @@ import math
 import re
 from collections.abc import Sequence
 
+from ..core.network import Network, suggest
 from ..errors import InputError
-from ..network import Network, suggest
 
 __all__ = ["add_set_option", "apply_set"]
 

@@ -50,13 +50,13 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
-    from ..numeric import train
-    from ..spec import load_spec
+    from ..notation.spec import load_spec
+    from ..numeric.scalar import train
 
     if args.every is not None and args.every < 1:
         raise InputError("--every must be at least 1", where="--every")
     if args.plot is not None:
-        from ..plot import check_plot_path
+        from ..output.plot import check_plot_path
 
         check_plot_path(args.plot)  # before training, not after
     network = apply_set(load_spec(args.spec), args.set)
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(args.steps, enabled=not args.quiet and sys.stderr.isatty())
     result = train(network, args.steps, learning_rate=args.learning_rate, callback=progress)
     if args.plot is not None:
-        from ..plot import plot_losses
+        from ..output.plot import plot_losses
 
         plot_losses(result.losses, args.plot, title=network.title)
     if args.json:

@@ -11,7 +11,7 @@ HELP = "write a step-by-step walkthrough (Markdown or LaTeX) of a spec's forward
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..render import SECTIONS
+    from ..output.walkthrough import SECTIONS
 
     parser.add_argument("spec", help="the network spec (TOML)")
     parser.add_argument(
@@ -46,9 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..files import write_atomic
-    from ..printing import Notation
-    from ..render import render
-    from ..spec import load_spec
+    from ..notation.spec import load_spec
+    from ..output.printing import Notation
+    from ..output.walkthrough import render
 
     fmt = args.format or ("tex" if args.output and args.output.endswith(".tex") else "md")
     sections = None
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     network = apply_set(load_spec(args.spec), args.set)
     report = None
     if not args.no_check and (sections is None or "check" in sections):
-        from ..numeric import check
+        from ..numeric.scalar import check
 
         report = check(network)
     text = render(

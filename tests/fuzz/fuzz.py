@@ -6,7 +6,7 @@
 Targets:
 
 * ``spec``: the safe expression parser and the spec reader;
-* ``latex``: the LaTeX input adapter (``symbackprop.latex_input``).
+* ``latex``: the LaTeX input adapter (``symbackprop.notation.latex_input``).
 
 Any exception other than a :class:`~symbackprop.errors.SymbackpropError` is a
 crash: libFuzzer writes the input to ``crash-*`` (point ``-artifact_prefix`` at
@@ -26,7 +26,7 @@ with atheris.instrument_imports(include=["symbackprop"]):
     import sympy
 
     from symbackprop.errors import SymbackpropError, SymbackpropWarning
-    from symbackprop.spec import loads_spec, parse_expression
+    from symbackprop.notation.spec import loads_spec, parse_expression
 
 warnings.simplefilter("ignore", SymbackpropWarning)
 
@@ -43,7 +43,7 @@ def fuzz_spec(data: bytes) -> None:
 
 
 def fuzz_latex(data: bytes) -> None:
-    from symbackprop import latex_input
+    from symbackprop.notation import latex_input
 
     fdp = atheris.FuzzedDataProvider(data)
     text = fdp.ConsumeUnicodeNoSurrogates(2048)
@@ -60,7 +60,7 @@ def main() -> None:
     target = TARGETS[sys.argv.pop(1)]
     if target is fuzz_latex:
         with atheris.instrument_imports(include=["symbackprop", "latex2sympy2_extended"]):
-            import symbackprop.latex_input  # noqa: F401
+            import symbackprop.notation.latex_input  # noqa: F401
     sys.setrecursionlimit(5000)
     atheris.Setup(sys.argv, target)
     atheris.Fuzz()

@@ -2,7 +2,7 @@
 
 A :class:`Network` is immutable.  Building one validates it: every name is
 declared, nothing is defined twice, no name plays two roles, there is no cycle
-and there is a loss.  Later stages (:mod:`symbackprop.derive`) only read it.
+and there is a loss.  Later stages (:mod:`symbackprop.core.derivation`) only read it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import sympy
 from sympy import Expr, Rational, Symbol
 
-from .errors import GraphError, SymbackpropWarning
+from ..errors import GraphError, SymbackpropWarning
 from .functions import mean_squared_error, sigmoid
 
 __all__ = ["Dataset", "Definition", "Network", "dense", "mlp"]
@@ -136,7 +136,7 @@ class Network:
             if isinstance(expr, str):
                 msg = (
                     f"definition of {sym.name!r}: got the string {expr!r}; pass a SymPy "
-                    "expression (use symbackprop.spec to parse text safely)"
+                    "expression (use symbackprop.notation.spec to parse text safely)"
                 )
                 raise GraphError(msg)
             if isinstance(expr, (int, float)) and not isinstance(expr, bool):

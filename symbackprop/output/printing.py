@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from sympy import Expr, Symbol
 from sympy.printing.latex import LatexPrinter
 
-from .names import ACCENTS, GREEK_LETTERS
+from ..core.names import ACCENTS, GREEK_LETTERS
 
 __all__ = ["MUL_SYMBOLS", "Notation", "SymbackpropLatexPrinter", "latex", "symbol_latex"]
 

@@ -2,11 +2,11 @@
 
 The pipeline is linear:
 
-1. :mod:`symbackprop.documents` finds every equation and its line;
-2. :mod:`symbackprop.latex_input` splits relation chains and parses each side;
+1. :mod:`symbackprop.verification.documents` finds every equation and its line;
+2. :mod:`symbackprop.notation.latex_input` splits relation chains and parses each side;
 3. the network comes from ``spec`` or from the document's own first
    definitions (``z_1 = x w_1``, ``L = …``) and its stated values;
-4. :func:`symbackprop.derive.derive` gives the truth at the document's point
+4. :func:`symbackprop.core.derivation.derive` gives the truth at the document's point
    and at random points;
 5. every relation is judged, side by side, against that truth:
 
@@ -35,12 +35,12 @@ from typing import Any
 import sympy
 from sympy import Expr, Float, Rational, Symbol
 
-from .derive import DPS, Derivation, Evaluation, Partial, derive
+from ..core.derivation import DPS, Derivation, Evaluation, Partial, derive
+from ..core.network import Definition, Network
+from ..errors import GraphError, InputError, SymbackpropError, SymbackpropWarning
+from ..files import read_text
+from ..output.numbers import shown
 from .documents import Document, read_document
-from .errors import GraphError, InputError, SymbackpropError, SymbackpropWarning
-from .files import read_text
-from .network import Definition, Network
-from .numbers import shown
 
 __all__ = ["DIGITS_POLICIES", "Finding", "VerifyReport", "verify"]
 
@@ -158,13 +158,13 @@ class VerifyReport:
         return "\n".join([*lines, "", f"{self.source}: {tail}"]) + "\n"
 
     def _repr_markdown_(self) -> str:
-        """Notebook display: one row per equation (see :mod:`symbackprop.display`)."""
-        from .display import verify_markdown
+        """Notebook display: one row per equation (see :mod:`symbackprop.output.notebook`)."""
+        from ..output.notebook import verify_markdown
 
         return verify_markdown(self)
 
     def _repr_latex_(self) -> str:
-        from .display import verify_latex
+        from ..output.notebook import verify_latex
 
         return verify_latex(self)
 
@@ -217,7 +217,7 @@ class _Names:
         if network is not None:
             for s in network.symbols:
                 self.table.setdefault(s.name, s)
-            from .latex_input import parse_math
+            from ..notation.latex_input import parse_math
 
             for s, spelled in network.latex_names.items():
                 seen: list[str] = []
@@ -240,7 +240,7 @@ class _Names:
         return set(self.table)
 
     def resolve(self, key: str) -> Symbol:
-        from .latex_input import UPDATED
+        from ..notation.latex_input import UPDATED
 
         if key.endswith(UPDATED) and key not in self.table:
             base = self.resolve(key[: -len(UPDATED)])
@@ -270,7 +270,7 @@ def _squash(key: str) -> str:
 
 
 def _statements(doc: Document) -> list[_Statement]:
-    from .latex_input import split_relations
+    from ..notation.latex_input import split_relations
 
     out: list[_Statement] = []
     for frag in doc.fragments:
@@ -290,7 +290,7 @@ def _statements(doc: Document) -> list[_Statement]:
 
 
 def _parse_all(statements: list[_Statement], names: _Names, functions: Mapping[str, Any]) -> None:
-    from .latex_input import parse_math
+    from ..notation.latex_input import parse_math
 
     known = frozenset(names.known())
     for st in statements:
@@ -311,7 +311,7 @@ def _parse_all(statements: list[_Statement], names: _Names, functions: Mapping[s
 
 def _lhs_keys(statements: list[_Statement], functions: Mapping[str, Any]) -> set[str]:
     """Keys of names that a statement defines (the first side is one name)."""
-    from .latex_input import parse_math
+    from ..notation.latex_input import parse_math
 
     keys: set[str] = set()
     for st in statements:
@@ -342,7 +342,7 @@ def _failed_definitions(
     statements: list[_Statement], names: _Names, functions: Mapping[str, Any]
 ) -> dict[Symbol, int]:
     """Names whose defining equation could not be read, with its line."""
-    from .latex_input import parse_math
+    from ..notation.latex_input import parse_math
 
     out: dict[Symbol, int] = {}
     for st in statements:
@@ -1193,7 +1193,7 @@ def verify(
     if isinstance(spec, Network):
         network = spec
     elif spec is not None:
-        from .spec import load_spec
+        from ..notation.spec import load_spec
 
         network = load_spec(spec)
     else:
@@ -1206,7 +1206,7 @@ def verify(
 
 def _functions(network: Network | None) -> Mapping[str, Any]:
     """The library's functions plus the network's own custom functions (by name)."""
-    from .functions import FUNCTIONS, CustomFunction, FunctionInfo
+    from ..core.functions import FUNCTIONS, CustomFunction, FunctionInfo
 
     if network is None:
         return FUNCTIONS

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import sympy
 from sympy import Add, Expr, Function, Integer, Rational, S, Symbol
 
-from .errors import GraphError
+from ..errors import GraphError
 
 __all__ = [
     "FUNCTIONS",

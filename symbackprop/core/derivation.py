@@ -1,6 +1,6 @@
 """Chain-rule derivation by reverse accumulation.
 
-:func:`derive` turns a :class:`~symbackprop.network.Network` into a frozen
+:func:`derive` turns a :class:`~symbackprop.core.network.Network` into a frozen
 :class:`Derivation`.  For every symbol ``s`` it holds the adjoint
 ∂L/∂s = Σ over the children c of s of ∂L/∂c · ∂c/∂s, at four levels:
 
@@ -30,7 +30,7 @@ from typing import Any
 import sympy
 from sympy import Expr, Float, Symbol
 
-from .errors import GraphError, InputError, SizeLimitError
+from ..errors import GraphError, InputError, SizeLimitError
 from .functions import kink_conditions
 from .network import Network
 
@@ -406,14 +406,14 @@ class Derivation:
         return expr
 
     def _repr_markdown_(self) -> str:
-        """Notebook display: the walkthrough (see :mod:`symbackprop.display`)."""
-        from .display import derivation_markdown
+        """Notebook display: the walkthrough (see :mod:`symbackprop.output.notebook`)."""
+        from ..output.notebook import derivation_markdown
 
         return derivation_markdown(self)
 
     def _repr_latex_(self) -> str:
         """Notebook display: every gradient as its chain of factors and value."""
-        from .display import derivation_latex
+        from ..output.notebook import derivation_latex
 
         return derivation_latex(self)
 

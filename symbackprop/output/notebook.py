@@ -1,9 +1,9 @@
 """Rich display in notebooks: what ``_repr_markdown_`` and ``_repr_latex_`` return.
 
-A :class:`~symbackprop.derive.Derivation` shows its walkthrough (Markdown) or
+A :class:`~symbackprop.core.derivation.Derivation` shows its walkthrough (Markdown) or
 its gradients (LaTeX); a gradient-check report and a verification report show
 their rows as a table.  Everything here lays out what the objects already hold,
-through :func:`symbackprop.render.walkthrough_context`; nothing is derived or
+through :func:`symbackprop.output.walkthrough.walkthrough_context`; nothing is derived or
 evaluated.  Imported lazily by the ``_repr_*_`` methods, so the core package
 never imports IPython.
 """
@@ -36,7 +36,7 @@ def _md_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _text_tex(text: str) -> str:
-    from .render import _escape_tex
+    from .walkthrough import _escape_tex
 
     return r"\text{%s}" % _escape_tex(str(text))
 
@@ -49,14 +49,14 @@ def _tex_array(header: list[str], rows: list[list[str]]) -> str:
 
 def derivation_markdown(derivation: Any) -> str:
     """The walkthrough of a derivation, in Markdown (no gradient check)."""
-    from .render import render
+    from .walkthrough import render
 
     return render(derivation, "md", sections=list(NOTEBOOK_SECTIONS))
 
 
 def derivation_latex(derivation: Any) -> str:
     """Every gradient as a chain of Leibniz factors and its value, as display math."""
-    from .render import walkthrough_context
+    from .walkthrough import walkthrough_context
 
     context = walkthrough_context(derivation, sections=["gradients"])
     lines = [

@@ -1,4 +1,4 @@
-"""Spec files: a network written in TOML, read into a :class:`~symbackprop.network.Network`.
+"""Spec files: a network written in TOML, read into a :class:`~symbackprop.core.network.Network`.
 
 A spec names its inputs, targets and parameters with their values, then lists
 the definitions of the network in order, each as a right-hand side in plain
@@ -24,7 +24,7 @@ Right-hand sides are parsed by :func:`parse_expression`, which walks Python's
 ``ast`` and accepts only numbers, declared names, ``+ - * / **``, unary signs,
 parentheses and calls of known functions.  Nothing in a spec is ever passed to
 ``eval``, ``exec``, ``sympify`` or ``parse_expr``.  A right-hand side wrapped
-in ``$...$`` is LaTeX and goes through :mod:`symbackprop.latex_input`.
+in ``$...$`` is LaTeX and goes through :mod:`symbackprop.notation.latex_input`.
 
 Every mistake raises :class:`~symbackprop.errors.SpecError` naming the file,
 the line where it can be found, the table and key, and what is wrong.
@@ -47,11 +47,11 @@ from typing import Any
 import sympy
 from sympy import Expr, Integer, Rational, Symbol
 
-from .errors import GraphError, SpecError, SymbackpropError, SymbackpropWarning
-from .files import read_text
-from .functions import FUNCTIONS, FunctionInfo, custom_function, relu
-from .names import ACCENTS, GREEK_LETTERS
-from .network import Dataset, Definition, Network, suggest
+from ..core.functions import FUNCTIONS, FunctionInfo, custom_function, relu
+from ..core.names import ACCENTS, GREEK_LETTERS
+from ..core.network import Dataset, Definition, Network, suggest
+from ..errors import GraphError, SpecError, SymbackpropError, SymbackpropWarning
+from ..files import read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -195,9 +195,9 @@ def parse_expression(
     Args:
         text: The right-hand side.
         symbols: Name -> Symbol for every name the text may use.
-        functions: Name -> :class:`~symbackprop.functions.FunctionInfo` (or
+        functions: Name -> :class:`~symbackprop.core.functions.FunctionInfo` (or
             anything with ``func``, ``accepts(n)`` and ``describe_arity()``);
-            default :data:`~symbackprop.functions.FUNCTIONS`.
+            default :data:`~symbackprop.core.functions.FUNCTIONS`.
         where: Location prefix for errors, e.g. ``"[network] a_2"``.
 
     Raises:
@@ -554,7 +554,7 @@ def _check_power(base: Expr, exp: Expr, col: int) -> None:
 
 
 def load_spec(path: str | Any) -> Network:
-    """Read a TOML spec file into a validated :class:`~symbackprop.network.Network`.
+    """Read a TOML spec file into a validated :class:`~symbackprop.core.network.Network`.
 
     Raises:
         SpecError: The file is missing, is not valid TOML, or describes an

@@ -31,8 +31,8 @@ from typing import Any
 import sympy
 from sympy import Expr, Rational, Symbol
 
-from .errors import InputError, SymbackpropError
-from .names import GREEK_LETTERS
+from ..core.names import GREEK_LETTERS
+from ..errors import InputError, SymbackpropError
 
 __all__ = [
     "MAX_LATEX_CHARS",
@@ -556,7 +556,7 @@ class _Scanner:
 
     def indicator(self, toks: list[str], j: int, depth: int) -> tuple[str, int]:
         """``\\mathbf{1}[z > 0]`` or ``\\mathbb{1}_{z > 0}``: a step function."""
-        from .functions import step
+        from ..core.functions import step
 
         k = self.skip_space(toks, j)
         if k < len(toks) and toks[k] == "_":
@@ -1003,7 +1003,7 @@ def parse_math(
         msg = f"the expression nests {deepest} levels deep; the limit is {MAX_DEPTH}"
         raise InputError(msg)
     if functions is None:
-        from .functions import FUNCTIONS
+        from ..core.functions import FUNCTIONS
 
         functions = FUNCTIONS
     table: dict[int, Any] = {}

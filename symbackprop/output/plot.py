@@ -6,8 +6,8 @@ import io
 import os
 from pathlib import Path
 
-from .errors import InputError
-from .files import write_atomic
+from ..errors import InputError
+from ..files import write_atomic
 
 __all__ = ["FORMATS", "plot_losses"]
 

@@ -1,6 +1,6 @@
 """The network as a vectorised NumPy program: layers found in the named-node graph.
 
-:func:`~symbackprop.numeric.compile_network` prints one line per scalar node.
+:func:`~symbackprop.numeric.scalar.compile_network` prints one line per scalar node.
 That is the readable program and the mpmath reference, but per example its
 cost is bound by the interpreter.  :func:`vectorize` groups the nodes into
 *units* that NumPy runs as whole-array operations:
@@ -42,11 +42,11 @@ import numpy
 import sympy
 from sympy import Add, Dummy, Expr, Mul, Symbol
 
-from .derive import Derivation, derive
-from .errors import InputError
-from .functions import to_elementary
-from .network import Network
-from .numeric import _NumPy
+from ..core.derivation import Derivation, derive
+from ..core.functions import to_elementary
+from ..core.network import Network
+from ..errors import InputError
+from .scalar import _NumPy
 
 __all__ = ["Unit", "VectorizedNetwork", "vectorize"]
 

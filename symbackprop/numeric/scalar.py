@@ -26,10 +26,10 @@ from sympy import Expr, Symbol
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import MpmathPrinter
 
-from .derive import Derivation, derive
-from .errors import InputError
-from .functions import kink_conditions, to_elementary
-from .network import Network
+from ..core.derivation import Derivation, derive
+from ..core.functions import kink_conditions, to_elementary
+from ..core.network import Network
+from ..errors import InputError
 
 if TYPE_CHECKING:
     from .vectorized import VectorizedNetwork
@@ -131,7 +131,7 @@ def compile_network(derivation: Derivation | Network, backend: str = "numpy") ->
     """Compile the forward and backward pass of a derivation.
 
     Args:
-        derivation: A :class:`~symbackprop.derive.Derivation` (or a Network,
+        derivation: A :class:`~symbackprop.core.derivation.Derivation` (or a Network,
             derived first).
         backend: ``"numpy"`` (float64, broadcasting over a batch) or
             ``"mpmath"`` (arbitrary precision, at the current ``mpmath.mp.dps``).
@@ -252,13 +252,13 @@ class CheckReport:
         }
 
     def _repr_markdown_(self) -> str:
-        """Notebook display: the rows as a table (see :mod:`symbackprop.display`)."""
-        from .display import check_markdown
+        """Notebook display: the rows as a table (see :mod:`symbackprop.output.notebook`)."""
+        from ..output.notebook import check_markdown
 
         return check_markdown(self)
 
     def _repr_latex_(self) -> str:
-        from .display import check_latex
+        from ..output.notebook import check_latex
 
         return check_latex(self)
 
@@ -294,7 +294,7 @@ def _kink_expressions(net: Network) -> list[tuple[Symbol, Expr, str]]:
 
 
 def _convention(expr: Expr) -> str:
-    from .functions import leaky_relu, relu
+    from ..core.functions import leaky_relu, relu
 
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, relu):

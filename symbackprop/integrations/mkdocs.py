@@ -16,7 +16,7 @@ the directory of ``mkdocs.yml``) or holds an inline TOML network.  Options
 follow the info string: ```` ```symbackprop digits=3 sections="forward,backward" ````.
 With ``verify: true`` each wrong equation on a page is a warning naming the
 file and line, so ``mkdocs build --strict`` fails.  The plugin only lays out
-what :func:`symbackprop.render.render` returns; it never differentiates.
+what :func:`symbackprop.output.walkthrough.render` returns; it never differentiates.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 
-from .errors import InputError, SymbackpropError
+from ..errors import InputError, SymbackpropError
 
 __all__ = ["SymbackpropConfig", "SymbackpropPlugin", "expand"]
 
@@ -128,7 +128,7 @@ def _shift_headings(markdown: str, offset: int) -> str:
 
 def _network(body: str, search: list[Path], page: str, line: int) -> tuple[Any, Path | None]:
     """The block's network: a spec file, or inline TOML whose body starts at 1-based ``line``."""
-    from .spec import load_spec, loads_spec
+    from ..notation.spec import load_spec, loads_spec
 
     stripped = body.strip()
     if stripped and "\n" not in stripped and "=" not in stripped and not stripped.startswith("["):
@@ -172,7 +172,7 @@ def expand(
     ``first_line`` is the page line of ``markdown``'s first line (after front matter), so
     that errors name the line of the file.
     """
-    from .render import render
+    from ..output.walkthrough import render
 
     try:
         blocks = find_blocks(markdown)
@@ -242,8 +242,8 @@ class SymbackpropPlugin(BasePlugin[SymbackpropConfig]):
 
     def _verify(self, path: Path, name: str, search: list[Path]) -> None:
         """Check the page's equations against the spec its first block names (or ``spec``)."""
-        from .files import read_text
-        from .verify import verify
+        from ..files import read_text
+        from ..verification.verify import verify
 
         try:
             text = read_text(path, "page")

@@ -2,10 +2,10 @@
 
 :func:`walkthrough_context` turns a derivation (and optionally a gradient
 check) into plain data -- strings, numbers, lists and dicts -- with every piece
-of math already printed by :mod:`symbackprop.printing` and every number by
-:mod:`symbackprop.numbers`.  :func:`render` hands that context to a template.
+of math already printed by :mod:`symbackprop.output.printing` and every number by
+:mod:`symbackprop.output.numbers`.  :func:`render` hands that context to a template.
 Nothing here differentiates or evaluates: the numbers come from the
-:class:`~symbackprop.derive.Evaluation` the derivation already holds.
+:class:`~symbackprop.core.derivation.Evaluation` the derivation already holds.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Any
 
 from sympy import Expr, Symbol
 
-from .derive import Derivation, Partial, derive
-from .errors import InputError, TemplateError
-from .network import Network
+from ..core.derivation import Derivation, Partial, derive
+from ..core.network import Network
+from ..errors import InputError, TemplateError
 from .numbers import hand_quantizer, shown
 from .printing import Notation, SymbackpropLatexPrinter
 
@@ -115,11 +115,11 @@ def walkthrough_context(
 
     Args:
         source: A Derivation with a point, or a Network with values.
-        digits: Decimals shown (see :func:`symbackprop.numbers.shown`).
+        digits: Decimals shown (see :func:`symbackprop.output.numbers.shown`).
         rounding: ``"exact"`` rounds each shown number from the exact value;
             ``"hand"`` carries on with the numbers as shown, like a student.
         notation: Derivative, δ and multiplication-sign options.
-        check: A :class:`~symbackprop.numeric.CheckReport`, or None.
+        check: A :class:`~symbackprop.numeric.scalar.CheckReport`, or None.
         sections: Which of :data:`SECTIONS` to include (default: all).
     """
     notation = notation or Notation()
@@ -372,7 +372,7 @@ def _graph(net: Network, sym: Any) -> dict[str, Any]:
 
 def template_path(name: str) -> Path:
     """Where a bundled template lives: in the installed package, else the checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package: symbackprop/
     for directory in (here / "templates", here.parent / "templates"):
         if (directory / name).is_file():
             return directory / name

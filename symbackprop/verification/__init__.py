@@ -1,0 +1,1 @@
+"""symbackprop.verification."""
