@@ -56,9 +56,11 @@ def run(args: argparse.Namespace) -> int:
     if args.every is not None and args.every < 1:
         raise InputError("--every must be at least 1", where="--every")
     if args.plot is not None:
+        from ..files import check_not_input
         from ..output.plot import check_plot_path
 
         check_plot_path(args.plot)  # before training, not after
+        check_not_input(args.plot, [args.spec], where="--plot")
     network = apply_set(load_spec(args.spec), args.set)
     every = args.every or max(1, args.steps // 10)
     progress = _Progress(args.steps, enabled=not args.quiet and sys.stderr.isatty())

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..files import Snapshot
 
 HELP = "check every equation of a Markdown/LaTeX derivation (exit 1 if one is wrong)"
 
@@ -42,8 +46,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from ..errors import InputError
     from ..files import write_atomic
     from ..verification.verify import verify
@@ -58,10 +60,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             "several documents: use them with the table or --annotate --in-place", where="document"
         )
-    if args.output and any(Path(args.output).resolve() == Path(d).resolve() for d in args.document):
-        raise InputError("--output is the document itself; use --in-place to rewrite it", where="--output")
+    read = _read_for_writing(args)
+    texts = {doc: snapshot.text for doc, snapshot in read.items()}
     reports = [
-        verify(doc, spec=args.spec, format=args.format, digits_policy=args.digits_policy)
+        verify(doc, spec=args.spec, text=texts.get(doc), format=args.format, digits_policy=args.digits_policy)
         for doc in args.document
     ]
     for doc, report in zip(args.document, reports):
@@ -70,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
         elif args.annotate:
             text = report.annotate()
             if args.in_place:
-                write_atomic(doc, text)
+                snapshot = read[doc]
+                write_atomic(doc, "\ufeff" * snapshot.bom + text, unchanged_since=snapshot)
             elif args.output:
                 write_atomic(args.output, text)
             else:
@@ -78,3 +81,21 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(report.table(), end="")
     return 0 if all(r.ok for r in reports) else 1
+
+
+def _read_for_writing(args: argparse.Namespace) -> dict[str, Snapshot]:
+    """Refuse to write over an input; with --in-place, read each document as a snapshot.
+
+    The snapshot remembers what the document was when read, so that an edit
+    made while verify runs is not lost: the rewrite is then refused.
+    """
+    from ..files import check_not_input, read_snapshot
+
+    if args.output:
+        check_not_input(args.output, args.document, where="--output", hint="; use --in-place to rewrite it")
+        check_not_input(args.output, [args.spec], where="--output")
+    if not args.in_place:
+        return {}
+    for doc in args.document:
+        check_not_input(doc, [args.spec], where="--in-place")
+    return {doc: read_snapshot(doc, "document") for doc in args.document}

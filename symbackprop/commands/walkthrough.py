@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
-    from ..files import write_atomic
+    from ..files import check_not_input, write_atomic
     from ..notation.spec import load_spec
     from ..output.printing import Notation
     from ..output.walkthrough import render
@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         sections = [s.strip() for s in args.sections.split(",") if s.strip()]
     if not 0 <= args.digits <= 15:
         raise InputError(f"--digits must be between 0 and 15, got {args.digits}", where="--digits")
+    if args.output:
+        check_not_input(args.output, [args.spec, args.template], where="--output")
     network = apply_set(load_spec(args.spec), args.set)
     report = None
     if not args.no_check and (sections is None or "check" in sections):
