@@ -27,7 +27,7 @@ from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import MpmathPrinter
 
 from ..core.derivation import Derivation, derive
-from ..core.functions import kink_conditions, to_elementary
+from ..core.functions import kink_conditions, kink_convention, to_elementary
 from ..core.network import Network
 from ..errors import InputError
 
@@ -294,18 +294,7 @@ def _kink_expressions(net: Network) -> list[tuple[Symbol, Expr, str]]:
 
 
 def _convention(expr: Expr) -> str:
-    from ..core.functions import leaky_relu, relu
-
-    for node in sympy.preorder_traversal(expr):
-        if isinstance(node, relu):
-            return f"ReLU'(0) = {node.at_zero}"
-        if isinstance(node, leaky_relu):
-            return "leaky ReLU'(0) = 1"
-        if isinstance(node, sympy.Abs):
-            return "|z|'(0) = 0"
-        if isinstance(node, (sympy.Max, sympy.Min)):
-            return "SymPy's convention for max/min"
-    return "library convention"
+    return kink_convention(expr)  # the slope the derivation uses at the kink, from the function registry
 
 
 def check(
