@@ -30,6 +30,7 @@ from ..core.derivation import Derivation, derive
 from ..core.functions import kink_conditions, kink_convention, to_elementary
 from ..core.network import Network
 from ..errors import InputError
+from ..output.printing import latex as print_latex
 
 if TYPE_CHECKING:
     from .vectorized import VectorizedNetwork
@@ -455,7 +456,7 @@ def _check_point(
             ok, verdict = True, "ok"
         else:
             ok, verdict = False, f"MISMATCH (error {err:.2e} > tolerance {bound:.2e})"
-        latex = net.latex_names.get(s, sympy.latex(s))
+        latex = print_latex(s, latex_names=net.latex_names)
         rows.append(CheckRow(s.name, latex, g, h, err, rel, verdict, ok, k))
     return rows
 
