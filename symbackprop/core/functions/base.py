@@ -19,7 +19,7 @@ reads and kinks is in its registry entry (:mod:`.registry`), not in the class.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import sympy
 from sympy import Expr, Function, S, Symbol
@@ -113,7 +113,7 @@ def custom_function(
         "__doc__": f"User-defined function {name}{params}.",
         "__module__": __name__,
     }
-    cls = type(name, (CustomFunction,), attrs)
+    cls = cast("type[CustomFunction]", type(name, (CustomFunction,), attrs))
     latex_name = latex or r"\operatorname{%s}" % name.replace("_", r"\_")
     cls.function_info = FunctionInfo(
         name, cls, len(params), f"user function {name}", latex_name=latex_name, spec_names=()

@@ -173,19 +173,28 @@ LATEX_ALIASES: dict[str, str] = {}
 _BY_CLASS: dict[type, FunctionInfo] = {}
 
 
+def _taken(info: FunctionInfo) -> list[str]:
+    """The names and spellings of ``info`` that another entry already has."""
+    names = [info.name] if info.name in REGISTRY else []
+    names += [n for n in info.spec_names or () if n in FUNCTIONS]
+    names += [a for a in info.latex_aliases if a in LATEX_ALIASES]
+    if info.cls is not None and info.cls in _BY_CLASS:
+        names.append(info.cls.__name__)
+    return names
+
+
 def register(info: FunctionInfo) -> FunctionInfo:
     """Add ``info`` to the registry; the readers, printer and check report then know it.
 
     Raises:
-        GraphError: A name, alias or class is already registered.
+        GraphError: A name, spelling or class of ``info`` is already registered.
     """
-    spec_names = info.spec_names or ()
-    taken = [n for n in spec_names if n in FUNCTIONS] + [a for a in info.latex_aliases if a in LATEX_ALIASES]
-    if info.name in REGISTRY or taken or (info.cls is not None and info.cls in _BY_CLASS):
-        msg = f"function {info.name!r} is already registered ({', '.join(taken) or info.name})"
+    taken = _taken(info)
+    if taken:
+        msg = f"cannot register function {info.name!r}: already registered: {', '.join(taken)}"
         raise GraphError(msg)
     REGISTRY[info.name] = info
-    for n in spec_names:
+    for n in info.spec_names or ():
         FUNCTIONS[n] = info if n == info.name else replace(info, name=n, doc=f"alias of {info.name}")
     for a in info.latex_aliases:
         LATEX_ALIASES[a] = info.name
