@@ -98,13 +98,6 @@ class Partial(sympy.AtomicExpr):
     def _eval_derivative(self, s: Symbol) -> Expr:
         return sympy.S.Zero
 
-    def _latex(self, printer: Any, exp: str | None = None) -> str:
-        custom = getattr(printer, "_print_Partial", None)  # SymPy tries _latex before _print_<Class>
-        if custom is not None:
-            return custom(self, exp)
-        out = r"\frac{\partial %s}{\partial %s}" % (printer._print(self._of), printer._print(self._wrt))
-        return out if exp is None else r"\left(%s\right)^{%s}" % (out, exp)
-
     def _sympystr(self, printer: Any) -> str:
         return f"d{printer._print(self._of)}/d{printer._print(self._wrt)}"
 

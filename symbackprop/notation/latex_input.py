@@ -31,6 +31,7 @@ from typing import Any
 import sympy
 from sympy import Expr, Rational, Symbol
 
+from ..core.functions import LATEX_ALIASES
 from ..core.names import GREEK_LETTERS
 from ..errors import InputError, SymbackpropError
 
@@ -164,24 +165,9 @@ _ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "ti
 #: Word commands that hold a name or a function name.
 _WORD_COMMANDS = frozenset({"text", "mathrm", "operatorname", "textrm", "mathit", "textit", "mathsf", "rm"})
 
-#: Function spellings -> canonical function names (looked up in ``functions``).
-FUNCTION_ALIASES: dict[str, str] = {
-    "sigma": "sigmoid",
-    "sigmoid": "sigmoid",
-    "sigm": "sigmoid",
-    "logistic": "sigmoid",
-    "relu": "relu",
-    "tanh": "tanh",
-    "softplus": "softplus",
-    "exp": "exp",
-    "log": "log",
-    "ln": "log",
-    "max": "max",
-    "min": "min",
-    "sqrt": "sqrt",
-    "abs": "abs",
-    "softmax": "softmax",
-}
+#: Function spellings -> canonical function names (looked up in ``functions``): the registry's
+#: ``latex_aliases``, kept in step with it (registering a function adds its spellings here).
+FUNCTION_ALIASES: Mapping[str, str] = LATEX_ALIASES
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\d+(?:\.\d+)?|\.\d+|\s+|.", re.S)

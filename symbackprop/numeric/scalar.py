@@ -27,9 +27,10 @@ from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import MpmathPrinter
 
 from ..core.derivation import Derivation, derive
-from ..core.functions import kink_conditions, to_elementary
+from ..core.functions import kink_conditions, kink_convention, to_elementary
 from ..core.network import Network
 from ..errors import InputError
+from ..output.printing import latex as print_latex
 
 if TYPE_CHECKING:
     from .vectorized import VectorizedNetwork
@@ -294,18 +295,7 @@ def _kink_expressions(net: Network) -> list[tuple[Symbol, Expr, str]]:
 
 
 def _convention(expr: Expr) -> str:
-    from ..core.functions import leaky_relu, relu
-
-    for node in sympy.preorder_traversal(expr):
-        if isinstance(node, relu):
-            return f"ReLU'(0) = {node.at_zero}"
-        if isinstance(node, leaky_relu):
-            return "leaky ReLU'(0) = 1"
-        if isinstance(node, sympy.Abs):
-            return "|z|'(0) = 0"
-        if isinstance(node, (sympy.Max, sympy.Min)):
-            return "SymPy's convention for max/min"
-    return "library convention"
+    return kink_convention(expr)  # the slope the derivation uses at the kink, from the function registry
 
 
 def check(
@@ -466,7 +456,7 @@ def _check_point(
             ok, verdict = True, "ok"
         else:
             ok, verdict = False, f"MISMATCH (error {err:.2e} > tolerance {bound:.2e})"
-        latex = net.latex_names.get(s, sympy.latex(s))
+        latex = print_latex(s, latex_names=net.latex_names)
         rows.append(CheckRow(s.name, latex, g, h, err, rel, verdict, ok, k))
     return rows
 

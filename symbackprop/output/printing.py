@@ -1,7 +1,24 @@
-"""The one LaTeX printer: SymPy's, with lecture-note names and notation options.
+r"""The one LaTeX printer: SymPy's, with lecture-note names and notation options.
 
-Customising it means subclassing :class:`SymbackpropLatexPrinter` and
-overriding one ``_print_<Class>`` method, as in SymPy.  Options:
+Every piece of LaTeX the package writes goes through
+:class:`SymbackpropLatexPrinter`, which dispatches on ``_print_<Class>`` as
+SymPy's printers do: ``_print_sigmoid``, ``_print_relu``, ``_print_Partial``,
+...  Function classes carry no ``_latex`` methods; a function with the plain
+layout ``name\left(args\right)`` needs only a ``latex_name`` in its registry
+entry (:mod:`symbackprop.core.functions.registry`).
+
+Customising the printer means subclassing it and overriding one method, then
+installing the subclass with :func:`use_printer`; every output (walkthroughs in
+every format, notebook display, check and verify reports) is then printed by it::
+
+    class MyPrinter(SymbackpropLatexPrinter):
+        def _print_sigmoid(self, expr, exp=None):
+            return self._function(r"\operatorname{logistic}", expr.args, exp)
+
+    with use_printer(MyPrinter):
+        text = render(derivation, "md")
+
+Options (printer settings):
 
 * ``latex_names``: how a symbol prints (``w1_2_1`` as ``w^{(1)}_{21}``);
 * ``derivative``: ``"partial"`` (∂L/∂w) or ``"d"`` (dL/dw);
@@ -12,17 +29,31 @@ overriding one ``_print_<Class>`` method, as in SymPy.  Options:
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sympy import Expr, Symbol
+from sympy import Expr, Function, Symbol
 from sympy.printing.latex import LatexPrinter
 
+from ..core import functions as F  # noqa: N812 - the function library, as in the tests
+from ..core.functions import entry_for
 from ..core.names import ACCENTS, GREEK_LETTERS
 
-__all__ = ["MUL_SYMBOLS", "Notation", "SymbackpropLatexPrinter", "latex", "symbol_latex"]
+__all__ = [
+    "MUL_SYMBOLS",
+    "Notation",
+    "SymbackpropLatexPrinter",
+    "latex",
+    "make_printer",
+    "printer_class",
+    "symbol_latex",
+    "use_printer",
+]
 
 
 #: ``--mul`` choices -> the LaTeX between factors.
@@ -87,8 +118,45 @@ def symbol_latex(name: str) -> str:
     return out
 
 
+#: A ``_print_<name>`` method of the printer.
+_PrintMethod = Callable[[Any, Any, "str | None"], str]
+
+
+def _only(cls: type) -> Callable[[_PrintMethod], _PrintMethod]:
+    """Let a library function's print method print only that function.
+
+    SymPy dispatches on the class *name*, so a user's ``custom_function("relu",
+    ...)`` would otherwise reach ``_print_relu``; it prints by its own name instead.
+    """
+
+    def wrap(method: _PrintMethod) -> _PrintMethod:
+        @functools.wraps(method)
+        def print_only(self: Any, expr: Any, exp: str | None = None) -> str:
+            if not isinstance(expr, cls):
+                return self._print_Function(expr, exp)
+            return method(self, expr, exp)
+
+        return print_only
+
+    return wrap
+
+
+def _power(out: str, exp: str | None) -> str:
+    """``out`` raised to ``exp``, for a function written ``f(z)``: ``f(z)^{2}``."""
+    return out if exp is None else r"%s^{%s}" % (out, exp)
+
+
+def _paren_power(out: str, exp: str | None) -> str:
+    r"""``out`` raised to ``exp``, for a formula: ``\left(out\right)^{2}``."""
+    return out if exp is None else r"\left(%s\right)^{%s}" % (out, exp)
+
+
 class SymbackpropLatexPrinter(LatexPrinter):
-    """SymPy's LaTeX printer with the options in the module docstring."""
+    """SymPy's LaTeX printer with the options in the module docstring.
+
+    Subclass it and override a ``_print_<Class>`` method to change how one
+    kind of expression prints; install the subclass with :func:`use_printer`.
+    """
 
     _default_settings: ClassVar[dict[str, Any]] = {
         **LatexPrinter._default_settings,
@@ -131,14 +199,152 @@ class SymbackpropLatexPrinter(LatexPrinter):
         else:
             d = r"\partial " if self._settings["derivative"] == "partial" else r"\mathrm{d}"
             out = r"\frac{%s%s}{%s%s}" % (d, self._print(expr.of), d, self._print(expr.wrt))
-        return out if exp is None else r"\left(%s\right)^{%s}" % (out, exp)
+        return _paren_power(out, exp)
 
     def _print_Float(self, expr: Expr) -> str:
         from .numbers import shown
 
         return shown(expr, 6).latex
 
+    # -- functions: the plain layout name(args), from the registry entry
+
+    def _function(self, name: str, args: Sequence[Expr], exp: str | None = None, sep: str = ", ") -> str:
+        r"""``name\left(args\right)``, raised to ``exp``: the layout of most functions."""
+        inner = sep.join(self._print(a) for a in args)
+        return _power(r"%s\left(%s\right)" % (name, inner), exp)
+
+    def _print_Function(self, expr: Function, exp: str | None = None) -> str:
+        """A function with a ``latex_name`` in its registry entry; SymPy's layout otherwise."""
+        info = entry_for(type(expr))
+        if info is None or info.latex_name is None:
+            return super()._print_Function(expr, exp)
+        return self._function(info.latex_name, expr.args, exp)
+
+    def _latex_name(self, expr: Expr) -> str:
+        info = entry_for(type(expr))
+        return info.latex_name if info is not None and info.latex_name is not None else r"\operatorname{f}"
+
+    # -- activations
+
+    @_only(F.sigmoid)
+    def _print_sigmoid(self, expr: Expr, exp: str | None = None) -> str:
+        return self._function(self._latex_name(expr), expr.args, exp)
+
+    @_only(F.softplus)
+    def _print_softplus(self, expr: Expr, exp: str | None = None) -> str:
+        return self._function(self._latex_name(expr), expr.args, exp)
+
+    @_only(F.relu)
+    def _print_relu(self, expr: Expr, exp: str | None = None) -> str:
+        return self._function(self._latex_name(expr), expr.args[:1], exp)  # at_zero is not shown
+
+    @_only(F.leaky_relu)
+    def _print_leaky_relu(self, expr: Expr, exp: str | None = None) -> str:
+        return self._function(self._latex_name(expr), expr.args, exp, sep="; ")
+
+    @_only(F.step)
+    def _print_step(self, expr: Expr, exp: str | None = None) -> str:
+        z, at_zero = expr.args
+        if at_zero == 0:
+            out = r"\mathbf{1}\left[%s > 0\right]" % self._print(z)
+        elif at_zero == 1:
+            out = r"\mathbf{1}\left[%s \geq 0\right]" % self._print(z)
+        else:
+            out = r"H_{%s}\left(%s\right)" % (self._print(at_zero), self._print(z))
+        return _power(out, exp)
+
+    @_only(F.softmax)
+    def _print_softmax(self, expr: Expr, exp: str | None = None) -> str:
+        k, *zs = expr.args
+        inner = ", ".join(self._print(z) for z in zs)
+        return _paren_power(r"%s_{%s}\left(%s\right)" % (self._latex_name(expr), self._print(k), inner), exp)
+
+    # -- losses: printed as their formulas
+
+    def _log(self, expr: Expr) -> str:
+        return r"\log\left(%s\right)" % self._print(expr)
+
+    @_only(F.squared_error)
+    def _print_squared_error(self, expr: Expr, exp: str | None = None) -> str:
+        a, y = expr.args
+        return _paren_power(r"\left(%s\right)^{2}" % self._print(a - y), exp)
+
+    @_only(F.half_squared_error)
+    def _print_half_squared_error(self, expr: Expr, exp: str | None = None) -> str:
+        a, y = expr.args
+        return _paren_power(r"\frac{1}{2}\left(%s\right)^{2}" % self._print(a - y), exp)
+
+    @_only(F.mean_squared_error)
+    def _print_mean_squared_error(self, expr: Expr, exp: str | None = None) -> str:
+        n = len(expr.args) // 2
+        pairs = zip(expr.args[:n], expr.args[n:])
+        terms = " + ".join(r"\left(%s\right)^{2}" % self._print(a - y) for a, y in pairs)
+        return _paren_power(r"\frac{1}{%d}\left(%s\right)" % (n, terms), exp)
+
+    @_only(F.binary_cross_entropy)
+    def _print_binary_cross_entropy(self, expr: Expr, exp: str | None = None) -> str:
+        a, y = expr.args
+        out = r"-\left[%s %s + %s %s\right]" % (
+            self.parenthesize(y, 50),
+            self._log(a),
+            r"\left(%s\right)" % self._print(1 - y),
+            self._log(1 - a),
+        )
+        return _paren_power(out, exp)
+
+    @_only(F.cross_entropy)
+    def _print_cross_entropy(self, expr: Expr, exp: str | None = None) -> str:
+        n = len(expr.args) // 2
+        pairs = zip(expr.args[:n], expr.args[n:])
+        terms = " + ".join(r"%s %s" % (self.parenthesize(y, 50), self._log(p)) for p, y in pairs)
+        return _paren_power(r"-\left(%s\right)" % terms, exp)
+
+    @_only(F.softmax_cross_entropy)
+    def _print_softmax_cross_entropy(self, expr: Expr, exp: str | None = None) -> str:
+        n = len(expr.args) // 2
+        zs = ", ".join(self._print(z) for z in expr.args[:n])
+        ys = ", ".join(self._print(y) for y in expr.args[n:])
+        out = r"%s\left(\operatorname{softmax}\left(%s\right), \left(%s\right)\right)" % (
+            self._latex_name(expr),
+            zs,
+            ys,
+        )
+        return _paren_power(out, exp)
+
+
+#: The printer class every output uses; :func:`use_printer` changes it.
+_PRINTER: ContextVar[type[SymbackpropLatexPrinter]] = ContextVar(
+    "symbackprop_printer", default=SymbackpropLatexPrinter
+)
+
+
+def printer_class() -> type[SymbackpropLatexPrinter]:
+    """The printer class in use: the package printer unless :func:`use_printer` installed another."""
+    return _PRINTER.get()
+
+
+@contextmanager
+def use_printer(cls: type[SymbackpropLatexPrinter]) -> Iterator[type[SymbackpropLatexPrinter]]:
+    """Print everything inside the ``with`` block with ``cls``, a subclass of the package printer.
+
+    Raises:
+        TypeError: ``cls`` is not a subclass of :class:`SymbackpropLatexPrinter`.
+    """
+    if not (isinstance(cls, type) and issubclass(cls, SymbackpropLatexPrinter)):
+        msg = f"use_printer needs a subclass of SymbackpropLatexPrinter, got {cls!r}"
+        raise TypeError(msg)
+    token = _PRINTER.set(cls)
+    try:
+        yield cls
+    finally:
+        _PRINTER.reset(token)
+
+
+def make_printer(settings: dict[str, Any] | None = None) -> SymbackpropLatexPrinter:
+    """A printer of the class in use (see :func:`use_printer`) with ``settings``."""
+    return _PRINTER.get()(settings)
+
 
 def latex(expr: Expr, **settings: Any) -> str:
-    """Print ``expr`` with :class:`SymbackpropLatexPrinter`."""
-    return SymbackpropLatexPrinter(settings).doprint(expr)
+    """Print ``expr`` with the printer in use (see :func:`use_printer`)."""
+    return make_printer(settings).doprint(expr)

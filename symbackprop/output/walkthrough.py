@@ -22,7 +22,7 @@ from ..core.derivation import Derivation, Partial, derive
 from ..core.network import Network
 from ..errors import InputError, TemplateError
 from .numbers import hand_quantizer, shown
-from .printing import Notation, SymbackpropLatexPrinter
+from .printing import Notation, SymbackpropLatexPrinter, make_printer
 
 __all__ = ["FORMATS", "SECTIONS", "render", "template_path", "walkthrough_context"]
 
@@ -70,7 +70,7 @@ class _Printer:
             settings["numbers"] = numbers
             mul = "cdot" if mul == "none" else mul  # products of numbers always get a sign
         settings["mul_symbol"] = _SYMPY_MUL[mul]
-        return SymbackpropLatexPrinter(settings)
+        return make_printer(settings)  # the class use_printer() installed
 
     def symbolic(self, expr: Expr) -> str:
         return self._printer().doprint(expr)

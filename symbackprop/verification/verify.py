@@ -40,6 +40,7 @@ from ..core.network import Definition, Network
 from ..errors import GraphError, InputError, SymbackpropError, SymbackpropWarning
 from ..files import read_text
 from ..output.numbers import shown
+from ..output.printing import latex as print_latex
 from .documents import Document, read_document
 
 __all__ = ["DIGITS_POLICIES", "Finding", "VerifyReport", "verify"]
@@ -693,7 +694,7 @@ class _Judge:
         if isinstance(expr, tuple):
             n, d = expr
             return r"\frac{%s}{%s}" % (self.latex(n), self.latex(d))
-        return sympy.latex(expr, symbol_names=names)
+        return print_latex(expr, latex_names=names)
 
     def fmt(self, value: Expr, digits: int) -> str:
         return shown(value, max(digits, 3)).text
