@@ -223,6 +223,8 @@ class Doc:
             how = f"|shown-true| = {mp.nstr(abs(s - t), 3)} vs {mp.nstr(h + slack, 3)}"
         verdict = "holds" if (arith_ok and truth_ok) else "wrong"
         arithmetic = "" if arith is None else ("holds" if arith_ok else "wrong")
+        if verdict == "holds":
+            kind, cause = "", None
         c = self._add(needle, occurrence, after, verdict=verdict, value=float(t), note=note, kind=kind,
                       cause=cause, arithmetic=arithmetic, in_math=in_math, shown=shown, computed=how,
                       matrix=matrix)
