@@ -120,6 +120,7 @@ class Doc:
     exact: set[str] = field(default_factory=set)  # literal strings that are exact givens
     claims: list[Claim] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    carried: dict = field(default_factory=dict)  # label -> interval a shown result carries forward
 
     def __post_init__(self):
         self.path = CORPUS / self.name
@@ -185,7 +186,7 @@ class Doc:
             return f"iv.mpf(['{mp.nstr(v - h, 40)}', '{mp.nstr(v + h, 40)}'])"
 
         code = _NUM.sub(lit, expr)
-        env = {"iv": iv, "sig": sig, "exp": iv.exp, "log": iv.log, "sqrt": iv.sqrt}
+        env = {"iv": iv, "sig": sig, "exp": iv.exp, "log": iv.log, "sqrt": iv.sqrt, "K": self.carried}
         r = eval(code, env)  # noqa: S307 - expressions are written in this repository
         if not isinstance(r, iv.mpf):
             r = iv.mpf(r)
@@ -199,13 +200,16 @@ class Doc:
         return c
 
     def num(self, needle, shown, true, arith=None, *, expect, kind="", cause=None, note="",
-            occurrence=1, after=0, in_math=True, exact=(), slack=0, matrix=False):
+            occurrence=1, after=0, in_math=True, exact=(), slack=0, matrix=False, label=None):
         """A claim that a quantity equals a shown number (optionally via shown arithmetic).
 
         needle: the equation as it appears in the line (its ``text``).
         shown:  the final number the line claims, as written (None when the line ends in an expression).
         true:   the true value of the claimed quantity at the document's point.
         arith:  the arithmetic the line writes, over its shown numbers.
+        label:  name under which the interval this result carries (its propagated interval,
+                widened by its own last digit) is kept; ``K['label']`` in a later ``arith``
+                stands for it: numbers computed from rounded numbers carry their intervals.
         """
         t = mp.mpf(true)
         h = half_ulp(shown) if shown is not None else mp.mpf(0)
@@ -220,7 +224,10 @@ class Doc:
         else:
             arith_ok = True
             truth_ok = abs(s - t) <= h + slack + eps
+            lo, hi = s - h, s + h
             how = f"|shown-true| = {mp.nstr(abs(s - t), 3)} vs {mp.nstr(h + slack, 3)}"
+        if label:
+            self.carried[label] = iv.mpf([mp.nstr(lo, 45), mp.nstr(hi, 45)])
         verdict = "holds" if (arith_ok and truth_ok) else "wrong"
         arithmetic = "" if arith is None else ("holds" if arith_ok else "wrong")
         if verdict == "holds":
