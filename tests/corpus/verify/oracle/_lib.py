@@ -25,6 +25,7 @@ author reviewed.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,21 +152,30 @@ class Doc:
             self.cells.append([s.rstrip("\n") for s in src])
         self.file_line = file_line
 
-    def locate(self, needle: str, occurrence: int = 1, after: int = 0):
-        """1-based line (and cell, cell_line for notebooks) of the n-th line containing needle."""
+    def locate(self, needle: str, occurrence: int | None = None, after: int = 0):
+        """1-based line (and cell, cell_line for notebooks) of the n-th line containing needle.
+
+        Without ``occurrence`` the needle must occur on exactly one line (after ``after``):
+        an ambiguous needle is an error, so a claim can never land on the wrong line.
+        """
+        strict = occurrence is None
+        occurrence = occurrence or 1
         if self.cells is not None:
             hits = [(ci, li) for ci, cell in enumerate(self.cells) for li, s in enumerate(cell, start=1)
                     if needle in s and self.file_line[(ci, li)] > after]
-            if len(hits) < occurrence:
-                raise AssertionError(f"{self.name}: {needle!r} not found")
+            if len(hits) < occurrence or (strict and len(hits) > 1):
+                raise AssertionError(f"{self.name}: {needle!r} found {len(hits)} times")
             ci, li = hits[occurrence - 1]
             return self.file_line[(ci, li)], ci, li
         hits = [i for i, s in enumerate(self.lines, start=1) if needle in s and i > after]
-        if len(hits) < occurrence:
-            raise AssertionError(f"{self.name}: {needle!r} not found (occurrence {occurrence})")
+        if len(hits) < occurrence or (strict and len(hits) > 1):
+            if os.environ.get("ORACLE_LIST_AMBIGUOUS") and hits:
+                print(f"AMBIGUOUS {needle!r} on lines {hits[:6]}")
+            else:
+                raise AssertionError(f"{self.name}: {needle!r} found on lines {hits[:6]} (occurrence {occurrence})")
         return hits[occurrence - 1], None, None
 
-    def line_of(self, needle: str, occurrence: int = 1, after: int = 0) -> int:
+    def line_of(self, needle: str, occurrence: int | None = None, after: int = 0) -> int:
         return self.locate(needle, occurrence, after)[0]
 
     # ------------------------------------------------------------ intervals
@@ -200,7 +210,7 @@ class Doc:
         return c
 
     def num(self, needle, shown, true, arith=None, *, expect, kind="", cause=None, note="",
-            occurrence=1, after=0, in_math=True, exact=(), slack=0, matrix=False, label=None):
+            occurrence=None, after=0, in_math=True, exact=(), slack=0, matrix=False, label=None):
         """A claim that a quantity equals a shown number (optionally via shown arithmetic).
 
         needle: the equation as it appears in the line (its ``text``).
@@ -238,7 +248,7 @@ class Doc:
         self._expect(c, expect)
         return c
 
-    def sym(self, needle, ok, *, expect, value=None, kind="", cause=None, note="", occurrence=1,
+    def sym(self, needle, ok, *, expect, value=None, kind="", cause=None, note="", occurrence=None,
             after=0, in_math=True, matrix=False):
         """A claim decided by a separate sympy/mpmath check (``ok`` is its result)."""
         c = self._add(needle, occurrence, after, verdict="holds" if ok else "wrong",
@@ -247,7 +257,7 @@ class Doc:
         self._expect(c, expect)
         return c
 
-    def na(self, needle, note, *, occurrence=1, after=0, in_math=True, matrix=False):
+    def na(self, needle, note, *, occurrence=None, after=0, in_math=True, matrix=False):
         """A line that asserts nothing checkable (a definition, or notation that cannot be read)."""
         return self._add(needle, occurrence, after, verdict="unreadable-by-design", note=note,
                          in_math=in_math, computed="-", matrix=matrix)

@@ -30,7 +30,7 @@ def build() -> Doc:
             exact={"3000", "6", "1", "0.001", "0.01", "0.005", "0.1", "0.00001", "2000", "3", "0"})
     m = mp.mpf
     s1 = step([m(3000), m(6), m(1)], 0, [m("0.001"), m("0.01"), m("-0.005")], m("0.1"))
-    d.na("z = x₁w₁ + x₂w₂ + x₃w₃ + b", "definition of the neuron's input (Unicode subscripts)")
+    d.na("z = x₁w₁ + x₂w₂ + x₃w₃ + b", "definition of the neuron's input (Unicode subscripts)", occurrence=1)
     d.num(r"z = (3000 \cdot 0.001) + (6 \cdot 0.01) + (1 \cdot -0.005) + 0.1", None, s1["z"],
           "(3000*0.001)+(6*0.01)+(1*-0.005)+0.1", expect="holds")
     d.num(r"z = 3.0 + 0.06 - 0.005 + 0.1 = \boxed{3.155}", "3.155", s1["z"], "3.0+0.06-0.005+0.1", expect="holds",

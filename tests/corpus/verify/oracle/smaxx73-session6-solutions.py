@@ -91,7 +91,7 @@ def build() -> Doc:
     d.num(r"$w_{\text{new}} \approx 0.9784$,\quad $b_{\text{new}} \approx -0.1811$", "-0.1811", m("-0.3") - dz,
           "K['b']", expect="holds", note="summary box; both values hold")
     # error signal delta, given delta2 = -0.20, W2 = [0.6, -0.4], z1 = [0.6, -0.3]
-    d.sym(r"= \begin{bmatrix} -0.120 \\ 0.080 \end{bmatrix}", True, expect="holds", matrix=True,
+    d.sym(r"= \begin{bmatrix} -0.120 \\ 0.080 \end{bmatrix}", True, occurrence=1, expect="holds", matrix=True,
           note="[0.6, -0.4] x (-0.20) = [-0.12, 0.08]")
     d.num(r"\sigma(0.6)  &\approx 0.6457, & \sigma'(0.6)  &= 0.6457 \times 0.3543 \approx 0.2288", "0.2288",
           sig(m("0.6")) * (1 - sig(m("0.6"))), "0.6457*0.3543", expect="holds", note="sigma(0.6) = 0.645656 also holds")
