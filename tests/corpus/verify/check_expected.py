@@ -22,6 +22,7 @@ Exit status 0 when everything agrees.
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 import sys
 import tomllib
@@ -106,7 +107,8 @@ def check_planted(toml_path: Path) -> list[str]:
         old, new = c["original_number"], c["planted_number"]
         if old not in original[c["line"] - 1] or new not in planted[c["line"] - 1]:
             errors.append(f"{where}: numbers not found on the line")
-        if c["text"] not in planted[c["line"] - 1]:
+        text = json.dumps(c["text"], ensure_ascii=False)[1:-1] if "cell" in c else c["text"]
+        if text not in planted[c["line"] - 1]:
             errors.append(f"{where}: text not on the planted line")
         shift = abs(float(new) - float(old)) / abs(float(old))
         if not 0.10 <= shift <= 0.15:
