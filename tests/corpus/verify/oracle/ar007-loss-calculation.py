@@ -84,7 +84,7 @@ def build() -> Doc:
     n(r"\( H2 \approx 0.6797 \)", "0.6797", H2, expect="holds")
     n(r"\( y_1 \approx 0.6395 \)", "0.6395", y1, "sig(K['zy1'])", expect="holds")
     n(r"\( y_2 \approx 0.6699 \)", "0.6699", y2, "sig(0.7081)", exact={"0.7081"}, expect="wrong", kind="rounding",
-      note="repeats the truncated value")
+      cause=d.line_of(r"y_2 = \sigma(0.7081)"), note="repeats the truncated value")
     return d
 
 
