@@ -27,6 +27,7 @@ from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import MpmathPrinter
 
 from ..core.derivation import Derivation, derive
+from ..core.display import Displayable
 from ..core.functions import kink_conditions, to_elementary
 from ..core.network import Network
 from ..errors import InputError
@@ -220,7 +221,7 @@ class CheckRow:
 
 
 @dataclass(frozen=True)
-class CheckReport:
+class CheckReport(Displayable):
     """Every gradient of a network against central finite differences."""
 
     rows: tuple[CheckRow, ...]
@@ -250,17 +251,6 @@ class CheckReport:
             "points": list(self.points),
             "rows": [r.to_dict() for r in self.rows],
         }
-
-    def _repr_markdown_(self) -> str:
-        """Notebook display: the rows as a table (see :mod:`symbackprop.output.notebook`)."""
-        from ..output.notebook import check_markdown
-
-        return check_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from ..output.notebook import check_latex
-
-        return check_latex(self)
 
     def format(self, digits: int = 6) -> str:
         """A plain-text table, one row per parameter and point."""
