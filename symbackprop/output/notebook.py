@@ -22,10 +22,11 @@ from ..core.derivation import Derivation
 from ..core.display import register
 from ..numeric.scalar import CheckReport
 from ..verification.verify import VerifyReport
+from .context import walkthrough_context
 from .formats import MARKDOWN, latex_array
 from .numbers import plain, scientific, significant
 from .tables import check_summary, check_table, findings_summary, findings_table
-from .walkthrough import render, walkthrough_context
+from .walkthrough import render
 
 __all__ = [
     "NOTEBOOK_SECTIONS",
