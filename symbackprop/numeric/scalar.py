@@ -336,7 +336,7 @@ def check(
             raise InputError(f"{name} must be a positive number, got {value}")
     from .vectorized import vectorize  # NumPy is imported only when numbers are asked for
 
-    symbolic = derive(net, evaluate_point=False)
+    symbolic = network if isinstance(network, Derivation) else derive(net, evaluate_point=False)
     program = vectorize(symbolic)
     declared = net.inputs + net.targets + net.parameters
     missing = [s.name for s in declared if s not in net.values]
