@@ -94,6 +94,30 @@ def test_format_follows_the_output_suffix(tmp_path):
     assert (tmp_path / "w.tex").read_text().startswith("\\section*{Tiny network")
 
 
+@pytest.mark.parametrize(
+    "extra", [[], ["--rounding", "hand", "--digits", "3"], ["--no-check"]], ids=["default", "hand", "no-check"]
+)
+def test_walkthrough_derives_once(extra, monkeypatch, capsys):
+    import importlib
+
+    original = symbackprop.derive
+    for name in ("numeric.scalar", "numeric.vectorized", "output.context", "output.walkthrough"):
+        importlib.import_module(f"symbackprop.{name}")  # bind every alias of derive before counting
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return original(*args, **kwargs)
+
+    for module in [m for name, m in sys.modules.items() if name.startswith("symbackprop")]:
+        for attr, value in list(vars(module).items()):
+            if value is original:
+                monkeypatch.setattr(module, attr, counting)
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), *extra]) == 0
+    assert "## Backward pass" in capsys.readouterr().out
+    assert len(calls) == 1
+
+
 def test_bad_options_exit_2(capsys):
     assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--sections", "forward,nope"]) == 2
     assert "unknown section 'nope'" in capsys.readouterr().err
