@@ -11,8 +11,8 @@ import pytest
 import sympy as sp
 from conftest import EXAMPLES
 
-from symbackprop.errors import InputError, SymbackpropError
 from symbackprop.core.functions import to_elementary
+from symbackprop.errors import InputError, SymbackpropError
 from symbackprop.integrations.mkdocs import expand, find_blocks
 from symbackprop.notation.spec import load_spec
 
