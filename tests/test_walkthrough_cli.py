@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
+from derive_counter import count_derive
 
 import symbackprop
 from symbackprop.cli import main
@@ -95,24 +96,12 @@ def test_format_follows_the_output_suffix(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "extra", [[], ["--rounding", "hand", "--digits", "3"], ["--no-check"]], ids=["default", "hand", "no-check"]
+    "extra",
+    [[], ["--rounding", "hand", "--digits", "3"], ["--no-check"]],
+    ids=["default", "hand", "no-check"],
 )
 def test_walkthrough_derives_once(extra, monkeypatch, capsys):
-    import importlib
-
-    original = symbackprop.derive
-    for name in ("numeric.scalar", "numeric.vectorized", "output.context", "output.walkthrough"):
-        importlib.import_module(f"symbackprop.{name}")  # bind every alias of derive before counting
-    calls = []
-
-    def counting(*args, **kwargs):
-        calls.append(args[0])
-        return original(*args, **kwargs)
-
-    for module in [m for name, m in sys.modules.items() if name.startswith("symbackprop")]:
-        for attr, value in list(vars(module).items()):
-            if value is original:
-                monkeypatch.setattr(module, attr, counting)
+    calls = count_derive(monkeypatch)
     assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), *extra]) == 0
     assert "## Backward pass" in capsys.readouterr().out
     assert len(calls) == 1
