@@ -15,13 +15,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..output.formats import FORMATS, format_names
     from ..output.printing import MUL_SYMBOLS
 
-    formats = "; ".join(f"{f.name}: {f.description} ({', '.join(f.suffixes)})" for f in FORMATS.values())
+    formats = ", ".join(f"{f.name} ({f.description}; {' '.join(f.suffixes)})" for f in FORMATS.values())
     parser.add_argument("spec", help="the network spec (TOML)")
     parser.add_argument(
         "--format",
         choices=format_names(),
         default=None,
-        help=f"output format (default: from the suffix of -o, else {format_names()[0]}): {formats}",
+        help=f"output format: {formats}; default: from the suffix of -o, else {format_names()[0]}",
     )
     parser.add_argument(
         "--standalone", action="store_true", help="LaTeX: a complete document, ready for pdflatex"

@@ -186,7 +186,7 @@ MARKDOWN = Format(
 
 LATEX = Format(
     name="tex",
-    description="LaTeX (a fragment, or a document with --standalone)",
+    description="LaTeX: a fragment, or a document with --standalone",
     suffixes=(".tex",),
     template="walkthrough.tex.j2",
     escape=escape_latex,
