@@ -7,6 +7,7 @@ finite differences, and render walkthroughs.
 
 from __future__ import annotations
 
+from .core import display as _display
 from .core.derivation import Derivation, Evaluation, LocalFactor, Partial, Step, derive
 from .core.functions import (
     binary_cross_entropy,
@@ -46,6 +47,10 @@ from .verification.verify import VerifyReport, verify
 # `verify` to the functions, not to the submodules of the same name.
 
 __version__ = "0.1.0"
+
+# Notebook display: the data classes show themselves through renderers that this module
+# registers; it is imported by name on the first display, so core never imports output.
+_display.provide("symbackprop.output.notebook")
 
 
 def __getattr__(name: str) -> object:

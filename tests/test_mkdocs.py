@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import sympy as sp
 from conftest import EXAMPLES
+from derive_counter import count_derive
 
-from symbackprop.errors import InputError, SymbackpropError
 from symbackprop.core.functions import to_elementary
+from symbackprop.errors import InputError, SymbackpropError
 from symbackprop.integrations.mkdocs import expand, find_blocks
 from symbackprop.notation.spec import load_spec
 
@@ -90,6 +91,14 @@ def test_find_blocks(text: str, count: int, options: dict | None) -> None:
     assert len(blocks) == count
     if count:
         assert blocks[0].options == options
+
+
+def test_expand_derives_once_per_block(monkeypatch) -> None:
+    calls = count_derive(monkeypatch)
+    page = "# P\n\n```symbackprop\ntiny.toml\n```\n\ntext\n\n```symbackprop digits=3\ntiny.toml\n```\n"
+    text, used = expand(page, search=[EXAMPLES])
+    assert text.count("## Backward pass") == 2 and len(used) == 2
+    assert len(calls) == 2
 
 
 def test_unknown_option_names_the_line() -> None:

@@ -10,13 +10,13 @@ import pytest
 import sympy
 from conftest import EXAMPLES
 
-from symbackprop.errors import InputError, TemplateError
 from symbackprop.core.functions import to_elementary
-from symbackprop.output.numbers import shown
+from symbackprop.errors import InputError, TemplateError
+from symbackprop.notation.spec import load_spec, loads_spec
 from symbackprop.numeric import check
+from symbackprop.output.numbers import shown
 from symbackprop.output.printing import Notation, symbol_latex
 from symbackprop.output.walkthrough import render, template_path, walkthrough_context
-from symbackprop.notation.spec import load_spec, loads_spec
 
 EXAMPLE_STEMS = sorted(p.stem for p in EXAMPLES.glob("*.toml"))
 
@@ -160,3 +160,22 @@ def test_dataset_section_reduces_per_example_gradients_like_sympy():
         assert row["reduced"]["text"] == shown(sum(per_example) / 4, 4).text
     assert r"\left(-0.00001417\right)" in render(net, "md")  # negative gradients in parentheses
     assert walkthrough_context(load_spec(EXAMPLES / "tiny.toml"))["dataset"] is None
+
+
+def test_check_table_has_a_point_column_for_several_points():
+    net = load_spec(EXAMPLES / "tiny.toml")
+    report = check(net, points=2)
+    md = render(net, "md", check=report)
+    assert "| point | parameter | symbolic | finite differences | relative error | verdict |\n|---|" in md
+    assert "\n| 2 | $w_{2}$ | " in md
+    tex = render(net, "tex", check=report)
+    assert "point & parameter & symbolic & finite differences & relative error & verdict \\\\" in tex
+    assert "\n2 & $w_{2}$ & " in tex
+
+
+def test_context_is_the_same_for_every_format():
+    context = walkthrough_context(
+        load_spec(EXAMPLES / "tiny.toml"), check=check(load_spec(EXAMPLES / "tiny.toml"))
+    )
+    assert not [k for k in context if k.endswith(("_md", "_tex"))]
+    assert not [k for r in context["check"]["rows"] for k in r if k.endswith(("_md", "_tex"))]

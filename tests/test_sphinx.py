@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 from conftest import EXAMPLES
+from derive_counter import count_derive
 
 from symbackprop.core.functions import to_elementary
 from symbackprop.notation.spec import load_spec
@@ -90,6 +91,21 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = sphinx(src, tmp / "html")
     assert result.returncode == 0, result.stderr
     return tmp / "html"
+
+
+@pytest.mark.parametrize("options", [{}, {"check": None, "points": 1}], ids=["notes", "with-check"])
+def test_directive_derives_once(options, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from symbackprop.integrations.sphinx import SymbackpropDirective
+
+    calls = count_derive(monkeypatch)
+    fake = SimpleNamespace(
+        options=options, config=SimpleNamespace(symbackprop_digits=4, symbackprop_rounding="exact")
+    )
+    context = SymbackpropDirective._context(fake, load_spec(EXAMPLES / "tiny.toml"))
+    assert ("check" in context["sections"]) == ("check" in options)
+    assert len(calls) == 1
 
 
 def test_independent_gradient_is_the_seed_number() -> None:

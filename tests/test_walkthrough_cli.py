@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
+from derive_counter import count_derive
 
 import symbackprop
 from symbackprop.cli import main
@@ -92,6 +93,18 @@ def test_never_writes_inside_the_installed_package(capsys):
 def test_format_follows_the_output_suffix(tmp_path):
     assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "-o", str(tmp_path / "w.tex")]) == 0
     assert (tmp_path / "w.tex").read_text().startswith("\\section*{Tiny network")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [[], ["--rounding", "hand", "--digits", "3"], ["--no-check"]],
+    ids=["default", "hand", "no-check"],
+)
+def test_walkthrough_derives_once(extra, monkeypatch, capsys):
+    calls = count_derive(monkeypatch)
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), *extra]) == 0
+    assert "## Backward pass" in capsys.readouterr().out
+    assert len(calls) == 1
 
 
 def test_bad_options_exit_2(capsys):

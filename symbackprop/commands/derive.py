@@ -66,7 +66,9 @@ def derivation_report(derivation: Any) -> dict[str, Any]:
 
 
 def _g(value: float, digits: int) -> str:
-    return f"{value:.{digits}g}"
+    from ..output.numbers import significant
+
+    return significant(value, digits)
 
 
 def format_report(report: dict[str, Any], digits: int = 6) -> str:

@@ -1,4 +1,4 @@
-"""``symbackprop walkthrough SPEC``: lecture notes in Markdown or LaTeX."""
+"""``symbackprop walkthrough SPEC``: lecture notes in Markdown or LaTeX (any registered format)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,17 @@ HELP = "write a step-by-step walkthrough (Markdown or LaTeX) of a spec's forward
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..output.walkthrough import SECTIONS
+    from ..output.context import ROUNDINGS, SECTIONS
+    from ..output.formats import FORMATS, format_names
+    from ..output.printing import MUL_SYMBOLS
 
+    formats = ", ".join(f"{f.name} ({f.description}; {' '.join(f.suffixes)})" for f in FORMATS.values())
     parser.add_argument("spec", help="the network spec (TOML)")
     parser.add_argument(
-        "--format", choices=("md", "tex"), default=None, help="output format (default: from -o, else md)"
+        "--format",
+        choices=format_names(),
+        default=None,
+        help=f"output format: {formats}; default: from the suffix of -o, else {format_names()[0]}",
     )
     parser.add_argument(
         "--standalone", action="store_true", help="LaTeX: a complete document, ready for pdflatex"
@@ -29,28 +35,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--digits", type=int, default=4, help="decimals shown (default 4)")
     parser.add_argument(
         "--rounding",
-        choices=("exact", "hand"),
+        choices=ROUNDINGS,
         default="exact",
         help="exact: round each number from the exact value; hand: carry on with the shown numbers",
     )
     parser.add_argument("--derivative", choices=("partial", "d"), default="partial", help="∂L/∂w or dL/dw")
     parser.add_argument("--delta", action="store_true", help="write ∂L/∂n as δ_n for nodes")
-    parser.add_argument(
-        "--mul", choices=("cdot", "times", "none"), default="cdot", help="multiplication sign"
-    )
+    parser.add_argument("--mul", choices=tuple(MUL_SYMBOLS), default="cdot", help="multiplication sign")
     parser.add_argument("--template", metavar="FILE", help="a Jinja2 template of your own (same context)")
     parser.add_argument("--no-check", action="store_true", help="leave out the gradient-check section")
     add_set_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..core.derivation import derive
     from ..errors import InputError
     from ..files import check_not_input, write_atomic
     from ..notation.spec import load_spec
+    from ..output.formats import format_for_path, get_format
     from ..output.printing import Notation
     from ..output.walkthrough import render
 
-    fmt = args.format or ("tex" if args.output and args.output.endswith(".tex") else "md")
+    fmt = get_format(args.format) if args.format else format_for_path(args.output)
     sections = None
     if args.sections is not None:
         sections = [s.strip() for s in args.sections.split(",") if s.strip()]
@@ -59,13 +65,14 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         check_not_input(args.output, [args.spec, args.template], where="--output")
     network = apply_set(load_spec(args.spec), args.set)
+    derivation = derive(network, evaluate_point=False)  # once: the check and the notes both read it
     report = None
     if not args.no_check and (sections is None or "check" in sections):
         from ..numeric.scalar import check
 
-        report = check(network)
+        report = check(derivation)
     text = render(
-        network,
+        derivation,
         fmt,
         standalone=args.standalone,
         template=args.template,

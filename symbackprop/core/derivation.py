@@ -31,6 +31,7 @@ import sympy
 from sympy import Expr, Float, Symbol
 
 from ..errors import GraphError, InputError, SizeLimitError
+from .display import Displayable
 from .functions import kink_conditions
 from .network import Network
 
@@ -238,7 +239,7 @@ class Gradient:
 
 
 @dataclass(frozen=True)
-class Derivation:
+class Derivation(Displayable):
     """Everything the chain rule says about a network; read-only.
 
     Build it with :func:`derive`.  ``steps`` runs backward: the loss first,
@@ -397,18 +398,6 @@ class Derivation:
             msg = f"the closed form of {symbol.name} would exceed {CLOSED_FORM_LIMIT} expression nodes"
             raise SizeLimitError(msg)
         return expr
-
-    def _repr_markdown_(self) -> str:
-        """Notebook display: the walkthrough (see :mod:`symbackprop.output.notebook`)."""
-        from ..output.notebook import derivation_markdown
-
-        return derivation_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        """Notebook display: every gradient as its chain of factors and value."""
-        from ..output.notebook import derivation_latex
-
-        return derivation_latex(self)
 
     # ------------------------------------------------------------ level 4
 

@@ -172,6 +172,7 @@ def expand(
     ``first_line`` is the page line of ``markdown``'s first line (after front matter), so
     that errors name the line of the file.
     """
+    from ..output.formats import MARKDOWN
     from ..output.walkthrough import render
 
     try:
@@ -189,7 +190,7 @@ def expand(
             used.append(path)
         text = render(
             network,
-            "md",
+            MARKDOWN,
             digits=options["digits"],
             rounding=options["rounding"],
             sections=options.get("sections"),

@@ -8,8 +8,8 @@ Add ``"symbackprop.integrations.sphinx"`` to ``extensions`` in ``conf.py``.  The
 
 (or ```` ```{symbackprop} ```` in MyST) lays the walkthrough out as real
 docutils math nodes and tables, so MathJax and the LaTeX builder both work.
-The directive only lays out :func:`symbackprop.output.walkthrough.walkthrough_context`'s
-plain data: it never differentiates or evaluates.  With
+The directive only lays out :func:`symbackprop.output.context.walkthrough_context`'s
+plain data (its tables through :func:`docutils_table`): it never differentiates or evaluates.  With
 ``symbackprop_verify = True`` every page's math is checked by
 :func:`symbackprop.verification.verify.verify`, and each wrong equation is a warning naming
 the page and line (so ``sphinx-build -W`` fails).
@@ -28,8 +28,11 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..errors import SymbackpropError
+from ..output.formats import MARKDOWN
+from ..output.tables import Cell as TableCell
+from ..output.tables import Math, Number, Table
 
-__all__ = ["SymbackpropDirective", "setup"]
+__all__ = ["SymbackpropDirective", "docutils_table", "setup"]
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +100,20 @@ def _table(
         body += row(cells)
     group += body
     return table
+
+
+def _cell_nodes(cell: TableCell) -> list[nodes.Node]:
+    if isinstance(cell, Math):
+        return [_math(cell.latex)] if cell.latex else []
+    if isinstance(cell, Number):
+        return [_math(r"\approx"), nodes.Text(" " + cell.text)] if cell.approx else [nodes.Text(cell.text)]
+    return [nodes.Text(cell.text)]
+
+
+def docutils_table(table: Table) -> nodes.table:
+    """A :class:`~symbackprop.output.tables.Table` as a docutils table: math cells as math nodes."""
+    rows = [[_cell_nodes(c) for c in row] for row in table.rows]
+    return _table(list(table.labels), rows, [c.width for c in table.columns])
 
 
 class _Builder:
@@ -219,15 +236,7 @@ class _Builder:
         return out
 
     def section_gradients(self) -> list[nodes.Node]:
-        rows = [
-            [
-                f"${g['latex']}$",
-                f"${g['quantity']} = {g['chain']}$",
-                ("$\\approx$ " if not g["value"]["exact"] else "") + g["value"]["text"],
-            ]
-            for g in self.c["gradients"]
-        ]
-        return [self.heading("Gradients"), _table(["parameter", "chain rule", "value"], rows, [1, 4, 1])]
+        return [self.heading("Gradients"), docutils_table(self.c["tables"]["gradients"])]
 
     def section_update(self) -> list[nodes.Node]:
         u = self.c["update"]
@@ -285,16 +294,6 @@ class _Builder:
         if not c:
             return []
         plural = "" if c["points"] == 1 else "s"
-        rows = [
-            [
-                f"${r['latex']}$" + (f" (point {r['point']})" if c["points"] > 1 else ""),
-                r["symbolic"],
-                r["numeric"],
-                r["rel_error"],
-                r["verdict"],
-            ]
-            for r in c["rows"]
-        ]
         return [
             self.heading("Gradient check"),
             _para(
@@ -302,7 +301,7 @@ class _Builder:
                 f"seed {c['seed']}; a row agrees when the difference is at most {c['atol']} + "
                 f"{c['rtol']} $\\times$ the largest numeric gradient)."
             ),
-            _table(["parameter", "symbolic", "finite differences", "relative error", "verdict"], rows),
+            docutils_table(self.c["tables"]["check"]),
         ]
 
 
@@ -360,15 +359,19 @@ class SymbackpropDirective(SphinxDirective):
         return loads_spec("\n" * offset + "\n".join(self.content), file=source)
 
     def _context(self, network: Any) -> dict[str, Any]:
+        from ..core.derivation import derive
+        from ..output.context import walkthrough_context
         from ..output.printing import Notation
-        from ..output.walkthrough import walkthrough_context
 
         config = self.config
+        derivation = derive(network, evaluate_point=False)  # once: the check and the notes both read it
         check = None
         if "check" in self.options:
             from ..numeric.scalar import check as run_check
 
-            check = run_check(network, points=self.options.get("points", 0), seed=self.options.get("seed", 0))
+            check = run_check(
+                derivation, points=self.options.get("points", 0), seed=self.options.get("seed", 0)
+            )
         notation = Notation(
             derivative=self.options.get("derivative", "partial"),
             delta="delta" in self.options,
@@ -376,11 +379,11 @@ class SymbackpropDirective(SphinxDirective):
         )
         sections = self.options.get("sections")
         if sections is None and check is None:
-            from ..output.walkthrough import SECTIONS
+            from ..output.context import SECTIONS
 
             sections = [s for s in SECTIONS if s != "check"]
         return walkthrough_context(
-            network,
+            derivation,
             digits=self.options.get("digits", config.symbackprop_digits),
             rounding=self.options.get("rounding", config.symbackprop_rounding),
             notation=notation,
@@ -461,7 +464,7 @@ def _verify_page(app: Any, docname: str, source: list[str]) -> None:
     env = app.env
     path = Path(env.doc2path(docname))
     text = source[0]
-    markdown = path.suffix.lower() in (".md", ".markdown")
+    markdown = path.suffix.lower() in MARKDOWN.suffixes
     text = myst_as_markdown(text) if markdown else rst_as_markdown(text)
     spec: str | None = None
     named = page_spec(source[0])

@@ -27,6 +27,7 @@ from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import MpmathPrinter
 
 from ..core.derivation import Derivation, derive
+from ..core.display import Displayable
 from ..core.functions import kink_conditions, kink_convention, to_elementary
 from ..core.network import Network
 from ..errors import InputError
@@ -221,7 +222,7 @@ class CheckRow:
 
 
 @dataclass(frozen=True)
-class CheckReport:
+class CheckReport(Displayable):
     """Every gradient of a network against central finite differences."""
 
     rows: tuple[CheckRow, ...]
@@ -251,17 +252,6 @@ class CheckReport:
             "points": list(self.points),
             "rows": [r.to_dict() for r in self.rows],
         }
-
-    def _repr_markdown_(self) -> str:
-        """Notebook display: the rows as a table (see :mod:`symbackprop.output.notebook`)."""
-        from ..output.notebook import check_markdown
-
-        return check_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from ..output.notebook import check_latex
-
-        return check_latex(self)
 
     def format(self, digits: int = 6) -> str:
         """A plain-text table, one row per parameter and point."""
@@ -336,7 +326,7 @@ def check(
             raise InputError(f"{name} must be a positive number, got {value}")
     from .vectorized import vectorize  # NumPy is imported only when numbers are asked for
 
-    symbolic = derive(net, evaluate_point=False)
+    symbolic = network if isinstance(network, Derivation) else derive(net, evaluate_point=False)
     program = vectorize(symbolic)
     declared = net.inputs + net.targets + net.parameters
     missing = [s.name for s in declared if s not in net.values]

@@ -2,17 +2,34 @@
 
 A :class:`~symbackprop.core.derivation.Derivation` shows its walkthrough (Markdown) or
 its gradients (LaTeX); a gradient-check report and a verification report show
-their rows as a table.  Everything here lays out what the objects already hold,
-through :func:`symbackprop.output.walkthrough.walkthrough_context`; nothing is derived or
-evaluated.  Imported lazily by the ``_repr_*_`` methods, so the core package
-never imports IPython.
+their rows as a table, built once by :mod:`symbackprop.output.tables` and laid
+out by the Markdown format, or as a display-math array for MathJax.  Nothing
+here is derived or evaluated.
+
+The data classes do not import this module: they inherit
+:class:`symbackprop.core.display.Displayable`, and this module registers its
+renderers with :func:`symbackprop.core.display.register` when it is imported.
+``import symbackprop`` names it as a display provider, so it is imported on the
+first display, by name.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from ..core.derivation import Derivation
+from ..core.display import register
+from ..numeric.scalar import CheckReport
+from ..verification.verify import VerifyReport
+from .context import walkthrough_context
+from .formats import MARKDOWN, latex_array
+from .numbers import plain, scientific, significant
+from .tables import check_summary, check_table, findings_summary, findings_table
+from .walkthrough import render
+
 __all__ = [
+    "NOTEBOOK_SECTIONS",
     "check_latex",
     "check_markdown",
     "derivation_latex",
@@ -25,39 +42,13 @@ __all__ = [
 NOTEBOOK_SECTIONS = ("setup", "forward", "loss", "backward", "gradients", "update")
 
 
-def _cell_md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell_md(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _text_tex(text: str) -> str:
-    from .walkthrough import _escape_tex
-
-    return r"\text{%s}" % _escape_tex(str(text))
-
-
-def _tex_array(header: list[str], rows: list[list[str]]) -> str:
-    body = [" & ".join(r"\textbf{%s}" % h for h in header)]
-    body += [" & ".join(row) for row in rows]
-    return "$$\n\\begin{array}{%s}\n%s\n\\end{array}\n$$" % ("l" * len(header), " \\\\\n".join(body))
-
-
 def derivation_markdown(derivation: Any) -> str:
     """The walkthrough of a derivation, in Markdown (no gradient check)."""
-    from .walkthrough import render
-
-    return render(derivation, "md", sections=list(NOTEBOOK_SECTIONS))
+    return render(derivation, MARKDOWN.name, sections=list(NOTEBOOK_SECTIONS))
 
 
 def derivation_latex(derivation: Any) -> str:
     """Every gradient as a chain of Leibniz factors and its value, as display math."""
-    from .walkthrough import walkthrough_context
-
     context = walkthrough_context(derivation, sections=["gradients"])
     lines = [
         f"{g['quantity']} &= {g['chain']} {g['value']['rel']} {g['value']['latex']}"
@@ -66,73 +57,36 @@ def derivation_latex(derivation: Any) -> str:
     return "$$\n\\begin{aligned}\n%s\n\\end{aligned}\n$$" % " \\\\\n".join(lines)
 
 
-_VERDICT = {True: "ok", False: "FAILED", None: "not compared"}
+def _check_view(report: Any) -> Any:
+    """The check table as a notebook shows it: 6 significant digits, the relative error only."""
+    table = check_table(report, values=partial(significant, digits=6), errors=partial(scientific, digits=1))
+    view = table.select("point", "parameter", "symbolic", "numeric", "rel_error", "verdict")
+    return view.relabel(numeric="finite differences", rel_error="relative error")
 
 
 def check_markdown(report: Any) -> str:
     """A gradient-check report as a Markdown table with a one-line verdict."""
-    rows = [
-        [
-            str(r.point),
-            f"${r.latex}$",
-            f"{r.symbolic:.6g}",
-            f"{r.numeric:.6g}",
-            f"{r.rel_error:.1e}",
-            r.verdict,
-        ]
-        for r in report.rows
-    ]
-    head = "**Gradient check: every gradient agrees.**" if report.ok else "**Gradient check FAILED.**"
-    table = _md_table(
-        ["point", "parameter", "symbolic", "finite differences", "relative error", "verdict"], rows
-    )
-    return f"{head} Seed {report.seed}, rtol {report.rtol:g}, atol {report.atol:g}.\n\n{table}\n"
+    head = MARKDOWN.strong(check_summary(report))
+    tolerances = f"Seed {report.seed}, rtol {plain(report.rtol)}, atol {plain(report.atol)}."
+    return f"{head} {tolerances}\n\n{MARKDOWN.table(_check_view(report))}\n"
 
 
 def check_latex(report: Any) -> str:
     """A gradient-check report as a LaTeX array."""
-    rows = [
-        [
-            str(r.point),
-            r.latex,
-            f"{r.symbolic:.6g}",
-            f"{r.numeric:.6g}",
-            f"{r.rel_error:.1e}",
-            _text_tex(r.verdict),
-        ]
-        for r in report.rows
-    ]
-    return _tex_array(["point", "parameter", "symbolic", "numeric", "rel.\\ error", "verdict"], rows)
-
-
-def _findings(report: Any) -> list[Any]:
-    return list(getattr(report, "findings", ()))
+    return latex_array(_check_view(report))
 
 
 def verify_markdown(report: Any) -> str:
     """A verification report: one row per equation, with its line and verdict."""
-    findings = _findings(report)
-    wrong = sum(f.status == "wrong" for f in findings)
-    head = "**Every equation checks out.**" if report.ok else f"**{wrong} wrong equation(s).**"
-    rows = []
-    for f in findings:
-        expected = getattr(f, "expected", None) or ""
-        rows.append(
-            [
-                str(f.line),
-                f"${f.source}$" if f.source else "",
-                f.status,
-                f.message.replace("\\", "\\\\"),  # shown as written, not as Markdown escapes
-                f"${expected}$" if expected else "",
-            ]
-        )
-    return f"{head}\n\n{_md_table(['line', 'equation', 'status', 'message', 'expected'], rows)}\n"
+    head = MARKDOWN.strong(findings_summary(report))
+    return f"{head}\n\n{MARKDOWN.table(findings_table(report))}\n"
 
 
 def verify_latex(report: Any) -> str:
     """A verification report as a LaTeX array: line, equation, status and the right value."""
-    rows = [
-        [str(f.line), f.source or "", _text_tex(f.status), getattr(f, "expected", None) or ""]
-        for f in _findings(report)
-    ]
-    return _tex_array(["line", "equation", "status", "expected"], rows)
+    return latex_array(findings_table(report).select("line", "equation", "status", "expected"))
+
+
+register(Derivation, markdown=derivation_markdown, latex=derivation_latex)
+register(CheckReport, markdown=check_markdown, latex=check_latex)
+register(VerifyReport, markdown=verify_markdown, latex=verify_latex)

@@ -12,6 +12,11 @@ Every number a walkthrough shows goes through :func:`shown`.  The rule, with
 ``exact`` says whether the shown text equals the value; renderers write ≈
 where it does not.  :func:`hand_quantizer` applies the same rule to every
 computed number, so that "hand" rounding carries on with the shown numbers.
+
+Reports that show floats rather than exact values use the other policies here,
+each named for what it does: :func:`significant` (``0.0692042``),
+:func:`scientific` (``1.2e-10``), :func:`plain` (``1e-06``) and :func:`fixed`
+(``2.60``).  Every number-to-text conversion of the package is one of these.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import Any
 
 from sympy import Expr, Float
 
-__all__ = ["Shown", "hand_quantizer", "shown"]
+__all__ = ["Shown", "fixed", "hand_quantizer", "plain", "relation", "scientific", "shown", "significant"]
 
 _PRECISION = 40
 
@@ -38,6 +43,16 @@ class Shown:
     latex: str
     exact: bool
     value: Decimal
+
+    @property
+    def rel(self) -> str:
+        """``=`` or ``\\approx``: the LaTeX relation to write before the number."""
+        return relation(self.exact)
+
+    @property
+    def marked(self) -> str:
+        """The plain text, with ``≈ `` in front when it is rounded."""
+        return self.text if self.exact else "≈ " + self.text
 
 
 def _decimal(value: Any) -> Decimal:
@@ -93,6 +108,36 @@ def shown(value: Any, digits: int = 4) -> Shown:
             rounded = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
         text = format(rounded, "f")  # a rounded value keeps its trailing zeros: 0.1580
         return Shown(text, text, rounded == d, rounded)
+
+
+def relation(exact: bool) -> str:
+    """The LaTeX relation between a quantity and its shown value: ``=``, or ``\\approx`` when rounded."""
+    return "=" if exact else r"\approx"
+
+
+def _float(value: Any) -> float:
+    number = float(value)
+    return 0.0 if number == 0 else number  # -0.0 is shown as 0
+
+
+def significant(value: Any, digits: int = 6) -> str:
+    """A float to ``digits`` significant digits, trailing zeros dropped: ``0.0692042``, ``1e-07``."""
+    return f"{_float(value):.{digits}g}"
+
+
+def scientific(value: Any, digits: int = 2) -> str:
+    """A float in scientific notation with ``digits`` decimals: ``1.23e-10``."""
+    return f"{_float(value):.{digits}e}"
+
+
+def plain(value: Any) -> str:
+    """A float as short as Python's ``g`` format writes it: ``1e-06``, ``0.5``, ``100``."""
+    return f"{_float(value):g}"
+
+
+def fixed(value: Any, places: int = 2) -> str:
+    """A float with exactly ``places`` decimals (coordinates of a drawing): ``2.60``."""
+    return f"{_float(value):.{places}f}"
 
 
 def hand_quantizer(digits: int):

@@ -36,6 +36,7 @@ import sympy
 from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Derivation, Evaluation, Partial, derive
+from ..core.display import Displayable
 from ..core.network import Definition, Network
 from ..errors import GraphError, InputError, SymbackpropError, SymbackpropWarning
 from ..files import read_text
@@ -104,7 +105,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class VerifyReport:
+class VerifyReport(Displayable):
     """All findings of one document, in document order."""
 
     source: str
@@ -157,17 +158,6 @@ class VerifyReport:
         if first is not None:
             tail += f"; first error at line {first.line}"
         return "\n".join([*lines, "", f"{self.source}: {tail}"]) + "\n"
-
-    def _repr_markdown_(self) -> str:
-        """Notebook display: one row per equation (see :mod:`symbackprop.output.notebook`)."""
-        from ..output.notebook import verify_markdown
-
-        return verify_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from ..output.notebook import verify_latex
-
-        return verify_latex(self)
 
     def annotate(self) -> str:
         """The document with a mark and a correction after each equation's block."""
