@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 from conftest import EXAMPLES
+from tools import requires_sphinx_latex
 
 from symbackprop.core.functions import to_elementary
 from symbackprop.notation.spec import load_spec
@@ -283,6 +284,7 @@ def test_rst_math_becomes_markdown_line_for_line(text: str, expected: str) -> No
 
 
 @pytest.mark.slow
+@requires_sphinx_latex
 def test_latex_builder_output_compiles_with_pdflatex(tmp_path: Path) -> None:
     pdflatex = shutil.which("pdflatex")
     assert pdflatex, "pdflatex is required (CI installs texlive)"
