@@ -1,4 +1,4 @@
-"""Shared test fixtures: paths, golden files, and the seed network."""
+"""Shared test fixtures: paths, golden files, the seed network, and the ``requires`` marker."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from tools import check_markers
 
 # Property tests explore the same examples on every run, so CI is reproducible; run
 # `pytest --hypothesis-profile=explore` to let Hypothesis draw fresh examples.
@@ -26,6 +27,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite golden files from the current output (then read them before committing)",
     )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip (or, with SYMBACKPROP_REQUIRE_TOOLS set, fail) a test whose system tool is missing."""
+    check_markers(item.iter_markers("requires"))
 
 
 @pytest.fixture

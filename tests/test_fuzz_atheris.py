@@ -1,9 +1,12 @@
 """Coverage-guided fuzzing in CI: a bounded atheris run per target.
 
-Each run lasts ``SYMBACKPROP_FUZZ_SECONDS`` (default 60) with a fixed seed, on
-a copy of the kept corpus under ``tests/fuzz/corpus/``.  A crash (any
-exception other than SymbackpropError) fails the test, and the crashing input is
-reported so it can be kept under ``tests/fuzz/crashes/`` as a regression case.
+These runs are long, so they carry the ``fuzz`` marker: the default ``pytest`` leaves them
+out, and ``pytest -m fuzz`` (a step of its own in ``.ci/run``) runs them.  Each run lasts
+``SYMBACKPROP_FUZZ_SECONDS`` (default 60) with a fixed seed, on a copy of the kept corpus
+under ``tests/fuzz/corpus/``.  A crash (any exception other than SymbackpropError) fails the
+test, and the crashing input is reported so it can be kept under ``tests/fuzz/crashes/`` as a
+regression case.  Without atheris the test skips, or fails when SYMBACKPROP_REQUIRE_TOOLS is
+set (as in CI), so the fuzz step never passes without fuzzing.
 """
 
 from __future__ import annotations
@@ -16,18 +19,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("atheris", reason="atheris is installed by the test extra on Linux, Python < 3.13")
+from tools import requires_module
 
 FUZZ = Path(__file__).resolve().parent / "fuzz"
 SECONDS = int(os.environ.get("SYMBACKPROP_FUZZ_SECONDS", "60"))
 
 
 @pytest.mark.slow
+@pytest.mark.fuzz
+@requires_module("atheris", pip="atheris  # the test extra installs it on Linux, Python < 3.13")
 @pytest.mark.parametrize("target", ["spec", "latex"])
 def test_atheris_finds_no_crash(target, tmp_path):
-    if target == "latex":
-        pytest.importorskip("symbackprop.notation.latex_input")
     corpus = tmp_path / "corpus"
     shutil.copytree(FUZZ / "corpus" / target, corpus)
     out = subprocess.run(

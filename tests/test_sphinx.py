@@ -11,6 +11,7 @@ import pytest
 import sympy as sp
 from conftest import EXAMPLES
 from derive_counter import count_derive
+from tools import requires_sphinx_latex
 
 from symbackprop.core.functions import to_elementary
 from symbackprop.notation.spec import load_spec
@@ -299,6 +300,7 @@ def test_rst_math_becomes_markdown_line_for_line(text: str, expected: str) -> No
 
 
 @pytest.mark.slow
+@requires_sphinx_latex
 def test_latex_builder_output_compiles_with_pdflatex(tmp_path: Path) -> None:
     pdflatex = shutil.which("pdflatex")
     assert pdflatex, "pdflatex is required (CI installs texlive)"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 from derive_counter import count_derive
+from tools import requires_pdflatex
 
 import symbackprop
 from symbackprop.cli import main
@@ -40,7 +41,7 @@ def _pdflatex(tex: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is installed by .ci/run (texlive)")
+@requires_pdflatex
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS)
 @pytest.mark.parametrize(
     "extra", [[], ["--rounding", "hand", "--digits", "3", "--delta", "--derivative", "d", "--mul", "times"]],
@@ -57,7 +58,7 @@ def test_standalone_latex_compiles_with_pdflatex(spec, extra, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is installed by .ci/run (texlive)")
+@requires_pdflatex
 def test_latex_fragment_can_be_input_into_a_document(tmp_path):
     assert (
         main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--format", "tex", "-o", str(tmp_path / "w.tex")])
@@ -128,7 +129,7 @@ def _markdown_math(text: str) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is installed by .ci/run (texlive)")
+@requires_pdflatex
 def test_every_math_fragment_of_the_markdown_goldens_compiles(tmp_path):
     goldens = sorted(GOLDEN_DIR.glob("*.md"))
     assert len(goldens) >= 10
