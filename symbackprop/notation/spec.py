@@ -24,7 +24,7 @@ Right-hand sides are parsed by :func:`parse_expression`, which walks Python's
 ``ast`` and accepts only numbers, declared names, ``+ - * / **``, unary signs,
 parentheses and calls of known functions.  Nothing in a spec is ever passed to
 ``eval``, ``exec``, ``sympify`` or ``parse_expr``.  A right-hand side wrapped
-in ``$...$`` is LaTeX and goes through :mod:`symbackprop.notation.latex_input`.
+in ``$...$`` is LaTeX and goes through :mod:`symbackprop.notation.latex`.
 
 Every mistake raises :class:`~symbackprop.errors.SpecError` naming the file,
 the line where it can be found, the table and key, and what is wrong.
@@ -52,6 +52,14 @@ from ..core.names import ACCENTS, GREEK_LETTERS
 from ..core.network import Dataset, Definition, Network, suggest
 from ..errors import GraphError, SpecError, SymbackpropError, SymbackpropWarning
 from ..files import read_text
+from .limits import (
+    MAX_DEPTH,
+    MAX_EXPRESSION_CHARS,
+    MAX_LITERAL_CHARS,
+    MAX_NAME_LENGTH,
+    MAX_NUMBER_BITS,
+    MAX_ROOT,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -69,24 +77,6 @@ __all__ = [
     "loads_spec",
     "parse_expression",
 ]
-
-#: Longest right-hand side accepted, in characters.
-MAX_EXPRESSION_CHARS = 100_000
-
-#: Deepest nesting of parentheses, calls, signs and powers in one right-hand side.
-MAX_DEPTH = 100
-
-#: Longest number literal, in characters (Python refuses to convert > 4,300 digits anyway).
-MAX_LITERAL_CHARS = 1_000
-
-#: Largest denominator of a fractional exponent (x**0.5 is fine, x**(1/10**9) is not).
-MAX_ROOT = 1_000_000
-
-#: Longest name (input, target, parameter, node or function).
-MAX_NAME_LENGTH = 64
-
-#: Largest exact number a right-hand side may build (numerator or denominator), in bits.
-MAX_NUMBER_BITS = 10_000
 
 #: Names: an ASCII letter, then letters, digits and underscores; no ``__``.
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -222,12 +212,12 @@ def parse_expression(
 
 def _parse_latex(latex: str, symbols: Mapping[str, Symbol], functions: Mapping[str, Any], where: str) -> Expr:
     try:
-        from . import latex_input  # type: ignore[attr-defined,unused-ignore]
-    except ImportError as e:  # the LaTeX input module or its parser is missing
+        from .latex import parse_latex_expression
+    except ImportError as e:  # pragma: no cover - the LaTeX reader or its parser is missing
         msg = f"cannot read a LaTeX right-hand side here: {e}"
         raise SpecError(msg, where=where or None) from None
     try:
-        expr = latex_input.parse_expression(latex, symbols, functions)
+        expr = parse_latex_expression(latex, symbols, functions)
     except SymbackpropError as e:
         raise SpecError(e.message, where=where or None) from None
     if not isinstance(expr, Expr):
