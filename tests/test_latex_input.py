@@ -15,10 +15,10 @@ import symbackprop
 from symbackprop.core.derivation import Partial
 from symbackprop.core.functions import relu, sigmoid, step
 from symbackprop.errors import InputError, SpecError, SymbackpropError
+from symbackprop.notation.expressions import parse_expression as spec_parse
 from symbackprop.notation.latex import parse_latex_expression, parse_math, split_relations
 from symbackprop.notation.latex.adapter import parse_with_latex2sympy
 from symbackprop.notation.latex.skeleton import parse_skeleton
-from symbackprop.notation.spec import parse_expression as spec_parse
 
 N = {
     n: sp.Symbol(n, real=True)

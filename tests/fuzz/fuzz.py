@@ -26,7 +26,8 @@ with atheris.instrument_imports(include=["symbackprop"]):
     import sympy
 
     from symbackprop.errors import SymbackpropError, SymbackpropWarning
-    from symbackprop.notation.spec import loads_spec, parse_expression
+    from symbackprop.notation.expressions import parse_expression
+    from symbackprop.notation.spec import loads_spec
 
 warnings.simplefilter("ignore", SymbackpropWarning)
 
