@@ -253,35 +253,38 @@ class Scanner:
         return self.name(name_key(text, sub, layer)), j
 
     def letters(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
-        """A run of letters: a known name, a function, ``e^{x}``, or a product of one-letter names."""
+        """A run of letters: a known name, a function, or a product of one-letter names."""
         j = letter_run(toks, i)
         run = "".join(toks[i:j])
         sub, layer, k = decorations(toks, j)
         full = name_key(run, sub, layer)
         if full in self.context.known or (len(run) >= 3 and (sub or layer)):
             return self.named(full, toks, k)
-        low = run.lower()
-        if (
-            not (sub or layer)
-            and (low in FUNCTION_ALIASES or run in self.context.functions)
-            and self.applied(toks, j, _APPLIED)
-        ):
-            return self.apply(FUNCTION_ALIASES.get(low, run), toks, j, depth, run)
-        # a product of one-letter names; the last one takes the decorations
+        if not (sub or layer) and self.function_word(run, toks, j):
+            return self.apply(FUNCTION_ALIASES.get(run.lower(), run), toks, j, depth, run)
+        # a product of one-letter names; the last one takes the decorations (or is e in e^{x})
         out = [self.name(c) for c in run[:-1]]
-        last = run[-1]
         if (
-            last == "e"
+            run[-1] == "e"
             and not (sub or layer)
             and "e" not in self.context.known
             and self.applied(toks, j, ("^",))
         ):
-            g, q = group(toks, skip_space(toks, j) + 1)
-            out.append(self.hold(sympy.exp(self._inner(g, depth))))
-            return "".join(out), q
-        piece, k = self.named(name_key(last, sub, layer), toks, k)
+            piece, k = self.exponential(toks, j, depth)
+        else:
+            piece, k = self.named(name_key(run[-1], sub, layer), toks, k)
         out.append(piece)
         return "".join(out), k
+
+    def function_word(self, run: str, toks: list[str], j: int) -> bool:
+        """Whether the letters ``run`` name a function that is applied at ``j`` (``relu(z)``)."""
+        known = run.lower() in FUNCTION_ALIASES or run in self.context.functions
+        return known and self.applied(toks, j, _APPLIED)
+
+    def exponential(self, toks: list[str], j: int, depth: int) -> tuple[str, int]:
+        """``e^{x}`` with ``e`` not a name of the network: the exponential, held as one placeholder."""
+        g, q = group(toks, skip_space(toks, j) + 1)
+        return self.hold(sympy.exp(self._inner(g, depth))), q
 
     def named(self, key: str, toks: list[str], k: int) -> tuple[str, int]:
         """A name; ``f(x)`` with ``f`` neither known nor a node is an unknown function."""
