@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from symbackprop.errors import SymbackpropError
-from symbackprop.notation.latex_input import parse_expression
+from symbackprop.notation.latex import parse_latex_expression
 
 SYMS = {
     n: sympy.Symbol(n, real=True)
@@ -39,7 +39,7 @@ fragments = st.one_of(
 @example("9^{9^{9^{9}}}")
 def test_latex_adapter_raises_only_symbackprop_errors(text):
     try:
-        expr = parse_expression(text, SYMS)
+        expr = parse_latex_expression(text, SYMS)
     except SymbackpropError:
         return
     assert isinstance(expr, sympy.Expr)
@@ -59,5 +59,5 @@ def test_latex_adapter_raises_only_symbackprop_errors(text):
 def test_tex_primitives_are_refused(payload, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SymbackpropError):
-        parse_expression(payload, SYMS)
+        parse_latex_expression(payload, SYMS)
     assert list(tmp_path.iterdir()) == []

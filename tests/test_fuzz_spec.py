@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from symbackprop.cli import main
 from symbackprop.errors import SymbackpropError
-from symbackprop.notation.spec import loads_spec, parse_expression
+from symbackprop.notation.expressions import parse_expression
+from symbackprop.notation.spec import loads_spec
 
 SYMS = {n: sympy.Symbol(n, real=True) for n in ("x", "y", "w_1", "w_2", "E", "lambda")}
 

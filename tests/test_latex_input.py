@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
+from pathlib import Path
 
 import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import symbackprop
 from symbackprop.core.derivation import Partial
-from symbackprop.errors import InputError, SpecError, SymbackpropError
 from symbackprop.core.functions import relu, sigmoid, step
-from symbackprop.notation.latex_input import (
-    _latex2sympy,
-    _skeleton,
-    parse_expression,
-    parse_math,
-    split_relations,
-)
-from symbackprop.notation.spec import parse_expression as spec_parse
+from symbackprop.errors import InputError, SpecError, SymbackpropError
+from symbackprop.notation.expressions import parse_expression as spec_parse
+from symbackprop.notation.latex import parse_latex_expression, parse_math, split_relations
+from symbackprop.notation.latex.adapter import parse_with_latex2sympy
+from symbackprop.notation.latex.skeleton import parse_skeleton
 
 N = {
     n: sp.Symbol(n, real=True)
@@ -165,7 +164,7 @@ def test_too_long_is_refused():
 )
 def test_number_bombs_are_refused_before_they_are_computed(latex):
     with pytest.raises(InputError, match="too large"):
-        parse_expression(latex, {})
+        parse_latex_expression(latex, {})
 
 
 def test_deep_nesting_is_refused():
@@ -189,23 +188,23 @@ SKELETONS = [
 
 @pytest.mark.parametrize("text", SKELETONS, ids=range(len(SKELETONS)))
 def test_fast_skeleton_parser_agrees_with_latex2sympy(text):
-    fast = _skeleton(text)
+    fast = parse_skeleton(text)
     assert fast is not None
-    assert sp.simplify(fast - _latex2sympy(text)) == 0
+    assert sp.simplify(fast - parse_with_latex2sympy(text)) == 0
 
 
 def test_ambiguous_skeleton_goes_to_latex2sympy():
-    assert _skeleton("v_{1} / v_{2} v_{3}") is None
+    assert parse_skeleton("v_{1} / v_{2} v_{3}") is None
 
 
-def test_parse_expression_for_specs():
+def test_parse_latex_expression_for_specs():
     symbols = {"z_1": z_1, "y_hat": y_hat, "w_2": w_2}
-    assert parse_expression(r"\sigma(z_{1})", symbols, None) == sigmoid(z_1)
-    assert parse_expression(r"\hat{y} \cdot w_2", symbols, None) == y_hat * w_2
+    assert parse_latex_expression(r"\sigma(z_{1})", symbols, None) == sigmoid(z_1)
+    assert parse_latex_expression(r"\hat{y} \cdot w_2", symbols, None) == y_hat * w_2
     with pytest.raises(InputError, match="unknown name"):
-        parse_expression("q", symbols, None)
+        parse_latex_expression("q", symbols, None)
     with pytest.raises(InputError, match="not allowed"):
-        parse_expression(r"\frac{\partial z_1}{\partial w_2}", symbols, None)
+        parse_latex_expression(r"\frac{\partial z_1}{\partial w_2}", symbols, None)
 
 
 def test_spec_parser_hands_latex_here():
@@ -268,3 +267,24 @@ def test_garbage_never_crashes(tokens):
         for side in sides:
             with contextlib.suppress(SymbackpropError):
                 parse_math(side, lambda k: sp.Symbol(k), gradient=Partial, known=frozenset({"x"}))
+
+
+def test_only_the_adapter_imports_latex2sympy():
+    package = Path(symbackprop.__file__).resolve().parent
+    importers = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            if any(n.split(".")[0] == "latex2sympy2_extended" for n in names):
+                importers.add(path.relative_to(package).as_posix())
+    assert importers == {"notation/latex/adapter.py"}
+
+
+def test_the_former_module_path_still_reads_latex():
+    from symbackprop.notation import latex_input
+
+    assert latex_input.UPDATED == "^+"
+    assert latex_input.split_relations("a = b") == [(["a", "b"], ["="])]
+    assert latex_input.parse_math("z_1", {"z_1": z_1}.get).expr == z_1

@@ -6,6 +6,7 @@ published worked example (Mazur 2015), never from the derivation under test.
 
 from __future__ import annotations
 
+import ast
 import os
 import textwrap
 
@@ -15,9 +16,13 @@ import sympy
 from conftest import EXAMPLES
 
 from symbackprop.core.derivation import derive
-from symbackprop.errors import SpecError, SymbackpropError
 from symbackprop.core.functions import FUNCTIONS, to_elementary
-from symbackprop.notation.spec import load_spec, loads_spec, parse_expression
+from symbackprop.errors import SpecError, SymbackpropError
+from symbackprop.notation import expressions
+from symbackprop.notation.expressions import parse_expression
+from symbackprop.notation.latex import parse_latex_expression
+from symbackprop.notation.limits import MAX_DEPTH, MAX_NUMBER_BITS
+from symbackprop.notation.spec import load_spec, loads_spec
 
 X, Y, W = sympy.symbols("x y w", real=True)
 SYMS = {"x": X, "y": Y, "w": W}
@@ -303,3 +308,61 @@ def test_unused_parameter_is_a_warning_naming_the_file():
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(SymbackpropError, match=r"no-such\.toml"):
         load_spec(tmp_path / "no-such.toml")
+
+
+# ------------------------------------------------- seams: operator tables, one set of limits
+
+POWER_SPEC = '[parameters]\nw = 2\n[network]\nL = "w ** 2"\n'  # L is on line 4, "w ** 2" starts at column 1
+
+
+def test_binary_operators_dispatch_through_the_table(monkeypatch):
+    monkeypatch.delitem(expressions.BINARY_OPERATORS, ast.Pow)
+    with pytest.raises(SpecError) as err:
+        loads_spec(POWER_SPEC, file="spec.toml")
+    assert str(err.value) == "spec.toml:4: [network] L: operator is not allowed (at column 1)"
+    monkeypatch.setitem(expressions.BINARY_OPERATORS, ast.MatMult, expressions.BinaryOperator("@", sympy.Mul))
+    assert parse_expression("x @ y @ w", SYMS) == X * Y * W
+
+
+def test_unary_operators_dispatch_through_the_table(monkeypatch):
+    monkeypatch.delitem(expressions.UNARY_OPERATORS, ast.USub)
+    with pytest.raises(SpecError) as err:
+        loads_spec(POWER_SPEC.replace("w ** 2", "-w"), file="spec.toml")
+    assert str(err.value) == "spec.toml:4: [network] L: operator 'USub' is not allowed (at column 1)"
+
+
+def test_nodes_dispatch_through_the_table(monkeypatch):
+    monkeypatch.delitem(expressions.NODES, ast.Call)
+    with pytest.raises(SpecError, match=r"^\[network\] L: Call is not allowed \(at column 1\)$"):
+        parse_expression("sigmoid(x)", SYMS, where="[network] L")
+
+
+@pytest.mark.parametrize(
+    ("read", "refusal"),
+    [
+        (lambda text: parse_expression(text, SYMS), f"nested too deeply (limit {MAX_DEPTH} levels)"),
+        (lambda text: parse_latex_expression(text, SYMS), f"nests {MAX_DEPTH + 1} levels deep; the limit is"),
+    ],
+    ids=["spec", "latex"],
+)
+def test_spec_and_latex_readers_share_one_depth_limit(read, refusal):
+    assert read("(" * MAX_DEPTH + "x" + ")" * MAX_DEPTH) == X
+    with pytest.raises(SymbackpropError) as err:
+        read("(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1))
+    assert refusal in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("read", "power"),
+    [
+        (lambda text: parse_expression(text, SYMS), "2**{}"),
+        (lambda text: parse_latex_expression(text, SYMS), "2^{{{}}}"),
+    ],
+    ids=["spec", "latex"],
+)
+def test_spec_and_latex_readers_share_one_number_size_limit(read, power):
+    # 2 takes 2 bits, so 2^k costs 2k bits: k = MAX_NUMBER_BITS / 2 is the largest power either reader builds.
+    largest = MAX_NUMBER_BITS // 2
+    assert read(power.format(largest)) == sympy.Integer(2) ** largest
+    with pytest.raises(SymbackpropError, match=f"{MAX_NUMBER_BITS} bits"):
+        read(power.format(largest + 1))

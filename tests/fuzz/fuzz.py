@@ -6,7 +6,7 @@
 Targets:
 
 * ``spec``: the safe expression parser and the spec reader;
-* ``latex``: the LaTeX input adapter (``symbackprop.notation.latex_input``).
+* ``latex``: the LaTeX reader (``symbackprop.notation.latex``).
 
 Any exception other than a :class:`~symbackprop.errors.SymbackpropError` is a
 crash: libFuzzer writes the input to ``crash-*`` (point ``-artifact_prefix`` at
@@ -26,7 +26,8 @@ with atheris.instrument_imports(include=["symbackprop"]):
     import sympy
 
     from symbackprop.errors import SymbackpropError, SymbackpropWarning
-    from symbackprop.notation.spec import loads_spec, parse_expression
+    from symbackprop.notation.expressions import parse_expression
+    from symbackprop.notation.spec import loads_spec
 
 warnings.simplefilter("ignore", SymbackpropWarning)
 
@@ -43,12 +44,12 @@ def fuzz_spec(data: bytes) -> None:
 
 
 def fuzz_latex(data: bytes) -> None:
-    from symbackprop.notation import latex_input
+    from symbackprop.notation.latex import parse_latex_expression
 
     fdp = atheris.FuzzedDataProvider(data)
     text = fdp.ConsumeUnicodeNoSurrogates(2048)
     with contextlib.suppress(SymbackpropError):
-        latex_input.parse_expression(text, SYMBOLS, None)
+        parse_latex_expression(text, SYMBOLS, None)
 
 
 TARGETS = {"spec": fuzz_spec, "latex": fuzz_latex}
@@ -60,7 +61,7 @@ def main() -> None:
     target = TARGETS[sys.argv.pop(1)]
     if target is fuzz_latex:
         with atheris.instrument_imports(include=["symbackprop", "latex2sympy2_extended"]):
-            import symbackprop.notation.latex_input  # noqa: F401
+            import symbackprop.notation.latex  # noqa: F401
     sys.setrecursionlimit(5000)
     atheris.Setup(sys.argv, target)
     atheris.Fuzz()

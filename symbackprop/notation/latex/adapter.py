@@ -1,0 +1,72 @@
+"""The adapter to ``latex2sympy2_extended``: the only module that imports it.
+
+:func:`finish` turns the scanner's placeholder LaTeX into SymPy: the fast
+:mod:`~symbackprop.notation.latex.skeleton` parser first, latex2sympy for what
+it leaves, then each placeholder ``v_{k}`` replaced by what it stands for.
+latex2sympy is imported on first use, so reading a spec without LaTeX never
+loads it (or ANTLR).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sympy
+from sympy import Expr, Symbol
+
+from ...errors import InputError
+from .skeleton import parse_skeleton
+from .vocabulary import PLACEHOLDER
+
+__all__ = ["finish", "parse_with_latex2sympy"]
+
+
+def finish(text: str, table: Mapping[int, Any]) -> Expr:
+    """Placeholder LaTeX -> SymPy, with every placeholder ``v_{k}`` replaced by ``table[k]``."""
+    if not text.strip():
+        raise InputError("an empty expression")
+    raw = parse_skeleton(text)
+    if raw is None:
+        raw = parse_with_latex2sympy(text)
+    return _substitute(raw, table)
+
+
+def parse_with_latex2sympy(text: str) -> Expr:
+    """``text`` read by latex2sympy, with its ``Exception`` turned into one :class:`InputError`."""
+    try:
+        from latex2sympy2_extended import latex2sympy
+        from latex2sympy2_extended.latex2sympy2 import ConversionConfig
+    except ImportError as e:  # pragma: no cover - dependency missing
+        msg = f"the LaTeX parser is not installed ({e}); pip install 'latex2sympy2_extended[antlr4_13_2]'"
+        raise InputError(msg) from None
+    config = ConversionConfig(
+        interpret_as_mixed_fractions=False,
+        interpret_simple_eq_as_assignment=False,
+        interpret_contains_as_eq=False,
+        lowercase_symbols=False,
+    )
+    try:
+        return latex2sympy(text, normalization_config=None, conversion_config=config)
+    except RecursionError:
+        raise InputError("the expression nests too deeply") from None
+    except Exception as e:  # latex2sympy raises bare Exceptions with a caret diagram
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        msg = f"cannot parse: {first}"
+        raise InputError(msg) from None
+
+
+def _substitute(raw: Any, table: Mapping[int, Any]) -> Expr:
+    if not isinstance(raw, Expr) or isinstance(raw, (sympy.core.relational.Relational, sympy.Tuple)):
+        msg = f"not an expression: {raw}"
+        raise InputError(msg)
+    mapping: dict[Symbol, Any] = {}
+    for s in raw.free_symbols:
+        m = PLACEHOLDER.match(s.name)
+        if not m or int(m.group(1)) not in table:
+            msg = f"cannot read {s.name!r}"
+            raise InputError(msg)
+        mapping[s] = table[int(m.group(1))]
+    if raw.atoms(sympy.Float) or raw.atoms(sympy.core.function.AppliedUndef):
+        raise InputError("the expression was misread (a stray function or number)")
+    return raw.xreplace(mapping)
