@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     network = apply_set(load_spec(args.spec), args.set)
     report = None
     if not args.no_check and (sections is None or "check" in sections):
-        from ..numeric.scalar import check
+        from ..numeric import check
 
         report = check(network)
     text = render(

@@ -366,7 +366,7 @@ class SymbackpropDirective(SphinxDirective):
         config = self.config
         check = None
         if "check" in self.options:
-            from ..numeric.scalar import check as run_check
+            from ..numeric import check as run_check
 
             check = run_check(network, points=self.options.get("points", 0), seed=self.options.get("seed", 0))
         notation = Notation(
