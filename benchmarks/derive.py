@@ -23,8 +23,8 @@ import sympy
 from sympy.core.cache import clear_cache
 from timing import median_time
 
+from symbackprop.core.builders import mlp
 from symbackprop.core.derivation import derive
-from symbackprop.core.network import mlp
 
 
 def naive(net) -> None:

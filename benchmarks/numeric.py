@@ -28,11 +28,11 @@ from pathlib import Path
 import numpy
 from timing import interleaved_times, median_time
 
+from symbackprop.core.builders import mlp
 from symbackprop.core.derivation import derive
-from symbackprop.core.network import mlp
-from symbackprop.numeric import check, compile_network, train
 from symbackprop.notation.spec import load_spec
-from symbackprop.numeric.vectorized import vectorize
+from symbackprop.numeric import check, compile_network, train
+from symbackprop.numeric.vectorization import vectorize
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES = ([2, 2, 2], [4, 8, 2], [8, 16, 4], [8, 24, 8], [16, 32, 16])

@@ -8,6 +8,7 @@ finite differences, and render walkthroughs.
 from __future__ import annotations
 
 from .core import display as _display
+from .core.builders import dense, mlp
 from .core.derivation import Derivation, Evaluation, LocalFactor, Partial, Step, derive
 from .core.functions import (
     binary_cross_entropy,
@@ -25,7 +26,7 @@ from .core.functions import (
     squared_error,
     step,
 )
-from .core.network import Dataset, Definition, Network, dense, mlp
+from .core.network import Dataset, Definition, Network
 from .errors import (
     CheckFailed,
     GraphError,
@@ -37,7 +38,7 @@ from .errors import (
     TemplateError,
 )
 from .notation.spec import load_spec, loads_spec
-from .numeric.scalar import CheckReport, check, train
+from .numeric import CheckReport, check, train
 from .output.printing import Notation
 from .output.walkthrough import render, walkthrough_context
 from .verification.verify import VerifyReport, verify
@@ -56,9 +57,9 @@ _display.provide("symbackprop.output.notebook")
 def __getattr__(name: str) -> object:
     # vectorize imports NumPy at once, so it is bound on first use, not on import.
     if name in ("vectorize", "VectorizedNetwork"):
-        from .numeric import vectorized
+        from .numeric import vectorization
 
-        return getattr(vectorized, name)
+        return getattr(vectorization, name)
     raise AttributeError(f"module 'symbackprop' has no attribute {name!r}")
 
 

@@ -16,10 +16,10 @@ import pytest
 import sympy
 from conftest import EXAMPLES
 
-from symbackprop.errors import InputError
 from symbackprop.core.functions import to_elementary
-from symbackprop.numeric import check, compile_network, train
+from symbackprop.errors import InputError
 from symbackprop.notation.spec import load_spec
+from symbackprop.numeric import check, compile_network, train
 
 GOOD = sorted(p.name for p in EXAMPLES.glob("*.toml") if p.name != "swish_wrong.toml")
 
@@ -187,3 +187,52 @@ def test_xor_trains_below_0_01_from_the_seeded_start():
     }
     values, _ = compiled.run({**data, **result.parameters})
     assert list(numpy.round(values["a_o"])) == [0, 1, 1, 0]  # it has learned XOR
+
+
+@pytest.fixture
+def no_deriving(monkeypatch):
+    """Make any call of derive() fail: the derivation handed in must be used as it is."""
+    from symbackprop.core import derivation
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("derived again")
+
+    monkeypatch.setattr(derivation, "_local_derivatives", refuse)
+
+
+def test_check_of_a_derivation_never_derives_again(request):
+    from symbackprop import derive
+
+    net = load_spec(EXAMPLES / "two_layer.toml")
+    d = derive(net)
+    want = check(net, points=2, seed=4).to_dict()
+    request.getfixturevalue("no_deriving")
+    assert check(d, points=2, seed=4).to_dict() == want
+
+
+def test_train_of_a_derivation_never_derives_again(request):
+    from symbackprop import derive
+
+    net = load_spec(EXAMPLES / "xor.toml")
+    d = derive(net, evaluate_point=False)
+    want = train(net, 20).to_dict()
+    request.getfixturevalue("no_deriving")
+    assert train(d, 20).to_dict() == want
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["terminal", "piped"])
+def test_the_training_progress_bar_is_tqdm_on_a_terminal_only(monkeypatch, enabled):
+    import io
+
+    from symbackprop.commands.train import _Progress
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    progress = _Progress(200, enabled=enabled)
+    for step in range(1, 201):
+        progress(step, 1.0 / step)
+    progress.close()
+    if enabled:
+        assert "100%" in err.getvalue() and "200/200" in err.getvalue() and "loss 0.005" in err.getvalue()
+    else:
+        assert err.getvalue() == ""

@@ -17,7 +17,7 @@ import symbackprop
 from symbackprop import Network, derive, render
 from symbackprop.core import functions as F  # noqa: N812
 from symbackprop.core.derivation import Partial
-from symbackprop.core.network import dense
+from symbackprop.core.builders import dense
 from symbackprop.output.printing import (
     Notation,
     SymbackpropLatexPrinter,

@@ -28,11 +28,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("notation/spec.py", "tomllib.loads"): "TOML is data; tomllib builds dicts, it does not execute",
     ("notation/spec.py", "json.loads"): "JSON is data",
     ("verification/verify.py", "json.loads"): "JSON is data",
-    ("numeric/scalar.py", "json.loads"): "JSON is data",
-    ("numeric/scalar.py", "exec"): "runs code printed from our own SymPy trees over identifiers v0.., g0..",
-    ("numeric/scalar.py", "compile"): "compiles that same generated code; no user text reaches it",
-    ("numeric/vectorized.py", "exec"): "runs code printed from our own SymPy trees over operand names o0.., n0..",
-    ("numeric/vectorized.py", "compile"): "compiles that same generated code; no user text reaches it",
+    ("numeric/reference.py", "exec"): "runs code printed from our SymPy trees over identifiers v0.., g0..",
+    ("numeric/reference.py", "compile"): "compiles that same generated code; no user text reaches it",
+    ("numeric/codegen.py", "exec"): "runs code printed from our typed operations over names o0.., n0..",
+    ("numeric/codegen.py", "compile"): "compiles that same generated code; no user text reaches it",
 }
 
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symbackprop import vectorize
-from symbackprop.errors import InputError
+from symbackprop.core.builders import mlp
 from symbackprop.core.functions import (
     half_squared_error,
     leaky_relu,
@@ -25,7 +25,8 @@ from symbackprop.core.functions import (
     softplus,
     to_elementary,
 )
-from symbackprop.core.network import Network, mlp
+from symbackprop.core.network import Network
+from symbackprop.errors import InputError
 from symbackprop.notation.spec import load_spec
 
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.glob("*.toml") if p.name != "swish_wrong.toml")

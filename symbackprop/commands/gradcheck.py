@@ -11,7 +11,7 @@ HELP = "check every symbolic gradient against central finite differences (exit 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..numeric.scalar import DEFAULT_ATOL, DEFAULT_EPS, DEFAULT_RTOL
+    from ..numeric import DEFAULT_ATOL, DEFAULT_EPS, DEFAULT_RTOL
 
     parser.add_argument("spec", help="the network spec (TOML)")
     parser.add_argument("--points", type=int, default=0, help="also check N random points (default 0)")
@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..notation.spec import load_spec
-    from ..numeric.scalar import check
+    from ..numeric import check
 
     network = apply_set(load_spec(args.spec), args.set)
     report = check(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from .options import add_set_option, apply_set
 
@@ -28,30 +29,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 class _Progress:
-    """A one-line progress bar on stderr, only on a terminal."""
+    """A tqdm progress bar on stderr, only on a terminal; redrawn when the percentage changes."""
 
     def __init__(self, total: int, enabled: bool) -> None:
         self.total = max(total, 1)
-        self.enabled = enabled
         self.shown = -1
+        self.bar: Any = None
+        if enabled:
+            from tqdm import tqdm  # only the terminal needs it
+
+            self.bar = tqdm(total=total, file=sys.stderr, unit="step", dynamic_ncols=True)
 
     def __call__(self, step: int, loss: float) -> None:
         percent = 100 * step // self.total
-        if not self.enabled or percent == self.shown:
+        if self.bar is None or percent == self.shown:
             return
         self.shown = percent
-        bar = "#" * (percent // 4)
-        print(
-            f"\r[{bar:<25}] {percent:3d}%  step {step}/{self.total}  loss {loss:.6g}", end="", file=sys.stderr
-        )
-        if step >= self.total:
-            print(file=sys.stderr)
+        self.bar.set_postfix_str(f"loss {loss:.6g}", refresh=False)
+        self.bar.update(step - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..notation.spec import load_spec
-    from ..numeric.scalar import train
+    from ..numeric import train
 
     if args.every is not None and args.every < 1:
         raise InputError("--every must be at least 1", where="--every")
@@ -64,7 +69,10 @@ def run(args: argparse.Namespace) -> int:
     network = apply_set(load_spec(args.spec), args.set)
     every = args.every or max(1, args.steps // 10)
     progress = _Progress(args.steps, enabled=not args.quiet and sys.stderr.isatty())
-    result = train(network, args.steps, learning_rate=args.learning_rate, callback=progress)
+    try:
+        result = train(network, args.steps, learning_rate=args.learning_rate, callback=progress)
+    finally:
+        progress.close()
     if args.plot is not None:
         from ..output.plot import plot_losses
 

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     derivation = derive(network, evaluate_point=False)  # once: the check and the notes both read it
     report = None
     if not args.no_check and (sections is None or "check" in sections):
-        from ..numeric.scalar import check
+        from ..numeric import check
 
         report = check(derivation)
     text = render(

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import difflib
 import heapq
-import random
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 import sympy
 from sympy import Expr, Rational, Symbol
 
 from ..errors import GraphError, SymbackpropWarning
-from .functions import mean_squared_error, sigmoid
 
-__all__ = ["Dataset", "Definition", "Network", "dense", "mlp"]
+__all__ = ["Dataset", "DeclaredLayer", "Definition", "Network"]
 
 ROLES = ("input", "target", "parameter", "node")
 
@@ -83,6 +81,17 @@ def _as_symbols(items: Iterable[Any], role: str) -> tuple[Symbol, ...]:
     return tuple(out)
 
 
+class DeclaredLayer(Protocol):
+    """What a network reads of a layer record (see :mod:`symbackprop.core.layers`)."""
+
+    @property
+    def outputs(self) -> tuple[Symbol, ...]: ...
+
+    def definitions(self) -> tuple[tuple[Symbol, Expr], ...]: ...
+
+    def agrees(self, output: Symbol, expr: Expr) -> bool: ...
+
+
 def suggest(name: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'z_2'?)`` when a close match exists, else ``""``."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
@@ -105,6 +114,9 @@ class Network:
         learning_rate: η for the gradient-descent update, if any.
         frozen: Parameters that get gradients but are not updated.
         dataset: Several examples, if the network is trained on a dataset.
+        layers: Layer records (:mod:`symbackprop.core.layers`) that say which
+            definitions form one vector operation; :func:`~symbackprop.core.builders.mlp`
+            declares them.  Each must agree with the definitions it covers.
 
     Raises:
         GraphError: The network is invalid; the message names the symbol.
@@ -121,6 +133,7 @@ class Network:
     learning_rate: Expr | None = None
     frozen: tuple[Symbol, ...] = ()
     dataset: Dataset | None = None
+    layers: tuple[DeclaredLayer, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -181,6 +194,8 @@ class Network:
         set_(self, "latex_names", MappingProxyType(dict(self.latex_names)))
         if self.learning_rate is not None:
             set_(self, "learning_rate", _to_number(self.learning_rate, "learning rate"))
+        set_(self, "layers", tuple(self.layers))
+        _check_layers(self.layers, self.definitions, loss)
         self._warn_unused_parameters()
 
     # ------------------------------------------------------------ queries
@@ -269,6 +284,7 @@ def _replace(net: Network, **changes: Any) -> Network:
         "learning_rate": net.learning_rate,
         "frozen": net.frozen,
         "dataset": net.dataset,
+        "layers": net.layers,
     }
     fields.update(changes)
     with warnings.catch_warnings():
@@ -303,6 +319,34 @@ def _check_roles(
                 f"two different symbols are both named {sym.name!r} "
                 "(same name, different assumptions); use one symbol"
             )
+            raise GraphError(msg)
+
+
+def _check_layers(layers: Sequence[DeclaredLayer], definitions: Sequence[Definition], loss: Symbol) -> None:
+    """Declared layers agree with the definitions, hold each node once, and come in order."""
+    definition = {d.symbol: d.expr for d in definitions}
+    owner: dict[Symbol, int] = {}
+    for i, layer in enumerate(layers, start=1):
+        for sym in layer.outputs:
+            if sym not in definition:
+                msg = f"layer {i} defines {getattr(sym, 'name', sym)!r}, which is not a node"
+                raise GraphError(msg)
+            if sym in owner:
+                msg = f"{sym.name!r} is in two layers ({owner[sym]} and {i})"
+                raise GraphError(msg)
+            if not layer.agrees(sym, definition[sym]):
+                stated = dict(layer.definitions())[sym]
+                msg = f"layer {i} says {sym.name} = {stated}, but the network defines {definition[sym]}"
+                raise GraphError(msg)
+            owner[sym] = i
+        if len(layer.outputs) > 1 and loss in layer.outputs:
+            count = len(layer.outputs)
+            msg = f"the loss {loss.name!r} must be a layer of its own (layer {i} has {count} nodes)"
+            raise GraphError(msg)
+    for sym, i in owner.items():
+        late = sorted(s.name for s in definition[sym].free_symbols if owner.get(s, 0) >= i)
+        if late:
+            msg = f"layer {i} uses {late[0]!r} (in {sym.name!r}) before the layer that defines it"
             raise GraphError(msg)
 
 
@@ -364,139 +408,3 @@ def _find_cycle(stuck: set[Symbol], deps: Mapping[Symbol, set[Symbol]]) -> list[
             return [*cycle, node]
         seen[node] = len(path)
         path.append(node)
-
-
-# ------------------------------------------------------------------ builders
-
-
-def _index_latex(*indices: int) -> str:
-    sep = "," if any(i >= 10 for i in indices) else ""
-    return sep.join(str(i) for i in indices)
-
-
-def dense(
-    inputs: Sequence[Expr],
-    units: int,
-    *,
-    layer: int,
-    activation: Callable[[Expr], Expr] | None = sigmoid,
-    bias: str | None = "unit",
-) -> tuple[list[Definition], list[Symbol], list[Symbol], dict[Symbol, str]]:
-    """One fully connected layer of scalar weights with textbook names.
-
-    Unit ``j`` of layer ``l`` computes ``z^{(l)}_j = Σ_k w^{(l)}_{jk} a_k +
-    b^{(l)}_j`` and ``a^{(l)}_j = activation(z^{(l)}_j)``.  Symbol names are
-    identifiers (``w1_2_1``); the returned LaTeX names print them as
-    ``w^{(1)}_{21}``.
-
-    Args:
-        inputs: The layer's inputs (symbols of the previous layer).
-        units: Number of units.
-        layer: The layer number ``l`` used in names.
-        activation: Applied to each ``z``; ``None`` means no activation node.
-        bias: ``"unit"`` (one bias per unit), ``"shared"`` (one per layer) or ``None``.
-
-    Returns:
-        ``(definitions, parameters, outputs, latex_names)``.
-    """
-    if bias not in ("unit", "shared", None):
-        msg = f"bias must be 'unit', 'shared' or None, not {bias!r}"
-        raise GraphError(msg)
-    if units < 1:
-        raise GraphError(f"layer {layer} needs at least one unit, got {units}")
-    defs: list[Definition] = []
-    params: list[Symbol] = []
-    outputs: list[Symbol] = []
-    names: dict[Symbol, str] = {}
-
-    def sym(name: str, latex: str) -> Symbol:
-        s = Symbol(name, real=True)
-        names[s] = latex
-        return s
-
-    shared = sym(f"b{layer}", "b^{(%d)}" % layer) if bias == "shared" else None
-    if shared is not None:
-        params.append(shared)
-    for j in range(1, units + 1):
-        terms = []
-        for k, a in enumerate(inputs, start=1):
-            w = sym(f"w{layer}_{j}_{k}", "w^{(%d)}_{%s}" % (layer, _index_latex(j, k)))
-            params.append(w)
-            terms.append(w * a)
-        b = shared
-        if bias == "unit":
-            b = sym(f"b{layer}_{j}", "b^{(%d)}_{%d}" % (layer, j))
-            params.append(b)
-        z = sym(f"z{layer}_{j}", "z^{(%d)}_{%d}" % (layer, j))
-        defs.append(Definition(z, sympy.Add(*terms) + (b if b is not None else 0)))
-        if activation is None:
-            outputs.append(z)
-            continue
-        a_ = sym(f"a{layer}_{j}", "a^{(%d)}_{%d}" % (layer, j))
-        defs.append(Definition(a_, activation(z)))
-        outputs.append(a_)
-    return defs, params, outputs, names
-
-
-def mlp(
-    sizes: Sequence[int],
-    *,
-    activation: Callable[[Expr], Expr] | None = sigmoid,
-    output_activation: Callable[[Expr], Expr] | None = sigmoid,
-    loss: str = "half_squared_error",
-    bias: str | None = "unit",
-    seed: int | None = 0,
-    learning_rate: float | None = None,
-    title: str = "",
-) -> Network:
-    """A multilayer perceptron ``sizes[0] -> ... -> sizes[-1]`` with scalar weights.
-
-    Inputs are ``x_1..x_n`` and targets ``y_1..y_m``.  The loss is
-    ``"half_squared_error"`` or ``"squared_error"`` summed over outputs, or
-    ``"mean_squared_error"``.  With a ``seed``, the default point has weights
-    drawn uniformly from [-1, 1] and inputs and targets from [0, 1], rounded
-    to two decimals.
-    """
-    if len(sizes) < 2:
-        raise GraphError("an MLP needs at least an input and an output size")
-    xs = [Symbol(f"x_{k}", real=True) for k in range(1, sizes[0] + 1)]
-    ys = [Symbol(f"y_{k}", real=True) for k in range(1, sizes[-1] + 1)]
-    defs: list[Definition] = []
-    params: list[Symbol] = []
-    names: dict[Symbol, str] = {}
-    current: list[Symbol] = list(xs)
-    for layer, units in enumerate(sizes[1:], start=1):
-        act = output_activation if layer == len(sizes) - 1 else activation
-        d, p, current, n = dense(current, units, layer=layer, activation=act, bias=bias)
-        defs += d
-        params += p
-        names.update(n)
-    L = Symbol("L", real=True)
-    if loss == "mean_squared_error":
-        defs.append(Definition(L, mean_squared_error(*current, *ys)))
-    elif loss in ("half_squared_error", "squared_error"):
-        from . import functions
-
-        f = getattr(functions, loss)
-        defs.append(Definition(L, sympy.Add(*[f(a, y) for a, y in zip(current, ys)])))
-    else:
-        msg = f"unknown MLP loss {loss!r}; use half_squared_error, squared_error or mean_squared_error"
-        raise GraphError(msg)
-    values: dict[Symbol, Expr] = {}
-    if seed is not None:
-        rng = random.Random(seed)
-        for s in xs + ys:
-            values[s] = Rational(round(rng.uniform(0, 1), 2)).limit_denominator(100)
-        for s in params:
-            values[s] = Rational(round(rng.uniform(-1, 1), 2)).limit_denominator(100)
-    return Network(
-        definitions=tuple(defs),
-        inputs=tuple(xs),
-        targets=tuple(ys),
-        parameters=tuple(params),
-        loss=L,
-        values=values,
-        latex_names=names,
-        learning_rate=learning_rate,
-        title=title or "MLP " + "-".join(str(s) for s in sizes),
-    )

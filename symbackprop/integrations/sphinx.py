@@ -367,7 +367,7 @@ class SymbackpropDirective(SphinxDirective):
         derivation = derive(network, evaluate_point=False)  # once: the check and the notes both read it
         check = None
         if "check" in self.options:
-            from ..numeric.scalar import check as run_check
+            from ..numeric import check as run_check
 
             check = run_check(
                 derivation, points=self.options.get("points", 0), seed=self.options.get("seed", 0)

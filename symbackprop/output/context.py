@@ -390,7 +390,7 @@ def walkthrough_context(
         rounding: ``"exact"`` rounds each shown number from the exact value;
             ``"hand"`` carries on with the numbers as shown, like a student.
         notation: Derivative, δ and multiplication-sign options.
-        check: A :class:`~symbackprop.numeric.scalar.CheckReport`, or None.
+        check: A :class:`~symbackprop.numeric.gradcheck.CheckReport`, or None.
         sections: Which of :data:`SECTIONS` to include (default: all).
     """
     notation = notation or Notation()

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..core.derivation import Derivation
 from ..core.display import register
-from ..numeric.scalar import CheckReport
+from ..numeric.gradcheck import CheckReport
 from ..verification.verify import VerifyReport
 from .context import walkthrough_context
 from .formats import MARKDOWN, latex_array

@@ -142,7 +142,7 @@ def check_table(
     values: Callable[[Any], str] | None = None,
     errors: Callable[[Any], str] | None = None,
 ) -> Table:
-    """A gradient check (a :class:`~symbackprop.numeric.scalar.CheckReport`): one row per parameter and point.
+    """A gradient check (a :class:`~symbackprop.numeric.gradcheck.CheckReport`): a row per parameter, point.
 
     Columns: ``point``, ``parameter``, ``symbolic``, ``numeric``, ``abs_error``,
     ``rel_error``, ``verdict``.

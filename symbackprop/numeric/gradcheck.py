@@ -1,0 +1,327 @@
+"""The gradient check: every symbolic gradient against central finite differences.
+
+The symbolic side is the derivation's own gradient, chained from its local
+derivatives and evaluated in float64 by the vectorised program
+(:mod:`.vectorization`); the numeric side is central differences of the same
+program's loss.  A point within a step of a kink is reported as not
+differentiable, never as a mismatch or a silent pass.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sympy
+from sympy import Expr, Symbol
+
+from ..core.derivation import Derivation, derive
+from ..core.display import Displayable
+from ..core.functions import kink_conditions, kink_convention, to_elementary
+from ..core.network import Network
+from ..errors import InputError
+from ..output.printing import latex as print_latex
+
+if TYPE_CHECKING:
+    from .runtime import VectorizedNetwork
+
+__all__ = ["DEFAULT_ATOL", "DEFAULT_EPS", "DEFAULT_RTOL", "CheckReport", "CheckRow", "check"]
+
+#: Relative finite-difference step: h_i = DEFAULT_EPS * max(1, |θ_i|).  The cube
+#: root of machine epsilon balances truncation (O(h²)) and rounding (O(ε/h)).
+DEFAULT_EPS = 6e-6
+
+#: Tolerances of the normwise verdict: |g_sym − g_num| ≤ atol + rtol·‖g_num‖∞.
+DEFAULT_RTOL = 1e-6
+DEFAULT_ATOL = 1e-9
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One parameter (or input) at one point.
+
+    ``ok`` is ``True`` (agrees), ``False`` (disagrees) or ``None`` (the point is
+    within a step of a kink, so there is nothing to compare).
+    """
+
+    name: str
+    latex: str
+    symbolic: float
+    numeric: float
+    abs_error: float
+    rel_error: float
+    verdict: str
+    ok: bool | None
+    point: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "point": self.point,
+            "symbolic": self.symbolic,
+            "numeric": self.numeric,
+            "abs_error": self.abs_error,
+            "rel_error": self.rel_error,
+            "verdict": self.verdict,
+            "ok": self.ok,
+        }
+
+
+@dataclass(frozen=True)
+class CheckReport(Displayable):
+    """Every gradient of a network against central finite differences."""
+
+    rows: tuple[CheckRow, ...]
+    points: tuple[dict[str, float], ...]
+    seed: int
+    rtol: float
+    atol: float
+    eps: float
+    title: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when no gradient disagrees (kinks are reported, not failures)."""
+        return all(r.ok is not False for r in self.rows)
+
+    @property
+    def failures(self) -> tuple[CheckRow, ...]:
+        return tuple(r for r in self.rows if r.ok is False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "seed": self.seed,
+            "rtol": self.rtol,
+            "atol": self.atol,
+            "eps": self.eps,
+            "points": list(self.points),
+            "rows": [r.to_dict() for r in self.rows],
+        }
+
+    def format(self, digits: int = 6) -> str:
+        """A plain-text table, one row per parameter and point (laid out by :mod:`..output.tables`)."""
+        from ..output.tables import check_table, text_table
+
+        return text_table(check_table(self, digits))
+
+
+def _kink_expressions(net: Network) -> list[tuple[Symbol, Expr, str]]:
+    """(node, expression that is 0 at the kink, convention) for every kink in the network."""
+    out = []
+    for dfn in net.definitions:
+        for cond in kink_conditions(dfn.expr):
+            convention = _convention(dfn.expr)
+            out.append((dfn.symbol, cond, convention))
+    return out
+
+
+def _convention(expr: Expr) -> str:
+    return kink_convention(expr)  # the slope the derivation uses at the kink, from the function registry
+
+
+def check(
+    network: Network | Derivation,
+    *,
+    points: int = 0,
+    seed: int = 0,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+    eps: float = DEFAULT_EPS,
+    inputs: bool = False,
+) -> CheckReport:
+    """Compare every symbolic gradient with central finite differences.
+
+    The symbolic value is the derivation's gradient (its local derivatives,
+    chained) evaluated in float64 by the vectorised program; the numeric one
+    comes from central differences of the same program's loss, with step
+    ``h_i = eps·max(1, |θ_i|)``.  A row agrees when
+    ``|g_sym − g_num| ≤ atol + rtol·‖g_num‖∞`` over that point (normwise, so a
+    gradient near zero is not judged by its own relative error).  A point
+    within a step of a kink (ReLU at 0, abs, max) is reported as not
+    differentiable, never as a mismatch or a silent pass.
+
+    Args:
+        network: What to check: a network, or its derivation (which is then
+            compiled as it is, not derived again).
+        points: How many random points to check besides the spec's own
+            (parameters uniform in [-1, 1], inputs in [0, 1]; seeded).
+        seed: The seed of the random points; reported.
+        rtol, atol: Tolerances of the verdict.
+        eps: Relative finite-difference step.
+        inputs: Also check the gradients with respect to the inputs.
+    """
+    net = network.network if isinstance(network, Derivation) else network
+    _check_options(points, rtol=rtol, atol=atol, eps=eps)
+    from .vectorization import vectorize  # NumPy is imported only when numbers are asked for
+
+    symbolic = network if isinstance(network, Derivation) else derive(net, evaluate_point=False)
+    program = vectorize(symbolic)
+    declared = net.inputs + net.targets + net.parameters
+    missing = [s.name for s in declared if s not in net.values]
+    if missing:
+        raise InputError(f"no value for {', '.join(missing)}: give every input, target and parameter a value")
+    all_points = _points(net, points, seed)
+    wrt = list(net.parameters) + (list(net.inputs) if inputs else [])
+    kinks = _kink_functions(net)
+    rows = []
+    for k, point in enumerate(all_points):
+        rows += _check_point(net, program, point, k, wrt, kinks, rtol, atol, eps)
+    return CheckReport(tuple(rows), tuple(all_points), seed, rtol, atol, eps, net.title)
+
+
+def _check_options(points: int, *, rtol: float, atol: float, eps: float) -> None:
+    if points < 0 or points > 10_000:
+        raise InputError(f"points must be between 0 and 10000, got {points}")
+    for name, value in (("rtol", rtol), ("atol", atol), ("eps", eps)):
+        if not (math.isfinite(value) and value >= 0) or (name == "eps" and value == 0):
+            raise InputError(f"{name} must be a positive number, got {value}")
+
+
+def _points(net: Network, points: int, seed: int) -> list[dict[str, float]]:
+    """The network's own point, then ``points`` random ones (parameters in [-1, 1], inputs in [0, 1])."""
+    rng = random.Random(seed)
+    base = {s.name: float(net.values[s]) for s in net.inputs + net.targets + net.parameters}
+    out = [base]
+    for _ in range(points):
+        p = dict(base)
+        for s in net.parameters:
+            p[s.name] = rng.uniform(-1, 1)
+        for s in net.inputs:
+            p[s.name] = rng.uniform(0, 1)
+        out.append(p)
+    return out
+
+
+def _kink_functions(net: Network) -> list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]]:
+    """(node, values -> condition that is 0 at the kink, convention) for every kink."""
+    out: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]] = []
+    for node, cond, convention in _kink_expressions(net):
+        if isinstance(cond, Symbol):
+            out.append((node, functools.partial(_read, name=cond.name), convention))
+            continue
+        names = sorted(cond.free_symbols, key=str)
+        stand_in = {sym: Symbol(f"k{j}") for j, sym in enumerate(names)}
+        f = sympy.lambdify(list(stand_in.values()), to_elementary(cond).xreplace(stand_in), "numpy")
+        out.append((node, functools.partial(_apply, f=f, names=[s.name for s in names]), convention))
+    return out
+
+
+def _read(values: Mapping[str, Any], name: str) -> Any:
+    return values[name]
+
+
+def _apply(values: Mapping[str, Any], f: Callable[..., Any], names: Sequence[str]) -> Any:
+    return f(*[values[name] for name in names])
+
+
+#: Finite differences run all perturbed points of a check point as columns of
+#: one program call, in chunks of at most this many values per unit row.
+_CHUNK_VALUES = 2_000_000
+
+
+def _check_point(
+    net: Network,
+    program: VectorizedNetwork,
+    point: dict[str, float],
+    k: int,
+    wrt: Sequence[Symbol],
+    kinks: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]],
+    rtol: float,
+    atol: float,
+    eps: float,
+) -> list[CheckRow]:
+    import numpy
+
+    theta = program.pack(point)
+    X, Y = program.data(point)
+    _, grad, dX = program.gradient(theta, X if X.size else None, Y if Y.size else None, inputs=True)
+    derived = {name: float(g) for name, g in zip(program.parameters, grad)}
+    derived.update({name: float(g) for name, g in zip(program.inputs, dX[:, 0])})
+    n = len(wrt)
+    steps = numpy.array([eps * max(1.0, abs(point[s.name])) for s in wrt])
+    loss, conditions = _perturbed(net, program, point, wrt, steps, kinks)
+    numeric = (loss[:n] - loss[n:]) / (2 * steps)
+    near = _near_kinks(kinks, conditions, n)
+    finite = numpy.isfinite(numeric)
+    scale = float(numpy.max(numpy.abs(numeric[finite]))) if finite.any() else 0.0
+    bound = atol + rtol * scale
+    rows = []
+    for i, s in enumerate(wrt):
+        g, h = derived[s.name], float(numeric[i])
+        err = abs(g - h)
+        rel = err / max(abs(g), abs(h), 1e-300)
+        ok, verdict = _verdict(g, h, err, bound, near.get(i))
+        latex = print_latex(s, latex_names=net.latex_names)
+        rows.append(CheckRow(s.name, latex, g, h, err, rel, verdict, ok, k))
+    return rows
+
+
+def _perturbed(
+    net: Network,
+    program: VectorizedNetwork,
+    point: dict[str, float],
+    wrt: Sequence[Symbol],
+    steps: Any,
+    kinks: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]],
+) -> tuple[Any, list[Any]]:
+    """The loss, and every kink's condition, at ``θ + h_i e_i`` (column i) and ``θ − h_i e_i`` (n + i)."""
+    import numpy
+
+    theta = program.pack(point)
+    X, Y = program.data(point)
+    n = len(wrt)
+    position = {name: ("theta", i) for i, name in enumerate(program.parameters)}
+    position.update({name: ("X", i) for i, name in enumerate(program.inputs)})
+    size = max(len(theta), len(program.units), 1)
+    chunk = max(2, _CHUNK_VALUES // size)
+    loss = numpy.empty(2 * n)
+    conditions = [numpy.empty(2 * n) for _ in kinks]
+    for a in range(0, 2 * n, chunk):
+        cols = numpy.arange(a, min(2 * n, a + chunk))
+        Theta = numpy.repeat(theta[:, None], len(cols), axis=1)
+        Xc = numpy.repeat(X, len(cols), axis=1)
+        Yc = numpy.repeat(Y, len(cols), axis=1)
+        for j, col in enumerate(cols):
+            i = col % n
+            array, row = position[wrt[i].name]
+            target = Theta if array == "theta" else Xc
+            target[row, j] += steps[i] if col < n else -steps[i]
+        values = program.forward(Theta, Xc if X.size else None, Yc if Y.size else None)
+        loss[cols] = values[net.loss.name]
+        for c, (_, f, _) in enumerate(kinks):
+            conditions[c][cols] = numpy.broadcast_to(numpy.asarray(f(values), dtype=float), (len(cols),))
+    return loss, conditions
+
+
+def _near_kinks(
+    kinks: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]], conditions: list[Any], n: int
+) -> dict[int, str]:
+    """``i -> why`` for every θ_i within a step of a kink.
+
+    A kink is within a step of θ_i when moving θ_i by ±h moves its condition
+    onto or across zero.  (A condition that θ_i does not move is no kink for θ_i.)
+    """
+    near: dict[int, str] = {}
+    for (node, _, convention), moved in zip(kinks, conditions):
+        for i in range(n):
+            lo, hi = sorted((float(moved[n + i]), float(moved[i])))
+            if lo != hi and lo <= 0 <= hi:
+                near.setdefault(
+                    i, f"not differentiable here: {node.name} is at a kink (convention: {convention})"
+                )
+    return near
+
+
+def _verdict(g: float, h: float, err: float, bound: float, kink: str | None) -> tuple[bool | None, str]:
+    if kink is not None:
+        return None, kink
+    if not (math.isfinite(g) and math.isfinite(h)):
+        return False, "not finite"
+    if err <= bound:
+        return True, "ok"
+    return False, f"MISMATCH (error {err:.2e} > tolerance {bound:.2e})"
