@@ -1,1 +1,5 @@
 """symbackprop.verification."""
+
+from .verify import VerifyReport, verify
+
+__all__ = ["VerifyReport", "verify"]
