@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..errors import InputError
     from ..files import write_atomic
-    from ..verification.verify import verify
+    from ..verification import verify
 
     if (args.output or args.in_place) and not args.annotate:
         raise InputError(
