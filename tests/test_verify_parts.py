@@ -186,13 +186,14 @@ def test_the_documents_own_numbers_are_followed_with_pins(oracle, sym):
     claims = {("adjoint", sym["a_2"]): Claim(sp.Float(1, 30), 20)}
     a2 = truth(A2)
     local = a2 * (1 - a2)  # σ'(z_2), by hand
-    value, roots = oracle.following(("adjoint", sym["w_2"]), claims)
-    assert float(value) == pytest.approx(1 * local * 0.5, rel=1e-12) and roots == {20}
-    value, roots = oracle.following(("adjoint", sym["w_1"]), claims)
-    assert float(value) == pytest.approx(1 * local * 0.5 * 1 * 1, rel=1e-12) and roots == {20}
-    claims[("adjoint", sym["w_2"])] = Claim(sp.Float(3, 30), 26)  # not on w_1's path
-    assert oracle.following(("adjoint", sym["w_1"]), claims)[1] == {20}
-    assert oracle.following(("value", sym["z_1"]), claims) == (sp.Float(HALF, 30), set())
+    w1, w2 = ("adjoint", sym["w_1"]), ("adjoint", sym["w_2"])
+    assert float(oracle.following(w2, claims)) == pytest.approx(1 * local * 0.5, rel=1e-12)
+    assert float(oracle.following(w1, claims)) == pytest.approx(1 * local * 0.5 * 1 * 1, rel=1e-12)
+    assert oracle.roots(w2, claims) == oracle.roots(w1, claims) == {20}
+    claims[w2] = Claim(sp.Float(3, 30), 26)  # not on w_1's path
+    assert oracle.roots(w1, claims) == {20} and oracle.roots(w2, claims) == {26}
+    z1 = ("value", sym["z_1"])
+    assert oracle.following(z1, claims) == sp.Float(HALF, 30) and oracle.roots(z1, claims) == set()
 
 
 def test_derivation_at_pinned_recomputes_downstream(net, sym):

@@ -340,36 +340,45 @@ class Chain:
         return v, tol
 
     def consequence(self, v: Float, tol: Float) -> int | None:
-        """The line of an earlier wrong claim that explains the wrong value ``v``, if any."""
-        assert self.ev is not None
+        """The line of an earlier wrong claim that explains the wrong value ``v``, if any.
+
+        The document's own value is only computed when an earlier wrong claim feeds it.
+        """
+        o, claims = self.o, self.memory.claims
         try:
             if self.key is not None:
-                dv, roots = self.o.following(self.key, self.memory.claims)
+                roots = o.roots(self.key, claims)
+                dv = o.following(self.key, claims) if roots else None
             else:
-                dv, roots = self.following_side(self.st.parsed[self.subject.start - 1])
+                side = self.st.parsed[self.subject.start - 1]
+                keys = self.side_keys(side)
+                roots = set().union(*(o.roots(k, claims) for k in keys.values()))
+                dv = self.following_side(side, keys) if roots else None
         except (Unknown, KeyError):
             return None
-        if roots and abs(v - dv) <= tol + abs(dv) * FOLLOWS:
+        if dv is not None and abs(v - dv) <= tol + abs(dv) * FOLLOWS:
             return min(roots)
         return None
 
-    def following_side(self, side: Any) -> tuple[Float, set[int]]:
-        """A side evaluated with the document's own earlier values for partials and nodes."""
-        o, claims, ev = self.o, self.memory.claims, self.ev
-        assert ev is not None
-        reps: dict[Any, Any] = {}
-        roots: set[int] = set()
+    def side_keys(self, side: Any) -> dict[Any, Key]:
+        """The quantities a side uses: its partials and the network's symbols."""
+        assert self.ev is not None
+        keys: dict[Any, Key] = {}
         for p in side.expr.atoms(Partial):
-            k = o.key_of(p)
+            k = self.o.key_of(p)
             if k is None:
                 raise Unknown("not a quantity of the network")
-            reps[p], r = o.following(k, claims)
-            roots |= r
+            keys[p] = k
         for s in side.expr.free_symbols:
-            if s not in side.numbers and s in ev.values:
-                reps[s], r = o.following(("value", s), claims)
-                roots |= r
-        return o.value(side.expr.xreplace(reps), ev, side.numbers), roots
+            if s not in side.numbers and s in self.ev.values:
+                keys[s] = ("value", s)
+        return keys
+
+    def following_side(self, side: Any, keys: Mapping[Any, Key]) -> Float:
+        """A side evaluated with the document's own earlier values for partials and nodes."""
+        assert self.ev is not None
+        reps = {atom: self.o.following(k, self.memory.claims) for atom, k in keys.items()}
+        return self.o.value(side.expr.xreplace(reps), self.ev, side.numbers)
 
     # ------------------------------------------------------------ verdict
 

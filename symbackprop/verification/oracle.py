@@ -232,7 +232,7 @@ class Oracle:
                 raise Unknown(msg)
             reps[p] = v
         numbers = numbers or {}
-        for s in expr.free_symbols:
+        for s in sorted(expr.free_symbols, key=lambda s: s.name):  # the first missing name, stably
             if s in numbers:
                 continue
             if s in ev.values:
@@ -274,16 +274,15 @@ class Oracle:
 
     # -------------------------------------------------- the document's numbers
 
-    def following(self, key: Key, claims: Mapping[Key, Claim]) -> tuple[Float, set[int]]:
-        """A quantity computed from the document's own claims, and the error lines it inherits.
+    def following(self, key: Key, claims: Mapping[Key, Claim]) -> Float:
+        """A quantity computed from the document's own claims (see :meth:`roots`).
 
         Raises:
             Unknown: The claims give no finite value here.
         """
         if key in claims:
-            c = claims[key]
-            return c.value, ({c.root} if c.root is not None else set())
-        return self.true_value(key, self._evaluation_of(claims)), self._roots(key, claims)
+            return claims[key].value
+        return self.true_value(key, self._evaluation_of(claims))
 
     def _evaluation_of(self, claims: Mapping[Key, Claim]) -> Evaluation:
         """The derivation at the document's point with every claim pinned (cached per claims)."""
@@ -300,8 +299,8 @@ class Oracle:
             self._pinned = (state, ev)
         return self._pinned[1]
 
-    def _roots(self, key: Key, claims: Mapping[Key, Claim]) -> set[int]:
-        """Lines of the wrong claims that ``key`` is computed from."""
+    def roots(self, key: Key, claims: Mapping[Key, Claim]) -> set[int]:
+        """Lines of the wrong claims that :meth:`following` computes ``key`` from."""
         roots: set[int] = set()
         seen: set[Key] = set()
         stack = [key]
