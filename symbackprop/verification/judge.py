@@ -64,7 +64,6 @@ class Judge:
         self.spec_mode = spec_mode
         self.roles = roles
         units, inherit = DIGITS_POLICIES[policy]
-        self.units = units
         self.rules = Rules(units, inherit, spec_mode, doc_defs)
         self.failed = failed
         self.memory = Memory()
@@ -178,7 +177,7 @@ class Judge:
         """How far a side may be from the previous one: half a unit of its last digit, if bare."""
         if bare(p):
             n = next(iter(p.numbers.values()))
-            return Float(self.units / 10**n.decimals, DPS) + NOISE
+            return Float(self.rules.units / 10**n.decimals, DPS) + NOISE
         return NOISE
 
 

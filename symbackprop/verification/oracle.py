@@ -134,8 +134,7 @@ class Oracle:
         if isinstance(expr, Partial):
             if expr.of == self.network.loss:
                 return ("adjoint", expr.wrt)
-            with_edge = self._edge(expr.of, expr.wrt)
-            if with_edge:
+            if self._edge(expr.of, expr.wrt):
                 return ("local", expr.of, expr.wrt)
         return None
 
