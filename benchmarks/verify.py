@@ -33,7 +33,7 @@ from symbackprop.core.functions import half_squared_error, sigmoid
 from symbackprop.notation.latex_input import split_relations
 from symbackprop.core.network import Network
 from symbackprop.output.numbers import shown
-from symbackprop.verification.verify import verify
+from symbackprop.verification import verify
 
 
 def document(units: int) -> str:

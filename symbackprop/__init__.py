@@ -41,7 +41,7 @@ from .notation.spec import load_spec, loads_spec
 from .numeric import CheckReport, check, train
 from .output.printing import Notation
 from .output.walkthrough import render, walkthrough_context
-from .verification.verify import VerifyReport, verify
+from .verification import VerifyReport, verify
 
 # These modules import numpy, jinja2 and the LaTeX parser only inside the functions that need
 # them, so importing them here keeps `import symbackprop` light -- and binds `render` and

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from symbackprop.cli import main
 from symbackprop.errors import SymbackpropError
-from symbackprop.verification.verify import verify
+from symbackprop.verification import verify
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "verify"
 DOCUMENTS = sorted((p.name, p.read_text(encoding="utf-8")) for p in FIXTURES.glob("*.*"))

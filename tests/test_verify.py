@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from symbackprop.cli import main
 from symbackprop.verification.documents import read_document
 from symbackprop.errors import SymbackpropError
-from symbackprop.verification.verify import verify
+from symbackprop.verification import verify
 
 FIXTURES = ROOT / "tests" / "fixtures" / "verify"
 BCE_MD = FIXTURES / "bce_walkthrough.md"

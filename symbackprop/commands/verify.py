@@ -48,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..files import write_atomic
-    from ..verification.verify import verify
+    from ..verification import verify
 
     if (args.output or args.in_place) and not args.annotate:
         raise InputError(

@@ -401,7 +401,13 @@ class Derivation(Displayable):
 
     # ------------------------------------------------------------ level 4
 
-    def at(self, point: Mapping[Symbol, Any] | None = None, quantize: Quantizer | None = None) -> Derivation:
+    def at(
+        self,
+        point: Mapping[Symbol, Any] | None = None,
+        quantize: Quantizer | None = None,
+        *,
+        pinned: Mapping[Key, Expr] | None = None,
+    ) -> Derivation:
         """The same derivation evaluated at another point.
 
         Args:
@@ -412,8 +418,13 @@ class Derivation(Displayable):
                 It returns the number to carry on with and whether it was
                 rounded.  This is how "hand rounding" recomputes each step from
                 the numbers as displayed.  ``None`` keeps full precision.
+            pinned: Numbers to use instead of computing them, by key
+                (``("value", s)``, ``("local", of, wrt)``, ``("adjoint", s)``,
+                ``("update", p)``); everything downstream is computed from them.
+                This is how verification follows a hand derivation's own,
+                possibly wrong, numbers to their consequences.
         """
-        return replace(self, evaluation=evaluate(self, point, quantize))
+        return replace(self, evaluation=evaluate(self, point, quantize, pinned))
 
     def over_dataset(self, quantize: Quantizer | None = None) -> DatasetEvaluation | None:
         """Every example of the network's dataset evaluated, and the reduced gradients.
@@ -594,7 +605,10 @@ def _number(expr: Expr, what: str) -> Expr:
 
 
 def evaluate(
-    derivation: Derivation, point: Mapping[Symbol, Any] | None = None, quantize: Quantizer | None = None
+    derivation: Derivation,
+    point: Mapping[Symbol, Any] | None = None,
+    quantize: Quantizer | None = None,
+    pinned: Mapping[Key, Expr] | None = None,
 ) -> Evaluation:
     """Compute every number of ``derivation`` at ``point`` (see :meth:`Derivation.at`)."""
     net = derivation.network
@@ -605,9 +619,12 @@ def evaluate(
     if missing:
         raise InputError("no value given for " + ", ".join(repr(m) for m in missing))
     approx: set[Key] = set()
+    pins = pinned or {}
 
-    def q(key: Key, value: Expr) -> Expr:
-        if quantize is None:
+    def q(key: Key, value: Expr, rounds: bool = True) -> Expr:
+        if key in pins:
+            return pins[key]
+        if quantize is None or not rounds:
             return value
         shown, rounded = quantize(value)
         if rounded:
@@ -616,7 +633,7 @@ def evaluate(
 
     values: dict[Symbol, Expr] = {}
     for s in net.inputs + net.targets + net.parameters:
-        values[s] = _float(given[s])
+        values[s] = q(("value", s), _float(given[s]), rounds=False)
     kinks: list[tuple[Symbol, Expr]] = []
     for d in net.definitions:
         values[d.symbol] = q(("value", d.symbol), _number(d.expr.xreplace(values), f"{d.symbol.name!r}"))
@@ -631,14 +648,14 @@ def evaluate(
     one = Float(1, DPS)
     for step in derivation.steps:
         if step.symbol == derivation.loss:
-            adjoints[step.symbol] = one
+            adjoints[step.symbol] = q(("adjoint", step.symbol), one, rounds=False)
             continue
         total = Float(0, DPS)
         for f in step.factors:
             total += adjoints[f.of] * local[(f.of, f.wrt)]
-        if len(step.factors) > 1 or (step.factors and step.factors[0].of != derivation.loss):
-            total = q(("adjoint", step.symbol), total)
-        adjoints[step.symbol] = total
+        # an adjoint that is one local factor of the loss is that factor, already rounded
+        rounds = len(step.factors) > 1 or bool(step.factors and step.factors[0].of != derivation.loss)
+        adjoints[step.symbol] = q(("adjoint", step.symbol), total, rounds=rounds)
     updates: dict[Symbol, Expr] = {}
     lr = net.learning_rate
     if lr is not None:

@@ -244,7 +244,7 @@ class SymbackpropPlugin(BasePlugin[SymbackpropConfig]):
     def _verify(self, path: Path, name: str, search: list[Path]) -> None:
         """Check the page's equations against the spec its first block names (or ``spec``)."""
         from ..files import read_text
-        from ..verification.verify import verify
+        from ..verification import verify
 
         try:
             text = read_text(path, "page")

@@ -11,7 +11,7 @@ docutils math nodes and tables, so MathJax and the LaTeX builder both work.
 The directive only lays out :func:`symbackprop.output.context.walkthrough_context`'s
 plain data (its tables through :func:`docutils_table`): it never differentiates or evaluates.  With
 ``symbackprop_verify = True`` every page's math is checked by
-:func:`symbackprop.verification.verify.verify`, and each wrong equation is a warning naming
+:func:`symbackprop.verify`, and each wrong equation is a warning naming
 the page and line (so ``sphinx-build -W`` fails).
 """
 
@@ -459,7 +459,7 @@ def _verify_page(app: Any, docname: str, source: list[str]) -> None:
     """``source-read``: check the hand derivations on the page, one warning per wrong equation."""
     if not app.config.symbackprop_verify:
         return
-    from ..verification.verify import verify
+    from ..verification import verify
 
     env = app.env
     path = Path(env.doc2path(docname))

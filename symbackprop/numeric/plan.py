@@ -35,7 +35,7 @@ from ..core.derivation import Derivation
 from ..core.layers import Affine, Elementwise, Layer, Reduction, Variation, placeholder, template
 from ..core.network import Network
 
-__all__ = ["OUT", "AffineUnit", "Location", "MapUnit", "Plan", "Unit", "UnitKind", "plan"]
+__all__ = ["OUT", "AffineUnit", "Location", "MapUnit", "Plan", "Unit", "UnitKind", "build_plan"]
 
 #: Stands for a unit's own value in its local derivatives (``σ′ = out·(1 − out)``).
 OUT = Dummy("out", real=True)
@@ -151,7 +151,7 @@ class Plan:
         return {s: self.locations[s].row for s in self.parameters}
 
 
-def plan(derivation: Derivation, layers: Iterable[Layer]) -> Plan:
+def build_plan(derivation: Derivation, layers: Iterable[Layer]) -> Plan:
     """Lower ``layers`` (in an order where operands come first) to units."""
     planner = _Planner(derivation)
     for layer in layers:

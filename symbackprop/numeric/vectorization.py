@@ -24,7 +24,7 @@ from ..core.layers import find_layers
 from ..core.network import Network
 from .codegen import compile_functions
 from .lowering import lower
-from .plan import Unit, plan
+from .plan import Unit, build_plan
 from .runtime import VectorizedNetwork
 
 __all__ = ["Unit", "VectorizedNetwork", "vectorize"]
@@ -33,7 +33,7 @@ __all__ = ["Unit", "VectorizedNetwork", "vectorize"]
 def vectorize(derivation: Derivation | Network) -> VectorizedNetwork:
     """Compile a derivation (or a network, derived first) into whole-array code."""
     d = derivation if isinstance(derivation, Derivation) else derive(derivation, evaluate_point=False)
-    planned = plan(d, find_layers(d.network))
+    planned = build_plan(d, find_layers(d.network))
     compiled = compile_functions(lower(planned))
     net = d.network
     return VectorizedNetwork(

@@ -21,7 +21,7 @@ from typing import Any
 from ..core.derivation import Derivation
 from ..core.display import register
 from ..numeric.gradcheck import CheckReport
-from ..verification.verify import VerifyReport
+from ..verification.report import VerifyReport
 from .context import walkthrough_context
 from .formats import MARKDOWN, latex_array
 from .numbers import plain, scientific, significant

@@ -1,1 +1,25 @@
-"""symbackprop.verification."""
+"""Verify hand derivations: read a document's math and point at the wrong equation.
+
+:func:`verify` returns a :class:`VerifyReport` of :class:`Finding` objects (see
+:mod:`.runner` for the stages).  Importing this package also imports
+:mod:`symbackprop.output.verify_report`, which presents reports (the text
+table, annotations, JSON) and registers itself with :mod:`.report`.
+"""
+
+from ..output import verify_report as _presentation  # noqa: F401  (registers the report's views)
+from .judge import DIGITS_POLICIES
+from .report import Arithmetic, Expected, Finding, Formula, Kind, Number, Status, VerifyReport
+from .runner import verify
+
+__all__ = [
+    "DIGITS_POLICIES",
+    "Arithmetic",
+    "Expected",
+    "Finding",
+    "Formula",
+    "Kind",
+    "Number",
+    "Status",
+    "VerifyReport",
+    "verify",
+]

@@ -1,0 +1,179 @@
+"""Presentation of a verification report: messages, the text table, annotations, JSON.
+
+A :class:`~symbackprop.verification.report.VerifyReport` holds data only; this
+module turns it into text.  Numbers go through the one number formatter
+(:func:`symbackprop.output.numbers.shown`) and formulas through the one LaTeX
+printer (:func:`symbackprop.output.printing.latex`).  On import it registers
+its functions with :mod:`symbackprop.verification.report`, so the report's
+convenience methods (``.table()``, ``.annotate()``, ``.message``) present
+themselves without the data module importing ``output``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..verification.report import (
+    Expected,
+    Finding,
+    Formula,
+    Number,
+    Part,
+    Status,
+    VerifyReport,
+    register_view,
+)
+from .numbers import shown
+from .printing import latex
+
+__all__ = ["annotate", "expected", "finding_dict", "message", "report_dict", "report_json", "table", "text"]
+
+#: How each status reads in the text table.
+VERDICTS = {Status.OK: "holds", Status.WRONG: "WRONG", Status.NOT_CHECKED: "not checked"}
+
+#: The mark put before each note of an annotated document.
+MARKS = {Status.OK: "✓", Status.WRONG: "✗", Status.NOT_CHECKED: "?"}
+
+#: Longest equation shown whole in the text table.
+TABLE_EQUATION_WIDTH = 60
+
+
+def formula_latex(formula: Formula) -> str:
+    """A formula in LaTeX, with the document's spellings of its symbols."""
+    if formula.denominator is not None:
+        num = latex(formula.expr, latex_names=formula.names)
+        den = latex(formula.denominator, latex_names=formula.names)
+        return r"\frac{%s}{%s}" % (num, den)
+    return latex(formula.expr, latex_names=formula.names)
+
+
+def expected_latex(correction: Expected) -> str:
+    """``formula \\approx number``, or whichever of the two is known."""
+    pieces = []
+    if correction.formula is not None:
+        pieces.append(formula_latex(correction.formula))
+    if correction.number is not None:
+        pieces.append(_number(correction.number))
+    return r" \approx ".join(pieces)
+
+
+def _number(number: Number) -> str:
+    return shown(number.value, number.digits).text
+
+
+def _part(part: Part) -> str:
+    if isinstance(part, str):
+        return part
+    if isinstance(part, Number):
+        return _number(part)
+    if isinstance(part, Formula):
+        return formula_latex(part)
+    return expected_latex(part)
+
+
+def text(parts: tuple[Part, ...]) -> str:
+    """An explanation as one line of text."""
+    return "".join(_part(p) for p in parts)
+
+
+def message(finding: Finding) -> str:
+    """Why a finding is what it is, in one line."""
+    return text(finding.explanation)
+
+
+def expected(finding: Finding) -> str | None:
+    """A finding's correction in LaTeX, or ``None``."""
+    return None if finding.correction is None else expected_latex(finding.correction)
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """One finding as plain data, in the order of its fields."""
+    return {
+        "line": finding.line,
+        "source": finding.source,
+        "status": finding.status,
+        "message": message(finding),
+        "expected": expected(finding),
+        "kind": finding.kind,
+        "arithmetic": finding.arithmetic,
+        "cause": finding.cause,
+        "value": finding.value,
+        "block_end": finding.block_end,
+        "subject": finding.subject,
+    }
+
+
+def report_dict(report: VerifyReport) -> dict[str, Any]:
+    """A report as plain data: source, verdict, counts and every finding."""
+    first = report.first_error
+    return {
+        "source": report.source,
+        "network_from": report.network_from,
+        "ok": report.ok,
+        "counts": {s.value: n for s, n in report.counts().items()},
+        "first_error": None if first is None else first.line,
+        "findings": [finding_dict(f) for f in report.findings],
+    }
+
+
+def report_json(report: VerifyReport) -> str:
+    """:func:`report_dict` as indented JSON."""
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False)
+
+
+def table(report: VerifyReport) -> str:
+    """A plain-text table: line, verdict, equation, and the correction; then a summary line."""
+    rows = [("line", "verdict", "equation", "note")]
+    width = TABLE_EQUATION_WIDTH
+    for f in report.findings:
+        eq = f.source if len(f.source) <= width else f.source[: width - 3] + "..."
+        rows.append((str(f.line), VERDICTS[f.status], eq, message(f)))
+    w0, w1, w2 = (max(len(r[k]) for r in rows) for k in range(3))
+    lines = [f"{a:>{w0}}  {b:<{w1}}  {c:<{w2}}  {d}".rstrip() for a, b, c, d in rows]
+    c = report.counts()
+    tail = f"{c[Status.OK]} hold, {c[Status.WRONG]} wrong, {c[Status.NOT_CHECKED]} not checked"
+    first = report.first_error
+    if first is not None:
+        tail += f"; first error at line {first.line}"
+    return "\n".join([*lines, "", f"{report.source}: {tail}"]) + "\n"
+
+
+def _note(report: VerifyReport, f: Finding) -> str:
+    mark = MARKS[f.status]
+    correction = expected(f)
+    if report.format == "md" and f.status is Status.WRONG and correction and f.subject:
+        why = f"follows from the error at line {f.cause}" if f.cause else "wrong"
+        return f"{mark} line {f.line}: {why}; expected ${f.subject} = {correction}$"
+    return f"{mark} line {f.line}: {message(f)}"
+
+
+def annotate(report: VerifyReport) -> str:
+    """The document with a mark and a correction after each equation's block.
+
+    Markdown gets a quoted note; LaTeX a ``%`` comment, so the document still compiles.
+    """
+    notes: dict[int, list[str]] = {}
+    for f in report.findings:
+        notes.setdefault(f.block_end or f.line, []).append(_note(report, f).replace("\n", " "))
+    out: list[str] = []
+    for n, line in enumerate(report.text.split("\n"), start=1):
+        out.append(line)
+        for note in notes.get(n, []):
+            if report.format == "tex":
+                out.append("% symbackprop " + note)
+            else:
+                out += ["", "> **symbackprop** " + note, ""]
+    return "\n".join(out)
+
+
+for _name, _view in (
+    ("message", message),
+    ("expected", expected),
+    ("finding_dict", finding_dict),
+    ("report_dict", report_dict),
+    ("json", report_json),
+    ("table", table),
+    ("annotate", annotate),
+):
+    register_view(_name, _view)

@@ -1,0 +1,333 @@
+"""The truth a document is judged against, from the core derivation.
+
+Every number comes from :func:`symbackprop.core.derivation.derive` and its
+:class:`~symbackprop.core.derivation.Evaluation`: values, local derivatives
+and adjoints at the document's point and at two random points (for symbolic
+claims).  Nothing here runs a backward pass of its own:
+
+* a derivative that is not an edge nor an adjoint (``∂a_2/∂w_1``) is the
+  adjoint of ``w_1`` in the same network with ``a_2`` as its loss;
+* "what the document's own numbers give" (to tell a consequence of an
+  earlier wrong number from a new error) is the same derivation evaluated
+  with the document's claims pinned (:meth:`Derivation.at` with ``pinned``).
+
+Quantities are named by the keys the core uses: ``("value", s)``,
+``("local", of, wrt)``, ``("adjoint", s)`` and ``("update", p)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+from sympy import Expr, Float, Rational, Symbol
+
+from ..core.derivation import DPS, Derivation, Evaluation, Partial, derive
+from ..errors import SymbackpropError, SymbackpropWarning
+from .names import Names
+from .report import Formula
+from .textbook import tidy
+
+__all__ = ["Claim", "Key", "Oracle", "Unknown", "close", "number"]
+
+#: A quantity of the network, as the core derivation names it.
+Key = tuple
+
+#: Relative difference below which two values are the same.
+SAME = Rational(1, 10**9)
+
+#: How many random points symbolic claims are also checked at.
+RANDOM_POINTS = 2
+
+
+class Unknown(Exception):
+    """A value cannot be computed: the side is not checked."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A number the document stated for a quantity, and the line of the error it inherits."""
+
+    value: Float
+    root: int | None
+
+
+def number(expr: Expr) -> Float | None:
+    """``expr`` as a finite real number to :data:`DPS` digits, or ``None``."""
+    try:
+        v = expr.evalf(DPS) if not expr.is_Float else expr
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if not v.is_Number or v.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not v.is_real:
+        return None
+    return Float(v, DPS)
+
+
+def close(a: Expr, b: Expr) -> bool:
+    """Equal up to :data:`SAME` (relative, or absolute near zero)."""
+    return bool(abs(a - b) <= Float(SAME, DPS) * max(1, abs(a), abs(b)))
+
+
+class Oracle:
+    """Values of a network's quantities at the document's point and at random points.
+
+    Attributes:
+        derivation: The core derivation (evaluated at the document's point, if it has one).
+        network: Its network.
+        point: The evaluation at the document's point, or ``None``.
+        randoms: Evaluations at random points (the document's data, random parameters).
+        aliases: The document's shorthands (``\\delta_2``) and what they stand for.
+    """
+
+    def __init__(
+        self, derivation: Derivation, names: Names, aliases: Mapping[Symbol, Expr], seed: int
+    ) -> None:
+        self.derivation = derivation
+        self.network = derivation.network
+        self.names = names
+        self.aliases = dict(aliases)
+        self.point: Evaluation | None = derivation.evaluation
+        self.randoms = self._random_points(seed)
+        self.latex_names: dict[Symbol, str] = {**names.latex, **self.network.latex_names}
+        self.latex_names.setdefault(names.eta, r"\eta")
+        self._by_loss: dict[Symbol, Derivation] = {}
+        self._totals: dict[tuple[Symbol, int], Evaluation] = {}
+        self._pinned: tuple[frozenset, Evaluation] | None = None
+        self.exact_values: list[Expr] = []
+        if self.point is not None:
+            self.exact_values = list(self.point.values.values())
+            if self.point.learning_rate is not None:
+                self.exact_values.append(Float(self.point.learning_rate, DPS))
+
+    def _random_points(self, seed: int) -> list[Evaluation]:
+        net = self.network
+        rng = random.Random(seed)
+        leaves = net.inputs + net.targets + net.parameters
+        if self.point is not None:  # keep the document's data; vary the parameters
+            leaves = net.parameters
+        out = []
+        for _ in range(RANDOM_POINTS):
+            pt = {s: Rational(rng.randint(15, 85), 100) for s in leaves}
+            try:
+                ev = self.derivation.at(pt).evaluation
+            except SymbackpropError:
+                continue
+            if ev is not None:
+                out.append(ev)
+        return out
+
+    def lr(self, ev: Evaluation) -> Expr | None:
+        """The learning rate, to :data:`DPS` digits."""
+        return None if ev.learning_rate is None else Float(ev.learning_rate, DPS)
+
+    # ------------------------------------------------------------ quantities
+
+    def key_of(self, expr: Expr) -> Key | None:
+        """The quantity a side names: a symbol's value, an adjoint or a local derivative."""
+        if isinstance(expr, Symbol) and expr in self.network.symbols:
+            return ("value", expr)
+        if isinstance(expr, Partial):
+            if expr.of == self.network.loss:
+                return ("adjoint", expr.wrt)
+            if self._edge(expr.of, expr.wrt):
+                return ("local", expr.of, expr.wrt)
+        return None
+
+    def _edge(self, of: Symbol, wrt: Symbol) -> bool:
+        try:
+            self.derivation.local(of, wrt)
+        except KeyError:
+            return False
+        return True
+
+    def true_value(self, key: Key, ev: Evaluation) -> Float:
+        """The value of a quantity in an evaluation."""
+        kind = key[0]
+        if kind == "value":
+            return ev.values[key[1]]
+        if kind == "local":
+            return ev.local[(key[1], key[2])]
+        if kind == "adjoint":
+            return ev.adjoints[key[1]]
+        if kind == "update":
+            lr = self.lr(ev)
+            if lr is None:
+                msg = "no learning rate is known"
+                raise Unknown(msg)
+            return ev.values[key[1]] - lr * ev.adjoints[key[1]]
+        raise Unknown("unknown quantity")
+
+    def expected(self, key: Key | None) -> Formula | None:
+        """The right expression for a quantity, in textbook form, in the document's names."""
+        if key is None:
+            return None
+        d, net = self.derivation, self.network
+        try:
+            if key[0] == "adjoint":
+                return self._formula(tidy(d.general_form(key[1])))
+            if key[0] == "local":
+                return self._formula(tidy(d.local(key[1], key[2]).general))
+            if key[0] == "value" and key[1] in net.definition:
+                return self._formula(net.definition[key[1]])
+            if key[0] == "update":
+                p = key[1]
+                return self._formula(p - self.names.eta * Partial(net.loss, p))
+        except SymbackpropError:
+            return None
+        return None
+
+    def _formula(self, form: Expr | tuple[Expr, Expr]) -> Formula:
+        if isinstance(form, tuple):
+            return Formula(form[0], form[1], names=self.latex_names)
+        return Formula(form, names=self.latex_names)
+
+    # -------------------------------------------------------- sides as values
+
+    def partial(self, p: Partial, ev: Evaluation) -> Expr | None:
+        """∂of/∂wrt in an evaluation: an adjoint, an edge, or a total derivative."""
+        of, wrt = p.of, p.wrt
+        if of == self.network.loss and wrt in ev.adjoints:
+            return ev.adjoints[wrt]
+        if (of, wrt) in ev.local:
+            return ev.local[(of, wrt)]
+        if of not in self.network.symbols or wrt not in self.network.symbols:
+            return None
+        return self._total(of, wrt, ev)
+
+    def _total(self, of: Symbol, wrt: Symbol, ev: Evaluation) -> Expr:
+        """d(of)/d(wrt) through the graph: the adjoint of ``wrt`` when ``of`` is the loss."""
+        net = self.network
+        if of not in net.definition:
+            return Float(1 if of == wrt else 0, DPS)
+        key = (of, id(ev))
+        if key not in self._totals:
+            if of not in self._by_loss:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", SymbackpropWarning)
+                    rerooted = dataclasses.replace(net, loss=of)
+                self._by_loss[of] = derive(rerooted, evaluate_point=False)
+            leaves = net.inputs + net.targets + net.parameters
+            evaluation = self._by_loss[of].at({s: ev.values[s] for s in leaves}).evaluation
+            assert evaluation is not None  # every leaf has a value
+            self._totals[key] = evaluation
+        return self._totals[key].adjoints[wrt]
+
+    def resolve(self, expr: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any] | None = None) -> Expr:
+        """``expr`` with aliases, partials and symbols replaced (number placeholders kept)."""
+        for _ in range(8):
+            if not any(s in self.aliases for s in expr.free_symbols):
+                break
+            expr = expr.xreplace(self.aliases)
+        reps: dict[Any, Any] = {}
+        for p in expr.atoms(Partial):
+            v = self.partial(p, ev)
+            if v is None:
+                msg = f"d{p.of.name}/d{p.wrt.name} is not part of the network"
+                raise Unknown(msg)
+            reps[p] = v
+        numbers = numbers or {}
+        for s in sorted(expr.free_symbols, key=lambda s: s.name):  # the first missing name, stably
+            if s in numbers:
+                continue
+            if s in ev.values:
+                reps[s] = ev.values[s]
+            elif s == self.names.eta and self.lr(ev) is not None:
+                reps[s] = self.lr(ev)
+            else:
+                msg = f"no value for {s.name!r}"
+                raise Unknown(msg)
+        return expr.xreplace(reps)
+
+    def value(self, expr: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Float:
+        """A side's value, with its written numbers as written."""
+        e = self.resolve(expr, ev, numbers).xreplace({s: n.value for s, n in numbers.items()})
+        v = number(e)
+        if v is None:
+            msg = "the value is not a finite real number here"
+            raise Unknown(msg)
+        return v
+
+    def slack(self, expr: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Float:
+        """First-order error bound from the rounded numbers the side uses."""
+        e = self.resolve(expr, ev, numbers)
+        vals = {s: n.value for s, n in numbers.items()}
+        total = Float(0, DPS)
+        for s, n in numbers.items():
+            if n.decimals == 0 or self.is_exact(n.value):
+                continue
+            d = number(sympy.diff(e, s).xreplace(vals))
+            if d is None:
+                continue
+            total += abs(d) * Float(Rational(1, 2) / 10**n.decimals, DPS)
+        return total
+
+    def is_exact(self, value: Rational) -> bool:
+        """Whether a written number is one of the point's own numbers (so it carries no rounding)."""
+        fv = Float(value, DPS)
+        return any(abs(fv - v) <= Float("1e-25") * max(1, abs(v)) for v in self.exact_values)
+
+    # -------------------------------------------------- the document's numbers
+
+    def following(self, key: Key, claims: Mapping[Key, Claim]) -> Float:
+        """A quantity computed from the document's own claims (see :meth:`roots`).
+
+        Raises:
+            Unknown: The claims give no finite value here.
+        """
+        if key in claims:
+            return claims[key].value
+        return self.true_value(key, self._evaluation_of(claims))
+
+    def _evaluation_of(self, claims: Mapping[Key, Claim]) -> Evaluation:
+        """The derivation at the document's point with every claim pinned (cached per claims)."""
+        assert self.point is not None
+        state = frozenset(claims.items())
+        if self._pinned is None or self._pinned[0] != state:
+            net = self.network
+            point = {s: self.point.values[s] for s in net.inputs + net.targets + net.parameters}
+            try:
+                ev = self.derivation.at(point, pinned={k: c.value for k, c in claims.items()}).evaluation
+            except SymbackpropError as e:
+                raise Unknown(e.message) from None
+            assert ev is not None
+            self._pinned = (state, ev)
+        return self._pinned[1]
+
+    def roots(self, key: Key, claims: Mapping[Key, Claim]) -> set[int]:
+        """Lines of the wrong claims that :meth:`following` computes ``key`` from."""
+        roots: set[int] = set()
+        seen: set[Key] = set()
+        stack = [key]
+        while stack:
+            k = stack.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            if k in claims:
+                if claims[k].root is not None:
+                    roots.add(claims[k].root)  # type: ignore[arg-type]
+                continue
+            stack.extend(self._sources(k))
+        return roots
+
+    def _sources(self, key: Key) -> Iterator[Key]:
+        """The quantities whose numbers a quantity is computed from (one step back)."""
+        d, net = self.derivation, self.network
+        kind = key[0]
+        if kind == "value" and key[1] in net.definition:
+            yield from (("value", p) for p in net.definition[key[1]].free_symbols)
+        elif kind == "local":
+            symbols = set(net.symbols)
+            yield from (("value", p) for p in d.local(key[1], key[2]).general.free_symbols if p in symbols)
+        elif kind == "adjoint" and key[1] != net.loss:
+            for f in d.step(key[1]).factors:
+                yield ("adjoint", f.of)
+                yield ("local", f.of, f.wrt)
+        elif kind == "update":
+            yield ("value", key[1])
+            yield ("adjoint", key[1])

@@ -1,0 +1,190 @@
+"""``verify``: read a document, find its network and point, judge every equation.
+
+The pipeline is linear, one module per stage:
+
+1. :mod:`.documents` finds every equation and its line;
+2. :mod:`.statements` splits relation chains and parses each side, with
+   :mod:`.names` mapping the document's names to symbols;
+3. :mod:`.infer` reads the network and the point from the document's own
+   definitions and values (unless a spec is given);
+4. :mod:`.oracle` gets the truth from :func:`symbackprop.core.derivation.derive`
+   at the document's point and at random points;
+5. :mod:`.judge` and :mod:`.chain` judge every relation against it, and
+   :mod:`.report` holds the findings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import sympy
+from sympy import Expr, Float, Rational, Symbol
+
+from ..core.derivation import DPS, derive
+from ..core.network import Network
+from ..errors import InputError, SymbackpropError
+from ..files import read_text
+from .documents import Document, read_document
+from .infer import Inferred, Role, infer_network
+from .judge import DIGITS_POLICIES, Judge
+from .names import Names
+from .oracle import Oracle
+from .report import Finding, Kind, Number, Status, VerifyReport
+from .statements import (
+    Statement,
+    defining_statements,
+    failed_definitions,
+    is_name,
+    lhs_keys,
+    parse_all,
+    read_statements,
+    spell_names,
+)
+
+__all__ = ["verify"]
+
+#: Document suffixes -> format.
+SUFFIXES = {".tex": "tex", ".ltx": "tex", ".md": "md", ".markdown": "md"}
+
+
+def verify(
+    source: str | Path,
+    *,
+    spec: str | Path | Network | None = None,
+    text: str | None = None,
+    format: str | None = None,
+    digits_policy: str = "round",
+    seed: int = 0,
+) -> VerifyReport:
+    """Check every equation of a hand-written derivation.
+
+    Args:
+        source: The document's path (or, with ``text``, just its name).
+        spec: A spec file or :class:`Network` to check against; by default the
+            document's own first definitions and values.
+        text: The document's text, if not read from ``source``.
+        format: ``"md"`` or ``"tex"``; from the file extension or content by default.
+        digits_policy: ``"round"`` (half a unit of the last shown digit plus
+            slack from earlier rounded numbers), ``"strict"`` (half a unit
+            only) or ``"loose"`` (a whole unit, plus slack).
+        seed: Seed of the random points used for symbolic claims.
+
+    Returns:
+        A :class:`VerifyReport` with one :class:`Finding` per equation.
+
+    Raises:
+        InputError: The document or spec cannot be read.
+    """
+    if digits_policy not in DIGITS_POLICIES:
+        msg = f"unknown digits policy {digits_policy!r} (use {', '.join(DIGITS_POLICIES)})"
+        raise InputError(msg)
+    name = str(source)
+    if text is None:
+        text = read_text(source, "document")
+    if format is None:
+        format = SUFFIXES.get(Path(name).suffix.lower())
+    try:
+        doc = read_document(text, format)
+    except ValueError as e:
+        raise InputError(str(e), file=name) from None
+    network: Network | None
+    if isinstance(spec, Network) or spec is None:
+        network = spec
+    else:
+        from ..notation.spec import load_spec
+
+        network = load_spec(spec)
+    try:
+        return _verify(doc, network, name, digits_policy, seed)
+    except SymbackpropError as e:
+        raise e.located(file=name) from None
+
+
+def _functions(network: Network | None) -> Mapping[str, Any]:
+    """The library's functions plus the network's own custom functions (by name)."""
+    from ..core.functions import FUNCTIONS, CustomFunction, FunctionInfo
+
+    if network is None:
+        return FUNCTIONS
+    table = dict(FUNCTIONS)
+    for d in network.definitions:
+        for f in d.expr.atoms(sympy.Function):
+            cls = type(f)
+            if issubclass(cls, CustomFunction) and cls.__name__ not in table:
+                table[cls.__name__] = FunctionInfo(cls.__name__, cls, len(cls._params), cls.__doc__ or "")
+    return table
+
+
+def _read(doc: Document, network: Network | None) -> tuple[list[Statement], Names]:
+    """The document's statements, parsed, and its names."""
+    functions = _functions(network)
+    statements = read_statements(doc)
+    names = Names(network)
+    for key in lhs_keys(statements, functions):
+        names.resolve(key)
+    parse_all(statements, names, functions)
+    spell_names(statements, names)
+    return statements, names
+
+
+def _against_spec(
+    inferred: Inferred, network: Network, statements: list[Statement], names: Names, doc_defs: Mapping
+) -> Inferred:
+    """What the document infers, narrowed to what a spec leaves open: its own shorthands."""
+    aliases = {s: e for s, e in inferred.aliases.items() if s not in network.symbols}
+    for s, (e, _) in doc_defs.items():
+        if s in names.created and s not in aliases:
+            aliases[s] = e
+    roles = {
+        i: r for i, r in inferred.roles.items() if r is not Role.VALUE or not is_name(statements[i].parsed[0])
+    }
+    return Inferred(network, aliases, roles)
+
+
+def _oracle(net: Network | None, names: Names, aliases: Mapping[Symbol, Expr], seed: int) -> Oracle | None:
+    """The truth at the network's point (if complete) and at random points."""
+    if net is None:
+        return None
+    d = derive(net, evaluate_point=False)
+    point = dict(net.values)
+    if all(s in point for s in net.inputs + net.targets + net.parameters):
+        with contextlib.suppress(SymbackpropError):
+            d = d.at(point)
+    return Oracle(d, names, aliases, seed)
+
+
+def _verify(doc: Document, network: Network | None, name: str, policy: str, seed: int) -> VerifyReport:
+    statements, names = _read(doc, network)
+    doc_defs = defining_statements(statements)
+    failed = failed_definitions(statements, names, _functions(network))
+    inferred = infer_network(statements, names, doc)
+    if network is not None:
+        inferred = _against_spec(inferred, network, statements, names, doc_defs)
+    oracle = _oracle(inferred.network, names, inferred.aliases, seed)
+    blocked = {sym: line for sym, line in failed.items() if sym not in doc_defs}
+    judge = Judge(oracle, names, network is not None, inferred.roles, policy, doc_defs, blocked)
+    findings = [judge.judge(i, st) for i, st in enumerate(statements)]
+    if network is not None and oracle is not None and oracle.point is not None:
+        findings.extend(_code_value_findings(doc, names, oracle))
+        findings.sort(key=lambda f: f.line)
+    source = "spec" if network is not None else "document"
+    return VerifyReport(name, tuple(findings), source, doc.text, doc.format)
+
+
+def _code_value_findings(doc: Document, names: Names, oracle: Oracle) -> list[Finding]:
+    """Values in inline code (``w_1 = 0.4``) that disagree with the spec's point."""
+    out = []
+    ev = oracle.point
+    assert ev is not None
+    for cv in doc.code_values:
+        sym = names.lookup(cv.name)
+        if sym is None or sym not in ev.values or sym in oracle.network.definition:
+            continue
+        if abs(Float(Rational(cv.number), DPS) - ev.values[sym]) > Float("1e-20"):
+            why = ("the spec has ", sym.name, " = ", Number(ev.values[sym], 6))
+            source = f"{cv.name} = {cv.number}"
+            out.append(Finding(cv.line, source, Status.WRONG, why, kind=Kind.VALUE, block_end=cv.line))
+    return out

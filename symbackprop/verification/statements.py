@@ -1,0 +1,200 @@
+"""A document's equations as statements: relation chains, their sides, parsed.
+
+``a = b \\approx 0.25`` is one :class:`Statement` with the sides ``a``, ``b``,
+``0.25`` and the relations ``=``, ``≈``.  Each side is parsed by
+:func:`symbackprop.notation.latex_input.parse_math` into an expression over
+the document's names, unevaluated partials and one placeholder per written
+number (so that rounding can be judged).  A statement that cannot be read
+keeps the reason in ``error`` and is reported as not checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+from sympy import Expr, Symbol
+
+from ..core.derivation import Partial
+from ..errors import SymbackpropError
+from .documents import Document
+from .names import Names
+
+__all__ = [
+    "Statement",
+    "bare",
+    "decimals",
+    "defining_statements",
+    "failed_definitions",
+    "is_name",
+    "is_number",
+    "lhs_keys",
+    "parse_all",
+    "read_statements",
+    "spell_names",
+]
+
+
+@dataclass
+class Statement:
+    """One relation chain of the document.
+
+    Attributes:
+        line: 1-based source line.
+        block_end: The line where its math block ends.
+        source: The chain as written, relations spaced.
+        sides: Each side's LaTeX.
+        ops: The relation between consecutive sides (``=``, ``≈``, ``<`` ...).
+        parsed: Each side parsed (a :class:`~symbackprop.notation.latex_input.Parsed`).
+        error: Why it cannot be read, or ``None``.
+    """
+
+    line: int
+    block_end: int
+    source: str
+    sides: list[str]
+    ops: list[str]
+    parsed: list[Any] = field(default_factory=list)
+    error: str | None = None
+
+
+# ----------------------------------------------------------- what a side is
+
+
+def is_name(side: Any) -> bool:
+    """A side that is one name (``a_2``)."""
+    return isinstance(side.expr, Symbol) and not side.numbers
+
+
+def is_number(side: Any) -> bool:
+    """A side of numbers only (``0.562 \\cdot 0.438``)."""
+    return not side.expr.free_symbols - set(side.numbers) and not side.expr.atoms(Partial)
+
+
+def bare(side: Any) -> bool:
+    """A side that is one number as written (possibly signed)."""
+    return (
+        len(side.numbers) == 1 and is_number(side) and sympy.Abs(side.expr) == abs(next(iter(side.numbers)))
+    )
+
+
+def decimals(side: Any) -> int:
+    """The most decimals of a number written on the side."""
+    return max((n.decimals for n in side.numbers.values()), default=0)
+
+
+# ----------------------------------------------------------------- reading
+
+
+def read_statements(doc: Document) -> list[Statement]:
+    """Every relation chain of the document, in order (sides not parsed yet)."""
+    from ..notation.latex_input import split_relations
+
+    out: list[Statement] = []
+    for frag in doc.fragments:
+        try:
+            chains = split_relations(frag.text)
+        except SymbackpropError as e:
+            out.append(Statement(frag.line, frag.block_end, frag.text, [frag.text], [], error=e.message))
+            continue
+        for sides, ops in chains:
+            if len(sides) < 2:
+                continue
+            source = sides[0]
+            for op, side in zip(ops, sides[1:]):
+                source += f" {op} {side}"
+            out.append(Statement(frag.line, frag.block_end, source, sides, ops))
+    return out
+
+
+def parse_all(statements: list[Statement], names: Names, functions: Mapping[str, Any]) -> None:
+    """Parse every side of every readable statement, in place; a failure becomes ``error``."""
+    from ..notation.latex_input import parse_math
+
+    known = frozenset(names.known())
+    for st in statements:
+        if st.error:
+            continue
+        if any(not s.strip() for s in st.sides):
+            st.error = "a side of the relation is empty"
+            continue
+        try:
+            st.parsed = [
+                parse_math(side, names.resolve, functions, gradient=Partial, known=known) for side in st.sides
+            ]
+            for p in st.parsed:
+                p.exact()  # refuses number bombs such as 9^{9^{9}} before anything evaluates them
+        except SymbackpropError as e:
+            st.error = e.message
+
+
+def _lhs_key(side: str, functions: Mapping[str, Any]) -> str | None:
+    from ..notation.latex_input import parse_math
+
+    word = re.fullmatch(r"\s*([A-Za-z]{2,})\s*", side)
+    if word:  # "out = ...": a multi-letter name, not a product
+        return word.group(1)
+    seen: list[str] = []
+
+    def grab(key: str) -> Symbol:
+        seen.append(key)
+        return Symbol(f"_k{len(seen)}")
+
+    try:
+        p = parse_math(side, grab, functions, gradient=lambda a, b: Symbol("_g"), known=frozenset())
+    except SymbackpropError:
+        return None
+    return seen[0] if len(seen) == 1 and isinstance(p.expr, Symbol) and not p.numbers else None
+
+
+def lhs_keys(statements: list[Statement], functions: Mapping[str, Any]) -> set[str]:
+    """Keys of names that a statement defines (the first side is one name)."""
+    keys: set[str] = set()
+    for st in statements:
+        key = None if st.error else _lhs_key(st.sides[0], functions)
+        if key is not None:
+            keys.add(key)
+    return keys
+
+
+def failed_definitions(
+    statements: list[Statement], names: Names, functions: Mapping[str, Any]
+) -> dict[Symbol, int]:
+    """Names whose defining equation could not be read, with its line."""
+    from ..notation.latex_input import parse_math
+
+    out: dict[Symbol, int] = {}
+    for st in statements:
+        if not st.error or len(st.sides) < 2:
+            continue
+        try:
+            p = parse_math(
+                st.sides[0], names.resolve, functions, gradient=Partial, known=frozenset(names.known())
+            )
+        except SymbackpropError:
+            continue
+        if is_name(p):
+            out.setdefault(p.expr, st.line)
+    return out
+
+
+def defining_statements(statements: list[Statement]) -> dict[Symbol, tuple[Expr, int]]:
+    """``name -> (expression, line)`` for the first ``name = expression`` of each name."""
+    out: dict[Symbol, tuple[Expr, int]] = {}
+    for st in statements:
+        if not st.error and is_name(st.parsed[0]) and not is_number(st.parsed[1]):
+            n = st.parsed[0].expr
+            if n not in out and n not in st.parsed[1].expr.free_symbols:
+                out[n] = (st.parsed[1].exact(), st.line)
+    return out
+
+
+def spell_names(statements: list[Statement], names: Names) -> None:
+    """Remember how the document spells every name that is a whole side."""
+    for st in statements:
+        for side_text, p in zip(st.sides, st.parsed):
+            if is_name(p):
+                names.spell(p.expr, side_text.strip())

@@ -1,0 +1,270 @@
+"""The seams of verification: statements, names, inference, the oracle, the report.
+
+Expected values come from an independent route: ``sympy.diff`` of the inlined
+loss of the tiny network (x = 1, y = 0, w_1 = w_2 = 0.5, ReLU, sigmoid, half
+squared error), or are written by hand.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+import sympy as sp
+from conftest import EXAMPLES, ROOT
+
+import symbackprop.verification.report as report_module
+from symbackprop.core.derivation import Partial, derive
+from symbackprop.notation.latex_input import UPDATED
+from symbackprop.notation.spec import load_spec
+from symbackprop.output.verify_report import text
+from symbackprop.verification import Expected, Formula, Kind, Number, Status, verify
+from symbackprop.verification.documents import read_document
+from symbackprop.verification.infer import Role, infer_network
+from symbackprop.verification.names import Names
+from symbackprop.verification.oracle import Claim, Oracle
+from symbackprop.verification.statements import (
+    bare,
+    decimals,
+    is_name,
+    is_number,
+    parse_all,
+    read_statements,
+)
+from symbackprop.verification.textbook import tidy
+
+TINY_SPEC = EXAMPLES / "tiny.toml"
+FIXTURES = ROOT / "tests" / "fixtures" / "verify"
+
+# ------------------------------------------------------ the independent truth
+
+X, Y, W1, W2, T = sp.symbols("x y w1 w2 t", real=True)
+HALF = sp.Rational(1, 2)
+POINT = {X: 1, Y: 0, W1: HALF, W2: HALF}
+
+
+def _sigmoid(t: sp.Expr) -> sp.Expr:
+    return 1 / (1 + sp.exp(-t))
+
+
+A1 = sp.Max(0, X * W1)
+A2 = _sigmoid(A1 * W2)
+LOSS = HALF * (A2 - Y) ** 2
+
+
+def truth(expr: sp.Expr, point: dict | None = None) -> float:
+    return float(expr.subs(point or POINT).evalf(30))
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def net():
+    return load_spec(TINY_SPEC)
+
+
+@pytest.fixture(scope="module")
+def sym(net):
+    return {s.name: s for s in net.symbols}
+
+
+@pytest.fixture
+def oracle(net):
+    return Oracle(derive(net), Names(net), {}, seed=0)
+
+
+# -------------------------------------------------------------- statements
+
+
+def test_a_chain_is_one_statement_with_its_sides_and_relations():
+    doc = read_document("text\n\n$$a_2 = \\sigma(z_2) \\approx 0.5622 < 1$$\n", "md")
+    (st,) = read_statements(doc)
+    assert (st.line, st.block_end) == (3, 3)
+    assert st.sides == ["a_2", "\\sigma(z_2)", "0.5622", "1"]
+    assert st.ops == ["=", "≈", "<"]
+    assert st.source == "a_2 = \\sigma(z_2) ≈ 0.5622 < 1"
+    parse_all([st], Names(None), _functions())
+    assert st.error is None
+    name, formula, shown, one = st.parsed
+    assert is_name(name) and not is_number(name)
+    assert not is_number(formula) and not bare(formula)
+    assert is_number(shown) and bare(shown) and decimals(shown) == 4
+    assert bare(one) and decimals(one) == 0
+
+
+def _functions():
+    from symbackprop.core.functions import FUNCTIONS
+
+    return dict(FUNCTIONS)
+
+
+def test_an_unreadable_side_keeps_the_reason():
+    (st,) = read_statements(read_document("$$a = \\input{x}$$", "md"))
+    parse_all([st], Names(None), _functions())
+    assert st.parsed == [] and "refused" in st.error
+
+
+# ------------------------------------------------------------------- names
+
+
+def test_names_resolve_to_the_spec_symbols(net, sym):
+    names = Names(net)
+    assert names.resolve("w_{1}") is sym["w_1"]  # braces and underscores do not matter
+    assert names.resolve("w1") is sym["w_1"]
+    assert names.resolve("eta") is names.eta
+    new = names.resolve("w_1" + UPDATED)
+    assert names.updated[new] is sym["w_1"]
+    made_up = names.resolve("q_7")
+    assert made_up in names.created and made_up not in net.symbols
+
+
+# --------------------------------------------------------------- inference
+
+
+def test_the_document_defines_the_tiny_network(sym):
+    doc = read_document((FIXTURES / "tiny_correct.md").read_text(), "md")
+    statements = read_statements(doc)
+    names = Names(None)
+    parse_all(statements, names, _functions())
+    inferred = infer_network(statements, names, doc)
+    got = inferred.network
+    assert got is not None
+    assert [s.name for s in got.inputs] == ["x"]
+    assert [s.name for s in got.targets] == ["y"]
+    assert [s.name for s in got.parameters] == ["w_1", "w_2"]
+    assert got.loss.name == "L"
+    assert [s.name for s in got.nodes] == ["z_1", "a_1", "z_2", "a_2", "L"]
+    assert {s.name: v for s, v in got.values.items()} == {"x": 1, "y": 0, "w_1": HALF, "w_2": HALF}
+    assert got.learning_rate == sp.Rational(1, 10)
+    roles = [inferred.roles.get(i) for i in range(5)]
+    assert roles == [Role.DEFINITION] * 5
+
+
+# ------------------------------------------------------------------ oracle
+
+
+@pytest.mark.parametrize(
+    ("node", "truth_expr"),
+    [("w_1", sp.diff(LOSS, W1)), ("w_2", sp.diff(LOSS, W2)), ("a_2", A2 - Y)],
+    ids=["dL/dw_1", "dL/dw_2", "dL/da_2"],
+)
+def test_oracle_adjoints_agree_with_sympy_diff_of_the_inlined_loss(oracle, sym, node, truth_expr):
+    key = oracle.key_of(Partial(sym["L"], sym[node]))
+    assert key == ("adjoint", sym[node])
+    assert float(oracle.true_value(key, oracle.point)) == pytest.approx(truth(truth_expr), rel=1e-12)
+
+
+def test_oracle_agrees_at_its_random_points_too(oracle, sym):
+    assert len(oracle.randoms) == 2
+    for ev in oracle.randoms:
+        point = {X: 1, Y: 0, W1: ev.values[sym["w_1"]], W2: ev.values[sym["w_2"]]}
+        got = oracle.true_value(("adjoint", sym["w_1"]), ev)
+        assert float(got) == pytest.approx(truth(sp.diff(LOSS, W1), point), rel=1e-12)
+
+
+def test_a_derivative_that_is_no_edge_is_a_total_derivative(oracle, sym):
+    """∂a_2/∂w_1 goes through z_1, a_1 and z_2: the adjoint of w_1 with a_2 as the loss."""
+    got = oracle.partial(Partial(sym["a_2"], sym["w_1"]), oracle.point)
+    assert float(got) == pytest.approx(truth(sp.diff(A2, W1)), rel=1e-12)
+    assert oracle.key_of(Partial(sym["a_2"], sym["w_1"])) is None  # not an edge, not an adjoint
+    edge = oracle.key_of(Partial(sym["a_2"], sym["z_2"]))
+    assert edge == ("local", sym["a_2"], sym["z_2"])
+    a2 = truth(A2)
+    assert float(oracle.true_value(edge, oracle.point)) == pytest.approx(a2 * (1 - a2), rel=1e-12)
+
+
+def test_the_update_is_w_minus_eta_times_the_gradient(oracle, sym):
+    got = oracle.true_value(("update", sym["w_2"]), oracle.point)
+    assert float(got) == pytest.approx(0.5 - 0.1 * truth(sp.diff(LOSS, W2)), rel=1e-12)
+
+
+def test_the_documents_own_numbers_are_followed_with_pins(oracle, sym):
+    """A wrong ∂L/∂a_2 = 1 claimed at line 20 carries to ∂L/∂w_2 and ∂L/∂w_1."""
+    claims = {("adjoint", sym["a_2"]): Claim(sp.Float(1, 30), 20)}
+    a2 = truth(A2)
+    local = a2 * (1 - a2)  # σ'(z_2), by hand
+    w1, w2 = ("adjoint", sym["w_1"]), ("adjoint", sym["w_2"])
+    assert float(oracle.following(w2, claims)) == pytest.approx(1 * local * 0.5, rel=1e-12)
+    assert float(oracle.following(w1, claims)) == pytest.approx(1 * local * 0.5 * 1 * 1, rel=1e-12)
+    assert oracle.roots(w2, claims) == oracle.roots(w1, claims) == {20}
+    claims[w2] = Claim(sp.Float(3, 30), 26)  # not on w_1's path
+    assert oracle.roots(w1, claims) == {20} and oracle.roots(w2, claims) == {26}
+    z1 = ("value", sym["z_1"])
+    assert oracle.following(z1, claims) == sp.Float(HALF, 30) and oracle.roots(z1, claims) == set()
+
+
+def test_derivation_at_pinned_recomputes_downstream(net, sym):
+    ev = derive(net).at(pinned={("value", sym["z_1"]): sp.Float(2, 30)}).evaluation
+    s1 = _sigmoid(sp.Integer(1))  # a_1 = relu(2) = 2, z_2 = 2 * 0.5 = 1
+    assert float(ev.values[sym["a_2"]]) == pytest.approx(float(s1), rel=1e-12)
+    expected = (s1 - 0) * s1 * (1 - s1) * 2  # dL/da_2 · σ'(z_2) · a_1
+    assert float(ev.adjoints[sym["w_2"]]) == pytest.approx(float(expected), rel=1e-12)
+    assert ev.values[sym["w_1"]] == sp.Float(HALF, 30)  # leaves are untouched
+
+
+# ------------------------------------------------------------------ report
+
+
+@pytest.fixture(scope="module")
+def bce_report():
+    return verify(FIXTURES / "bce_walkthrough.md")
+
+
+def test_statuses_and_kinds_are_enums_that_read_as_words(bce_report):
+    data = bce_report.to_dict()
+    statuses = [f["status"] for f in data["findings"]]
+    assert all(isinstance(s, Status) for s in statuses)
+    assert Status.WRONG in statuses and "wrong" in statuses
+    assert all(isinstance(f["kind"], Kind) for f in data["findings"])
+    assert str(Status.NOT_CHECKED) == "not checked" and f"{Kind.UPDATE}" == "update"
+    assert set(data["counts"]) == {"ok", "wrong", "not checked"}
+    plain = json.loads(bce_report.to_json())
+    assert {f["status"] for f in plain["findings"]} == {"ok", "wrong"}
+
+
+def test_a_finding_holds_an_expression_and_a_number_not_latex(bce_report):
+    first = bce_report.first_error
+    correction = first.correction
+    assert isinstance(correction, Expected) and isinstance(correction.formula, Formula)
+    a, y = sp.symbols("a_2 y", real=True)
+    num, den = correction.formula.expr, correction.formula.denominator
+    dl_da2 = sp.diff(-(y * sp.log(a) + (1 - y) * sp.log(1 - a)), a)
+    assert sp.simplify(num / den - dl_da2) == 0
+    a2 = truth(A2)
+    assert float(correction.number.value) == pytest.approx(1 / (1 - a2), rel=1e-12)
+    assert correction in first.explanation  # the message is laid out from the data, in output/
+
+
+def test_report_module_never_imports_output():
+    tree = ast.parse(Path(report_module.__file__).read_text(encoding="utf-8"))
+    imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert not [m for m in imported if "output" in m]
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (("x is ", Number(sp.Rational(1, 3), 4)), "x is 0.3333"),
+        ((Formula(sp.Symbol("w1"), names={sp.Symbol("w1"): "w^{(1)}"}),), "w^{(1)}"),
+        ((Formula(sp.Symbol("a"), sp.Symbol("b")),), "\\frac{a}{b}"),
+        ((Expected(Formula(sp.Symbol("a")), Number(sp.Rational(1, 2), 3)),), "a \\approx 0.5"),
+        ((Expected(None, Number(sp.Rational(2, 3), 3)),), "0.667"),
+    ],
+    ids=["number", "spelled-name", "fraction", "formula-and-number", "number-only"],
+)
+def test_explanations_are_presented_by_output(parts, expected):
+    assert text(parts) == expected
+
+
+# ---------------------------------------------------------------- textbook
+
+
+def test_tidy_leads_each_factor_with_a_positive_term():
+    a, y = sp.symbols("a y", real=True)
+    num, den = tidy((y - a) / (a * (a - 1)))
+    assert str(num) == "a - y" and sp.expand(den - a * (1 - a)) == 0
+    assert str(tidy(-2 * (y - a))) == "2*(a - y)"
