@@ -30,8 +30,8 @@ from timing import median_time
 
 from symbackprop.core.derivation import derive
 from symbackprop.core.functions import half_squared_error, sigmoid
-from symbackprop.notation.latex_input import split_relations
 from symbackprop.core.network import Network
+from symbackprop.notation.latex_input import split_relations
 from symbackprop.output.numbers import shown
 from symbackprop.verification import verify
 

@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 
 #: Modules that bind ``derive`` at import time; imported before counting so that their aliases are patched.
-BINDERS = ("numeric.gradcheck", "numeric.training", "numeric.vectorization", "output.context", "output.walkthrough")
+BINDERS = (
+    "numeric.gradcheck",
+    "numeric.training",
+    "numeric.vectorization",
+    "output.context",
+    "output.walkthrough",
+)
 
 
 def count_derive(monkeypatch: pytest.MonkeyPatch) -> list[Any]:

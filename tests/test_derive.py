@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from symbackprop import Network, derive, mlp
 from symbackprop.core.derivation import Partial
-from symbackprop.errors import GraphError, SizeLimitError
 from symbackprop.core.functions import (
     binary_cross_entropy,
     half_squared_error,
@@ -25,6 +24,7 @@ from symbackprop.core.functions import (
     squared_error,
     to_elementary,
 )
+from symbackprop.errors import GraphError, SizeLimitError
 
 x, y, w, w_1, w_2, z, z_1, a_1, z_2, a_2, L, y_hat = sp.symbols(
     "x y w w_1 w_2 z z_1 a_1 z_2 a_2 L y_hat", real=True

@@ -16,8 +16,8 @@ from sympy.printing.latex import LatexPrinter
 import symbackprop
 from symbackprop import Network, derive, render
 from symbackprop.core import functions as F  # noqa: N812
-from symbackprop.core.derivation import Partial
 from symbackprop.core.builders import dense
+from symbackprop.core.derivation import Partial
 from symbackprop.output.printing import (
     Notation,
     SymbackpropLatexPrinter,

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symbackprop.cli import main
-from symbackprop.verification.documents import read_document
 from symbackprop.errors import SymbackpropError
 from symbackprop.verification import verify
+from symbackprop.verification.documents import read_document
 
 FIXTURES = ROOT / "tests" / "fixtures" / "verify"
 BCE_MD = FIXTURES / "bce_walkthrough.md"

@@ -25,8 +25,9 @@ import importlib.util
 import json
 import math
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "oracle"))

@@ -38,8 +38,16 @@ iv.dps = 50
 
 CORPUS = Path(__file__).resolve().parent.parent
 KINDS = {
-    "", "bce-with-mse-derivative", "missing-sum-over-paths", "dropped-activation-derivative",
-    "wrong-sign", "wrong-edge-weight", "used-updated-value", "arithmetic-slip", "rounding", "other",
+    "",
+    "bce-with-mse-derivative",
+    "missing-sum-over-paths",
+    "dropped-activation-derivative",
+    "wrong-sign",
+    "wrong-edge-weight",
+    "used-updated-value",
+    "arithmetic-slip",
+    "rounding",
+    "other",
 }
 VERDICTS = {"holds", "wrong", "unreadable-by-design"}
 _NUM = re.compile(r"(?<![\w.])(\d+\.\d+|\d+)(?![\w.])")
@@ -161,8 +169,12 @@ class Doc:
         strict = occurrence is None
         occurrence = occurrence or 1
         if self.cells is not None:
-            hits = [(ci, li) for ci, cell in enumerate(self.cells) for li, s in enumerate(cell, start=1)
-                    if needle in s and self.file_line[(ci, li)] > after]
+            hits = [
+                (ci, li)
+                for ci, cell in enumerate(self.cells)
+                for li, s in enumerate(cell, start=1)
+                if needle in s and self.file_line[(ci, li)] > after
+            ]
             if len(hits) < occurrence or (strict and len(hits) > 1):
                 raise AssertionError(f"{self.name}: {needle!r} found {len(hits)} times")
             ci, li = hits[occurrence - 1]
@@ -172,7 +184,9 @@ class Doc:
             if os.environ.get("ORACLE_LIST_AMBIGUOUS") and hits:
                 print(f"AMBIGUOUS {needle!r} on lines {hits[:6]}")
             else:
-                raise AssertionError(f"{self.name}: {needle!r} found on lines {hits[:6]} (occurrence {occurrence})")
+                raise AssertionError(
+                    f"{self.name}: {needle!r} found on lines {hits[:6]} (occurrence {occurrence})"
+                )
         return hits[occurrence - 1], None, None
 
     def line_of(self, needle: str, occurrence: int | None = None, after: int = 0) -> int:
@@ -197,7 +211,7 @@ class Doc:
 
         code = _NUM.sub(lit, expr)
         env = {"iv": iv, "sig": sig, "exp": iv.exp, "log": iv.log, "sqrt": iv.sqrt, "K": self.carried}
-        r = eval(code, env)  # noqa: S307 - expressions are written in this repository
+        r = eval(code, env)
         if not isinstance(r, iv.mpf):
             r = iv.mpf(r)
         return r
@@ -209,8 +223,25 @@ class Doc:
         self.claims.append(c)
         return c
 
-    def num(self, needle, shown, true, arith=None, *, expect, kind="", cause=None, note="",
-            occurrence=None, after=0, in_math=True, exact=(), slack=0, matrix=False, label=None):
+    def num(
+        self,
+        needle,
+        shown,
+        true,
+        arith=None,
+        *,
+        expect,
+        kind="",
+        cause=None,
+        note="",
+        occurrence=None,
+        after=0,
+        in_math=True,
+        exact=(),
+        slack=0,
+        matrix=False,
+        label=None,
+    ):
         """A claim that a quantity equals a shown number (optionally via shown arithmetic).
 
         needle: the equation as it appears in the line (its ``text``).
@@ -242,25 +273,68 @@ class Doc:
         arithmetic = "" if arith is None else ("holds" if arith_ok else "wrong")
         if verdict == "holds":
             kind, cause = "", None
-        c = self._add(needle, occurrence, after, verdict=verdict, value=float(t), note=note, kind=kind,
-                      cause=cause, arithmetic=arithmetic, in_math=in_math, shown=shown, computed=how,
-                      matrix=matrix)
+        c = self._add(
+            needle,
+            occurrence,
+            after,
+            verdict=verdict,
+            value=float(t),
+            note=note,
+            kind=kind,
+            cause=cause,
+            arithmetic=arithmetic,
+            in_math=in_math,
+            shown=shown,
+            computed=how,
+            matrix=matrix,
+        )
         self._expect(c, expect)
         return c
 
-    def sym(self, needle, ok, *, expect, value=None, kind="", cause=None, note="", occurrence=None,
-            after=0, in_math=True, matrix=False):
+    def sym(
+        self,
+        needle,
+        ok,
+        *,
+        expect,
+        value=None,
+        kind="",
+        cause=None,
+        note="",
+        occurrence=None,
+        after=0,
+        in_math=True,
+        matrix=False,
+    ):
         """A claim decided by a separate sympy/mpmath check (``ok`` is its result)."""
-        c = self._add(needle, occurrence, after, verdict="holds" if ok else "wrong",
-                      value=None if value is None else float(value), note=note, kind=kind, cause=cause,
-                      in_math=in_math, computed="symbolic/point check", matrix=matrix)
+        c = self._add(
+            needle,
+            occurrence,
+            after,
+            verdict="holds" if ok else "wrong",
+            value=None if value is None else float(value),
+            note=note,
+            kind=kind,
+            cause=cause,
+            in_math=in_math,
+            computed="symbolic/point check",
+            matrix=matrix,
+        )
         self._expect(c, expect)
         return c
 
     def na(self, needle, note, *, occurrence=None, after=0, in_math=True, matrix=False):
         """A line that asserts nothing checkable (a definition, or notation that cannot be read)."""
-        return self._add(needle, occurrence, after, verdict="unreadable-by-design", note=note,
-                         in_math=in_math, computed="-", matrix=matrix)
+        return self._add(
+            needle,
+            occurrence,
+            after,
+            verdict="unreadable-by-design",
+            note=note,
+            in_math=in_math,
+            computed="-",
+            matrix=matrix,
+        )
 
     def _expect(self, c: Claim, expect: str):
         assert expect in VERDICTS, expect
@@ -276,17 +350,25 @@ class Doc:
         for c in self.claims:
             v = "" if c.value is None else mp.nstr(mp.mpf(c.value), 12)
             extra = f" cause={c.cause}" if c.cause else ""
-            print(f"{c.line:5d} {c.verdict:21s} {c.kind:24s} shown={c.shown!s:14s} true={v:16s} "
-                  f"{c.computed}{extra} | {c.text[:60]}")
-        print(f"   {len(self.claims)} claims, {sum(c.verdict == 'wrong' for c in self.claims)} wrong, "
-              f"{sum(c.verdict == 'wrong' and c.cause is None for c in self.claims)} of them own errors")
+            print(
+                f"{c.line:5d} {c.verdict:21s} {c.kind:24s} shown={c.shown!s:14s} true={v:16s} "
+                f"{c.computed}{extra} | {c.text[:60]}"
+            )
+        print(
+            f"   {len(self.claims)} claims, {sum(c.verdict == 'wrong' for c in self.claims)} wrong, "
+            f"{sum(c.verdict == 'wrong' and c.cause is None for c in self.claims)} of them own errors"
+        )
         for f in self.failures:
             print("   REVIEW MISMATCH:", f)
 
     def toml(self) -> str:
-        head = [f"# Expected verdicts for {self.name}, established by oracle/{Path(self.name).stem}.py",
-                "# (independent sympy/mpmath computation; regenerate with: python oracle/<slug>.py --write)",
-                f"file = {_tstr(self.name)}", f"source = {_tstr(self.source)}", ""]
+        head = [
+            f"# Expected verdicts for {self.name}, established by oracle/{Path(self.name).stem}.py",
+            "# (independent sympy/mpmath computation; regenerate with: python oracle/<slug>.py --write)",
+            f"file = {_tstr(self.name)}",
+            f"source = {_tstr(self.source)}",
+            "",
+        ]
         claims = sorted(self.claims, key=lambda c: (c.line, self.claims.index(c)))
         return "\n".join(head) + "\n\n".join(c.as_toml() for c in claims) + "\n"
 

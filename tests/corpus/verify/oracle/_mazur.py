@@ -1,7 +1,7 @@
 """Matt Mazur's 2-2-2 network (https://mattmazur.com/2015/03/17/a-step-by-step-backpropagation-example/),
 computed with mpmath: every quantity any reproduction of the post shows."""
-import mpmath as mp
 
+import mpmath as mp
 from _lib import sig
 
 m = mp.mpf
@@ -49,10 +49,44 @@ V["dE_dw1"], V["dE_dw2"] = V["delta_h1"] * i1, V["delta_h1"] * i2
 V["dE_dw3"], V["dE_dw4"] = V["delta_h2"] * i1, V["delta_h2"] * i2
 V["dE_db1"] = V["delta_h1"] + V["delta_h2"]
 V["dE_db2"] = V["delta_o1"] + V["delta_o2"]
-NEW = {k: w - eta * V["dE_d" + k] for k, w in (("w1", w1), ("w2", w2), ("w3", w3), ("w4", w4),
-                                                ("w5", w5), ("w6", w6), ("w7", w7), ("w8", w8))}
+NEW = {
+    k: w - eta * V["dE_d" + k]
+    for k, w in (
+        ("w1", w1),
+        ("w2", w2),
+        ("w3", w3),
+        ("w4", w4),
+        ("w5", w5),
+        ("w6", w6),
+        ("w7", w7),
+        ("w8", w8),
+    )
+}
 NEW["b1"] = b1 - eta * V["dE_db1"]
 NEW["b2"] = b2 - eta * V["dE_db2"]
-AFTER = forward(**{k: NEW[k] for k in ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8")})  # biases kept, as in the post
-EXACT = {"0.05", "0.1", "0.10", "0.15", "0.2", "0.20", "0.25", "0.3", "0.30", "0.35", "0.4", "0.40", "0.45", "0.5",
-         "0.50", "0.55", "0.6", "0.60", "0.01", "0.99", "1"}
+AFTER = forward(
+    **{k: NEW[k] for k in ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8")}
+)  # biases kept, as in the post
+EXACT = {
+    "0.05",
+    "0.1",
+    "0.10",
+    "0.15",
+    "0.2",
+    "0.20",
+    "0.25",
+    "0.3",
+    "0.30",
+    "0.35",
+    "0.4",
+    "0.40",
+    "0.45",
+    "0.5",
+    "0.50",
+    "0.55",
+    "0.6",
+    "0.60",
+    "0.01",
+    "0.99",
+    "1",
+}

@@ -5,6 +5,7 @@ number of a holding line is moved by 10-15 %.  The true value is taken from
 the document's own oracle, so each planted line is wrong by construction.
 Run:  python oracle/plant.py   (check_expected.py verifies the result)
 """
+
 import importlib.util
 import json
 from pathlib import Path
@@ -35,7 +36,11 @@ SLIPS = {
     ],
     "smaxx73-session6-backprop.ipynb": [
         (r"$L = (-0.3775)^2$ | $\approx 0.1425$", "0.1425", "0.1610"),
-        (r"z^{(2)} = 0.6 \times 0.6457 + (-0.4) \times 0.4256 + 0.2 = 0.3874 - 0.1702 + 0.2 = 0.4172", "0.4172", "0.4714"),
+        (
+            r"z^{(2)} = 0.6 \times 0.6457 + (-0.4) \times 0.4256 + 0.2 = 0.3874 - 0.1702 + 0.2 = 0.4172",
+            "0.4172",
+            "0.4714",
+        ),
         (r"\delta^{(2)} = -0.7944 \times 0.2395 \approx -0.1903", "-0.1903", "-0.2150"),
     ],
 }
@@ -51,7 +56,7 @@ def load(stem):
 def replace_last(s: str, old: str, new: str) -> str:
     i = s.rfind(old)
     assert i >= 0, (s, old)
-    return s[:i] + new + s[i + len(old):]
+    return s[:i] + new + s[i + len(old) :]
 
 
 def main():
@@ -68,7 +73,10 @@ def main():
             if name.endswith(".ipynb"):
                 planted_needle = replace_last(needle, old, new)
                 # the line is a JSON string: replace inside the encoded needle
-                enc_old, enc_new = json.dumps(needle, ensure_ascii=False)[1:-1], json.dumps(planted_needle, ensure_ascii=False)[1:-1]
+                enc_old, enc_new = (
+                    json.dumps(needle, ensure_ascii=False)[1:-1],
+                    json.dumps(planted_needle, ensure_ascii=False)[1:-1],
+                )
                 assert enc_old in lines[i]
                 lines[i] = lines[i].replace(enc_old, enc_new, 1)
             else:
@@ -79,10 +87,15 @@ def main():
             e = ["[[claims]]", f"line = {claim.line}"]
             if claim.cell is not None:
                 e += [f"cell = {claim.cell}", f"cell_line = {claim.cell_line}"]
-            e += [f"text = {json.dumps(planted_needle, ensure_ascii=False)}", 'verdict = "wrong"',
-                  f"value = {float(claim.value)!r}", 'kind = "arithmetic-slip"',
-                  f"original_number = {json.dumps(old)}", f"planted_number = {json.dumps(new)}",
-                  f"note = {json.dumps(f'planted: {old} moved to {new} ({shift:.1%}); the original line holds')}"]
+            e += [
+                f"text = {json.dumps(planted_needle, ensure_ascii=False)}",
+                'verdict = "wrong"',
+                f"value = {float(claim.value)!r}",
+                'kind = "arithmetic-slip"',
+                f"original_number = {json.dumps(old)}",
+                f"planted_number = {json.dumps(new)}",
+                f"note = {json.dumps(f'planted: {old} moved to {new} ({shift:.1%}); the original line holds')}",
+            ]
             if not claim.in_math:
                 e.append("in_math = false")
             entries.append("\n".join(e))
@@ -91,9 +104,16 @@ def main():
         if name.endswith(".ipynb"):
             json.loads(text)  # still a valid notebook
         out.write_text(text, encoding="utf-8")
-        head = [f"# Planted slips in planted/{name} (a copy of {name}); made by oracle/plant.py",
-                f"file = {json.dumps('planted/' + name)}", f"original = {json.dumps(name)}", f"source = {json.dumps(doc.source)}", ""]
-        (CORPUS / "expected" / f"{stem}-planted.toml").write_text("\n".join(head) + "\n\n".join(entries) + "\n", encoding="utf-8")
+        head = [
+            f"# Planted slips in planted/{name} (a copy of {name}); made by oracle/plant.py",
+            f"file = {json.dumps('planted/' + name)}",
+            f"original = {json.dumps(name)}",
+            f"source = {json.dumps(doc.source)}",
+            "",
+        ]
+        (CORPUS / "expected" / f"{stem}-planted.toml").write_text(
+            "\n".join(head) + "\n\n".join(entries) + "\n", encoding="utf-8"
+        )
         print("planted", name, len(slips))
 
 
