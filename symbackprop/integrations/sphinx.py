@@ -167,12 +167,20 @@ class _Builder:
         ]
 
     def section_graph(self) -> list[nodes.Node]:
+        """The layout as an inline SVG picture for HTML; a table of who computes from whom elsewhere."""
+        from sphinx import addnodes
+
+        from ..output.svg import graph_svg
+
         graph = self.c["graph"]
         if not graph:
+            s = self.c["setup"]
+            count = sum(len(s[k]) for k in ("inputs", "targets", "parameters", "definitions"))
             return [
                 self.heading("The network"),
-                _para(f"The network has more than {self.c['graph_limit']} symbols; it is not drawn."),
-            ]
+                _para(f"The network has {count} symbols, more than the {self.c['graph_limit']} "
+                      "a picture can show; it is not drawn."),
+            ]  # fmt: skip
         by_id = {n["id"]: n for n in graph["nodes"]}
         parents: dict[str, list[str]] = {}
         for e in graph["edges"]:
@@ -186,7 +194,11 @@ class _Builder:
             for n in graph["nodes"]
             if n["id"] in parents
         ]
-        return [self.heading("The network"), _table(["node", "kind", "computed from"], rows)]
+        picture = addnodes.only(expr="html")
+        picture += nodes.raw("", graph_svg(graph, f"The network: {self.c['title']}"), format="html")
+        fallback = addnodes.only(expr="not html")
+        fallback += _table(["node", "kind", "computed from"], rows)
+        return [self.heading("The network"), picture, fallback]
 
     def section_forward(self) -> list[nodes.Node]:
         lines = []

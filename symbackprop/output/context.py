@@ -24,6 +24,7 @@ from sympy import Expr, Symbol
 from ..core.derivation import Derivation, Evaluation, Partial, derive
 from ..core.network import Network
 from ..errors import InputError
+from .graph import GRAPH_LIMIT, graph_context
 from .numbers import hand_quantizer, plain, scientific, shown
 from .printing import Notation, SymbackpropLatexPrinter, make_printer
 from .tables import check_table, gradient_table
@@ -35,9 +36,6 @@ SECTIONS = ("setup", "graph", "forward", "loss", "backward", "gradients", "updat
 
 #: Most dataset examples shown as columns.
 DATASET_COLUMNS = 8
-
-#: Largest network drawn as a picture, in defined nodes.
-GRAPH_LIMIT = 20
 
 ROUNDINGS = ("exact", "hand")
 
@@ -152,31 +150,6 @@ def _setup(src: _Source) -> dict[str, Any]:
         "learning_rate": None if net.learning_rate is None else src.num(net.learning_rate),
         "loss": {"name": net.loss.name, "latex": src.sym(net.loss)},
     }
-
-
-def _graph(src: _Source) -> dict[str, Any] | None:
-    """Nodes with layers and edges, for Mermaid and TikZ (None past :data:`GRAPH_LIMIT` nodes)."""
-    net = src.net
-    if len(net.nodes) > GRAPH_LIMIT:
-        return None
-    layer: dict[Symbol, int] = {s: 0 for s in net.inputs + net.targets + net.parameters}
-    for d in net.definitions:
-        parents = net.parents(d.symbol)
-        layer[d.symbol] = 1 + max((layer[q] for q in parents), default=0)
-    ids = {s: f"n{i}" for i, s in enumerate(net.symbols)}
-    by_layer: dict[int, list[Symbol]] = {}
-    for s in net.symbols:
-        by_layer.setdefault(layer[s], []).append(s)
-    nodes = []
-    for k, members in sorted(by_layer.items()):
-        for i, s in enumerate(members):
-            role = net.role(s) if s != net.loss else "loss"
-            nodes.append({"id": ids[s], "name": s.name, "latex": src.sym(s), "role": role, "x": 2.6 * k,
-                          "y": -1.3 * i + 0.65 * (len(members) - 1)})  # fmt: skip
-    edges = [
-        {"source": ids[q], "target": ids[d.symbol]} for d in net.definitions for q in net.parents(d.symbol)
-    ]
-    return {"nodes": nodes, "edges": edges}
 
 
 def _definition_row(src: _Source, symbol: Symbol, expr: Expr) -> dict[str, Any]:
@@ -409,7 +382,7 @@ def walkthrough_context(
         "rounding": rounding,
         "notation": {"derivative": notation.derivative, "delta": notation.delta, "mul": notation.mul},
         "setup": _setup(src),
-        "graph": _graph(src),
+        "graph": graph_context(net, src.sym),
         "graph_limit": GRAPH_LIMIT,
         "forward": _forward(src),
         "loss": _loss(src),

@@ -23,7 +23,10 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import InputError
-from .tables import Cell, Math, Number, Table
+from .breaking import TEXT_WIDTH_PT, line_filters
+from .latex_text import escape_latex
+from .tables import Cell, Math, Number, Table, Text
+from .widths import LATEX_EM_PT, math_width, text_width
 
 __all__ = [
     "FORMATS",
@@ -57,6 +60,7 @@ class Format:
         table: A :class:`~symbackprop.output.tables.Table` laid out in this format.
         strong: Text set off as a verdict (bold).
         jinja: Extra ``jinja2.Environment`` settings (delimiters) for its templates.
+        filters: Extra Jinja filters for its templates (the line breaking of :mod:`.breaking`).
     """
 
     name: str
@@ -67,6 +71,7 @@ class Format:
     table: Callable[[Table], str]
     strong: Callable[[str], str]
     jinja: Mapping[str, Any] = field(default_factory=dict)
+    filters: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------ Markdown
@@ -101,24 +106,6 @@ def markdown_table(table: Table) -> str:
 
 # ------------------------------------------------------------------ LaTeX
 
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "#": r"\#",
-    "^": r"\textasciicircum{}",
-    "_": r"\_",
-    "%": r"\%",
-    "~": r"\textasciitilde{}",
-}
-
-
-def escape_latex(text: str) -> str:
-    """Text that LaTeX typesets as written: its special characters as commands."""
-    return "".join(_LATEX_SPECIAL.get(c, c) for c in text)
-
 
 def _tabular_cell(cell: Cell) -> str:
     if isinstance(cell, Math):
@@ -128,14 +115,61 @@ def _tabular_cell(cell: Cell) -> str:
     return escape_latex(cell.text)
 
 
-def latex_tabular(table: Table) -> str:
-    """A ``tabular`` with rules above and below the header (text mode), without a trailing newline."""
+#: ``\tabcolsep`` on both sides of a cell, in em.
+_CELL_PADDING_EM = 2 * 6 / LATEX_EM_PT
+
+
+def _natural_width(cell: Cell) -> float:
+    """A cell's width on one line, in em."""
+    if isinstance(cell, Math):
+        return math_width(cell.latex, display=False)
+    if isinstance(cell, Number):
+        return text_width(cell.text) + (1.1 if cell.approx else 0.0)
+    return text_width(cell.text)
+
+
+def _wrapped_columns(table: Table, width_pt: float) -> dict[int, float]:
+    """Text columns to wrap, with their width in em, so that the table fits ``width_pt``.
+
+    The widest text columns are wrapped first, each to an equal share of what the others leave.
+    """
+    natural = [
+        max([text_width(label), *(_natural_width(row[i]) for row in table.rows)]) + _CELL_PADDING_EM
+        for i, label in enumerate(table.labels)
+    ]
+    budget = width_pt / LATEX_EM_PT
+    texts = sorted(
+        (i for i in range(len(natural)) if any(isinstance(row[i], Text) for row in table.rows)),
+        key=lambda i: -natural[i],
+    )
+    if sum(natural) <= budget:
+        return {}
+    for k in range(1, len(texts) + 1):
+        chosen = texts[:k]
+        share = (budget - sum(n for i, n in enumerate(natural) if i not in chosen)) / k - _CELL_PADDING_EM
+        if share >= 6 and all(natural[i] > share for i in chosen):
+            return dict.fromkeys(chosen, share)
+    return {}
+
+
+def latex_tabular(table: Table, width_pt: float = TEXT_WIDTH_PT) -> str:
+    """A ``tabular`` with rules above and below the header (text mode), without a trailing newline.
+
+    When the table would be wider than ``width_pt``, its widest text columns wrap (ragged right).
+    """
+    wrapped = _wrapped_columns(table, width_pt)
+
+    def cell(i: int, text: str) -> str:
+        if i not in wrapped:
+            return text
+        return r"\parbox[t]{%.1fem}{\raggedright %s}" % (wrapped[i], text)
+
     lines = [
         r"\begin{tabular}{%s}" % ("l" * len(table.columns)),
         r"\hline",
         " & ".join(escape_latex(label) for label in table.labels) + r" \\",
         r"\hline",
-        *[" & ".join(_tabular_cell(c) for c in row) + r" \\" for row in table.rows],
+        *[" & ".join(cell(i, _tabular_cell(c)) for i, c in enumerate(row)) + r" \\" for row in table.rows],
         r"\hline",
         r"\end{tabular}",
     ]
@@ -182,6 +216,7 @@ MARKDOWN = Format(
     escape=escape_markdown,
     table=markdown_table,
     strong="**{}**".format,
+    filters=line_filters(TEXT_WIDTH_PT),
 )
 
 LATEX = Format(
@@ -193,6 +228,7 @@ LATEX = Format(
     table=latex_tabular,
     strong=r"\textbf{{{}}}".format,
     jinja=LATEX_JINJA,
+    filters=line_filters(TEXT_WIDTH_PT),
 )
 
 #: Every registered format, by name, in the order registered (the first is the default).

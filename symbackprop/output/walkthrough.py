@@ -62,6 +62,7 @@ def _environment(fmt: Format, directory: Path) -> Any:
         **fmt.jinja,
     )
     env.filters.update(NUMBER_FILTERS)
+    env.filters.update(fmt.filters)
     env.filters["escape_text"] = fmt.escape
     env.filters["table"] = fmt.table
     return env
