@@ -105,6 +105,8 @@ class Network:
         learning_rate: η for the gradient-descent update, if any.
         frozen: Parameters that get gradients but are not updated.
         dataset: Several examples, if the network is trained on a dataset.
+        written: For printing only: ``sum or product -> its terms in the order
+            the definition wrote them`` (SymPy sorts them); the spec reader fills it.
 
     Raises:
         GraphError: The network is invalid; the message names the symbol.
@@ -121,6 +123,7 @@ class Network:
     learning_rate: Expr | None = None
     frozen: tuple[Symbol, ...] = ()
     dataset: Dataset | None = None
+    written: Mapping[Expr, tuple[Expr, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -179,6 +182,7 @@ class Network:
             values[sym] = _to_number(value, f"value of {sym.name!r}")
         set_(self, "values", MappingProxyType(values))
         set_(self, "latex_names", MappingProxyType(dict(self.latex_names)))
+        set_(self, "written", MappingProxyType(dict(self.written)))
         if self.learning_rate is not None:
             set_(self, "learning_rate", _to_number(self.learning_rate, "learning rate"))
         self._warn_unused_parameters()
@@ -269,6 +273,7 @@ def _replace(net: Network, **changes: Any) -> Network:
         "learning_rate": net.learning_rate,
         "frozen": net.frozen,
         "dataset": net.dataset,
+        "written": net.written,
     }
     fields.update(changes)
     with warnings.catch_warnings():

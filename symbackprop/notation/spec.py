@@ -185,6 +185,7 @@ def parse_expression(
     functions: Mapping[str, Any] | None = None,
     *,
     where: str = "",
+    written: dict[Expr, tuple[Expr, ...]] | None = None,
 ) -> Expr:
     """Parse one right-hand side into a SymPy expression, safely.
 
@@ -199,6 +200,8 @@ def parse_expression(
             anything with ``func``, ``accepts(n)`` and ``describe_arity()``);
             default :data:`~symbackprop.core.functions.FUNCTIONS`.
         where: Location prefix for errors, e.g. ``"[network] a_2"``.
+        written: If given, filled with ``sum or product -> its terms in the
+            order written``, for printing (SymPy sorts them).
 
     Raises:
         SpecError: The text is not an allowed expression; the message says why.
@@ -213,11 +216,15 @@ def parse_expression(
     stripped = re.sub(r"[\r\n\t]", " ", text).strip()  # multi-line TOML strings are one expression
     if len(stripped) >= 2 and stripped.startswith("$") and stripped.endswith("$"):
         return _parse_latex(stripped[1:-1], symbols, funcs, where)
+    builder = _Builder(symbols, funcs)
     try:
-        return _Builder(symbols, funcs).build(stripped)
+        expr = builder.build(stripped)
     except _Refused as e:
         at = f" (at column {e.col + 1})" if e.col is not None else ""
         raise SpecError(f"{e.message}{at}", where=where or None) from None
+    if written is not None:
+        written.update(builder.written)
+    return expr
 
 
 def _parse_latex(latex: str, symbols: Mapping[str, Symbol], functions: Mapping[str, Any], where: str) -> Expr:
@@ -347,6 +354,14 @@ class _Builder:
         self.functions = functions
         self.offset = 0
         self.source = ""
+        self.written: dict[Expr, tuple[Expr, ...]] = {}
+
+    def _remember(self, expr: Expr, parts: list[Expr]) -> Expr:
+        """Note the written order of a sum's terms or a product's factors, which SymPy sorts."""
+        same = len(expr.args) == len(parts) and set(expr.args) == set(parts)
+        if isinstance(expr, (sympy.Add, sympy.Mul)) and same and expr.args != tuple(parts):
+            self.written[expr] = tuple(parts)
+        return expr
 
     def build(self, text: str) -> Expr:
         terms = []
@@ -356,7 +371,7 @@ class _Builder:
             tree = self._parse(chunk)
             term = self._expr(tree.body, 0)
             terms.append(term if chunk.sign > 0 else -term)
-        return self._checked(sympy.Add(*terms) if len(terms) > 1 else terms[0], None)
+        return self._checked(self._remember(sympy.Add(*terms), terms) if len(terms) > 1 else terms[0], None)
 
     def _parse(self, chunk: _Chunk) -> ast.Expression:
         self.source = chunk.text.strip()
@@ -425,7 +440,7 @@ class _Builder:
         for op, right in rest:
             term = self._expr(right, depth + 1)
             terms.append(term if isinstance(op, ast.Add) else -term)
-        return self._checked(sympy.Add(*terms), node)
+        return self._checked(self._remember(sympy.Add(*terms), terms), node)
 
     def _product(self, node: ast.BinOp, depth: int) -> Expr:
         first, rest = self._chain(node, (ast.Mult, ast.Div))
@@ -437,7 +452,7 @@ class _Builder:
                     raise _Refused("division by zero", self._col(right))
                 factor = sympy.Pow(factor, -1)
             factors.append(factor)
-        return self._checked(sympy.Mul(*factors), node)
+        return self._checked(self._remember(sympy.Mul(*factors), factors), node)
 
     def _binop(self, node: ast.BinOp, depth: int) -> Expr:
         if not isinstance(node.op, ast.Pow):
@@ -684,10 +699,11 @@ class _SpecReader:
         symbols = {name: Symbol(name, real=True) for name in [*roles, *network]}
         functions = self.functions(symbols)
         definitions = []
+        written: dict[Expr, tuple[Expr, ...]] = {}
         for name, rhs in network.items():
             where = f"[network] {name}"
             try:
-                expr = parse_expression(rhs, symbols, functions, where=where)
+                expr = parse_expression(rhs, symbols, functions, where=where, written=written)
             except SpecError as e:
                 raise SpecError(
                     e.message, file=self.file, where=where, line=_locate(self.text, "network", name)
@@ -741,6 +757,7 @@ class _SpecReader:
                     learning_rate=learning_rate,
                     frozen=tuple(symbols[f] for f in frozen),
                     dataset=dataset,
+                    written=written,
                 )
         except GraphError as e:
             raise SpecError(
