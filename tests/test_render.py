@@ -14,7 +14,7 @@ from symbackprop.core.functions import to_elementary
 from symbackprop.errors import InputError, TemplateError
 from symbackprop.notation.spec import load_spec, loads_spec
 from symbackprop.numeric import check
-from symbackprop.output.numbers import column, shown
+from symbackprop.output.numbers import column
 from symbackprop.output.printing import Notation, symbol_latex
 from symbackprop.output.walkthrough import render, template_path, walkthrough_context
 

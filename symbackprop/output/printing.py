@@ -39,6 +39,7 @@ from typing import Any, ClassVar
 
 from sympy import Expr, Function, Symbol
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
 
 from ..core import functions as F  # noqa: N812 - the function library, as in the tests
 from ..core.derivation import Partial
@@ -49,10 +50,12 @@ __all__ = [
     "MUL_SYMBOLS",
     "Notation",
     "SymbackpropLatexPrinter",
+    "SymbackpropTextPrinter",
     "latex",
     "make_printer",
     "printer_class",
     "symbol_latex",
+    "text",
     "use_printer",
 ]
 
@@ -423,3 +426,38 @@ def make_printer(settings: dict[str, Any] | None = None) -> SymbackpropLatexPrin
 def latex(expr: Expr, **settings: Any) -> str:
     """Print ``expr`` with the printer in use (see :func:`use_printer`)."""
     return make_printer(settings).doprint(expr)
+
+
+class SymbackpropTextPrinter(StrPrinter):
+    """Plain text in textbook symbols, for terminals: ``1[z_1 > 0]``, ``σ(z_2)``, ``a_2·(1 - a_2)``."""
+
+    def _print_Partial(self, expr: Any) -> str:
+        return f"∂{self._print(expr.of)}/∂{self._print(expr.wrt)}"
+
+    @_only(F.step)
+    def _print_step(self, expr: Expr, exp: str | None = None) -> str:
+        z, at_zero = expr.args
+        if at_zero in (0, 1):
+            return "1[%s %s 0]" % (self._print(z), ">" if at_zero == 0 else ">=")
+        return "H_%s(%s)" % (self._print(at_zero), self._print(z))
+
+    @_only(F.sigmoid)
+    def _print_sigmoid(self, expr: Expr, exp: str | None = None) -> str:
+        return "σ(%s)" % self._print(expr.args[0])
+
+    @_only(F.relu)
+    def _print_relu(self, expr: Expr, exp: str | None = None) -> str:
+        return "ReLU(%s)" % self._print(expr.args[0])
+
+    @_only(F.softmax)
+    def _print_softmax(self, expr: Expr, exp: str | None = None) -> str:
+        k, *zs = expr.args
+        return "softmax_%s(%s)" % (self._print(k), ", ".join(self._print(z) for z in zs))
+
+
+_TIMES = re.compile(r"(?<!\*)\*(?!\*)")
+
+
+def text(expr: Expr) -> str:
+    """``expr`` as plain text in textbook symbols: ``·`` for products, ``^`` for powers."""
+    return _TIMES.sub("·", SymbackpropTextPrinter({"order": "none"}).doprint(expr)).replace("**", "^")

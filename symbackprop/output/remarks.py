@@ -42,10 +42,11 @@ def kink_note(kink: KinkPoint, print_math: Callable[[Expr], str]) -> str:
 
 @dataclass(frozen=True)
 class Textbook:
-    """A local derivative in the form a textbook writes it, and why that form holds."""
+    """A local derivative in the form a textbook writes it, and why that form holds (LaTeX, plain text)."""
 
     expr: Expr
     remark: str
+    plain: str = ""
 
 
 def textbook_form(
@@ -63,6 +64,8 @@ def textbook_form(
     if value_of(sympy.Add(*ys), values) == 1:
         y_k = print_math(ys[k])
         remark = r"%sp_{%d} - %s%s\sum_{j} y_{j} = 1" % (_text("i.e. "), k + 1, y_k, _text(", as "))
-        return Textbook(sympy.Add(p_k, -ys[k], evaluate=False), remark)
+        plain = f"i.e. p_{k + 1} - {ys[k]}, as the targets sum to 1"
+        return Textbook(sympy.Add(p_k, -ys[k], evaluate=False), remark, plain)
     remark = r"%s\sum_{j} y_{j} \neq 1" % _text("the general form, as ")
-    return Textbook(sympy.Add(sympy.Mul(sympy.Add(*ys), p_k, evaluate=False), -ys[k], evaluate=False), remark)
+    general = sympy.Add(sympy.Mul(sympy.Add(*ys), p_k, evaluate=False), -ys[k], evaluate=False)
+    return Textbook(general, remark, "the general form, as the targets do not sum to 1")

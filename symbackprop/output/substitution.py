@@ -28,7 +28,7 @@ from sympy import Expr, Float
 from ..core.evaluation import value_of
 from .numbers import Shown, given, shown
 
-__all__ = ["MAX_EXTRA", "line_numbers"]
+__all__ = ["MAX_EXTRA", "line_numbers", "line_shown"]
 
 #: Most decimals added to a line's computed inputs so that they reproduce its result.
 MAX_EXTRA = 4
@@ -48,7 +48,7 @@ def _gives(value: Expr, target: Shown) -> bool:
         return d.quantize(target.value, rounding=ROUND_HALF_EVEN) == target.value
 
 
-def line_numbers(
+def line_shown(
     expr: Expr,
     inputs: Mapping[Any, Expr],
     result: Expr,
@@ -56,8 +56,8 @@ def line_numbers(
     digits: int,
     leaves: frozenset,
     reproduce: bool = True,
-) -> dict[Any, str]:
-    """The LaTeX of each number substituted into ``expr``.
+) -> dict[Any, Shown]:
+    """Each number substituted into ``expr``, as shown.
 
     Args:
         expr: The line's formula; its symbols (and the ``(of, wrt)`` pairs of
@@ -82,4 +82,18 @@ def line_numbers(
         again = value_of(expr, {k: _as_number(s) for k, s in numbers.items()})
         if _gives(again, target):
             break
+    return numbers
+
+
+def line_numbers(
+    expr: Expr,
+    inputs: Mapping[Any, Expr],
+    result: Expr,
+    *,
+    digits: int,
+    leaves: frozenset,
+    reproduce: bool = True,
+) -> dict[Any, str]:
+    """The LaTeX of each number substituted into ``expr`` (see :func:`line_shown`)."""
+    numbers = line_shown(expr, inputs, result, digits=digits, leaves=leaves, reproduce=reproduce)
     return {k: s.latex for k, s in numbers.items()}
