@@ -19,10 +19,12 @@ import contextlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Protocol
 
+import mpmath
 from sympy import Expr, Float, Rational, Symbol
 
 from ..errors import InputError
@@ -34,6 +36,7 @@ __all__ = [
     "Evaluation",
     "KinkPoint",
     "Quantizer",
+    "decimal_value_of",
     "evaluate",
     "evaluate_dataset",
     "value_of",
@@ -262,6 +265,16 @@ def value_of(expr: Expr, numbers: Mapping[Any, Any]) -> Expr:
     where it can be.  The walkthrough uses it to check that shown numbers reproduce a shown result."""
     env = {k: from_sympy(v) if isinstance(v, Expr) else exact_value(v) for k, v in numbers.items()}
     return to_sympy(_run(expr, env, "the expression"))
+
+
+def decimal_value_of(expr: Expr, numbers: Mapping[Any, Fraction]) -> Decimal:
+    """:func:`value_of` for exact inputs, as a 40-digit Decimal (exact when the value is a short decimal)."""
+    value = _run(expr, dict(numbers), "the expression")
+    with localcontext() as ctx:
+        ctx.prec = 40
+        if isinstance(value, Fraction):
+            return Decimal(value.numerator) / Decimal(value.denominator)
+        return Decimal(mpmath.libmp.to_str(value._mpf_, 40))
 
 
 def evaluate_dataset(derivation: _Derivation, quantize: Quantizer | None = None) -> DatasetEvaluation | None:

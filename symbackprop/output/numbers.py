@@ -21,6 +21,7 @@ each named for what it does: :func:`significant` (``0.0692042``),
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
@@ -147,6 +148,16 @@ def _big_or_tiny(magnitude: Decimal) -> bool:
 
 def shown(value: Any, digits: int = 4) -> Shown:
     """How ``value`` is shown with ``digits`` decimals (see the module docstring)."""
+    try:
+        return _shown(value, digits)
+    except TypeError as e:
+        if "unhashable" not in str(e):
+            raise
+    return _shown.__wrapped__(value, digits)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _shown(value: Any, digits: int) -> Shown:
     with localcontext() as ctx:
         ctx.prec = _PRECISION
         try:
@@ -237,6 +248,7 @@ def column(values: Sequence[Any], digits: int = 4, rounded: Sequence[bool] | Non
     return [at_places(v, places) for v in values]
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def given(value: Any, digits: int = 4) -> Shown:
     """A number the user gave (an input, a parameter, η): shown as written when it is a short
     decimal (at most 12 decimals), else as :func:`shown` shows it."""

@@ -162,12 +162,13 @@ ETA = Symbol("eta")
 
 def keys_of(expr: Expr) -> list[Any]:
     """The substitution keys of ``expr``: its symbols, and the ``(of, wrt)`` pair of each Partial."""
-    keys: list[Any] = []
+    keys: dict[Any, None] = {}
     for node in sympy.preorder_traversal(expr):
-        key = (node.of, node.wrt) if isinstance(node, Partial) else (node if node.is_Symbol else None)
-        if key is not None and key not in keys:
-            keys.append(key)
-    return keys
+        if isinstance(node, Partial):
+            keys[(node.of, node.wrt)] = None
+        elif node.is_Symbol:
+            keys[node] = None
+    return list(keys)
 
 
 def number_data(s: Shown, rounded: bool = False) -> dict[str, Any]:

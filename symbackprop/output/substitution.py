@@ -23,9 +23,9 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-from sympy import Expr, Float
+from sympy import Expr
 
-from ..core.evaluation import value_of
+from ..core.evaluation import decimal_value_of
 from .numbers import Shown, given, shown
 
 __all__ = ["MAX_EXTRA", "line_numbers", "line_shown"]
@@ -38,14 +38,13 @@ def _as_number(s: Shown) -> Fraction:
     return Fraction(s.value)
 
 
-def _gives(value: Expr, target: Shown) -> bool:
+def _gives(value: Decimal, target: Shown) -> bool:
     """Whether ``value`` is shown as ``target``: equal to it when exact, else rounding to its digits."""
     if target.exact:
-        return shown(value, 30).value == target.value
+        return value == target.value
     with localcontext() as ctx:
         ctx.prec = 60
-        d = Decimal(str(Float(value, 40)))
-        return d.quantize(target.value, rounding=ROUND_HALF_EVEN) == target.value
+        return value.quantize(target.value, rounding=ROUND_HALF_EVEN) == target.value
 
 
 def line_shown(
@@ -79,7 +78,7 @@ def line_shown(
             break
         if not all(s.value.is_finite() for s in numbers.values()):
             break
-        again = value_of(expr, {k: _as_number(s) for k, s in numbers.items()})
+        again = decimal_value_of(expr, {k: _as_number(s) for k, s in numbers.items()})
         if _gives(again, target):
             break
     return numbers
