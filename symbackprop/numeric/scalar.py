@@ -348,8 +348,7 @@ def check(
     rows = []
     for k, point in enumerate(all_points):
         rows += _check_point(net, program, point, k, wrt, kinks, rtol, atol, eps)
-    if kinks and rows:
-        rows = _decided_exactly(symbolic, program, all_points[0], kinks, rows)
+    rows = _decided_exactly(symbolic, program, all_points[0], kinks, rows)
     return CheckReport(tuple(rows), tuple(all_points), seed, rtol, atol, eps, net.title)
 
 
@@ -382,6 +381,8 @@ def _decided_exactly(
     """
     import numpy
 
+    if not kinks:
+        return rows
     X, Y = program.data(point)
     values = program.forward(program.pack(point), X if X.size else None, Y if Y.size else None)
     if not any(numpy.any(numpy.abs(numpy.asarray(f(values), dtype=float)) < 1e-12) for _, f, _ in kinks):
