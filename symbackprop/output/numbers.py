@@ -1,22 +1,36 @@
 """The one number formatter, and the hand-rounding quantizer built on it.
 
-Every number a walkthrough shows goes through :func:`shown`.  The rule, with
+``--digits`` means decimals, in every command.  Every number a walkthrough (or
+``derive``'s text) shows goes through :func:`shown`.  The rule, with
 ``digits`` = N:
 
 * a value with at most N + 1 decimals is shown exactly (``0.4931`` stays
   ``0.4931`` at N = 3, as a student's calculator would show 0.5 − 0.1·0.069);
 * otherwise it is rounded half-even to N decimals, or to N significant digits
   when N decimals would leave fewer than two (``0.0004386``, not ``0.0004``);
+  a rounded value keeps its trailing zeros (``0.1580``);
 * beyond 10¹² or below 10⁻¹² it is shown in scientific notation.
 
-``exact`` says whether the shown text equals the value; renderers write ≈
-where it does not.  :func:`hand_quantizer` applies the same rule to every
-computed number, so that "hand" rounding carries on with the shown numbers.
+``exact`` says whether the shown text equals the value (decided exactly for a
+Rational, up to 30-digit noise for a Float); renderers write ≈ where it does
+not, in both rounding modes.  The other policies, each for one place:
 
-Reports that show floats rather than exact values use the other policies here,
-each named for what it does: :func:`significant` (``0.0692042``),
-:func:`scientific` (``1.2e-10``), :func:`plain` (``1e-06``) and :func:`fixed`
-(``2.60``).  Every number-to-text conversion of the package is one of these.
+* :func:`given`: a number the user gave (input, parameter, η), as written;
+* :func:`column`: every number of one table column with one number of
+  decimals (``digits``, or up to :data:`COLUMN_EXTRA` more so that the smallest
+  rounded entry keeps two significant digits);
+* :func:`carried`: a number hand rounding rounded and carried on, with its zeros;
+* :func:`at_places`: a number with a fixed number of decimals.
+
+:func:`hand_quantizer` applies :func:`shown`'s rule to every computed number,
+so that "hand" rounding carries on with the shown numbers.  How substituted
+numbers are chosen so that a line reproduces its result is
+:mod:`symbackprop.output.substitution`.
+
+Reports that show floats rather than exact values use the policies named for
+what they do: :func:`significant` (``0.0692042``), :func:`scientific`
+(``1.2e-10``), :func:`plain` (``1e-06``) and :func:`fixed` (``2.60``).  Every
+number-to-text conversion of the package is one of these.
 """
 
 from __future__ import annotations
