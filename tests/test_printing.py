@@ -124,7 +124,7 @@ def test_the_scan_would_catch_a_bypass(source, expected):
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("w_1", "w_{1}"), ("w1_2_1", r"\mathrm{w1}_{2,1}"), ("x", "x"), ("alpha", r"\alpha"),
+    [("w_1", "w_{1}"), ("w1_2_1", r"w^{(1)}_{21}"), ("x", "x"), ("alpha", r"\alpha"),
      ("Delta", r"\Delta"), ("eta_2", r"\eta_{2}"), ("y_hat", r"\hat{y}"), ("w_bar", r"\bar{w}"),
      ("y_1_hat", r"\hat{y_{1}}"), ("E_total", r"E_{\mathrm{total}}"), ("x__y", r"\mathrm{x\_\_y}")],
     ids=["w_1", "w1_2_1", "x", "alpha", "Delta", "eta_2", "y_hat", "w_bar", "y_1_hat", "E_total", "x__y"],

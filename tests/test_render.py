@@ -14,7 +14,7 @@ from symbackprop.core.functions import to_elementary
 from symbackprop.errors import InputError, TemplateError
 from symbackprop.notation.spec import load_spec, loads_spec
 from symbackprop.numeric import check
-from symbackprop.output.numbers import shown
+from symbackprop.output.numbers import column
 from symbackprop.output.printing import Notation, symbol_latex
 from symbackprop.output.walkthrough import render, template_path, walkthrough_context
 
@@ -55,8 +55,9 @@ def test_gradient_table_shows_sympy_diff_values_rounded(spec):
     net = load_spec(EXAMPLES / spec)
     context = walkthrough_context(net, digits=4)
     expected = _oracle_gradients(net)
-    for g in context["gradients"]:
-        assert g["value"]["text"] == shown(expected[g["name"]], 4).text
+    texts = column([expected[g["name"]] for g in context["gradients"]], 4)  # one policy for the column
+    for g, text in zip(context["gradients"], texts):
+        assert g["value"]["text"] == text.text
         assert g["value"]["rel"] == (r"\approx" if not g["value"]["exact"] else "=")
 
 
@@ -112,7 +113,7 @@ def test_sections_and_notation_options():
     text = render(net, "md", sections=["forward", "update"], notation=Notation(mul="times"))
     assert "## Forward pass" in text and "## Gradient-descent update" in text
     assert "## Backward pass" not in text and "## Setup" not in text
-    assert r"0.5 \times 1" in text
+    assert r"1 \times 0.5" in text  # z_1 = "x * w_1": the factors in the order written
     with pytest.raises(InputError, match="unknown section 'nope'"):
         render(net, "md", sections=["nope"])
 
@@ -151,13 +152,17 @@ def test_dataset_section_reduces_per_example_gradients_like_sympy():
     assert data["count"] == 4 and data["reduction"] == "mean"
     loss = to_elementary(net.inlined())
     params = {s: v for s, v in net.values.items() if s in net.parameters}
-    for row in data["rows"]:
-        p = net.symbol(row["name"])
-        per_example = [
-            sympy.diff(loss, p).xreplace({**params, **dict(e)}).evalf(30) for e in net.dataset.examples
-        ]
-        assert [v["text"] for v in row["per_example"]] == [shown(g, 4).text for g in per_example]
-        assert row["reduced"]["text"] == shown(sum(per_example) / 4, 4).text
+    oracle = [  # per example: the loss, then each gradient; each a column of the table
+        [loss.xreplace({**params, **dict(e)}).evalf(30)]
+        + [sympy.diff(loss, p).xreplace({**params, **dict(e)}).evalf(30) for p in net.parameters]
+        for e in net.dataset.examples
+    ]
+    mean = [sum(example[i] for example in oracle) / 4 for i in range(len(oracle[0]))]
+    for j, values in enumerate([*oracle, mean]):
+        texts = [c.text for c in column(values, 4)]
+        shown_column = [data["columns"][j]["loss"] if j < 4 else data["loss"]]
+        shown_column += [row["per_example"][j] if j < 4 else row["reduced"] for row in data["rows"]]
+        assert [v["text"] for v in shown_column] == texts
     assert r"\left(-0.00001417\right)" in render(net, "md")  # negative gradients in parentheses
     assert walkthrough_context(load_spec(EXAMPLES / "tiny.toml"))["dataset"] is None
 

@@ -1,4 +1,12 @@
-"""``symbackprop derive SPEC``: every forward value, the loss, every gradient and update."""
+"""``symbackprop derive SPEC``: every forward value, the loss, every gradient and update.
+
+The text output is written as a careful author would: textbook symbols
+(``1[z_1 > 0]``, ``σ(z_2)``, ``a_2·(1 - a_2)``), every number with ``--digits``
+decimals by the walkthrough's rule (:func:`~symbackprop.output.numbers.shown`),
+``≈`` before every rounded one and ``=`` before exact ones, negative numbers in
+parentheses where they are substituted.  It says which point it derives at
+and, with a ``[dataset]``, also derives over the dataset as the walkthrough does.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +14,28 @@ import argparse
 import json
 from typing import Any
 
+from ..errors import InputError
 from .options import add_set_option, apply_set
 
 HELP = "derive every gradient of a spec and print the values (or JSON)"
+
+#: ``--digits`` bounds, as in the walkthrough.
+DIGITS = (0, 15)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="the network spec (TOML)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.add_argument(
-        "--digits", type=int, default=6, help="significant digits in the text output (default 6)"
+        "--digits",
+        type=int,
+        default=6,
+        help="decimals shown, as in walkthrough (default 6); values with at most N+1 decimals are exact",
+    )
+    parser.add_argument(
+        "--inputs",
+        action="store_true",
+        help="also list the local derivatives with respect to inputs and targets, and their gradients",
     )
     add_set_option(parser)
 
@@ -24,13 +44,16 @@ def run(args: argparse.Namespace) -> int:
     from ..core.derivation import derive
     from ..notation.spec import load_spec
 
+    if not DIGITS[0] <= args.digits <= DIGITS[1]:
+        raise InputError(f"--digits must be between 0 and 15, got {args.digits}", where="--digits")
     network = apply_set(load_spec(args.spec), args.set)
     derivation = derive(network)
-    report = derivation_report(derivation)
     if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(json.dumps(derivation_report(derivation), indent=2, ensure_ascii=False))
     else:
-        print(format_report(report, digits=max(1, min(args.digits, 30))))
+        from ..output.text_report import derivation_text
+
+        print(derivation_text(derivation, digits=args.digits, inputs=args.inputs))
     return 0
 
 
@@ -60,50 +83,17 @@ def derivation_report(derivation: Any) -> dict[str, Any]:
         report["update"] = {p.name: float(v) for p, v in ev.updates.items()}
         if network.frozen:
             report["frozen"] = [p.name for p in network.frozen]
-    if ev.kinks:
-        report["kinks"] = [{"node": n.name, "at": str(c)} for n, c in ev.kinks]
+    if ev.kink_points:
+        report["kinks"] = [
+            {"node": k.node.name, "at": str(k.condition), "convention": k.convention} for k in ev.kink_points
+        ]
+    over = derivation.over_dataset()
+    if over is not None:
+        report["dataset"] = {
+            "reduction": over.reduction,
+            "count": len(over.examples),
+            "loss": float(over.loss),
+            "gradients": {p.name: float(g) for p, g in over.gradients.items()},
+            "update": {p.name: float(v) for p, v in over.updates.items()},
+        }
     return report
-
-
-def _g(value: float, digits: int) -> str:
-    from ..output.numbers import significant
-
-    return significant(value, digits)
-
-
-def format_report(report: dict[str, Any], digits: int = 6) -> str:
-    """The human-readable form of :func:`derivation_report`."""
-    width = max(len(n) for n in report["values"]) + 2
-    lines = []
-    if report["title"]:
-        lines += [report["title"], ""]
-    lines.append("forward pass")
-    for name, value in report["values"].items():
-        lines.append(f"  {name:<{width}}= {_g(value, digits)}")
-    loss = report["loss"]
-    lines += [
-        "",
-        f"loss  {loss['name']} = {_g(loss['value'], digits)}",
-        "",
-        "backward pass (local derivatives)",
-    ]
-    for e in report["local"]:
-        label = f"d{e['of']}/d{e['wrt']}"
-        lines.append(f"  {label:<{2 * width + 2}}= {e['expr']} = {_g(e['value'], digits)}")
-    lines += ["", f"gradients of {loss['name']}"]
-    for name, value in report["gradients"].items():
-        lines.append(f"  d{loss['name']}/d{name:<{width}}= {_g(value, digits)}")
-    if "update" in report:
-        eta = report["learning_rate"]
-        lines += ["", f"gradient-descent update (learning rate {_g(eta, digits)})"]
-        for name, new in report["update"].items():
-            old, grad = report["values"][name], report["gradients"][name]
-            step = f"{_g(old, digits)} - {_g(eta, digits)} * {_g(grad, digits)}"
-            lines.append(f"  {name:<{width}}<- {step} = {_g(new, digits)}")
-        for name in report.get("frozen", []):
-            lines.append(f"  {name:<{width}}   frozen (not updated)")
-    for k in report.get("kinks", []):
-        lines.append(
-            f"note: {k['node']} sits on a kink ({k['at']} = 0); its derivative uses the library convention"
-        )
-    return "\n".join(lines)

@@ -12,7 +12,8 @@
 3. **closed form** - in inputs and parameters only
    (:meth:`Derivation.closed_form`), built with ``xreplace`` and refused past
    a size limit instead of growing an exponential tree;
-4. **value** - the numbers at a point (:class:`Evaluation`).
+4. **value** - the numbers at a point (:class:`Evaluation`), computed on the
+   named-node program, exactly where they can be (:mod:`.evaluation`).
 
 Only local derivatives are ever differentiated, one small definition at a
 time, which is why this is linear in the size of the network.
@@ -20,19 +21,26 @@ time, which is why this is linear in the size of the network.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cached_property
-from types import MappingProxyType
 from typing import Any
 
 import sympy
-from sympy import Expr, Float, Symbol
+from sympy import Expr, Symbol
 
 from ..errors import GraphError, InputError, SizeLimitError
 from .display import Displayable
-from .functions import kink_conditions
+from .evaluation import (
+    DPS,
+    DatasetEvaluation,
+    Evaluation,
+    Key,
+    KinkPoint,
+    Quantizer,
+    evaluate,
+    evaluate_dataset,
+)
 from .network import Network
 
 __all__ = [
@@ -41,6 +49,7 @@ __all__ = [
     "DatasetEvaluation",
     "Derivation",
     "Evaluation",
+    "KinkPoint",
     "LocalFactor",
     "Partial",
     "Quantizer",
@@ -48,18 +57,12 @@ __all__ = [
     "derive",
 ]
 
-#: Decimal digits carried by every number a derivation computes.
-DPS = 30
-
 #: Largest closed form (in expression-tree nodes) that is built; past it the
 #: named-intermediate form is the answer.
 CLOSED_FORM_LIMIT = 20_000
 
 #: Most chain-rule paths enumerated for one symbol's Leibniz form.
 PATH_LIMIT = 64
-
-#: ``quantize(value) -> (shown_value, was_rounded)``; used for hand rounding.
-Quantizer = Callable[[Expr], "tuple[Expr, bool]"]
 
 
 class Partial(sympy.AtomicExpr):
@@ -167,65 +170,6 @@ class Step:
             for f in self.factors
         ]
         return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else (terms[0] if terms else sympy.S.Zero)
-
-
-Key = tuple  # ("value", s) | ("local", of, wrt) | ("adjoint", s) | ("update", s)
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """Every number of a derivation at one point, to :data:`DPS` digits.
-
-    Attributes:
-        values: Every symbol's value (inputs, targets, parameters, nodes).
-        local: ``(of, wrt) -> ∂of/∂wrt``.
-        adjoints: ``symbol -> ∂L/∂symbol`` for every symbol.
-        updates: ``parameter -> parameter − η·∂L/∂parameter`` for parameters
-            that are not frozen, when a learning rate is known.
-        learning_rate: η, or ``None``.
-        approx: Keys of numbers that were rounded by a quantizer (hand
-            rounding); renderers use it to choose between = and ≈.
-        kinks: ``(node, condition)`` pairs where a non-differentiable point is
-            hit exactly, so the value rests on a convention.
-    """
-
-    values: Mapping[Symbol, Expr]
-    local: Mapping[tuple[Symbol, Symbol], Expr]
-    adjoints: Mapping[Symbol, Expr]
-    updates: Mapping[Symbol, Expr] = field(default_factory=dict)
-    learning_rate: Expr | None = None
-    approx: frozenset = frozenset()
-    kinks: tuple[tuple[Symbol, Expr], ...] = ()
-
-    def gradient(self, symbol: Symbol) -> Expr:
-        return self.adjoints[symbol]
-
-    def as_floats(self) -> dict[str, dict[str, float]]:
-        """Plain floats keyed by name, e.g. for JSON."""
-        return {
-            "values": {s.name: float(v) for s, v in self.values.items()},
-            "adjoints": {s.name: float(v) for s, v in self.adjoints.items()},
-            "updates": {s.name: float(v) for s, v in self.updates.items()},
-        }
-
-
-@dataclass(frozen=True)
-class DatasetEvaluation:
-    """A derivation over every example of a dataset, and the reduction.
-
-    Attributes:
-        examples: One :class:`Evaluation` per example.
-        reduction: ``"mean"`` or ``"sum"``.
-        loss: The reduced loss.
-        gradients: ``parameter -> reduced ∂L/∂parameter``.
-        updates: ``parameter -> θ − η·reduced gradient`` (not frozen), if η is known.
-    """
-
-    examples: tuple[Evaluation, ...]
-    reduction: str
-    loss: Expr
-    gradients: Mapping[Symbol, Expr]
-    updates: Mapping[Symbol, Expr]
 
 
 @dataclass(frozen=True)
@@ -424,7 +368,7 @@ class Derivation(Displayable):
                 This is how verification follows a hand derivation's own,
                 possibly wrong, numbers to their consequences.
         """
-        return replace(self, evaluation=evaluate(self, point, quantize, pinned))
+        return replace(self, evaluation=evaluate(self, point, quantize, pinned))  # see core.evaluation
 
     def over_dataset(self, quantize: Quantizer | None = None) -> DatasetEvaluation | None:
         """Every example of the network's dataset evaluated, and the reduced gradients.
@@ -432,24 +376,7 @@ class Derivation(Displayable):
         Returns ``None`` when the network has no dataset.  Parameters come from
         the network's point; each example supplies the inputs and targets.
         """
-        dataset = self.network.dataset
-        if dataset is None:
-            return None
-        examples = tuple(evaluate(self, dict(e), quantize) for e in dataset.examples)
-        n = len(examples)
-        scale = Float(1, DPS) / n if dataset.reduction == "mean" else Float(1, DPS)
-        net = self.network
-        loss = sum((ev.values[net.loss] for ev in examples), Float(0, DPS)) * scale
-        gradients = {
-            p: sum((ev.adjoints[p] for ev in examples), Float(0, DPS)) * scale for p in net.parameters
-        }
-        updates: dict[Symbol, Expr] = {}
-        if net.learning_rate is not None:
-            eta = Float(net.learning_rate, DPS)
-            updates = {
-                p: examples[0].values[p] - eta * gradients[p] for p in net.parameters if p not in net.frozen
-            }
-        return DatasetEvaluation(examples, dataset.reduction, loss, gradients, updates)
+        return evaluate_dataset(self, quantize)  # see core.evaluation
 
     @property
     def gradients(self) -> dict[Symbol, Expr]:
@@ -580,95 +507,3 @@ def _local_derivatives(expr: Expr, parents: list[Symbol]) -> list[tuple[Symbol, 
             if s in terms:
                 terms[s].append(term)
     return [(p, sympy.Add(*[_term_derivative(t, p) for t in terms[p]])) for p in parents]
-
-
-def _float(value: Any) -> Float:
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise InputError(f"expected a finite number, got {value!r}")
-        return Float(sympy.Rational(repr(value)), DPS)
-    if isinstance(value, str) or not isinstance(value, (int, Expr)):
-        msg = f"expected a number, got {value!r}"
-        raise InputError(msg)
-    return Float(sympy.Integer(value) if isinstance(value, int) else value, DPS)
-
-
-def _number(expr: Expr, what: str) -> Expr:
-    if not expr.is_Number:
-        expr = expr.evalf(DPS)
-    if not expr.is_Number or expr.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-        msg = f"{what} is not a finite real number at this point (got {expr})"
-        raise InputError(msg)
-    if not isinstance(expr, Float):
-        expr = Float(expr, DPS)
-    return expr
-
-
-def evaluate(
-    derivation: Derivation,
-    point: Mapping[Symbol, Any] | None = None,
-    quantize: Quantizer | None = None,
-    pinned: Mapping[Key, Expr] | None = None,
-) -> Evaluation:
-    """Compute every number of ``derivation`` at ``point`` (see :meth:`Derivation.at`)."""
-    net = derivation.network
-    given = dict(net.values)
-    if point:
-        given.update(point)
-    missing = [s.name for s in net.inputs + net.targets + net.parameters if s not in given]
-    if missing:
-        raise InputError("no value given for " + ", ".join(repr(m) for m in missing))
-    approx: set[Key] = set()
-    pins = pinned or {}
-
-    def q(key: Key, value: Expr, rounds: bool = True) -> Expr:
-        if key in pins:
-            return pins[key]
-        if quantize is None or not rounds:
-            return value
-        shown, rounded = quantize(value)
-        if rounded:
-            approx.add(key)
-        return shown
-
-    values: dict[Symbol, Expr] = {}
-    for s in net.inputs + net.targets + net.parameters:
-        values[s] = q(("value", s), _float(given[s]), rounds=False)
-    kinks: list[tuple[Symbol, Expr]] = []
-    for d in net.definitions:
-        values[d.symbol] = q(("value", d.symbol), _number(d.expr.xreplace(values), f"{d.symbol.name!r}"))
-        for cond in kink_conditions(d.expr):
-            if cond.xreplace(values) == 0:
-                kinks.append((d.symbol, cond))
-    local: dict[tuple[Symbol, Symbol], Expr] = {}
-    for e in derivation.edges:
-        what = f"d{e.of.name}/d{e.wrt.name}"
-        local[(e.of, e.wrt)] = q(("local", e.of, e.wrt), _number(e.general.xreplace(values), what))
-    adjoints: dict[Symbol, Expr] = {}
-    one = Float(1, DPS)
-    for step in derivation.steps:
-        if step.symbol == derivation.loss:
-            adjoints[step.symbol] = q(("adjoint", step.symbol), one, rounds=False)
-            continue
-        total = Float(0, DPS)
-        for f in step.factors:
-            total += adjoints[f.of] * local[(f.of, f.wrt)]
-        # an adjoint that is one local factor of the loss is that factor, already rounded
-        rounds = len(step.factors) > 1 or bool(step.factors and step.factors[0].of != derivation.loss)
-        adjoints[step.symbol] = q(("adjoint", step.symbol), total, rounds=rounds)
-    updates: dict[Symbol, Expr] = {}
-    lr = net.learning_rate
-    if lr is not None:
-        eta = Float(lr, DPS)
-        for p in net.parameters:
-            if p not in net.frozen:
-                updates[p] = q(("update", p), values[p] - eta * adjoints[p])
-    return Evaluation(
-        values=MappingProxyType(values),
-        local=MappingProxyType(local),
-        adjoints=MappingProxyType(adjoints),
-        updates=MappingProxyType(updates),
-        learning_rate=lr,
-        approx=frozenset(approx),
-        kinks=tuple(kinks),
-    )

@@ -117,6 +117,8 @@ class Network:
         layers: Layer records (:mod:`symbackprop.core.layers`) that say which
             definitions form one vector operation; :func:`~symbackprop.core.builders.mlp`
             declares them.  Each must agree with the definitions it covers.
+        written: For printing only: ``sum or product -> its terms in the order
+            the definition wrote them`` (SymPy sorts them); the spec reader fills it.
 
     Raises:
         GraphError: The network is invalid; the message names the symbol.
@@ -134,6 +136,7 @@ class Network:
     frozen: tuple[Symbol, ...] = ()
     dataset: Dataset | None = None
     layers: tuple[DeclaredLayer, ...] = field(default=(), compare=False, repr=False)
+    written: Mapping[Expr, tuple[Expr, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -192,6 +195,7 @@ class Network:
             values[sym] = _to_number(value, f"value of {sym.name!r}")
         set_(self, "values", MappingProxyType(values))
         set_(self, "latex_names", MappingProxyType(dict(self.latex_names)))
+        set_(self, "written", MappingProxyType(dict(self.written)))
         if self.learning_rate is not None:
             set_(self, "learning_rate", _to_number(self.learning_rate, "learning rate"))
         set_(self, "layers", tuple(self.layers))
@@ -285,6 +289,7 @@ def _replace(net: Network, **changes: Any) -> Network:
         "frozen": net.frozen,
         "dataset": net.dataset,
         "layers": net.layers,
+        "written": net.written,
     }
     fields.update(changes)
     with warnings.catch_warnings():

@@ -170,6 +170,7 @@ def parse_expression(
     functions: Mapping[str, Any] | None = None,
     *,
     where: str = "",
+    written: dict[Expr, tuple[Expr, ...]] | None = None,
 ) -> Expr:
     """Parse one right-hand side into a SymPy expression, safely.
 
@@ -184,6 +185,8 @@ def parse_expression(
             anything with ``func``, ``accepts(n)`` and ``describe_arity()``);
             default :data:`~symbackprop.core.functions.FUNCTIONS`.
         where: Location prefix for errors, e.g. ``"[network] a_2"``.
+        written: If given, filled with ``sum or product -> its terms in the
+            order written``, for printing (SymPy sorts them).
 
     Raises:
         SpecError: The text is not an allowed expression; the message says why.
@@ -198,11 +201,15 @@ def parse_expression(
     stripped = re.sub(r"[\r\n\t]", " ", text).strip()  # multi-line TOML strings are one expression
     if len(stripped) >= 2 and stripped.startswith("$") and stripped.endswith("$"):
         return _parse_latex(stripped[1:-1], symbols, funcs, where)
+    builder = _ExpressionBuilder(symbols, funcs)
     try:
-        return _ExpressionBuilder(symbols, funcs).build(stripped)
+        expr = builder.build(stripped)
     except _Refused as e:
         at = f" (at column {e.col + 1})" if e.col is not None else ""
         raise SpecError(f"{e.message}{at}", where=where or None) from None
+    if written is not None:
+        written.update(builder.written)
+    return expr
 
 
 def _parse_latex(latex: str, symbols: Mapping[str, Symbol], functions: Mapping[str, Any], where: str) -> Expr:
@@ -351,6 +358,14 @@ class _ExpressionBuilder:
         self.functions = functions
         self.offset = 0
         self.source = ""
+        self.written: dict[Expr, tuple[Expr, ...]] = {}
+
+    def _remember(self, expr: Expr, parts: list[Expr]) -> Expr:
+        """Note the written order of a sum's terms or a product's factors, which SymPy sorts."""
+        same = len(expr.args) == len(parts) and set(expr.args) == set(parts)
+        if isinstance(expr, (sympy.Add, sympy.Mul)) and same and expr.args != tuple(parts):
+            self.written[expr] = tuple(parts)
+        return expr
 
     def build(self, text: str) -> Expr:
         terms = []
@@ -360,7 +375,7 @@ class _ExpressionBuilder:
             tree = self._parse(chunk)
             term = self.expr(tree.body, 0)
             terms.append(term if chunk.sign > 0 else -term)
-        return self._checked(sympy.Add(*terms) if len(terms) > 1 else terms[0], None)
+        return self._checked(self._remember(sympy.Add(*terms), terms) if len(terms) > 1 else terms[0], None)
 
     def _parse(self, chunk: _Chunk) -> ast.Expression:
         self.source = chunk.text.strip()
@@ -402,7 +417,7 @@ class _ExpressionBuilder:
         operands = [self.expr(first, depth + 1)]
         for right_op, right in rest:
             operands.append(right_op.operand(self.expr(right, depth + 1), self._col(right)))
-        return self._checked(op.combine(*operands), node)
+        return self._checked(self._remember(op.combine(*operands), operands), node)
 
     def _flatten(
         self, node: ast.BinOp, combine: Callable[..., Expr]

@@ -209,7 +209,7 @@ class _SpecReader:
         network = self.definitions_table(names)
         symbols = {name: Symbol(name, real=True) for name in [*names.roles, *network]}
         functions = self.functions(symbols)
-        definitions = self.definitions(network, symbols, functions)
+        definitions, written = self.definitions(network, symbols, functions)
         loss = self.loss(network)
         learning_rate, frozen = self.training(names.by_role["parameter"])
         dataset = self.dataset(symbols, names.by_role)
@@ -233,6 +233,7 @@ class _SpecReader:
                     learning_rate=learning_rate,
                     frozen=tuple(symbols[f] for f in frozen),
                     dataset=dataset,
+                    written=written,
                 )
         except GraphError as e:
             raise SpecError(
@@ -302,11 +303,14 @@ class _SpecReader:
 
     def definitions(
         self, network: Mapping[str, Any], symbols: Mapping[str, Symbol], functions: Mapping[str, Any]
-    ) -> list[Definition]:
-        return [
-            Definition(symbols[name], self.expression(rhs, symbols, functions, "network", name))
+    ) -> tuple[list[Definition], dict[Expr, tuple[Expr, ...]]]:
+        """The definitions, and the written order of their sums and products (for printing)."""
+        written: dict[Expr, tuple[Expr, ...]] = {}
+        definitions = [
+            Definition(symbols[name], self.expression(rhs, symbols, functions, "network", name, written))
             for name, rhs in network.items()
         ]
+        return definitions, written
 
     # -- [training]
 
@@ -364,11 +368,17 @@ class _SpecReader:
         return Rational(repr(value)) if isinstance(value, float) else Integer(value)
 
     def expression(
-        self, text: Any, symbols: Mapping[str, Symbol], funcs: Mapping[str, Any], table: str, key: str
+        self,
+        text: Any,
+        symbols: Mapping[str, Symbol],
+        funcs: Mapping[str, Any],
+        table: str,
+        key: str,
+        written: dict[Expr, tuple[Expr, ...]] | None = None,
     ) -> Expr:
         where = f"[{table}] {key}"
         try:
-            return parse_expression(text, symbols, funcs, where=where)
+            return parse_expression(text, symbols, funcs, where=where, written=written)
         except SpecError as e:
             raise SpecError(
                 e.message, file=self.file, where=where, line=_locate(self.text, table, key)

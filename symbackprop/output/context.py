@@ -14,19 +14,22 @@ One builder per section (``_setup``, ``_graph``, ... ``_check``) reads a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property, partial
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
+import sympy
 from sympy import Expr, Symbol
 
-from ..core.derivation import Derivation, Evaluation, Partial, derive
+from ..core.derivation import Derivation, Evaluation, Partial, Step, derive
 from ..core.network import Network
 from ..errors import InputError
 from .graph import GRAPH_LIMIT, graph_context
-from .numbers import hand_quantizer, plain, scientific, shown
-from .printing import Notation, SymbackpropLatexPrinter, make_printer
+from .numbers import column, given, hand_quantizer, plain, scientific
+from .printing import Notation
+from .remarks import Textbook, kink_note, textbook_form
+from .source import ETA, MathPrinter, Source, number_data, paren
+from .substitution import line_numbers
 from .tables import check_table, gradient_table
 
 __all__ = ["DATASET_COLUMNS", "GRAPH_LIMIT", "ROUNDINGS", "SECTIONS", "walkthrough_context"]
@@ -39,94 +42,10 @@ DATASET_COLUMNS = 8
 
 ROUNDINGS = ("exact", "hand")
 
-#: Notation.mul -> SymPy's ``mul_symbol`` setting.
-_SYMPY_MUL = {"cdot": "dot", "times": "times", "none": None}
-
-
-class _Printer:
-    """Print symbolic and substituted math for one derivation and notation."""
-
-    def __init__(self, derivation: Derivation, notation: Notation) -> None:
-        net = derivation.network
-        self.notation = notation
-        self.base = {
-            "latex_names": dict(net.latex_names),
-            "derivative": notation.derivative,
-            "delta": notation.delta,
-            "delta_nodes": frozenset(net.nodes) - {net.loss},
-            "loss": net.loss,
-            "order": "none",
-            "mul_symbol": None,
-        }
-
-    def _printer(self, numbers: Mapping[Any, str] | None = None) -> SymbackpropLatexPrinter:
-        settings = dict(self.base)
-        mul = self.notation.mul
-        if numbers is not None:
-            settings["numbers"] = numbers
-            mul = "cdot" if mul == "none" else mul  # products of numbers always get a sign
-        settings["mul_symbol"] = _SYMPY_MUL[mul]
-        return make_printer(settings)  # the class use_printer() installed
-
-    def symbolic(self, expr: Expr) -> str:
-        return self._printer().doprint(expr)
-
-    def substituted(self, expr: Expr, numbers: Mapping[Any, str]) -> str:
-        return self._printer(numbers).doprint(expr)
-
-
-@dataclass(frozen=True)
-class _Source:
-    """What every section builder reads: the evaluated derivation, its printer, the number options."""
-
-    derivation: Derivation
-    printer: _Printer
-    digits: int
-    rounding: str
-
-    @property
-    def net(self) -> Network:
-        return self.derivation.network
-
-    @property
-    def ev(self) -> Evaluation:
-        ev = self.derivation.evaluation
-        assert ev is not None
-        return ev
-
-    def num(self, value: Expr, key: tuple | None = None) -> dict[str, Any]:
-        """A number of the context: ``{text, latex, exact, rel}``.
-
-        ``key`` names a computed value (``("adjoint", w)``) that hand rounding may have rounded.
-        """
-        s = shown(value, self.digits)
-        exact = s.exact and (key is None or key not in self.ev.approx)
-        return {"text": s.text, "latex": s.latex, "exact": exact, "rel": "=" if exact else r"\approx"}
-
-    def latex(self, value: Expr) -> str:
-        return shown(value, self.digits).latex
-
-    def sym(self, s: Symbol) -> str:
-        return self.printer.symbolic(s)
-
-    @cached_property
-    def value_numbers(self) -> dict[Symbol, str]:
-        return {s: self.latex(v) for s, v in self.ev.values.items()}
-
-    @cached_property
-    def adjoint_numbers(self) -> dict[tuple[Symbol, Symbol], str]:
-        return {(self.net.loss, s): self.latex(v) for s, v in self.ev.adjoints.items()}
-
-    @cached_property
-    def local_numbers(self) -> dict[tuple[Symbol, Symbol], str]:
-        return {k: self.latex(v) for k, v in self.ev.local.items()}
-
-    def quantizer(self) -> Any:
-        return hand_quantizer(self.digits) if self.rounding == "hand" else None
-
-
-def _paren(text: str) -> str:
-    return r"\left(%s\right)" % text if text.startswith("-") else text
+# The section builders read a Source (see output/source.py) under its old names.
+_Source = Source
+_Printer = MathPrinter
+_ETA, _number, _paren = ETA, number_data, paren
 
 
 # ------------------------------------------------------------------ sections
@@ -136,9 +55,10 @@ def _setup(src: _Source) -> dict[str, Any]:
     net, p = src.net, src.printer
 
     def row(s: Symbol, role: str) -> dict[str, Any]:
-        return {"name": s.name, "latex": src.sym(s), "role": role, "value": src.num(src.ev.values[s]),
-                "frozen": s in net.frozen}  # fmt: skip
+        return {"name": s.name, "latex": src.sym(s), "role": role,
+                "value": _number(given(src.ev.values[s], src.digits)), "frozen": s in net.frozen}  # fmt: skip
 
+    eta = net.learning_rate
     return {
         "inputs": [row(s, "input") for s in net.inputs],
         "targets": [row(s, "target") for s in net.targets],
@@ -147,14 +67,15 @@ def _setup(src: _Source) -> dict[str, Any]:
             {"name": d.symbol.name, "lhs": src.sym(d.symbol), "rhs": p.symbolic(d.expr)}
             for d in net.definitions
         ],
-        "learning_rate": None if net.learning_rate is None else src.num(net.learning_rate),
+        "learning_rate": None if eta is None else _number(given(eta, src.digits)),
         "loss": {"name": net.loss.name, "latex": src.sym(net.loss)},
     }
 
 
 def _definition_row(src: _Source, symbol: Symbol, expr: Expr) -> dict[str, Any]:
-    value = src.num(src.ev.values[symbol], ("value", symbol))
-    substituted = src.printer.substituted(expr, src.value_numbers)
+    result = src.ev.values[symbol]
+    value = src.num(result, ("value", symbol))
+    substituted = src.substituted(expr, result)
     return {
         "name": symbol.name,
         "lhs": src.printer.symbolic(symbol),
@@ -175,16 +96,52 @@ def _loss(src: _Source) -> dict[str, Any]:
     return {"name": net.loss.name, **_definition_row(src, net.loss, net.definition[net.loss])}
 
 
-def _backward_step(src: _Source, step: Any) -> dict[str, Any]:
+def _textbook(src: _Source, f: Any) -> Textbook | None:
+    return textbook_form(src.net.definition[f.of], f.wrt, src.ev.values, src.printer.symbolic)
+
+
+def _local_row(src: _Source, f: Any) -> dict[str, Any]:
+    """One local derivative ∂of/∂wrt: its form (textbook where there is one), numbers, kink, remark."""
+    p, ev = src.printer, src.ev
+    result = ev.local[(f.of, f.wrt)]
+    textbook = _textbook(src, f)
+    general = f.general if textbook is None else textbook.expr
+    kinks = [
+        k for k in ev.kink_points if k.node == f.of and f.wrt in k.condition.free_symbols | {k.condition}
+    ]
+    notes = [kink_note(k, p.symbolic) for k in kinks] + ([textbook.remark] if textbook else [])
+    return {
+        "of": src.sym(f.of),
+        "wrt": src.sym(f.wrt),
+        "partial": p.symbolic(f.partial),
+        "general": p.symbolic(general),
+        "substituted": src.substituted(general, result),
+        "value": src.num(result, ("local", f.of, f.wrt)),
+        "note": r" \quad ".join(notes) or None,
+    }
+
+
+def _recurrence(src: _Source, step: Step) -> Expr:
+    """Σ_c ∂L/∂c · (∂c/∂symbol in node names, textbook form where there is one)."""
+    terms = []
+    for f in step.factors:
+        textbook = _textbook(src, f)
+        general = f.general if textbook is None else textbook.expr
+        terms.append(
+            general
+            if f.of == src.net.loss
+            else sympy.Mul(Partial(src.net.loss, f.of), general, evaluate=False)
+        )
+    return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+
+
+def _backward_step(src: _Source, step: Step) -> dict[str, Any]:
     net, p, ev = src.net, src.printer, src.ev
     leibniz = step.leibniz_recurrence()
-    general = step.recurrence()
-    numbers = {**src.value_numbers, **src.adjoint_numbers}
-    factor_numbers = {
-        **src.adjoint_numbers,
-        **{(f.of, f.wrt): src.local_numbers[(f.of, f.wrt)] for f in step.factors},
-    }
+    general = _recurrence(src, step)
+    result = ev.adjoints[step.symbol]
     direct = len(step.factors) == 1 and step.factors[0].of == net.loss
+    local = [_local_row(src, f) for f in step.factors]
     return {
         "name": step.symbol.name,
         "latex": src.sym(step.symbol),
@@ -192,106 +149,178 @@ def _backward_step(src: _Source, step: Any) -> dict[str, Any]:
         "quantity": p.symbolic(Partial(net.loss, step.symbol)),
         "leibniz": None if direct else p.symbolic(leibniz),
         "general": p.symbolic(general),
-        "substituted": p.substituted(general, numbers),
-        "factors": p.substituted(leibniz, factor_numbers),
-        "value": src.num(ev.adjoints[step.symbol], ("adjoint", step.symbol)),
+        "substituted": src.substituted(general, result),
+        "factors": src.substituted(leibniz, result),
+        "value": src.num(result, ("adjoint", step.symbol)),
         "paths": len(step.factors),
-        "local": [
-            {"of": src.sym(f.of), "wrt": src.sym(f.wrt), "partial": p.symbolic(f.partial),
-             "general": p.symbolic(f.general), "substituted": p.substituted(f.general, src.value_numbers),
-             "value": src.num(ev.local[(f.of, f.wrt)], ("local", f.of, f.wrt))}
-            for f in step.factors
-        ],
-    }  # fmt: skip
+        "local": local,
+        "note": local[0]["note"] if direct else None,  # the loss's own local line is not shown
+    }
+
+
+def _backward_order(src: _Source) -> list[Step]:
+    """The backward steps layer by layer from the loss, each layer in the order of the definitions.
+
+    A node's layer is its longest distance from the loss, so every node comes
+    after all the nodes it feeds: o₁ before o₂, then the hidden layer, and so on.
+    """
+    net = src.net
+    distance: dict[Symbol, int] = {net.loss: 0}
+    for step in src.derivation.steps:  # reverse topological: children first
+        if step.symbol != net.loss and step.factors:
+            distance[step.symbol] = 1 + max(distance.get(f.of, 0) for f in step.factors)
+    position = {s: i for i, s in enumerate(net.nodes + net.parameters)}
+    skipped = {net.loss, *net.inputs, *net.targets}
+    steps = [s for s in src.derivation.steps if s.symbol not in skipped]
+    nodes = sorted(
+        (s for s in steps if s.role == "node"), key=lambda s: (distance.get(s.symbol, 0), position[s.symbol])
+    )
+    return nodes + [s for s in steps if s.role != "node"]
 
 
 def _backward(src: _Source) -> list[dict[str, Any]]:
-    net = src.net
-    skipped = {net.loss, *net.inputs, *net.targets}
-    return [_backward_step(src, step) for step in src.derivation.steps if step.symbol not in skipped]
+    return [_backward_step(src, step) for step in _backward_order(src)]
 
 
 def _gradients(src: _Source) -> list[dict[str, Any]]:
-    net, p = src.net, src.printer
+    net, p, ev = src.net, src.printer, src.ev
+    values = column(
+        [ev.adjoints[param] for param in net.parameters],
+        src.digits,
+        src.flags([("adjoint", param) for param in net.parameters]),
+    )
     return [
         {
             "name": param.name,
             "latex": src.sym(param),
             "quantity": p.symbolic(Partial(net.loss, param)),
             "chain": p.symbolic(src.derivation.leibniz(param)),
-            "value": src.num(src.ev.adjoints[param], ("adjoint", param)),
+            "value": _number(value, ("adjoint", param) in ev.approx),
             "frozen": param in net.frozen,
         }
-        for param in net.parameters
+        for param, value in zip(net.parameters, values)
     ]
+
+
+def _update_line(src: _Source, param: Symbol, numbers: dict[Any, str]) -> str:
+    grad = numbers[(src.net.loss, param)]
+    return r"%s - %s \cdot %s" % (numbers[param], numbers[_ETA], _paren(grad))
 
 
 def _update(src: _Source) -> dict[str, Any] | None:
     net, p, ev = src.net, src.printer, src.ev
     if ev.learning_rate is None:
         return None
-    eta = src.latex(ev.learning_rate)
     rows = []
     for param in net.parameters:
         if param in net.frozen:
             continue
         grad = ev.adjoints[param]
+        numbers = src.numbers(param - _ETA * Partial(net.loss, param), ev.updates[param])
         rows.append({
             "name": param.name,
             "latex": src.sym(param),
             "quantity": p.symbolic(Partial(net.loss, param)),
-            "old": src.num(ev.values[param]),
+            "old": _number(given(ev.values[param], src.digits)),
             "gradient": src.num(grad, ("adjoint", param)),
             "new": src.num(ev.updates[param], ("update", param)),
-            "substituted": r"%s - %s \cdot %s" % (src.value_numbers[param], eta, _paren(src.latex(grad))),
+            "substituted": _update_line(src, param, numbers),
         })  # fmt: skip
     return {
-        "learning_rate": src.num(ev.learning_rate),
+        "learning_rate": _number(given(ev.learning_rate, src.digits)),
         "rows": rows,
         "frozen": [{"name": f.name, "latex": src.sym(f)} for f in net.frozen],
     }
 
 
+def _follows(src: _Source, examples: Sequence[Evaluation]) -> int | None:
+    """The 1-based index of the example the sections above follow, or None when it is none of them."""
+    given_symbols = src.net.inputs + src.net.targets
+    for i, ev in enumerate(examples, 1):
+        if all(ev.values[s] == src.ev.values[s] for s in given_symbols):
+            return i
+    return None
+
+
 def _dataset(src: _Source) -> dict[str, Any] | None:
-    """Per-example gradients (one column each, at most :data:`DATASET_COLUMNS`) and their reduction."""
+    """Per-example gradients (one column each, at most :data:`DATASET_COLUMNS`) and their reduction.
+
+    Each column (an example, or the reduction) has one precision policy: its
+    loss and gradients are shown with the same decimals (:func:`~symbackprop.output.numbers.column`).
+    """
     over = src.derivation.over_dataset(src.quantizer())
     if over is None:
         return None
-    net, num, sym = src.net, src.num, src.sym
+    net, sym = src.net, src.sym
     shown_examples = over.examples[:DATASET_COLUMNS]
-    columns = []
+    params = net.parameters
+    columns, per_example = [], []
     for i, ev in enumerate(shown_examples, 1):
-        given = ", ".join(f"{sym(s)} = {src.latex(ev.values[s])}" for s in net.inputs + net.targets)
-        columns.append({"index": i, "given": given, "loss": num(ev.values[net.loss])})
+        given_text = ", ".join(
+            f"{sym(s)} = {given(ev.values[s], src.digits).latex}" for s in net.inputs + net.targets
+        )
+        keys = [("value", net.loss), *(("adjoint", p) for p in params)]
+        cells = column(
+            [ev.values[net.loss], *(ev.adjoints[p] for p in params)], src.digits, src.flags(keys, ev.approx)
+        )
+        marked = [_number(c, k in ev.approx) for c, k in zip(cells, keys)]
+        columns.append({"index": i, "given": given_text, "loss": marked[0]})
+        per_example.append(marked[1:])
+    reduced_keys = [("loss",), *(("gradient", p) for p in params)]
+    reduced_values = [over.loss, *(over.gradients[p] for p in params)]
+    reduced_cells = column(reduced_values, src.digits, src.flags(reduced_keys, over.approx))
+    reduced = [_number(c, k in over.approx) for c, k in zip(reduced_cells, reduced_keys)]
     rows = [
-        {"name": p.name, "latex": sym(p), "quantity": sym(p),
-         "per_example": [num(ev.adjoints[p]) for ev in shown_examples], "reduced": num(over.gradients[p]),
-         "frozen": p in net.frozen}
-        for p in net.parameters
-    ]  # fmt: skip
-    updates = [
-        {"name": p.name, "latex": sym(p), "old": num(over.examples[0].values[p]),
-         "gradient": num(over.gradients[p]), "gradient_latex": _paren(src.latex(over.gradients[p])),
-         "new": num(v)}
-        for p, v in over.updates.items()
+        {"name": p.name, "latex": sym(p), "quantity": sym(p), "per_example": [col[j] for col in per_example],
+         "reduced": reduced[j + 1], "frozen": p in net.frozen}
+        for j, p in enumerate(params)
     ]  # fmt: skip
     return {
         "count": len(over.examples),
         "shown": len(shown_examples),
+        "follows": _follows(src, over.examples),
         "reduction": over.reduction,
         "columns": columns,
         "rows": rows,
-        "loss": num(over.loss),
-        "updates": updates,
-        "learning_rate": None if net.learning_rate is None else num(net.learning_rate),
+        "loss": reduced[0],
+        "updates": _dataset_updates(src, over),
+        "learning_rate": None if net.learning_rate is None else _number(given(net.learning_rate, src.digits)),
     }
+
+
+def _dataset_updates(src: _Source, over: Any) -> list[dict[str, Any]]:
+    """θ ← θ − η·(reduced gradient), with numbers that reproduce the new value."""
+    net = src.net
+    out = []
+    for p, new in over.updates.items():
+        old, gradient = over.examples[0].values[p], over.gradients[p]
+        line = p - _ETA * Partial(net.loss, p)
+        numbers = line_numbers(
+            line,
+            {p: old, _ETA: net.learning_rate, (net.loss, p): gradient},
+            new,
+            digits=src.digits,
+            leaves=frozenset({p, _ETA}),
+            reproduce=src.rounding == "exact",
+        )
+        gradient_shown = src.num(gradient, ("gradient", p), over.approx)
+        gradient_latex = gradient_shown["latex"] if src.rounding == "hand" else numbers[(net.loss, p)]
+        out.append({
+            "name": p.name, "latex": src.sym(p), "old": _number(given(old, src.digits)),
+            "gradient": gradient_shown,
+            "gradient_latex": _paren(gradient_latex),
+            "new": src.num(new, ("update", p), over.approx),
+        })  # fmt: skip
+    return out
 
 
 def _check(src: _Source, report: Any) -> tuple[dict[str, Any] | None, Any]:
     """The gradient check's data, and its table (a point column only when there are several points)."""
     if report is None:
         return None, None
-    values = partial(_gradient_text, digits=src.digits + 2)
+    gradients = [v for r in report.rows for v in (r.symbolic, r.numeric)]
+    texts = dict(zip(gradients, (c.text for c in column(gradients, src.digits + 2))))
+    values = texts.__getitem__  # one precision policy for both gradient columns
     errors = partial(scientific, digits=1)
     table = check_table(report, values=values, errors=errors)
     several = len(report.points) > 1
@@ -316,8 +345,17 @@ def _check(src: _Source, report: Any) -> tuple[dict[str, Any] | None, Any]:
     return data, view
 
 
-def _gradient_text(value: Any, digits: int) -> str:
-    return shown(value, digits).text
+def _kinks(src: _Source) -> list[dict[str, Any]]:
+    """Where the point is exactly at a kink, and the convention its derivative used there."""
+    return [
+        {
+            "node": src.sym(k.node),
+            "condition": src.printer.symbolic(k.condition),
+            "convention": k.convention,
+            "note": kink_note(k, src.printer.symbolic),
+        }
+        for k in src.ev.kink_points
+    ]
 
 
 # ------------------------------------------------------------------ the context
@@ -392,7 +430,7 @@ def walkthrough_context(
         "check": check_data,
         "dataset": _dataset(src),
         "tables": {"gradients": gradient_table(gradients), "check": check_view},
-        "kinks": [{"node": src.sym(n), "condition": src.printer.symbolic(c)} for n, c in src.ev.kinks],
+        "kinks": _kinks(src),
         "deltas": notation.delta,
         "delta_example": r"\frac{%s%s}{%sn}" % (d, loss, d),
     }

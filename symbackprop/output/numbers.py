@@ -1,33 +1,64 @@
 """The one number formatter, and the hand-rounding quantizer built on it.
 
-Every number a walkthrough shows goes through :func:`shown`.  The rule, with
+``--digits`` means decimals, in every command.  Every number a walkthrough (or
+``derive``'s text) shows goes through :func:`shown`.  The rule, with
 ``digits`` = N:
 
 * a value with at most N + 1 decimals is shown exactly (``0.4931`` stays
   ``0.4931`` at N = 3, as a student's calculator would show 0.5 − 0.1·0.069);
 * otherwise it is rounded half-even to N decimals, or to N significant digits
   when N decimals would leave fewer than two (``0.0004386``, not ``0.0004``);
+  a rounded value keeps its trailing zeros (``0.1580``);
 * beyond 10¹² or below 10⁻¹² it is shown in scientific notation.
 
-``exact`` says whether the shown text equals the value; renderers write ≈
-where it does not.  :func:`hand_quantizer` applies the same rule to every
-computed number, so that "hand" rounding carries on with the shown numbers.
+``exact`` says whether the shown text equals the value (decided exactly for a
+Rational, up to 30-digit noise for a Float); renderers write ≈ where it does
+not, in both rounding modes.  The other policies, each for one place:
 
-Reports that show floats rather than exact values use the other policies here,
-each named for what it does: :func:`significant` (``0.0692042``),
-:func:`scientific` (``1.2e-10``), :func:`plain` (``1e-06``) and :func:`fixed`
-(``2.60``).  Every number-to-text conversion of the package is one of these.
+* :func:`given`: a number the user gave (input, parameter, η), as written;
+* :func:`column`: every number of one table column with one number of
+  decimals (``digits``, or up to :data:`COLUMN_EXTRA` more so that the smallest
+  rounded entry keeps two significant digits);
+* :func:`carried`: a number hand rounding rounded and carried on, with its zeros;
+* :func:`at_places`: a number with a fixed number of decimals.
+
+:func:`hand_quantizer` applies :func:`shown`'s rule to every computed number,
+so that "hand" rounding carries on with the shown numbers.  How substituted
+numbers are chosen so that a line reproduces its result is
+:mod:`symbackprop.output.substitution`.
+
+Reports that show floats rather than exact values use the policies named for
+what they do: :func:`significant` (``0.0692042``), :func:`scientific`
+(``1.2e-10``), :func:`plain` (``1e-06``) and :func:`fixed` (``2.60``).  Every
+number-to-text conversion of the package is one of these.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
+from fractions import Fraction
 from typing import Any
 
-from sympy import Expr, Float
+from sympy import Expr, Float, Rational
 
-__all__ = ["Shown", "fixed", "hand_quantizer", "plain", "relation", "scientific", "shown", "significant"]
+__all__ = [
+    "COLUMN_EXTRA",
+    "Shown",
+    "at_places",
+    "carried",
+    "column",
+    "fixed",
+    "given",
+    "hand_quantizer",
+    "plain",
+    "relation",
+    "scientific",
+    "shown",
+    "significant",
+]
 
 _PRECISION = 40
 
@@ -55,17 +86,38 @@ class Shown:
         return self.text if self.exact else "≈ " + self.text
 
 
-def _decimal(value: Any) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
+def _split(value: Any) -> tuple[Decimal, Fraction | None]:
+    """``value`` as a Decimal of :data:`_PRECISION` digits and, when it is known exactly, as a Fraction.
+
+    Integers, Rationals, Fractions, Decimals and Python floats (read as they
+    print: 0.1 is 1/10) are exact; a SymPy Float is a rounded transcendental
+    value, known only to its digits.
+    """
+    if isinstance(value, bool):
+        raise TypeError(value)
+    if isinstance(value, (Decimal, int, Fraction)):
+        d = value if isinstance(value, Decimal) else _fraction_decimal(Fraction(value))
+        return d, (Fraction(value) if d.is_finite() else None)
+    if isinstance(value, float):
+        d = Decimal(repr(value))
+        return d, (Fraction(repr(value)) if d.is_finite() else None)
+    if isinstance(value, Rational):
+        exact = Fraction(int(value.p), int(value.q))
+        return _fraction_decimal(exact), exact
     if isinstance(value, Float):
-        return Decimal(str(value))  # str(Float) keeps every digit
+        return Decimal(str(value)), None  # str(Float) keeps every digit
     if isinstance(value, Expr):
-        return Decimal(str(Float(value, _PRECISION)))
-    if isinstance(value, (int, float, str)):
-        return Decimal(repr(value) if isinstance(value, float) else str(value))
+        return Decimal(str(Float(value, _PRECISION))), None
+    if isinstance(value, str):
+        return Decimal(value), None
+    if hasattr(value, "_mpf_"):  # an mpmath number
+        return Decimal(str(Float(value, _PRECISION))), None
     msg = f"not a number: {value!r}"
     raise TypeError(msg)
+
+
+def _fraction_decimal(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 def _plain(d: Decimal) -> str:
@@ -77,37 +129,152 @@ def _plain(d: Decimal) -> str:
     return text
 
 
+def _equal(shown_value: Decimal, d: Decimal, exact: Fraction | None) -> bool:
+    """Whether the shown decimal is the value: exactly for an exact value, up to 30-digit noise otherwise."""
+    if exact is not None:
+        return Fraction(shown_value) == exact
+    return abs(shown_value - d) <= _NOISE * max(Decimal(1), abs(d))
+
+
+def _special(d: Decimal) -> Shown:
+    text = "NaN" if d.is_nan() else ("-inf" if d < 0 else "inf")
+    return Shown(text, r"\text{%s}" % text, False, d)
+
+
+def _scientific(d: Decimal, exact: Fraction | None, digits: int) -> Shown:
+    mantissa = f"{d:.{max(digits - 1, 1)}e}"
+    m, e_part = mantissa.split("e")
+    rounded = Decimal(mantissa)
+    return Shown(mantissa, r"%s \times 10^{%d}" % (m, int(e_part)), _equal(rounded, d, exact), rounded)
+
+
+def _rounded(d: Decimal, exact: Fraction | None, places: int) -> Shown:
+    """``d`` rounded half-even to ``places`` decimals; a rounded value keeps its trailing zeros."""
+    rounded = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    equal = _equal(rounded, d, exact)
+    text = _plain(rounded) if equal else format(rounded, "f")
+    return Shown(text, text, equal, rounded)
+
+
+def _big_or_tiny(magnitude: Decimal) -> bool:
+    return magnitude >= Decimal("1e12") or magnitude < Decimal("1e-12")
+
+
 def shown(value: Any, digits: int = 4) -> Shown:
     """How ``value`` is shown with ``digits`` decimals (see the module docstring)."""
+    try:
+        return _shown(value, digits)
+    except TypeError as e:
+        if "unhashable" not in str(e):
+            raise
+    return _shown.__wrapped__(value, digits)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _shown(value: Any, digits: int) -> Shown:
     with localcontext() as ctx:
         ctx.prec = _PRECISION
         try:
-            d = _decimal(value)
-        except (InvalidOperation, ValueError) as e:
+            d, exact = _split(value)
+        except (InvalidOperation, ValueError, TypeError) as e:
             msg = f"not a number: {value!r}"
             raise TypeError(msg) from e
         if not d.is_finite():
-            text = "NaN" if d.is_nan() else ("-inf" if d < 0 else "inf")
-            return Shown(text, r"\text{%s}" % text, False, d)
+            return _special(d)
         if d == 0:
             return Shown("0", "0", True, Decimal(0))
         magnitude = abs(d)
-        if magnitude >= Decimal("1e12") or magnitude < Decimal("1e-12"):
-            mantissa = f"{d:.{max(digits - 1, 1)}e}"
-            m, e_part = mantissa.split("e")
-            exp = int(e_part)
-            rounded = Decimal(mantissa)
-            return Shown(mantissa, r"%s \times 10^{%d}" % (m, exp), rounded == d, rounded)
-        exact_places = Decimal(1).scaleb(-(digits + 1))
-        short = d.quantize(exact_places, rounding=ROUND_HALF_EVEN)
-        if abs(short - d) <= _NOISE * max(Decimal(1), magnitude):  # 30-digit arithmetic noise
-            return Shown(_plain(short), _plain(short), True, short)
-        rounded = d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
-        if abs(rounded) < Decimal(1).scaleb(1 - digits):  # fewer than two significant digits
-            places = digits - 1 - d.adjusted()
-            rounded = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
-        text = format(rounded, "f")  # a rounded value keeps its trailing zeros: 0.1580
-        return Shown(text, text, rounded == d, rounded)
+        if _big_or_tiny(magnitude):
+            return _scientific(d, exact, digits)
+        short = _rounded(d, exact, digits + 1)
+        if short.exact:  # at most N + 1 decimals: shown as is
+            return short
+        if magnitude < Decimal(1).scaleb(1 - digits):  # N decimals: fewer than two significant digits
+            return _rounded(d, exact, digits - 1 - d.adjusted())
+        return _rounded(d, exact, digits)
+
+
+def at_places(value: Any, places: int) -> Shown:
+    """``value`` with ``places`` decimals, as one column of a table shows it.
+
+    An exact value with at most ``places`` decimals is shown as is (``0.25``,
+    not ``0.2500``); a rounded one keeps its trailing zeros.  A value that
+    would round to zero, or is beyond 10¹², is shown in scientific notation
+    with two significant digits.
+    """
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        d, exact = _split(value)
+        if not d.is_finite():
+            return _special(d)
+        if d == 0:
+            return Shown("0", "0", True, Decimal(0))
+        magnitude = abs(d)
+        if magnitude >= Decimal("1e12") or magnitude < Decimal("0.5").scaleb(-places):
+            return _scientific(d, exact, 2)
+        return _rounded(d, exact, places)
+
+
+#: A table column never shows more than this many decimals beyond ``digits``.
+COLUMN_EXTRA = 2
+
+
+def _places(d: Decimal, digits: int) -> int:
+    """The decimals :func:`shown` rounds ``d`` to: ``digits``, or more to keep two significant digits."""
+    return digits if abs(d) >= Decimal(1).scaleb(1 - digits) else digits - 1 - d.adjusted()
+
+
+def carried(value: Any, digits: int = 4) -> Shown:
+    """A number that hand rounding rounded and carried on, as it was shown: its trailing zeros
+    kept (``0.5250``, not ``0.525``), and marked as rounded."""
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        d, _ = _split(value)
+        if not d.is_finite() or d == 0 or _big_or_tiny(abs(d)):
+            return replace(shown(value, digits), exact=False)
+        places = max(_places(d, digits), -d.normalize().as_tuple().exponent)  # type: ignore[operator]
+        text = format(d.quantize(Decimal(1).scaleb(-places)), "f")
+        return Shown(text, text, False, Decimal(text))
+
+
+def column(values: Sequence[Any], digits: int = 4, rounded: Sequence[bool] | None = None) -> list[Shown]:
+    """Every number of one table column, with one number of decimals.
+
+    The column's decimals are ``digits``, or more (at most ``digits`` +
+    :data:`COLUMN_EXTRA`) so that its smallest rounded entry keeps two
+    significant digits.  Exact entries with no more decimals than that are
+    shown as they are.
+
+    With ``rounded`` (hand rounding: every value is one carried on), each
+    value is shown as it was carried: :func:`carried` when it was rounded
+    (``0.0700``), :func:`shown` otherwise (exactly, since it is short).
+    """
+    if rounded is not None:
+        return [carried(v, digits) if r else shown(v, digits) for v, r in zip(values, rounded)]
+    places = digits
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        for v in values:
+            d, exact = _split(v)
+            if d.is_finite() and d != 0 and not _equal(d.quantize(Decimal(1).scaleb(-places)), d, exact):
+                places = max(places, 1 - d.adjusted())
+    places = min(places, digits + COLUMN_EXTRA)
+    return [at_places(v, places) for v in values]
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def given(value: Any, digits: int = 4) -> Shown:
+    """A number the user gave (an input, a parameter, η): shown as written when it is a short
+    decimal (at most 12 decimals), else as :func:`shown` shows it."""
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        d, exact = _split(value)
+        if exact is not None and d.is_finite() and not _big_or_tiny(abs(d)) and d != 0:
+            for places in range(digits + 2, 13):
+                s = _rounded(d, exact, places)
+                if s.exact:
+                    return s
+    return shown(value, digits)
 
 
 def relation(exact: bool) -> str:

@@ -39,8 +39,10 @@ from typing import Any, ClassVar
 
 from sympy import Expr, Function, Symbol
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
 
 from ..core import functions as F  # noqa: N812 - the function library, as in the tests
+from ..core.derivation import Partial
 from ..core.functions import entry_for
 from ..core.names import ACCENTS, GREEK_LETTERS
 
@@ -48,10 +50,12 @@ __all__ = [
     "MUL_SYMBOLS",
     "Notation",
     "SymbackpropLatexPrinter",
+    "SymbackpropTextPrinter",
     "latex",
     "make_printer",
     "printer_class",
     "symbol_latex",
+    "text",
     "use_printer",
 ]
 
@@ -86,6 +90,12 @@ class Notation:
 
 _NAME = re.compile(r"([A-Za-z][A-Za-z0-9]*?)((?:_[A-Za-z0-9]+)*)\Z")
 
+#: ``w1_2_1``, ``b1_2``, ``b1``: a letter (or word), a layer number, then indices.
+_LAYERED = re.compile(r"([A-Za-z]+?)([0-9]+)((?:_[0-9]+)*)\Z")
+
+#: ``w1``, ``x12``: one letter and a number.
+_NUMBERED = re.compile(r"([A-Za-z])([0-9]+)\Z")
+
 _GREEK = frozenset(g.lower() for g in GREEK_LETTERS)
 
 
@@ -100,11 +110,24 @@ def _part(text: str) -> str:
     return r"\mathrm{%s}" % text
 
 
-def symbol_latex(name: str) -> str:
-    """A spec name in lecture-note LaTeX.
+def _indices(indices: Sequence[str]) -> str:
+    """``21`` for one-digit indices, ``12,3`` when one has two digits (as the network builder writes them)."""
+    return ("" if all(len(i) == 1 for i in indices) else ",").join(indices)
 
-    ``w_1`` -> ``w_{1}``, ``E_total`` -> ``E_{\\mathrm{total}}``, ``net_h1`` ->
-    ``\\mathrm{net}_{\\mathrm{h1}}``, ``beta`` -> ``\\beta``, ``w_1_2`` -> ``w_{1,2}``.
+
+def symbol_latex(name: str) -> str:
+    """A spec name in lecture-note LaTeX, by convention (the ``[latex]`` table is for exceptions).
+
+    The rules, in order:
+
+    * an accent suffix: ``y_hat`` -> ``\\hat{y}`` (also ``_bar``, ``_tilde``, ``_vec``, ``_dot``);
+    * a layer number after the letter, then indices: ``w1_2_1`` -> ``w^{(1)}_{21}``,
+      ``b1_2`` -> ``b^{(1)}_{2}``, ``a2_10_3`` -> ``a^{(2)}_{10,3}`` (the network
+      builder's names); with no index, ``b1`` -> ``b_{1}`` (one letter and a number);
+    * one letter and a number: ``w1`` -> ``w_{1}``;
+    * ``_`` starts subscripts, joined by commas: ``w_1`` -> ``w_{1}``, ``w_1_2`` -> ``w_{1,2}``,
+      ``E_total`` -> ``E_{\\mathrm{total}}``, ``net_h1`` -> ``\\mathrm{net}_{\\mathrm{h1}}``;
+    * Greek letter names are letters: ``beta`` -> ``\\beta``; other words are upright: ``\\mathrm{net}``.
     """
     m = _NAME.match(name)
     if not m:
@@ -112,10 +135,22 @@ def symbol_latex(name: str) -> str:
     base, subs = m.group(1), [s for s in m.group(2).split("_") if s]
     if subs and subs[-1] in _ACCENTS:  # y_hat -> \hat{y}
         return r"\%s{%s}" % (subs[-1], symbol_latex("_".join([base, *subs[:-1]])))
+    layered = _LAYERED.match(name)
+    if layered and layered.group(3):
+        letters, layer, indices = layered.group(1), layered.group(2), layered.group(3).split("_")[1:]
+        return r"%s^{(%s)}_{%s}" % (_part(letters), layer, _indices(indices))
+    numbered = _NUMBERED.match(name)
+    if numbered:
+        return r"%s_{%s}" % numbered.groups()
     out = _part(base)
     if subs:
         out += "_{%s}" % ",".join(_part(s) for s in subs)
     return out
+
+
+def _divides(factor: Expr) -> bool:
+    """A factor printed as a denominator, which SymPy's own product layout handles."""
+    return bool(factor.is_Pow and factor.exp.is_negative) or bool(factor.is_Rational and factor.q != 1)
 
 
 #: A ``_print_<name>`` method of the printer.
@@ -166,18 +201,61 @@ class SymbackpropLatexPrinter(LatexPrinter):
         "delta_nodes": frozenset(),
         "loss": None,
         "numbers": {},
+        "written": {},
     }
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__(settings)
         self._names: Mapping[Symbol, str] = self._settings["latex_names"]
         self._numbers: Mapping[Any, str] = self._settings["numbers"]
+        self._written: Mapping[Expr, Sequence[Expr]] = self._settings["written"]
 
     def _number(self, key: Any) -> str | None:
         text = self._numbers.get(key)
         if text is None:
             return None
         return r"\left(%s\right)" % text if text.startswith("-") else text
+
+    def _bare(self, expr: Expr) -> str:
+        """``expr`` where nothing binds to it (a function's argument, a sum's first term): a
+        substituted negative number needs no parentheses there, ``\\sigma\\left(-0.49\\right)``."""
+        key = (expr.of, expr.wrt) if isinstance(expr, Partial) else expr
+        text = self._numbers.get(key) if isinstance(expr, (Symbol, Partial)) else None
+        return text if text is not None else self._print(expr)
+
+    # -- sums and products in the order the definition wrote them
+
+    def _as_ordered_terms(self, expr: Expr, order: str | None = None) -> list[Expr]:
+        written = self._written.get(expr)
+        return list(written) if written is not None else super()._as_ordered_terms(expr, order=order)
+
+    def _print_Add(self, expr: Expr, order: str | None = None) -> str:
+        terms = self._as_ordered_terms(expr, order=order)
+        tex = self._bare(terms[0])
+        if self._needs_add_brackets(terms[0]):
+            tex = r"\left(%s\right)" % tex
+        for term in terms[1:]:
+            if term.could_extract_minus_sign():
+                tex += " - "
+                term = -term
+            else:
+                tex += " + "
+            term_tex = self._print(term)
+            tex += r"\left(%s\right)" % term_tex if self._needs_add_brackets(term) else term_tex
+        return tex
+
+    def _print_Mul(self, expr: Expr) -> str:
+        written = self._written.get(expr)
+        if written is None or expr.could_extract_minus_sign() or any(_divides(f) for f in written):
+            return super()._print_Mul(expr)
+        separator = self._settings["mul_symbol_latex"]
+        out = []
+        for i, factor in enumerate(written):
+            tex = self._print(factor)
+            if self._needs_mul_brackets(factor, first=i == 0, last=i == len(written) - 1):
+                tex = r"\left(%s\right)" % tex
+            out.append(tex)
+        return separator.join(out)
 
     def _print_Symbol(self, expr: Symbol, style: str = "plain") -> str:
         number = self._number(expr)
@@ -210,7 +288,7 @@ class SymbackpropLatexPrinter(LatexPrinter):
 
     def _function(self, name: str, args: Sequence[Expr], exp: str | None = None, sep: str = ", ") -> str:
         r"""``name\left(args\right)``, raised to ``exp``: the layout of most functions."""
-        inner = sep.join(self._print(a) for a in args)
+        inner = sep.join(self._bare(a) for a in args)
         return _power(r"%s\left(%s\right)" % (name, inner), exp)
 
     def _print_Function(self, expr: Function, exp: str | None = None) -> str:
@@ -246,9 +324,9 @@ class SymbackpropLatexPrinter(LatexPrinter):
     def _print_step(self, expr: Expr, exp: str | None = None) -> str:
         z, at_zero = expr.args
         if at_zero == 0:
-            out = r"\mathbf{1}\left[%s > 0\right]" % self._print(z)
+            out = r"\mathbf{1}\left[%s > 0\right]" % self._bare(z)
         elif at_zero == 1:
-            out = r"\mathbf{1}\left[%s \geq 0\right]" % self._print(z)
+            out = r"\mathbf{1}\left[%s \geq 0\right]" % self._bare(z)
         else:
             out = r"H_{%s}\left(%s\right)" % (self._print(at_zero), self._print(z))
         return _power(out, exp)
@@ -256,7 +334,7 @@ class SymbackpropLatexPrinter(LatexPrinter):
     @_only(F.softmax)
     def _print_softmax(self, expr: Expr, exp: str | None = None) -> str:
         k, *zs = expr.args
-        inner = ", ".join(self._print(z) for z in zs)
+        inner = ", ".join(self._bare(z) for z in zs)
         return _paren_power(r"%s_{%s}\left(%s\right)" % (self._latex_name(expr), self._print(k), inner), exp)
 
     # -- losses: printed as their formulas
@@ -302,8 +380,8 @@ class SymbackpropLatexPrinter(LatexPrinter):
     @_only(F.softmax_cross_entropy)
     def _print_softmax_cross_entropy(self, expr: Expr, exp: str | None = None) -> str:
         n = len(expr.args) // 2
-        zs = ", ".join(self._print(z) for z in expr.args[:n])
-        ys = ", ".join(self._print(y) for y in expr.args[n:])
+        zs = ", ".join(self._bare(z) for z in expr.args[:n])
+        ys = ", ".join(self._bare(y) for y in expr.args[n:])
         out = r"%s\left(\operatorname{softmax}\left(%s\right), \left(%s\right)\right)" % (
             self._latex_name(expr),
             zs,
@@ -348,3 +426,38 @@ def make_printer(settings: dict[str, Any] | None = None) -> SymbackpropLatexPrin
 def latex(expr: Expr, **settings: Any) -> str:
     """Print ``expr`` with the printer in use (see :func:`use_printer`)."""
     return make_printer(settings).doprint(expr)
+
+
+class SymbackpropTextPrinter(StrPrinter):
+    """Plain text in textbook symbols, for terminals: ``1[z_1 > 0]``, ``σ(z_2)``, ``a_2·(1 - a_2)``."""
+
+    def _print_Partial(self, expr: Any) -> str:
+        return f"∂{self._print(expr.of)}/∂{self._print(expr.wrt)}"
+
+    @_only(F.step)
+    def _print_step(self, expr: Expr, exp: str | None = None) -> str:
+        z, at_zero = expr.args
+        if at_zero in (0, 1):
+            return "1[%s %s 0]" % (self._print(z), ">" if at_zero == 0 else ">=")
+        return "H_%s(%s)" % (self._print(at_zero), self._print(z))
+
+    @_only(F.sigmoid)
+    def _print_sigmoid(self, expr: Expr, exp: str | None = None) -> str:
+        return "σ(%s)" % self._print(expr.args[0])
+
+    @_only(F.relu)
+    def _print_relu(self, expr: Expr, exp: str | None = None) -> str:
+        return "ReLU(%s)" % self._print(expr.args[0])
+
+    @_only(F.softmax)
+    def _print_softmax(self, expr: Expr, exp: str | None = None) -> str:
+        k, *zs = expr.args
+        return "softmax_%s(%s)" % (self._print(k), ", ".join(self._print(z) for z in zs))
+
+
+_TIMES = re.compile(r"(?<!\*)\*(?!\*)")
+
+
+def text(expr: Expr) -> str:
+    """``expr`` as plain text in textbook symbols: ``·`` for products, ``^`` for powers."""
+    return _TIMES.sub("·", SymbackpropTextPrinter({"order": "none"}).doprint(expr)).replace("**", "^")

@@ -247,7 +247,12 @@ def _spaced(atoms: list[_Atom], style: int) -> float:
 
 def math_width(latex: str, *, display: bool = True) -> float:
     """The width of math ``latex`` in em, in display style (text style, as inline, with ``display=False``)."""
-    return _Reader(tokens(latex)).sequence(_D if display else _T)
+    return _MARGIN * _Reader(tokens(latex)).sequence(_D if display else _T)
+
+
+#: TeX's italic corrections and script kerns, which the glyph table leaves out (measured against
+#: pdflatex on the examples' relations: the table alone ran up to 4% short on scripted names).
+_MARGIN = 1.03
 
 
 def text_width(text: str) -> float:

@@ -1,0 +1,324 @@
+"""A derivation's numbers at a point, computed on the named-node program.
+
+One node at a time, in topological order, each definition and each local
+derivative compiled once (:mod:`.arithmetic`) and applied to the values of the
+nodes it names: never by substituting numbers into SymPy trees.  Values stay
+exact fractions while they can (``0.1`` is read as 1/10, and
+``0.1 + 0.4·0.5 + 0.3·(−1)`` is exactly 0); a transcendental step (exp, log,
+σ of a non-zero number, tanh, ...) makes them 30-digit floats.  In an
+:class:`Evaluation` an exact number is a SymPy ``Rational`` and an inexact one
+a ``Float``, so ``isinstance(v, Rational)`` says whether a value is exact.
+
+A point where a kink's condition is exactly zero is recorded as a
+:class:`KinkPoint` with the convention the derivative used there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any, Protocol
+
+import mpmath
+from sympy import Expr, Float, Rational, Symbol
+
+from ..errors import InputError
+from .arithmetic import DPS, NotReal, Number, add, compiled, exact_value, from_sympy, kinks_of, mul, to_sympy
+
+__all__ = [
+    "DPS",
+    "DatasetEvaluation",
+    "Evaluation",
+    "KinkPoint",
+    "Quantizer",
+    "decimal_value_of",
+    "evaluate",
+    "evaluate_dataset",
+    "value_of",
+]
+
+#: ``quantize(value) -> (shown_value, was_rounded)``; used for hand rounding.
+Quantizer = Callable[[Expr], "tuple[Expr, bool]"]
+
+#: Names a computed number: ("value", s), ("local", of, wrt), ("adjoint", s), ("update", s);
+#: for a dataset's reduction ("loss",) and ("gradient", p).
+Key = tuple
+
+
+@dataclass(frozen=True)
+class KinkPoint:
+    """A point where a definition is not differentiable, and the convention used there.
+
+    Attributes:
+        node: The node whose definition has the kink, e.g. ``a_1``.
+        condition: The expression that is exactly zero there, e.g. ``z_1``.
+        convention: The derivative used there, as the function registry states
+            it: ``"ReLU'(0) = 0"``.
+    """
+
+    node: Symbol
+    condition: Expr
+    convention: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every number of a derivation at one point: exact Rationals, or :data:`DPS`-digit Floats.
+
+    Attributes:
+        values: Every symbol's value (inputs, targets, parameters, nodes).
+        local: ``(of, wrt) -> ∂of/∂wrt``.
+        adjoints: ``symbol -> ∂L/∂symbol`` for every symbol.
+        updates: ``parameter -> parameter − η·∂L/∂parameter`` for parameters
+            that are not frozen, when a learning rate is known.
+        learning_rate: η, or ``None``.
+        approx: Keys of numbers that were rounded by a quantizer (hand
+            rounding); renderers use it to choose between = and ≈.
+        kinks: ``(node, condition)`` pairs where a non-differentiable point is
+            hit exactly, so the value rests on a convention.
+        kink_points: The same, with the convention used (:class:`KinkPoint`).
+    """
+
+    values: Mapping[Symbol, Expr]
+    local: Mapping[tuple[Symbol, Symbol], Expr]
+    adjoints: Mapping[Symbol, Expr]
+    updates: Mapping[Symbol, Expr] = field(default_factory=dict)
+    learning_rate: Expr | None = None
+    approx: frozenset = frozenset()
+    kinks: tuple[tuple[Symbol, Expr], ...] = ()
+    kink_points: tuple[KinkPoint, ...] = ()
+
+    def gradient(self, symbol: Symbol) -> Expr:
+        return self.adjoints[symbol]
+
+    def as_floats(self) -> dict[str, dict[str, float]]:
+        """Plain floats keyed by name, e.g. for JSON."""
+        return {
+            "values": {s.name: float(v) for s, v in self.values.items()},
+            "adjoints": {s.name: float(v) for s, v in self.adjoints.items()},
+            "updates": {s.name: float(v) for s, v in self.updates.items()},
+        }
+
+
+@dataclass(frozen=True)
+class DatasetEvaluation:
+    """A derivation over every example of a dataset, and the reduction.
+
+    Attributes:
+        examples: One :class:`Evaluation` per example.
+        reduction: ``"mean"`` or ``"sum"``.
+        loss: The reduced loss.
+        gradients: ``parameter -> reduced ∂L/∂parameter``.
+        updates: ``parameter -> θ − η·reduced gradient`` (not frozen), if η is known.
+        approx: Keys (``("loss",)``, ``("gradient", p)``, ``("update", p)``) of
+            reduced numbers that hand rounding rounded.
+    """
+
+    examples: tuple[Evaluation, ...]
+    reduction: str
+    loss: Expr
+    gradients: Mapping[Symbol, Expr]
+    updates: Mapping[Symbol, Expr]
+    approx: frozenset = frozenset()
+
+
+class _Derivation(Protocol):
+    """What evaluation reads of a :class:`~symbackprop.core.derivation.Derivation`."""
+
+    @property
+    def network(self) -> Any: ...
+
+    @property
+    def edges(self) -> Sequence[Any]: ...
+
+    @property
+    def steps(self) -> Sequence[Any]: ...
+
+    @property
+    def loss(self) -> Symbol: ...
+
+
+class _Rounder:
+    """Applies the quantizer (if any) to computed numbers and remembers which it rounded."""
+
+    def __init__(self, quantize: Quantizer | None, pinned: Mapping[Key, Expr] | None = None) -> None:
+        self.quantize = quantize
+        self.pinned = pinned or {}
+        self.approx: set[Key] = set()
+
+    def __call__(self, key: Key, value: Number, rounds: bool = True) -> Number:
+        if key in self.pinned:  # a number the caller fixes (a hand derivation's own, maybe wrong)
+            return _number(self.pinned[key])
+        if self.quantize is None or not rounds:
+            return value
+        shown, rounded = self.quantize(to_sympy(value))
+        if rounded:
+            self.approx.add(key)
+        return _number(shown)
+
+
+def _number(value: Expr) -> Number:
+    return exact_value(value) if isinstance(value, (Rational, Float)) else from_sympy(value)
+
+
+def _given(value: Any, name: str) -> Fraction:
+    """A value of the point, exactly (0.1 is 1/10; a Float is read as its digits)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        msg = f"{name}: expected a finite number, got {value!r}"
+        raise InputError(msg)
+    if isinstance(value, Expr) and value.is_number and not isinstance(value, (Rational, Float)):
+        with contextlib.suppress(NotReal):
+            value = to_sympy(from_sympy(value))  # sqrt(2), pi: their 30-digit value
+    try:
+        return exact_value(value)
+    except TypeError:
+        msg = f"{name}: expected a number, got {value!r}"
+        raise InputError(msg) from None
+
+
+def _run(expr: Expr, env: Mapping[Any, Number], what: str) -> Number:
+    try:
+        return compiled(expr)(env)
+    except (NotReal, ZeroDivisionError, OverflowError, ValueError) as e:
+        msg = f"{what} is not a finite real number at this point ({e or type(e).__name__})"
+        raise InputError(msg) from None
+
+
+def _point(derivation: _Derivation, point: Mapping[Symbol, Any] | None) -> dict[Any, Number]:
+    net = derivation.network
+    given = dict(net.values)
+    if point:
+        given.update(point)
+    leaves = net.inputs + net.targets + net.parameters
+    missing = [s.name for s in leaves if s not in given]
+    if missing:
+        raise InputError("no value given for " + ", ".join(repr(m) for m in missing))
+    return {s: _given(given[s], s.name) for s in leaves}
+
+
+def evaluate(
+    derivation: _Derivation,
+    point: Mapping[Symbol, Any] | None = None,
+    quantize: Quantizer | None = None,
+    pinned: Mapping[Key, Expr] | None = None,
+) -> Evaluation:
+    """Compute every number of ``derivation`` at ``point`` (see :meth:`Derivation.at`)."""
+    net = derivation.network
+    q = _Rounder(quantize, pinned)
+    env = {s: q(("value", s), v, rounds=False) for s, v in _point(derivation, point).items()}
+    kinks: list[KinkPoint] = []
+    for d in net.definitions:
+        env[d.symbol] = q(("value", d.symbol), _run(d.expr, env, repr(d.symbol.name)))
+        for condition, convention in kinks_of(d.expr):
+            if _run(condition, env, f"the kink of {d.symbol.name!r}") == 0:
+                kinks.append(KinkPoint(d.symbol, condition, convention))
+    local: dict[tuple[Symbol, Symbol], Number] = {}
+    for e in derivation.edges:
+        what = f"d{e.of.name}/d{e.wrt.name}"
+        local[(e.of, e.wrt)] = q(("local", e.of, e.wrt), _run(e.general, env, what))
+    adjoints = _adjoints(derivation, local, q)
+    updates: dict[Symbol, Number] = {}
+    eta = None if net.learning_rate is None else exact_value(net.learning_rate)
+    if eta is not None:
+        for p in net.parameters:
+            if p not in net.frozen:
+                updates[p] = q(("update", p), _update(env[p], eta, adjoints[p]))
+    return Evaluation(
+        values=_sympy(env),
+        local=_sympy(local),
+        adjoints=_sympy(adjoints),
+        updates=_sympy(updates),
+        learning_rate=net.learning_rate,
+        approx=frozenset(q.approx),
+        kinks=tuple((k.node, k.condition) for k in kinks),
+        kink_points=tuple(kinks),
+    )
+
+
+def _update(theta: Number, eta: Number, gradient: Number) -> Number:
+    """θ − η·g: exact when its inputs are."""
+    return add([theta, mul([Fraction(-1), eta, gradient])])
+
+
+def _adjoints(
+    derivation: _Derivation, local: Mapping[tuple[Symbol, Symbol], Number], q: _Rounder
+) -> dict[Symbol, Number]:
+    adjoints: dict[Symbol, Number] = {}
+    loss = derivation.loss
+    for step in derivation.steps:
+        if step.symbol == loss:
+            adjoints[step.symbol] = q(("adjoint", step.symbol), Fraction(1), rounds=False)
+            continue
+        terms = [(adjoints[f.of], local[(f.of, f.wrt)]) for f in step.factors]
+        # an adjoint that is one local factor of the loss is that factor, already rounded
+        rounds = len(step.factors) > 1 or bool(step.factors and step.factors[0].of != loss)
+        adjoints[step.symbol] = q(("adjoint", step.symbol), _sum_of_products(terms), rounds=rounds)
+    return adjoints
+
+
+def _sum_of_products(terms: Sequence[tuple[Number, Number]]) -> Number:
+    return add([mul([a, b]) for a, b in terms]) if terms else Fraction(0)
+
+
+def _sympy(values: Mapping[Any, Number]) -> Mapping[Any, Expr]:
+    return MappingProxyType({k: to_sympy(v) for k, v in values.items()})
+
+
+def value_of(expr: Expr, numbers: Mapping[Any, Any]) -> Expr:
+    """``expr`` evaluated at ``numbers`` (symbol, or ``(of, wrt)`` for a Partial -> number), exactly
+    where it can be.  The walkthrough uses it to check that shown numbers reproduce a shown result."""
+    env = {k: from_sympy(v) if isinstance(v, Expr) else exact_value(v) for k, v in numbers.items()}
+    return to_sympy(_run(expr, env, "the expression"))
+
+
+def decimal_value_of(expr: Expr, numbers: Mapping[Any, Fraction]) -> Decimal:
+    """:func:`value_of` for exact inputs, as a 40-digit Decimal (exact when the value is a short decimal)."""
+    value = _run(expr, dict(numbers), "the expression")
+    with localcontext() as ctx:
+        ctx.prec = 40
+        if isinstance(value, Fraction):
+            return Decimal(value.numerator) / Decimal(value.denominator)
+        return Decimal(mpmath.libmp.to_str(value._mpf_, 40))
+
+
+def evaluate_dataset(derivation: _Derivation, quantize: Quantizer | None = None) -> DatasetEvaluation | None:
+    """Every example of the network's dataset evaluated, and the reduced gradients.
+
+    Returns ``None`` when the network has no dataset.  Parameters come from the
+    network's point; each example supplies the inputs and targets.  With a
+    quantizer, the reduced numbers are rounded too, from the rounded per-example ones.
+    """
+    net = derivation.network
+    dataset = net.dataset
+    if dataset is None:
+        return None
+    examples = tuple(evaluate(derivation, dict(e), quantize) for e in dataset.examples)
+    q = _Rounder(quantize)
+    scale = Fraction(1, len(examples)) if dataset.reduction == "mean" else Fraction(1)
+
+    def reduced(key: Key, per_example: list[Expr]) -> Number:
+        total = _sum_of_products([(from_sympy(v), scale) for v in per_example])
+        return q(key, total)
+
+    loss = reduced(("loss",), [ev.values[net.loss] for ev in examples])
+    gradients = {p: reduced(("gradient", p), [ev.adjoints[p] for ev in examples]) for p in net.parameters}
+    updates: dict[Symbol, Number] = {}
+    if net.learning_rate is not None:
+        eta = exact_value(net.learning_rate)
+        for p in net.parameters:
+            if p not in net.frozen:
+                old = from_sympy(examples[0].values[p])
+                updates[p] = q(("update", p), _update(old, eta, gradients[p]))
+    return DatasetEvaluation(
+        examples,
+        dataset.reduction,
+        to_sympy(loss),
+        _sympy(gradients),
+        _sympy(updates),
+        frozenset(q.approx),
+    )
