@@ -17,13 +17,12 @@ import pytest
 import sympy
 from conftest import EXAMPLES, ROOT
 
-from symbackprop import check, derive
+from symbackprop import check, derive, verify
 from symbackprop.core.arithmetic import compiled
 from symbackprop.core.functions import leaky_relu, relu, sigmoid, softmax, step
 from symbackprop.notation.spec import load_spec, loads_spec
 from symbackprop.output.printing import latex, symbol_latex
 from symbackprop.output.walkthrough import render, walkthrough_context
-from symbackprop import verify
 
 # ----------------------------------------------------------------- specs that hit exact zeros
 
