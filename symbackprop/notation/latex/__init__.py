@@ -23,7 +23,7 @@ failure is an :class:`~symbackprop.errors.InputError`.
 from __future__ import annotations
 
 from ..limits import MAX_LATEX_CHARS
-from .parsed import Number, Parsed
+from .parsed import AtPoint, Number, Parsed
 from .reader import parse_latex_expression, parse_math
 from .relations import split_relations
 from .vocabulary import FUNCTION_ALIASES, RELATIONS, UPDATED, name_key
@@ -33,6 +33,7 @@ __all__ = [
     "MAX_LATEX_CHARS",
     "RELATIONS",
     "UPDATED",
+    "AtPoint",
     "Number",
     "Parsed",
     "name_key",
