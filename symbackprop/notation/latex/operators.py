@@ -51,12 +51,34 @@ class Reading(Protocol):
 
 
 def operand(toks: list[str], j: int, shown: str) -> tuple[list[str], int]:
-    """What an operator written before it applies to: the rest of the term (see :func:`term_end`)."""
+    """What an operator written before it applies to: a bracket, or else the rest of the term.
+
+    ``\\frac{\\partial}{\\partial a}\\left(\\tfrac{1}{2}(a - y)^2\\right) \\cdot b`` differentiates
+    the bracket only; ``\\frac{d}{dz} \\sigma(z) w`` differentiates ``\\sigma(z) w`` (see :func:`term_end`).
+    """
+    k = skip_space(toks, j)
+    if k < len(toks) and toks[k] in ("(", "[", "{", r"\left"):
+        end = _bracket_end(toks, k)
+        if end is not None:
+            return toks[k:end], end
     end = term_end(toks, j)
     if skip_space(toks[:end], j) >= end:
         msg = f"{shown} has nothing to differentiate"
         raise InputError(msg)
     return toks[j:end], end
+
+
+def _bracket_end(toks: list[str], k: int) -> int | None:
+    """The index after the bracket that opens at ``k`` (``(``, ``[``, ``{`` or ``\\left``), or ``None``."""
+    depth = 0
+    for n in range(k, len(toks)):
+        if toks[n] in ("(", "[", "{", r"\{"):
+            depth += 1
+        elif toks[n] in (")", "]", "}", r"\}"):
+            depth -= 1
+            if depth == 0:
+                return n + 1
+    return None
 
 
 def derivative_value(scanner: Reading, of: list[str], wrt_key: str, depth: int) -> tuple[Expr, bool]:
@@ -136,7 +158,8 @@ def at_point(
     point = _point(scanner, g, depth)
     if closed:
         return value.xreplace(dict(point)), end
-    return AtPoint(value, point), end
+    exact = {s: n.value for s, n in scanner.context.numbers.items()}
+    return AtPoint(value.xreplace(exact), tuple((s, v.xreplace(exact)) for s, v in point)), end
 
 
 def _point(scanner: Reading, toks: list[str], depth: int) -> tuple[tuple[Symbol, Expr], ...]:

@@ -47,6 +47,7 @@ from .vocabulary import (
     MATRIX_COMMANDS,
     MATRIX_ENVIRONMENTS,
     NUMBER,
+    PROSE_WORDS,
     REFUSED,
     TIMES,
     TRANSPARENT,
@@ -221,14 +222,19 @@ class Scanner:
         raise InputError(msg)
 
     def word_command(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
-        """``\\text{...}``: a name or a function; a unit or remark at the end of a side is dropped."""
+        """``\\text{...}``: a name or a function; a unit or remark at the end of a side is dropped.
+
+        Words with spaces around them (``\\text{ since }``) or linking words
+        (``\\text{where}``) are prose, never names.
+        """
         g, j = group(toks, i + 1)
-        text = "".join(g).strip()
-        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", text):
+        raw = "".join(g)
+        text = raw.strip()
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", raw) and text.lower() not in PROSE_WORDS:
             return self.word(text, toks, j, depth)
         at_end = skip_space(toks, j) >= len(toks)
         if not text or (at_end and skip_space(toks[:i], 0) < i):
-            return " ", j  # a unit or a remark after the value: "-10.8 \text{ °F/km}"
+            return " ", j  # a unit or a remark after the value: "-10.8 \\text{ °F/km}"
         msg = f"prose in math is not checked: {toks[i]}{{{text}}}"
         raise InputError(msg)
 
@@ -276,8 +282,10 @@ class Scanner:
         """
         g, j = group(toks, i + 1)
         text = "".join(g).strip()
-        if text in ("1", "I") and self.applied(toks, j, ("[", "(", "_", r"\left")):
-            return self.indicator(toks, j, depth)
+        if text in ("1", "I"):
+            if self.applied(toks, j, ("[", "(", "_", r"\left")):
+                return self.indicator(toks, j, depth)
+            raise matrix_notation(f"{toks[i]}{{{text}}} (a vector of ones or an identity)")
         if re.fullmatch(r"-?\s*(\d+(\.\d*)?|\.\d+)", text):
             return "(" + self.rewrite(g, depth + 1) + ")", j
         found = name_at(g, skip_space(g, 0)) if g else None

@@ -66,7 +66,7 @@ def expand_sum(scanner: Expanding, toks: list[str], i: int) -> tuple[list[str], 
         raise InputError(msg)
     out: list[str] = ["("]
     for n, v in enumerate(values):
-        out += ([" + "] if n else []) + ["("] + _substitute(body, index, TOKEN.findall(v)) + [")"]
+        out += (["+"] if n else []) + ["("] + _substitute(body, index, TOKEN.findall(v)) + [")"]
     return [*out, ")"], end
 
 
@@ -106,15 +106,17 @@ def _substitute(body: list[str], index: str, value: list[str]) -> list[str]:
             depth += 1 if depth or (k and body[k - 1] in ("_", "^")) else 0
         elif t == "}":
             depth = max(depth - 1, 0)
-        elif t == index and (depth or _stands_alone(body, k)):
+        elif t == index and depth:
+            out[k] = value
+        elif t == index and k and body[k - 1] in ("_", "^"):
+            out[k] = ["{", *value, "}"]
+        elif t == index and _stands_alone(body, k):
             out[k] = value
     return [t for piece in out for t in piece]
 
 
 def _stands_alone(body: list[str], k: int) -> bool:
-    """Whether the letter at ``k`` is a name of its own: after ``_`` / ``^``, or not glued to letters."""
-    if k and body[k - 1] in ("_", "^"):
-        return True
+    """Whether the letter at ``k`` is not glued to other letters (the ``o`` of ``out`` is)."""
     return not any(0 <= n < len(body) and body[n].isalpha() and body[n].isascii() for n in (k - 1, k + 1))
 
 
@@ -130,6 +132,8 @@ def _family(scanner: Expanding, body: list[str], index: str) -> list[str]:
         seen.append(key)
         return Symbol(f"_probe{len(seen)}")
 
+    if any(_PROBE in t for t in body):
+        raise InputError("a sum without limits inside another one is not read")
     c = scanner.context
     context = ScanContext(grab, c.functions, c.gradient, c.known, {}, [])
     try:
@@ -146,7 +150,20 @@ def _family(scanner: Expanding, body: list[str], index: str) -> list[str]:
         pattern = re.compile(re.escape(key).replace(_PROBE, f"({index}?\\d+)"))
         ranges.append({m.group(1) for k in c.known if (m := pattern.fullmatch(k))})
     values = sorted(set.intersection(*ranges), key=lambda v: (len(v), v))
-    if not values:
-        msg = f"cannot tell the range of the sum over {index}: the document defines no {min(templates)}"
-        raise InputError(msg.replace(_PROBE, index))
+    if not _consecutive(values):
+        family = ", ".join(key.replace(_PROBE, v) for key in sorted(templates) for v in values[:4])
+        msg = f"cannot tell the range of the sum over {index} (the document defines {family or 'none'})"
+        raise InputError(msg)
     return values
+
+
+def _consecutive(values: list[str]) -> bool:
+    """Whether the values are one run 0, 1, ... or 1, 2, ... (all numbers, or all a letter and a number)."""
+    numbers = [int(re.sub(r"^[A-Za-z]", "", v)) for v in values]
+    same_form = len({v[0].isdigit() for v in values}) == 1
+    return (
+        bool(values)
+        and same_form
+        and numbers[0] in (0, 1)
+        and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    )

@@ -23,6 +23,7 @@ __all__ = [
     "MATRIX_ENVIRONMENTS",
     "NUMBER",
     "PLACEHOLDER",
+    "PROSE_WORDS",
     "REFUSED",
     "RELATIONS",
     "SEPARATORS",
@@ -210,6 +211,27 @@ ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "til
 
 #: Word commands that hold a name or a function name.
 WORD_COMMANDS = frozenset({"text", "mathrm", "operatorname", "textrm", "mathit", "textit", "mathsf", "rm"})
+
+#: Words that ``\\text{}`` holds as prose, never as a name.
+PROSE_WORDS = frozenset(
+    {
+        "and",
+        "or",
+        "where",
+        "for",
+        "if",
+        "with",
+        "since",
+        "so",
+        "then",
+        "thus",
+        "hence",
+        "when",
+        "is",
+        "at",
+        "by",
+    }
+)
 
 #: Function spellings -> canonical function names: the function registry's live table (a registered
 #: function's LaTeX aliases appear here as soon as it is registered).
