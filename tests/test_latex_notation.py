@@ -209,7 +209,7 @@ MARKUP = [
     (r"\mathbf{x}", x, "bold-scalar-the-document-names"),
     (r"\boldsymbol{\delta}", S("delta"), "boldsymbol-scalar"),
     (r"\mathbf{6.0}", sp.Integer(6), "bold-number"),
-    (r"\|a - b\|^2", (a - b) ** 2, "norm-of-a-scalar"),
+    (r"\lvert a - b \rvert", sp.Abs(a - b), "absolute-value"),
     (r"a + b \\", a + b, "trailing-line-break"),
     (r"\left(a \\ + b\right)", a + b, "line-break-inside-brackets"),
 ]
@@ -341,6 +341,7 @@ MATRIX = [
     r"\boldsymbol{\delta}^{(2)}",
     r"\mathbf{z}",
     r"\vec{x}",
+    r"\|x\|",
     "[0.5, -1.2]",
     "(0.5, -1.2)",
     r"\mathbf{1}",
@@ -452,3 +453,10 @@ def test_corpus_reading_never_misreads_the_classic_traps():
 
 def test_corpus_is_where_the_tests_think_it_is():
     assert Path(CORPUS / "README.md").is_file()
+
+
+def test_a_step_written_with_delta_w_is_not_a_node_of_the_network():
+    """``\\Delta w`` is one name now; its definition with the learning rate used to abort verify."""
+    doc = DOC + "\n$$\\Delta w_1 = \\eta \\, \\delta \\, x_1$$\n"
+    findings = verify("doc.md", text=doc).findings
+    assert [f.line for f in findings if f.status.value == "wrong"] == []

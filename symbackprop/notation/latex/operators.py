@@ -37,7 +37,7 @@ _SIZES = frozenset(
 )
 
 #: The bar itself.
-_BARS = ("|", r"\vert", r"\rvert", r"\Vert")
+_BARS = ("|", r"\vert", r"\rvert")
 
 
 class Reading(Protocol):

@@ -46,6 +46,7 @@ from .vocabulary import (
     GREEK,
     MATRIX_COMMANDS,
     MATRIX_ENVIRONMENTS,
+    NORMS,
     NUMBER,
     PROSE_WORDS,
     REFUSED,
@@ -170,6 +171,8 @@ class Scanner:
         fixed = _COMMANDS.get(word)
         if fixed is not None:
             return fixed(self, toks, i, depth)
+        if t in NORMS:
+            raise matrix_notation(f"a norm {t} ... {t}")
         if word in MATRIX_COMMANDS:
             raise matrix_notation(t)
         if word in ACCENTS or word == "Delta":

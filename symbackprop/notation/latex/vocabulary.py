@@ -21,6 +21,7 @@ __all__ = [
     "GREEK",
     "MATRIX_COMMANDS",
     "MATRIX_ENVIRONMENTS",
+    "NORMS",
     "NUMBER",
     "PLACEHOLDER",
     "PROSE_WORDS",
@@ -193,8 +194,12 @@ TRANSPOSE_MARKS = frozenset(
     {"T", r"\top", r"\intercal", r"\mathsf{T}", r"\mathrm{T}", r"\mathbf{T}", r"\text{T}"}
 )
 
-#: Commands for the bars of an absolute value or norm (``\|a\|``, ``\lvert a \rvert``): read as ``|``.
-BARS = frozenset({r"\|", r"\lVert", r"\rVert", r"\lvert", r"\rvert", r"\vert", r"\Vert"})
+#: Commands for the bars of an absolute value (``\lvert a \rvert``): read as ``|``.
+BARS = frozenset({r"\lvert", r"\rvert", r"\vert"})
+
+#: The bars of a norm (``\|a\|``): vector notation or, on a scalar, an absolute value whose sign a
+#: derivation often ignores (``\frac{1}{2}\|t - o\|^2`` differentiated to ``\|t - o\|``); not read.
+NORMS = frozenset({r"\|", r"\lVert", r"\rVert", r"\Vert"})
 
 #: Words in parentheses or a subscript after a name that mark its updated value (``w(new)``,
 #: ``w_{\text{new}}``) or its value before the update (``w(old)``).
