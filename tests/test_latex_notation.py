@@ -79,6 +79,8 @@ UNREAD_SUMS = [
     (r"\sum_{i=1}^N x_i", "upper limit is not a number", "symbolic-upper-limit"),
     (r"\sum_i \sum_j u_{ij}", "range of the sum over i", "nested-without-limits"),
     (r"\sum x", "matrix notation", "no-index"),
+    (r"\sum_{i=1}^{65} x", "at most 64", "too-many-terms"),
+    (r"\sum_{i=1}^{64}\sum_{j=1}^{64} x", "not written out to more than", "nested-sums-multiply"),
 ]
 
 
@@ -252,6 +254,20 @@ UNICODE = [
 @pytest.mark.parametrize(("latex", "expected"), [c[:2] for c in UNICODE], ids=[c[2] for c in UNICODE])
 def test_unicode(latex, expected):
     assert same(read(latex), expected)
+
+
+LINE_BREAKS = [
+    (r"x &= a + b \\ &= c", [(["x &", "a + b  &", "c"], ["=", "="])], "row-goes-on-with-a-relation"),
+    (r"x &= a \\ &+ b", [(["x &", "a  &+ b"], ["="])], "row-goes-on-with-an-operator"),
+    (r"x &= a + \\ b", [(["x &", "a +  b"], ["="])], "row-ends-with-an-operator"),
+    (r"x = 1 \\ y = 2", [(["x", "1"], ["="]), (["y", "2"], ["="])], "rows-are-two-statements"),
+    (r"x = 1 \\[1em] y = 2", [(["x", "1"], ["="]), (["y", "2"], ["="])], "row-with-a-space-after"),
+]
+
+
+@pytest.mark.parametrize(("latex", "expected"), [c[:2] for c in LINE_BREAKS], ids=[c[2] for c in LINE_BREAKS])
+def test_line_breaks(latex, expected):
+    assert split_relations(latex) == expected
 
 
 def test_unicode_relations_split():

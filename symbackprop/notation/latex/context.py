@@ -32,8 +32,9 @@ class ScanContext:
             nodes, and the members of indexed families that ``\\sum_j`` ranges over).
         numbers: Every written number's placeholder symbol -> the number as written.
         names: Every name key read, in order.
-        gradients: How many derivatives of names were read (a derivative of an
+        gradients: The derivatives of names read so far (a derivative of an
             expression that holds one is a second derivative).
+        terms: How many terms each sum was written out to (their total is bounded).
     """
 
     resolve: Resolver
@@ -43,6 +44,7 @@ class ScanContext:
     numbers: dict[Symbol, Number]
     names: list[str]
     gradients: list[Expr] = field(default_factory=list)
+    terms: list[int] = field(default_factory=list)
 
 
 def matrix_notation(what: str) -> InputError:

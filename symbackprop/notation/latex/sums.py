@@ -24,10 +24,13 @@ from .context import ScanContext, matrix_notation
 from .tokens import group, skip_space, term_end
 from .vocabulary import TOKEN
 
-__all__ = ["MAX_TERMS", "Expanding", "expand_sum"]
+__all__ = ["MAX_TERMS", "MAX_TERMS_IN_ALL", "Expanding", "expand_sum"]
 
 #: The most terms a sum is written out to.
 MAX_TERMS = 64
+
+#: The most terms all the sums of one side are written out to (nested sums multiply).
+MAX_TERMS_IN_ALL = 1024
 
 #: What the index stands for while the range is probed: a number no document writes.
 _PROBE = "97531"
@@ -61,8 +64,13 @@ def expand_sum(scanner: Expanding, toks: list[str], i: int) -> tuple[list[str], 
             msg = f"the sum's upper limit is not a number: \\sum_{{{index}={low}}}^{{...}}"
             raise InputError(msg)
         values = [str(v) for v in range(low, high + 1)]
+    terms = scanner.context.terms
+    terms.append(len(values))
     if not values or len(values) > MAX_TERMS:
-        msg = f"a sum over {len(values)} terms is not read"
+        msg = f"a sum over {len(values)} terms is not read (at most {MAX_TERMS})"
+        raise InputError(msg)
+    if sum(terms) > MAX_TERMS_IN_ALL:
+        msg = f"the sums of one side are not written out to more than {MAX_TERMS_IN_ALL} terms"
         raise InputError(msg)
     out: list[str] = ["("]
     for n, v in enumerate(values):
@@ -100,19 +108,27 @@ def _substitute(body: list[str], index: str, value: list[str]) -> list[str]:
     only a letter that stands on its own is (the ``o`` of ``out_o`` is not).
     """
     out: list[list[str]] = [[t] for t in body]
-    depth = 0  # > 0 inside a sub/superscript group
-    for k, t in enumerate(body):
-        if t == "{":
-            depth += 1 if depth or (k and body[k - 1] in ("_", "^")) else 0
-        elif t == "}":
-            depth = max(depth - 1, 0)
-        elif t == index and depth:
-            out[k] = value
-        elif t == index and k and body[k - 1] in ("_", "^"):
-            out[k] = ["{", *value, "}"]
-        elif t == index and _stands_alone(body, k):
+    for k, depth in enumerate(_script_depths(body)):
+        if body[k] != index:
+            continue
+        if not depth and k and body[k - 1] in ("_", "^"):
+            out[k] = ["{", *value, "}"]  # x_j -> x_{o1}
+        elif depth or _stands_alone(body, k):
             out[k] = value
     return [t for piece in out for t in piece]
+
+
+def _script_depths(body: list[str]) -> list[int]:
+    """How deep each token is inside sub- and superscript groups (``w_{jk}``: ``j`` and ``k`` at 1)."""
+    depths = []
+    depth = 0
+    for k, t in enumerate(body):
+        if t == "{" and (depth or (k and body[k - 1] in ("_", "^"))):
+            depth += 1
+        elif t == "}":
+            depth = max(depth - 1, 0)
+        depths.append(depth)
+    return depths
 
 
 def _stands_alone(body: list[str], k: int) -> bool:
