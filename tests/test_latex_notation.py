@@ -16,8 +16,9 @@ import sympy as sp
 import tomllib
 from conftest import ROOT
 
+from symbackprop.cli import main
 from symbackprop.core.derivation import Partial
-from symbackprop.core.functions import relu, sigmoid
+from symbackprop.core.functions import relu, sigmoid, softmax
 from symbackprop.errors import InputError, SymbackpropError
 from symbackprop.notation.latex import AtPoint, parse_math, split_relations
 from symbackprop.verification import verify
@@ -476,3 +477,22 @@ def test_a_step_written_with_delta_w_is_not_a_node_of_the_network():
     doc = DOC + "\n$$\\Delta w_1 = \\eta \\, \\delta \\, x_1$$\n"
     findings = verify("doc.md", text=doc).findings
     assert [f.line for f in findings if f.status.value == "wrong"] == []
+
+
+def test_the_printers_spellings_read_back():
+    """What the walkthrough writes is read as it was meant."""
+    z1, z2, z3 = S("z_1"), S("z_2"), S("z_3")
+    assert read(r"\operatorname{softmax}_{1}\left(z_{1}, z_{2}, z_{3}\right)") == softmax(1, z1, z2, z3)
+    assert read(r"\delta_{\hat{y}}") == S("delta_y_hat")
+    refused(r"\operatorname{swish}\left(z\right)", "unknown function 'swish'")  # never swish * z
+
+
+@pytest.mark.parametrize("fmt", ["md", "tex"])
+@pytest.mark.parametrize("options", [[], ["--derivative", "d"], ["--delta"]], ids=["partial", "d", "delta"])
+def test_own_walkthroughs_have_nothing_wrong(tmp_path, capsys, fmt, options):
+    """``--derivative d`` writes ``\\frac{\\mathrm{d}L}{\\mathrm{d}w}``: it was misread, and called wrong."""
+    out = tmp_path / f"walkthrough.{fmt}"
+    assert main(["walkthrough", str(ROOT / "examples" / "two_layer.toml"), "-o", str(out), *options]) == 0
+    findings = verify(out).findings
+    assert findings
+    assert [f.source for f in findings if f.status.value == "wrong"] == []

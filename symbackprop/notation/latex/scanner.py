@@ -234,6 +234,10 @@ class Scanner:
         raw = "".join(g)
         text = raw.strip()
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", raw) and text.lower() not in PROSE_WORDS:
+            operator = toks[i] == r"\operatorname"  # \operatorname{swish}(z) applies a function
+            if operator and not self.function_name(text) and self.applied(toks, j, _APPLIED):
+                msg = f"unknown function {text!r}"
+                raise InputError(msg)
             return self.word(text, toks, j, depth)
         at_end = skip_space(toks, j) >= len(toks)
         if not text or (at_end and skip_space(toks[:i], 0) < i):
@@ -332,15 +336,23 @@ class Scanner:
             raise InputError(msg)
         return self.name(key + PRIME * n), j
 
+    def function_name(self, text: str) -> bool:
+        """Whether ``text`` names a function the reader knows (an alias, or the table's own)."""
+        low = text.lower()
+        return low in FUNCTION_ALIASES or text in self.context.functions or low in self.context.functions
+
     def word(self, text: str, toks: list[str], j: int, depth: int) -> tuple[str, int]:
         """``\\text{word}``: a function when applied and known, else a name."""
         low = text.lower()
         functions = self.context.functions
-        if self.applied(toks, j, _APPLIED) and (
-            low in FUNCTION_ALIASES or text in functions or low in functions
-        ):
-            fname = FUNCTION_ALIASES.get(low, text if text in functions else low)
+        fname = FUNCTION_ALIASES.get(low, text if text in functions else low)
+        if self.applied(toks, j, _APPLIED) and self.function_name(text):
             return self.apply(fname, toks, j, depth, text)
+        component = self.component(toks, j) if self.function_name(text) else None
+        if (
+            component is not None
+        ):  # \operatorname{softmax}_{1}(z_1, z_2): component 1, as the printer writes it
+            return self.apply(fname, toks, component[1], depth, text, lead=[component[0]])
         sub, layer, j = decorations(toks, j)
         return self.primed(name_key(text, sub, layer), toks, j)
 
@@ -418,8 +430,21 @@ class Scanner:
 
     # -- functions
 
-    def apply(self, fname: str, toks: list[str], j: int, depth: int, shown: str) -> tuple[str, int]:
-        """A function application at ``j`` (after the function's name)."""
+    def component(self, toks: list[str], j: int) -> tuple[Expr, int] | None:
+        """``_{1}`` then ``(`` after a function's name -> (the index 1, where the arguments start)."""
+        k = skip_space(toks, j)
+        if k >= len(toks) or toks[k] != "_":
+            return None
+        g, k = group(toks, k + 1)
+        index = "".join(g).strip()
+        return (
+            (sympy.Integer(index), k) if index.isdigit() and self.applied(toks, k, ("(", r"\left")) else None
+        )
+
+    def apply(
+        self, fname: str, toks: list[str], j: int, depth: int, shown: str, lead: list[Expr] | None = None
+    ) -> tuple[str, int]:
+        """A function application at ``j`` (after the function's name), ``lead`` before its arguments."""
         power = ""
         nprimes, j = primes(toks, j)
         k = skip_space(toks, j)
@@ -433,7 +458,7 @@ class Scanner:
         else:
             arg, j = self.bare_argument(fname, toks, j, depth, shown)
             args = [arg]
-        value = call(self.context.functions, fname, args, nprimes, shown)
+        value = call(self.context.functions, fname, [*(lead or []), *args], nprimes, shown)
         return self.hold(value) + power, j
 
     def bare_argument(self, fname: str, toks: list[str], j: int, depth: int, shown: str) -> tuple[Expr, int]:

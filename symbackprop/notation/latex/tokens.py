@@ -12,7 +12,7 @@ import re
 
 from ...errors import InputError
 from .glyphs import spell_latex
-from .vocabulary import DROP, TOKEN, UPDATE_MARKS, UPDATE_WORDS
+from .vocabulary import ACCENTS, DROP, GREEK, TOKEN, UPDATE_MARKS, UPDATE_WORDS
 
 __all__ = [
     "MAX_PRIMES",
@@ -26,6 +26,9 @@ __all__ = [
     "term_end",
     "tokenize",
 ]
+
+#: An accented letter inside a subscript: ``\\hat{y}``, ``\\hat y``.
+_ACCENTED = re.compile(r"\\(" + "|".join(ACCENTS) + r")\s*\{?\s*([A-Za-z])\s*\}?")
 
 #: The most primes read on one function (``\\sigma''(z)``); more is refused before any work.
 MAX_PRIMES = 40
@@ -105,7 +108,9 @@ def _arguments(toks: list[str], i: int) -> tuple[list[list[str]], int]:
 def subscript(toks: list[str]) -> str:
     """The text of a subscript, as it goes into a name key: ``{\\text{total}}`` -> ``total``."""
     text = "".join(toks)
+    text = _ACCENTED.sub(lambda m: f"{m.group(2)}_{ACCENTS[m.group(1)]}", text)  # \hat{y} -> y_hat
     text = re.sub(r"\\(?:text|mathrm|rm|mathit|operatorname)\s*", "", text)
+    text = re.sub(r"\\([A-Za-z]+)\s*", lambda m: m.group(1) if m.group(1) in GREEK else m.group(0), text)
     text = re.sub(r"[{}\s,]", "", text)
     if not re.fullmatch(r"[A-Za-z0-9_]+", text or "?"):
         msg = f"cannot read the subscript {''.join(toks)!r}"
