@@ -75,6 +75,7 @@ CASES = [
     (r"\frac{dL}{dw_2}", Partial(L, w_2), "d-fraction"),
     (r"\frac{d L}{d w_{2}}", Partial(L, w_2), "d-fraction-spaced"),
     (r"\partial L/\partial w_2", Partial(L, w_2), "slash-partial"),
+    (r"\frac{\partial}{\partial x} L", Partial(L, x), "partial-operator"),  # was refused; issue 13 reads it
     (r"\frac{\partial E_{total}}{\partial \hat{y}}", Partial(E_total, y_hat), "partial-over-names"),
     (
         r"\frac{\partial L}{\partial a_2} \cdot \frac{\partial a_2}{\partial z_2}",
@@ -142,7 +143,6 @@ BAD = [
     ("q_7", "unknown name"),
     ("f(x)", "unknown function"),
     (r"\sigma(z, x)", "takes 1 argument"),
-    (r"\frac{\partial}{\partial x} L", "derivative"),
     ("+", "cannot"),
     ("x^", "missing"),
 ]

@@ -87,8 +87,8 @@ class _Reading:
             return Role.UPDATE
         if is_number(rhs):
             return Role.VALUE if len(st.sides) == 2 and n not in self.values else None
-        if rhs.expr.atoms(Partial) or rhs.expr.free_symbols & set(self.aliases):
-            return Role.ALIAS
+        if rhs.expr.atoms(Partial) or rhs.expr.free_symbols & (set(self.aliases) | {self.eta}):
+            return Role.ALIAS  # a shorthand; with the learning rate, a step (\Delta w = \eta \delta x)
         return Role.DEFINITION
 
     def read(self, index: int, st: Statement) -> None:

@@ -1,29 +1,95 @@
-"""Written derivatives: ``\\frac{\\partial L}{\\partial w}``, ``\\partial L/\\partial w``.
+"""Written derivatives, as tokens: ``\\frac{\\partial L}{\\partial w}``, ``\\frac{d}{dw}``, ``dL/dw``.
 
-Also ``\\frac{dL}{dw}``.  These functions read which name is differentiated by
-which, as name keys (see
-:func:`~symbackprop.notation.latex.vocabulary.name_key`); the scanner then
-looks the names up and holds the derivative as one placeholder.
+These functions read what is differentiated (a name, an expression, or
+nothing: the operator form ``\\frac{d}{dw} L``) and by which name (a key, see
+:func:`~symbackprop.notation.latex.vocabulary.name_key`).  The differential
+may be written ``d``, ``\\partial``, ``\\mathrm{d}``, ``\\text{d}`` or
+``\\operatorname{d}``.  :mod:`.operators` turns what they read into values.
 """
 
 from __future__ import annotations
 
 from ...errors import InputError
-from .tokens import decorations, group, letter_run, skip_space
-from .vocabulary import ACCENTS, GREEK, WORD_COMMANDS, name_key
+from .names import name_at
+from .tokens import group, skip_space
+from .vocabulary import WORD_COMMANDS
 
-__all__ = ["gradient_parts", "slash_partial"]
+__all__ = ["differential", "fraction_derivative", "lone_name", "slash_d", "slash_partial", "variable_key"]
 
 
-def gradient_parts(num: list[str], den: list[str]) -> tuple[str, str] | None:
-    """``\\frac{num}{den}`` as a derivative -> (key of what, key of by what), or ``None``."""
-    a = _differential(num)
-    b = _differential(den)
+def fraction_derivative(num: list[str], den: list[str]) -> tuple[list[str], str] | None:
+    """``\\frac{num}{den}`` as a derivative -> (tokens differentiated, key of the variable), or ``None``.
+
+    The tokens differentiated are empty for the operator form ``\\frac{d}{dw}``:
+    what it applies to follows the fraction.
+
+    Raises:
+        InputError: It is a derivative that is not read (mixed ``d`` and ``\\partial``,
+            a second derivative, a variable that is not one name).
+    """
+    a = differential(num)
+    b = differential(den)
     if a is None or b is None:
         return None
-    if a[1] != b[1]:
+    if a[0] != b[0]:
         raise InputError("a derivative mixes d and \\partial")
-    return a[0], b[0]
+    if not b[1]:
+        raise InputError("a derivative has nothing after d / \\partial")
+    return a[1], variable_key(b[1])
+
+
+def differential(toks: list[str]) -> tuple[str, list[str]] | None:
+    """``\\partial X``, ``dX``, ``\\mathrm{d} X`` -> (``"partial"`` or ``"d"``, the tokens of X), or ``None``.
+
+    Raises:
+        InputError: A power on the differential (``d^2 y``, ``\\partial^2 L``): a second derivative.
+    """
+    i = skip_space(toks, 0)
+    if i >= len(toks):
+        return None
+    t = toks[i]
+    if t == r"\partial":
+        kind, j = "partial", i + 1
+    elif t == "d":
+        kind, j = "d", i + 1
+    elif t.startswith("\\") and t[1:] in WORD_COMMANDS:
+        g, j = group(toks, i + 1)
+        if "".join(g).strip() != "d":
+            return None
+        kind = "d"
+    else:
+        return None
+    k = skip_space(toks, j)
+    if k < len(toks) and toks[k] == "^":
+        raise InputError("a second derivative is not read")
+    return kind, toks[k:]
+
+
+def variable_key(toks: list[str]) -> str:
+    """The key of the variable of a derivative: one name; a bare number superscript is a layer.
+
+    Raises:
+        InputError: It is not one name (``\\partial (x + y)``, ``d x^2`` ...).
+    """
+    i = skip_space(toks, 0)
+    found = name_at(toks, i, layers=True) if i < len(toks) else None
+    if found is None:
+        msg = f"cannot read the derivative's variable {''.join(toks).strip()!r}"
+        raise InputError(msg)
+    key, j = found
+    if skip_space(toks, j) < len(toks):
+        msg = f"a derivative by an expression is not read: {''.join(toks).strip()!r}"
+        raise InputError(msg)
+    return key
+
+
+def lone_name(toks: list[str]) -> str | None:
+    """The key of a token list holding exactly one name, or ``None``."""
+    i = skip_space(toks, 0)
+    found = name_at(toks, i) if i < len(toks) else None
+    if found is None or skip_space(toks, found[1]) < len(toks):
+        return None
+    return found[0]
 
 
 def slash_partial(toks: list[str], i: int) -> tuple[str, str, int]:
@@ -35,76 +101,31 @@ def slash_partial(toks: list[str], i: int) -> tuple[str, str, int]:
     k = skip_space(toks, stop + 1)
     if stop >= len(toks) or k >= len(toks) or toks[k] != r"\partial":
         raise InputError("a lone \\partial is not read; write \\frac{\\partial L}{\\partial w}")
-    of = _lone_name(toks[j:stop])
-    # the variable after the second \partial: one name with its decorations
+    of = lone_name(toks[j:stop])
+    if of is None:
+        msg = f"a derivative of an expression is not read: {''.join(toks[j:stop]).strip()!r}"
+        raise InputError(msg)
     end = skip_space(toks, k + 1)
-    q = _variable_end(toks, end)
-    _, _, q = decorations(toks, q)
-    return of, _lone_name(toks[end:q]), q
-
-
-def _variable_end(toks: list[str], q: int) -> int:
-    """The index after the base of a variable (before its decorations) that starts at ``q``."""
-    if q < len(toks) and toks[q].startswith("\\") and toks[q][1:] in (ACCENTS.keys() | WORD_COMMANDS):
-        return group(toks, q + 1)[1]
-    if q < len(toks) and toks[q].startswith("\\"):
-        return q + 1
-    return letter_run(toks, q)
-
-
-def _differential(toks: list[str]) -> tuple[str, str] | None:
-    """``\\partial X`` or ``dX`` -> (key of X, kind), or ``None`` when it is not one."""
-    t = [x for x in toks if not x.isspace()]
-    if not t:
-        return None
-    if t[0] == r"\partial":
-        kind = "partial"
-    elif t[0] == "d" and len(t) > 1:
-        kind = "d"
-    else:
-        return None
-    if len(t) == 1:
-        raise InputError("a derivative operator is not read; write \\frac{\\partial L}{\\partial w}")
-    # re-find the index in the original token list
-    idx = [k for k, x in enumerate(toks) if not x.isspace()][1]
-    return _lone_name(toks[idx:]), kind
-
-
-def _lone_name(toks: list[str]) -> str:
-    """The key of a token list holding exactly one name."""
-    i = skip_space(toks, 0)
-    if i >= len(toks):
-        raise InputError("a derivative has nothing after d / \\partial")
-    found = _name_at(toks, i)
+    found = name_at(toks, end, layers=True) if end < len(toks) else None
     if found is None:
-        msg = f"cannot read the derivative's variable {''.join(toks).strip()!r}"
-        raise InputError(msg)
-    key, j = found
-    if skip_space(toks, j) < len(toks):
-        msg = f"a derivative of an expression is not read: {''.join(toks).strip()!r}"
-        raise InputError(msg)
-    return key
+        raise InputError("a derivative has nothing after d / \\partial")
+    return of, found[0], found[1]
 
 
-def _name_at(t: list[str], i: int) -> tuple[str, int] | None:
-    """The name that starts at ``i`` (accented, in a word command, Greek or letters) -> (key, next)."""
-    x = t[i]
-    word = x[1:] if x.startswith("\\") else ""
-    if word in ACCENTS:
-        g, j = group(t, i + 1)
-        base = "".join(y for y in g if not y.isspace()).lstrip("\\")
-        sub, layer, j = decorations(t, j)
-        return name_key(base, sub, layer, ACCENTS[word]), j
-    if word in WORD_COMMANDS:
-        g, j = group(t, i + 1)
-        sub, layer, j = decorations(t, j)
-        return name_key("".join(g).strip(), sub, layer), j
-    if word in GREEK:
-        sub, layer, j = decorations(t, i + 1)
-        return name_key(word, sub, layer), j
-    if x.isalpha() and x.isascii():
-        j = letter_run(t, i)
-        run = "".join(t[i:j])
-        sub, layer, j = decorations(t, j)
-        return name_key(run, sub, layer), j
-    return None
+def slash_d(toks: list[str], i: int) -> tuple[str, str, int] | None:
+    """``dL/dw`` at ``i`` (a ``d``) -> (key of L, key of w, index after it), or ``None`` if it is not one.
+
+    Plain text writes a derivative as a ratio of differentials; read as letters it
+    would be ``d*L / (d*w) = L/w``, so it is recognised before the letters are.
+    """
+    found = name_at(toks, i + 1) if i + 1 < len(toks) and toks[i] == "d" else None
+    if found is None:
+        return None
+    slash = skip_space(toks, found[1])
+    k = skip_space(toks, slash + 1)
+    if slash >= len(toks) or toks[slash] != "/" or k + 1 >= len(toks) or toks[k] != "d":
+        return None
+    wrt = name_at(toks, k + 1, layers=True)
+    if wrt is None:
+        return None
+    return found[0], wrt[0], wrt[1]

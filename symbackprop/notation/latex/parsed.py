@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy
 from sympy import Expr, Rational, Symbol
@@ -11,7 +12,47 @@ from sympy import Expr, Rational, Symbol
 from ...errors import InputError
 from ..limits import MAX_NUMBER_BITS
 
-__all__ = ["Number", "Parsed"]
+__all__ = ["AtPoint", "Number", "Parsed"]
+
+
+class AtPoint(sympy.AtomicExpr):
+    """A derivative at a point, written with an evaluation bar: ``\\frac{dL}{dw}\\big|_{w=5}``.
+
+    An atom, like :class:`~symbackprop.core.derivation.Partial`: it has no
+    numeric value of its own (so a side holding it is not checked), and a later
+    stage that can evaluate a derivative away from the document's point reads
+    ``derivative`` and ``point``.  A derivative in closed form (``\\frac{d}{dx} x^2``)
+    is evaluated at the point by the reader instead and never becomes one.
+    """
+
+    is_commutative = True
+    is_real = True
+
+    def __new__(cls, derivative: Expr, point: tuple[tuple[Symbol, Expr], ...]) -> AtPoint:
+        obj = super().__new__(cls)
+        obj._derivative = derivative
+        obj._point = tuple(point)
+        return obj
+
+    @property
+    def derivative(self) -> Expr:
+        """The derivative, as the reader read it (with ``gradient`` values for written derivatives)."""
+        return self._derivative
+
+    @property
+    def point(self) -> tuple[tuple[Symbol, Expr], ...]:
+        """Each variable of the bar and the value it is set to."""
+        return self._point
+
+    def _hashable_content(self) -> tuple[Any, ...]:
+        return (self._derivative, self._point)
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (self._derivative, self._point)
+
+    def _sympystr(self, printer: Any) -> str:
+        at = ", ".join(f"{printer.doprint(s)}={printer.doprint(v)}" for s, v in self._point)
+        return f"({printer.doprint(self._derivative)})|_({at})"
 
 
 @dataclass(frozen=True)

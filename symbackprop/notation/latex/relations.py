@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .tokens import tokenize
-from .vocabulary import RELATIONS, SEPARATORS
+from .vocabulary import RELATIONS, SEPARATORS, TOKEN
 
 __all__ = ["split_relations"]
 
@@ -38,24 +37,46 @@ def split_relations(latex: str) -> list[tuple[list[str], list[str]]]:
 
     ``A = B = C \\approx D \\Rightarrow E = F`` gives
     ``[(["A", "B", "C", "D"], ["=", "=", "≈"]), (["E", "F"], ["="])]``.
-    Only top-level relations split: ``\\frac{a = b}{c}`` is one side.
+    Only top-level relations split: ``\\frac{a = b}{c}`` is one side.  A line
+    break ``\\\\`` separates statements, unless the next row goes on with a
+    relation (``&= ...``) or an operator, or the row before ends with one: then
+    the rows are one chain.  The sides keep the text as written (Unicode too).
     """
     statements: list[tuple[list[str], list[str]]] = []
     chain = _Chain()
-    for token, top in _top_level(tokenize(latex)):
+    for token, top in _top_level(TOKEN.findall(latex)):
         if top and token in RELATIONS:
             chain.relation(RELATIONS[token])
-        elif top and (token in SEPARATORS or token == ","):
+        elif top and (token in SEPARATORS or token in (",", _BREAK)):
             statements.append(chain.close())
             chain = _Chain()
-        else:
+        elif token != _JOINED:
             chain.current.append(token)
     statements.append(chain.close())
     return [(s, o) for s, o in statements if len(s) > 1 or s[0]]
 
 
+#: Two characters read as one relation or separator at top level.
+_PAIRS = {(":", "="): ":=", (">", "="): "≥", ("<", "="): "≤", ("=", ">"): "=>"}
+
+#: What a line break ``\\\\`` becomes when the rows around it are one chain.
+_JOINED = "\\\\ joined"
+
+#: A line break.
+_BREAK = "\\\\"
+
+#: Tokens that start a row that goes on from the row before (after ``&``): an operator.
+_GOES_ON = frozenset({"+", "-", "*", "/", r"\cdot", r"\times", r"\pm"})
+
+#: Tokens that end a row that goes on over the line break: an operator or an open bracket.
+_LEFT_OPEN = _GOES_ON | {"(", "{", "[", r"\left"}
+
+#: How far :func:`_visible` looks for a row's first or last token (a bound on the work per break).
+_LOOK = 64
+
+
 def _top_level(toks: list[str]) -> Iterator[tuple[str, bool]]:
-    """Each token (``:`` ``=`` at top level read as one ``:=``) and whether it is at top level."""
+    """Each token (pairs such as ``:`` ``=`` read as one) and whether it is at top level."""
     depth = 0
     i = 0
     while i < len(toks):
@@ -64,8 +85,33 @@ def _top_level(toks: list[str]) -> Iterator[tuple[str, bool]]:
             depth += 1
         elif t in _CLOSE:
             depth = max(depth - 1, 0)
-        if depth == 0 and t == ":" and i + 1 < len(toks) and toks[i + 1] == "=":
-            t = ":="
+        if depth == 0 and i + 1 < len(toks) and (t, toks[i + 1]) in _PAIRS:
+            t = _PAIRS[(t, toks[i + 1])]
             i += 1
+        elif depth == 0 and t == _BREAK:
+            t, i = _line_break(toks, i)
         yield t, depth == 0
         i += 1
+
+
+def _line_break(toks: list[str], i: int) -> tuple[str, int]:
+    """A line break at ``i``: a separator, or joined when the chain goes on; the index of its end."""
+    end = i
+    if i + 1 < len(toks) and toks[i + 1] == "[":  # \\[1em]
+        end = next((k for k in range(i + 2, min(i + 8, len(toks))) if toks[k] == "]"), i)
+    before = _visible(toks, i - 1, -1)
+    after = _visible(toks, end + 1, 1)
+    if after in RELATIONS or after in _GOES_ON or before in _LEFT_OPEN or before in RELATIONS:
+        return _JOINED, end
+    return _BREAK, end
+
+
+def _visible(toks: list[str], i: int, step: int) -> str | None:
+    """The first token from ``i`` in direction ``step`` that is not space, ``&`` or a line break."""
+    for _ in range(_LOOK):
+        if not 0 <= i < len(toks):
+            break
+        if not (toks[i].isspace() or toks[i] in ("&", _BREAK)):
+            return toks[i]
+        i += step
+    return None

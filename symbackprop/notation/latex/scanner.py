@@ -2,21 +2,23 @@
 
 Neither latex2sympy nor SymPy's own parser reads what students write about
 backpropagation, so the scanner takes out everything that needs knowledge of
-the network: names, derivatives, numbers and function applications each become
-a placeholder symbol ``v_{k}`` whose value is kept in a table.  What is left is
-an arithmetic skeleton (``+ - \\cdot \\frac ^ \\sqrt``, parentheses, implicit
-products) that :mod:`~symbackprop.notation.latex.adapter` reads.
+the network: names, derivatives, sums, numbers and function applications each
+become a placeholder symbol ``v_{k}`` whose value is kept in a table.  What is
+left is an arithmetic skeleton (``+ - \\cdot \\frac ^ \\sqrt``, parentheses,
+implicit products) that :mod:`~symbackprop.notation.latex.adapter` reads.
 
 The scanner dispatches each token through tables: :data:`_PUNCTUATION` for
 signs and brackets, :data:`_COMMANDS` for fixed command words, then the
-vocabulary's accents, word commands, function names and Greek letters.
+vocabulary's markup, matrix notation, accents, word commands, function names
+and Greek letters.  Vector and matrix notation raises an
+:class:`~symbackprop.errors.InputError` whose message starts with
+``matrix notation``, so that such a line is "not checked: matrix notation".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import sympy
@@ -26,30 +28,42 @@ from ...core.functions import step
 from ...errors import InputError
 from ..limits import MAX_DEPTH, MAX_LATEX_NUMBER_CHARS
 from .adapter import finish
-from .derivatives import gradient_parts, slash_partial
+from .applications import call, unknown_call
+from .context import Resolver, ScanContext, matrix_notation
+from .derivatives import fraction_derivative, slash_d, slash_partial
+from .names import PRIME, letters, name_at, power_layer
+from .operators import at_point, derivative_value, nabla, name_derivative, operand
 from .parsed import Number
 from .relations import split_relations
-from .tokens import decorations, group, letter_run, paren, primes, skip_space, tokenize
+from .sums import expand_sum
+from .tokens import decorations, group, paren, primes, skip_space, tokenize
 from .vocabulary import (
     ACCENTS,
+    BARS,
     DROP,
+    DROP_WITH_ARGUMENT,
     FUNCTION_ALIASES,
     GREEK,
+    MATRIX_COMMANDS,
+    MATRIX_ENVIRONMENTS,
+    NORMS,
     NUMBER,
+    PROSE_WORDS,
     REFUSED,
     TIMES,
+    TRANSPARENT,
+    TRANSPOSE_MARKS,
     WORD_COMMANDS,
     name_key,
 )
 
 __all__ = ["Resolver", "ScanContext", "Scanner"]
 
-Resolver = Callable[[str], "Symbol | None"]
-
 #: Tokens that stand for themselves in the skeleton, or for a fixed piece of it.
 _PUNCTUATION: dict[str, str] = {
     **dict.fromkeys(DROP | {"~", "&"}, " "),
     **dict.fromkeys(TIMES, r" \cdot "),
+    **dict.fromkeys(BARS, "|"),
     **{sign: sign for sign in ("+", "-", "/", "|")},
     **dict.fromkeys(("(", "[", r"\{"), "("),
     **dict.fromkeys((")", "]", r"\}"), ")"),
@@ -60,21 +74,6 @@ _APPLIED = ("(", "'", "^", r"\left")
 
 #: The same for a function whose name is also a Greek letter (``\\sigma``), which may take ``[z]``.
 _APPLIED_GREEK = (*_APPLIED, "[")
-
-#: The names ``f``, ``g``, ``h``, ``F``, ``G`` followed by ``(`` are unknown functions, not products.
-_FUNCTION_LETTERS = ("f", "g", "h", "F", "G")
-
-
-@dataclass(frozen=True)
-class ScanContext:
-    """What every scanner of one fragment shares: lookups, and what was read so far."""
-
-    resolve: Resolver
-    functions: Mapping[str, Any]
-    gradient: Callable[[Symbol, Symbol], Expr] | None
-    known: frozenset[str]
-    numbers: dict[Symbol, Number]
-    names: list[str]
 
 
 class Scanner:
@@ -88,9 +87,13 @@ class Scanner:
         """The expression of ``toks``: rewritten into placeholders, then parsed and substituted."""
         return finish(self.rewrite(toks, depth), self.table)
 
-    def _inner(self, toks: list[str], depth: int) -> Expr:
+    def read_inner(self, toks: list[str], depth: int) -> Expr:
         """A nested expression (an argument, an exponent of ``e``), read with a table of its own."""
         return Scanner(self.context).read(toks, depth + 1)
+
+    def probe(self, context: ScanContext) -> Scanner:
+        """A scanner with another context (a sum probes its summand's names with one)."""
+        return Scanner(context)
 
     # -- placeholders
 
@@ -138,8 +141,7 @@ class Scanner:
             g, j = group(toks, i)
             return "(" + self.rewrite(g, depth + 1) + ")", j
         if t == "^":
-            g, j = group(toks, i + 1)
-            return "^{" + self.rewrite(g, depth + 1) + "}", j
+            return self.power(toks, i, depth)
         if NUMBER.fullmatch(t):
             return self.number(t), i + 1
         if t.startswith("\\"):
@@ -147,9 +149,18 @@ class Scanner:
         if t.isalpha() and t.isascii():
             return self.letters(toks, i, depth)
         if t == "'":
-            raise InputError("a prime ' must follow a function name, as in \\sigma'(z)")
+            raise InputError("a prime ' must follow a function or a name, as in \\sigma'(z)")
+        if t == ",":
+            raise matrix_notation("a list of values")
         msg = f"cannot read {t!r} here"
         raise InputError(msg)
+
+    def power(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
+        g, j = group(toks, i + 1)
+        mark = "".join(g).replace(" ", "")
+        if mark in TRANSPOSE_MARKS and (mark != "T" or "T" not in self.context.known):
+            raise matrix_notation("a transpose")
+        return "^{" + self.rewrite(g, depth + 1) + "}", j
 
     def command(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
         t = toks[i]
@@ -160,20 +171,21 @@ class Scanner:
         fixed = _COMMANDS.get(word)
         if fixed is not None:
             return fixed(self, toks, i, depth)
-        if word in ACCENTS:
-            return self.accented(toks, i)
+        if t in NORMS:
+            raise matrix_notation(f"a norm {t} ... {t}")
+        if word in MATRIX_COMMANDS:
+            raise matrix_notation(t)
+        if word in ACCENTS or word == "Delta":
+            found = name_at(toks, i)
+            if found is not None:
+                return self.primed(found[0], toks, found[1])
         if word in WORD_COMMANDS:
-            g, j = group(toks, i + 1)
-            text = "".join(g).strip()
-            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", text):
-                msg = f"prose in math is not checked: {t}{{{text}}}"
-                raise InputError(msg)
-            return self.word(text, toks, j, depth)
+            return self.word_command(toks, i, depth)
         if word in FUNCTION_ALIASES and (word not in GREEK or self.applied(toks, i + 1, _APPLIED_GREEK)):
             return self.apply(FUNCTION_ALIASES[word], toks, i + 1, depth, t)
         if word in GREEK:
             sub, layer, j = decorations(toks, i + 1)
-            return self.name(name_key(word, sub, layer)), j
+            return self.primed(name_key(word, sub, layer), toks, j)
         msg = f"cannot read the command {t}"
         raise InputError(msg)
 
@@ -183,30 +195,113 @@ class Scanner:
         k = skip_space(toks, j)
         return k < len(toks) and toks[k] in openers
 
+    # -- markup
+
+    def transparent(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
+        """``\\boxed{x}``: its argument, in parentheses."""
+        g, j = group(toks, i + 1)
+        return "(" + self.rewrite(g, depth + 1) + ")", j
+
+    def dropped(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
+        """``\\tag{3}``, ``\\tag*{3}``, ``\\hspace{1em}``: dropped with their argument."""
+        j = i + 1
+        if j < len(toks) and toks[j] == "*":
+            j += 1
+        return " ", group(toks, j)[1]
+
+    def line_break(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
+        """``\\\\`` (and ``\\\\[1em]``) inside a side: a space."""
+        j = i + 1
+        if j < len(toks) and toks[j] == "[":
+            j = next((k + 1 for k in range(j, min(j + 8, len(toks))) if toks[k] == "]"), j)
+        return " ", j
+
+    def environment(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
+        g, _ = group(toks, i + 1)
+        env = "".join(g).strip()
+        if env.rstrip("*") in MATRIX_ENVIRONMENTS:
+            raise matrix_notation(f"\\begin{{{env}}}")
+        msg = f"cannot read \\begin{{{env}}} inside an equation"
+        raise InputError(msg)
+
+    def word_command(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
+        """``\\text{...}``: a name or a function; a unit or remark at the end of a side is dropped.
+
+        Words with spaces around them (``\\text{ since }``) or linking words
+        (``\\text{where}``) are prose, never names.
+        """
+        g, j = group(toks, i + 1)
+        raw = "".join(g)
+        text = raw.strip()
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", raw) and text.lower() not in PROSE_WORDS:
+            operator = toks[i] == r"\operatorname"  # \operatorname{swish}(z) applies a function
+            if operator and not self.function_name(text) and self.applied(toks, j, _APPLIED):
+                msg = f"unknown function {text!r}"
+                raise InputError(msg)
+            return self.word(text, toks, j, depth)
+        at_end = skip_space(toks, j) >= len(toks)
+        if not text or (at_end and skip_space(toks[:i], 0) < i):
+            return " ", j  # a unit or a remark after the value: "-10.8 \\text{ °F/km}"
+        msg = f"prose in math is not checked: {toks[i]}{{{text}}}"
+        raise InputError(msg)
+
     # -- commands with a fixed word
 
     def fraction(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
         num, j = group(toks, i + 1)
         den, j = group(toks, j)
-        grad = gradient_parts(num, den)
-        if grad is not None:
-            return self.hold_gradient(*grad), j
-        return r"\frac{" + self.rewrite(num, depth + 1) + "}{" + self.rewrite(den, depth + 1) + "}", j
+        found = fraction_derivative(num, den)
+        if found is None:
+            return r"\frac{" + self.rewrite(num, depth + 1) + "}{" + self.rewrite(den, depth + 1) + "}", j
+        of, wrt = found
+        if skip_space(of, 0) >= len(of):  # \frac{d}{dw} L: the operator form
+            of, j = operand(toks, j, f"d/d{wrt}")
+        value, closed = derivative_value(self, of, wrt, depth)
+        value, j = at_point(self, value, closed, toks, j, depth)
+        return self.hold(value), j
 
     def partial(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
         of, wrt, end = slash_partial(toks, i)
-        return self.hold_gradient(of, wrt), end
+        return self.gradient(of, wrt, toks, end, depth)
+
+    def gradient(self, of: str, wrt: str, toks: list[str], j: int, depth: int) -> tuple[str, int]:
+        """The derivative of the name ``of`` by ``wrt``, at a point if a bar follows."""
+        value, j = at_point(self, name_derivative(self.context, of, wrt), False, toks, j, depth)
+        return self.hold(value), j
+
+    def nabla(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
+        value, closed, j = nabla(self, toks, i, depth)
+        value, j = at_point(self, value, closed, toks, j, depth)
+        return self.hold(value), j
+
+    def summation(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
+        written, j = expand_sum(self, toks, i)
+        return self.rewrite(written, depth + 1), j
 
     def sqrt(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
         g, j = group(toks, i + 1)
         return r"\sqrt{" + self.rewrite(g, depth + 1) + "}", j
 
     def bold(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
+        """``\\mathbf{1}[z > 0]``: an indicator; ``\\mathbf{6.0}``: a number; ``\\mathbf{x}``: a known name.
+
+        Anything else in bold is a vector or a matrix: matrix notation.
+        """
         g, j = group(toks, i + 1)
-        if "".join(g).strip() in ("1", "I"):
-            return self.indicator(toks, j, depth)
-        msg = f"{toks[i]} (vectors) is not read"
-        raise InputError(msg)
+        text = "".join(g).strip()
+        if text in ("1", "I"):
+            if self.applied(toks, j, ("[", "(", "_", r"\left")):
+                return self.indicator(toks, j, depth)
+            raise matrix_notation(f"{toks[i]}{{{text}}} (a vector of ones or an identity)")
+        if re.fullmatch(r"-?\s*(\d+(\.\d*)?|\.\d+)", text):
+            return "(" + self.rewrite(g, depth + 1) + ")", j
+        found = name_at(g, skip_space(g, 0)) if g else None
+        if found is not None and skip_space(g, found[1]) == len(g) and toks[i] != r"\mathbb":
+            sub, layer, j = decorations(toks, j)
+            key = found[0] if not (sub or layer) else name_key(found[0], sub, layer)
+            if key in self.context.known:
+                return self.name(key), j
+        raise matrix_notation(f"{toks[i]}{{{text}}}")
 
     def indicator(self, toks: list[str], j: int, depth: int) -> tuple[str, int]:
         """``\\mathbf{1}[z > 0]`` or ``\\mathbb{1}_{z > 0}``: a step function."""
@@ -222,44 +317,56 @@ class Scanner:
         if len(chains) != 1 or len(chains[0][0]) != 2 or chains[0][1][0] not in (">", "≥", "<", "≤"):
             raise InputError("an indicator's condition must be one comparison, like z > 0")
         (lhs, rhs), (op,) = chains[0]
-        a = self._inner(tokenize(lhs), depth)
-        b = self._inner(tokenize(rhs), depth)
+        a = self.read_inner(tokenize(lhs), depth)
+        b = self.read_inner(tokenize(rhs), depth)
         diff = a - b if op in (">", "≥") else b - a
         value = step(diff, sympy.S.One if op in ("≥", "≤") else sympy.S.Zero)
         return self.hold(value), j
 
     # -- names
 
-    def accented(self, toks: list[str], i: int) -> tuple[str, int]:
-        """``\\hat{y}_1``: the name ``y_hat_1``."""
-        g, j = group(toks, i + 1)
-        base = "".join(x for x in g if not x.isspace()).lstrip("\\")
-        if not re.fullmatch(r"[A-Za-z]+", base):
-            msg = f"cannot read the name under {toks[i]}: {''.join(g)!r}"
+    def primed(self, key: str, toks: list[str], k: int) -> tuple[str, int]:
+        """A name, and the primes after it: ``y'`` is the name ``y_prime`` (not a derivative).
+
+        ``y'(1 - y')`` is a product; ``f'(x)`` and ``y'(0)`` (see :meth:`function_of`) are not read.
+        """
+        n, j = primes(toks, k)
+        if n and j < len(toks) and toks[j] in ("(", r"\left") and self.function_of(key, toks, j):
+            msg = f"{key}'(...) is read neither as a product nor as a derivative"
             raise InputError(msg)
-        sub, layer, j = decorations(toks, j)
-        return self.name(name_key(base, sub, layer, ACCENTS[toks[i][1:]])), j
+        return self.name(key + PRIME * n), j
+
+    def function_name(self, text: str) -> bool:
+        """Whether ``text`` names a function the reader knows (an alias, or the table's own)."""
+        low = text.lower()
+        return low in FUNCTION_ALIASES or text in self.context.functions or low in self.context.functions
 
     def word(self, text: str, toks: list[str], j: int, depth: int) -> tuple[str, int]:
         """``\\text{word}``: a function when applied and known, else a name."""
         low = text.lower()
         functions = self.context.functions
-        if self.applied(toks, j, _APPLIED) and (
-            low in FUNCTION_ALIASES or text in functions or low in functions
-        ):
-            fname = FUNCTION_ALIASES.get(low, text if text in functions else low)
+        fname = FUNCTION_ALIASES.get(low, text if text in functions else low)
+        if self.applied(toks, j, _APPLIED) and self.function_name(text):
             return self.apply(fname, toks, j, depth, text)
+        component = self.component(toks, j) if self.function_name(text) else None
+        if (
+            component is not None
+        ):  # \operatorname{softmax}_{1}(z_1, z_2): component 1, as the printer writes it
+            return self.apply(fname, toks, component[1], depth, text, lead=[component[0]])
         sub, layer, j = decorations(toks, j)
-        return self.name(name_key(text, sub, layer)), j
+        return self.primed(name_key(text, sub, layer), toks, j)
 
     def letters(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
-        """A run of letters: a known name, a function, or a product of one-letter names."""
-        j = letter_run(toks, i)
-        run = "".join(toks[i:j])
-        sub, layer, k = decorations(toks, j)
+        """A run of letters: a known name, a function, a derivative ``dL/dw``, or a product of letters."""
+        derivative = slash_d(toks, i)
+        if derivative is not None:
+            of, wrt, j = derivative
+            return self.gradient(of, wrt, toks, j, depth)
+        run, digits, j = letters(toks, i)
+        sub, layer, k = self.decorated(run, toks, j, digits)
         full = name_key(run, sub, layer)
         if full in self.context.known or (len(run) >= 3 and (sub or layer)):
-            return self.named(full, toks, k)
+            return self.named(full, toks, k, depth)
         if not (sub or layer) and self.function_word(run, toks, j):
             return self.apply(FUNCTION_ALIASES.get(run.lower(), run), toks, j, depth, run)
         # a product of one-letter names; the last one takes the decorations (or is e in e^{x})
@@ -272,9 +379,23 @@ class Scanner:
         ):
             piece, k = self.exponential(toks, j, depth)
         else:
-            piece, k = self.named(name_key(run[-1], sub, layer), toks, k)
+            piece, k = self.named(name_key(run[-1], sub, layer), toks, k, depth)
         out.append(piece)
         return "".join(out), k
+
+    def decorated(self, run: str, toks: list[str], j: int, digits: str) -> tuple[str, str, int]:
+        """The subscript (or glued digits) and layer of the name ``run`` -> (sub, layer, next index).
+
+        A bare number superscript is a layer when the document names that layer
+        (``w_{11}^{2}`` with ``w^(2)_11`` known), and a power otherwise.
+        """
+        sub, layer, k = decorations(toks, j)
+        sub = sub or digits
+        if not layer:
+            found = power_layer(toks, k)
+            if found is not None and name_key(run, sub, found[0]) in self.context.known:
+                layer, k = found
+        return sub, layer, k
 
     def function_word(self, run: str, toks: list[str], j: int) -> bool:
         """Whether the letters ``run`` name a function that is applied at ``j`` (``relu(z)``)."""
@@ -284,33 +405,46 @@ class Scanner:
     def exponential(self, toks: list[str], j: int, depth: int) -> tuple[str, int]:
         """``e^{x}`` with ``e`` not a name of the network: the exponential, held as one placeholder."""
         g, q = group(toks, skip_space(toks, j) + 1)
-        return self.hold(sympy.exp(self._inner(g, depth))), q
+        return self.hold(sympy.exp(self.read_inner(g, depth))), q
 
-    def named(self, key: str, toks: list[str], k: int) -> tuple[str, int]:
-        """A name; ``f(x)`` with ``f`` neither known nor a node is an unknown function."""
-        if key not in self.context.known and key in _FUNCTION_LETTERS and self.applied(toks, k, ("(",)):
-            msg = f"unknown function {key!r}"
-            raise InputError(msg)
-        return self.name(key), k
+    def named(self, key: str, toks: list[str], k: int, depth: int) -> tuple[str, int]:
+        """A name; before parentheses, maybe a function's value (see :meth:`function_of`).
 
-    # -- derivatives
+        ``f(x, y)`` is an unknown function of two arguments; ``f(x)``, ``L(3)`` and
+        ``a(0.5)`` may be a function's value or a product, and are not read.
+        """
+        if k < len(toks) and toks[k] in ("(", r"\left") and self.function_of(key, toks, k):
+            found = paren(toks, k)
+            assert found is not None
+            args = [self.read_inner(a, depth) for a in found[0]]
+            return self.hold(unknown_call(key, args)), found[1]
+        return self.primed(key, toks, k)
 
-    def hold_gradient(self, of: str, wrt: str) -> str:
-        gradient = self.context.gradient
-        if gradient is None:
-            msg = f"a derivative (d{of}/d{wrt}) is not allowed here"
-            raise InputError(msg)
-        a, b = self.context.resolve(of), self.context.resolve(wrt)
-        if a is None or b is None:
-            msg = f"unknown name {of if a is None else wrt!r} in a derivative"
-            raise InputError(msg)
-        self.context.names.extend((of, wrt))
-        return self.hold(gradient(a, b))
+    def function_of(self, key: str, toks: list[str], k: int) -> bool:
+        """Whether ``key(...)`` at ``k`` is a function's value: ``f(x, y)``, ``L(w)``, ``a(0.5)``."""
+        if len(key) == 1 and key.isupper():
+            return True
+        if key in ("f", "g", "h") and key not in self.context.known:
+            return True
+        return _one_number(toks, k)
 
     # -- functions
 
-    def apply(self, fname: str, toks: list[str], j: int, depth: int, shown: str) -> tuple[str, int]:
-        """A function application at ``j`` (after the function's name)."""
+    def component(self, toks: list[str], j: int) -> tuple[Expr, int] | None:
+        """``_{1}`` then ``(`` after a function's name -> (the index 1, where the arguments start)."""
+        k = skip_space(toks, j)
+        if k >= len(toks) or toks[k] != "_":
+            return None
+        g, k = group(toks, k + 1)
+        index = "".join(g).strip()
+        return (
+            (sympy.Integer(index), k) if index.isdigit() and self.applied(toks, k, ("(", r"\left")) else None
+        )
+
+    def apply(
+        self, fname: str, toks: list[str], j: int, depth: int, shown: str, lead: list[Expr] | None = None
+    ) -> tuple[str, int]:
+        """A function application at ``j`` (after the function's name), ``lead`` before its arguments."""
         power = ""
         nprimes, j = primes(toks, j)
         k = skip_space(toks, j)
@@ -320,11 +454,11 @@ class Scanner:
         found = paren(toks, j)
         if found is not None:
             arg_toks, j = found
-            args = [self._inner(a, depth) for a in arg_toks]
+            args = [self.read_inner(a, depth) for a in arg_toks]
         else:
             arg, j = self.bare_argument(fname, toks, j, depth, shown)
             args = [arg]
-        value = self.call(fname, args, nprimes, shown)
+        value = call(self.context.functions, fname, [*(lead or []), *args], nprimes, shown)
         return self.hold(value) + power, j
 
     def bare_argument(self, fname: str, toks: list[str], j: int, depth: int, shown: str) -> tuple[Expr, int]:
@@ -339,24 +473,11 @@ class Scanner:
         piece, j = self.atom(toks, k, depth + 1)
         return finish(piece, self.table), j
 
-    def call(self, fname: str, args: list[Expr], nprimes: int, shown: str) -> Expr:
-        info = self.context.functions.get(fname)
-        if info is None:
-            msg = f"unknown function {shown!r}"
-            raise InputError(msg)
-        if not info.accepts(len(args)):
-            msg = f"{shown} takes {info.describe_arity()}, got {len(args)}"
-            raise InputError(msg)
-        if nprimes == 0:
-            return info.func(*args)
-        if len(args) != 1:
-            msg = f"{shown}' is only read for functions of one argument"
-            raise InputError(msg)
-        z = Symbol("_z", real=True)
-        expr = info.func(z)
-        for _ in range(nprimes):
-            expr = sympy.diff(expr, z)
-        return expr.xreplace({z: args[0]})
+
+def _one_number(toks: list[str], k: int) -> bool:
+    """Whether the parentheses at ``k`` hold one (signed) number and nothing else."""
+    inner = "".join(toks[k + 1 : k + 5])
+    return re.match(r"\s*-?\s*(\d+(\.\d+)?|\.\d+)\s*\)", inner) is not None
 
 
 #: Command words with a reader of their own (checked before accents, names and functions).
@@ -365,9 +486,16 @@ _COMMANDS: dict[str, Callable[[Scanner, list[str], int, int], tuple[str, int]]] 
     "dfrac": Scanner.fraction,
     "tfrac": Scanner.fraction,
     "partial": Scanner.partial,
+    "nabla": Scanner.nabla,
+    "sum": Scanner.summation,
     "sqrt": Scanner.sqrt,
     "mathbf": Scanner.bold,
     "boldsymbol": Scanner.bold,
+    "bm": Scanner.bold,
     "mathbb": Scanner.bold,
     "mathds": Scanner.bold,
+    "begin": Scanner.environment,
+    "\\": Scanner.line_break,
+    **dict.fromkeys(TRANSPARENT, Scanner.transparent),
+    **dict.fromkeys(DROP_WITH_ARGUMENT, Scanner.dropped),
 }

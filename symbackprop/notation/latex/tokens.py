@@ -11,9 +11,27 @@ from __future__ import annotations
 import re
 
 from ...errors import InputError
-from .vocabulary import DROP, TOKEN, UPDATE_MARKS
+from .glyphs import spell_latex
+from .vocabulary import ACCENTS, DROP, GREEK, TOKEN, UPDATE_MARKS, UPDATE_WORDS
 
-__all__ = ["decorations", "group", "letter_run", "paren", "primes", "skip_space", "subscript", "tokenize"]
+__all__ = [
+    "MAX_PRIMES",
+    "decorations",
+    "group",
+    "letter_run",
+    "paren",
+    "primes",
+    "skip_space",
+    "subscript",
+    "term_end",
+    "tokenize",
+]
+
+#: An accented letter inside a subscript: ``\\hat{y}``, ``\\hat y``.
+_ACCENTED = re.compile(r"\\(" + "|".join(ACCENTS) + r")\s*\{?\s*([A-Za-z])\s*\}?")
+
+#: The most primes read on one function (``\\sigma''(z)``); more is refused before any work.
+MAX_PRIMES = 40
 
 #: Tokens that open and close a bracket inside an argument list.
 _OPENERS = ("(", "[", "{", r"\{")
@@ -21,8 +39,12 @@ _CLOSERS = (")", "]", "}", r"\}")
 
 
 def tokenize(text: str) -> list[str]:
-    """``text`` as LaTeX tokens: command words, escaped characters, numbers, spaces, characters."""
-    return TOKEN.findall(text)
+    """``text`` as LaTeX tokens: command words, escaped characters, numbers, spaces, characters.
+
+    Unicode math and ASCII shorthands are spelled as LaTeX first (see
+    :func:`~symbackprop.notation.latex.glyphs.spell_latex`).
+    """
+    return TOKEN.findall(spell_latex(text))
 
 
 def skip_space(toks: list[str], i: int) -> int:
@@ -86,7 +108,9 @@ def _arguments(toks: list[str], i: int) -> tuple[list[list[str]], int]:
 def subscript(toks: list[str]) -> str:
     """The text of a subscript, as it goes into a name key: ``{\\text{total}}`` -> ``total``."""
     text = "".join(toks)
+    text = _ACCENTED.sub(lambda m: f"{m.group(2)}_{ACCENTS[m.group(1)]}", text)  # \hat{y} -> y_hat
     text = re.sub(r"\\(?:text|mathrm|rm|mathit|operatorname)\s*", "", text)
+    text = re.sub(r"\\([A-Za-z]+)\s*", lambda m: m.group(1) if m.group(1) in GREEK else m.group(0), text)
     text = re.sub(r"[{}\s,]", "", text)
     if not re.fullmatch(r"[A-Za-z0-9_]+", text or "?"):
         msg = f"cannot read the subscript {''.join(toks)!r}"
@@ -95,37 +119,74 @@ def subscript(toks: list[str]) -> str:
 
 
 def decorations(toks: list[str], i: int) -> tuple[str, str, int]:
-    """Subscript and layer superscript ``^{(1)}`` (or update mark ``^{+}``) after a name, in any order."""
+    """Subscript and layer superscript ``^{(1)}`` (or update mark ``^{+}``) after a name, in any order.
+
+    The layer is ``+`` for an updated value (``w^{+}``, ``w^{\\text{new}}``,
+    ``w_{new}``, ``w(new)``) and ``2+`` for layer 2 updated (``w^{2+}_{11}``).
+    """
     sub = layer = ""
-    for _ in range(2):
+    for _ in range(3):
         j = skip_space(toks, i)
         if j < len(toks) and toks[j] == "_" and not sub:
             g, i = group(toks, j + 1)
             sub = subscript(g)
-        elif j < len(toks) and toks[j] == "^" and not layer:
+            if sub in UPDATE_WORDS:
+                layer, sub = _join_layers(layer, UPDATE_WORDS[sub]), ""
+        elif j < len(toks) and toks[j] == "^" and not layer.endswith("+"):
             g, k = group(toks, j + 1)
             found = _layer(g)
-            if found is None:
+            if found is None or (layer and found != "+"):
                 break
-            layer, i = found, k
+            layer, i = _join_layers(layer, found), k
         else:
             break
+    word, k = _paren_label(toks, i)
+    if word is not None:
+        layer, i = _join_layers(layer, word), k
     return sub, layer, i
 
 
+def _join_layers(layer: str, mark: str) -> str:
+    """A layer with an update mark added (``"2"`` + ``"+"`` -> ``"2+"``)."""
+    return layer + mark if not layer.endswith("+") else layer
+
+
+def _paren_label(toks: list[str], i: int) -> tuple[str | None, int]:
+    """``(new)`` or ``(\\text{old})`` right after a name -> its update mark (``+`` or ``""``), next index."""
+    j = skip_space(toks, i)
+    if j >= len(toks) or toks[j] != "(":
+        return None, i
+    close = next((k for k in range(j + 1, min(j + 10, len(toks))) if toks[k] == ")"), None)
+    if close is None:
+        return None, i
+    word = re.sub(r"\\(?:text|mathrm|textrm|mathit)|[{}\s]", "", "".join(toks[j + 1 : close]))
+    return (UPDATE_WORDS[word], close + 1) if word in UPDATE_WORDS else (None, i)
+
+
 def _layer(toks: list[str]) -> str | None:
-    """A superscript's layer (``(1)`` -> ``1``), ``+`` for an update mark, or ``None`` (a power)."""
+    """A superscript's layer (``(1)`` -> ``1``), ``+`` for an update mark, ``2+`` for both, or ``None``."""
     text = "".join(toks).replace(" ", "")
     if text in UPDATE_MARKS:
         return "+"
-    m = re.fullmatch(r"[(\[]([A-Za-z0-9]+)[)\]]", text)
-    return m.group(1) if m else None
+    word = re.sub(r"\\(?:text|mathrm|textrm|mathit)|[{}()]", "", text)
+    if word in UPDATE_WORDS:
+        return UPDATE_WORDS[word]
+    m = re.fullmatch(r"[(\[]([A-Za-z0-9]+)[)\]]|(\d+)\+|[(\[](\d+)[)\]]\+", text)
+    if not m:
+        return None
+    if m.group(1):
+        return m.group(1)
+    return (m.group(2) or m.group(3)) + "+"
 
 
 def primes(toks: list[str], i: int) -> tuple[int, int]:
-    """Count primes ``'`` / ``^{\\prime}`` at ``i`` -> (count, next index)."""
+    """Count primes ``'`` / ``^{\\prime}`` at ``i`` -> (count, next index).
+
+    Raises:
+        InputError: More than :data:`MAX_PRIMES` (counting stops there, so the work is bounded).
+    """
     n = 0
-    while True:
+    while n <= MAX_PRIMES:
         j = skip_space(toks, i)
         if j < len(toks) and toks[j] == "'":
             n, i = n + 1, j + 1
@@ -136,6 +197,8 @@ def primes(toks: list[str], i: int) -> tuple[int, int]:
                 n, i = n + len([t for t in g if t == r"\prime"]), k
                 continue
         return n, i
+    msg = f"more than {MAX_PRIMES} primes are not read"
+    raise InputError(msg)
 
 
 def letter_run(toks: list[str], i: int) -> int:
@@ -144,3 +207,36 @@ def letter_run(toks: list[str], i: int) -> int:
     while j < len(toks) and toks[j].isalpha() and toks[j].isascii() and len(toks[j]) == 1:
         j += 1
     return j
+
+
+#: Tokens that open and close a level for :func:`term_end`.
+_LEVEL_OPEN = ("(", "[", "{", r"\{")
+_LEVEL_CLOSE = (")", "]", "}", r"\}", r"\right")
+
+
+def term_end(toks: list[str], i: int) -> int:
+    """The index where the term that starts at ``i`` ends.
+
+    A term ends at a ``+`` or ``-`` outside brackets (a sign at its very start
+    belongs to it), at a bracket that closes a level opened before ``i``, or at
+    the end.  It is how far ``\\sum_j`` and ``\\frac{d}{dx}`` reach: over a
+    product, not over a sum.
+    """
+    depth = 0
+    bars = 0
+    start = skip_space(toks, i)
+    for k in range(start, len(toks)):
+        t = toks[k]
+        if t in _LEVEL_OPEN:
+            depth += 1
+        elif t in _LEVEL_CLOSE:
+            if depth == 0:
+                return k
+            depth -= 1 if t != r"\right" else 0
+        elif depth == 0 and t in ("+", "-") and k > start:
+            return k
+        elif depth == 0 and t == "|":
+            if bars % 2 == 0 and k > start:
+                return k
+            bars += 1
+    return len(toks)
