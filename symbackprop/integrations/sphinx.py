@@ -13,6 +13,9 @@ plain data (its tables through :func:`docutils_table`): it never differentiates 
 ``symbackprop_verify = True`` every page's math is checked by
 :func:`symbackprop.verification.verify.verify`, and each wrong equation is a warning naming
 the page and line (so ``sphinx-build -W`` fails).
+
+Specs are read only from under the source directory (symlinks resolved); list more
+files or folders in ``symbackprop_allowed_paths`` (relative to ``conf.py``'s folder).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from ..errors import SymbackpropError
 from ..output.formats import MARKDOWN
 from ..output.tables import Cell as TableCell
 from ..output.tables import Math, Number, Table
+from .docpaths import allowed_roots, checked_path
 
 __all__ = ["SymbackpropDirective", "docutils_table", "setup"]
 
@@ -307,6 +311,18 @@ class _Builder:
 
 # ------------------------------------------------------------------ the directive
 
+_ALLOW = "symbackprop_allowed_paths in conf.py"
+
+
+def _roots(srcdir: Any, config: Any) -> tuple[Path, ...]:
+    """Where specs may be read from: the source directory and ``symbackprop_allowed_paths``."""
+    return allowed_roots([srcdir, *config.symbackprop_allowed_paths])
+
+
+def _absolute_allowed_paths(app: Any, config: Any) -> None:
+    """``config-inited``: make ``symbackprop_allowed_paths`` absolute, from the folder of ``conf.py``."""
+    config.symbackprop_allowed_paths = [str(Path(app.confdir, p)) for p in config.symbackprop_allowed_paths]
+
 
 class SymbackpropDirective(SphinxDirective):
     """``.. symbackprop:: SPEC`` (or inline TOML as the body): a walkthrough."""
@@ -344,10 +360,12 @@ class SymbackpropDirective(SphinxDirective):
             raise self.error("symbackprop: give a spec file or an inline TOML body, not both")
         if self.arguments:
             rel, path = self.env.relfn2path(self.arguments[0], self.env.docname)
+            roots = _roots(self.env.srcdir, self.config)
+            real = checked_path(path, self.arguments[0], roots, option=_ALLOW)
             self.env.note_dependency(rel)
-            if not Path(path).is_file():
+            if not real.is_file():
                 raise self.error(f"symbackprop: spec file not found: {self.arguments[0]} (looked at {path})")
-            return load_spec(path)
+            return load_spec(real)
         if not self.content:
             raise self.error("symbackprop: give a spec file as the argument or inline TOML as the body")
         source, _ = self.get_source_info()
@@ -455,6 +473,18 @@ def myst_as_markdown(text: str) -> str:
     return re.sub(r"\{math\}`([^`]+)`", lambda m: f"${m[1]}$", text)
 
 
+def _verify_spec(app: Any, docname: str, text: str) -> Path | None:
+    """The spec a page is checked against: the one its directive names, else ``symbackprop_verify_spec``."""
+    roots = _roots(app.srcdir, app.config)
+    named = page_spec(text)
+    if named is not None:
+        return checked_path(app.env.relfn2path(named, docname)[1], named, roots, option=_ALLOW)
+    default = app.config.symbackprop_verify_spec
+    if default:
+        return checked_path(Path(app.confdir) / default, default, roots, option=_ALLOW)
+    return None
+
+
 def _verify_page(app: Any, docname: str, source: list[str]) -> None:
     """``source-read``: check the hand derivations on the page, one warning per wrong equation."""
     if not app.config.symbackprop_verify:
@@ -466,14 +496,8 @@ def _verify_page(app: Any, docname: str, source: list[str]) -> None:
     text = source[0]
     markdown = path.suffix.lower() in MARKDOWN.suffixes
     text = myst_as_markdown(text) if markdown else rst_as_markdown(text)
-    spec: str | None = None
-    named = page_spec(source[0])
-    if named is not None:
-        spec = env.relfn2path(named, docname)[1]
-    elif app.config.symbackprop_verify_spec:
-        spec = str(Path(app.confdir) / app.config.symbackprop_verify_spec)
     try:
-        report = verify(str(path), spec=spec, text=text, format="md")
+        report = verify(str(path), spec=_verify_spec(app, docname, source[0]), text=text, format="md")
     except SymbackpropError as e:
         logger.warning("symbackprop: %s", e.message, location=(docname, e.line), type="symbackprop")
         return
@@ -497,5 +521,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("symbackprop_verify_spec", None, "env")
     app.add_config_value("symbackprop_digits", 4, "env", int)
     app.add_config_value("symbackprop_rounding", "exact", "env", str)
+    app.add_config_value("symbackprop_allowed_paths", [], "env", list)
+    app.connect("config-inited", _absolute_allowed_paths)
     app.connect("source-read", _verify_page)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
