@@ -427,6 +427,32 @@ def page_spec(text: str) -> str | None:
     return None
 
 
+def _directive_body(lines: list[str], i: int, indent: int) -> tuple[int, list[int]]:
+    """Where the directive at line ``i`` ends, and its content lines (no blank or ``:option:`` lines)."""
+    j = i + 1
+    body: list[int] = []
+    while j < len(lines) and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > indent):
+        if lines[j].strip() and not (not body and lines[j].strip().startswith(":")):
+            body.append(j)
+        j += 1
+    return j, body
+
+
+def _math_lines(out: list[str], lines: list[str], i: int, arg: str, body: list[int]) -> None:
+    """Write a ``.. math::`` directive at line ``i`` into ``out`` as ``$$ ... $$``, line for line."""
+    first = arg.strip()
+    if not first and not body:
+        return
+    if first:
+        out[i] = first
+    for k in body:
+        out[k] = lines[k].strip()
+    top = i if first else body[0]
+    bottom = body[-1] if body else i
+    out[top] = "$$ " + out[top]
+    out[bottom] = out[bottom] + " $$"
+
+
 def rst_as_markdown(text: str) -> str:
     """reST math as Markdown math, line for line, so that findings keep their line numbers.
 
@@ -441,28 +467,10 @@ def rst_as_markdown(text: str) -> str:
         if not m or (m["name"] != "math" and m["name"] not in _CODE_DIRECTIVES):
             i += 1
             continue
-        indent = len(m["indent"])
-        j = i + 1
-        body: list[int] = []
-        while j < len(lines) and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > indent):
-            if lines[j].strip() and not (not body and lines[j].strip().startswith(":")):
-                body.append(j)
-            j += 1
-        out[i] = ""
-        for k in range(i + 1, j):
-            out[k] = ""
+        j, body = _directive_body(lines, i, len(m["indent"]))
+        out[i:j] = [""] * (j - i)
         if m["name"] == "math":
-            first = [m["arg"].strip()] if m["arg"].strip() else []
-            content = first + [lines[k].strip() for k in body]
-            if content:
-                for k, piece in zip([i] if first else [], first):
-                    out[k] = piece
-                for k in body:
-                    out[k] = lines[k].strip()
-                top = i if first else body[0]
-                bottom = body[-1] if body else i
-                out[top] = "$$ " + out[top]
-                out[bottom] = out[bottom] + " $$"
+            _math_lines(out, lines, i, m["arg"], body)
         i = j
     return re.sub(r":math:`([^`]+)`", lambda mm: f"${mm[1]}$", "\n".join(out))
 
