@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 from typing import Any
 
+from .jsonout import dumps_finite, print_json
 from .options import add_set_option, apply_set
 
 HELP = "derive every gradient of a spec and print the values (or JSON)"
@@ -28,10 +29,13 @@ def run(args: argparse.Namespace) -> int:
     derivation = derive(network)
     report = derivation_report(derivation)
     if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-    else:
-        print(format_report(report, digits=max(1, min(args.digits, 30))))
-    return 0
+        return print_json(report)
+    print(format_report(report, digits=max(1, min(args.digits, 30))))
+    _, non_finite = dumps_finite(report)
+    if non_finite:
+        names = ", ".join(f"{p.lstrip('/')} ({kind})" for p, kind in non_finite.items())
+        print(f"note: not finite in double precision: {names}", file=sys.stderr)
+    return 1 if non_finite else 0
 
 
 def derivation_report(derivation: Any) -> dict[str, Any]:
