@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
+from .jsonout import print_json
 from .options import add_set_option, apply_set
 
 HELP = "check every symbolic gradient against central finite differences (exit 1 on a mismatch)"
@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
         inputs=args.inputs,
     )
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
+        if print_json(report.to_dict()):
+            return 1  # a number that is not finite: not a usable check
     else:
         print(report.format())
         kinks = sum(r.ok is None for r in report.rows)

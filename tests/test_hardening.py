@@ -1,0 +1,131 @@
+"""Issue 17 regressions, each with its minimal input: B1 (JSON), B7 (options), B8 (titles), C2 (nesting)."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES
+
+from symbackprop.cli import main
+from symbackprop.commands.jsonout import NON_FINITE_KEY, dumps_finite
+
+SPEC = """\
+title = "{title}"
+[inputs]
+x = {x}
+[targets]
+y = 1.0
+[parameters]
+w = {w}
+[network]
+{network}
+[training]
+learning_rate = {rate}
+"""
+
+
+def spec(
+    tmp_path: Path, network: str, *, x: float = 2.0, w: float = 1.0, rate: float = 0.1, title: str = "t"
+) -> str:
+    path = tmp_path / "spec.toml"
+    path.write_text(SPEC.format(title=title, x=x, w=w, network=network, rate=rate), encoding="utf-8")
+    return str(path)
+
+
+def strict_json(text: str) -> dict:
+    """``json.loads`` that refuses ``Infinity``, ``-Infinity`` and ``NaN`` (not JSON, RFC 8259)."""
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+# ------------------------------------------------------------------ B1: --json is valid JSON
+
+
+def test_dumps_finite_nulls_non_finite_numbers_and_points_at_them() -> None:
+    data = {"a": 1.5, "b": [0.0, math.inf], "c/d": {"e~f": -math.inf, "g": math.nan}, "h": "inf", "i": None}
+    text, found = dumps_finite(data)
+    back = strict_json(text)
+    assert found == {"/b/1": "inf", "/c~1d/e~0f": "-inf", "/c~1d/g": "nan"}  # RFC 6901 escapes
+    assert back[NON_FINITE_KEY] == found
+    assert back["b"] == [0.0, None] and back["c/d"] == {"e~f": None, "g": None}
+    assert back["a"] == 1.5 and back["h"] == "inf" and back["i"] is None
+
+
+def test_dumps_finite_leaves_finite_data_as_it_was() -> None:
+    data = {"x": [1, 2.5, {"y": -0.0}], "title": "∂L"}
+    text, found = dumps_finite(data)
+    assert found == {} and strict_json(text) == data and NON_FINITE_KEY not in text
+
+
+# 10**400 and e**1000 are finite, exactly, but beyond the largest double (about 1.8e308).
+OVERFLOWS = {
+    "power": 'L = "(x*w - y)**2 * 10**400"',  # (2*1 - 1)**2 * 10**400 = 10**400
+    "exp": 'L = "(x*w - y)**2 * exp(1000)"',  # e**1000
+}
+
+
+@pytest.mark.parametrize("network", OVERFLOWS.values(), ids=OVERFLOWS.keys())
+def test_derive_json_of_an_overflowing_loss_is_valid_and_exits_1(tmp_path, capsys, network) -> None:
+    assert sys.float_info.max < 10**400 and math.log(sys.float_info.max) < 1000  # independently: overflow
+    assert main(["derive", "--json", spec(tmp_path, network)]) == 1
+    report = strict_json(capsys.readouterr().out)
+    assert report["loss"]["value"] is None and report["values"]["L"] is None
+    assert report[NON_FINITE_KEY]["/loss/value"] == "inf"
+    assert report["values"]["x"] == 2.0  # the finite numbers are still there
+
+
+def test_derive_text_of_an_overflowing_loss_exits_1_like_json(tmp_path, capsys) -> None:
+    assert main(["derive", spec(tmp_path, OVERFLOWS["exp"])]) == 1
+    err = capsys.readouterr().err
+    assert "not finite in double precision: loss/value (inf)" in err
+
+
+def test_derive_json_of_a_finite_spec_is_unchanged(capsys) -> None:
+    assert main(["derive", "--json", str(EXAMPLES / "tiny.toml")]) == 0
+    assert NON_FINITE_KEY not in strict_json(capsys.readouterr().out)
+
+
+TRAIN = {
+    # exp(1000 x w) at x w = 2: e**2000, over the largest double from step 0
+    "overflow": ('L = "exp(1000*x*w)"', 0.1, "/loss/0/loss", "inf"),
+    # (x w - y)**4 with x = 2, eta = 5: w -> w - 5*8*(2w - 1)**3 diverges, to inf and then nan
+    "diverges": ('L = "(x*w - y)**4"', 5.0, "/final_loss", None),
+}
+
+
+@pytest.mark.parametrize(("network", "rate", "pointer", "kind"), TRAIN.values(), ids=TRAIN.keys())
+def test_train_json_is_valid_and_exits_1_when_not_finite(
+    tmp_path, capsys, network, rate, pointer, kind
+) -> None:
+    code = main(["train", "--steps", "6", "--quiet", "--json", spec(tmp_path, network, rate=rate)])
+    report = strict_json(capsys.readouterr().out)
+    assert code == 1
+    assert pointer in report[NON_FINITE_KEY]
+    assert kind is None or report[NON_FINITE_KEY][pointer] == kind
+
+
+def test_gradcheck_json_is_valid_and_exits_1_when_not_finite(tmp_path, capsys) -> None:
+    assert main(["gradcheck", "--json", spec(tmp_path, TRAIN["overflow"][0])]) == 1
+    report = strict_json(capsys.readouterr().out)
+    assert report[NON_FINITE_KEY]["/rows/0/symbolic"] == "inf"  # 1000 x e**2000, over the largest double
+    assert report["rows"][0]["symbolic"] is None
+
+
+def test_json_is_valid_as_a_subprocess_too(tmp_path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "symbackprop", "derive", "--json", spec(tmp_path, OVERFLOWS["power"])],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 1, out.stderr
+    assert "Infinity" not in out.stdout and "NaN" not in out.stdout
+    strict_json(out.stdout)
+
+
