@@ -13,6 +13,7 @@ from conftest import EXAMPLES
 
 from symbackprop.cli import main
 from symbackprop.commands.jsonout import NON_FINITE_KEY, dumps_finite
+from symbackprop.output.formats import FORMATS
 
 SPEC = """\
 title = "{title}"
@@ -127,5 +128,54 @@ def test_json_is_valid_as_a_subprocess_too(tmp_path) -> None:
     assert out.returncode == 1, out.stderr
     assert "Infinity" not in out.stdout and "NaN" not in out.stdout
     strict_json(out.stdout)
+
+
+# ------------------------------------------------------------------ B7: options checked the same way
+
+
+@pytest.mark.parametrize("command", ["derive", "walkthrough"], ids=["derive", "walkthrough"])
+@pytest.mark.parametrize("value", ["-1", "16", "x", "1.5"], ids=["negative", "too-many", "word", "fraction"])
+def test_digits_has_one_range_in_every_command(capsys, command, value) -> None:
+    assert main([command, str(EXAMPLES / "tiny.toml"), "--digits", value]) == 2
+    err = capsys.readouterr().err
+    assert f"argument --digits: must be a whole number from 0 to 15, not '{value}'" in err
+
+
+@pytest.mark.parametrize("command", ["derive", "walkthrough"], ids=["derive", "walkthrough"])
+@pytest.mark.parametrize("value", ["0", "15"], ids=["low", "high"])
+def test_digits_at_the_ends_of_the_range_work(capsys, command, value) -> None:
+    assert (
+        main(
+            [
+                command,
+                str(EXAMPLES / "tiny.toml"),
+                "--digits",
+                value,
+                *(["--no-check"] * (command != "derive")),
+            ]
+        )
+        == 0
+    )
+
+
+@pytest.mark.parametrize("name", ["notes.pdf", "notes", "notes.html"], ids=["pdf", "no-suffix", "html"])
+def test_walkthrough_refuses_an_output_suffix_no_format_claims(tmp_path, capsys, name) -> None:
+    target = tmp_path / name
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--no-check", "-o", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert not target.exists()
+    assert "\n" not in err and err.startswith(f"error: --output: cannot tell the format of '{target}'")
+    for fmt in FORMATS.values():  # the suffixes come from the format registry
+        assert all(suffix in err for suffix in fmt.suffixes)
+    assert "--format" in err
+
+
+def test_walkthrough_writes_any_name_with_format(tmp_path) -> None:
+    target = tmp_path / "notes.pdf"
+    assert (
+        main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--no-check", "--format", "md", "-o", str(target)])
+        == 0
+    )
+    assert target.read_text(encoding="utf-8").startswith("# Tiny network")
 
 

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from .jsonout import dumps_finite, print_json
-from .options import add_set_option, apply_set
+from .options import add_digits_option, add_set_option, apply_set
 
 HELP = "derive every gradient of a spec and print the values (or JSON)"
 
@@ -15,9 +15,7 @@ HELP = "derive every gradient of a spec and print the values (or JSON)"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="the network spec (TOML)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    parser.add_argument(
-        "--digits", type=int, default=6, help="significant digits in the text output (default 6)"
-    )
+    add_digits_option(parser, 6, "significant digits in the text output")
     add_set_option(parser)
 
 
@@ -30,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     report = derivation_report(derivation)
     if args.json:
         return print_json(report)
-    print(format_report(report, digits=max(1, min(args.digits, 30))))
+    print(format_report(report, digits=args.digits))
     _, non_finite = dumps_finite(report)
     if non_finite:
         names = ", ".join(f"{p.lstrip('/')} ({kind})" for p, kind in non_finite.items())
