@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ __all__ = [
     "latex_array",
     "latex_tabular",
     "markdown_table",
+    "one_line",
     "register_format",
     "unregister_format",
 ]
@@ -69,14 +71,31 @@ class Format:
     jinja: Mapping[str, Any] = field(default_factory=dict)
 
 
+# ------------------------------------------------------------------ free text
+
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def one_line(text: str) -> str:
+    """Free text (a title) as one line: whitespace runs as one space, control characters dropped.
+
+    Line breaks, carriage returns and tabs are whitespace; no space is left at
+    either end.  A title is a heading: a newline would end it early, and a
+    carriage return or an escape sequence would be copied into the file (or a
+    terminal) as is.
+    """
+    kept = "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
+    return _WHITESPACE_RUN.sub(" ", kept).strip()
+
+
 # ------------------------------------------------------------------ Markdown
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|$!])")
 
 
 def escape_markdown(text: str) -> str:
-    """Text that Markdown shows as written: HTML and Markdown punctuation escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    """Text that Markdown shows as written, on one line: HTML and Markdown punctuation escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line(text), quote=False))
 
 
 def _markdown_cell(cell: Cell) -> str:
@@ -116,8 +135,8 @@ _LATEX_SPECIAL = {
 
 
 def escape_latex(text: str) -> str:
-    """Text that LaTeX typesets as written: its special characters as commands."""
-    return "".join(_LATEX_SPECIAL.get(c, c) for c in text)
+    """Text that LaTeX typesets as written, on one line: its special characters as commands."""
+    return "".join(_LATEX_SPECIAL.get(c, c) for c in one_line(text))
 
 
 def _tabular_cell(cell: Cell) -> str:
