@@ -13,7 +13,7 @@ from conftest import EXAMPLES
 
 from symbackprop.cli import main
 from symbackprop.commands.jsonout import NON_FINITE_KEY, dumps_finite
-from symbackprop.output.formats import FORMATS
+from symbackprop.output.formats import FORMATS, escape_latex, escape_markdown, one_line
 
 SPEC = """\
 title = "{title}"
@@ -177,5 +177,55 @@ def test_walkthrough_writes_any_name_with_format(tmp_path) -> None:
         == 0
     )
     assert target.read_text(encoding="utf-8").startswith("# Tiny network")
+
+
+# ------------------------------------------------------------------ B8: a title is one line
+
+#: TOML escapes: a newline, a carriage return, a tab, an escape sequence (ESC [ 2 J), a form feed.
+RAW_TITLE = r"Week\n# one\r\n\tnotes \u001b[2J and\fmore  "
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\nb", "a b"),
+        ("a\r\n\r\nb", "a b"),
+        ("\t a \x0b b \x0c", "a b"),
+        ("a\x1b[31mb\x07", "a[31mb"),
+        ("a\u2028b\u2029c\x85d", "a b c d"),
+        ("plain", "plain"),
+    ],
+    ids=["newline", "crlf", "tab-vt-ff", "controls", "unicode-breaks", "plain"],
+)
+def test_one_line(text, expected) -> None:
+    assert one_line(text) == expected
+
+
+def test_escapes_give_one_line() -> None:
+    assert escape_markdown("a\n# b") == r"a \# b"
+    assert escape_latex("a\n\nb_c\r") == r"a b\_c"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "heading"),
+    [
+        ("md", "# Week \\# one notes \\[2J and more\n"),
+        ("tex", "\\section*{Week \\# one notes [2J and more}\n"),
+    ],
+    ids=["md", "tex"],
+)
+def test_walkthrough_title_is_one_line(tmp_path, capsys, fmt, heading) -> None:
+    path = spec(tmp_path, 'L = "(x*w - y)**2"', title=RAW_TITLE)
+    assert main(["walkthrough", path, "--no-check", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert heading in out
+    assert "\r" not in out and "\x1b" not in out and "\x0c" not in out and "\t" not in out
+
+
+def test_derive_prints_the_title_on_one_line(tmp_path, capsys) -> None:
+    assert main(["derive", spec(tmp_path, 'L = "(x*w - y)**2"', title=RAW_TITLE)]) == 0
+    out = capsys.readouterr().out
+    assert out.split("\n")[0] == "Week # one notes [2J and more"
+    assert "\r" not in out and "\x1b" not in out
 
 

@@ -74,11 +74,14 @@ def _g(value: float, digits: int) -> str:
 
 
 def format_report(report: dict[str, Any], digits: int = 6) -> str:
-    """The human-readable form of :func:`derivation_report`."""
+    """The human-readable form of :func:`derivation_report` (the title on one line, no control characters)."""
+    from ..output.formats import one_line
+
     width = max(len(n) for n in report["values"]) + 2
     lines = []
-    if report["title"]:
-        lines += [report["title"], ""]
+    title = one_line(report["title"] or "")
+    if title:
+        lines += [title, ""]
     lines.append("forward pass")
     for name, value in report["values"].items():
         lines.append(f"  {name:<{width}}= {_g(value, digits)}")

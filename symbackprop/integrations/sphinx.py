@@ -31,7 +31,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..errors import SymbackpropError
-from ..output.formats import MARKDOWN
+from ..output.formats import MARKDOWN, one_line
 from ..output.tables import Cell as TableCell
 from ..output.tables import Math, Number, Table
 from .docpaths import allowed_roots, checked_path
@@ -137,8 +137,8 @@ class _Builder:
 
     def build(self, title: str | None) -> list[nodes.Node]:
         out: list[nodes.Node] = []
-        if title:
-            out.append(self.heading(title))
+        if title and one_line(title):
+            out.append(self.heading(one_line(title)))
         for name in self.c["sections"]:
             out.extend(getattr(self, f"section_{name}")())
         if self.c["rounding"] == "hand":
