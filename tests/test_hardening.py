@@ -13,7 +13,9 @@ from conftest import EXAMPLES
 
 from symbackprop.cli import main
 from symbackprop.commands.jsonout import NON_FINITE_KEY, dumps_finite
+from symbackprop.errors import SizeLimitError
 from symbackprop.output.formats import FORMATS, escape_latex, escape_markdown, one_line
+from symbackprop.recursion import RECURSION_LIMIT, call_deep
 
 SPEC = """\
 title = "{title}"
@@ -229,3 +231,53 @@ def test_derive_prints_the_title_on_one_line(tmp_path, capsys) -> None:
     assert "\r" not in out and "\x1b" not in out
 
 
+# ------------------------------------------------------------------ C2: nesting within the documented limit
+
+
+def _nested(depth: int) -> str:
+    inner = "x*w"
+    for _ in range(depth):
+        inner = f"sigmoid({inner})"
+    return f'a = "{inner}"\nL = "half_squared_error(a, y)"'
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "command",
+    [["derive"], ["derive", "--json"], ["gradcheck"], ["walkthrough"], ["train", "--steps", "2", "--quiet"]],
+    ids=["derive", "derive-json", "gradcheck", "walkthrough", "train"],
+)
+def test_99_nested_sigmoids_work_in_every_command(tmp_path, command) -> None:
+    path = spec(tmp_path, _nested(99), x=0.7, w=0.5)  # 99 calls: inside the 100-level limit
+    out = subprocess.run(
+        [sys.executable, "-m", "symbackprop", *command, path], capture_output=True, text=True, timeout=600
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Traceback" not in out.stderr and "internal error" not in out.stderr
+
+
+def test_call_deep_allows_deep_recursion_and_restores_the_limit() -> None:
+    def depth(n: int) -> int:  # each level also passes through C (sum, map), as SymPy's do
+        return 0 if n == 0 else sum(map(depth, [n - 1])) + 1
+
+    before = sys.getrecursionlimit()
+    assert call_deep(depth, RECURSION_LIMIT - 500) == RECURSION_LIMIT - 500
+    assert sys.getrecursionlimit() == before
+    with pytest.raises(RecursionError):
+        depth(before + 100)  # not outside call_deep
+
+
+def test_call_deep_turns_exhausted_recursion_into_a_one_line_input_error() -> None:
+    def forever(n: int) -> int:
+        return forever(n + 1)
+
+    with pytest.raises(SizeLimitError, match="nests too deeply") as caught:
+        call_deep(forever, 0)
+    assert caught.value.exit_code == 2 and "\n" not in str(caught.value)
+
+
+def test_call_deep_passes_results_and_errors_through() -> None:
+    assert call_deep(lambda a, b=1: a + b, 2, b=3) == 5
+    assert call_deep(call_deep, int, "7") == 7  # nested: runs in place
+    with pytest.raises(KeyError, match="k"):
+        call_deep({}.__getitem__, "k")

@@ -36,6 +36,7 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 
 from ..errors import InputError, SymbackpropError
+from ..recursion import call_deep
 from .docpaths import allowed_roots, checked_path, is_allowed
 
 __all__ = ["SymbackpropConfig", "SymbackpropPlugin", "expand"]
@@ -223,7 +224,8 @@ def expand(
         network, path = _network(block.body, search, page, first_line + block.start + 1, roots)
         if path is not None:
             used.append(path)
-        text = render(
+        text = call_deep(  # deep expressions need a deep stack
+            render,
             network,
             MARKDOWN,
             digits=options["digits"],

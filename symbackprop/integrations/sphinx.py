@@ -34,6 +34,7 @@ from ..errors import SymbackpropError
 from ..output.formats import MARKDOWN, one_line
 from ..output.tables import Cell as TableCell
 from ..output.tables import Math, Number, Table
+from ..recursion import call_deep
 from .docpaths import allowed_roots, checked_path
 
 __all__ = ["SymbackpropDirective", "docutils_table", "setup"]
@@ -347,7 +348,7 @@ class SymbackpropDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         try:
             network = self._network()
-            context = self._context(network)
+            context = call_deep(self._context, network)  # deep expressions need a deep stack
         except SymbackpropError as e:
             raise self.error(f"symbackprop: {e}") from None
         title = None if "no-title" in self.options else self.options.get("title", context["title"])
