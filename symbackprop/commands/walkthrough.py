@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..recursion import deep
 from .options import add_digits_option, add_set_option, apply_set, output_format
 
 HELP = "write a step-by-step walkthrough (Markdown or LaTeX) of a spec's forward and backward pass"
@@ -47,6 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_set_option(parser)
 
 
+@deep
 def run(args: argparse.Namespace) -> int:
     from ..core.derivation import derive
     from ..files import check_not_input, write_atomic
