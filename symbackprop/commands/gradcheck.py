@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..recursion import deep
 from .jsonout import print_json
 from .options import add_set_option, apply_set
 
@@ -35,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_set_option(parser)
 
 
+@deep
 def run(args: argparse.Namespace) -> int:
     from ..notation.spec import load_spec
     from ..numeric.scalar import check
