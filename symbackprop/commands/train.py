@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..recursion import deep
 from .jsonout import print_json
 from .options import add_set_option, apply_set
 
@@ -48,6 +49,7 @@ class _Progress:
             print(file=sys.stderr)
 
 
+@deep
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..notation.spec import load_spec
