@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from ..recursion import deep
 from .jsonout import dumps_finite, print_json
 from .options import add_digits_option, add_set_option, apply_set
 
@@ -19,6 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_set_option(parser)
 
 
+@deep
 def run(args: argparse.Namespace) -> int:
     from ..core.derivation import derive
     from ..notation.spec import load_spec
