@@ -402,3 +402,17 @@ def test_verify_spec_setting_outside_the_project_is_refused(tmp_path: Path) -> N
         _verify_spec(app, "index", "no directive here\n")
     config.symbackprop_allowed_paths = [str(tmp_path / "shared" / "secret.toml")]  # one file allowed
     assert _verify_spec(app, "index", "") == (tmp_path / "shared" / "secret.toml").resolve()
+
+
+@pytest.mark.slow
+def test_99_nested_calls_with_check_build(tmp_path: Path) -> None:
+    """C2: inside the 100-level limit, the directive's gradient check compiles (no RecursionError)."""
+    inner = "x*w"
+    for _ in range(99):
+        inner = f"sigmoid({inner})"
+    spec = f'[inputs]\nx = 0.7\n[targets]\ny = 0.1\n[parameters]\nw = 0.5\n[network]\na = "{inner}"\n'
+    src = project(tmp_path, {"index.rst": "Page\n====\n\n.. symbackprop:: deep.toml\n   :check:\n"})
+    (src / "deep.toml").write_text(spec + 'L = "half_squared_error(a, y)"\n', encoding="utf-8")
+    result = sphinx(src, tmp_path / "html")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert ">Gradient check</p>" in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
