@@ -192,3 +192,86 @@ def test_right_hand_derivation_passes_with_verify_on(tmp_path: Path) -> None:
 def test_verify_is_off_by_default(tmp_path: Path) -> None:
     root = site(tmp_path, {"index.md": WRONG_PAGE})
     assert mkdocs(root).returncode == 0
+
+
+# ------------------------------------------------------------------ S2: specs only from the docs project
+
+#: A spec outside the project whose names must never reach the build's output or log.
+SECRET_SPEC = '[inputs]\nx = 1.0\n[network]\nL = "TOPSECRET_name * x"\n'
+
+
+def _outside(tmp_path: Path, text: str = SECRET_SPEC) -> Path:
+    outside = tmp_path / "shared"
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.toml").write_text(text, encoding="utf-8")
+    return outside / "secret.toml"
+
+
+@pytest.mark.parametrize("how", ["dotdot", "absolute", "symlink"], ids=["dotdot", "absolute", "symlink"])
+def test_expand_refuses_a_spec_outside_the_project(tmp_path: Path, how: str) -> None:
+    secret = _outside(tmp_path)
+    docs = tmp_path / "project" / "docs"
+    docs.mkdir(parents=True)
+    name = {"dotdot": "../../shared/secret.toml", "absolute": str(secret), "symlink": "link.toml"}[how]
+    if how == "symlink":
+        (docs / "link.toml").symlink_to(secret)
+    page = f"# T\n\n```symbackprop\n{name}\n```\n"
+    with pytest.raises(InputError) as caught:
+        expand(page, search=[docs, docs.parent], page="week.md")
+    message = str(caught.value)
+    assert message.startswith(f"week.md:4: spec file {name!r} is outside the docs project")
+    assert "allowed_paths in mkdocs.yml" in message
+    assert "TOPSECRET" not in message
+
+
+def test_expand_reads_what_allowed_lists(tmp_path: Path) -> None:
+    _outside(tmp_path, (EXAMPLES / "tiny.toml").read_text(encoding="utf-8"))
+    docs = tmp_path / "project" / "docs"
+    docs.mkdir(parents=True)
+    page = "# T\n\n```symbackprop\n../../shared/secret.toml\n```\n"
+    text, used = expand(page, search=[docs], allowed=[docs, tmp_path / "shared"])
+    assert used == [(tmp_path / "shared" / "secret.toml").resolve()]
+    assert f"{tiny_gradient():.4f}" in text
+
+
+def test_a_missing_spec_outside_is_refused_like_an_existing_one(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    page = "# T\n\n```symbackprop\n/no/such/file.toml\n```\n"
+    with pytest.raises(InputError, match=r"spec file '/no/such/file\.toml' is outside the docs project"):
+        expand(page, search=[docs])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["dotdot", "symlink"], ids=["dotdot", "symlink"])
+def test_strict_build_refuses_a_spec_outside_the_project(tmp_path: Path, how: str) -> None:
+    _outside(tmp_path)
+    name = "../../shared/secret.toml" if how == "dotdot" else "link.toml"
+    root = site(tmp_path, {"index.md": f"# Course\n\n```symbackprop\n{name}\n```\n"})
+    if how == "symlink":
+        (root / "docs" / "link.toml").symlink_to(tmp_path / "shared" / "secret.toml")
+    result = mkdocs(root)
+    assert result.returncode != 0
+    assert f"index.md:4: spec file {name!r} is outside the docs project" in result.stderr
+    assert "TOPSECRET" not in result.stderr + result.stdout
+
+
+@pytest.mark.slow
+def test_allowed_paths_option_lets_the_build_read_more(tmp_path: Path) -> None:
+    _outside(tmp_path, (EXAMPLES / "tiny.toml").read_text(encoding="utf-8"))
+    root = site(tmp_path, {"index.md": "# Course\n\n```symbackprop\n../../shared/secret.toml\n```\n"},
+                ":\n      allowed_paths: [../shared]")  # fmt: skip
+    result = mkdocs(root)
+    assert result.returncode == 0, result.stderr
+    assert f"{tiny_gradient():.4f}" in (root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_verify_spec_option_outside_the_project_is_refused(tmp_path: Path) -> None:
+    _outside(tmp_path)
+    root = site(tmp_path, {"index.md": "# Course\n\n$$\ny = 2\n$$\n"},
+                ":\n      verify: true\n      spec: ../shared/secret.toml")  # fmt: skip
+    result = mkdocs(root)
+    assert result.returncode != 0
+    assert "spec file '../shared/secret.toml' is outside the docs project" in result.stderr
+    assert "TOPSECRET" not in result.stderr + result.stdout

@@ -318,3 +318,103 @@ def test_latex_builder_output_compiles_with_pdflatex(tmp_path: Path) -> None:
         )  # fmt: skip
         assert run.returncode == 0, run.stdout[-3000:]
     assert (out / "course.pdf").stat().st_size > 10_000
+
+
+# ------------------------------------------------------------------ S2: specs only from the docs project
+
+#: A spec outside the source directory whose names must never reach the build's output or log.
+SECRET_SPEC = '[inputs]\nx = 1.0\n[network]\nL = "TOPSECRET_name * x"\n'
+SECRET_VALID = (
+    'title = "TOPSECRET title"\n' + (EXAMPLES / "tiny.toml").read_text(encoding="utf-8").split("\n", 3)[3]
+)
+
+
+def _outside(tmp_path: Path, text: str = SECRET_SPEC) -> Path:
+    outside = tmp_path / "shared"
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.toml").write_text(text, encoding="utf-8")
+    return outside / "secret.toml"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["dotdot", "absolute", "symlink"], ids=["dotdot", "absolute", "symlink"])
+def test_a_spec_outside_the_source_directory_is_refused_naming_only_its_path(
+    tmp_path: Path, how: str
+) -> None:
+    secret = _outside(tmp_path)
+    src = project(tmp_path, {})
+    argument = {"dotdot": "../shared/secret.toml", "absolute": str(secret), "symlink": "link.toml"}[how]
+    if how == "symlink":
+        (src / "link.toml").symlink_to(secret)
+    (src / "index.rst").write_text(f"Page\n====\n\n.. symbackprop:: {argument}\n", encoding="utf-8")
+    result = sphinx(src, tmp_path / "html")
+    assert result.returncode != 0
+    assert "TOPSECRET" not in result.stderr + result.stdout
+    html = tmp_path / "html" / "index.html"
+    assert not html.exists() or "TOPSECRET" not in html.read_text(encoding="utf-8")
+    if how == "absolute":  # Sphinx reads "/..." from the source directory: not found there
+        assert "spec file not found" in result.stderr
+    else:
+        assert (
+            f"index.rst:4: ERROR: symbackprop: spec file '{argument}' is outside the docs project"
+            in result.stderr
+        )
+        assert "symbackprop_allowed_paths" in result.stderr
+
+
+@pytest.mark.slow
+def test_allowed_paths_let_the_project_read_more(tmp_path: Path) -> None:
+    _outside(tmp_path, SECRET_VALID)
+    src = project(tmp_path, {}, CONF + 'symbackprop_allowed_paths = ["../shared"]\n')
+    (src / "link.toml").symlink_to(src / "tiny.toml")  # a symlink inside, to a file inside
+    page = "Page\n====\n\n.. symbackprop:: ../shared/secret.toml\n\n.. symbackprop:: link.toml\n"
+    (src / "index.rst").write_text(page, encoding="utf-8")
+    result = sphinx(src, tmp_path / "html")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    assert ">TOPSECRET title</p>" in html
+    assert f"{float(tiny_gradient()):.4f}" in html
+
+
+@pytest.mark.slow
+def test_verify_refuses_a_spec_outside_the_project(tmp_path: Path) -> None:
+    _outside(tmp_path)
+    conf = VERIFY_CONF + 'symbackprop_verify_spec = "../shared/secret.toml"\n'
+    src = project(tmp_path, {"index.rst": "Page\n====\n\n.. math::\n\n   y = 2\n"}, conf)
+    result = sphinx(src, tmp_path / "html")
+    assert result.returncode != 0
+    assert (
+        "WARNING: symbackprop: spec file '../shared/secret.toml' is outside the docs project" in result.stderr
+    )
+    assert "TOPSECRET" not in result.stderr + result.stdout
+
+
+def test_verify_spec_setting_outside_the_project_is_refused(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from symbackprop.errors import InputError
+    from symbackprop.integrations.sphinx import _verify_spec
+
+    _outside(tmp_path)
+    src = tmp_path / "src"
+    src.mkdir()
+    config = SimpleNamespace(symbackprop_allowed_paths=[], symbackprop_verify_spec="../shared/secret.toml")
+    app = SimpleNamespace(srcdir=str(src), confdir=str(src), config=config)
+    with pytest.raises(InputError, match=r"spec file '\.\./shared/secret\.toml' is outside the docs project"):
+        _verify_spec(app, "index", "no directive here\n")
+    config.symbackprop_allowed_paths = [str(tmp_path / "shared" / "secret.toml")]  # one file allowed
+    assert _verify_spec(app, "index", "") == (tmp_path / "shared" / "secret.toml").resolve()
+
+
+@pytest.mark.slow
+def test_99_nested_calls_with_check_build(tmp_path: Path) -> None:
+    """C2: inside the 100-level limit, the directive's gradient check compiles (no RecursionError)."""
+    inner = "x*w"
+    for _ in range(99):
+        inner = f"sigmoid({inner})"
+    spec = f'[inputs]\nx = 0.7\n[targets]\ny = 0.1\n[parameters]\nw = 0.5\n[network]\na = "{inner}"\n'
+    src = project(tmp_path, {"index.rst": "Page\n====\n\n.. symbackprop:: deep.toml\n   :check:\n"})
+    (src / "deep.toml").write_text(spec + 'L = "half_squared_error(a, y)"\n', encoding="utf-8")
+    result = sphinx(src, tmp_path / "html")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert ">Gradient check</p>" in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")

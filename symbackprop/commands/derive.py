@@ -11,26 +11,21 @@ and, with a ``[dataset]``, also derives over the dataset as the walkthrough does
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 from typing import Any
 
-from ..errors import InputError
-from .options import add_set_option, apply_set
+from ..recursion import deep
+from .jsonout import dumps_finite, print_json
+from .options import add_digits_option, add_set_option, apply_set
 
 HELP = "derive every gradient of a spec and print the values (or JSON)"
-
-#: ``--digits`` bounds, as in the walkthrough.
-DIGITS = (0, 15)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="the network spec (TOML)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    parser.add_argument(
-        "--digits",
-        type=int,
-        default=6,
-        help="decimals shown, as in walkthrough (default 6); values with at most N+1 decimals are exact",
+    add_digits_option(
+        parser, 6, "decimals shown, as in walkthrough; values with at most N+1 decimals are exact"
     )
     parser.add_argument(
         "--inputs",
@@ -40,21 +35,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_set_option(parser)
 
 
+@deep
 def run(args: argparse.Namespace) -> int:
     from ..core.derivation import derive
     from ..notation.spec import load_spec
 
-    if not DIGITS[0] <= args.digits <= DIGITS[1]:
-        raise InputError(f"--digits must be between 0 and 15, got {args.digits}", where="--digits")
     network = apply_set(load_spec(args.spec), args.set)
     derivation = derive(network)
     if args.json:
-        print(json.dumps(derivation_report(derivation), indent=2, ensure_ascii=False))
-    else:
-        from ..output.text_report import derivation_text
+        return print_json(derivation_report(derivation))
+    from ..output.text_report import derivation_text
 
-        print(derivation_text(derivation, digits=args.digits, inputs=args.inputs))
-    return 0
+    print(derivation_text(derivation, digits=args.digits, inputs=args.inputs))
+    _, non_finite = dumps_finite(derivation_report(derivation))
+    if non_finite:
+        names = ", ".join(f"{p.lstrip('/')} ({kind})" for p, kind in non_finite.items())
+        print(f"note: not finite in double precision: {names}", file=sys.stderr)
+    return 1 if non_finite else 0
 
 
 def derivation_report(derivation: Any) -> dict[str, Any]:

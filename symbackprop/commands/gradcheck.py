@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 
+from ..recursion import deep
+from .jsonout import print_json
 from .options import add_set_option, apply_set
 
 HELP = "check every symbolic gradient against central finite differences (exit 1 on a mismatch)"
@@ -35,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_set_option(parser)
 
 
+@deep
 def run(args: argparse.Namespace) -> int:
     from ..notation.spec import load_spec
     from ..numeric import check
@@ -50,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         inputs=args.inputs,
     )
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
+        if print_json(report.to_dict()):
+            return 1  # a number that is not finite: not a usable check
     else:
         print(report.format())
         kinks = sum(r.ok is None for r in report.rows)

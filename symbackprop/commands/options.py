@@ -6,11 +6,19 @@ import argparse
 import math
 import re
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.network import Network, suggest
 from ..errors import InputError
 
-__all__ = ["add_set_option", "apply_set"]
+if TYPE_CHECKING:
+    from ..output.formats import Format
+
+__all__ = ["DIGITS_RANGE", "add_digits_option", "add_set_option", "apply_set", "digits", "output_format"]
+
+#: The one range of ``--digits``, in every command that has it.
+DIGITS_RANGE = (0, 15)
 
 _ASSIGNMENT = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*(\S+)\s*\Z")
 
@@ -51,3 +59,44 @@ def apply_set(network: Network, assignments: Sequence[str]) -> Network:
             raise InputError(msg, where="--set")
         values[names[name]] = value
     return network.with_values(values)
+
+
+def digits(text: str) -> int:
+    """``--digits``: a whole number in :data:`DIGITS_RANGE` (an ``argparse`` type)."""
+    low, high = DIGITS_RANGE
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        msg = f"must be a whole number from {low} to {high}, not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def add_digits_option(parser: argparse.ArgumentParser, default: int, what: str) -> None:
+    """``--digits N``, checked against :data:`DIGITS_RANGE` the same way in every command."""
+    low, high = DIGITS_RANGE
+    parser.add_argument(
+        "--digits", type=digits, default=default, help=f"{what}, {low} to {high} (default {default})"
+    )
+
+
+def output_format(path: str | None, name: str | None) -> Format:
+    """The format to write: ``--format`` if given, else the one the suffix of ``-o`` selects.
+
+    An output file whose suffix no registered format claims is refused, so that
+    ``-o notes.pdf`` is not silently Markdown.
+    """
+    from ..output.formats import FORMATS, format_for_path, get_format
+
+    if name is not None:
+        return get_format(name)
+    if path is None:
+        return format_for_path(None)
+    suffix = Path(path).suffix.lower()
+    if any(suffix in fmt.suffixes for fmt in FORMATS.values()):
+        return format_for_path(path)
+    known = "; ".join(f"{fmt.name}: {' '.join(fmt.suffixes)}" for fmt in FORMATS.values())
+    msg = f"cannot tell the format of {path!r} from its suffix ({known}); use one of those or give --format"
+    raise InputError(msg, where="--output")

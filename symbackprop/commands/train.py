@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
+from ..recursion import deep
+from .jsonout import print_json
 from .options import add_set_option, apply_set
 
 HELP = "run gradient descent on the spec's dataset and print the loss trace and final parameters"
@@ -53,6 +54,7 @@ class _Progress:
             self.bar.close()
 
 
+@deep
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..notation.spec import load_spec
@@ -78,8 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
         plot_losses(result.losses, args.plot, title=network.title)
     if args.json:
-        print(json.dumps(result.to_dict(every), indent=2))
-        return 0
+        return print_json(result.to_dict(every))
     print(
         f"{result.steps} steps, learning rate {result.learning_rate:g}, {result.reduction} over "
         f"{'the dataset' if network.dataset else 'one example'}"

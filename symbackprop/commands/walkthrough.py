@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .options import add_set_option, apply_set
+from ..recursion import deep
+from .options import add_digits_option, add_set_option, apply_set, output_format
 
 HELP = "write a step-by-step walkthrough (Markdown or LaTeX) of a spec's forward and backward pass"
 
@@ -32,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help=f"comma-separated sections to include (default all: {','.join(SECTIONS)})",
     )
-    parser.add_argument("--digits", type=int, default=4, help="decimals shown (default 4)")
+    add_digits_option(parser, 4, "decimals shown")
     parser.add_argument(
         "--rounding",
         choices=ROUNDINGS,
@@ -47,23 +48,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_set_option(parser)
 
 
+@deep
 def run(args: argparse.Namespace) -> int:
     from ..core.derivation import derive
-    from ..errors import InputError
     from ..files import check_not_input, write_atomic
     from ..notation.spec import load_spec
-    from ..output.formats import format_for_path, get_format
     from ..output.printing import Notation
     from ..output.walkthrough import render
 
-    fmt = get_format(args.format) if args.format else format_for_path(args.output)
+    if args.output:
+        check_not_input(args.output, [args.spec, args.template], where="--output")
+    fmt = output_format(args.output, args.format)
     sections = None
     if args.sections is not None:
         sections = [s.strip() for s in args.sections.split(",") if s.strip()]
-    if not 0 <= args.digits <= 15:
-        raise InputError(f"--digits must be between 0 and 15, got {args.digits}", where="--digits")
-    if args.output:
-        check_not_input(args.output, [args.spec, args.template], where="--output")
     network = apply_set(load_spec(args.spec), args.set)
     derivation = derive(network, evaluate_point=False)  # once: the check and the notes both read it
     report = None

@@ -17,13 +17,16 @@ follow the info string: ```` ```symbackprop digits=3 sections="forward,backward"
 With ``verify: true`` each wrong equation on a page is a warning naming the
 file and line, so ``mkdocs build --strict`` fails.  The plugin only lays out
 what :func:`symbackprop.output.walkthrough.render` returns; it never differentiates.
+
+Specs are read only from under the folder of ``mkdocs.yml`` and the docs directory
+(symlinks resolved); ``allowed_paths: [...]`` (relative to ``mkdocs.yml``) allows more.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,8 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 
 from ..errors import InputError, SymbackpropError
+from ..recursion import call_deep
+from .docpaths import allowed_roots, checked_path, is_allowed
 
 __all__ = ["SymbackpropConfig", "SymbackpropPlugin", "expand"]
 
@@ -56,6 +61,7 @@ class SymbackpropConfig(Config):
     rounding = config_options.Choice(("exact", "hand"), default="exact")
     heading_offset = config_options.Type(int, default=1)
     spec = config_options.Optional(config_options.Type(str))
+    allowed_paths = config_options.ListOfPaths(default=[])
 
 
 @dataclass(frozen=True)
@@ -126,16 +132,44 @@ def _shift_headings(markdown: str, offset: int) -> str:
     return "\n".join(out)
 
 
-def _network(body: str, search: list[Path], page: str, line: int) -> tuple[Any, Path | None]:
+_ALLOW = "allowed_paths in mkdocs.yml"
+
+
+def _names_file(body: str) -> bool:
+    """Whether a block's (stripped) body names a spec file rather than holding TOML."""
+    return bool(body) and "\n" not in body and "=" not in body and not body.startswith("[")
+
+
+def _find_spec(name: str, search: Sequence[Path], roots: Sequence[Path]) -> Path | None:
+    """The spec file ``name`` in the first of ``search`` that has it, or None if none has.
+
+    Only paths under ``roots`` (symlinks resolved) are looked at.  If none of
+    those is a file and some candidate lies outside, the name is refused with
+    :class:`InputError`: what happens never depends on files outside the project.
+    """
+    candidates = [directory / name for directory in search]
+    inside = [c for c in candidates if is_allowed(c, roots)]
+    found = next((c.resolve() for c in inside if c.is_file()), None)
+    outside = [c for c in candidates if c not in inside]
+    if found is None and outside:
+        checked_path(outside[0], name, roots, option=_ALLOW)  # raises, naming the path as written
+    return found
+
+
+def _network(
+    body: str, search: list[Path], page: str, line: int, roots: Sequence[Path]
+) -> tuple[Any, Path | None]:
     """The block's network: a spec file, or inline TOML whose body starts at 1-based ``line``."""
     from ..notation.spec import load_spec, loads_spec
 
     stripped = body.strip()
-    if stripped and "\n" not in stripped and "=" not in stripped and not stripped.startswith("["):
-        for directory in search:
-            candidate = (directory / stripped).resolve()
-            if candidate.is_file():
-                return load_spec(candidate), candidate
+    if _names_file(stripped):
+        try:
+            found = _find_spec(stripped, search, roots)
+        except InputError as e:
+            raise e.located(file=page, line=line) from None
+        if found is not None:
+            return load_spec(found), found
         looked = ", ".join(str(d) for d in search)
         msg = f"spec file {stripped!r} not found (looked in {looked})"
         raise InputError(msg, file=page, line=line)
@@ -146,14 +180,12 @@ def _network(body: str, search: list[Path], page: str, line: int) -> tuple[Any, 
     return loads_spec("\n" * (line - 1) + body, file=page), None
 
 
-def _page_spec(text: str, search: list[Path], page: str) -> Path | None:
-    """The spec file named by the page's first symbackprop block, if it names one."""
+def _page_spec(text: str, search: list[Path], roots: Sequence[Path]) -> Path | None:
+    """The spec file named by the page's first symbackprop block, if it names one that exists."""
     for block in find_blocks(text):
         body = block.body.strip()
-        if body and "\n" not in body and "=" not in body and not body.startswith("["):
-            for directory in search:
-                if (directory / body).is_file():
-                    return (directory / body).resolve()
+        if _names_file(body):
+            return _find_spec(body, search, roots)
     return None
 
 
@@ -166,14 +198,18 @@ def expand(
     rounding: str = "exact",
     heading_offset: int = 1,
     first_line: int = 1,
+    allowed: Sequence[Path] | None = None,
 ) -> tuple[str, list[Path]]:
     """Replace every symbackprop block with its walkthrough; also return the spec files used.
 
     ``first_line`` is the page line of ``markdown``'s first line (after front matter), so
-    that errors name the line of the file.
+    that errors name the line of the file.  Spec files are read only from under
+    ``allowed`` (default: the ``search`` folders), symlinks resolved.
     """
     from ..output.formats import MARKDOWN
     from ..output.walkthrough import render
+
+    roots = allowed_roots(search if allowed is None else allowed)
 
     try:
         blocks = find_blocks(markdown)
@@ -185,10 +221,11 @@ def expand(
     used: list[Path] = []
     for block in reversed(blocks):
         options = {"digits": digits, "rounding": rounding, "heading_offset": heading_offset, **block.options}
-        network, path = _network(block.body, search, page, first_line + block.start + 1)
+        network, path = _network(block.body, search, page, first_line + block.start + 1, roots)
         if path is not None:
             used.append(path)
-        text = render(
+        text = call_deep(  # deep expressions need a deep stack
+            render,
             network,
             MARKDOWN,
             digits=options["digits"],
@@ -214,6 +251,7 @@ class SymbackpropPlugin(BasePlugin[SymbackpropConfig]):
     def __init__(self) -> None:
         self.watched: set[Path] = set()
         self._config_dir = Path(".")
+        self._roots: tuple[Path, ...] = ()
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Any) -> str:
         source = page.file.abs_src_path
@@ -221,6 +259,7 @@ class SymbackpropPlugin(BasePlugin[SymbackpropConfig]):
         page_dir = Path(source).parent if source else Path(config["docs_dir"])
         self._config_dir = Path(config.config_file_path or ".").parent
         search = [page_dir, Path(config["docs_dir"]), self._config_dir]
+        self._roots = allowed_roots([self._config_dir, config["docs_dir"], *self.config.allowed_paths])
         if self.config.verify and source:
             self._verify(Path(source), name, search)
         try:
@@ -232,6 +271,7 @@ class SymbackpropPlugin(BasePlugin[SymbackpropConfig]):
                 digits=self.config.digits,
                 rounding=self.config.rounding,
                 heading_offset=self.config.heading_offset,
+                allowed=self._roots,
             )
         except SymbackpropError as e:
             if e.file is None:
@@ -248,7 +288,7 @@ class SymbackpropPlugin(BasePlugin[SymbackpropConfig]):
 
         try:
             text = read_text(path, "page")
-            spec = _page_spec(text, search, name) or self._default_spec()
+            spec = _page_spec(text, search, self._roots) or self._default_spec()
             report = verify(name, spec=spec, text=text, format="md")
         except SymbackpropError as e:
             log.warning("%s", e.located(file=name))
@@ -259,7 +299,7 @@ class SymbackpropPlugin(BasePlugin[SymbackpropConfig]):
 
     def _default_spec(self) -> Path | None:
         spec = self.config.spec
-        return None if not spec else Path(self._config_dir) / spec
+        return None if not spec else checked_path(self._config_dir / spec, spec, self._roots, option=_ALLOW)
 
     def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:
         for path in sorted(self.watched):

@@ -13,6 +13,9 @@ plain data (its tables through :func:`docutils_table`): it never differentiates 
 ``symbackprop_verify = True`` every page's math is checked by
 :func:`symbackprop.verify`, and each wrong equation is a warning naming
 the page and line (so ``sphinx-build -W`` fails).
+
+Specs are read only from under the source directory (symlinks resolved); list more
+files or folders in ``symbackprop_allowed_paths`` (relative to ``conf.py``'s folder).
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..errors import SymbackpropError
-from ..output.formats import MARKDOWN
+from ..output.formats import MARKDOWN, one_line
 from ..output.tables import Cell as TableCell
 from ..output.tables import Math, Number, Table
+from ..recursion import call_deep
+from .docpaths import allowed_roots, checked_path
 
 __all__ = ["SymbackpropDirective", "docutils_table", "setup"]
 
@@ -133,8 +138,8 @@ class _Builder:
 
     def build(self, title: str | None) -> list[nodes.Node]:
         out: list[nodes.Node] = []
-        if title:
-            out.append(self.heading(title))
+        if title and one_line(title):
+            out.append(self.heading(one_line(title)))
         for name in self.c["sections"]:
             out.extend(getattr(self, f"section_{name}")())
         if self.c["rounding"] == "hand":
@@ -319,6 +324,18 @@ class _Builder:
 
 # ------------------------------------------------------------------ the directive
 
+_ALLOW = "symbackprop_allowed_paths in conf.py"
+
+
+def _roots(srcdir: Any, config: Any) -> tuple[Path, ...]:
+    """Where specs may be read from: the source directory and ``symbackprop_allowed_paths``."""
+    return allowed_roots([srcdir, *config.symbackprop_allowed_paths])
+
+
+def _absolute_allowed_paths(app: Any, config: Any) -> None:
+    """``config-inited``: make ``symbackprop_allowed_paths`` absolute, from the folder of ``conf.py``."""
+    config.symbackprop_allowed_paths = [str(Path(app.confdir, p)) for p in config.symbackprop_allowed_paths]
+
 
 class SymbackpropDirective(SphinxDirective):
     """``.. symbackprop:: SPEC`` (or inline TOML as the body): a walkthrough."""
@@ -343,7 +360,7 @@ class SymbackpropDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         try:
             network = self._network()
-            context = self._context(network)
+            context = call_deep(self._context, network)  # deep expressions need a deep stack
         except SymbackpropError as e:
             raise self.error(f"symbackprop: {e}") from None
         title = None if "no-title" in self.options else self.options.get("title", context["title"])
@@ -356,10 +373,12 @@ class SymbackpropDirective(SphinxDirective):
             raise self.error("symbackprop: give a spec file or an inline TOML body, not both")
         if self.arguments:
             rel, path = self.env.relfn2path(self.arguments[0], self.env.docname)
+            roots = _roots(self.env.srcdir, self.config)
+            real = checked_path(path, self.arguments[0], roots, option=_ALLOW)
             self.env.note_dependency(rel)
-            if not Path(path).is_file():
+            if not real.is_file():
                 raise self.error(f"symbackprop: spec file not found: {self.arguments[0]} (looked at {path})")
-            return load_spec(path)
+            return load_spec(real)
         if not self.content:
             raise self.error("symbackprop: give a spec file as the argument or inline TOML as the body")
         source, _ = self.get_source_info()
@@ -421,6 +440,32 @@ def page_spec(text: str) -> str | None:
     return None
 
 
+def _directive_body(lines: list[str], i: int, indent: int) -> tuple[int, list[int]]:
+    """Where the directive at line ``i`` ends, and its content lines (no blank or ``:option:`` lines)."""
+    j = i + 1
+    body: list[int] = []
+    while j < len(lines) and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > indent):
+        if lines[j].strip() and not (not body and lines[j].strip().startswith(":")):
+            body.append(j)
+        j += 1
+    return j, body
+
+
+def _math_lines(out: list[str], lines: list[str], i: int, arg: str, body: list[int]) -> None:
+    """Write a ``.. math::`` directive at line ``i`` into ``out`` as ``$$ ... $$``, line for line."""
+    first = arg.strip()
+    if not first and not body:
+        return
+    if first:
+        out[i] = first
+    for k in body:
+        out[k] = lines[k].strip()
+    top = i if first else body[0]
+    bottom = body[-1] if body else i
+    out[top] = "$$ " + out[top]
+    out[bottom] = out[bottom] + " $$"
+
+
 def rst_as_markdown(text: str) -> str:
     """reST math as Markdown math, line for line, so that findings keep their line numbers.
 
@@ -435,28 +480,10 @@ def rst_as_markdown(text: str) -> str:
         if not m or (m["name"] != "math" and m["name"] not in _CODE_DIRECTIVES):
             i += 1
             continue
-        indent = len(m["indent"])
-        j = i + 1
-        body: list[int] = []
-        while j < len(lines) and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > indent):
-            if lines[j].strip() and not (not body and lines[j].strip().startswith(":")):
-                body.append(j)
-            j += 1
-        out[i] = ""
-        for k in range(i + 1, j):
-            out[k] = ""
+        j, body = _directive_body(lines, i, len(m["indent"]))
+        out[i:j] = [""] * (j - i)
         if m["name"] == "math":
-            first = [m["arg"].strip()] if m["arg"].strip() else []
-            content = first + [lines[k].strip() for k in body]
-            if content:
-                for k, piece in zip([i] if first else [], first):
-                    out[k] = piece
-                for k in body:
-                    out[k] = lines[k].strip()
-                top = i if first else body[0]
-                bottom = body[-1] if body else i
-                out[top] = "$$ " + out[top]
-                out[bottom] = out[bottom] + " $$"
+            _math_lines(out, lines, i, m["arg"], body)
         i = j
     return re.sub(r":math:`([^`]+)`", lambda mm: f"${mm[1]}$", "\n".join(out))
 
@@ -465,6 +492,18 @@ def myst_as_markdown(text: str) -> str:
     """MyST's ``{math}`` directive and role as plain Markdown math (line for line)."""
     text = re.sub(r"^(\s*(?:`{3,}|~{3,}))\{math\}", r"\1math", text, flags=re.M)
     return re.sub(r"\{math\}`([^`]+)`", lambda m: f"${m[1]}$", text)
+
+
+def _verify_spec(app: Any, docname: str, text: str) -> Path | None:
+    """The spec a page is checked against: the one its directive names, else ``symbackprop_verify_spec``."""
+    roots = _roots(app.srcdir, app.config)
+    named = page_spec(text)
+    if named is not None:
+        return checked_path(app.env.relfn2path(named, docname)[1], named, roots, option=_ALLOW)
+    default = app.config.symbackprop_verify_spec
+    if default:
+        return checked_path(Path(app.confdir) / default, default, roots, option=_ALLOW)
+    return None
 
 
 def _verify_page(app: Any, docname: str, source: list[str]) -> None:
@@ -478,14 +517,8 @@ def _verify_page(app: Any, docname: str, source: list[str]) -> None:
     text = source[0]
     markdown = path.suffix.lower() in MARKDOWN.suffixes
     text = myst_as_markdown(text) if markdown else rst_as_markdown(text)
-    spec: str | None = None
-    named = page_spec(source[0])
-    if named is not None:
-        spec = env.relfn2path(named, docname)[1]
-    elif app.config.symbackprop_verify_spec:
-        spec = str(Path(app.confdir) / app.config.symbackprop_verify_spec)
     try:
-        report = verify(str(path), spec=spec, text=text, format="md")
+        report = verify(str(path), spec=_verify_spec(app, docname, source[0]), text=text, format="md")
     except SymbackpropError as e:
         logger.warning("symbackprop: %s", e.message, location=(docname, e.line), type="symbackprop")
         return
@@ -509,5 +542,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("symbackprop_verify_spec", None, "env")
     app.add_config_value("symbackprop_digits", 4, "env", int)
     app.add_config_value("symbackprop_rounding", "exact", "env", str)
+    app.add_config_value("symbackprop_allowed_paths", [], "env", list)
+    app.connect("config-inited", _absolute_allowed_paths)
     app.connect("source-read", _verify_page)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 
 from ..errors import InputError
 from .breaking import TEXT_WIDTH_PT, line_filters
-from .latex_text import escape_latex
+from .latex_text import escape_latex as _ascii_latex
 from .tables import Cell, Math, Number, Table, Text
 from .widths import LATEX_EM_PT, math_width, text_width
 
@@ -41,6 +42,7 @@ __all__ = [
     "latex_array",
     "latex_tabular",
     "markdown_table",
+    "one_line",
     "register_format",
     "unregister_format",
 ]
@@ -74,14 +76,31 @@ class Format:
     filters: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
 
 
+# ------------------------------------------------------------------ free text
+
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def one_line(text: str) -> str:
+    """Free text (a title) as one line: whitespace runs as one space, control characters dropped.
+
+    Line breaks, carriage returns and tabs are whitespace; no space is left at
+    either end.  A title is a heading: a newline would end it early, and a
+    carriage return or an escape sequence would be copied into the file (or a
+    terminal) as is.
+    """
+    kept = "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
+    return _WHITESPACE_RUN.sub(" ", kept).strip()
+
+
 # ------------------------------------------------------------------ Markdown
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|$!])")
 
 
 def escape_markdown(text: str) -> str:
-    """Text that Markdown shows as written: HTML and Markdown punctuation escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    """Text that Markdown shows as written, on one line: HTML and Markdown punctuation escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line(text), quote=False))
 
 
 def _markdown_cell(cell: Cell) -> str:
@@ -105,6 +124,11 @@ def markdown_table(table: Table) -> str:
 
 
 # ------------------------------------------------------------------ LaTeX
+
+
+def escape_latex(text: str) -> str:
+    """Text that LaTeX typesets as written, on one line, in pure ASCII (see :mod:`.latex_text`)."""
+    return _ascii_latex(one_line(text))
 
 
 def _tabular_cell(cell: Cell) -> str:

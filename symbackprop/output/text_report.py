@@ -19,6 +19,7 @@ from sympy import Expr, Symbol
 
 from ..core.derivation import Derivation, LocalFactor
 from ..core.evaluation import DatasetEvaluation
+from .formats import one_line
 from .numbers import given, shown
 from .printing import text
 from .remarks import textbook_form
@@ -137,7 +138,8 @@ def derivation_text(derivation: Derivation, *, digits: int = 6, inputs: bool = F
     net, ev = derivation.network, derivation.evaluation
     assert ev is not None
     over = derivation.over_dataset()
-    lines = [net.title, ""] if net.title else []
+    title = one_line(net.title or "")  # a title is one line: no newline, carriage return or escape
+    lines = [title, ""] if title else []
     lines += [_point(derivation, over), "", "forward pass"]
     order = net.inputs + net.targets + net.parameters + net.nodes
     lines += _column([(s.name, _value(ev.values[s], digits)) for s in order])

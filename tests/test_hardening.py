@@ -1,0 +1,283 @@
+"""Issue 17 regressions, each with its minimal input: B1 (JSON), B7 (options), B8 (titles), C2 (nesting)."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES
+
+from symbackprop.cli import main
+from symbackprop.commands.jsonout import NON_FINITE_KEY, dumps_finite
+from symbackprop.errors import SizeLimitError
+from symbackprop.output.formats import FORMATS, escape_latex, escape_markdown, one_line
+from symbackprop.recursion import RECURSION_LIMIT, call_deep
+
+SPEC = """\
+title = "{title}"
+[inputs]
+x = {x}
+[targets]
+y = 1.0
+[parameters]
+w = {w}
+[network]
+{network}
+[training]
+learning_rate = {rate}
+"""
+
+
+def spec(
+    tmp_path: Path, network: str, *, x: float = 2.0, w: float = 1.0, rate: float = 0.1, title: str = "t"
+) -> str:
+    path = tmp_path / "spec.toml"
+    path.write_text(SPEC.format(title=title, x=x, w=w, network=network, rate=rate), encoding="utf-8")
+    return str(path)
+
+
+def strict_json(text: str) -> dict:
+    """``json.loads`` that refuses ``Infinity``, ``-Infinity`` and ``NaN`` (not JSON, RFC 8259)."""
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+# ------------------------------------------------------------------ B1: --json is valid JSON
+
+
+def test_dumps_finite_nulls_non_finite_numbers_and_points_at_them() -> None:
+    data = {"a": 1.5, "b": [0.0, math.inf], "c/d": {"e~f": -math.inf, "g": math.nan}, "h": "inf", "i": None}
+    text, found = dumps_finite(data)
+    back = strict_json(text)
+    assert found == {"/b/1": "inf", "/c~1d/e~0f": "-inf", "/c~1d/g": "nan"}  # RFC 6901 escapes
+    assert back[NON_FINITE_KEY] == found
+    assert back["b"] == [0.0, None] and back["c/d"] == {"e~f": None, "g": None}
+    assert back["a"] == 1.5 and back["h"] == "inf" and back["i"] is None
+
+
+def test_dumps_finite_leaves_finite_data_as_it_was() -> None:
+    data = {"x": [1, 2.5, {"y": -0.0}], "title": "∂L"}
+    text, found = dumps_finite(data)
+    assert found == {} and strict_json(text) == data and NON_FINITE_KEY not in text
+
+
+# 10**400 and e**1000 are finite, exactly, but beyond the largest double (about 1.8e308).
+OVERFLOWS = {
+    "power": 'L = "(x*w - y)**2 * 10**400"',  # (2*1 - 1)**2 * 10**400 = 10**400
+    "exp": 'L = "(x*w - y)**2 * exp(1000)"',  # e**1000
+}
+
+
+@pytest.mark.parametrize("network", OVERFLOWS.values(), ids=OVERFLOWS.keys())
+def test_derive_json_of_an_overflowing_loss_is_valid_and_exits_1(tmp_path, capsys, network) -> None:
+    assert sys.float_info.max < 10**400 and math.log(sys.float_info.max) < 1000  # independently: overflow
+    assert main(["derive", "--json", spec(tmp_path, network)]) == 1
+    report = strict_json(capsys.readouterr().out)
+    assert report["loss"]["value"] is None and report["values"]["L"] is None
+    assert report[NON_FINITE_KEY]["/loss/value"] == "inf"
+    assert report["values"]["x"] == 2.0  # the finite numbers are still there
+
+
+def test_derive_text_of_an_overflowing_loss_exits_1_like_json(tmp_path, capsys) -> None:
+    assert main(["derive", spec(tmp_path, OVERFLOWS["exp"])]) == 1
+    err = capsys.readouterr().err
+    assert "not finite in double precision: loss/value (inf)" in err
+
+
+def test_derive_json_of_a_finite_spec_is_unchanged(capsys) -> None:
+    assert main(["derive", "--json", str(EXAMPLES / "tiny.toml")]) == 0
+    assert NON_FINITE_KEY not in strict_json(capsys.readouterr().out)
+
+
+TRAIN = {
+    # exp(1000 x w) at x w = 2: e**2000, over the largest double from step 0
+    "overflow": ('L = "exp(1000*x*w)"', 0.1, "/loss/0/loss", "inf"),
+    # (x w - y)**4 with x = 2, eta = 5: w -> w - 5*8*(2w - 1)**3 diverges, to inf and then nan
+    "diverges": ('L = "(x*w - y)**4"', 5.0, "/final_loss", None),
+}
+
+
+@pytest.mark.parametrize(("network", "rate", "pointer", "kind"), TRAIN.values(), ids=TRAIN.keys())
+def test_train_json_is_valid_and_exits_1_when_not_finite(
+    tmp_path, capsys, network, rate, pointer, kind
+) -> None:
+    code = main(["train", "--steps", "6", "--quiet", "--json", spec(tmp_path, network, rate=rate)])
+    report = strict_json(capsys.readouterr().out)
+    assert code == 1
+    assert pointer in report[NON_FINITE_KEY]
+    assert kind is None or report[NON_FINITE_KEY][pointer] == kind
+
+
+def test_gradcheck_json_is_valid_and_exits_1_when_not_finite(tmp_path, capsys) -> None:
+    assert main(["gradcheck", "--json", spec(tmp_path, TRAIN["overflow"][0])]) == 1
+    report = strict_json(capsys.readouterr().out)
+    assert report[NON_FINITE_KEY]["/rows/0/symbolic"] == "inf"  # 1000 x e**2000, over the largest double
+    assert report["rows"][0]["symbolic"] is None
+
+
+def test_json_is_valid_as_a_subprocess_too(tmp_path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "symbackprop", "derive", "--json", spec(tmp_path, OVERFLOWS["power"])],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 1, out.stderr
+    assert "Infinity" not in out.stdout and "NaN" not in out.stdout
+    strict_json(out.stdout)
+
+
+# ------------------------------------------------------------------ B7: options checked the same way
+
+
+@pytest.mark.parametrize("command", ["derive", "walkthrough"], ids=["derive", "walkthrough"])
+@pytest.mark.parametrize("value", ["-1", "16", "x", "1.5"], ids=["negative", "too-many", "word", "fraction"])
+def test_digits_has_one_range_in_every_command(capsys, command, value) -> None:
+    assert main([command, str(EXAMPLES / "tiny.toml"), "--digits", value]) == 2
+    err = capsys.readouterr().err
+    assert f"argument --digits: must be a whole number from 0 to 15, not '{value}'" in err
+
+
+@pytest.mark.parametrize("command", ["derive", "walkthrough"], ids=["derive", "walkthrough"])
+@pytest.mark.parametrize("value", ["0", "15"], ids=["low", "high"])
+def test_digits_at_the_ends_of_the_range_work(capsys, command, value) -> None:
+    assert (
+        main(
+            [
+                command,
+                str(EXAMPLES / "tiny.toml"),
+                "--digits",
+                value,
+                *(["--no-check"] * (command != "derive")),
+            ]
+        )
+        == 0
+    )
+
+
+@pytest.mark.parametrize("name", ["notes.pdf", "notes", "notes.html"], ids=["pdf", "no-suffix", "html"])
+def test_walkthrough_refuses_an_output_suffix_no_format_claims(tmp_path, capsys, name) -> None:
+    target = tmp_path / name
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--no-check", "-o", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert not target.exists()
+    assert "\n" not in err and err.startswith(f"error: --output: cannot tell the format of '{target}'")
+    for fmt in FORMATS.values():  # the suffixes come from the format registry
+        assert all(suffix in err for suffix in fmt.suffixes)
+    assert "--format" in err
+
+
+def test_walkthrough_writes_any_name_with_format(tmp_path) -> None:
+    target = tmp_path / "notes.pdf"
+    assert (
+        main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--no-check", "--format", "md", "-o", str(target)])
+        == 0
+    )
+    assert target.read_text(encoding="utf-8").startswith("# Tiny network")
+
+
+# ------------------------------------------------------------------ B8: a title is one line
+
+#: TOML escapes: a newline, a carriage return, a tab, an escape sequence (ESC [ 2 J), a form feed.
+RAW_TITLE = r"Week\n# one\r\n\tnotes \u001b[2J and\fmore  "
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\nb", "a b"),
+        ("a\r\n\r\nb", "a b"),
+        ("\t a \x0b b \x0c", "a b"),
+        ("a\x1b[31mb\x07", "a[31mb"),
+        ("a\u2028b\u2029c\x85d", "a b c d"),
+        ("plain", "plain"),
+    ],
+    ids=["newline", "crlf", "tab-vt-ff", "controls", "unicode-breaks", "plain"],
+)
+def test_one_line(text, expected) -> None:
+    assert one_line(text) == expected
+
+
+def test_escapes_give_one_line() -> None:
+    assert escape_markdown("a\n# b") == r"a \# b"
+    assert escape_latex("a\n\nb_c\r") == r"a b\_c"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "heading"),
+    [
+        ("md", "# Week \\# one notes \\[2J and more\n"),
+        ("tex", "\\section*{Week \\# one notes [2J and more}\n"),
+    ],
+    ids=["md", "tex"],
+)
+def test_walkthrough_title_is_one_line(tmp_path, capsys, fmt, heading) -> None:
+    path = spec(tmp_path, 'L = "(x*w - y)**2"', title=RAW_TITLE)
+    assert main(["walkthrough", path, "--no-check", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert heading in out
+    assert "\r" not in out and "\x1b" not in out and "\x0c" not in out and "\t" not in out
+
+
+def test_derive_prints_the_title_on_one_line(tmp_path, capsys) -> None:
+    assert main(["derive", spec(tmp_path, 'L = "(x*w - y)**2"', title=RAW_TITLE)]) == 0
+    out = capsys.readouterr().out
+    assert out.split("\n")[0] == "Week # one notes [2J and more"
+    assert "\r" not in out and "\x1b" not in out
+
+
+# ------------------------------------------------------------------ C2: nesting within the documented limit
+
+
+def _nested(depth: int) -> str:
+    inner = "x*w"
+    for _ in range(depth):
+        inner = f"sigmoid({inner})"
+    return f'a = "{inner}"\nL = "half_squared_error(a, y)"'
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "command",
+    [["derive"], ["derive", "--json"], ["gradcheck"], ["walkthrough"], ["train", "--steps", "2", "--quiet"]],
+    ids=["derive", "derive-json", "gradcheck", "walkthrough", "train"],
+)
+def test_99_nested_sigmoids_work_in_every_command(tmp_path, command) -> None:
+    path = spec(tmp_path, _nested(99), x=0.7, w=0.5)  # 99 calls: inside the 100-level limit
+    out = subprocess.run(
+        [sys.executable, "-m", "symbackprop", *command, path], capture_output=True, text=True, timeout=600
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Traceback" not in out.stderr and "internal error" not in out.stderr
+
+
+def test_call_deep_allows_deep_recursion_and_restores_the_limit() -> None:
+    def depth(n: int) -> int:  # each level also passes through C (sum, map), as SymPy's do
+        return 0 if n == 0 else sum(map(depth, [n - 1])) + 1
+
+    before = sys.getrecursionlimit()
+    assert call_deep(depth, RECURSION_LIMIT - 500) == RECURSION_LIMIT - 500
+    assert sys.getrecursionlimit() == before
+    with pytest.raises(RecursionError):
+        depth(before + 100)  # not outside call_deep
+
+
+def test_call_deep_turns_exhausted_recursion_into_a_one_line_input_error() -> None:
+    def forever(n: int) -> int:
+        return forever(n + 1)
+
+    with pytest.raises(SizeLimitError, match="nests too deeply") as caught:
+        call_deep(forever, 0)
+    assert caught.value.exit_code == 2 and "\n" not in str(caught.value)
+
+
+def test_call_deep_passes_results_and_errors_through() -> None:
+    assert call_deep(lambda a, b=1: a + b, 2, b=3) == 5
+    assert call_deep(call_deep, int, "7") == 7  # nested: runs in place
+    with pytest.raises(KeyError, match="k"):
+        call_deep({}.__getitem__, "k")
