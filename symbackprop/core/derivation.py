@@ -28,11 +28,12 @@ from types import MappingProxyType
 from typing import Any
 
 import sympy
-from sympy import Expr, Float, Symbol
+from sympy import Expr, Float, S, Symbol
 
 from ..errors import GraphError, InputError, SizeLimitError
 from .display import Displayable
 from .functions import kink_conditions
+from .local_forms import local_derivatives, parents
 from .network import Network
 
 __all__ = [
@@ -501,24 +502,43 @@ def derive(
         complete point is known.
     """
     net = network
+    edges, children = _edges(net)
+    steps = _steps(net, children)
+    derivation = Derivation(network=net, edges=edges, steps=steps)
+    point = dict(net.values)
+    if at:
+        point.update(at)
+    if evaluate_point and all(s in point for s in net.inputs + net.targets + net.parameters):
+        derivation = derivation.at(point)
+    elif at is not None and evaluate_point:
+        derivation.at(point)  # raises a clear error naming what is missing
+    return derivation
+
+
+def _edges(net: Network) -> tuple[tuple[LocalFactor, ...], dict[Symbol, list[LocalFactor]]]:
+    """Every nonzero local derivative, and for each symbol the edges to the nodes it feeds (in order)."""
     node_of: dict[Expr, Symbol] = {}
     for d in net.definitions:
         node_of.setdefault(d.expr, d.symbol)
-    known = set(net.symbols)
-    children: dict[Symbol, list[LocalFactor]] = {s: [] for s in net.symbols}
+    symbols = net.symbols
+    known = set(symbols)
+    children: dict[Symbol, list[LocalFactor]] = {s: [] for s in symbols}
     edges: list[LocalFactor] = []
     for d in net.definitions:
-        parents = sorted((s for s in d.expr.free_symbols if s in known), key=lambda s: s.name)
-        for parent, raw in _local_derivatives(d.expr, parents):
-            if raw == 0:
+        for parent, raw, general in local_derivatives(d.expr, parents(d.expr, known), node_of):
+            if raw is S.Zero or (raw.is_Number and raw == 0):
                 continue
-            general = raw.xreplace(node_of) if node_of else raw
             edge = LocalFactor(d.symbol, parent, raw, general)
             edges.append(edge)
             children[parent].append(edge)
-    order = {s: i for i, s in enumerate(net.symbols)}
+    order = {s: i for i, s in enumerate(symbols)}
     for lst in children.values():
         lst.sort(key=lambda e: order[e.of])
+    return tuple(edges), children
+
+
+def _steps(net: Network, children: Mapping[Symbol, list[LocalFactor]]) -> tuple[Step, ...]:
+    """The backward steps: the loss, nodes in reverse order, then parameters, inputs and targets."""
     loss = net.loss
     steps: list[Step] = []
     reachable = {loss}
@@ -533,42 +553,7 @@ def derive(
     for role, group in (("parameter", net.parameters), ("input", net.inputs), ("target", net.targets)):
         for s in group:
             steps.append(Step(s, role, loss, tuple(e for e in children[s] if e.of in reachable)))
-    derivation = Derivation(network=net, edges=tuple(edges), steps=tuple(steps))
-    point = dict(net.values)
-    if at:
-        point.update(at)
-    if evaluate_point and all(s in point for s in net.inputs + net.targets + net.parameters):
-        derivation = derivation.at(point)
-    elif at is not None and evaluate_point:
-        derivation.at(point)  # raises a clear error naming what is missing
-    return derivation
-
-
-def _term_derivative(term: Expr, symbol: Symbol) -> Expr:
-    """d(term)/d(symbol), with a fast path for ``symbol * (factors free of it)``."""
-    if isinstance(term, sympy.Mul):
-        rest = [f for f in term.args if f != symbol]
-        if len(rest) == len(term.args) - 1 and not any(symbol in f.free_symbols for f in rest):
-            return sympy.Mul(*rest)
-    elif term == symbol:
-        return sympy.S.One
-    return sympy.diff(term, symbol)
-
-
-def _local_derivatives(expr: Expr, parents: list[Symbol]) -> list[tuple[Symbol, Expr]]:
-    """The derivative of one definition with respect to each of its parents.
-
-    A sum is differentiated term by term, touching only the terms that contain
-    the parent: a weighted sum of k inputs then costs O(k), not O(k^2).
-    """
-    if not isinstance(expr, sympy.Add):
-        return [(p, sympy.diff(expr, p)) for p in parents]
-    terms: dict[Symbol, list[Expr]] = {p: [] for p in parents}
-    for term in expr.args:
-        for s in term.free_symbols:
-            if s in terms:
-                terms[s].append(term)
-    return [(p, sympy.Add(*[_term_derivative(t, p) for t in terms[p]])) for p in parents]
+    return tuple(steps)
 
 
 def _float(value: Any) -> Float:
