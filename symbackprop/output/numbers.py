@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sympy import Expr, Float
+if TYPE_CHECKING:  # SymPy is imported where it is used, so that walkthrough --help stays light
+    from sympy import Expr
 
 __all__ = ["Shown", "fixed", "hand_quantizer", "plain", "relation", "scientific", "shown", "significant"]
 
@@ -56,6 +57,8 @@ class Shown:
 
 
 def _decimal(value: Any) -> Decimal:
+    from sympy import Expr, Float
+
     if isinstance(value, Decimal):
         return value
     if isinstance(value, Float):
@@ -142,6 +145,8 @@ def fixed(value: Any, places: int = 2) -> str:
 
 def hand_quantizer(digits: int):
     """A quantizer for :meth:`Derivation.at`: carry on with the numbers as shown."""
+
+    from sympy import Float
 
     def quantize(value: Expr) -> tuple[Expr, bool]:
         s = shown(value, digits)
