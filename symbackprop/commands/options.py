@@ -6,9 +6,12 @@ import argparse
 import math
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ..core.network import Network, suggest
 from ..errors import InputError
+
+if TYPE_CHECKING:  # the network module imports SymPy; --help must not
+    from ..core.network import Network
 
 __all__ = ["add_set_option", "apply_set"]
 
@@ -28,6 +31,8 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
 
 def apply_set(network: Network, assignments: Sequence[str]) -> Network:
     """Apply ``--set`` overrides; numbers are read with ``float``, never evaluated."""
+    from ..core.network import suggest
+
     if not assignments:
         return network
     names = {s.name: s for s in network.inputs + network.targets + network.parameters}
