@@ -296,13 +296,22 @@ class Derivation(Displayable):
         """
         if self._path_counts[symbol] > limit:
             return None
+        known = self._paths_memo.get((symbol, limit))
+        if known is not None:
+            return known
         if symbol == self.loss:
             return ((symbol,),)
         out: list[tuple[Symbol, ...]] = []
         for child in self._step_index[symbol].children:
             for p in self.paths(child, limit) or ():
                 out.append((*p, symbol))
-        return tuple(out)
+        self._paths_memo[(symbol, limit)] = paths = tuple(out)
+        return paths
+
+    @cached_property
+    def _paths_memo(self) -> dict[tuple[Symbol, int], tuple[tuple[Symbol, ...], ...]]:
+        """Paths found so far: a symbol's paths extend its children's, so each is enumerated once."""
+        return {}
 
     def leibniz(self, symbol: Symbol) -> Expr:
         """∂L/∂symbol as a sum over paths of products of unevaluated partials.
@@ -465,7 +474,7 @@ class Derivation(Displayable):
 
 
 def _chain_product(factors: list[Expr]) -> Expr:
-    factors = [f for f in factors if f != 1] or [sympy.S.One]
+    factors = [f for f in factors if not (f.is_Number and f == 1)] or [sympy.S.One]
     return factors[0] if len(factors) == 1 else sympy.Mul(*factors, evaluate=False)
 
 
