@@ -14,6 +14,7 @@ One builder per section (``_setup``, ``_graph``, ... ``_check``) reads a
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
@@ -46,7 +47,12 @@ _SYMPY_MUL = {"cdot": "dot", "times": "times", "none": None}
 
 
 class _Printer:
-    """Print symbolic and substituted math for one derivation and notation."""
+    """Print symbolic and substituted math for one derivation and notation.
+
+    Each expression is printed once: symbolic LaTeX is memoised by expression
+    (equal SymPy trees print alike), and a printer is made once per table of
+    numbers rather than once per call.
+    """
 
     def __init__(self, derivation: Derivation, notation: Notation) -> None:
         net = derivation.network
@@ -60,18 +66,30 @@ class _Printer:
             "order": "none",
             "mul_symbol": None,
         }
+        self._memo: dict[Expr, str] = {}
+        self._printers: dict[int, tuple[Mapping[Any, str] | None, SymbackpropLatexPrinter]] = {}
 
     def _printer(self, numbers: Mapping[Any, str] | None = None) -> SymbackpropLatexPrinter:
+        cached = self._printers.get(id(numbers))
+        if cached is not None and cached[0] is numbers:
+            return cached[1]
         settings = dict(self.base)
         mul = self.notation.mul
         if numbers is not None:
             settings["numbers"] = numbers
             mul = "cdot" if mul == "none" else mul  # products of numbers always get a sign
         settings["mul_symbol"] = _SYMPY_MUL[mul]
-        return make_printer(settings)  # the class use_printer() installed
+        printer = make_printer(settings)  # the class use_printer() installed
+        if len(self._printers) >= 8:  # tables of one step come and go; keep the long-lived ones few
+            self._printers.clear()
+        self._printers[id(numbers)] = (numbers, printer)  # holding numbers keeps its id unique
+        return printer
 
     def symbolic(self, expr: Expr) -> str:
-        return self._printer().doprint(expr)
+        text = self._memo.get(expr)
+        if text is None:
+            text = self._memo[expr] = self._printer().doprint(expr)
+        return text
 
     def substituted(self, expr: Expr, numbers: Mapping[Any, str]) -> str:
         return self._printer(numbers).doprint(expr)
@@ -118,6 +136,10 @@ class _Source:
     @cached_property
     def adjoint_numbers(self) -> dict[tuple[Symbol, Symbol], str]:
         return {(self.net.loss, s): self.latex(v) for s, v in self.ev.adjoints.items()}
+
+    @cached_property
+    def value_and_adjoint_numbers(self) -> dict[Any, str]:
+        return {**self.value_numbers, **self.adjoint_numbers}
 
     @cached_property
     def local_numbers(self) -> dict[tuple[Symbol, Symbol], str]:
@@ -206,11 +228,9 @@ def _backward_step(src: _Source, step: Any) -> dict[str, Any]:
     net, p, ev = src.net, src.printer, src.ev
     leibniz = step.leibniz_recurrence()
     general = step.recurrence()
-    numbers = {**src.value_numbers, **src.adjoint_numbers}
-    factor_numbers = {
-        **src.adjoint_numbers,
-        **{(f.of, f.wrt): src.local_numbers[(f.of, f.wrt)] for f in step.factors},
-    }
+    numbers = src.value_and_adjoint_numbers
+    local = {(f.of, f.wrt): src.local_numbers[(f.of, f.wrt)] for f in step.factors}
+    factor_numbers = ChainMap(local, src.adjoint_numbers)  # not a copy per step: that was quadratic
     direct = len(step.factors) == 1 and step.factors[0].of == net.loss
     return {
         "name": step.symbol.name,
