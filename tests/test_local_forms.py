@@ -15,7 +15,7 @@ import pytest
 import sympy as sp
 
 from symbackprop import load_spec, mlp
-from symbackprop.core.derivation import derive
+from symbackprop.core.derivation import Partial, derive
 from symbackprop.core.functions import (
     REGISTRY,
     binary_cross_entropy,
@@ -153,3 +153,21 @@ def test_every_edge_of_a_network_equals_sympy_diff(make):
     }
     expected = {(o, p) for o, p in expected if sp.diff(net.definition[o], p) != 0}
     assert {(e.of, e.wrt) for e in d.edges} == expected
+
+
+@pytest.mark.parametrize("make", list(NETWORKS.values()), ids=list(NETWORKS))
+def test_leibniz_chains_equal_the_unevaluated_products_of_partials(make):
+    # The chains are built with Mul._from_args and shared Partials; SymPy's own route is
+    # Mul(*factors, evaluate=False) of fresh Partials, summed with Add(..., evaluate=False).
+    net = make()
+    d = derive(net, evaluate_point=False)
+    for s in net.symbols:
+        paths = d.paths(s)
+        if paths is None:
+            continue
+        terms = []
+        for p in paths:
+            factors = [Partial(a, b) for a, b in zip(p, p[1:])]
+            terms.append(sp.Mul(*factors, evaluate=False) if len(factors) > 1 else (factors or [sp.S.One])[0])
+        expected = terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
+        assert sp.srepr(d.leibniz(s)) == sp.srepr(expected), s

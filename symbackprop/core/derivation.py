@@ -15,7 +15,9 @@
 4. **value** - the numbers at a point (:class:`Evaluation`).
 
 Only local derivatives are ever differentiated, one small definition at a
-time, which is why this is linear in the size of the network.
+time, which is why this is linear in the size of the network; and a library
+function's local derivative is instantiated from its textbook form, not
+differentiated again (:mod:`symbackprop.core.local_forms`).
 """
 
 from __future__ import annotations
@@ -323,8 +325,23 @@ class Derivation(Displayable):
         paths = self.paths(symbol)
         if paths is None:
             return self._step_index[symbol].leibniz_recurrence()
-        terms = [_chain_product([Partial(a, b) for a, b in zip(p, p[1:])]) for p in paths]
+        partial = self._partials
+        terms = []
+        for p in paths:
+            factors = []
+            for pair in zip(p, p[1:]):
+                factor = partial.get(pair)
+                if factor is None:
+                    factor = partial[pair] = Partial(*pair)
+                factors.append(factor)
+            # the Mul that Mul(*factors, evaluate=False) makes, without its cache and sympify
+            terms.append(sympy.Mul._from_args(factors) if len(factors) > 1 else (factors or [S.One])[0])
         return _sum(terms)
+
+    @cached_property
+    def _partials(self) -> dict[tuple[Symbol, Symbol], Partial]:
+        """One :class:`Partial` per edge, made on first use and shared by every chain through it."""
+        return {}
 
     def general_factors(self, symbol: Symbol) -> Expr:
         """Like :meth:`leibniz`, with each local factor in node names."""
