@@ -171,3 +171,21 @@ def test_leibniz_chains_equal_the_unevaluated_products_of_partials(make):
             terms.append(sp.Mul(*factors, evaluate=False) if len(factors) > 1 else (factors or [sp.S.One])[0])
         expected = terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
         assert sp.srepr(d.leibniz(s)) == sp.srepr(expected), s
+
+
+def test_an_mlp_is_derived_without_sympy_diff_or_assumption_queries(monkeypatch):
+    import sys
+
+    derive(mlp([3, 4, 2], seed=0), evaluate_point=False)  # the templates of sigmoid and the loss, once
+    assumptions = sys.modules["sympy.core.assumptions"]
+    asked, differentiated = [], []
+    ask, diff = assumptions._ask, sp.diff
+    monkeypatch.setattr(assumptions, "_ask", lambda fact, obj: asked.append(fact) or ask(fact, obj))
+    monkeypatch.setattr(sp, "diff", lambda *args, **kw: differentiated.append(args) or diff(*args, **kw))
+    fresh = sp.symbols("u_1 u_2", real=True)
+    assert (fresh[0] - fresh[1]).is_positive is None and asked  # the probe sees a query
+    asked.clear()
+    d = derive(mlp([5, 6, 3], seed=1), evaluate_point=False)
+    assert len(d.edges) == 6 * (2 * 5 + 1) + 6 + 3 * (2 * 6 + 1) + 3 + 2 * 3  # z1, a1, z2, a2, L
+    assert differentiated == []
+    assert asked == []
