@@ -78,11 +78,35 @@ def symengine_network(sizes: list[int]) -> tuple[list[tuple[Any, Any]], list[Any
 
 def symengine_reverse(
     net: tuple[list[tuple[Any, Any]], list[Any], Any], point: dict | None, term_by_term: bool = False
-) -> None:
-    """Reverse accumulation in symengine: local derivatives, a recurrence per symbol, values at ``point``."""
+) -> dict | None:
+    """Reverse accumulation in symengine: local derivatives, a recurrence per symbol, values at ``point``.
+
+    Returns ``symbol -> ∂L/∂symbol`` at ``point``, or ``None`` without a point.
+    """
     import symengine as se
 
     defs, params, loss = net
+    local, children = _symengine_locals(defs, term_by_term)
+    adjoint = {s: se.Symbol(f"dL_d{s}") for s, _ in defs}
+    order = [s for s, _ in reversed(defs[:-1])] + params
+    for s in order:  # the general form: sum over children of dL/dc * dc/ds
+        se.Add(*[(1 if c == loss else adjoint[c]) * local[(c, s)] for c in children[s]])
+    if point is None:
+        return None
+    values = dict(point)
+    for s, e in defs:
+        values[s] = e.subs({q: values[q] for q in e.free_symbols}).n(BITS, real=True)
+    numbers = {k: d.subs({q: values[q] for q in d.free_symbols}).n(BITS, real=True) for k, d in local.items()}
+    adj = {loss: se.Integer(1)}
+    for s in order:
+        adj[s] = se.Add(*[adj[c] * numbers[(c, s)] for c in children[s]])
+    return adj
+
+
+def _symengine_locals(defs: list[tuple[Any, Any]], term_by_term: bool) -> tuple[dict, dict[Any, list[Any]]]:
+    """``(of, wrt) -> d of / d wrt`` by symengine's ``diff``, and each symbol's children in order."""
+    import symengine as se
+
     local: dict[tuple[Any, Any], Any] = {}
     children: dict[Any, list[Any]] = {}
     for s, e in defs:
@@ -93,19 +117,7 @@ def symengine_reverse(
                 local[(s, p)] = local[(s, p)] + d if (s, p) in local else d
                 if not children.get(p) or children[p][-1] != s:
                     children.setdefault(p, []).append(s)
-    adjoint = {s: se.Symbol(f"dL_d{s}") for s, _ in defs}
-    order = [s for s, _ in reversed(defs[:-1])] + params
-    for s in order:  # the general form: sum over children of dL/dc * dc/ds
-        se.Add(*[(1 if c == loss else adjoint[c]) * local[(c, s)] for c in children[s]])
-    if point is None:
-        return
-    values = dict(point)
-    for s, e in defs:
-        values[s] = e.subs({q: values[q] for q in e.free_symbols}).n(BITS, real=True)
-    numbers = {k: d.subs({q: values[q] for q in d.free_symbols}).n(BITS, real=True) for k, d in local.items()}
-    adj = {loss: se.Integer(1)}
-    for s in order:
-        adj[s] = se.Add(*[adj[c] * numbers[(c, s)] for c in children[s]])
+    return local, children
 
 
 def symengine_point(network: Any) -> dict:
