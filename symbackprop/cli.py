@@ -17,7 +17,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import __version__
+from ._version import __version__
 from .errors import SymbackpropError, SymbackpropWarning
 
 __all__ = ["COMMANDS", "EXIT_INTERNAL", "main"]
@@ -35,7 +35,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {self.prog}: {message}\n(see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``command``, only that command's arguments are added.
+
+    The command modules are light (their ``run`` imports what it needs), so the
+    parser, ``--help`` and ``--version`` never import SymPy.  ``main`` passes the
+    command named on the command line, so that the other commands' argument
+    definitions are not even imported.
+    """
     parser = _Parser(
         prog="symbackprop",
         description="Exact backpropagation that shows its work.",
@@ -52,15 +59,25 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        if command is not None and name != command:
+            continue
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         module.add_arguments(p)
         p.set_defaults(_run=module.run)
     return parser
 
 
+def _command(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (the first word that is not an option), if it is one."""
+    word = next((a for a in argv if not a.startswith("-")), None)
+    return word if word in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(_command(argv) or "")
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help, --version, usage errors

@@ -197,7 +197,7 @@ def no_deriving(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("derived again")
 
-    monkeypatch.setattr(derivation, "_local_derivatives", refuse)
+    monkeypatch.setattr(derivation, "build_edges", refuse)
 
 
 def test_check_of_a_derivation_never_derives_again(request):

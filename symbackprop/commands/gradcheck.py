@@ -11,9 +11,12 @@ from .options import add_set_option, apply_set
 HELP = "check every symbolic gradient against central finite differences (exit 1 on a mismatch)"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..numeric import DEFAULT_ATOL, DEFAULT_EPS, DEFAULT_RTOL
+#: The defaults of :func:`symbackprop.numeric.gradcheck.check`, kept here as data so that --help does
+#: not import SymPy (tests/test_startup.py checks that they agree).
+DEFAULT_EPS, DEFAULT_RTOL, DEFAULT_ATOL = 6e-6, 1e-6, 1e-9
 
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="the network spec (TOML)")
     parser.add_argument("--points", type=int, default=0, help="also check N random points (default 0)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random points (default 0)")

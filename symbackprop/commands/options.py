@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.network import Network, suggest
 from ..errors import InputError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the network module imports SymPy; --help must not
+    from ..core.network import Network
     from ..output.formats import Format
 
 __all__ = ["DIGITS_RANGE", "add_digits_option", "add_set_option", "apply_set", "digits", "output_format"]
@@ -36,6 +36,8 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
 
 def apply_set(network: Network, assignments: Sequence[str]) -> Network:
     """Apply ``--set`` overrides; numbers are read with ``float``, never evaluated."""
+    from ..core.network import suggest
+
     if not assignments:
         return network
     names = {s.name: s for s in network.inputs + network.targets + network.parameters}

@@ -10,11 +10,15 @@ from .options import add_digits_option, add_set_option, apply_set, output_format
 
 HELP = "write a step-by-step walkthrough (Markdown or LaTeX) of a spec's forward and backward pass"
 
+# Kept here as data so that --help does not import SymPy (tests/test_startup.py checks that they
+# agree with output.context.SECTIONS, output.context.ROUNDINGS and output.printing.MUL_SYMBOLS).
+SECTIONS = ("setup", "graph", "forward", "loss", "backward", "gradients", "update", "dataset", "check")
+ROUNDINGS = ("exact", "hand")
+MUL_SYMBOLS = ("cdot", "times", "none")
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..output.context import ROUNDINGS, SECTIONS
     from ..output.formats import FORMATS, format_names
-    from ..output.printing import MUL_SYMBOLS
 
     formats = ", ".join(f"{f.name} ({f.description}; {' '.join(f.suffixes)})" for f in FORMATS.values())
     parser.add_argument("spec", help="the network spec (TOML)")
@@ -42,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--derivative", choices=("partial", "d"), default="partial", help="∂L/∂w or dL/dw")
     parser.add_argument("--delta", action="store_true", help="write ∂L/∂n as δ_n for nodes")
-    parser.add_argument("--mul", choices=tuple(MUL_SYMBOLS), default="cdot", help="multiplication sign")
+    parser.add_argument("--mul", choices=MUL_SYMBOLS, default="cdot", help="multiplication sign")
     parser.add_argument("--template", metavar="FILE", help="a Jinja2 template of your own (same context)")
     parser.add_argument("--no-check", action="store_true", help="leave out the gradient-check section")
     add_set_option(parser)

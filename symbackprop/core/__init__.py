@@ -1,5 +1,5 @@
-"""symbackprop.core."""
+"""symbackprop.core: the function registry, networks, layers and the derivation.
 
-from .layers import find_layers
-
-__all__ = ["find_layers"]
+Light on purpose (``symbackprop --help`` imports this package): import the modules you need,
+e.g. ``from symbackprop.core.layers import find_layers``.
+"""

@@ -16,7 +16,9 @@
    named-node program, exactly where they can be (:mod:`.evaluation`).
 
 Only local derivatives are ever differentiated, one small definition at a
-time, which is why this is linear in the size of the network.
+time, which is why this is linear in the size of the network; and a library
+function's local derivative is instantiated from its textbook form, not
+differentiated again (:mod:`symbackprop.core.local_forms`).
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from functools import cached_property
 from typing import Any
 
 import sympy
-from sympy import Expr, Symbol
+from sympy import Expr, S, Symbol
 
 from ..errors import GraphError, InputError, SizeLimitError
+from .backward import LocalFactor, Partial, Step, build_edges, build_steps
 from .display import Displayable
 from .evaluation import (
     DPS,
@@ -63,113 +66,6 @@ CLOSED_FORM_LIMIT = 20_000
 
 #: Most chain-rule paths enumerated for one symbol's Leibniz form.
 PATH_LIMIT = 64
-
-
-class Partial(sympy.AtomicExpr):
-    """The unevaluated partial derivative ∂``of``/∂``wrt``.
-
-    An atom: substituting numbers for symbols elsewhere in an expression never
-    reaches inside it, and it has no free symbols.
-    """
-
-    is_commutative = True
-    is_real = True
-
-    def __new__(cls, of: Symbol, wrt: Symbol) -> Partial:
-        obj = super().__new__(cls)
-        obj._of = of
-        obj._wrt = wrt
-        return obj
-
-    @property
-    def of(self) -> Symbol:
-        return self._of
-
-    @property
-    def wrt(self) -> Symbol:
-        return self._wrt
-
-    def _hashable_content(self) -> tuple[Symbol, Symbol]:
-        return (self._of, self._wrt)
-
-    def __getnewargs__(self) -> tuple[Symbol, Symbol]:
-        return (self._of, self._wrt)
-
-    @property
-    def free_symbols(self) -> set[Symbol]:
-        return set()
-
-    def _eval_derivative(self, s: Symbol) -> Expr:
-        return sympy.S.Zero
-
-    def _sympystr(self, printer: Any) -> str:
-        return f"d{printer._print(self._of)}/d{printer._print(self._wrt)}"
-
-
-@dataclass(frozen=True)
-class LocalFactor:
-    """One edge of the graph: the local derivative ∂``of``/∂``wrt``.
-
-    Attributes:
-        of: The child node whose definition uses ``wrt``.
-        wrt: The parent symbol.
-        raw: ``diff(definition of of, wrt)`` as SymPy gives it.
-        general: The same in node names, e.g. ``a_2*(1 - a_2)``.
-    """
-
-    of: Symbol
-    wrt: Symbol
-    raw: Expr
-    general: Expr
-
-    @property
-    def partial(self) -> Partial:
-        return Partial(self.of, self.wrt)
-
-
-@dataclass(frozen=True)
-class Step:
-    """The adjoint ∂L/∂``symbol`` as a sum over the nodes it feeds.
-
-    ``factors`` holds one :class:`LocalFactor` per child c, so that
-    ∂L/∂symbol = Σ ∂L/∂c · factor.  The loss itself has no factors.
-    """
-
-    symbol: Symbol
-    role: str
-    loss: Symbol
-    factors: tuple[LocalFactor, ...]
-
-    @property
-    def adjoint(self) -> Partial:
-        """∂L/∂symbol, unevaluated."""
-        return Partial(self.loss, self.symbol)
-
-    @property
-    def children(self) -> tuple[Symbol, ...]:
-        return tuple(f.of for f in self.factors)
-
-    def recurrence(self) -> Expr:
-        """Σ_c ∂L/∂c · (∂c/∂symbol in node names); 1 for the loss itself."""
-        if self.symbol == self.loss:
-            return sympy.S.One
-        terms = []
-        for f in self.factors:
-            if f.of == self.loss:
-                terms.append(f.general)
-            else:
-                terms.append(sympy.Mul(Partial(self.loss, f.of), f.general, evaluate=False))
-        return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else (terms[0] if terms else sympy.S.Zero)
-
-    def leibniz_recurrence(self) -> Expr:
-        """Σ_c ∂L/∂c · ∂c/∂symbol, all factors unevaluated."""
-        if self.symbol == self.loss:
-            return sympy.S.One
-        terms = [
-            f.partial if f.of == self.loss else sympy.Mul(Partial(self.loss, f.of), f.partial, evaluate=False)
-            for f in self.factors
-        ]
-        return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else (terms[0] if terms else sympy.S.Zero)
 
 
 @dataclass(frozen=True)
@@ -239,13 +135,22 @@ class Derivation(Displayable):
         """
         if self._path_counts[symbol] > limit:
             return None
+        known = self._paths_memo.get((symbol, limit))
+        if known is not None:
+            return known
         if symbol == self.loss:
             return ((symbol,),)
         out: list[tuple[Symbol, ...]] = []
         for child in self._step_index[symbol].children:
             for p in self.paths(child, limit) or ():
                 out.append((*p, symbol))
-        return tuple(out)
+        self._paths_memo[(symbol, limit)] = paths = tuple(out)
+        return paths
+
+    @cached_property
+    def _paths_memo(self) -> dict[tuple[Symbol, int], tuple[tuple[Symbol, ...], ...]]:
+        """Paths found so far: a symbol's paths extend its children's, so each is enumerated once."""
+        return {}
 
     def leibniz(self, symbol: Symbol) -> Expr:
         """∂L/∂symbol as a sum over paths of products of unevaluated partials.
@@ -257,8 +162,23 @@ class Derivation(Displayable):
         paths = self.paths(symbol)
         if paths is None:
             return self._step_index[symbol].leibniz_recurrence()
-        terms = [_chain_product([Partial(a, b) for a, b in zip(p, p[1:])]) for p in paths]
+        partial = self._partials
+        terms = []
+        for p in paths:
+            factors = []
+            for pair in zip(p, p[1:]):
+                factor = partial.get(pair)
+                if factor is None:
+                    factor = partial[pair] = Partial(*pair)
+                factors.append(factor)
+            # the Mul that Mul(*factors, evaluate=False) makes, without its cache and sympify
+            terms.append(sympy.Mul._from_args(factors) if len(factors) > 1 else (factors or [S.One])[0])
         return _sum(terms)
+
+    @cached_property
+    def _partials(self) -> dict[tuple[Symbol, Symbol], Partial]:
+        """One :class:`Partial` per edge, made on first use and shared by every chain through it."""
+        return {}
 
     def general_factors(self, symbol: Symbol) -> Expr:
         """Like :meth:`leibniz`, with each local factor in node names."""
@@ -402,7 +322,7 @@ class Derivation(Displayable):
 
 
 def _chain_product(factors: list[Expr]) -> Expr:
-    factors = [f for f in factors if f != 1] or [sympy.S.One]
+    factors = [f for f in factors if not (f.is_Number and f == 1)] or [sympy.S.One]
     return factors[0] if len(factors) == 1 else sympy.Mul(*factors, evaluate=False)
 
 
@@ -439,39 +359,9 @@ def derive(
         complete point is known.
     """
     net = network
-    node_of: dict[Expr, Symbol] = {}
-    for d in net.definitions:
-        node_of.setdefault(d.expr, d.symbol)
-    known = set(net.symbols)
-    children: dict[Symbol, list[LocalFactor]] = {s: [] for s in net.symbols}
-    edges: list[LocalFactor] = []
-    for d in net.definitions:
-        parents = sorted((s for s in d.expr.free_symbols if s in known), key=lambda s: s.name)
-        for parent, raw in _local_derivatives(d.expr, parents):
-            if raw == 0:
-                continue
-            general = raw.xreplace(node_of) if node_of else raw
-            edge = LocalFactor(d.symbol, parent, raw, general)
-            edges.append(edge)
-            children[parent].append(edge)
-    order = {s: i for i, s in enumerate(net.symbols)}
-    for lst in children.values():
-        lst.sort(key=lambda e: order[e.of])
-    loss = net.loss
-    steps: list[Step] = []
-    reachable = {loss}
-    for d in reversed(net.definitions):
-        if d.symbol == loss:
-            steps.append(Step(loss, "loss", loss, ()))
-            continue
-        factors = tuple(e for e in children[d.symbol] if e.of in reachable)
-        if factors:
-            reachable.add(d.symbol)
-        steps.append(Step(d.symbol, "node", loss, factors))
-    for role, group in (("parameter", net.parameters), ("input", net.inputs), ("target", net.targets)):
-        for s in group:
-            steps.append(Step(s, role, loss, tuple(e for e in children[s] if e.of in reachable)))
-    derivation = Derivation(network=net, edges=tuple(edges), steps=tuple(steps))
+    edges, children = build_edges(net)
+    steps = build_steps(net, children)
+    derivation = Derivation(network=net, edges=edges, steps=steps)
     point = dict(net.values)
     if at:
         point.update(at)
@@ -480,30 +370,3 @@ def derive(
     elif at is not None and evaluate_point:
         derivation.at(point)  # raises a clear error naming what is missing
     return derivation
-
-
-def _term_derivative(term: Expr, symbol: Symbol) -> Expr:
-    """d(term)/d(symbol), with a fast path for ``symbol * (factors free of it)``."""
-    if isinstance(term, sympy.Mul):
-        rest = [f for f in term.args if f != symbol]
-        if len(rest) == len(term.args) - 1 and not any(symbol in f.free_symbols for f in rest):
-            return sympy.Mul(*rest)
-    elif term == symbol:
-        return sympy.S.One
-    return sympy.diff(term, symbol)
-
-
-def _local_derivatives(expr: Expr, parents: list[Symbol]) -> list[tuple[Symbol, Expr]]:
-    """The derivative of one definition with respect to each of its parents.
-
-    A sum is differentiated term by term, touching only the terms that contain
-    the parent: a weighted sum of k inputs then costs O(k), not O(k^2).
-    """
-    if not isinstance(expr, sympy.Add):
-        return [(p, sympy.diff(expr, p)) for p in parents]
-    terms: dict[Symbol, list[Expr]] = {p: [] for p in parents}
-    for term in expr.args:
-        for s in term.free_symbols:
-            if s in terms:
-                terms[s].append(term)
-    return [(p, sympy.Add(*[_term_derivative(t, p) for t in terms[p]])) for p in parents]

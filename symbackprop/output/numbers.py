@@ -40,9 +40,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sympy import Expr, Float, Rational
+if TYPE_CHECKING:  # SymPy is imported where it is used, so that walkthrough --help stays light
+    from sympy import Expr
 
 __all__ = [
     "COLUMN_EXTRA",
@@ -101,6 +102,10 @@ def _split(value: Any) -> tuple[Decimal, Fraction | None]:
     if isinstance(value, float):
         d = Decimal(repr(value))
         return d, (Fraction(repr(value)) if d.is_finite() else None)
+    if isinstance(value, str):
+        return Decimal(value), None
+    from sympy import Expr, Float, Rational
+
     if isinstance(value, Rational):
         exact = Fraction(int(value.p), int(value.q))
         return _fraction_decimal(exact), exact
@@ -108,8 +113,6 @@ def _split(value: Any) -> tuple[Decimal, Fraction | None]:
         return Decimal(str(value)), None  # str(Float) keeps every digit
     if isinstance(value, Expr):
         return Decimal(str(Float(value, _PRECISION))), None
-    if isinstance(value, str):
-        return Decimal(value), None
     if hasattr(value, "_mpf_"):  # an mpmath number
         return Decimal(str(Float(value, _PRECISION))), None
     msg = f"not a number: {value!r}"
@@ -309,6 +312,8 @@ def fixed(value: Any, places: int = 2) -> str:
 
 def hand_quantizer(digits: int):
     """A quantizer for :meth:`Derivation.at`: carry on with the numbers as shown."""
+
+    from sympy import Float
 
     def quantize(value: Expr) -> tuple[Expr, bool]:
         s = shown(value, digits)

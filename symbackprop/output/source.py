@@ -30,7 +30,12 @@ _SYMPY_MUL = {"cdot": "dot", "times": "times", "none": None}
 
 
 class MathPrinter:
-    """Print symbolic and substituted math for one derivation and notation."""
+    """Print symbolic and substituted math for one derivation and notation.
+
+    Each expression is printed once: symbolic LaTeX is memoised by expression
+    (equal SymPy trees print alike), and a printer is made once per table of
+    numbers rather than once per call.
+    """
 
     def __init__(self, derivation: Derivation, notation: Notation) -> None:
         net = derivation.network
@@ -45,18 +50,30 @@ class MathPrinter:
             "mul_symbol": None,
             "written": net.written,
         }
+        self._memo: dict[Expr, str] = {}
+        self._printers: dict[int, tuple[Mapping[Any, str] | None, SymbackpropLatexPrinter]] = {}
 
     def _printer(self, numbers: Mapping[Any, str] | None = None) -> SymbackpropLatexPrinter:
+        cached = self._printers.get(id(numbers))
+        if cached is not None and cached[0] is numbers:
+            return cached[1]
         settings = dict(self.base)
         mul = self.notation.mul
         if numbers is not None:
             settings["numbers"] = numbers
             mul = "cdot" if mul == "none" else mul  # products of numbers always get a sign
         settings["mul_symbol"] = _SYMPY_MUL[mul]
-        return make_printer(settings)  # the class use_printer() installed
+        printer = make_printer(settings)  # the class use_printer() installed
+        if len(self._printers) >= 8:  # tables of one step come and go; keep the long-lived ones few
+            self._printers.clear()
+        self._printers[id(numbers)] = (numbers, printer)  # holding numbers keeps its id unique
+        return printer
 
     def symbolic(self, expr: Expr) -> str:
-        return self._printer().doprint(expr)
+        text = self._memo.get(expr)
+        if text is None:
+            text = self._memo[expr] = self._printer().doprint(expr)
+        return text
 
     def substituted(self, expr: Expr, numbers: Mapping[Any, str]) -> str:
         key = (expr.of, expr.wrt) if isinstance(expr, Partial) else expr
