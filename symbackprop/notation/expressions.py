@@ -159,6 +159,32 @@ _LAYOUT_TOKENS = ("NEWLINE", "NL", "ENDMARKER", "INDENT", "DEDENT", "COMMENT")
 
 _TOO_DEEP = f"expression is nested too deeply (limit {MAX_DEPTH} levels)"
 _TOO_LARGE = f"number is too large (over {MAX_NUMBER_BITS} bits)"
+_TOO_FINE = f"number has too many digits to read exactly (over {MAX_NUMBER_BITS} bits)"
+
+#: A decimal literal: digits, an optional fraction, an optional exponent.
+_DECIMAL = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\Z")
+
+
+def _exact_decimal(literal: str) -> Expr | None:
+    """``literal`` as an exact Rational, or None when numerator or denominator would pass the limit.
+
+    The size is bounded from the text, before any power of ten is built: ``0E9000000`` is 0 at
+    once, and ``1e-5000`` (a 5,000-digit denominator) is refused instead of computed.
+    """
+    m = _DECIMAL.match(literal)
+    if m is None:
+        return None
+    whole, fraction, exponent = m.group(1), m.group(2) or "", m.group(3) or "0"
+    digits = (whole + fraction).lstrip("0")
+    if not digits:
+        return Integer(0)
+    if len(exponent.lstrip("+-")) > 7:
+        return None
+    shift = int(exponent) - len(fraction)  # value = int(digits) * 10**shift
+    if (len(digits) + abs(shift)) * 3.33 > MAX_NUMBER_BITS:  # 10**k has 3.32·k bits
+        return None
+    mantissa = Integer(int(whole + fraction))
+    return mantissa * Integer(10) ** shift if shift >= 0 else Rational(mantissa, Integer(10) ** -shift)
 
 
 # ---------------------------------------------------------- the public entry point
@@ -468,11 +494,11 @@ class _ExpressionBuilder:
         if not math.isfinite(value):
             raise _Refused("number is out of range", self._col(node))
         # The chunk text is ASCII (checked by _scan), so AST byte offsets are character offsets.
-        literal = self.source[node.col_offset : node.end_col_offset or node.col_offset]
-        try:
-            return Rational(literal.replace("_", "")) if literal else Rational(repr(value))
-        except (TypeError, ValueError):
-            return Rational(repr(value))
+        literal = self.source[node.col_offset : node.end_col_offset or node.col_offset].replace("_", "")
+        exact = _exact_decimal(literal or repr(value))
+        if exact is None:
+            raise _Refused(_TOO_FINE, self._col(node))
+        return exact
 
     def name(self, node: ast.Name, depth: int) -> Expr:
         name = _unaliased(node.id)

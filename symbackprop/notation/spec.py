@@ -525,8 +525,11 @@ LATEX_NAME_COMMANDS = (
     "nabla",
 )
 
+#: The allowed characters and commands, never TeX's ``^^`` character notation (``^^5c`` is a
+#: backslash to TeX, so ``^^5cinput`` would be ``\\input``): no ``^`` may follow a ``^``.
 _SAFE_LATEX_NAME = re.compile(
-    r"(?:[A-Za-z0-9_^{}()',.+\- ]|\\(?:%s)(?![A-Za-z]))+\Z" % "|".join(LATEX_NAME_COMMANDS)
+    r"(?!.*\^\s*\^)(?:[A-Za-z0-9_^{}()',.+\- ]|\\(?:%s)(?![A-Za-z]))+\Z" % "|".join(LATEX_NAME_COMMANDS),
+    re.S,
 )
 
 
