@@ -35,6 +35,7 @@ from sympy import Expr, Integer, Rational, Symbol
 
 from ..core.functions import FUNCTIONS
 from ..core.network import suggest
+from ..core.tensors import MatProduct, Transposed
 from ..errors import GraphError, SpecError, SymbackpropError
 from .limits import (
     MAX_DEPTH,
@@ -170,6 +171,7 @@ def parse_expression(
     functions: Mapping[str, Any] | None = None,
     *,
     where: str = "",
+    matrix: bool = False,
 ) -> Expr:
     """Parse one right-hand side into a SymPy expression, safely.
 
@@ -184,6 +186,9 @@ def parse_expression(
             anything with ``func``, ``accepts(n)`` and ``describe_arity()``);
             default :data:`~symbackprop.core.functions.FUNCTIONS`.
         where: Location prefix for errors, e.g. ``"[network] a_2"``.
+        matrix: Also read ``A @ B`` (:class:`~symbackprop.core.tensors.MatProduct`)
+            and ``A.T`` (:class:`~symbackprop.core.tensors.Transposed`), for
+            matrix specs (:mod:`symbackprop.notation.matrix_spec`).
 
     Raises:
         SpecError: The text is not an allowed expression; the message says why.
@@ -199,7 +204,7 @@ def parse_expression(
     if len(stripped) >= 2 and stripped.startswith("$") and stripped.endswith("$"):
         return _parse_latex(stripped[1:-1], symbols, funcs, where)
     try:
-        return _ExpressionBuilder(symbols, funcs).build(stripped)
+        return _ExpressionBuilder(symbols, funcs, matrix=matrix).build(stripped)
     except _Refused as e:
         at = f" (at column {e.col + 1})" if e.col is not None else ""
         raise SpecError(f"{e.message}{at}", where=where or None) from None
@@ -346,9 +351,12 @@ def _ends_operand(tok: tokenize.TokenInfo) -> bool:
 class _ExpressionBuilder:
     """Turns the allowed subset of Python's AST into SymPy, node by node, through :data:`NODES`."""
 
-    def __init__(self, symbols: Mapping[str, Symbol], functions: Mapping[str, Any]) -> None:
+    def __init__(
+        self, symbols: Mapping[str, Symbol], functions: Mapping[str, Any], *, matrix: bool = False
+    ) -> None:
         self.symbols = symbols
         self.functions = functions
+        self.matrix = matrix
         self.offset = 0
         self.source = ""
 
@@ -394,6 +402,8 @@ class _ExpressionBuilder:
 
     def binary(self, node: ast.BinOp, depth: int) -> Expr:
         op = BINARY_OPERATORS.get(type(node.op))
+        if op is None and self.matrix and isinstance(node.op, ast.MatMult):
+            op = MATRIX_PRODUCT
         if op is None:
             raise _Refused(REFUSED_BINARY.get(type(node.op), "operator is not allowed"), self._col(node))
         if not op.chain:
@@ -422,8 +432,15 @@ class _ExpressionBuilder:
     def _power(self, node: ast.BinOp, op: BinaryOperator, depth: int) -> Expr:
         base = self.expr(node.left, depth + 1)
         exp = self.expr(node.right, depth + 1)
-        _check_power(base, exp, self._col(node))
+        if op is not MATRIX_PRODUCT:
+            _check_power(base, exp, self._col(node))
         return self._checked(op.combine(base, exp), node)
+
+    def attribute(self, node: ast.Attribute, depth: int) -> Expr:
+        """``A.T`` in a matrix spec; any other attribute is refused."""
+        if not (self.matrix and node.attr == "T"):
+            raise _Refused(REFUSED_NODES[ast.Attribute], self._col(node))
+        return self._checked(Transposed(self.expr(node.value, depth + 1)), node)
 
     def unary(self, node: ast.UnaryOp, depth: int) -> Expr:
         op = UNARY_OPERATORS.get(type(node.op))
@@ -524,7 +541,11 @@ NODES: dict[type[ast.AST], Callable[[_ExpressionBuilder, Any, int], Expr]] = {
     ast.Constant: _ExpressionBuilder.number,
     ast.Name: _ExpressionBuilder.name,
     ast.Call: _ExpressionBuilder.call,
+    ast.Attribute: _ExpressionBuilder.attribute,  # only ``.T``, only in a matrix spec
 }
+
+#: ``A @ B`` in a matrix spec (read as one node, like ``**``).
+MATRIX_PRODUCT = BinaryOperator("@", MatProduct, chain=False)
 
 
 def _unaliased(name: str) -> str:
