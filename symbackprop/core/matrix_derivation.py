@@ -187,15 +187,15 @@ class MatrixDerivation:
     @cached_property
     def _forms(self) -> tuple[dict[Symbol, Expr], dict[Symbol, Expr]]:
         linear = {d.symbol for d in self.network.definitions if d.expr.has(MatProduct)}
+        ones = _ones(self.network)
         textbook: dict[Symbol, Expr] = {}
         general: dict[Symbol, Expr] = {}
         for step in self.steps:
             r = step.recurrence()
             kept = {Partial(self.loss, c): textbook[c] for c in step.children if c not in linear}
-            textbook[step.symbol] = _tidy(r.xreplace(kept)) if kept else r
-            general[step.symbol] = _tidy(
-                r.xreplace({Partial(self.loss, c): general[c] for c in step.children})
-            )
+            textbook[step.symbol] = _tidy(r.xreplace(kept), ones) if kept else r
+            every = {Partial(self.loss, c): general[c] for c in step.children}
+            general[step.symbol] = _tidy(r.xreplace(every), ones)
         return textbook, general
 
     # ------------------------------------------------------------ level 3
@@ -269,8 +269,14 @@ class MatrixDerivation:
         )
 
 
-def _tidy(expr: Expr) -> Expr:
-    """Common factors out of sums: ``P/4 - Y/4`` is ``(P - Y)/4``."""
+def _ones(net: MatrixNetwork) -> dict[Expr, Expr]:
+    """``column_sums(y) -> 1`` for every cross-entropy target ``y``: its columns are distributions."""
+    return {ColumnSums(y): sympy.S.One for y in net.distributions}
+
+
+def _tidy(expr: Expr, ones: Mapping[Expr, Expr]) -> Expr:
+    """Σy = 1 for distributions, and common factors out of sums: ``P/4 - Y/4`` is ``(P - Y)/4``."""
+    expr = expr.xreplace(ones) if ones else expr
     return sympy.factor_terms(expr) if isinstance(expr, sympy.Add) else expr
 
 
@@ -345,7 +351,7 @@ class _Walker:
         self.shapes.update({Partial(net.loss, s): net.shapes[s] for s in net.nodes})
         self.memo: dict[Expr, Shape] = {}
         self.node_of = {d.expr: d.symbol for d in net.definitions}
-        self.ones = {ColumnSums(y): sympy.S.One for y in net.distributions}
+        self.ones = _ones(net)
 
     def shape(self, expr: Expr) -> Shape:
         return infer_shape(expr, self.shapes, self.memo)
