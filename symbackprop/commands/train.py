@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from ..core.network import Network
 from .options import add_set_option, apply_set
 
 HELP = "run gradient descent on the spec's dataset and print the loss trace and final parameters"
@@ -55,7 +56,7 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
-    from ..notation.spec import load_spec
+    from ..notation.spec import read_spec
     from ..numeric import train
 
     if args.every is not None and args.every < 1:
@@ -66,7 +67,9 @@ def run(args: argparse.Namespace) -> int:
 
         check_plot_path(args.plot)  # before training, not after
         check_not_input(args.plot, [args.spec], where="--plot")
-    network = apply_set(load_spec(args.spec), args.set)
+    spec = read_spec(args.spec)  # a matrix spec trains through its scalar view
+    matrix = None if isinstance(spec, Network) else spec
+    network = apply_set(spec if matrix is None else matrix.scalar(), args.set)
     every = args.every or max(1, args.steps // 10)
     progress = _Progress(args.steps, enabled=not args.quiet and sys.stderr.isatty())
     try:
@@ -78,7 +81,13 @@ def run(args: argparse.Namespace) -> int:
 
         plot_losses(result.losses, args.plot, title=network.title)
     if args.json:
-        print(json.dumps(result.to_dict(every), indent=2))
+        data = result.to_dict(every)
+        if matrix is not None:  # the final matrices in their shapes
+            data["parameters"], data["initial"] = (
+                matrix.nested(data["parameters"]),
+                matrix.nested(data["initial"]),
+            )
+        print(json.dumps(data, indent=2))
         return 0
     print(
         f"{result.steps} steps, learning rate {result.learning_rate:g}, {result.reduction} over "

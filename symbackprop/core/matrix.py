@@ -195,6 +195,7 @@ class MatrixNetwork:
             values[sym] = as_array(value, f"value of {sym.name!r}")  # type: ignore[union-attr]
         set_(self, "values", MappingProxyType(values))
         set_(self, "shapes", MappingProxyType(self._shapes(declared)))
+        self._check_values(self.values)
 
     def _shapes(self, declared: Sequence[Symbol]) -> dict[Symbol, Shape]:
         shapes: dict[Symbol, Shape] = {}
@@ -277,32 +278,36 @@ class MatrixNetwork:
         """The default point with ``values`` merged in, checked: every declared quantity, in its shape.
 
         Raises:
-            GraphError: A value is missing, has the wrong shape, or a cross-entropy
+            GraphError: A value is missing; ShapeError: one has the wrong shape, or a cross-entropy
                 target's column does not sum to 1.
         """
-        import numpy
-
         merged = dict(self.values)
         if values:
             merged.update(replace(self, values=values).values)
         missing = [s.name for s in self.inputs + self.targets + self.parameters if s not in merged]
         if missing:
             raise GraphError("no value given for " + ", ".join(repr(m) for m in missing))
-        for s, array in merged.items():
+        self._check_values(merged)
+        return merged
+
+    def _check_values(self, values: Mapping[Symbol, Any]) -> None:
+        """Each value has its quantity's shape, and each cross-entropy target's columns sum to 1."""
+        import numpy
+
+        for s, array in values.items():
             if array.shape != self.shapes[s]:
                 shapes = f"{format_shape(array.shape)}, not {format_shape(self.shapes[s])}"
                 msg = f"the value of {s.name!r} is {shapes}"
                 raise ShapeError(msg, node=s.name)
-        for y in sorted(self.distributions, key=lambda s: s.name):
-            sums = merged[y].sum(axis=0)
+        for y in sorted(self.distributions & set(values), key=lambda s: s.name):
+            sums = values[y].sum(axis=0)
             bad = numpy.flatnonzero(numpy.abs(sums - 1) > DISTRIBUTION_TOLERANCE)
             if bad.size:
                 msg = (
                     f"the columns of {y.name!r} must sum to 1 (cross-entropy targets are distributions); "
                     f"column {bad[0] + 1} sums to {sums[bad[0]]:.12g}"
                 )
-                raise GraphError(msg)
-        return merged
+                raise ShapeError(msg, node=y.name)
 
     def with_values(self, values: Mapping[Any, Any]) -> MatrixNetwork:
         """A copy with ``values`` (by symbol or name) merged into the default point."""
