@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         check_not_input(args.plot, [args.spec], where="--plot")
     spec = read_spec(args.spec)  # a matrix spec trains through its scalar view
     matrix = None if isinstance(spec, Network) else spec
-    network = apply_set(spec if matrix is None else matrix.scalar(), args.set)
+    network = apply_set(spec if isinstance(spec, Network) else spec.scalar(), args.set)
     every = args.every or max(1, args.steps // 10)
     progress = _Progress(args.steps, enabled=not args.quiet and sys.stderr.isatty())
     try:
@@ -83,10 +83,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         data = result.to_dict(every)
         if matrix is not None:  # the final matrices in their shapes
-            data["parameters"], data["initial"] = (
-                matrix.nested(data["parameters"]),
-                matrix.nested(data["initial"]),
-            )
+            for key in ("parameters", "initial"):
+                data[key] = matrix.nested(data[key])
         print(json.dumps(data, indent=2))
         return 0
     print(
