@@ -331,15 +331,13 @@ class MatrixNetwork:
                 tuple(Symbol(element_name(s.name, shape, i, j), real=True) for j in range(shape[1]))
                 for i in range(shape[0])
             )
-            for e in _flat(grid):
-                if e.name in owner:
-                    other = "the quantity" if owner[e.name] == e.name else "an element of"
-                    msg = (
-                        f"the scalar view names an element of {s.name!r} {e.name!r}, which is also "
-                        f"{other} {owner[e.name]!r}; rename one of them"
-                    )
-                    raise GraphError(msg)
-                owner[e.name] = s.name
+            for i, row in enumerate(grid):
+                for j, e in enumerate(row):
+                    this = _describe_element(s.name, shape, i, j)
+                    if e.name in owner:
+                        msg = f"the scalar view has two {e.name!r}: {owner[e.name]} and {this}; rename one"
+                        raise GraphError(msg)
+                    owner[e.name] = this
             out[s] = grid
         return out
 
@@ -416,6 +414,12 @@ class MatrixNetwork:
             if all(n in flat for row in names for n in row):
                 out[s.name] = nested(numpy.array([[flat[n] for n in row] for row in names]))
         return out
+
+
+def _describe_element(name: str, shape: Shape, i: int, j: int) -> str:
+    if shape == SCALAR:
+        return f"the quantity {name!r}"
+    return f"element {i + 1} of {name!r}" if shape[1] == 1 else f"element ({i + 1}, {j + 1}) of {name!r}"
 
 
 def _flat(grid: Grid) -> list[Any]:

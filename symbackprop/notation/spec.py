@@ -233,7 +233,7 @@ class _SpecReader:
             try:
                 return matrix.scalar()
             except GraphError as e:
-                raise self.error(e.message, "network") from None
+                raise self.error(e.message) from None
         title = self.top_level()
         names = self.declared()
         network = self.definitions_table(names)
