@@ -56,7 +56,6 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
-    from ..notation.spec import read_spec
     from ..numeric import train
 
     if args.every is not None and args.every < 1:
@@ -67,9 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
         check_plot_path(args.plot)  # before training, not after
         check_not_input(args.plot, [args.spec], where="--plot")
-    spec = read_spec(args.spec)  # a matrix spec trains through its scalar view
-    matrix = None if isinstance(spec, Network) else spec
-    network = apply_set(spec if isinstance(spec, Network) else spec.scalar(), args.set)
+    network, matrix = _read(args)
     every = args.every or max(1, args.steps // 10)
     progress = _Progress(args.steps, enabled=not args.quiet and sys.stderr.isatty())
     try:
@@ -81,11 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
         plot_losses(result.losses, args.plot, title=network.title)
     if args.json:
-        data = result.to_dict(every)
-        if matrix is not None:  # the final matrices in their shapes
-            for key in ("parameters", "initial"):
-                data[key] = matrix.nested(data[key])
-        print(json.dumps(data, indent=2))
+        print(json.dumps(_shaped(result.to_dict(every), matrix), indent=2))
         return 0
     print(
         f"{result.steps} steps, learning rate {result.learning_rate:g}, {result.reduction} over "
@@ -103,3 +96,21 @@ def run(args: argparse.Namespace) -> int:
         note = "   (frozen)" if name in result.frozen else ""
         print(f"  {name:<{width}}  {result.initial[name]:.8g} -> {value:.8g}{note}")
     return 0
+
+
+def _read(args: argparse.Namespace) -> tuple[Network, Any]:
+    """The network to train, and the matrix spec it is the scalar view of (or ``None``)."""
+    from ..notation.spec import read_spec
+
+    spec = read_spec(args.spec)
+    if isinstance(spec, Network):
+        return apply_set(spec, args.set), None
+    return apply_set(spec.scalar(), args.set), spec  # a matrix spec trains through its scalar view
+
+
+def _shaped(data: dict[str, Any], matrix: Any) -> dict[str, Any]:
+    """A matrix spec's parameters in their shapes: numbers, columns, lists of rows."""
+    if matrix is not None:
+        for key in ("parameters", "initial"):
+            data[key] = matrix.nested(data[key])
+    return data

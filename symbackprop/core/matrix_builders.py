@@ -99,41 +99,61 @@ def matrix_mlp(
     if loss not in MATRIX_LOSSES:
         raise GraphError(f"unknown MLP loss {loss!r}; use one of {', '.join(MATRIX_LOSSES)}")
     x, y = Symbol("x", real=True), Symbol("y", real=True)
-    definitions: list[Definition] = []
-    parameters: list[Symbol] = []
-    latex: dict[Symbol, str] = {}
-    current: Expr = x
-    z: Expr = x
-    for layer in range(1, len(sizes)):
-        W, b = Symbol(f"W_{layer}", real=True), Symbol(f"b_{layer}", real=True)
-        z, a = Symbol(f"z_{layer}", real=True), Symbol(f"a_{layer}", real=True)
-        parameters += [W] if bias is None else [W, b]
-        definitions.append(Definition(z, MatProduct(W, current) + (0 if bias is None else b)))
-        last = layer == len(sizes) - 1
-        f = _activation(output_activation if last else activation)
-        if last and loss == "softmax_cross_entropy":
-            f = None  # the loss reads the logits
-        current = z
-        if f is not None:
-            definitions.append(Definition(a, f(z)))
-            current = a
-        for s in (W, b, z, a):
-            latex[s] = f"{s.name[0]}^{{({layer})}}"
+    last = None if loss == "softmax_cross_entropy" else _activation(output_activation)  # logits for SCE
+    functions = [_activation(activation)] * (len(sizes) - 2) + [last]
+    definitions, parameters, latex, (a, z) = _layers(x, functions, bias)
     L = Symbol("L", real=True)
-    definitions.append(Definition(L, MATRIX_LOSSES[loss](current, y, z, batch)))
+    definitions.append(Definition(L, MATRIX_LOSSES[loss](a, y, z, batch)))
     values = _values(sizes, parameters, bias, batch, seed, one_hot=loss == "softmax_cross_entropy")
     return MatrixNetwork(
         tuple(definitions),
         inputs=(x,),
         targets=(y,),
         parameters=tuple(parameters),
-        values={x: values.pop("x"), y: values.pop("y"), **{p: values[p.name] for p in parameters}},
-        shapes={x: (sizes[0], batch), y: (sizes[-1], batch)},
+        values={s: values[s.name] for s in (x, y, *parameters) if s.name in values},
+        shapes={x: (sizes[0], batch), y: (sizes[-1], batch), **_parameter_shapes(sizes, parameters, bias)},
         loss=L,
         title=title or "MLP " + "-".join(str(n) for n in sizes) + " in matrix form",
         latex_names=latex,
         learning_rate=learning_rate,
     )
+
+
+def _layers(
+    x: Symbol, functions: Sequence[Callable[[Expr], Expr] | None], bias: str | None
+) -> tuple[list[Definition], list[Symbol], dict[Symbol, str], tuple[Expr, Expr]]:
+    """``z_l = W_l @ a_{l-1} + b_l`` and ``a_l = f_l(z_l)`` for each layer; the last ``a`` and ``z``."""
+    definitions: list[Definition] = []
+    parameters: list[Symbol] = []
+    latex: dict[Symbol, str] = {}
+    current: Expr = x
+    z: Expr = x
+    for layer, f in enumerate(functions, start=1):
+        W, b = Symbol(f"W_{layer}", real=True), Symbol(f"b_{layer}", real=True)
+        z, a = Symbol(f"z_{layer}", real=True), Symbol(f"a_{layer}", real=True)
+        parameters += [W] if bias is None else [W, b]
+        definitions.append(Definition(z, MatProduct(W, current) + (0 if bias is None else b)))
+        current = z
+        if f is not None:
+            definitions.append(Definition(a, f(z)))
+            current = a
+        for s in (W, b, z, a):
+            latex[s] = f"{s.name[0]}^{{({layer})}}"
+    return definitions, parameters, latex, (current, z)
+
+
+def _parameter_shapes(
+    sizes: Sequence[int], parameters: Sequence[Symbol], bias: str | None
+) -> dict[Symbol, tuple[int, int]]:
+    """``W_l`` is ``(n_l×n_{l-1})``; ``b_l`` a column ``(n_l×1)``, or ``(1×1)`` when shared by the layer."""
+    out = {}
+    for p in parameters:
+        layer = int(p.name.split("_")[1])
+        if p.name.startswith("W_"):
+            out[p] = (sizes[layer], sizes[layer - 1])
+        else:
+            out[p] = (1, 1) if bias == "shared" else (sizes[layer], 1)
+    return out
 
 
 def _values(

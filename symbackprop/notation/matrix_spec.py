@@ -23,6 +23,7 @@ scalar reader (:mod:`symbackprop.notation.spec`), which hands itself over.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -211,6 +212,9 @@ def _array(reader: Reader, value: Any, table: str, key: str) -> Any:
 
 
 def _element(reader: Reader, value: Any, table: str, key: str) -> float:
+    """One number of an array; the scalar reader's checks (and messages) for anything unusual."""
+    if type(value) is float and math.isfinite(value):
+        return value  # the common case, without building an exact number first
     if isinstance(value, (dict, str)):
         raise reader.error(f"expected a number in the array, got {describe(value)}", table, key)
     return float(reader.number(value, table, key))
