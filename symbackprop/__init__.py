@@ -26,6 +26,9 @@ from .core.functions import (
     squared_error,
     step,
 )
+from .core.matrix import MatrixNetwork
+from .core.matrix_builders import matrix_mlp
+from .core.matrix_derivation import MatrixDerivation, derive_matrix
 from .core.network import Dataset, Definition, Network
 from .errors import (
     CheckFailed,
@@ -37,7 +40,7 @@ from .errors import (
     SymbackpropWarning,
     TemplateError,
 )
-from .notation.spec import load_spec, loads_spec
+from .notation.spec import load_spec, loads_spec, read_spec
 from .numeric import CheckReport, check, train
 from .output.printing import Notation
 from .output.walkthrough import render, walkthrough_context
@@ -73,6 +76,8 @@ __all__ = [
     "GraphError",
     "InputError",
     "LocalFactor",
+    "MatrixDerivation",
+    "MatrixNetwork",
     "Network",
     "Notation",
     "Partial",
@@ -91,13 +96,16 @@ __all__ = [
     "custom_function",
     "dense",
     "derive",
+    "derive_matrix",
     "half_squared_error",
     "identity",
     "leaky_relu",
     "load_spec",
     "loads_spec",
+    "matrix_mlp",
     "mean_squared_error",
     "mlp",
+    "read_spec",
     "relu",
     "render",
     "sigmoid",
