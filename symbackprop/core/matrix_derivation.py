@@ -94,6 +94,9 @@ class MatrixStep:
 class MatrixEvaluation:
     """Every vector and matrix of a derivation at one point, as NumPy float64 arrays in their shapes.
 
+    For exact or 30-digit numbers, derive the scalar view
+    (:meth:`~symbackprop.core.matrix.MatrixNetwork.scalar`): the same numbers, element by element.
+
     Attributes:
         values: Every quantity's value.
         adjoints: ``quantity -> ∂L/∂quantity``, in the quantity's shape.
