@@ -244,7 +244,7 @@ def _product_text(printer: Any, args: tuple[Expr, ...]) -> str:
 
 def _transpose_text(printer: Any, args: tuple[Expr, ...]) -> str:
     inner = printer._print(args[0])
-    simple = isinstance(args[0], (Symbol, TensorOp)) and not isinstance(args[0], MatProduct)
+    simple = (isinstance(args[0], Symbol) or args[0].is_Function) and not isinstance(args[0], MatProduct)
     return f"{inner}.T" if simple or args[0].is_Atom else f"({inner}).T"
 
 
