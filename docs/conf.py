@@ -22,6 +22,8 @@ copyright = "The symbackprop developers"
 release = version = __version__
 
 extensions = ["myst_parser", "symbackprop.sphinx", "clihelp"]
+# The docs render the repository's own examples, one folder up.
+symbackprop_allowed_paths = ["../examples"]
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
         squared_error,
         step,
     )
+    from .core.matrix import MatrixNetwork
+    from .core.matrix_builders import matrix_mlp
+    from .core.matrix_derivation import MatrixDerivation, derive_matrix
     from .core.network import Dataset, Definition, Network
     from .errors import (
         CheckFailed,
@@ -47,7 +50,7 @@ if TYPE_CHECKING:
         SymbackpropWarning,
         TemplateError,
     )
-    from .notation.spec import load_spec, loads_spec
+    from .notation.spec import load_spec, loads_spec, read_spec
     from .numeric import CheckReport, check, train
     from .numeric.vectorization import VectorizedNetwork, vectorize
     from .output.printing import Notation
@@ -93,7 +96,10 @@ _EXPORTS: dict[str, str] = {
         ),
         ".errors",
     ),
-    **dict.fromkeys(("load_spec", "loads_spec"), ".notation.spec"),
+    **dict.fromkeys(("load_spec", "loads_spec", "read_spec"), ".notation.spec"),
+    "MatrixNetwork": ".core.matrix",
+    "matrix_mlp": ".core.matrix_builders",
+    **dict.fromkeys(("MatrixDerivation", "derive_matrix"), ".core.matrix_derivation"),
     **dict.fromkeys(("CheckReport", "check", "train"), ".numeric"),
     **dict.fromkeys(("VectorizedNetwork", "vectorize"), ".numeric.vectorization"),
     "Notation": ".output.printing",
@@ -130,6 +136,8 @@ __all__ = [
     "GraphError",
     "InputError",
     "LocalFactor",
+    "MatrixDerivation",
+    "MatrixNetwork",
     "Network",
     "Notation",
     "Partial",
@@ -148,13 +156,16 @@ __all__ = [
     "custom_function",
     "dense",
     "derive",
+    "derive_matrix",
     "half_squared_error",
     "identity",
     "leaky_relu",
     "load_spec",
     "loads_spec",
+    "matrix_mlp",
     "mean_squared_error",
     "mlp",
+    "read_spec",
     "relu",
     "render",
     "sigmoid",

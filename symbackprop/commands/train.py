@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..recursion import deep
 from .jsonout import print_json
 from .options import add_set_option, apply_set
+
+if TYPE_CHECKING:  # the network module imports SymPy; --help must not
+    from ..core.network import Network
 
 HELP = "run gradient descent on the spec's dataset and print the loss trace and final parameters"
 
@@ -57,7 +60,6 @@ class _Progress:
 @deep
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
-    from ..notation.spec import load_spec
     from ..numeric import train
 
     if args.every is not None and args.every < 1:
@@ -68,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
         check_plot_path(args.plot)  # before training, not after
         check_not_input(args.plot, [args.spec], where="--plot")
-    network = apply_set(load_spec(args.spec), args.set)
+    network, matrix = _read(args)
     every = args.every or max(1, args.steps // 10)
     progress = _Progress(args.steps, enabled=not args.quiet and sys.stderr.isatty())
     try:
@@ -80,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 
         plot_losses(result.losses, args.plot, title=network.title)
     if args.json:
-        return print_json(result.to_dict(every))
+        return print_json(_shaped(result.to_dict(every), matrix))
     print(
         f"{result.steps} steps, learning rate {result.learning_rate:g}, {result.reduction} over "
         f"{'the dataset' if network.dataset else 'one example'}"
@@ -97,3 +99,22 @@ def run(args: argparse.Namespace) -> int:
         note = "   (frozen)" if name in result.frozen else ""
         print(f"  {name:<{width}}  {result.initial[name]:.8g} -> {value:.8g}{note}")
     return 0
+
+
+def _read(args: argparse.Namespace) -> tuple[Network, Any]:
+    """The network to train, and the matrix spec it is the scalar view of (or ``None``)."""
+    from ..core.network import Network
+    from ..notation.spec import read_spec
+
+    spec = read_spec(args.spec)
+    if isinstance(spec, Network):
+        return apply_set(spec, args.set), None
+    return apply_set(spec.scalar(), args.set), spec  # a matrix spec trains through its scalar view
+
+
+def _shaped(data: dict[str, Any], matrix: Any) -> dict[str, Any]:
+    """A matrix spec's parameters in their shapes: numbers, columns, lists of rows."""
+    if matrix is not None:
+        for key in ("parameters", "initial"):
+            data[key] = matrix.nested(data[key])
+    return data

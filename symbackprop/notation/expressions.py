@@ -35,6 +35,7 @@ from sympy import Expr, Integer, Rational, Symbol
 
 from ..core.functions import FUNCTIONS
 from ..core.network import suggest
+from ..core.tensors import MatProduct, Transposed
 from ..errors import GraphError, SpecError, SymbackpropError
 from .limits import (
     MAX_DEPTH,
@@ -44,6 +45,7 @@ from .limits import (
     MAX_ROOT,
     nesting_depth,
 )
+from .literals import exact_decimal as _exact_decimal
 
 __all__ = ["BINARY_OPERATORS", "NODES", "UNARY_OPERATORS", "BinaryOperator", "parse_expression"]
 
@@ -161,31 +163,6 @@ _TOO_DEEP = f"expression is nested too deeply (limit {MAX_DEPTH} levels)"
 _TOO_LARGE = f"number is too large (over {MAX_NUMBER_BITS} bits)"
 _TOO_FINE = f"number has too many digits to read exactly (over {MAX_NUMBER_BITS} bits)"
 
-#: A decimal literal: digits, an optional fraction, an optional exponent.
-_DECIMAL = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\Z")
-
-
-def _exact_decimal(literal: str) -> Expr | None:
-    """``literal`` as an exact Rational, or None when numerator or denominator would pass the limit.
-
-    The size is bounded from the text, before any power of ten is built: ``0E9000000`` is 0 at
-    once, and ``1e-5000`` (a 5,000-digit denominator) is refused instead of computed.
-    """
-    m = _DECIMAL.match(literal)
-    if m is None:
-        return None
-    whole, fraction, exponent = m.group(1), m.group(2) or "", m.group(3) or "0"
-    digits = (whole + fraction).lstrip("0")
-    if not digits:
-        return Integer(0)
-    if len(exponent.lstrip("+-")) > 7:
-        return None
-    shift = int(exponent) - len(fraction)  # value = int(digits) * 10**shift
-    if (len(digits) + abs(shift)) * 3.33 > MAX_NUMBER_BITS:  # 10**k has 3.32·k bits
-        return None
-    mantissa = Integer(int(whole + fraction))
-    return mantissa * Integer(10) ** shift if shift >= 0 else Rational(mantissa, Integer(10) ** -shift)
-
 
 # ---------------------------------------------------------- the public entry point
 
@@ -197,6 +174,7 @@ def parse_expression(
     *,
     where: str = "",
     written: dict[Expr, tuple[Expr, ...]] | None = None,
+    matrix: bool = False,
 ) -> Expr:
     """Parse one right-hand side into a SymPy expression, safely.
 
@@ -213,6 +191,9 @@ def parse_expression(
         where: Location prefix for errors, e.g. ``"[network] a_2"``.
         written: If given, filled with ``sum or product -> its terms in the
             order written``, for printing (SymPy sorts them).
+        matrix: Also read ``A @ B`` (:class:`~symbackprop.core.tensors.MatProduct`)
+            and ``A.T`` (:class:`~symbackprop.core.tensors.Transposed`), for
+            matrix specs (:mod:`symbackprop.notation.matrix_spec`).
 
     Raises:
         SpecError: The text is not an allowed expression; the message says why.
@@ -227,7 +208,7 @@ def parse_expression(
     stripped = re.sub(r"[\r\n\t]", " ", text).strip()  # multi-line TOML strings are one expression
     if len(stripped) >= 2 and stripped.startswith("$") and stripped.endswith("$"):
         return _parse_latex(stripped[1:-1], symbols, funcs, where)
-    builder = _ExpressionBuilder(symbols, funcs)
+    builder = _ExpressionBuilder(symbols, funcs, matrix=matrix)
     try:
         expr = builder.build(stripped)
     except _Refused as e:
@@ -379,9 +360,12 @@ def _ends_operand(tok: tokenize.TokenInfo) -> bool:
 class _ExpressionBuilder:
     """Turns the allowed subset of Python's AST into SymPy, node by node, through :data:`NODES`."""
 
-    def __init__(self, symbols: Mapping[str, Symbol], functions: Mapping[str, Any]) -> None:
+    def __init__(
+        self, symbols: Mapping[str, Symbol], functions: Mapping[str, Any], *, matrix: bool = False
+    ) -> None:
         self.symbols = symbols
         self.functions = functions
+        self.matrix = matrix
         self.offset = 0
         self.source = ""
         self.written: dict[Expr, tuple[Expr, ...]] = {}
@@ -435,6 +419,8 @@ class _ExpressionBuilder:
 
     def binary(self, node: ast.BinOp, depth: int) -> Expr:
         op = BINARY_OPERATORS.get(type(node.op))
+        if op is None and self.matrix and isinstance(node.op, ast.MatMult):
+            op = MATRIX_PRODUCT
         if op is None:
             raise _Refused(REFUSED_BINARY.get(type(node.op), "operator is not allowed"), self._col(node))
         if not op.chain:
@@ -463,8 +449,15 @@ class _ExpressionBuilder:
     def _power(self, node: ast.BinOp, op: BinaryOperator, depth: int) -> Expr:
         base = self.expr(node.left, depth + 1)
         exp = self.expr(node.right, depth + 1)
-        _check_power(base, exp, self._col(node))
+        if op is not MATRIX_PRODUCT:
+            _check_power(base, exp, self._col(node))
         return self._checked(op.combine(base, exp), node)
+
+    def attribute(self, node: ast.Attribute, depth: int) -> Expr:
+        """``A.T`` in a matrix spec; any other attribute is refused."""
+        if not (self.matrix and node.attr == "T"):
+            raise _Refused(REFUSED_NODES[ast.Attribute], self._col(node))
+        return self._checked(Transposed(self.expr(node.value, depth + 1)), node)
 
     def unary(self, node: ast.UnaryOp, depth: int) -> Expr:
         op = UNARY_OPERATORS.get(type(node.op))
@@ -565,7 +558,11 @@ NODES: dict[type[ast.AST], Callable[[_ExpressionBuilder, Any, int], Expr]] = {
     ast.Constant: _ExpressionBuilder.number,
     ast.Name: _ExpressionBuilder.name,
     ast.Call: _ExpressionBuilder.call,
+    ast.Attribute: _ExpressionBuilder.attribute,  # only ``.T``, only in a matrix spec
 }
+
+#: ``A @ B`` in a matrix spec (read as one node, like ``**``).
+MATRIX_PRODUCT = BinaryOperator("@", MatProduct, chain=False)
 
 
 def _unaliased(name: str) -> str:

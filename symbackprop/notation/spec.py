@@ -49,12 +49,14 @@ from typing import Any
 from sympy import Expr, Integer, Rational, Symbol
 
 from ..core.functions import FUNCTIONS, FunctionInfo, custom_function, relu
+from ..core.matrix import MatrixNetwork
 from ..core.names import ACCENTS, GREEK_LETTERS
 from ..core.network import Dataset, Definition, Network, suggest
 from ..errors import GraphError, SpecError, SymbackpropWarning
 from ..files import read_text
 from .expressions import describe, parse_expression
 from .limits import MAX_DEPTH, MAX_EXPRESSION_CHARS, MAX_LITERAL_CHARS, MAX_NAME_LENGTH, MAX_NUMBER_BITS
+from .matrix_spec import is_matrix_spec, read_matrix
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,6 +73,8 @@ __all__ = [
     "load_spec",
     "loads_spec",
     "parse_expression",
+    "read_spec",
+    "reads_spec",
 ]
 
 #: Names: an ASCII letter, then letters, digits and underscores; no ``__``.
@@ -114,7 +118,27 @@ def load_spec(path: str | Any) -> Network:
 
 
 def loads_spec(text: str, *, file: str = "<string>") -> Network:
-    """Read a spec from TOML text; see :func:`load_spec`."""
+    """Read a spec from TOML text; see :func:`load_spec`.
+
+    A matrix spec (:mod:`symbackprop.notation.matrix_spec`) is read as its scalar
+    view: every vector and matrix written out element by element.
+    """
+    return _reader(text, file).network()
+
+
+def read_spec(path: str | Any) -> Network | MatrixNetwork:
+    """Read a spec file as written: a :class:`~symbackprop.core.matrix.MatrixNetwork`
+    for a matrix spec, a :class:`~symbackprop.core.network.Network` otherwise."""
+    return reads_spec(read_text(path, "spec"), file=str(path))
+
+
+def reads_spec(text: str, *, file: str = "<string>") -> Network | MatrixNetwork:
+    """Read a spec from TOML text as written; see :func:`read_spec`."""
+    reader = _reader(text, file)
+    return read_matrix(reader) if is_matrix_spec(reader.data) else reader.network()
+
+
+def _reader(text: str, file: str) -> _SpecReader:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -130,7 +154,7 @@ def loads_spec(text: str, *, file: str = "<string>") -> Network:
             msg = f"{key!r} is defined twice (lines {first} and {second})"
             raise SpecError(msg, file=file, where=where, line=second) from None
         raise SpecError(f"malformed TOML: {message}", file=file, line=line) from None
-    return _SpecReader(data, text, file).network()
+    return _SpecReader(data, text, file)
 
 
 def _duplicate_key(text: str) -> tuple[str, str, int, int] | None:
@@ -204,6 +228,12 @@ class _SpecReader:
     # -- the whole document
 
     def network(self) -> Network:
+        if is_matrix_spec(self.data):
+            matrix = read_matrix(self)
+            try:
+                return matrix.scalar()
+            except GraphError as e:
+                raise self.error(e.message) from None
         title = self.top_level()
         names = self.declared()
         network = self.definitions_table(names)
@@ -375,10 +405,12 @@ class _SpecReader:
         table: str,
         key: str,
         written: dict[Expr, tuple[Expr, ...]] | None = None,
+        *,
+        matrix: bool = False,
     ) -> Expr:
         where = f"[{table}] {key}"
         try:
-            return parse_expression(text, symbols, funcs, where=where, written=written)
+            return parse_expression(text, symbols, funcs, where=where, written=written, matrix=matrix)
         except SpecError as e:
             raise SpecError(
                 e.message, file=self.file, where=where, line=_locate(self.text, table, key)
