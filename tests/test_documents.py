@@ -93,7 +93,7 @@ def test_latex_environments_alignment_and_comments():
     ("body", "expected"),
     [
         ("$$\nu = 1\nv = 2\n$$\n", [("u = 1", 2), ("v = 2", 3)]),
-        ("$$\nw = 1\n  + 2\n$$\n", [("w = 1   + 2", 2)]),
+        ("$$\nw = 1\n  + 2\n$$\n", [("w = 1 + 2", 2)]),
         ("$$\nr = \\frac{1}{\n2}\n$$\n", [("r = \\frac{1}{ 2}", 2)]),
         ("$$ s = 1, $$\n", [("s = 1", 1)]),
     ],
