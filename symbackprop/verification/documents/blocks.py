@@ -209,34 +209,40 @@ def _unwrap(b: Block) -> tuple[int, int, str | None]:
     return start, end, env
 
 
+#: How a token changes the nesting depth (``\\begin``/``\\end`` by their prefix).
+_DEPTH = {"{": 1, "}": -1, r"\left": 1, r"\right": -1}
+
+
+def _depth_change(tok: str) -> int:
+    if tok.startswith("\\begin"):
+        return 1
+    if tok.startswith("\\end"):
+        return -1
+    return _DEPTH.get(tok, 0)
+
+
 def _pieces(b: Block, start: int, end: int, env: str | None) -> Iterator[_Piece]:
-    """The top-level rows, lines and side-by-side columns of a body."""
-    depth = 0
-    amps = 0
+    """The top-level rows, lines and side-by-side columns of a body (comments dropped)."""
+    depth = amps = 0
+    columns = env in ALIGNED
     piece = _Piece(start)
     for m in _TOKEN.finditer(b.text, start, end):
         tok = m.group(0)
-        if tok.startswith("%"):  # a comment, to the end of the line (in MathJax too)
-            continue
-        if depth == 0 and (tok.startswith("\\\\") or tok == "\n"):
+        top = depth == 0
+        if top and (tok == "\n" or tok.startswith("\\\\")):
             yield piece
-            row = tok != "\n"
-            amps = 0 if row else amps
-            piece = _Piece(m.end(), row_start=row)
-            continue
-        if depth == 0 and tok == "&":
+            amps = amps if tok == "\n" else 0
+            piece = _Piece(m.end(), row_start=tok != "\n")
+        elif top and tok == "&":
             amps += 1
-            if env in ALIGNED and amps % 2 == 0:
+            if columns and amps % 2 == 0:
                 yield piece
                 piece = _Piece(m.end(), row_start=False)
             else:
                 piece.parts.append(" ")
-            continue
-        if tok == "{" or tok.startswith("\\begin") or tok == r"\left":
-            depth += 1
-        elif tok == "}" or tok.startswith("\\end") or tok == r"\right":
-            depth = max(depth - 1, 0)
-        piece.parts.append("\n" if tok == "\n" else tok)
+        elif not tok.startswith("%"):  # a comment runs to the end of the line (in MathJax too)
+            depth = max(depth + _depth_change(tok), 0)
+            piece.parts.append(tok)
     yield piece
 
 

@@ -13,7 +13,7 @@ defines (``\\newcommand`` in the preamble, or anywhere) are expanded in its math
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pylatexenc.latexwalker import (
@@ -94,27 +94,36 @@ class _Walk:
 
     def _visit(self, n: LatexNode | None, out: list[Unit]) -> list[LatexNode | None]:
         """Add ``n``'s math to ``out``; the children still to walk."""
-        if n is None:
-            return []
-        if isinstance(n, LatexCommentNode):
-            self.comments.append((n.pos, n.pos + n.len))
-        elif isinstance(n, LatexMathNode):
-            out.append(self.math(n))
-        elif isinstance(n, LatexEnvironmentNode):
-            name = n.environmentname
-            if name in MATH_ENVIRONMENTS:
-                out.append(self.environment(n))
-            elif name in TABLES:
-                out.extend(self.table(n.nodelist))
-            elif name not in VERBATIM:
-                return list(n.nodelist or [])
-            else:
-                self.hidden.append((n.pos, n.pos + n.len))
-        elif isinstance(n, LatexGroupNode):
-            return list(n.nodelist or [])
-        elif isinstance(n, LatexMacroNode) and n.macroname not in DEFINITIONS and n.nodeargd is not None:
-            return [a for a in n.nodeargd.argnlist or [] if a is not None]
+        visit = _VISIT.get(type(n))
+        return [] if visit is None else visit(self, n, out)
+
+    def _comment(self, n: LatexCommentNode, out: list[Unit]) -> list[LatexNode | None]:
+        self.comments.append((n.pos, n.pos + n.len))
         return []
+
+    def _math(self, n: LatexMathNode, out: list[Unit]) -> list[LatexNode | None]:
+        out.append(self.math(n))
+        return []
+
+    def _environment(self, n: LatexEnvironmentNode, out: list[Unit]) -> list[LatexNode | None]:
+        name = n.environmentname
+        if name in MATH_ENVIRONMENTS:
+            out.append(self.environment(n))
+        elif name in TABLES:
+            out.extend(self.table(n.nodelist))
+        elif name in VERBATIM:
+            self.hidden.append((n.pos, n.pos + n.len))
+        else:
+            return list(n.nodelist or [])
+        return []
+
+    def _group(self, n: LatexGroupNode, out: list[Unit]) -> list[LatexNode | None]:
+        return list(n.nodelist or [])
+
+    def _macro(self, n: LatexMacroNode, out: list[Unit]) -> list[LatexNode | None]:
+        if n.macroname in DEFINITIONS or n.nodeargd is None:
+            return []
+        return [a for a in n.nodeargd.argnlist or [] if a is not None]
 
     def table(self, nodes: list[LatexNode] | None) -> list[Unit]:
         """The rows of a table, each a list of cells, each cell's math blocks."""
@@ -141,6 +150,15 @@ class _Walk:
             extra.extend(u for u in found if not isinstance(u, Block))
         return [row, *extra] if any(row) else extra
 
+
+#: What to do with each kind of node (others hold no math: text, specials).
+_VISIT: dict[type, Callable[[_Walk, Any, list[Unit]], list[LatexNode | None]]] = {
+    LatexCommentNode: _Walk._comment,
+    LatexMathNode: _Walk._math,
+    LatexEnvironmentNode: _Walk._environment,
+    LatexGroupNode: _Walk._group,
+    LatexMacroNode: _Walk._macro,
+}
 
 #: Marks the end of a list of nodes.
 _END: Any = object()
