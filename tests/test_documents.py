@@ -442,3 +442,43 @@ def test_a_notebook_finding_names_its_cell(tmp_path, capsys):
     assert "14 (cell 1, line 4)" in out
     assert main(["verify", "--annotate", str(nb)]) == 2
     assert "notebook cannot be annotated" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "expected"),
+    [
+        (
+            "See ![eq](https://latex.codecogs.com/svg.latex?\\dpi{110}%20E%20%3D%20%5Cfrac%7B1%7D%7B2%7D).",
+            "md",
+            "E = \\frac{1}{2}",
+        ),
+        ("![](https://render.githubusercontent.com/render/math?math=a%20%3D%201)", "md", "a = 1"),
+        ("![x_1 = 0.5](eq.png)", "md", "x_1 = 0.5"),
+        (
+            '<img src="https://s0.wp.com/latex.php?latex=w_5%5E%2B+%3D+0.3589&bg=fff" alt="w">',
+            "html",
+            "w_5^+ = 0.3589",
+        ),
+        ('<img class="latex" alt="$b = 2$" src="b.png">', "html", "b = 2"),
+        ('<math alttext="c = 3"><mi>c</mi></math>', "html", "c = 3"),
+    ],
+    ids=[
+        "codecogs",
+        "github-renderer",
+        "markdown-alt",
+        "wordpress-latex",
+        "latex-class-alt",
+        "mathml-alttext",
+    ],
+)
+def test_formulas_of_equation_images(text, fmt, expected):
+    assert [f.text for f in read_document(text, fmt).fragments] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["![a cat on the mat](cat.png)", '<img src="plot.png" alt="loss over the first ten steps">'],
+    ids=["markdown", "html"],
+)
+def test_an_image_described_in_words_is_not_math(text):
+    assert read_document(text, "html" if text.startswith("<") else "md").fragments == ()

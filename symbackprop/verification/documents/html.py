@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 from .blocks import Block, Unit, assemble, bodies
 from .macros import collect
 from .model import Lines, Reading, code_value
-from .textmath import find_math
+from .textmath import find_math, image_formula
 
 __all__ = ["html_math", "read_html"]
 
@@ -43,15 +43,6 @@ INLINE = frozenset(
 VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
-
-_LATEX_LIKE = re.compile(r"\\[A-Za-z]+|[_^]\{|[_^][A-Za-z0-9]|[=<>]")
-_WORDS = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{3,}){3,}")
-
-
-def _looks_like_latex(alt: str) -> bool:
-    """An ``alt`` text that is a formula, not a description of a picture."""
-    plain = re.sub(r"\\[A-Za-z]+", " ", alt)
-    return bool(_LATEX_LIKE.search(alt)) and not _WORDS.search(plain)
 
 
 class _Run:
@@ -138,15 +129,19 @@ class _Page(HTMLParser):
             self.flush()
 
     def _alt(self, tag: str, a: dict[str, str]) -> None:
-        """An image's ``alt`` (or MathML's ``alttext``) that is a formula."""
-        alt = (a.get("alttext", "") if tag == "math" else a.get("alt", "") if tag == "img" else "").strip()
-        if alt.startswith("$") and alt.endswith("$"):
-            alt = alt.strip("$").strip()
-        alt = alt.removeprefix("latex ")
-        latex_class = re.search(r"\b(?:latex|tex|math)\b", a.get("class", ""))
-        if alt and (latex_class or _looks_like_latex(alt)):
+        """An equation image's formula, or MathML's ``alttext``."""
+        if tag not in ("img", "math"):
+            return
+        latex_class = re.search(r"\b(?:latex|tex|math)\b", a.get("class", "")) is not None
+        if tag == "math":
+            formula = image_formula("", a.get("alttext", ""), latex_class=True)
+        else:
+            formula = image_formula(a.get("src", ""), a.get("alt", ""), latex_class)
+        if formula:
             line = self._line()
-            self.blocks.append(Block(alt, 0, len(alt), Lines(alt, line).line, tag == "math", line))
+            self.blocks.append(
+                Block(formula, 0, len(formula), Lines(formula, line).line, tag == "math", line)
+            )
 
     # ------------------------------------------------------------ text
 

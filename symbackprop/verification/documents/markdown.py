@@ -33,6 +33,7 @@ from markdown_it.ruler import RuleOptionsType
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.backticks import backtick
+from markdown_it.rules_inline.image import image
 from markdown_it.token import Token
 from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -43,6 +44,7 @@ from .blocks import LAYOUT, Block, Unit, assemble, bodies
 from .html import html_math
 from .macros import collect
 from .model import Lines, Reading, code_value
+from .textmath import image_formula
 
 __all__ = ["read_markdown", "read_markdown_units"]
 
@@ -229,6 +231,7 @@ def parser() -> MarkdownIt:
     md.inline.ruler.at("math_inline", _positioned(math_inline_dollar(True, False, True)))
     md.inline.ruler.before("math_inline", "math_bracket", _positioned(_bracket_math))
     md.inline.ruler.at("backticks", _positioned(backtick))
+    md.inline.ruler.at("image", _positioned(image))
     md.block.ruler.at("math_block", _display_block, _ALT)
     md.block.ruler.at("amsmath", _environment_block, _ALT)
     return md
@@ -276,6 +279,12 @@ class _Walk:
                 self.prose.setdefault(line, []).append(child.content)
 
     def _inline_child(self, child: Token, src: str, pos: int, lines: Lines) -> None:
+        if child.type == "image":
+            formula = image_formula(str(child.attrs.get("src", "")), child.content)
+            if formula:
+                line = lines.line(pos)
+                self._add(Block(formula, 0, len(formula), Lines(formula, line).line, False, line))
+            return
         if child.type == "code_inline":
             line = lines.line(pos)
             self.prose.setdefault(line, []).append(child.content)

@@ -1,17 +1,22 @@
-"""Math delimiters in a run of plain text, as MathJax finds them in a web page's text.
+"""Math in plain text and in pictures: delimiters as MathJax finds them, formulas of equation images.
 
 ``$$...$$`` and ``\\[...\\]`` (display), ``\\(...\\)`` and ``$...$`` (inline), and
 kramdown's doubled ``\\\\(...\\\\)``.  A ``\\$`` is a dollar; a ``$`` just after a digit,
 or a closing ``$`` just before one, is a price (``$5 and $6``).  One pass: a search
 for a closing delimiter that failed is remembered, so that later openers of the
 same kind fail at once instead of searching the rest of the text again.
+
+:func:`image_formula` reads the formula of an equation image: from the address of
+a LaTeX-rendering service (CodeCogs, WordPress's ``latex.php``, GitHub's and
+Google's renderers), else from its ``alt`` text when that looks like LaTeX.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, unquote_plus
 
-__all__ = ["find_math"]
+__all__ = ["find_math", "image_formula"]
 
 #: Openers, longest first, with their closer and whether they are display math.
 _PAIRS = {
@@ -70,3 +75,37 @@ def find_math(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         if k > i:
             out.append((i, k, display))
         i = k + len(closing)
+
+
+#: Addresses of LaTeX renderers: the formula is the rest of the address, encoded.
+_RENDERERS = (
+    (re.compile(r"latex\.codecogs\.com/[^?]*\?(.+)"), unquote),
+    (re.compile(r"render\.githubusercontent\.com/render/math\?(?:.*&)?math=([^&]+)"), unquote),
+    (re.compile(r"[/.]latex\.php\?(?:.*&)?latex=([^&]+)"), unquote_plus),
+    (re.compile(r"chart\.googleapis\.com/chart\?(?:.*&)?chl=([^&]+)"), unquote_plus),
+)
+#: Rendering options in a CodeCogs address: size, resolution, background, font.
+_OPTIONS = re.compile(
+    r"\\(?:dpi\{\d+\}|bg_\w+|bg\{\w+\}|fn_\w+|inline|tiny|small|large|Large|LARGE|huge|Huge)\s*"
+)
+_LATEX_LIKE = re.compile(r"\\[A-Za-z]+|[_^]\{|[_^][A-Za-z0-9]|[=<>]")
+_WORDS = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{3,}){3,}")
+
+
+def _looks_like_latex(text: str) -> bool:
+    """A text that is a formula, not a description of a picture."""
+    plain = re.sub(r"\\[A-Za-z]+", " ", text)
+    return bool(_LATEX_LIKE.search(text)) and not _WORDS.search(plain)
+
+
+def image_formula(src: str, alt: str, latex_class: bool = False) -> str | None:
+    """The formula an image shows, if it is an equation image (``latex_class``: its class says so)."""
+    for pattern, decode in _RENDERERS:
+        m = pattern.search(src)
+        if m:
+            return _OPTIONS.sub("", decode(m.group(1))).strip() or None
+    alt = alt.strip()
+    if len(alt) > 1 and alt[0] == alt[-1] == "$":
+        alt = alt.strip("$").strip()
+    alt = alt.removeprefix("latex ")
+    return alt if alt and (latex_class or _looks_like_latex(alt)) else None
