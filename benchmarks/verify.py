@@ -41,6 +41,9 @@ from symbackprop.output.numbers import shown
 from symbackprop.verification import verify
 from symbackprop.verification.documents import read_document
 
+#: Hidden units summed on one line of the generated document.
+BLOCK = 250
+
 #: (what, size, budget in CPU seconds) of the issue's targets.
 TARGETS = {"process-100": 1.0, "verify-10000": 10.0, "hostile": 2.0}
 
@@ -79,7 +82,11 @@ def document(units: int) -> str:
         defs += [(z[i], w[i] * x), (a[i], sigmoid(z[i]))]
         values[w[i]] = round(0.1 + 0.8 * i / max(units - 1, 1), 2)
         values[v[i]] = round(0.5 - 0.6 * i / max(units - 1, 1), 2)
-    defs += [(out, sympy.Add(*[v[i] * a[i] for i in range(units)])), (L, half_squared_error(out, y))]
+    # the output sums the units in blocks of BLOCK, so that no line exceeds the reader's size limit
+    blocks = [range(j, min(j + BLOCK, units)) for j in range(0, units, BLOCK)]
+    s = sympy.symbols(f"s_1:{len(blocks) + 1}", real=True)
+    defs += [(s[j], sympy.Add(*[v[i] * a[i] for i in block])) for j, block in enumerate(blocks)]
+    defs += [(out, sympy.Add(*s)), (L, half_squared_error(out, y))]
     net = Network(defs, inputs=[x], targets=[y], parameters=[*w, *v], values=values, learning_rate=0.1)
     ev = derive(net).evaluation
 
@@ -94,8 +101,11 @@ def document(units: int) -> str:
         k = f"{{{i + 1}}}"
         lines += [f"$$z_{k} = w_{k} x = {n(ev.values[z[i]])}$$", ""]
         lines += [f"$$a_{k} = \\sigma(z_{k}) \\approx {n(ev.values[a[i]])}$$", ""]
-    terms = " + ".join(f"v_{{{k}}} a_{{{k}}}" for k in range(1, units + 1))
-    lines += [f"$$out = {terms}$$", "", "$$L = \\frac{1}{2}(out - y)^2$$", ""]
+    for j, block in enumerate(blocks):
+        terms = " + ".join(f"v_{{{i + 1}}} a_{{{i + 1}}}" for i in block)
+        lines += [f"$$s_{{{j + 1}}} = {terms}$$", ""]
+    total = " + ".join(f"s_{{{j + 1}}}" for j in range(len(blocks)))
+    lines += [f"$$out = {total}$$", "", "$$L = \\frac{1}{2}(out - y)^2$$", ""]
     g = ev.adjoints
     for i in range(units):
         k = f"{{{i + 1}}}"
@@ -212,7 +222,7 @@ def sizes(args: argparse.Namespace) -> None:
         f"{'verify ms/eq':>13} {'latex2sympy ms/eq':>18}  verdicts"
     )
     for size in args.sizes:
-        units = max(1, round((size - 2) / 8))
+        units = max(1, round((size - 2) / 8))  # plus one line per block of units
         text = document(units)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "walkthrough.md"

@@ -187,3 +187,33 @@ def test_small_adversarial_inputs_are_read_in_bounded_work(text, fmt):
             read_document(text, fmt)
         except ValueError as e:  # refusing is fine: "nested too deeply", "not a notebook"
             assert "nested" in str(e) or "not a Jupyter notebook" in str(e)
+
+
+# ------------------------------------------------------------ any document
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PARTS = [
+    "$", "$$", "\\(", "\\)", "\\[", "\\]", "\\\\(", "\\\\)", "\\\\", "&", "=", "+", "a", "1.5", "\n", "\n\n",
+    "`", "```", "```math\n", "<!--", "-->", "<p>", "</p>", "<script type=\"math/tex\">", "</script>",
+    "\\begin{align}", "\\end{align}", "\\begin{tabular}{cc}", "\\end{tabular}", "{", "}", "%", "> ", "| ",
+    "\\newcommand{\\x}{\\x a}", "\\x", "\\def\\y#1{#1#1}", "\\y{b}", '{"cells": [', "]}", ", ", "\\$", " ",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PARTS), max_size=60), st.sampled_from(["md", "tex", "html", "ipynb"]))
+def test_any_text_reads_into_equations_on_its_own_lines(parts, fmt):
+    text = "".join(parts)
+    try:
+        doc = read_document(text, fmt)
+    except ValueError:  # only for a notebook that is not one, or LaTeX nested too deeply
+        assert fmt in ("ipynb", "tex")
+        return
+    last = text.count("\n") + 1
+    for f in doc.fragments:
+        assert 1 <= f.line <= f.block_end <= last or fmt == "ipynb"
+        offsets = [r.offset for r in f.rows]
+        assert offsets == sorted(offsets) and all(0 <= o <= len(f.text) for o in offsets)
+        assert [line for _, line in f.pieces()] == sorted(line for _, line in f.pieces())
