@@ -281,12 +281,13 @@ def _texts(b: Block, pieces: Iterable[_Piece], expand: Expander | None) -> list[
 
 
 class _Chains:
-    """Pieces put back together into equations."""
+    """Pieces put back together into equations (text kept as parts: joining stays linear)."""
 
     def __init__(self, b: Block) -> None:
         self.b = b
         self.out: list[Fragment] = []
-        self.text = ""
+        self.parts: list[str] = []
+        self.size = 0
         self.rows: list[Row] = []
         self.error: str | None = None
         self.opened = 0
@@ -294,7 +295,7 @@ class _Chains:
 
     def joins(self, t: _Text, following: _Text | None) -> bool:
         """Whether piece ``t`` continues the equation so far."""
-        if not self.text:
+        if not self.parts:
             return False
         shape = t.shape
         if shape.starts_with_relation or shape.starts_with_operator or self.open_end or self.opened > 0:
@@ -308,25 +309,25 @@ class _Chains:
 
     def add(self, t: _Text, following: _Text | None) -> None:
         if self.joins(t, following):
-            self.rows.append(Row(len(self.text) + 1, t.line))
-            self.text += " " + t.text
+            self.rows.append(Row(self.size + 1, t.line))
+            self.parts += [" ", t.text]
+            self.size += 1 + len(t.text)
             self.opened = max(self.opened + t.shape.opened, 0)
         else:
             self.flush()
-            self.text, self.rows, self.opened = t.text, [Row(0, t.line)], max(t.shape.opened, 0)
+            self.parts, self.size, self.rows = [t.text], len(t.text), [Row(0, t.line)]
+            self.opened = max(t.shape.opened, 0)
         self.open_end = t.shape.ends_with_operator
         self.error = self.error or t.error
 
     def flush(self) -> None:
-        if not self.text:
-            return
-        text = self.text.rstrip().rstrip(",.;").rstrip()
+        text = "".join(self.parts).rstrip().rstrip(",.;").rstrip()
         if text:
             first = self.rows[0].line
             self.out.append(
                 Fragment(text, first, self.b.display, self.b.block_end, tuple(self.rows), error=self.error)
             )
-        self.text, self.rows, self.error = "", [], None
+        self.parts, self.size, self.rows, self.error = [], 0, [], None
 
 
 #: Expands a document's macros in a piece of math: ``(text, why it could not be, or None)``.
@@ -358,41 +359,44 @@ def join_cells(cells: list[list[Fragment]]) -> list[Fragment]:
     before the first relation (step numbers, values of a table of givens) stay alone.
     """
     out: list[Fragment] = []
-    chain: Fragment | None = None
+    chain: list[tuple[Fragment, str]] = []  # the fragments of the chain so far, each with its glue
     for cell in cells:
         for frag in cell:
             shape = relation_shape(frag.text)
             numeric = not shape.has_relation and re.search(r"\d", frag.text) is not None
-            if chain is not None and (shape.starts_with_relation or numeric):
-                chain = _append(chain, frag, "" if shape.starts_with_relation else "= ")
+            if chain and (shape.starts_with_relation or numeric):
+                chain.append((frag, "" if shape.starts_with_relation else "= "))
                 continue
-            if chain is not None:
-                out.append(chain)
-                chain = None
+            if chain:
+                out.append(_joined(chain))
+                chain = []
             if shape.has_relation and not shape.starts_with_relation:
-                chain = frag
+                chain = [(frag, "")]
             else:
                 out.append(frag)
-    if chain is not None:
-        out.append(chain)
+    if chain:
+        out.append(_joined(chain))
     return out
 
 
-def _append(chain: Fragment, frag: Fragment, glue: str) -> Fragment:
-    """``chain`` continued by ``frag`` (after ``glue``), each piece keeping its line."""
-    base = len(chain.text) + 1
-    rows = list(chain.rows or (Row(0, chain.line),))
-    for r in frag.rows or (Row(0, frag.line),):
-        rows.append(Row(base if r.offset == 0 else base + len(glue) + r.offset, r.line))
+def _joined(chain: list[tuple[Fragment, str]]) -> Fragment:
+    """One fragment of several, each after its glue (``"= "`` before a bare value), keeping its lines."""
+    first = chain[0][0]
+    if len(chain) == 1:
+        return first
+    parts: list[str] = []
+    rows: list[Row] = []
+    size = -1
+    for frag, glue in chain:
+        base = size + 1
+        for r in frag.rows or (Row(0, frag.line),):
+            rows.append(Row(base if r.offset == 0 else base + len(glue) + r.offset, r.line, r.cell_line))
+        parts.append(glue + frag.text)
+        size = base + len(glue) + len(frag.text)
+    error = next((f.error for f, _ in chain if f.error), None)
+    end = max(f.block_end for f, _ in chain)
     return Fragment(
-        chain.text + " " + glue + frag.text,
-        chain.line,
-        chain.display,
-        max(chain.block_end, frag.block_end),
-        tuple(rows),
-        chain.cell,
-        chain.cell_line,
-        chain.error or frag.error,
+        " ".join(parts), first.line, first.display, end, tuple(rows), first.cell, first.cell_line, error
     )
 
 
