@@ -15,9 +15,9 @@ format      suffixes                    reader
 
 Every reader finds math blocks; :mod:`.blocks` cuts them into equations (rows of
 ``align``, continued lines, relation chains, table rows) and :mod:`.macros`
-expands the document's own ``\\newcommand``\\ s.  Nothing here parses the math
-itself: that is :mod:`symbackprop.notation.latex`.  All of it is linear in the
-size of the document.
+expands the macros the document defines.  Nothing here parses the math itself:
+that is :mod:`symbackprop.notation.latex`.  All of it is linear in the size of
+the document (``tests/test_document_readers.py`` holds the hostile inputs).
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ _LATEX = re.compile(r"\\documentclass|\\begin\{document\}")
 register(Reader("ipynb", (".ipynb",), _notebook, _NOTEBOOK))
 register(Reader("html", (".html", ".htm", ".xhtml"), _html, _PAGE))
 register(Reader("tex", (".tex", ".ltx", ".latex"), _latex, _LATEX))
-register(Reader("md", (".md", ".markdown", ".mkd", ".mdown", ".txt"), _markdown))
+register(Reader("md", (".md", ".markdown", ".mkd"), _markdown))
 
 
 def format_of(name: str | Path | None, text: str = "") -> str:
