@@ -125,6 +125,15 @@ def parse_all(statements: list[Statement], names: Names, functions: Mapping[str,
     from ..notation.latex_input import parse_math
 
     known = frozenset(names.known())
+    parsed: dict[str, Any] = {}  # a side written again (a derivative, a value) is parsed once
+
+    def parse(side: str) -> Any:
+        if side not in parsed:
+            p = parse_math(side, names.resolve, functions, gradient=Partial, known=known)
+            p.exact()  # refuses number bombs such as 9^{9^{9}} before anything evaluates them
+            parsed[side] = p
+        return parsed[side]
+
     for st in statements:
         if st.error:
             continue
@@ -132,11 +141,7 @@ def parse_all(statements: list[Statement], names: Names, functions: Mapping[str,
             st.error = "a side of the relation is empty"
             continue
         try:
-            st.parsed = [
-                parse_math(side, names.resolve, functions, gradient=Partial, known=known) for side in st.sides
-            ]
-            for p in st.parsed:
-                p.exact()  # refuses number bombs such as 9^{9^{9}} before anything evaluates them
+            st.parsed = [parse(side) for side in st.sides]
         except SymbackpropError as e:
             st.error = e.message
 
