@@ -8,14 +8,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..files import Snapshot
 
-HELP = "check every equation of a Markdown/LaTeX derivation (exit 1 if one is wrong)"
+HELP = "check every equation of a derivation: Markdown, LaTeX, notebook or web page (exit 1 if one is wrong)"
 
 #: Kept here as data so that --help does not import sympy.
 POLICIES = ("round", "strict", "loose")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("document", nargs="+", help="the derivation(s), Markdown or LaTeX")
+    parser.add_argument(
+        "document", nargs="+", help="the derivation(s): Markdown, LaTeX, Jupyter notebook or saved HTML page"
+    )
     parser.add_argument(
         "--spec", help="check against this network spec instead of the document's own definitions"
     )
@@ -33,7 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--in-place", action="store_true", help="with --annotate: rewrite the document itself (atomically)"
     )
     parser.add_argument(
-        "--format", choices=("md", "tex"), help="document format (default: from the extension)"
+        "--format",
+        choices=("md", "tex", "ipynb", "html"),
+        help="document format (default: from the extension)",
     )
     parser.add_argument(
         "--digits-policy",

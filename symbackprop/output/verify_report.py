@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..errors import InputError
 from ..verification.report import (
     Expected,
     Finding,
@@ -27,7 +28,17 @@ from ..verification.report import (
 from .numbers import shown
 from .printing import latex
 
-__all__ = ["annotate", "expected", "finding_dict", "message", "report_dict", "report_json", "table", "text"]
+__all__ = [
+    "annotate",
+    "expected",
+    "finding_dict",
+    "message",
+    "report_dict",
+    "report_json",
+    "table",
+    "text",
+    "where",
+]
 
 #: How each status reads in the text table.
 VERDICTS = {Status.OK: "holds", Status.WRONG: "WRONG", Status.NOT_CHECKED: "not checked"}
@@ -101,6 +112,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "value": finding.value,
         "block_end": finding.block_end,
         "subject": finding.subject,
+        "cell": finding.cell,
+        "cell_line": finding.cell_line,
     }
 
 
@@ -122,20 +135,27 @@ def report_json(report: VerifyReport) -> str:
     return json.dumps(report_dict(report), indent=2, ensure_ascii=False)
 
 
+def where(finding: Finding) -> str:
+    """``12``, or in a notebook ``57 (cell 3, line 2)``: the file's line, and the cell's."""
+    if finding.cell is None:
+        return str(finding.line)
+    return f"{finding.line} (cell {finding.cell}, line {finding.cell_line})"
+
+
 def table(report: VerifyReport) -> str:
     """A plain-text table: line, verdict, equation, and the correction; then a summary line."""
     rows = [("line", "verdict", "equation", "note")]
     width = TABLE_EQUATION_WIDTH
     for f in report.findings:
         eq = f.source if len(f.source) <= width else f.source[: width - 3] + "..."
-        rows.append((str(f.line), VERDICTS[f.status], eq, message(f)))
+        rows.append((where(f), VERDICTS[f.status], eq, message(f)))
     w0, w1, w2 = (max(len(r[k]) for r in rows) for k in range(3))
     lines = [f"{a:>{w0}}  {b:<{w1}}  {c:<{w2}}  {d}".rstrip() for a, b, c, d in rows]
     c = report.counts()
     tail = f"{c[Status.OK]} hold, {c[Status.WRONG]} wrong, {c[Status.NOT_CHECKED]} not checked"
     first = report.first_error
     if first is not None:
-        tail += f"; first error at line {first.line}"
+        tail += f"; first error at line {where(first)}"
     return "\n".join([*lines, "", f"{report.source}: {tail}"]) + "\n"
 
 
@@ -151,8 +171,12 @@ def _note(report: VerifyReport, f: Finding) -> str:
 def annotate(report: VerifyReport) -> str:
     """The document with a mark and a correction after each equation's block.
 
-    Markdown gets a quoted note; LaTeX a ``%`` comment, so the document still compiles.
+    Markdown gets a quoted note; LaTeX a ``%`` comment, so the document still compiles;
+    HTML an HTML comment.  A notebook is JSON: it is refused (use the table or JSON).
     """
+    if report.format == "ipynb":
+        msg = "a notebook cannot be annotated line by line; use the table or --json"
+        raise InputError(msg, file=report.source)
     notes: dict[int, list[str]] = {}
     for f in report.findings:
         notes.setdefault(f.block_end or f.line, []).append(_note(report, f).replace("\n", " "))
@@ -162,6 +186,8 @@ def annotate(report: VerifyReport) -> str:
         for note in notes.get(n, []):
             if report.format == "tex":
                 out.append("% symbackprop " + note)
+            elif report.format == "html":
+                out.append("<!-- symbackprop " + note.replace("--", "- -") + " -->")
             else:
                 out += ["", "> **symbackprop** " + note, ""]
     return "\n".join(out)

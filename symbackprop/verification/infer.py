@@ -145,14 +145,17 @@ class _Reading:
             used |= e.free_symbols
         leaves = sorted(used - set(self.definitions) - {self.eta}, key=lambda s: s.name)
         params = [s for s in leaves if s in self.updated or PARAMETER_NAMES.match(s.name)]
-        targets = [s for s in leaves if s not in params and TARGET_NAMES.match(s.name)]
-        inputs = [s for s in leaves if s not in params and s not in targets]
+        taken = set(params)  # sets: a list would make each test a scan of SymPy comparisons
+        targets = [s for s in leaves if s not in taken and TARGET_NAMES.match(s.name)]
+        taken.update(targets)
+        inputs = [s for s in leaves if s not in taken]
         return inputs, targets, params
 
     def loss(self) -> Symbol:
         """The sink named like a loss, else the last sink."""
         order, definitions = self.order, self.definitions
-        sinks = [s for s in order if not any(s in definitions[o].free_symbols for o in order)]
+        used = set().union(*(definitions[o].free_symbols for o in order))  # once, not once per name
+        sinks = [s for s in order if s not in used]
         return next((s for s in sinks if s.name in LOSS_NAMES), sinks[-1] if sinks else order[-1])
 
 

@@ -68,6 +68,10 @@ class Judge:
         self.failed = failed
         self.memory = Memory()
         self.seen: set[Symbol] = set()
+        net = oracle.network if oracle is not None else None
+        # sets, built once: `in net.symbols` rebuilds a tuple and compares SymPy objects one by one
+        self.parameters = frozenset(net.parameters if net is not None else ())
+        self.symbols = frozenset(net.symbols if net is not None else ())
 
     # ------------------------------------------------------- one statement
 
@@ -118,12 +122,12 @@ class Judge:
         kind = Kind.DEFINITION if is_name(first) and role is Role.ALIAS else Kind.CLAIM
         if not is_name(first):
             return Subject(o.key_of(first.expr), kind)
-        n, net = first.expr, o.network
+        n = first.expr
         if n in self.names.updated:
             return Subject(("update", self.names.updated[n]), Kind.UPDATE)
-        if n in net.parameters and n in parsed[1].expr.free_symbols and len(parsed) > 1:
+        if n in self.parameters and n in parsed[1].expr.free_symbols and len(parsed) > 1:
             return Subject(("update", n), Kind.UPDATE)
-        if n in net.symbols:
+        if n in self.symbols:
             return Subject(("value", n), self._kind_of_name(n, parsed[1], role, kind))
         if n in o.aliases:
             meaning = o.aliases[n]
@@ -136,10 +140,10 @@ class Judge:
         return Subject(None, kind)
 
     def _kind_of_name(self, n: Symbol, rhs: Any, role: Role | None, kind: Kind) -> Kind:
-        net = self.oracle.network  # type: ignore[union-attr]
-        if role is Role.DEFINITION or (self.spec_mode and n in net.definition and n not in self.seen):
+        defined = self.oracle.definition  # type: ignore[union-attr]
+        if role is Role.DEFINITION or (self.spec_mode and n in defined and n not in self.seen):
             return Kind.DEFINITION
-        if role is Role.VALUE or (n not in net.definition and is_number(rhs)):
+        if role is Role.VALUE or (n not in defined and is_number(rhs)):
             return Kind.VALUE
         return kind
 

@@ -88,7 +88,11 @@ class Oracle:
         self, derivation: Derivation, names: Names, aliases: Mapping[Symbol, Expr], seed: int
     ) -> None:
         self.derivation = derivation
-        self.network = derivation.network
+        self.network = net = derivation.network
+        # built once: the network's `symbols` and `definition` are rebuilt on every access
+        self.symbols = frozenset(net.symbols)
+        self.definition = net.definition
+        self.leaves = net.inputs + net.targets + net.parameters
         self.names = names
         self.aliases = dict(aliases)
         self.point: Evaluation | None = derivation.evaluation
@@ -129,7 +133,7 @@ class Oracle:
 
     def key_of(self, expr: Expr) -> Key | None:
         """The quantity a side names: a symbol's value, an adjoint or a local derivative."""
-        if isinstance(expr, Symbol) and expr in self.network.symbols:
+        if isinstance(expr, Symbol) and expr in self.symbols:
             return ("value", expr)
         if isinstance(expr, Partial):
             if expr.of == self.network.loss:
@@ -172,8 +176,8 @@ class Oracle:
                 return self._formula(tidy(d.general_form(key[1])))
             if key[0] == "local":
                 return self._formula(tidy(d.local(key[1], key[2]).general))
-            if key[0] == "value" and key[1] in net.definition:
-                return self._formula(net.definition[key[1]])
+            if key[0] == "value" and key[1] in self.definition:
+                return self._formula(self.definition[key[1]])
             if key[0] == "update":
                 p = key[1]
                 return self._formula(p - self.names.eta * Partial(net.loss, p))
@@ -195,14 +199,14 @@ class Oracle:
             return ev.adjoints[wrt]
         if (of, wrt) in ev.local:
             return ev.local[(of, wrt)]
-        if of not in self.network.symbols or wrt not in self.network.symbols:
+        if of not in self.symbols or wrt not in self.symbols:
             return None
         return self._total(of, wrt, ev)
 
     def _total(self, of: Symbol, wrt: Symbol, ev: Evaluation) -> Expr:
         """d(of)/d(wrt) through the graph: the adjoint of ``wrt`` when ``of`` is the loss."""
         net = self.network
-        if of not in net.definition:
+        if of not in self.definition:
             return Float(1 if of == wrt else 0, DPS)
         key = (of, id(ev))
         if key not in self._totals:
@@ -211,8 +215,7 @@ class Oracle:
                     warnings.simplefilter("ignore", SymbackpropWarning)
                     rerooted = dataclasses.replace(net, loss=of)
                 self._by_loss[of] = derive(rerooted, evaluate_point=False)
-            leaves = net.inputs + net.targets + net.parameters
-            evaluation = self._by_loss[of].at({s: ev.values[s] for s in leaves}).evaluation
+            evaluation = self._by_loss[of].at({s: ev.values[s] for s in self.leaves}).evaluation
             assert evaluation is not None  # every leaf has a value
             self._totals[key] = evaluation
         return self._totals[key].adjoints[wrt]
@@ -319,10 +322,10 @@ class Oracle:
         """The quantities whose numbers a quantity is computed from (one step back)."""
         d, net = self.derivation, self.network
         kind = key[0]
-        if kind == "value" and key[1] in net.definition:
-            yield from (("value", p) for p in net.definition[key[1]].free_symbols)
+        if kind == "value" and key[1] in self.definition:
+            yield from (("value", p) for p in self.definition[key[1]].free_symbols)
         elif kind == "local":
-            symbols = set(net.symbols)
+            symbols = self.symbols
             yield from (("value", p) for p in d.local(key[1], key[2]).general.free_symbols if p in symbols)
         elif kind == "adjoint" and key[1] != net.loss:
             for f in d.step(key[1]).factors:

@@ -115,6 +115,8 @@ class Finding:
         value: The right value as a float, when known.
         block_end: The line where the math block ends (for annotations).
         subject: The first side as written (what the equation is about).
+        cell: In a notebook, the 0-based index of the cell the equation is in.
+        cell_line: In a notebook, the 1-based line within that cell.
     """
 
     line: int
@@ -128,6 +130,8 @@ class Finding:
     value: float | None = None
     block_end: int = 0
     subject: str = ""
+    cell: int | None = None
+    cell_line: int | None = None
 
     @property
     def message(self) -> str:

@@ -16,6 +16,7 @@ The pipeline is linear, one module per stage:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from ..core.derivation import DPS, derive
 from ..core.network import Network
 from ..errors import InputError, SymbackpropError
 from ..files import read_text
-from .documents import Document, read_document
+from .documents import Document, format_of, read_document
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
 from .names import Names
@@ -46,9 +47,6 @@ from .statements import (
 
 __all__ = ["verify"]
 
-#: Document suffixes -> format.
-SUFFIXES = {".tex": "tex", ".ltx": "tex", ".md": "md", ".markdown": "md"}
-
 
 def verify(
     source: str | Path,
@@ -66,7 +64,8 @@ def verify(
         spec: A spec file or :class:`Network` to check against; by default the
             document's own first definitions and values.
         text: The document's text, if not read from ``source``.
-        format: ``"md"`` or ``"tex"``; from the file extension or content by default.
+        format: ``"md"``, ``"tex"``, ``"ipynb"`` or ``"html"``; from the file's suffix or
+            its content by default.
         digits_policy: ``"round"`` (half a unit of the last shown digit plus
             slack from earlier rounded numbers), ``"strict"`` (half a unit
             only) or ``"loose"`` (a whole unit, plus slack).
@@ -85,7 +84,7 @@ def verify(
     if text is None:
         text = read_text(source, "document")
     if format is None:
-        format = SUFFIXES.get(Path(name).suffix.lower())
+        format = format_of(name, text)
     try:
         doc = read_document(text, format)
     except ValueError as e:
@@ -171,7 +170,23 @@ def _verify(doc: Document, network: Network | None, name: str, policy: str, seed
         findings.extend(_code_value_findings(doc, names, oracle))
         findings.sort(key=lambda f: f.line)
     source = "spec" if network is not None else "document"
-    return VerifyReport(name, tuple(findings), source, doc.text, doc.format)
+    return VerifyReport(name, tuple(_in_cells(doc, findings)), source, doc.text, doc.format)
+
+
+def _in_cells(doc: Document, findings: list[Finding]) -> list[Finding]:
+    """In a notebook, each finding with the cell (and the line in it) its equation starts in."""
+    where: dict[int, tuple[int, int]] = {}
+    for frag in doc.fragments:
+        for row in frag.rows:
+            if frag.cell is not None and row.cell_line is not None:
+                where.setdefault(row.line, (frag.cell, row.cell_line))
+    if not where:
+        return findings
+    out = []
+    for f in findings:
+        cell, cell_line = where.get(f.line, (None, None))
+        out.append(dataclasses.replace(f, cell=cell, cell_line=cell_line))
+    return out
 
 
 def _code_value_findings(doc: Document, names: Names, oracle: Oracle) -> list[Finding]:

@@ -19,7 +19,7 @@ import sympy
 from sympy import Expr, Symbol
 
 from ..core.derivation import Partial
-from ..errors import SymbackpropError
+from ..errors import InputError, SymbackpropError
 from .documents import Document
 from .names import Names
 
@@ -50,6 +50,7 @@ class Statement:
         ops: The relation between consecutive sides (``=``, ``≈``, ``<`` ...).
         parsed: Each side parsed (a :class:`~symbackprop.notation.latex_input.Parsed`).
         error: Why it cannot be read, or ``None``.
+        lines: The line where each side starts (a chain may go on over several rows).
     """
 
     line: int
@@ -59,6 +60,7 @@ class Statement:
     ops: list[str]
     parsed: list[Any] = field(default_factory=list)
     error: str | None = None
+    lines: list[int] = field(default_factory=list)
 
 
 # ----------------------------------------------------------- what a side is
@@ -96,17 +98,25 @@ def read_statements(doc: Document) -> list[Statement]:
     out: list[Statement] = []
     for frag in doc.fragments:
         try:
+            if frag.error:
+                raise InputError(frag.error)
             chains = split_relations(frag.text)
         except SymbackpropError as e:
             out.append(Statement(frag.line, frag.block_end, frag.text, [frag.text], [], error=e.message))
             continue
+        cursor = 0
         for sides, ops in chains:
+            lines = []
+            for side in sides:  # each side is a piece of the text: find where it starts
+                k = frag.text.find(side, cursor) if side else -1
+                cursor = k + len(side) if k >= 0 else cursor
+                lines.append(frag.line_at(k if k >= 0 else cursor))
             if len(sides) < 2:
                 continue
             source = sides[0]
             for op, side in zip(ops, sides[1:]):
                 source += f" {op} {side}"
-            out.append(Statement(frag.line, frag.block_end, source, sides, ops))
+            out.append(Statement(lines[0], frag.block_end, source, sides, ops, lines=lines))
     return out
 
 
@@ -115,6 +125,15 @@ def parse_all(statements: list[Statement], names: Names, functions: Mapping[str,
     from ..notation.latex_input import parse_math
 
     known = frozenset(names.known())
+    parsed: dict[str, Any] = {}  # a side written again (a derivative, a value) is parsed once
+
+    def parse(side: str) -> Any:
+        if side not in parsed:
+            p = parse_math(side, names.resolve, functions, gradient=Partial, known=known)
+            p.exact()  # refuses number bombs such as 9^{9^{9}} before anything evaluates them
+            parsed[side] = p
+        return parsed[side]
+
     for st in statements:
         if st.error:
             continue
@@ -122,11 +141,7 @@ def parse_all(statements: list[Statement], names: Names, functions: Mapping[str,
             st.error = "a side of the relation is empty"
             continue
         try:
-            st.parsed = [
-                parse_math(side, names.resolve, functions, gradient=Partial, known=known) for side in st.sides
-            ]
-            for p in st.parsed:
-                p.exact()  # refuses number bombs such as 9^{9^{9}} before anything evaluates them
+            st.parsed = [parse(side) for side in st.sides]
         except SymbackpropError as e:
             st.error = e.message
 
