@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..files import Snapshot
 
-HELP = "check every equation of a Markdown/LaTeX derivation (exit 1 if one is wrong)"
+HELP = "check every equation of a Markdown/LaTeX derivation (exit 1 if one is wrong; with --strict, also if one is not checked)"
 
 #: Kept here as data so that --help does not import sympy.
 POLICIES = ("round", "strict", "loose")
@@ -39,9 +39,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--digits-policy",
         choices=POLICIES,
         default="round",
-        help="how shown numbers are judged: round (half a unit of the last digit plus slack from "
-        "earlier rounded numbers; default), strict (half a unit only), loose (a whole unit: "
-        "accepts truncation)",
+        help="how shown numbers are judged: round (a number with k decimals stands for +- half a unit "
+        "of its last digit, and a result carries the interval it was computed in; default), strict "
+        "(half a unit, nothing carried: every number must be its true value correctly rounded), "
+        "loose (a whole unit: accepts truncation)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="also exit 1 when an equation is not checked (for CI and documentation builds)",
     )
 
 
@@ -63,7 +69,14 @@ def run(args: argparse.Namespace) -> int:
     read = _read_for_writing(args)
     texts = {doc: snapshot.text for doc, snapshot in read.items()}
     reports = [
-        verify(doc, spec=args.spec, text=texts.get(doc), format=args.format, digits_policy=args.digits_policy)
+        verify(
+            doc,
+            spec=args.spec,
+            text=texts.get(doc),
+            format=args.format,
+            digits_policy=args.digits_policy,
+            strict=args.strict,
+        )
         for doc in args.document
     ]
     for doc, report in zip(args.document, reports):

@@ -27,13 +27,23 @@ from ..verification.report import (
 from .numbers import shown
 from .printing import latex
 
-__all__ = ["annotate", "expected", "finding_dict", "message", "report_dict", "report_json", "table", "text"]
+__all__ = [
+    "annotate",
+    "expected",
+    "finding_dict",
+    "message",
+    "report_dict",
+    "report_json",
+    "summary",
+    "table",
+    "text",
+]
 
-#: How each status reads in the text table.
-VERDICTS = {Status.OK: "holds", Status.WRONG: "WRONG", Status.NOT_CHECKED: "not checked"}
+#: How each verdict reads in the text table (see :attr:`Finding.verdict`).
+VERDICTS = {"holds": "holds", "given": "given", "wrong": "WRONG", "not checked": "not checked"}
 
-#: The mark put before each note of an annotated document.
-MARKS = {Status.OK: "✓", Status.WRONG: "✗", Status.NOT_CHECKED: "?"}
+#: The mark put before each note of an annotated document, by verdict.
+MARKS = {"holds": "✓", "given": "·", "wrong": "✗", "not checked": "?"}
 
 #: Longest equation shown whole in the text table.
 TABLE_EQUATION_WIDTH = 60
@@ -101,6 +111,9 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "value": finding.value,
         "block_end": finding.block_end,
         "subject": finding.subject,
+        "verdict": finding.verdict,
+        "checked": finding.checked,
+        "mistake": finding.mistake,
     }
 
 
@@ -112,6 +125,9 @@ def report_dict(report: VerifyReport) -> dict[str, Any]:
         "network_from": report.network_from,
         "ok": report.ok,
         "counts": {s.value: n for s, n in report.counts().items()},
+        "verdicts": report.verdicts(),
+        "claims_checked": report.claims_checked,
+        "strict": report.strict,
         "first_error": None if first is None else first.line,
         "findings": [finding_dict(f) for f in report.findings],
     }
@@ -128,19 +144,33 @@ def table(report: VerifyReport) -> str:
     width = TABLE_EQUATION_WIDTH
     for f in report.findings:
         eq = f.source if len(f.source) <= width else f.source[: width - 3] + "..."
-        rows.append((str(f.line), VERDICTS[f.status], eq, message(f)))
+        rows.append((str(f.line), VERDICTS[f.verdict], eq, message(f)))
     w0, w1, w2 = (max(len(r[k]) for r in rows) for k in range(3))
     lines = [f"{a:>{w0}}  {b:<{w1}}  {c:<{w2}}  {d}".rstrip() for a, b, c, d in rows]
-    c = report.counts()
+    return "\n".join([*lines, "", f"{report.source}: {summary(report)}"]) + "\n"
+
+
+def summary(report: VerifyReport) -> str:
+    """``12 hold, 1 wrong, 0 not checked (3 given: …); 31 claims checked; first error at line 45``.
+
+    "hold" counts every equation that is fine; those that state nothing to check
+    (definitions, given values) are counted again as "given".
+    """
+    c, given = report.counts(), report.verdicts()["given"]
     tail = f"{c[Status.OK]} hold, {c[Status.WRONG]} wrong, {c[Status.NOT_CHECKED]} not checked"
+    if given:
+        tail += f" ({given} given: definitions and stated values)"
+    tail += f"; {report.claims_checked} claim{'s' if report.claims_checked != 1 else ''} checked"
     first = report.first_error
     if first is not None:
         tail += f"; first error at line {first.line}"
-    return "\n".join([*lines, "", f"{report.source}: {tail}"]) + "\n"
+    if report.strict and c[Status.NOT_CHECKED]:
+        tail += "; strict: not checked counts as a failure"
+    return tail
 
 
 def _note(report: VerifyReport, f: Finding) -> str:
-    mark = MARKS[f.status]
+    mark = MARKS[f.verdict]
     correction = expected(f)
     if report.format == "md" and f.status is Status.WRONG and correction and f.subject:
         why = f"follows from the error at line {f.cause}" if f.cause else "wrong"

@@ -3,7 +3,7 @@
 :class:`Judge` decides what a statement is about (a definition, a stated
 value, an update, a derivative, a shorthand) and hands the relation chain to
 :class:`~symbackprop.verification.chain.Chain`, which judges each side.  With
-no network to check against, only the arithmetic as written is checked.
+no network to check against, the arithmetic as written is still checked.
 
 The judge keeps the document's own numbers as it goes (:class:`Claim`), so
 that a later wrong number that follows from an earlier wrong one is reported
@@ -12,28 +12,21 @@ as its consequence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sympy import Expr, Float, Rational, Symbol
+from sympy import Expr, Symbol
 
-from ..core.derivation import DPS, Partial
-from .chain import NOISE, Chain, Memory, Rules, Subject, arithmetic_slip
+from ..core.derivation import Partial
+from .chain import Chain, Memory, Rules, Subject
 from .infer import Role
 from .names import Names
-from .oracle import Oracle, number
-from .report import Arithmetic, Finding, Kind, Status
-from .statements import Statement, bare, is_name, is_number
+from .oracle import Oracle
+from .report import Finding, Kind, Status
+from .rounding import DIGITS_POLICIES, Rounding
+from .statements import Statement, is_name, is_number
 
 __all__ = ["DIGITS_POLICIES", "Judge"]
-
-#: How a number shown with k decimals is judged, as data: policy -> (units of the
-#: last digit allowed, whether slack from earlier rounded numbers is added).
-DIGITS_POLICIES: dict[str, tuple[Rational, bool]] = {
-    "round": (Rational(1, 2), True),
-    "strict": (Rational(1, 2), False),
-    "loose": (Rational(1), True),
-}
 
 
 class Judge:
@@ -47,6 +40,7 @@ class Judge:
         policy: A key of :data:`DIGITS_POLICIES`.
         doc_defs: The document's own definitions, ``name -> (expression, line)``.
         failed: Names whose definition could not be read -> its line.
+        givens: Values the document states (exact wherever they are written).
     """
 
     def __init__(
@@ -58,21 +52,24 @@ class Judge:
         policy: str,
         doc_defs: Mapping[Symbol, tuple[Expr, int]],
         failed: Mapping[Symbol, int],
+        givens: Iterable[Expr] = (),
     ) -> None:
         self.oracle = oracle
         self.names = names
         self.spec_mode = spec_mode
         self.roles = roles
-        units, inherit = DIGITS_POLICIES[policy]
-        self.rules = Rules(units, inherit, spec_mode, doc_defs)
+        self.rules = Rules(spec_mode, doc_defs)
         self.failed = failed
-        self.memory = Memory()
+        exact = list(givens) + (list(oracle.exact_values) if oracle is not None else [])
+        self.memory = Memory(Rounding(policy, exact))
         self.seen: set[Symbol] = set()
 
     # ------------------------------------------------------- one statement
 
-    def judge(self, index: int, st: Statement) -> Finding:
-        """The finding for statement number ``index``."""
+    def judge(self, index: int, st: Statement, continued: bool = False) -> Finding:
+        """The finding for statement number ``index`` (``continued``: it continues the row before)."""
+        if not continued:
+            self.memory.last_iv = None
         base = _base(st)
         if st.error:
             return Finding(status=Status.NOT_CHECKED, explanation=(f"not checked: {st.error}",), **base)
@@ -82,20 +79,19 @@ class Judge:
         first, role = st.parsed[0], self.roles.get(index)
         if is_name(first) and role is Role.VALUE and not self.spec_mode:
             return Finding(status=Status.OK, explanation=("given value",), kind=Kind.VALUE, **base)
-        if is_name(first) and first.expr == self.names.eta:
+        if is_name(first) and first.expr == self.names.eta and len(st.parsed) == 2 and is_number(st.parsed[1]):
             return Finding(status=Status.OK, explanation=("learning rate",), kind=Kind.VALUE, **base)
-        if self.oracle is None:
-            return self.arithmetic_only(st, base)
+        o = self.oracle
+        if o is None:
+            subject = Subject(None, Kind.ARITHMETIC if is_number(first) else Kind.CLAIM)
+            return Chain(None, None, self.rules, self.memory, st, subject, base).judge()
         subject = self.subject(st, role)
         if subject is None:
-            return Finding(status=Status.OK, explanation=("abbreviation",), kind=Kind.DEFINITION, **base)
+            why = "abbreviation" if role is Role.ALIAS else "definition"
+            return Finding(status=Status.OK, explanation=(why,), kind=Kind.DEFINITION, **base)
         if is_name(first):
             self.seen.add(first.expr)
-        o = self.oracle
-        if o.point is None and not o.randoms:
-            why = "not checked: the document gives no point"
-            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
-        return Chain(o, self.rules, self.memory, st, subject, base).judge()
+        return Chain(o, o.point, self.rules, self.memory, st, subject, base).judge()
 
     def _blocked(self, st: Statement) -> str | None:
         """Why a statement cannot be checked: it uses a name whose definition was unreadable."""
@@ -111,12 +107,12 @@ class Judge:
         return f"not checked: it uses {name}, whose definition at line {line} could not be read"
 
     def subject(self, st: Statement, role: Role | None) -> Subject | None:
-        """What the chain is about; ``None`` for a shorthand that only names a derivative."""
+        """What the chain is about; ``None`` for a definition or shorthand that states nothing more."""
         o = self.oracle
         assert o is not None
         first, parsed = st.parsed[0], st.parsed
-        kind = Kind.DEFINITION if is_name(first) and role is Role.ALIAS else Kind.CLAIM
         if not is_name(first):
+            kind = Kind.ARITHMETIC if is_number(first) else Kind.CLAIM
             return Subject(o.key_of(first.expr), kind)
         n, net = first.expr, o.network
         if n in self.names.updated:
@@ -124,61 +120,25 @@ class Judge:
         if n in net.parameters and n in parsed[1].expr.free_symbols and len(parsed) > 1:
             return Subject(("update", n), Kind.UPDATE)
         if n in net.symbols:
-            return Subject(("value", n), self._kind_of_name(n, parsed[1], role, kind))
+            kind = self._kind_of_name(n, parsed[1], role)
+            if kind is Kind.DEFINITION and not self.spec_mode:  # side 1 is the definition itself
+                return None if len(parsed) == 2 else Subject(("value", n), kind, start=2)
+            return Subject(("value", n), kind)
         if n in o.aliases:
             meaning = o.aliases[n]
             key = o.key_of(meaning) if isinstance(meaning, Partial) else None
             if role is Role.ALIAS:
-                if len(parsed) == 2:
-                    return None
-                return Subject(key, kind, start=2)
-            return Subject(key, kind)
-        return Subject(None, kind)
+                return None if len(parsed) == 2 else Subject(key, Kind.DEFINITION, start=2)
+            return Subject(key, Kind.CLAIM)
+        return Subject(None, Kind.CLAIM)
 
-    def _kind_of_name(self, n: Symbol, rhs: Any, role: Role | None, kind: Kind) -> Kind:
+    def _kind_of_name(self, n: Symbol, rhs: Any, role: Role | None) -> Kind:
         net = self.oracle.network  # type: ignore[union-attr]
         if role is Role.DEFINITION or (self.spec_mode and n in net.definition and n not in self.seen):
             return Kind.DEFINITION
         if role is Role.VALUE or (n not in net.definition and is_number(rhs)):
             return Kind.VALUE
-        return kind
-
-    # ------------------------------------------------ no network: arithmetic
-
-    def arithmetic_only(self, st: Statement, base: dict[str, Any]) -> Finding:
-        """Numbers only: does the arithmetic hold as written?"""
-        if not all(is_number(p) for p in st.parsed):
-            why = "not checked: no network to check against"
-            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
-        prev = None
-        for k, (p, op) in enumerate(zip(st.parsed, [None, *st.ops])):
-            v = number(p.exact())
-            if v is None:
-                why = "not checked: not a finite number"
-                return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
-            if prev is not None and op in ("=", "≈") and abs(v - prev) > self.arith_tol(p):
-                return Finding(
-                    status=Status.WRONG,
-                    explanation=arithmetic_slip(st, k, prev, p),
-                    kind=Kind.ARITHMETIC,
-                    arithmetic=Arithmetic.WRONG,
-                    **base,
-                )
-            prev = v
-        return Finding(
-            status=Status.OK,
-            explanation=("arithmetic holds",),
-            kind=Kind.ARITHMETIC,
-            arithmetic=Arithmetic.HOLDS,
-            **base,
-        )
-
-    def arith_tol(self, p: Any) -> Float:
-        """How far a side may be from the previous one: half a unit of its last digit, if bare."""
-        if bare(p):
-            n = next(iter(p.numbers.values()))
-            return Float(self.rules.units / 10**n.decimals, DPS) + NOISE
-        return NOISE
+        return Kind.CLAIM
 
 
 def _base(st: Statement) -> dict[str, Any]:

@@ -16,6 +16,7 @@ The pipeline is linear, one module per stage:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ def verify(
     format: str | None = None,
     digits_policy: str = "round",
     seed: int = 0,
+    strict: bool = False,
 ) -> VerifyReport:
     """Check every equation of a hand-written derivation.
 
@@ -67,10 +69,14 @@ def verify(
             document's own first definitions and values.
         text: The document's text, if not read from ``source``.
         format: ``"md"`` or ``"tex"``; from the file extension or content by default.
-        digits_policy: ``"round"`` (half a unit of the last shown digit plus
-            slack from earlier rounded numbers), ``"strict"`` (half a unit
-            only) or ``"loose"`` (a whole unit, plus slack).
+        digits_policy: How shown numbers are judged (see :mod:`.rounding`): ``"round"``
+            (a number with k decimals stands for ± half a unit of its last digit,
+            and a result carries the interval it was computed in), ``"strict"``
+            (half a unit, nothing carried: every number must be its true value
+            correctly rounded) or ``"loose"`` (a whole unit: truncation accepted).
         seed: Seed of the random points used for symbolic claims.
+        strict: For CI and documentation builds: the report is ``ok`` only when
+            nothing is wrong *and* nothing was left not checked.
 
     Returns:
         A :class:`VerifyReport` with one :class:`Finding` per equation.
@@ -98,9 +104,10 @@ def verify(
 
         network = load_spec(spec)
     try:
-        return _verify(doc, network, name, digits_policy, seed)
+        report = _verify(doc, network, name, digits_policy, seed)
     except SymbackpropError as e:
         raise e.located(file=name) from None
+    return dataclasses.replace(report, strict=strict) if strict else report
 
 
 def _functions(network: Network | None) -> Mapping[str, Any]:
@@ -118,16 +125,35 @@ def _functions(network: Network | None) -> Mapping[str, Any]:
     return table
 
 
-def _read(doc: Document, network: Network | None) -> tuple[list[Statement], Names]:
-    """The document's statements, parsed, and its names."""
+def continuation_rows(statements: list[Statement]) -> set[int]:
+    """Rows that continue the chain of the row before (``&= 0.3775`` under ``net_{h1} &= …``).
+
+    Such a row is about the same quantity: its empty first side becomes the
+    first side of the row it continues (in place), and its numbers are judged
+    against the last numbers of that row.
+    """
+    out: set[int] = set()
+    for i, st in enumerate(statements[1:], start=1):
+        prev = statements[i - 1]
+        if st.error or prev.error or len(st.sides) < 2 or st.sides[0].strip():
+            continue
+        if prev.block_end == st.block_end and prev.sides[0].strip():
+            st.sides[0] = prev.sides[0]
+            out.add(i)
+    return out
+
+
+def _read(doc: Document, network: Network | None) -> tuple[list[Statement], Names, set[int]]:
+    """The document's statements, parsed, its names, and which rows continue the row before."""
     functions = _functions(network)
     statements = read_statements(doc)
+    continues = continuation_rows(statements)
     names = Names(network)
     for key in lhs_keys(statements, functions):
         names.resolve(key)
     parse_all(statements, names, functions)
     spell_names(statements, names)
-    return statements, names
+    return statements, names, continues
 
 
 def _against_spec(
@@ -157,7 +183,7 @@ def _oracle(net: Network | None, names: Names, aliases: Mapping[Symbol, Expr], s
 
 
 def _verify(doc: Document, network: Network | None, name: str, policy: str, seed: int) -> VerifyReport:
-    statements, names = _read(doc, network)
+    statements, names, continues = _read(doc, network)
     doc_defs = defining_statements(statements)
     failed = failed_definitions(statements, names, _functions(network))
     inferred = infer_network(statements, names, doc)
@@ -166,7 +192,7 @@ def _verify(doc: Document, network: Network | None, name: str, policy: str, seed
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
     blocked = {sym: line for sym, line in failed.items() if sym not in doc_defs}
     judge = Judge(oracle, names, network is not None, inferred.roles, policy, doc_defs, blocked)
-    findings = [judge.judge(i, st) for i, st in enumerate(statements)]
+    findings = [judge.judge(i, st, continued=i in continues) for i, st in enumerate(statements)]
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
         findings.sort(key=lambda f: f.line)
