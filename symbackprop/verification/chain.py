@@ -79,6 +79,7 @@ class Memory:
         numbers: Each result the document showed -> the line of the error it carries, or ``None``.
         rounding: The intervals shown numbers stand for, and those results carry.
         last_iv: The interval the last chain ended with (a continuation row starts from it).
+        no_point: Why there is no point to evaluate names at (which values are missing).
     """
 
     rounding: Rounding
@@ -86,6 +87,7 @@ class Memory:
     flagged_defs: dict[Symbol, int] = field(default_factory=dict)
     numbers: dict[Rational, int | None] = field(default_factory=dict)
     last_iv: Interval | None = None
+    no_point: str = "the document gives no point"
 
 
 class Verdict(enum.Enum):
@@ -183,6 +185,8 @@ class Chain:
                 self.ref_true = self.o.true_value(self.key, self.ev)
             except (Unknown, KeyError) as e:
                 self.notes.append(why(e))
+        elif self.key is None and not is_number(self.ref):
+            self._ref_checkable()  # ∂a_2/∂w_1, or an expression of the network's quantities
         self.prev_iv = self.memory.last_iv  # a continuation row goes on from the row before
         if is_number(self.ref) and self.subject.start == 1:
             try:  # pure arithmetic: the first side starts the run
@@ -191,7 +195,7 @@ class Chain:
                 self.notes.append(why(e))
         for i in range(self.subject.start, len(self.st.parsed)):
             self.side(i)
-        self.memory.last_iv = self.prev_iv
+        self.memory.last_iv = None if self.problems else self.prev_iv  # an error stays on its row
         if self.key is not None and self.last_value is not None:
             root = self.last_root if self.problems else None
             self.memory.claims[self.key] = Claim(self.last_value, root)
@@ -238,7 +242,7 @@ class Chain:
         if is_number(side):
             return middle(self._interval(side))
         if self.o is None or self.ev is None:
-            raise Unknown("the document gives no point")
+            raise Unknown(self.memory.no_point)
         return self.o.value(side.expr, self.ev, side.numbers)
 
     # ------------------------------------------------------ symbolic sides
@@ -325,7 +329,7 @@ class Chain:
                 return Verdict.POINT_ONLY if ev is not None else Verdict.WRONG
             agree += 1
         if ev is None and agree == 0:
-            raise Unknown("the document gives no point and no random point could be evaluated")
+            raise Unknown(f"{self.memory.no_point}, and no random point could be evaluated")
         return Verdict.HOLDS
 
     def ref_at(self, ev: Evaluation) -> Float:
@@ -354,7 +358,7 @@ class Chain:
         expr = side.expr
         if not is_number(side):
             if self.o is None or self.ev is None:
-                raise Unknown("the document gives no point")
+                raise Unknown(self.memory.no_point)
             expr = self.o.resolve(expr, self.ev, side.numbers)
         try:
             return self.memory.rounding.interval(expr, side.numbers, result=bare(side))

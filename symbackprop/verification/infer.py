@@ -4,12 +4,21 @@ Without a spec, a hand derivation is checked against its own first
 definitions: ``z_1 = x w_1``, ``a_1 = \\operatorname{ReLU}(z_1)``, ...,
 ``L = ...``.  Each statement whose first side is a name gets a :class:`Role`:
 
-* **value** -- ``x = 1.0``: a number for a leaf (also from inline code and
-  "learning rate 0.1" in prose);
+* **value** -- ``x = 1.0``: a number for a leaf;
 * **update** -- ``w_1 = w_1 - \\eta ...``: the name on both sides;
 * **alias** -- ``\\delta = \\frac{\\partial L}{\\partial z_2}``: a shorthand for a
-  derivative (or for something built from one);
+  derivative (or for something built from one), or another name for a node
+  (``output_1 = o_1``).  ``\\delta_n = \\partial L / \\partial n`` with an index
+  ``n`` defines a whole family: ``\\delta_{a_2}`` is then ∂L/∂a_2;
 * **definition** -- anything else, the first time a name is defined.
+
+A value line (``h_1 = \\sigma(0.9) = 0.711``) states a value; it defines nothing.
+
+The point comes from the values stated in math, then from :mod:`.givens`
+(inline code, prose, lists, tables, code blocks: ``w₁ = 0.001``, "the
+learning rate is 0.5", "inputs 0.05 and 0.10"), then from substitutions:
+``net_{h1} = w_1 i_1 + w_2 i_2 + b_1 = 0.15 \\cdot 0.05 + 0.2 \\cdot 0.1 + 0.35``
+gives w_1 = 0.15, i_1 = 0.05, ... when the written arithmetic holds.
 
 Leaves are sorted into parameters (updated, or named like ``w``, ``b``,
 ``\\theta``), targets (``y``, ``t``, ``target``) and inputs; the loss is the
@@ -19,8 +28,10 @@ sink named like a loss (``L``, ``E``, ``J``, ``C``), else the last sink.
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sympy import Expr, Rational, Symbol
@@ -29,15 +40,22 @@ from ..core.derivation import Partial
 from ..core.network import Definition, Network
 from ..errors import GraphError, InputError, SymbackpropWarning
 from .documents import Document
+from .givens import named_values, normal_name, role_values
 from .names import Names
 from .statements import Statement, is_name, is_number
 
 __all__ = ["LOSS_NAMES", "PARAMETER_NAMES", "TARGET_NAMES", "Inferred", "Role", "infer_network"]
 
 #: Names that are targets, and prefixes of parameters, in a document-defined network.
-TARGET_NAMES = re.compile(r"(?:y|t|target|y_true|label)(?:_.*)?\Z")
+TARGET_NAMES = re.compile(r"(?:y|t|target|y_true|label|ideal)(?:_.*)?\Z")
 PARAMETER_NAMES = re.compile(r"(?:w|W|b|theta|beta|gamma|v|u)(?:\^.*|_.*|\d.*)?\Z")
-LOSS_NAMES = ("L", "E", "J", "C", "E_total", "loss", "Loss", "cost")
+LOSS_NAMES = ("L", "E", "J", "C", "E_total", "loss", "Loss", "cost", "l", "Error", "error")
+
+#: Index letters of a family of names (``\delta_n``, ``\delta_j``).
+INDEX_NAMES = frozenset("ijklmnohpqc")
+
+#: Most numbers of the written constants a substitution tries to place.
+SUBSTITUTION_CONSTANTS = 3
 
 
 class Role(enum.Enum):
@@ -55,26 +73,35 @@ class Inferred:
 
     Attributes:
         network: The document's own network, or ``None`` when it defines nothing.
-        aliases: Shorthands for derivatives (``\\delta_2 -> ∂L/∂z_2``).
+        aliases: Shorthands for derivatives (``\\delta_2 -> ∂L/∂z_2``) and other names for nodes.
         roles: Statement index -> :class:`Role`, for statements that have one.
+        missing: Why the document gives no complete point, in one line, or ``None``.
+        givens: Every value the document states for a leaf (exact wherever written).
     """
 
     network: Network | None
     aliases: dict[Symbol, Expr]
     roles: dict[int, Role]
+    missing: str | None = None
+    givens: tuple[Expr, ...] = ()
 
 
 @dataclass
 class _Reading:
     """The statements read one by one, in order."""
 
-    eta: Symbol
+    names: Names
     definitions: dict[Symbol, Expr] = field(default_factory=dict)
     order: list[Symbol] = field(default_factory=list)
     aliases: dict[Symbol, Expr] = field(default_factory=dict)
     values: dict[Symbol, Expr] = field(default_factory=dict)
     roles: dict[int, Role] = field(default_factory=dict)
     updated: set[Symbol] = field(default_factory=set)
+    families: dict[str, tuple[Symbol, Expr]] = field(default_factory=dict)
+
+    @property
+    def eta(self) -> Symbol:
+        return self.names.eta
 
     def role_of(self, st: Statement) -> Role | None:
         """The role of a ``name = ...`` statement, given everything read before it."""
@@ -89,13 +116,18 @@ class _Reading:
             return Role.VALUE if len(st.sides) == 2 and n not in self.values else None
         if rhs.expr.atoms(Partial) or rhs.expr.free_symbols & set(self.aliases):
             return Role.ALIAS
+        if is_name(rhs) and (rhs.expr in self.definitions or rhs.expr in self.aliases):
+            return Role.ALIAS  # another name for a node: output_1 = o_1
         return Role.DEFINITION
 
     def read(self, index: int, st: Statement) -> None:
+        n = st.parsed[0].expr
+        if n not in self.aliases and (meaning := self.instance(n)) is not None:
+            self.aliases[n] = meaning
         role = self.role_of(st)
         if role is None:
             return
-        n, rhs = st.parsed[0].expr, st.parsed[1]
+        rhs = st.parsed[1]
         self.roles[index] = role
         if role is Role.VALUE:
             self.values[n] = rhs.exact()
@@ -107,14 +139,81 @@ class _Reading:
             self.definitions[n] = rhs.exact()
             self.order.append(n)
 
-    def read_prose(self, doc: Document, names: Names) -> None:
-        """Values from inline code (``x = 1.0``) and the learning rate from prose."""
+    # ---------------------------------------------------------- families
+
+    def find_families(self, statements: list[Statement]) -> None:
+        """``\\delta_n = \\partial L/\\partial n``: a shorthand for every node, by its index ``n``."""
+        for st in statements:
+            if st.error or not is_name(st.parsed[0]) or not st.parsed[1].expr.atoms(Partial):
+                continue
+            n, meaning = st.parsed[0].expr, st.parsed[1].exact()
+            base, _, index = n.name.partition("_")
+            for k in meaning.free_symbols:
+                if k.name == index and k.name in INDEX_NAMES and base and base not in self.families:
+                    self.families[base] = (k, meaning)
+
+    def instance(self, n: Symbol) -> Expr | None:
+        """What ``\\delta_{a_2}`` means when the document defines the family ``\\delta_n``."""
+        base, _, index = n.name.partition("_")
+        if base not in self.families or not index:
+            return None
+        k, meaning = self.families[base]
+        if index == k.name:
+            return None
+        target = self.names.lookup(index)
+        return None if target is None else meaning.xreplace({k: target})
+
+    # ------------------------------------------------------------ values
+
+    def read_text(self, doc: Document, leaves: set[Symbol]) -> None:
+        """Values from inline code, prose, lists, tables and code blocks (math values come first)."""
         for cv in doc.code_values:
-            sym = names.lookup(cv.name)
-            if sym is not None and sym not in self.values and sym not in self.definitions:
-                self.values[sym] = Rational(cv.number)
-        if doc.learning_rate and self.eta not in self.values:
-            self.values[self.eta] = Rational(doc.learning_rate[0])
+            self._give(self.names.lookup(cv.name), Rational(cv.number), leaves)
+        for g in named_values(doc.text):
+            key = normal_name(g.name)
+            sym = self.eta if key in ("eta", "lr", "alpha") else self.names.lookup(key)
+            self._give(sym, Rational(g.value.numerator, g.value.denominator), leaves)
+        if doc.learning_rate:
+            self._give(self.eta, Rational(doc.learning_rate[0]), leaves)
+
+    def read_roles(self, doc: Document, inputs: list[Symbol], targets: list[Symbol]) -> None:
+        """Numbers prose gives to roles: the learning rate, the inputs and targets in their order."""
+        wanted = {"learning rate": [self.eta], "inputs": inputs, "targets": targets}
+        done: set[str] = set()
+        for role, numbers, _ in role_values(doc.text):
+            leaves = wanted[role]
+            if role in done or len(numbers) != len(leaves) or any(s in self.values for s in leaves):
+                continue
+            done.add(role)
+            for s, v in zip(leaves, numbers):
+                self.values[s] = Rational(v.numerator, v.denominator)
+
+    def _give(self, sym: Symbol | None, value: Expr, leaves: set[Symbol]) -> None:
+        if sym is not None and sym not in self.values and (sym in leaves or sym == self.eta):
+            self.values[sym] = value
+
+    def substitute(self, statements: list[Statement], leaves: set[Symbol]) -> None:
+        """Leaf values from ``node = expression = the same expression in numbers`` (arithmetic holding)."""
+        forms: dict[Symbol, list] = {}
+        for st in statements:
+            if st.error or not is_name(st.parsed[0]):
+                continue
+            n = st.parsed[0].expr
+            sides = st.parsed[1:]
+            forms.setdefault(n, []).extend(p for p in sides if not is_number(p) and p.names)
+            numeric = [p for p in sides if is_number(p) and not _single(p)]
+            results = [p for p in sides if is_number(p) and _single(p)]
+            for num in numeric:
+                if results and not _agrees(num, results[-1]):
+                    continue  # the written arithmetic does not hold: its numbers are not trusted
+                for form in forms.get(n, ()):
+                    found = _substitution(form, num, self.names)
+                    if found is not None:
+                        for s, v in found.items():
+                            self._give(s, v, leaves)
+                        break
+
+    # ----------------------------------------------------------- network
 
     def network(self, latex_names: dict[Symbol, str]) -> Network:
         """The network of the definitions read, with the stated values as its point."""
@@ -155,14 +254,77 @@ class _Reading:
         sinks = [s for s in order if not any(s in definitions[o].free_symbols for o in order)]
         return next((s for s in sinks if s.name in LOSS_NAMES), sinks[-1] if sinks else order[-1])
 
+    def missing(self) -> str | None:
+        """The values the document does not give, in one line, or ``None``."""
+        inputs, targets, params = self.leaves()
+        absent = [s.name for s in inputs + targets + params if s not in self.values]
+        if not absent:
+            return None
+        return "the document gives no value for " + ", ".join(absent[:6]) + ("…" if len(absent) > 6 else "")
+
+
+def _single(p: object) -> bool:
+    """A side that is one written number (a result, not arithmetic)."""
+    return len(p.numbers) == 1 and len(p.expr.free_symbols) == 1  # type: ignore[attr-defined]
+
+
+def _agrees(arith: object, result: object) -> bool:
+    """The written arithmetic gives the written result, within its last digit."""
+    r = next(iter(result.numbers.values()))  # type: ignore[attr-defined]
+    a = arith.exact().evalf(30)  # type: ignore[attr-defined]
+    v = result.exact()  # type: ignore[attr-defined]
+    return bool(a.is_number and abs(a - v) <= Rational(1, 10**r.decimals))
+
+
+def _substitution(form: object, num: object, names: Names) -> dict[Symbol, Rational] | None:
+    """The leaf values that make ``form`` (names) the written ``num`` (numbers), or ``None``.
+
+    Names are matched with numbers in the order they are written; the form's own
+    constants (the ``1`` of ``b_1 \\cdot 1``) are matched with equal numbers.  The
+    match must reproduce the numeric side exactly.
+    """
+    keys = list(dict.fromkeys(form.names))  # type: ignore[attr-defined]
+    written = list(form.names)  # type: ignore[attr-defined]
+    constants = list(form.numbers.values())  # type: ignore[attr-defined]
+    numbers = list(num.numbers.values())  # type: ignore[attr-defined]
+    if len(numbers) != len(written) + len(constants) or len(constants) > SUBSTITUTION_CONSTANTS:
+        return None
+    target = num.exact()  # type: ignore[attr-defined]
+    for spots in _constant_spots(numbers, constants):
+        rest = [n for i, n in enumerate(numbers) if i not in spots]
+        assignment: dict[str, Rational] = {}
+        if any(assignment.setdefault(k, n.value) != n.value for k, n in zip(written, rest)):
+            continue
+        values = {names.resolve(k): assignment[k] for k in keys}
+        if form.exact().xreplace(values) == target:  # type: ignore[attr-defined]
+            return values
+    return None
+
+
+def _constant_spots(numbers: list, constants: list) -> Iterator[set[int]]:
+    """Positions of the numeric side that the form's constants may take, in order."""
+    for spots in itertools.combinations(range(len(numbers)), len(constants)):
+        if all(numbers[i].value == c.value for i, c in zip(spots, constants)):
+            yield set(spots)
+
 
 def infer_network(statements: list[Statement], names: Names, doc: Document) -> Inferred:
-    """The network the document itself defines, its aliases, and the statements' roles."""
-    reading = _Reading(names.eta)
+    """The network the document itself defines, its aliases, the statements' roles and its point."""
+    reading = _Reading(names)
+    reading.find_families(statements)
     for i, st in enumerate(statements):
         if not st.error and is_name(st.parsed[0]):
             reading.read(i, st)
-    reading.read_prose(doc, names)
     if not reading.definitions:
-        return Inferred(None, reading.aliases, reading.roles)
-    return Inferred(reading.network(dict(names.latex)), reading.aliases, reading.roles)
+        givens = (*reading.values.values(), *(Rational(cv.number) for cv in doc.code_values))
+        givens += tuple(Rational(g.value.numerator, g.value.denominator) for g in named_values(doc.text))
+        why = "the document defines no network (no definition such as z = w x + b)"
+        return Inferred(None, reading.aliases, reading.roles, why, givens)
+    inputs, targets, params = reading.leaves()
+    leaves = set(inputs + targets + params)
+    reading.read_text(doc, leaves)
+    reading.substitute(statements, leaves)
+    reading.read_roles(doc, inputs, targets)
+    network = reading.network(dict(names.latex))
+    givens = tuple(v for s, v in reading.values.items() if s in leaves or s == reading.eta)
+    return Inferred(network, reading.aliases, reading.roles, reading.missing(), givens)

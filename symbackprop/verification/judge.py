@@ -39,7 +39,8 @@ class Judge:
         roles: Statement index -> role in the document's own network.
         policy: A key of :data:`DIGITS_POLICIES`.
         doc_defs: The document's own definitions, ``name -> (expression, line)``.
-        failed: Names whose definition could not be read -> its line.
+        failed: Names that cannot be judged -> the line and name of the unreadable definition
+            they depend on.
         givens: Values the document states (exact wherever they are written).
     """
 
@@ -51,7 +52,7 @@ class Judge:
         roles: Mapping[int, Role],
         policy: str,
         doc_defs: Mapping[Symbol, tuple[Expr, int]],
-        failed: Mapping[Symbol, int],
+        failed: Mapping[Symbol, tuple[int, Symbol]],
         givens: Iterable[Expr] = (),
     ) -> None:
         self.oracle = oracle
@@ -77,21 +78,46 @@ class Judge:
         if blocked:
             return Finding(status=Status.NOT_CHECKED, explanation=(blocked,), **base)
         first, role = st.parsed[0], self.roles.get(index)
-        if is_name(first) and role is Role.VALUE and not self.spec_mode:
-            return Finding(status=Status.OK, explanation=("given value",), kind=Kind.VALUE, **base)
-        if is_name(first) and first.expr == self.names.eta and len(st.parsed) == 2 and is_number(st.parsed[1]):
-            return Finding(status=Status.OK, explanation=("learning rate",), kind=Kind.VALUE, **base)
+        given = self._given(st, role)
+        if given is not None:
+            kind = Kind.UPDATE if given == "the update rule" else Kind.VALUE
+            return Finding(status=Status.OK, explanation=(given,), kind=kind, **base)
         o = self.oracle
         if o is None:
             subject = Subject(None, Kind.ARITHMETIC if is_number(first) else Kind.CLAIM)
             return Chain(None, None, self.rules, self.memory, st, subject, base).judge()
         subject = self.subject(st, role)
+        if subject is not None and subject.key is not None and subject.key[0] in ("adjoint", "update"):
+            loss = o.network.loss
+            if loss in self.failed:
+                (line, root) = self.failed[loss]
+                why = f"not checked: the loss {loss.name} is computed from {root.name}, whose definition at line {line} could not be read"
+                return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
         if subject is None:
             why = "abbreviation" if role is Role.ALIAS else "definition"
             return Finding(status=Status.OK, explanation=(why,), kind=Kind.DEFINITION, **base)
         if is_name(first):
             self.seen.add(first.expr)
         return Chain(o, o.point, self.rules, self.memory, st, subject, base).judge()
+
+    def _given(self, st: Statement, role: Role | None) -> str | None:
+        """Why a statement only gives something (a value, data, the rule), or ``None``."""
+        first, parsed = st.parsed[0], st.parsed
+        if not is_name(first):
+            return None
+        n = first.expr
+        value = len(parsed) == 2 and is_number(parsed[1])
+        if role is Role.VALUE and not self.spec_mode:
+            return "given value"
+        if n == self.names.eta and value:
+            return "learning rate"
+        net = None if self.oracle is None else self.oracle.network
+        if value and not self.spec_mode and net is not None and n in net.inputs + net.targets:
+            return "given value (data)"
+        if len(parsed) == 2 and n in parsed[1].expr.free_symbols and (net is None or n not in net.symbols):
+            if any(p.wrt == n for p in parsed[1].expr.atoms(Partial)):
+                return "the update rule"
+        return None
 
     def _blocked(self, st: Statement) -> str | None:
         """Why a statement cannot be checked: it uses a name whose definition was unreadable."""
@@ -103,8 +129,10 @@ class Judge:
         blocked = sorted((self.failed[s], s.name) for s in used if s in self.failed)
         if not blocked:
             return None
-        line, name = blocked[0]
-        return f"not checked: it uses {name}, whose definition at line {line} could not be read"
+        (line, root), name = blocked[0]
+        if root.name == name:
+            return f"not checked: it uses {name}, whose definition at line {line} could not be read"
+        return f"not checked: it uses {name}, computed from {root.name}, whose definition at line {line} could not be read"
 
     def subject(self, st: Statement, role: Role | None) -> Subject | None:
         """What the chain is about; ``None`` for a definition or shorthand that states nothing more."""
@@ -125,8 +153,7 @@ class Judge:
                 return None if len(parsed) == 2 else Subject(("value", n), kind, start=2)
             return Subject(("value", n), kind)
         if n in o.aliases:
-            meaning = o.aliases[n]
-            key = o.key_of(meaning) if isinstance(meaning, Partial) else None
+            key = o.key_of(o.aliases[n])
             if role is Role.ALIAS:
                 return None if len(parsed) == 2 else Subject(key, Kind.DEFINITION, start=2)
             return Subject(key, Kind.CLAIM)

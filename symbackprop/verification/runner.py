@@ -125,29 +125,43 @@ def _functions(network: Network | None) -> Mapping[str, Any]:
     return table
 
 
-def continuation_rows(statements: list[Statement]) -> set[int]:
-    """Rows that continue the chain of the row before (``&= 0.3775`` under ``net_{h1} &= …``).
+def _statements(doc: Document) -> tuple[list[Statement], set[int]]:
+    """The document's statements, and which of them continue the chain of the row before.
 
-    Such a row is about the same quantity: its empty first side becomes the
-    first side of the row it continues (in place), and its numbers are judged
-    against the last numbers of that row.
+    A row that starts with a relation (``&= 0.3775`` under ``net_{h1} &= …``) is
+    about the same quantity: its empty first side becomes the first side of the
+    row it continues (in place), and its numbers are judged against the last
+    numbers of that row.  A first side on a line of its own
+    (``\\frac{\\partial out}{\\partial net}`` then ``&= out(1 - out)``) starts the
+    chain of the next row.  A relation sign alone (``$\\approx$`` in prose) is no
+    equation.
     """
-    out: set[int] = set()
-    for i, st in enumerate(statements[1:], start=1):
-        prev = statements[i - 1]
-        if st.error or prev.error or len(st.sides) < 2 or st.sides[0].strip():
+    out: list[Statement] = []
+    continues: set[int] = set()
+    pending: tuple[int, str] | None = None  # a lone first side: (its block, its text)
+    for frag in doc.fragments:
+        found = read_statements(dataclasses.replace(doc, fragments=(frag,)))
+        found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
+        if not found:
+            lone = frag.text.strip()
+            pending = (frag.block_end, lone) if lone and not lone.startswith("\\text") else None
             continue
-        if prev.block_end == st.block_end and prev.sides[0].strip():
-            st.sides[0] = prev.sides[0]
-            out.add(i)
-    return out
+        first = found[0]
+        if not first.error and len(first.sides) > 1 and not first.sides[0].strip():
+            if pending is not None and pending[0] == frag.block_end:
+                first.sides[0] = pending[1]
+            elif out and out[-1].block_end == frag.block_end and not out[-1].error and out[-1].sides[0].strip():
+                first.sides[0] = out[-1].sides[0]
+                continues.add(len(out))
+        pending = None
+        out.extend(found)
+    return out, continues
 
 
 def _read(doc: Document, network: Network | None) -> tuple[list[Statement], Names, set[int]]:
     """The document's statements, parsed, its names, and which rows continue the row before."""
     functions = _functions(network)
-    statements = read_statements(doc)
-    continues = continuation_rows(statements)
+    statements, continues = _statements(doc)
     names = Names(network)
     for key in lhs_keys(statements, functions):
         names.resolve(key)
@@ -167,7 +181,7 @@ def _against_spec(
     roles = {
         i: r for i, r in inferred.roles.items() if r is not Role.VALUE or not is_name(statements[i].parsed[0])
     }
-    return Inferred(network, aliases, roles)
+    return Inferred(network, aliases, roles, None, inferred.givens)
 
 
 def _oracle(net: Network | None, names: Names, aliases: Mapping[Symbol, Expr], seed: int) -> Oracle | None:
@@ -190,14 +204,32 @@ def _verify(doc: Document, network: Network | None, name: str, policy: str, seed
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
-    blocked = {sym: line for sym, line in failed.items() if sym not in doc_defs}
-    judge = Judge(oracle, names, network is not None, inferred.roles, policy, doc_defs, blocked)
+    blocked = _downstream({sym: line for sym, line in failed.items() if sym not in doc_defs}, inferred.network)
+    judge = Judge(
+        oracle, names, network is not None, inferred.roles, policy, doc_defs, blocked, inferred.givens
+    )
+    if inferred.missing is not None:
+        judge.memory.no_point = inferred.missing
     findings = [judge.judge(i, st, continued=i in continues) for i, st in enumerate(statements)]
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
         findings.sort(key=lambda f: f.line)
     source = "spec" if network is not None else "document"
     return VerifyReport(name, tuple(findings), source, doc.text, doc.format)
+
+
+def _downstream(failed: Mapping[Symbol, int], net: Network | None) -> dict[Symbol, tuple[int, Symbol]]:
+    """Names that cannot be judged: those whose definition was unreadable, and every node computed
+    from one (``E_total = E_{o1} + E_{o2}`` with ``E_{o1}`` unreadable), with the line and name of
+    the unreadable definition."""
+    out = {s: (line, s) for s, line in failed.items()}
+    if net is None:
+        return out
+    for d in net.definitions:
+        roots = sorted(out[s] for s in d.expr.free_symbols if s in out)
+        if roots and d.symbol not in out:
+            out[d.symbol] = roots[0]
+    return out
 
 
 def _code_value_findings(doc: Document, names: Names, oracle: Oracle) -> list[Finding]:
