@@ -51,11 +51,12 @@ TABLE_EQUATION_WIDTH = 60
 
 def formula_latex(formula: Formula) -> str:
     """A formula in LaTeX, with the document's spellings of its symbols."""
+    settings = {"order": "none"} if formula.in_order else {}
     if formula.denominator is not None:
-        num = latex(formula.expr, latex_names=formula.names)
-        den = latex(formula.denominator, latex_names=formula.names)
+        num = latex(formula.expr, latex_names=formula.names, **settings)
+        den = latex(formula.denominator, latex_names=formula.names, **settings)
         return r"\frac{%s}{%s}" % (num, den)
-    return latex(formula.expr, latex_names=formula.names)
+    return latex(formula.expr, latex_names=formula.names, **settings)
 
 
 def expected_latex(correction: Expected) -> str:

@@ -23,15 +23,17 @@ checked is "not checked", with the reason.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import sympy
 from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Evaluation, Partial
 from .oracle import Claim, Key, Oracle, Unknown, close
-from .report import Arithmetic, Expected, Finding, Kind, Number, Part, Status
+from .mistakes import recognise, rounding
+from .report import MISTAKES, Arithmetic, Expected, Finding, Kind, Mistake, Number, Part, Status
 from .rounding import Interval, NoInterval, Rounding, contains, hull, middle, overlap, point
 from .statements import Statement, bare, decimals, is_number
 
@@ -112,12 +114,21 @@ class Problem(enum.Enum):
 
 @dataclass(frozen=True)
 class _Wrong:
+    """One wrong side: what is wrong, the right answer, and how to recognise the mistake.
+
+    ``shows`` tells whether a value is what the side shows (within its rounding),
+    at the evaluation ``at``: the classic mistakes are re-judged with it.
+    """
+
     problem: Problem
     text: tuple[Part, ...]
     expected: Expected | None = None
     cause: int | None = None
     value: Float | None = None
     side: int = 0
+    shows: Callable[[Expr], bool] | None = None
+    at: Evaluation | None = None
+    mistake: Mistake | None = None
 
 
 def arithmetic_slip(st: Statement, k: int, prev: Float, side: Any) -> tuple[Part, ...]:
@@ -254,7 +265,7 @@ class Chain:
             raise Unknown("no network to check it against")
         if self.key is None and self.ref_true is None and not self._ref_checkable():
             raise Unknown("it names no quantity of the network")
-        verdict = self.compare(side)
+        verdict, where = self.compare(side)
         self.checked += 1
         key, text = self.key, self.st.sides[i]
         if verdict is Verdict.HOLDS:
@@ -264,7 +275,8 @@ class Chain:
         elif verdict is Verdict.POINT_ONLY:  # a derivative formula that is right by coincidence
             parts = (text, " holds at this point only, not in general")
             expected = self._expected(None)
-            self.problems.append(_Wrong(Problem.POINT_ONLY, parts, expected, side=i))
+            shows = self._shows_formula(side, where)
+            self.problems.append(_Wrong(Problem.POINT_ONLY, parts, expected, side=i, shows=shows, at=where))
         elif verdict is Verdict.RESTATES:
             line = self.rules.doc_defs[self.ref.expr][1]
             self.notes.append(f"restates the document's definition at line {line}, flagged there")
@@ -284,7 +296,7 @@ class Chain:
 
     def _expected(self, value: Float | None) -> Expected | None:
         assert self.o is not None
-        formula = self.o.expected(self.key)
+        formula = self._formula()
         number = None if value is None else _shown(value, self.digits)
         return Expected(formula, number) if formula is not None or number is not None else None
 
@@ -298,7 +310,8 @@ class Chain:
             what: tuple[Part, ...] = ("the definition disagrees with the spec",)
             self.problems.append(_Wrong(Problem.DISAGREES, what, expected, None, value, i))
         else:
-            self.problems.append(_Wrong(Problem.FORMULA, (text,), expected, None, value, i))
+            shows = self._shows_formula(side, self.ev)
+            self.problems.append(_Wrong(Problem.FORMULA, (text,), expected, None, value, i, shows, self.ev))
         if self.ev is not None and self.last_value is None:
             try:
                 self.last_value = self.o.value(side.expr, self.ev, side.numbers)
@@ -308,8 +321,18 @@ class Chain:
         if defining and isinstance(self.ref.expr, Symbol):
             self.memory.flagged_defs[self.ref.expr] = self.st.line
 
-    def compare(self, side: Any) -> Verdict:
-        """A formula against the quantity, at the point and at the random points."""
+    def _shows_formula(self, side: Any, ev: Evaluation | None) -> Callable[[Expr], bool] | None:
+        """Whether a value is what a formula gives at ``ev``."""
+        if ev is None or self.o is None:
+            return None
+        try:
+            v = self.o.value(side.expr, ev, side.numbers)
+        except Unknown:
+            return None
+        return lambda x: close(x, v)
+
+    def compare(self, side: Any) -> tuple[Verdict, Evaluation | None]:
+        """A formula against the quantity, at the point and at the random points (and where it fails)."""
         o, ev = self.o, self.ev
         assert o is not None
         if ev is not None and self.ref_true is None:
@@ -317,20 +340,20 @@ class Chain:
         if ev is not None:
             v = o.value(side.expr, ev, side.numbers)
             if not close(v, self.ref_true):
-                return self.restates(v)
+                return self.restates(v), ev
         agree = 0
-        for r in o.randoms:
+        for r in () if _pointwise(side) and ev is not None else o.randoms:
             try:
                 a = o.value(side.expr, r, side.numbers)
                 b = self.ref_at(r)
             except (Unknown, KeyError):
                 continue
             if not close(a, b):
-                return Verdict.POINT_ONLY if ev is not None else Verdict.WRONG
+                return (Verdict.POINT_ONLY if ev is not None else Verdict.WRONG), r
             agree += 1
         if ev is None and agree == 0:
             raise Unknown(f"{self.memory.no_point}, and no random point could be evaluated")
-        return Verdict.HOLDS
+        return Verdict.HOLDS, None
 
     def ref_at(self, ev: Evaluation) -> Float:
         """The quantity's value in another evaluation."""
@@ -388,7 +411,7 @@ class Chain:
             else:
                 self.arithmetic = Arithmetic.WRONG
                 slip = arithmetic_slip(self.st, i, middle(prev), side)
-                self.problems.append(_Wrong(Problem.ARITHMETIC, slip, side=i))
+                self.problems.append(_Wrong(Problem.ARITHMETIC, slip, value=middle(prev), side=i))
         self.prev_iv = eff
         self.last_value, self.last_root = middle(eff) if not is_bare else Float(_written(side), DPS), None
         if self.ref_true is None or not self._last_of_run(i):
@@ -407,7 +430,10 @@ class Chain:
                 return False  # the same error carried along the chain
         self.last_root = cause if cause is not None else self.st.line
         self._remember(side, self.last_root, computed)
-        self.problems.append(_Wrong(Problem.VALUE, (self.st.sides[i],), None, cause, self.ref_true, i))
+        shows = _inside(eff)
+        self.problems.append(
+            _Wrong(Problem.VALUE, (self.st.sides[i],), None, cause, self.ref_true, i, shows, self.ev)
+        )
         return True
 
     def _remember(self, side: Any, root: int | None, computed: Interval | None) -> None:
@@ -504,9 +530,13 @@ class Chain:
     def wrong(self) -> Finding:
         first = self.problems[0]
         expected, value = first.expected, first.value
-        if expected is None and value is not None and self.o is not None:
-            expected = Expected(self.o.expected(self.key), _shown(value, self.digits))
-        parts = self._explain(first, expected)
+        if first.problem is Problem.ARITHMETIC:
+            value = self.ref_true  # the slip's own right result is in the message
+        elif expected is None and value is not None and self.o is not None:
+            expected = Expected(self._formula(), self._number(value, first))
+        expected = self._consistent(expected, first)
+        mistake = self._mistake(first)
+        parts = self._explain(first, expected, mistake)
         if self.arithmetic is Arithmetic.HOLDS:
             parts = (*parts, "; arithmetic as written holds")
         return Finding(
@@ -518,10 +548,64 @@ class Chain:
             cause=first.cause,
             value=None if value is None else float(value),
             checked=self.checked,
+            mistake=mistake,
             **self.base,
         )
 
-    def _explain(self, first: _Wrong, expected: Expected | None) -> tuple[Part, ...]:
+    def _formula(self) -> Any:
+        assert self.o is not None
+        return self.o.expected(self.key, self._known())
+
+    def _known(self) -> set[Symbol]:
+        """Nodes whose ∂L/∂node the document has already stated or uses here (corrections stop there)."""
+        known = {k[1] for k in self.memory.claims if k[0] == "adjoint"}
+        if self.o is not None:
+            loss = self.o.network.loss
+            for p in self.st.parsed:
+                known |= {d.wrt for d in p.expr.atoms(Partial) if d.of == loss}
+            known |= {m.wrt for m in self.o.aliases.values() if isinstance(m, Partial) and m.of == loss}
+        if self.key is not None and self.key[0] == "adjoint":
+            known.discard(self.key[1])
+        return known
+
+    def _number(self, value: Float, first: _Wrong) -> Number:
+        """The right value, with enough digits to differ from what the side shows."""
+        side = self.st.parsed[first.side] if first.side else None
+        if side is not None and bare(side):
+            return distinct(value, side)
+        return _shown(value, self.digits)
+
+    def _consistent(self, expected: Expected | None, first: _Wrong) -> Expected | None:
+        """No correction that reads like the line itself: a right number is not offered as the fix."""
+        if expected is None or expected.number is None or first.problem is Problem.VALUE:
+            return expected
+        shown = round(expected.number.value, expected.number.digits)
+        for p in self.st.parsed:
+            if bare(p) and round(Float(p.exact(), DPS), expected.number.digits) == shown:
+                return Expected(expected.formula, None) if expected.formula is not None else None
+        return expected
+
+    def _mistake(self, first: _Wrong) -> Mistake | None:
+        """The classic mistake the wrong side reproduces, if any."""
+        if first.cause is not None:
+            return None
+        side = self.st.parsed[first.side] if first.side else None
+        if first.problem is Problem.ARITHMETIC:
+            slip = side is not None and bare(side) and first.value is not None
+            if slip and rounding(first.value, _written(side), decimals(side)):
+                return Mistake.ROUNDING
+            return Mistake.ARITHMETIC_SLIP
+        if first.problem is Problem.VALUE and side is not None and bare(side) and first.value is not None:
+            if rounding(first.value, _written(side), decimals(side)):
+                return Mistake.ROUNDING
+        if first.shows is None or first.at is None or self.o is None:
+            return None
+        try:
+            return recognise(self.o, first.at, self.key, first.shows)
+        except (Unknown, KeyError):
+            return None
+
+    def _explain(self, first: _Wrong, expected: Expected | None, mistake: Mistake | None) -> tuple[Part, ...]:
         lhs = self.st.sides[0]
         if first.cause is not None:
             assert first.value is not None
@@ -531,9 +615,25 @@ class Chain:
             return first.text
         if first.problem is Problem.DISAGREES:
             return (*first.text, ": the spec has ", lhs, " = ", *(() if expected is None else (expected,)))
+        named = f" ({MISTAKES[mistake]})" if mistake is not None else ""
+        verb = "" if first.problem is Problem.POINT_ONLY else " is wrong"
         if expected is not None:
-            return (*first.text, " is wrong: expected ", lhs, " = ", expected)
-        return (*first.text, " is wrong")
+            return (*first.text, verb, named, ": expected ", lhs, " = ", expected)
+        return (*first.text, verb or " is wrong", named)
+
+
+def _pointwise(side: Any) -> bool:
+    """A formula that multiplies a derivative by a written number (``∂L/∂a_1 \\cdot 1``): the number is a
+    value at this point (ReLU′ = 1 here), so the side is a claim at this point only."""
+    numbers = set(side.numbers)
+    for m in side.expr.atoms(sympy.Mul):
+        if m.atoms(Partial) and any(f in numbers for f in m.args):
+            return True
+    return False
+
+
+def _inside(iv: Interval) -> Callable[[Expr], bool]:
+    return lambda x: contains(iv, x)
 
 
 def _written(side: Any) -> Rational:

@@ -110,12 +110,15 @@ class Number:
 class Formula:
     """An expression to be printed, as ``\\frac{expr}{denominator}`` when a denominator is given.
 
-    ``names`` holds the document's (and the spec's) spellings of symbols.
+    ``names`` holds the document's (and the spec's) spellings of symbols;
+    ``in_order`` keeps the factors and terms in the order they were built
+    (``δ_{o1} w_5 + δ_{o2} w_7``), as a textbook writes the chain rule.
     """
 
     expr: Expr
     denominator: Expr | None = None
     names: Mapping[Symbol, str] = field(default_factory=dict, compare=False, repr=False)
+    in_order: bool = False
 
 
 @dataclass(frozen=True)
