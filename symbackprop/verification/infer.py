@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import random
 import re
 import warnings
 from collections.abc import Iterator
@@ -42,7 +43,7 @@ from ..errors import GraphError, InputError, SymbackpropWarning
 from .documents import Document
 from .givens import named_values, normal_name, role_values
 from .names import Names
-from .statements import Statement, is_name, is_number
+from .statements import Statement, bare, is_name, is_number
 
 __all__ = ["LOSS_NAMES", "PARAMETER_NAMES", "TARGET_NAMES", "Inferred", "Role", "infer_network"]
 
@@ -98,6 +99,13 @@ class _Reading:
     roles: dict[int, Role] = field(default_factory=dict)
     updated: set[Symbol] = field(default_factory=set)
     families: dict[str, tuple[Symbol, Expr]] = field(default_factory=dict)
+    lines: tuple[int, int | None] = (1, None)
+    shown: dict[Rational, Symbol] = field(default_factory=dict)
+
+    def here(self, line: int) -> bool:
+        """Whether a line belongs to the problem being read."""
+        first, last = self.lines
+        return line >= first and (last is None or line <= last)
 
     @property
     def eta(self) -> Symbol:
@@ -108,6 +116,8 @@ class _Reading:
         n, rhs = st.parsed[0].expr, st.parsed[1]
         if n == self.eta:
             return Role.VALUE if is_number(rhs) and len(st.sides) == 2 else None
+        if n in self.definitions and self.refines(n, rhs.exact()):
+            return Role.DEFINITION  # "let u = 3x + 1, so y = u^2": the same node, through u
         if n in self.definitions or n in self.aliases:
             return None
         if n in rhs.expr.free_symbols:
@@ -126,7 +136,10 @@ class _Reading:
             self.aliases[n] = meaning
         role = self.role_of(st)
         if role is None:
+            self.unsubstitute(st)
+            self.note_shown(st)
             return
+        self.note_shown(st)
         rhs = st.parsed[1]
         self.roles[index] = role
         if role is Role.VALUE:
@@ -136,7 +149,74 @@ class _Reading:
         elif role is Role.ALIAS:
             self.aliases[n] = rhs.exact()
         else:
+            if n not in self.definitions:
+                self.order.append(n)
+            else:  # a refinement: the node moves after the nodes its new definition uses
+                self.order.remove(n)
+                self.order.append(n)
             self.definitions[n] = rhs.exact()
+
+    def refines(self, n: Symbol, expr: Expr) -> bool:
+        """Whether ``n = expr`` restates ``n``'s definition through new intermediate nodes.
+
+        ``y = (3x + 1)^2`` then "let u = 3x + 1, so y = u^2": the second definition
+        is the same function of the leaves, with more structure (``u``).
+        """
+        old = self.definitions[n]
+        if expr == old or not (expr.free_symbols - old.free_symbols) & set(self.definitions):
+            return False
+        if n in self._inline(expr).free_symbols:
+            return False
+        a, b = self._inline(old), self._inline(expr)
+        rng = random.Random(7)
+        leaves = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+        for _ in range(3):
+            pt = {s: Rational(rng.randint(11, 97), 37) for s in leaves}
+            x, y = a.xreplace(pt).evalf(30), b.xreplace(pt).evalf(30)
+            if not (x.is_number and y.is_number) or abs(x - y) > 1e-20 * max(1, abs(x)):
+                return False
+        return True
+
+    def _inline(self, expr: Expr) -> Expr:
+        """``expr`` in leaves only (the definitions read so far substituted)."""
+        for _ in range(len(self.definitions) + 1):
+            if not expr.free_symbols & set(self.definitions):
+                break
+            expr = expr.xreplace(self.definitions)
+        return expr
+
+    def note_shown(self, st: Statement) -> None:
+        """Remember which name the document last showed each number for (``z = … = 0.5``)."""
+        n = st.parsed[0].expr
+        if n == self.eta:
+            return
+        results = [p for p in st.parsed[1:] if is_number(p) and _single(p)]
+        if results:
+            self.shown[results[-1].exact()] = n
+
+    def unsubstitute(self, st: Statement) -> None:
+        """``\\hat{y} = \\sigma(0.5)`` with ``z = … = 0.5`` shown before: ``\\hat{y}`` is defined as σ(z).
+
+        A value line of a name the document never defines by a formula is read as
+        its definition with the values of earlier nodes substituted, when every
+        number that is not a constant is the last value shown for a node.
+        """
+        n = st.parsed[0].expr
+        if n in self.definitions or n in self.aliases or n in self.values or n == self.eta:
+            return
+        side = next((p for p in st.parsed[1:] if is_number(p) and not _single(p)), None)
+        if side is None:
+            return
+        reps: dict[Symbol, Expr] = {}
+        for placeholder, number in side.numbers.items():
+            node = self.shown.get(number.value) or self.shown.get(-number.value)
+            if node is not None and node in self.definitions and node != n:
+                reps[placeholder] = node if number.value in self.shown else -node
+            elif number.decimals > 0:
+                return  # a number that is no earlier node's value: not a substituted definition
+        if reps:
+            expr = side.expr.xreplace(reps).xreplace({s: v.value for s, v in side.numbers.items()})
+            self.definitions[n] = expr
             self.order.append(n)
 
     # ---------------------------------------------------------- families
@@ -168,21 +248,24 @@ class _Reading:
     def read_text(self, doc: Document, leaves: set[Symbol]) -> None:
         """Values from inline code, prose, lists, tables and code blocks (math values come first)."""
         for cv in doc.code_values:
-            self._give(self.names.lookup(cv.name), Rational(cv.number), leaves)
+            if self.here(cv.line):
+                self._give(self.names.lookup(cv.name), Rational(cv.number), leaves)
         for g in named_values(doc.text):
+            if not self.here(g.line):
+                continue
             key = normal_name(g.name)
             sym = self.eta if key in ("eta", "lr", "alpha") else self.names.lookup(key)
             self._give(sym, Rational(g.value.numerator, g.value.denominator), leaves)
-        if doc.learning_rate:
+        if doc.learning_rate and self.here(doc.learning_rate[1]):
             self._give(self.eta, Rational(doc.learning_rate[0]), leaves)
 
     def read_roles(self, doc: Document, inputs: list[Symbol], targets: list[Symbol]) -> None:
         """Numbers prose gives to roles: the learning rate, the inputs and targets in their order."""
         wanted = {"learning rate": [self.eta], "inputs": inputs, "targets": targets}
         done: set[str] = set()
-        for role, numbers, _ in role_values(doc.text):
+        for role, numbers, line in role_values(doc.text):
             leaves = wanted[role]
-            if role in done or len(numbers) != len(leaves) or any(s in self.values for s in leaves):
+            if not self.here(line) or role in done or len(numbers) != len(leaves) or any(s in self.values for s in leaves):
                 continue
             done.add(role)
             for s, v in zip(leaves, numbers):
@@ -265,7 +348,7 @@ class _Reading:
 
 def _single(p: object) -> bool:
     """A side that is one written number (a result, not arithmetic)."""
-    return len(p.numbers) == 1 and len(p.expr.free_symbols) == 1  # type: ignore[attr-defined]
+    return bare(p)
 
 
 def _agrees(arith: object, result: object) -> bool:
@@ -308,9 +391,15 @@ def _constant_spots(numbers: list, constants: list) -> Iterator[set[int]]:
             yield set(spots)
 
 
-def infer_network(statements: list[Statement], names: Names, doc: Document) -> Inferred:
-    """The network the document itself defines, its aliases, the statements' roles and its point."""
-    reading = _Reading(names)
+def infer_network(
+    statements: list[Statement], names: Names, doc: Document, lines: tuple[int, int | None] = (1, None)
+) -> Inferred:
+    """The network the document itself defines, its aliases, the statements' roles and its point.
+
+    ``lines``: the lines of the problem the statements belong to (values stated
+    in its text only); the whole document by default.
+    """
+    reading = _Reading(names, lines=lines)
     reading.find_families(statements)
     for i, st in enumerate(statements):
         if not st.error and is_name(st.parsed[0]):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sympy import Expr, Symbol
+from sympy import Expr, Float, Symbol
 
 from ..core.derivation import Partial
 from .chain import Chain, Memory, Rules, Subject
@@ -24,7 +24,7 @@ from .names import Names
 from .oracle import Oracle
 from .report import Finding, Kind, Status
 from .rounding import DIGITS_POLICIES, Rounding
-from .statements import Statement, is_name, is_number
+from .statements import Statement, bare, is_name, is_number
 
 __all__ = ["DIGITS_POLICIES", "Judge"]
 
@@ -145,7 +145,7 @@ class Judge:
         n, net = first.expr, o.network
         if n in self.names.updated:
             return Subject(("update", self.names.updated[n]), Kind.UPDATE)
-        if n in net.parameters and n in parsed[1].expr.free_symbols and len(parsed) > 1:
+        if n in net.parameters and (n in parsed[1].expr.free_symbols or self._numeric_update(n, parsed[1:])):
             return Subject(("update", n), Kind.UPDATE)
         if n in net.symbols:
             kind = self._kind_of_name(n, parsed[1], role)
@@ -158,6 +158,17 @@ class Judge:
                 return None if len(parsed) == 2 else Subject(key, Kind.DEFINITION, start=2)
             return Subject(key, Kind.CLAIM)
         return Subject(None, Kind.CLAIM)
+
+    def _numeric_update(self, p: Symbol, sides: list[Any]) -> bool:
+        """``w_2 = -1.0 - 1.0 \\times 0.1455``: an update written in numbers, from the parameter's value."""
+        o = self.oracle
+        if o is None or o.point is None or p not in o.point.values:
+            return False
+        value = abs(o.point.values[p])
+        for side in sides:
+            if is_number(side) and not bare(side) and len(side.numbers) >= 2:
+                return any(abs(Float(n.value, 30) - value) < Float("1e-20") for n in side.numbers.values())
+        return False
 
     def _kind_of_name(self, n: Symbol, rhs: Any, role: Role | None) -> Kind:
         net = self.oracle.network  # type: ignore[union-attr]

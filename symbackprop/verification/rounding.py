@@ -93,6 +93,7 @@ def _precise(f: Any) -> Any:
     return g
 
 
+@_precise
 def point(x: Any) -> Interval:
     """A number as an interval of width zero."""
     if isinstance(x, Rational):
@@ -196,19 +197,26 @@ def evaluate(expr: Expr, env: Mapping[Symbol, Interval]) -> Interval:
 def _power(expr: Expr, env: Mapping[Symbol, Interval]) -> Interval:
     base, exp = expr.args
     b = evaluate(base, env)
-    if exp.is_Integer:
-        n = int(exp)
+    e = exp if exp.is_Number else evaluate(exp, env)
+    n = _integer(e)
+    if n is not None:
         if n < 0:
             if lo(b) <= 0 <= hi(b):
                 raise NoInterval("division by an interval around zero")
             return 1 / (b ** (-n))
         return b**n
-    if exp.is_Rational and lo(b) >= 0:
-        return b ** point(exp)
-    e = evaluate(exp, env)
-    if lo(b) > 0:
-        return IV.exp(e * IV.log(b))
+    if lo(b) > 0 or (lo(b) >= 0 and exp.is_Rational):
+        return IV.exp((e if not exp.is_Number else point(exp)) * IV.log(b)) if lo(b) > 0 else b ** point(exp)
     raise NoInterval("a power of a number that may be negative")
+
+
+def _integer(e: Any) -> int | None:
+    """An exponent that is exactly an integer (written ``2`` or ``^{2}``), else ``None``."""
+    if isinstance(e, Expr):
+        return int(e) if e.is_Integer else None
+    if lo(e) == hi(e) and lo(e) == int(lo(e)):
+        return int(lo(e))
+    return None
 
 
 def _function(expr: Expr, env: Mapping[Symbol, Interval]) -> Interval:

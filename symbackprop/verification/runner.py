@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from .statements import (
     defining_statements,
     failed_definitions,
     is_name,
+    is_number,
     lhs_keys,
     parse_all,
     read_statements,
@@ -142,8 +144,16 @@ def _statements(doc: Document) -> tuple[list[Statement], set[int]]:
     for frag in doc.fragments:
         found = read_statements(dataclasses.replace(doc, fragments=(frag,)))
         found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
+        lone = frag.text.strip()
+        if not found and out and _NUMBER.fullmatch(lone) and out[-1].line == frag.line and not out[-1].error:
+            # a table row: | $z = z_1 + b = 1.0 - 0.5$ | $0.5$ | -- the value cell is "= 0.5"
+            prev = out[-1]
+            found = [Statement(frag.line, frag.block_end, lone, [prev.sides[0], lone], ["="])]
+            continues.add(len(out))
+            out.extend(found)
+            pending = None
+            continue
         if not found:
-            lone = frag.text.strip()
             pending = (frag.block_end, lone) if lone and not lone.startswith("\\text") else None
             continue
         first = found[0]
@@ -198,9 +208,33 @@ def _oracle(net: Network | None, names: Names, aliases: Mapping[Symbol, Expr], s
 
 def _verify(doc: Document, network: Network | None, name: str, policy: str, seed: int) -> VerifyReport:
     statements, names, continues = _read(doc, network)
+    starts = [0] if network is not None else problems(statements, doc.text)
+    findings: list[Finding] = []
+    for a, b in zip(starts, [*starts[1:], len(statements)]):
+        first = statements[a].line if a < len(statements) else 1
+        last = statements[b].line - 1 if b < len(statements) else None
+        part = statements[a:b]
+        again = {i - a for i in continues if a <= i < b}
+        findings += _judge_part(doc, part, again, names, network, policy, seed, (first, last) if a else (1, last))
+    findings.sort(key=lambda f: f.line)
+    source = "spec" if network is not None else "document"
+    return VerifyReport(name, tuple(findings), source, doc.text, doc.format)
+
+
+def _judge_part(
+    doc: Document,
+    statements: list[Statement],
+    continues: set[int],
+    names: Names,
+    network: Network | None,
+    policy: str,
+    seed: int,
+    lines: tuple[int, int | None],
+) -> list[Finding]:
+    """Judge one problem of the document (the whole document, unless it holds several exercises)."""
     doc_defs = defining_statements(statements)
     failed = failed_definitions(statements, names, _functions(network))
-    inferred = infer_network(statements, names, doc)
+    inferred = infer_network(statements, names, doc, lines)
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
@@ -213,9 +247,74 @@ def _verify(doc: Document, network: Network | None, name: str, policy: str, seed
     findings = [judge.judge(i, st, continued=i in continues) for i, st in enumerate(statements)]
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
-        findings.sort(key=lambda f: f.line)
-    source = "spec" if network is not None else "document"
-    return VerifyReport(name, tuple(findings), source, doc.text, doc.format)
+    return findings
+
+
+#: A number alone in a math span (a table's value cell).
+_NUMBER = re.compile(r"[-−]?\s*\d+(?:\.\d+)?")
+
+#: Headings, by level: Markdown ``#``…``######``, LaTeX sectioning commands.
+_HEADING = re.compile(r"^(#{1,6})\s|^\s*\\(section|subsection|subsubsection|paragraph)\*?\{", re.M)
+_LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3, "paragraph": 4}
+
+
+def _headings(text: str) -> list[tuple[int, int]]:
+    """``(line, level)`` of every heading."""
+    out = []
+    for m in _HEADING.finditer(text):
+        level = len(m.group(1)) if m.group(1) else _LEVELS[m.group(2)]
+        out.append((text.count("\n", 0, m.start()) + 1, level))
+    return out
+
+
+def _defines(st: Statement) -> tuple[Symbol, Expr] | None:
+    """``(name, expression)`` when a statement defines a name by a formula."""
+    if st.error or not is_name(st.parsed[0]) or is_number(st.parsed[1]):
+        return None
+    n, rhs = st.parsed[0].expr, st.parsed[1]
+    if n in rhs.expr.free_symbols or not rhs.expr.free_symbols - set(rhs.numbers):
+        return None
+    return n, rhs.exact()
+
+
+def _gives(st: Statement) -> tuple[Symbol, Expr] | None:
+    """``(name, value)`` when a statement gives a name a number (``y = 1``)."""
+    if st.error or len(st.parsed) != 2 or not is_name(st.parsed[0]) or not is_number(st.parsed[1]):
+        return None
+    return st.parsed[0].expr, st.parsed[1].exact()
+
+
+def problems(statements: list[Statement], text: str) -> list[int]:
+    """Where each problem of a document starts (statement indices; the first is 0).
+
+    An exercise sheet reuses names: ``y = (3x + 1)^2`` in one exercise,
+    ``y = \\sigma(2x - 1)`` (or ``y = 1``) in the next.  A name defined again by
+    another formula, or given a number, after a heading starts a new problem
+    there, at the highest heading in between, with its own network and point.
+    """
+    heads = _headings(text)
+    starts = [0]
+    defined: dict[Symbol, tuple[Expr, int]] = {}
+    for i, st in enumerate(statements):
+        found = _defines(st) or _gives(st)
+        if found is None:
+            continue
+        n, expr = found
+        if n in defined and defined[n][0] != expr:
+            since = defined[n][1]  # a heading between the first definition and this one
+            between = [(level, line) for line, level in heads if since < line <= st.line]
+            if between:
+                head = min(between)[1]
+                j = next(k for k in range(starts[-1], i + 1) if statements[k].line >= head)
+                if j > starts[-1]:
+                    starts.append(j)
+                defined = {}
+                for earlier in statements[j:i]:
+                    if (d := _defines(earlier)) is not None:
+                        defined.setdefault(d[0], (d[1], earlier.line))
+        if _defines(st) is not None:
+            defined.setdefault(n, (expr, st.line))
+    return starts
 
 
 def _downstream(failed: Mapping[Symbol, int], net: Network | None) -> dict[Symbol, tuple[int, Symbol]]:
