@@ -91,6 +91,16 @@ class Memory:
     last_iv: Interval | None = None
     no_point: str = "the document gives no point"
 
+    def snapshot(self) -> tuple[Any, ...]:
+        """What judging one chain may change (to judge it again elsewhere)."""
+        carried = dict(self.rounding.carried)
+        return dict(self.claims), dict(self.flagged_defs), dict(self.numbers), self.last_iv, carried
+
+    def restore(self, saved: tuple[Any, ...]) -> None:
+        claims, flagged, numbers, self.last_iv, carried = saved
+        self.claims, self.flagged_defs, self.numbers = dict(claims), dict(flagged), dict(numbers)
+        self.rounding.carried = dict(carried)
+
 
 class Verdict(enum.Enum):
     """A symbolic side compared with the quantity."""

@@ -78,6 +78,8 @@ class Inferred:
         roles: Statement index -> :class:`Role`, for statements that have one.
         missing: Why the document gives no complete point, in one line, or ``None``.
         givens: Every value the document states for a leaf (exact wherever written).
+        later: Values stated again later, differently (a second sample, updated weights):
+            ``(line, symbol, value)``.
     """
 
     network: Network | None
@@ -85,6 +87,7 @@ class Inferred:
     roles: dict[int, Role]
     missing: str | None = None
     givens: tuple[Expr, ...] = ()
+    later: tuple[tuple[int, Symbol, Expr], ...] = ()
 
 
 @dataclass
@@ -101,6 +104,8 @@ class _Reading:
     families: dict[str, tuple[Symbol, Expr]] = field(default_factory=dict)
     lines: tuple[int, int | None] = (1, None)
     shown: dict[Rational, Symbol] = field(default_factory=dict)
+    later: list[tuple[int, Symbol, Expr]] = field(default_factory=list)
+    first_line: dict[Symbol, int] = field(default_factory=dict)
 
     def here(self, line: int) -> bool:
         """Whether a line belongs to the problem being read."""
@@ -138,12 +143,15 @@ class _Reading:
         if role is None:
             self.unsubstitute(st)
             self.note_shown(st)
+            if n in self.values and len(st.parsed) == 2 and is_number(st.parsed[1]):
+                self.restated(st.line, n, st.parsed[1].exact())
             return
         self.note_shown(st)
         rhs = st.parsed[1]
         self.roles[index] = role
         if role is Role.VALUE:
             self.values[n] = rhs.exact()
+            self.first_line[n] = st.line
         elif role is Role.UPDATE:
             self.updated.add(n)
         elif role is Role.ALIAS:
@@ -255,7 +263,7 @@ class _Reading:
                 continue
             key = normal_name(g.name)
             sym = self.eta if key in ("eta", "lr", "alpha") else self.names.lookup(key)
-            self._give(sym, Rational(g.value.numerator, g.value.denominator), leaves)
+            self._give(sym, Rational(g.value.numerator, g.value.denominator), leaves, g.line)
         if doc.learning_rate and self.here(doc.learning_rate[1]):
             self._give(self.eta, Rational(doc.learning_rate[0]), leaves)
 
@@ -271,9 +279,20 @@ class _Reading:
             for s, v in zip(leaves, numbers):
                 self.values[s] = Rational(v.numerator, v.denominator)
 
-    def _give(self, sym: Symbol | None, value: Expr, leaves: set[Symbol]) -> None:
-        if sym is not None and sym not in self.values and (sym in leaves or sym == self.eta):
+    def _give(self, sym: Symbol | None, value: Expr, leaves: set[Symbol], line: int = 0) -> None:
+        if sym is None or not (sym in leaves or sym == self.eta):
+            return
+        if sym not in self.values:
             self.values[sym] = value
+            self.first_line[sym] = line
+        elif line > self.first_line.get(sym, 0):
+            self.restated(line, sym, value)
+
+    def restated(self, line: int, sym: Symbol, value: Expr) -> None:
+        """A value stated again later, differently: a new sample, or an updated parameter."""
+        previous = [v for ln, s, v in self.later if s == sym and ln < line]
+        if value != (previous[-1] if previous else self.values.get(sym)):
+            self.later.append((line, sym, value))
 
     def substitute(self, statements: list[Statement], leaves: set[Symbol]) -> None:
         """Leaf values from ``node = expression = the same expression in numbers`` (arithmetic holding)."""
@@ -416,4 +435,5 @@ def infer_network(
     reading.read_roles(doc, inputs, targets)
     network = reading.network(dict(names.latex))
     givens = tuple(v for s, v in reading.values.items() if s in leaves or s == reading.eta)
-    return Inferred(network, reading.aliases, reading.roles, reading.missing(), givens)
+    later = tuple((ln, s, v) for ln, s, v in reading.later if s in leaves)
+    return Inferred(network, reading.aliases, reading.roles, reading.missing(), givens, later)

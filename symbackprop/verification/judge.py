@@ -12,7 +12,7 @@ as its consequence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sympy import Expr, Float, Symbol
@@ -21,10 +21,11 @@ from ..core.derivation import Partial
 from .chain import Chain, Memory, Rules, Subject
 from .infer import Role
 from .names import Names
-from .oracle import Oracle
+from .oracle import Oracle, Unknown
 from .report import Finding, Kind, Status
 from .rounding import DIGITS_POLICIES, Rounding
 from .statements import Statement, bare, is_name, is_number
+from .timeline import Timeline
 
 __all__ = ["DIGITS_POLICIES", "Judge"]
 
@@ -42,6 +43,8 @@ class Judge:
         failed: Names that cannot be judged -> the line and name of the unreadable definition
             they depend on.
         givens: Values the document states (exact wherever they are written).
+        later: Values the document states again later (see :class:`~.timeline.Timeline`).
+        text: The document's text.
     """
 
     def __init__(
@@ -54,6 +57,8 @@ class Judge:
         doc_defs: Mapping[Symbol, tuple[Expr, int]],
         failed: Mapping[Symbol, tuple[int, Symbol]],
         givens: Iterable[Expr] = (),
+        later: Sequence[tuple[int, Symbol, Expr]] = (),
+        text: str = "",
     ) -> None:
         self.oracle = oracle
         self.names = names
@@ -64,6 +69,7 @@ class Judge:
         exact = list(givens) + (list(oracle.exact_values) if oracle is not None else [])
         self.memory = Memory(Rounding(policy, exact))
         self.seen: set[Symbol] = set()
+        self.timeline = Timeline(oracle, later, text) if oracle is not None else None
 
     # ------------------------------------------------------- one statement
 
@@ -98,7 +104,34 @@ class Judge:
             return Finding(status=Status.OK, explanation=(why,), kind=Kind.DEFINITION, **base)
         if is_name(first):
             self.seen.add(first.expr)
-        return Chain(o, o.point, self.rules, self.memory, st, subject, base).judge()
+        return self._at_its_point(st, subject, base)
+
+    def _at_its_point(self, st: Statement, subject: Subject, base: dict[str, Any]) -> Finding:
+        """Judge a chain at the point in force (a forward value after an update: maybe the updated one)."""
+        o, timeline = self.oracle, self.timeline
+        assert o is not None and timeline is not None
+        timeline.before(st.line)
+        if timeline.moved:  # the document's earlier numbers belong to the earlier point
+            self.memory.claims.clear()
+            timeline.moved = False
+        saved = self.memory.snapshot()
+        found = Chain(o, timeline.ev, self.rules, self.memory, st, subject, base).judge()
+        key = subject.key
+        if key is not None and key[0] == "update" and timeline.ev is not None:
+            try:
+                timeline.update(key[1], o.true_value(key, timeline.ev))
+            except (Unknown, KeyError):
+                pass
+        alt = timeline.alternative() if key is not None and key[0] == "value" else None
+        if found.status is Status.WRONG and alt is not None:
+            after = self.memory.snapshot()
+            self.memory.restore(saved)
+            again = Chain(o, alt, self.rules, self.memory, st, subject, base).judge()
+            if again.status is Status.OK:
+                timeline.commit()
+                return again
+            self.memory.restore(after)
+        return found
 
     def _given(self, st: Statement, role: Role | None) -> str | None:
         """Why a statement only gives something (a value, data, the rule), or ``None``."""

@@ -240,7 +240,16 @@ def _judge_part(
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
     blocked = _downstream({sym: line for sym, line in failed.items() if sym not in doc_defs}, inferred.network)
     judge = Judge(
-        oracle, names, network is not None, inferred.roles, policy, doc_defs, blocked, inferred.givens
+        oracle,
+        names,
+        network is not None,
+        inferred.roles,
+        policy,
+        doc_defs,
+        blocked,
+        inferred.givens,
+        inferred.later,
+        doc.text,
     )
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
@@ -294,6 +303,7 @@ def problems(statements: list[Statement], text: str) -> list[int]:
     """
     heads = _headings(text)
     starts = [0]
+    levels: list[int] = []  # the heading levels problems were split at
     defined: dict[Symbol, tuple[Expr, int]] = {}
     for i, st in enumerate(statements):
         found = _defines(st) or _gives(st)
@@ -304,7 +314,8 @@ def problems(statements: list[Statement], text: str) -> list[int]:
             since = defined[n][1]  # a heading between the first definition and this one
             between = [(level, line) for line, level in heads if since < line <= st.line]
             if between:
-                head = min(between)[1]
+                level, head = min(between)
+                levels.append(level)
                 j = next(k for k in range(starts[-1], i + 1) if statements[k].line >= head)
                 if j > starts[-1]:
                     starts.append(j)
@@ -314,7 +325,12 @@ def problems(statements: list[Statement], text: str) -> list[int]:
                         defined.setdefault(d[0], (d[1], earlier.line))
         if _defines(st) is not None:
             defined.setdefault(n, (expr, st.line))
-    return starts
+    if not levels:
+        return starts
+    # an exercise sheet: every heading of the level its exercises are split at starts one
+    lines = [line for line, level in heads if level <= min(levels)]
+    more = {next((k for k, st in enumerate(statements) if st.line >= line), len(statements)) for line in lines}
+    return sorted(set(starts) | {k for k in more if 0 < k < len(statements)})
 
 
 def _downstream(failed: Mapping[Symbol, int], net: Network | None) -> dict[Symbol, tuple[int, Symbol]]:
