@@ -201,6 +201,8 @@ class Chain:
 
     def judge(self) -> Finding:
         """Judge every side after the first, remember the claim, and say what was found."""
+        if self.ev is None and self.o is not None:
+            self.notes.append(self.memory.no_point)
         if self.ev is not None and self.o is not None and self.key is not None:
             try:
                 self.ref_true = self.o.true_value(self.key, self.ev)
@@ -417,7 +419,8 @@ class Chain:
             meets = contains(rounding.widen(prev, d), _written(side)) if is_bare else overlap(own, prev)
             if meets:
                 self.arithmetic = self.arithmetic or Arithmetic.HOLDS
-                eff, computed = (rounding.widen(prev, d), prev) if is_bare else (own, None)
+                if is_bare and rounding.policy.carry:  # the truth may be anywhere the arithmetic allows
+                    eff, computed = rounding.widen(prev, d), prev
             else:
                 self.arithmetic = Arithmetic.WRONG
                 slip = arithmetic_slip(self.st, i, middle(prev), side)
@@ -520,7 +523,7 @@ class Chain:
         if self.arithmetic is Arithmetic.HOLDS:
             msg += "; arithmetic as written holds"
         if self.notes:
-            msg += "; " + "; ".join(self.notes)
+            msg += "; " + "; ".join(dict.fromkeys(self.notes))
         return Finding(
             status=Status.OK,
             explanation=(msg,),

@@ -29,7 +29,7 @@ _NUM = r"(?<![\w.])[-−]?(?:\d+(?:\.\d+)?|\.\d+)"
 #: A name as written in prose or code: ``w1``, ``w_1``, ``w₁``, ``w_{11}``, ``η``, ``y_true``.
 _NAME = r"(?:\\?[A-Za-z\u0370-\u03ff][A-Za-z0-9\u2080-\u2089]*(?:_\{?[A-Za-z0-9,]+\}?)*(?:\^\{?[A-Za-z0-9()+]+\}?)?)"
 
-_ASSIGN = re.compile(rf"(?<![\w\\.])({_NAME})\s*(?:\([^()\n]{{0,30}}\)\s*)?(?:=|:)\s*({_NUM})(?![\w.])")
+_ASSIGN = re.compile(rf"(?<![\w\\.])({_NAME})\s*(?:\([^()\n]{{0,30}}\)\s*)?(?:=|:)\s*({_NUM})(?!\w)(?!\.\d)")
 _TABLE_ROW = re.compile(rf"^\s*\|\s*\**\$?({_NAME})\$?\**\s*\|\s*\$?({_NUM})\$?\s*\|")
 _COMMENTS = re.compile(r"<!--.*?-->", re.S)
 _TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")

@@ -145,8 +145,20 @@ def _dropped_activation(o: Oracle, ev: Evaluation, key: Key) -> Iterator[Expr]:
             yield v
 
 
+def _weight_edges(o: Oracle, key: Key) -> list[tuple[Symbol, Symbol, Symbol]]:
+    """``(of, wrt, weight)`` for the edges the quantity is computed through whose local derivative is a weight."""
+    params = set(o.network.parameters)
+    out = []
+    for u in _ancestors(o, key):
+        for f in o.derivation.step(u).factors:
+            general = o.derivation.local(f.of, f.wrt).general
+            if general in params:
+                out.append((f.of, f.wrt, general))
+    return out
+
+
 def _wrong_edge(o: Oracle, ev: Evaluation, key: Key) -> Iterator[Expr]:
-    params = [p for p in o.network.parameters]
+    params = list(o.network.parameters)
     if key[0] == "value" and key[1] in o.network.definition:
         expr = o.network.definition[key[1]]
         for w in [p for p in params if p in expr.free_symbols]:
@@ -157,12 +169,9 @@ def _wrong_edge(o: Oracle, ev: Evaluation, key: Key) -> Iterator[Expr]:
                         yield Float(v, DPS)
         return
     tries = 0
-    for of, wrt in ev.local:
-        general = o.derivation.local(of, wrt).general
-        if general not in params:
-            continue
+    for of, wrt, weight in _weight_edges(o, key):
         for other in params:
-            if other == general or tries >= MAX_TRIES:
+            if other == weight or tries >= MAX_TRIES:
                 continue
             tries += 1
             v = _pinned(o, ev, key, {("local", of, wrt): ev.values[other]})
@@ -171,8 +180,15 @@ def _wrong_edge(o: Oracle, ev: Evaluation, key: Key) -> Iterator[Expr]:
 
 
 def _updated(o: Oracle, ev: Evaluation, key: Key) -> Iterator[Expr]:
+    """The updated weights used in a backward pass that should use the old ones (or a forward value
+    computed at the updated point)."""
     if not ev.updates or key[0] == "update":
         return
+    pins = {("local", of, wrt): ev.updates[w] for of, wrt, w in _weight_edges(o, key) if w in ev.updates}
+    if pins:
+        v = _pinned(o, ev, key, pins)
+        if v is not None:
+            yield v
     net = o.network
     point = {s: ev.values[s] for s in net.inputs + net.targets + net.parameters}
     point.update(ev.updates)
