@@ -22,6 +22,7 @@ checked is "not checked", with the reason.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -51,11 +52,13 @@ class Subject:
         key: The quantity its first side names, if any (see :mod:`.oracle`).
         kind: What the chain states.
         start: The first side judged (2 when side 1 is the document's own definition).
+        scale: The chain is about ``scale`` times the quantity (``\\delta = -\\partial L/\\partial z``).
     """
 
     key: Key | None
     kind: Kind
     start: int = 1
+    scale: Expr = sympy.S.One
 
 
 @dataclass(frozen=True)
@@ -148,9 +151,9 @@ def arithmetic_slip(st: Statement, k: int, prev: Float, side: Any) -> tuple[Part
 
 def distinct(value: Float, side: Any) -> Number:
     """``value`` with as many decimals as the side shows, or more when that would read the same."""
-    d = decimals(side)
+    d = max(decimals(side), 3)
     written = Float(side.exact(), DPS) if bare(side) else None
-    while written is not None and d < decimals(side) + 6 and round(value, d) == round(written, d):
+    while written is not None and d < max(decimals(side), 3) + 6 and round(value, d) == round(written, d):
         d += 1
     return Number(value, max(d, 1))
 
@@ -205,7 +208,7 @@ class Chain:
             self.notes.append(self.memory.no_point)
         if self.ev is not None and self.o is not None and self.key is not None:
             try:
-                self.ref_true = self.o.true_value(self.key, self.ev)
+                self.ref_true = self.subject.scale * self.o.true_value(self.key, self.ev)
             except (Unknown, KeyError) as e:
                 self.notes.append(why(e))
         elif self.key is None and not is_number(self.ref):
@@ -371,7 +374,7 @@ class Chain:
         """The quantity's value in another evaluation."""
         assert self.o is not None
         if self.key is not None:
-            return self.o.true_value(self.key, ev)
+            return self.subject.scale * self.o.true_value(self.key, ev)
         return self.o.value(self.ref.expr, ev, self.ref.numbers)
 
     def restates(self, v: Float) -> Verdict:
@@ -480,7 +483,7 @@ class Chain:
         try:
             if self.key is not None:
                 key_roots = o.roots(self.key, claims)
-                dv = o.following(self.key, claims) if key_roots else None
+                dv = self.subject.scale * o.following(self.key, claims) if key_roots else None
             else:
                 ref = self.st.parsed[self.subject.start - 1]
                 keys = self.side_keys(ref)
@@ -567,7 +570,11 @@ class Chain:
 
     def _formula(self) -> Any:
         assert self.o is not None
-        return self.o.expected(self.key, self._known())
+        formula = self.o.expected(self.key, self._known())
+        scale = self.subject.scale
+        if formula is None or scale == 1:
+            return formula
+        return dataclasses.replace(formula, expr=sympy.Mul(scale, formula.expr, evaluate=False))
 
     def _known(self) -> set[Symbol]:
         """Nodes whose ∂L/∂node the document has already stated or uses here (corrections stop there)."""
@@ -614,7 +621,8 @@ class Chain:
         if first.shows is None or first.at is None or self.o is None:
             return None
         try:
-            return recognise(self.o, first.at, self.key, first.shows)
+            shows, scale = first.shows, self.subject.scale
+            return recognise(self.o, first.at, self.key, lambda v: shows(scale * v))
         except (Unknown, KeyError):
             return None
 

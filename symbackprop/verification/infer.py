@@ -236,7 +236,10 @@ class _Reading:
                 continue
             n, meaning = st.parsed[0].expr, st.parsed[1].exact()
             base, _, index = n.name.partition("_")
-            for k in meaning.free_symbols:
+            symbols = set(meaning.free_symbols)
+            for d in meaning.atoms(Partial):
+                symbols |= {d.of, d.wrt}
+            for k in symbols:
                 if k.name == index and k.name in INDEX_NAMES and base and base not in self.families:
                     self.families[base] = (k, meaning)
 
@@ -249,7 +252,7 @@ class _Reading:
         if index == k.name:
             return None
         target = self.names.lookup(index)
-        return None if target is None else meaning.xreplace({k: target})
+        return None if target is None else _rename(meaning, {k: target})
 
     # ------------------------------------------------------------ values
 
@@ -363,6 +366,12 @@ class _Reading:
         if not absent:
             return None
         return "the document gives no value for " + ", ".join(absent[:6]) + ("…" if len(absent) > 6 else "")
+
+
+def _rename(expr: Expr, names: dict[Symbol, Symbol]) -> Expr:
+    """``expr`` with symbols renamed, inside derivatives too (``∂L/∂n`` -> ``∂L/∂a_2``)."""
+    partials = {d: Partial(names.get(d.of, d.of), names.get(d.wrt, d.wrt)) for d in expr.atoms(Partial)}
+    return expr.xreplace(partials).xreplace(names)
 
 
 def _single(p: object) -> bool:

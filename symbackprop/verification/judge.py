@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import sympy
 from sympy import Expr, Float, Symbol
 
 from ..core.derivation import Partial
@@ -186,10 +187,13 @@ class Judge:
                 return None if len(parsed) == 2 else Subject(("value", n), kind, start=2)
             return Subject(("value", n), kind)
         if n in o.aliases:
-            key = o.key_of(o.aliases[n])
+            scale, meaning = o.aliases[n].as_coeff_Mul()  # δ = -∂L/∂z: the document's own sign
+            key = o.key_of(meaning) if scale.is_Rational and scale != 0 else o.key_of(o.aliases[n])
+            if key is None or not scale.is_Rational:
+                scale = sympy.S.One
             if role is Role.ALIAS:
-                return None if len(parsed) == 2 else Subject(key, Kind.DEFINITION, start=2)
-            return Subject(key, Kind.CLAIM)
+                return None if len(parsed) == 2 else Subject(key, Kind.DEFINITION, start=2, scale=scale)
+            return Subject(key, Kind.CLAIM, scale=scale)
         return Subject(None, Kind.CLAIM)
 
     def _numeric_update(self, p: Symbol, sides: list[Any]) -> bool:

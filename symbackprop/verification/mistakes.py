@@ -231,7 +231,10 @@ def recognise(o: Oracle, ev: Evaluation, key: Key | None, matches: Callable[[Exp
 
 
 def rounding(truth: Expr, written: Expr, decimals: int) -> bool:
-    """The written number is the truth cut short: off by less than one unit of its last digit."""
-    unit = Float(sympy.Rational(1, 10**decimals), DPS)
-    return bool(decimals > 0 and abs(Float(truth, DPS) - Float(written, DPS)) < unit)
+    """The written number is the truth truncated at its last digit (instead of rounded)."""
+    if decimals <= 0:
+        return False
+    scaled = Float(truth, DPS) * 10**decimals
+    cut = sympy.Integer(int(scaled))  # toward zero
+    return bool(cut == sympy.Rational(written) * 10**decimals and abs(scaled - cut) >= sympy.Rational(1, 2))
 
