@@ -53,12 +53,16 @@ class Subject:
         kind: What the chain states.
         start: The first side judged (2 when side 1 is the document's own definition).
         scale: The chain is about ``scale`` times the quantity (``\\delta = -\\partial L/\\partial z``).
+        note: Why only part of the chain is judged, for the finding's message.
+        arithmetic_only: Only the arithmetic as written is judged (no truth for the first side).
     """
 
     key: Key | None
     kind: Kind
     start: int = 1
     scale: Expr = sympy.S.One
+    note: str | None = None
+    arithmetic_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,8 @@ class Chain:
         self.last_root: int | None = None
         self.wrong_root: int | None = None
         self.checked = 0
+        if subject.note:
+            self.notes.append(subject.note)
 
     def judge(self) -> Finding:
         """Judge every side after the first, remember the claim, and say what was found."""
@@ -211,7 +217,7 @@ class Chain:
                 self.ref_true = self.subject.scale * self.o.true_value(self.key, self.ev)
             except (Unknown, KeyError) as e:
                 self.notes.append(why(e))
-        elif self.key is None and not is_number(self.ref):
+        elif self.key is None and not is_number(self.ref) and not self.subject.arithmetic_only:
             self._ref_checkable()  # ∂a_2/∂w_1, or an expression of the network's quantities
         self.prev_iv = self.memory.last_iv  # a continuation row goes on from the row before
         if is_number(self.ref) and self.subject.start == 1:

@@ -7,7 +7,8 @@ a Markdown table of weights, a list ``- w₁ = 0.001``, or a code block of
 plain data for :mod:`.infer`:
 
 * :func:`named_values`: ``name = number`` (or ``name: number``) outside math,
-  and two-column table rows ``| w₁ | 0.001 |``;
+  and Markdown tables: the column headed like a value (``| w₁ | 0.001 |``
+  under ``| name | value |``, or ``| symbol | role | value |``);
 * :func:`role_values`: numbers that prose gives to a role (learning rate,
   inputs, targets), to be matched with the network's leaves by their order.
 
@@ -18,6 +19,7 @@ the reader sees.  Nothing here parses math.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -30,7 +32,6 @@ _NUM = r"(?<![\w.])[-−]?(?:\d+(?:\.\d+)?|\.\d+)"
 _NAME = r"(?:\\?[A-Za-z\u0370-\u03ff][A-Za-z0-9\u2080-\u2089]*(?:_\{?[A-Za-z0-9,]+\}?)*(?:\^\{?[A-Za-z0-9()+]+\}?)?)"
 
 _ASSIGN = re.compile(rf"(?<![\w\\.])({_NAME})\s*(?:\([^()\n]{{0,30}}\)\s*)?(?:=|:)\s*({_NUM})(?!\w)(?!\.\d)")
-_TABLE_ROW = re.compile(rf"^\s*\|\s*\**\$?({_NAME})\$?\**\s*\|\s*\$?({_NUM})\$?\s*\|")
 _COMMENTS = re.compile(r"<!--.*?-->", re.S)
 _TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$|\\\[.*?\\\]|\\\(.*?\\\)|\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
@@ -54,11 +55,13 @@ class Given:
         name: The name as written (normalised by :func:`normal_name`), or the role.
         value: Its exact value.
         line: The 1-based line.
+        table: Whether it comes from a table (stated more explicitly than in prose).
     """
 
     name: str
     value: Fraction
     line: int
+    table: bool = False
 
 
 def normal_name(written: str) -> str:
@@ -97,15 +100,55 @@ def _visible(text: str) -> str:
 
 
 def named_values(text: str) -> list[Given]:
-    """``name = number`` outside math (prose, lists, code blocks) and ``| name | number |`` rows."""
+    """``name = number`` outside math (prose, lists, code blocks) and the values of tables."""
     out: list[Given] = []
-    for n, line in enumerate(_visible(text).split("\n"), start=1):
-        row = _TABLE_ROW.match(line)
-        if row:
-            out.append(Given(normal_name(row.group(1)), _number(row.group(2)), n))
+    lines = _visible(text).split("\n")
+    raw = _COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text).split("\n")
+    tabled = set()
+    for first, rows in _tables(raw):
+        tabled |= set(range(first, first + len(rows) + 2))
+        out += _table_values(first, rows)
+    for n, line in enumerate(lines, start=1):
+        if n in tabled:
             continue
         for m in _ASSIGN.finditer(line.replace("`", " ")):
             out.append(Given(normal_name(m.group(1)), _number(m.group(2)), n))
+    return sorted(out, key=lambda g: g.line)
+
+
+def _cells(row: str) -> list[str]:
+    return [c.strip().strip("*").strip("$").strip() for c in row.strip().strip("|").split("|")]
+
+
+def _tables(lines: list[str]) -> Iterator[tuple[int, list[list[str]]]]:
+    """Markdown tables: ``(line of the header, its body rows as cells)``, the header first."""
+    i = 0
+    while i + 1 < len(lines):
+        if lines[i].lstrip().startswith("|") and re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", lines[i + 1]):
+            rows = [_cells(lines[i])]
+            j = i + 2
+            while j < len(lines) and lines[j].lstrip().startswith("|"):
+                rows.append(_cells(lines[j]))
+                j += 1
+            yield i + 1, rows
+            i = j
+        else:
+            i += 1
+
+
+def _table_values(first: int, rows: list[list[str]]) -> list[Given]:
+    """A table's values: the column headed like a value (``value``, ``initial``, ``old value``),
+    or the second of two columns, by the name in the first column."""
+    header = [h.lower() for h in rows[0]]
+    column = next((k for k, h in enumerate(header) if re.search(r"\bvalue|\binitial|\bold\b", h)), None)
+    if column is None and len(header) == 2:
+        column = 1
+    if column is None or column == 0:
+        return []
+    out = []
+    for k, cells in enumerate(rows[1:], start=first + 2):
+        if len(cells) > column and re.fullmatch(_NAME, cells[0]) and re.fullmatch(_NUM, cells[column]):
+            out.append(Given(normal_name(cells[0]), _number(cells[column]), k, table=True))
     return out
 
 

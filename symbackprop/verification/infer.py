@@ -55,6 +55,9 @@ LOSS_NAMES = ("L", "E", "J", "C", "E_total", "loss", "Loss", "cost", "l", "Error
 #: Index letters of a family of names (``\delta_n``, ``\delta_j``).
 INDEX_NAMES = frozenset("ijklmnohpqc")
 
+#: How explicitly a value outside the equations is stated (the most explicit wins).
+CODE, TABLE, SUBSTITUTED, PROSE = 0, 1, 2, 3
+
 #: Most numbers of the written constants a substitution tries to place.
 SUBSTITUTION_CONSTANTS = 3
 
@@ -106,6 +109,7 @@ class _Reading:
     shown: dict[Rational, Symbol] = field(default_factory=dict)
     later: list[tuple[int, Symbol, Expr]] = field(default_factory=list)
     first_line: dict[Symbol, int] = field(default_factory=dict)
+    offers: list[tuple[int, Symbol, Expr]] = field(default_factory=list)
 
     def here(self, line: int) -> bool:
         """Whether a line belongs to the problem being read."""
@@ -257,18 +261,30 @@ class _Reading:
     # ------------------------------------------------------------ values
 
     def read_text(self, doc: Document, leaves: set[Symbol]) -> None:
-        """Values from inline code, prose, lists, tables and code blocks (math values come first)."""
+        """Values from inline code, prose, lists, tables and code blocks (see :meth:`offer`)."""
         for cv in doc.code_values:
             if self.here(cv.line):
-                self._give(self.names.lookup(cv.name), Rational(cv.number), leaves)
+                self.offer(cv.line, self.names.lookup(cv.name), Rational(cv.number), leaves, CODE)
         for g in named_values(doc.text):
             if not self.here(g.line):
                 continue
             key = normal_name(g.name)
             sym = self.eta if key in ("eta", "lr", "alpha") else self.names.lookup(key)
-            self._give(sym, Rational(g.value.numerator, g.value.denominator), leaves, g.line)
+            rank = TABLE if g.table else PROSE
+            self.offer(g.line, sym, Rational(g.value.numerator, g.value.denominator), leaves, rank)
         if doc.learning_rate and self.here(doc.learning_rate[1]):
-            self._give(self.eta, Rational(doc.learning_rate[0]), leaves)
+            self.offer(doc.learning_rate[1], self.eta, Rational(doc.learning_rate[0]), leaves, PROSE)
+
+    def offer(self, line: int, sym: Symbol | None, value: Expr, leaves: set[Symbol], rank: int) -> None:
+        """A value stated outside the equations, by how it is stated (see :meth:`settle`)."""
+        if sym is not None and (sym in leaves or sym == self.eta):
+            self.offers.append((rank, line, sym, value))
+
+    def settle(self, leaves: set[Symbol]) -> None:
+        """The point: each leaf's first value, from the most explicit way the document states values
+        (code, tables, substitutions, prose); values stated again later are kept apart."""
+        for _, line, sym, value in sorted(self.offers, key=lambda t: (t[0], t[1])):
+            self._give(sym, value, leaves, line)
 
     def read_roles(self, doc: Document, inputs: list[Symbol], targets: list[Symbol]) -> None:
         """Numbers prose gives to roles: the learning rate, the inputs and targets in their order."""
@@ -315,7 +331,7 @@ class _Reading:
                     found = _substitution(form, num, self.names)
                     if found is not None:
                         for s, v in found.items():
-                            self._give(s, v, leaves)
+                            self.offer(st.line, s, v, leaves, SUBSTITUTED)
                         break
 
     # ----------------------------------------------------------- network
@@ -441,6 +457,7 @@ def infer_network(
     leaves = set(inputs + targets + params)
     reading.read_text(doc, leaves)
     reading.substitute(statements, leaves)
+    reading.settle(leaves)
     reading.read_roles(doc, inputs, targets)
     network = reading.network(dict(names.latex))
     givens = tuple(v for s, v in reading.values.items() if s in leaves or s == reading.eta)

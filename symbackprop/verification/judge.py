@@ -179,7 +179,12 @@ class Judge:
         n, net = first.expr, o.network
         if n in self.names.updated:
             return Subject(("update", self.names.updated[n]), Kind.UPDATE)
-        if n in net.parameters and (n in parsed[1].expr.free_symbols or self._numeric_update(n, parsed[1:])):
+        if n in net.parameters and n in parsed[1].expr.free_symbols:
+            return Subject(("update", n), Kind.UPDATE)
+        if n in net.parameters and self._numeric_update(n, parsed[1:]):
+            foreign = self._foreign_gradient(n, parsed[1:])
+            if foreign is not None:  # e.g. a mean over a dataset: only the arithmetic is this document's
+                return Subject(None, Kind.UPDATE, note=foreign, arithmetic_only=True)
             return Subject(("update", n), Kind.UPDATE)
         if n in net.symbols:
             kind = self._kind_of_name(n, parsed[1], role)
@@ -206,6 +211,28 @@ class Judge:
             if is_number(side) and not bare(side) and len(side.numbers) >= 2:
                 return any(abs(Float(n.value, 30) - value) < Float("1e-20") for n in side.numbers.values())
         return False
+
+    def _foreign_gradient(self, p: Symbol, sides: list[Any]) -> str | None:
+        """Why a numeric update is not judged against this point's gradient, or ``None``."""
+        o = self.oracle
+        assert o is not None and o.point is not None
+        ev = o.point
+        lr = o.lr(ev)
+        value = abs(ev.values[p])
+        side = next(x for x in sides if is_number(x) and not bare(x) and len(x.numbers) >= 2)
+        used = [n for n in side.numbers.values() if abs(Float(n.value, 30) - value) > Float("1e-20")]
+        used = [n for n in used if lr is None or abs(Float(n.value, 30) - lr) > Float("1e-20")]
+        grads = [abs(ev.adjoints[p])]
+        claimed = self.memory.claims.get(("adjoint", p))
+        if claimed is not None:
+            grads.append(abs(claimed.value))
+        for n in used:
+            unit = Float(1, 30) / 10 ** max(n.decimals, 0)
+            if any(abs(Float(n.value, 30) - g) <= unit for g in grads):
+                return None
+        if not used:
+            return None
+        return f"the gradient it uses is not this point's ∂L/∂{p.name}; only its arithmetic is checked"
 
     def _kind_of_name(self, n: Symbol, rhs: Any, role: Role | None) -> Kind:
         net = self.oracle.network  # type: ignore[union-attr]
