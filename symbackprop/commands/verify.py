@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..files import Snapshot
 
-HELP = "check every equation of a Markdown/LaTeX derivation (exit 1 if one is wrong; with --strict, also if one is not checked)"
+HELP = (
+    "check every equation of a Markdown/LaTeX derivation "
+    "(exit 1 if one is wrong; with --strict, also if one is not checked)"
+)
 
 #: Kept here as data so that --help does not import sympy.
 POLICIES = ("round", "strict", "loose")
@@ -52,20 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import InputError
-    from ..files import write_atomic
     from ..verification import verify
 
-    if (args.output or args.in_place) and not args.annotate:
-        raise InputError(
-            "--output and --in-place need --annotate", where="--output" if args.output else "--in-place"
-        )
-    if args.output and args.in_place:
-        raise InputError("give either --output or --in-place, not both", where="--output")
-    if len(args.document) > 1 and (args.output or (args.annotate and not args.in_place) or args.json):
-        raise InputError(
-            "several documents: use them with the table or --annotate --in-place", where="document"
-        )
+    _check_options(args)
     read = _read_for_writing(args)
     texts = {doc: snapshot.text for doc, snapshot in read.items()}
     reports = [
@@ -83,17 +75,39 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(report.to_json())
         elif args.annotate:
-            text = report.annotate()
-            if args.in_place:
-                snapshot = read[doc]
-                write_atomic(doc, "\ufeff" * snapshot.bom + text, unchanged_since=snapshot)
-            elif args.output:
-                write_atomic(args.output, text)
-            else:
-                print(text, end="" if text.endswith("\n") else "\n")
+            _annotated(args, doc, report.annotate(), read)
         else:
             print(report.table(), end="")
     return 0 if all(r.ok for r in reports) else 1
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse option combinations that make no sense, naming the option."""
+    from ..errors import InputError
+
+    if (args.output or args.in_place) and not args.annotate:
+        raise InputError(
+            "--output and --in-place need --annotate", where="--output" if args.output else "--in-place"
+        )
+    if args.output and args.in_place:
+        raise InputError("give either --output or --in-place, not both", where="--output")
+    if len(args.document) > 1 and (args.output or (args.annotate and not args.in_place) or args.json):
+        raise InputError(
+            "several documents: use them with the table or --annotate --in-place", where="document"
+        )
+
+
+def _annotated(args: argparse.Namespace, doc: str, text: str, read: dict[str, Snapshot]) -> None:
+    """Write an annotated document where the options say: in place, to a new file, or to stdout."""
+    from ..files import write_atomic
+
+    if args.in_place:
+        snapshot = read[doc]
+        write_atomic(doc, "\ufeff" * snapshot.bom + text, unchanged_since=snapshot)
+    elif args.output:
+        write_atomic(args.output, text)
+    else:
+        print(text, end="" if text.endswith("\n") else "\n")
 
 
 def _read_for_writing(args: argparse.Namespace) -> dict[str, Snapshot]:

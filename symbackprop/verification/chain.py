@@ -22,155 +22,34 @@ checked is "not checked", with the reason.
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-import sympy
-from sympy import Expr, Float, Rational, Symbol
+from sympy import Expr, Float, Symbol
 
 from ..core.derivation import DPS, Evaluation, Partial
+from . import wording
+from .claims import (
+    EQUALITIES,
+    Memory,
+    Problem,
+    Rules,
+    Subject,
+    Verdict,
+    Wrong,
+    arithmetic_slip,
+    inside,
+    pointwise,
+    shown_number,
+    why,
+    written,
+)
 from .oracle import Claim, Key, Oracle, Unknown, close
-from .mistakes import recognise, rounding
-from .report import MISTAKES, Arithmetic, Expected, Finding, Kind, Mistake, Number, Part, Status
-from .rounding import Interval, NoInterval, Rounding, contains, hull, middle, overlap, point
+from .report import Arithmetic, Expected, Finding, Kind, Number, Part
+from .rounding import Interval, NoInterval, contains, hull, middle, overlap, point
 from .statements import Statement, bare, decimals, is_number
 
-__all__ = ["Chain", "Memory", "Rules", "Subject", "arithmetic_slip"]
-
-#: Relations whose sides are judged as equal.
-EQUALITIES = ("=", "≈")
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What a relation chain is about.
-
-    Attributes:
-        key: The quantity its first side names, if any (see :mod:`.oracle`).
-        kind: What the chain states.
-        start: The first side judged (2 when side 1 is the document's own definition).
-        scale: The chain is about ``scale`` times the quantity (``\\delta = -\\partial L/\\partial z``).
-        note: Why only part of the chain is judged, for the finding's message.
-        arithmetic_only: Only the arithmetic as written is judged (no truth for the first side).
-    """
-
-    key: Key | None
-    kind: Kind
-    start: int = 1
-    scale: Expr = sympy.S.One
-    note: str | None = None
-    arithmetic_only: bool = False
-
-
-@dataclass(frozen=True)
-class Rules:
-    """Against what a chain is judged.
-
-    Attributes:
-        spec_mode: Whether the network comes from a spec.
-        doc_defs: The document's own definitions, ``name -> (expression, line)``.
-    """
-
-    spec_mode: bool
-    doc_defs: Mapping[Symbol, tuple[Expr, int]]
-
-
-@dataclass
-class Memory:
-    """What judging remembers from one statement to the next.
-
-    Attributes:
-        claims: The document's own number for each quantity it stated.
-        flagged_defs: Definitions found to disagree with the spec -> their line.
-        numbers: Each result the document showed -> the line of the error it carries, or ``None``.
-        rounding: The intervals shown numbers stand for, and those results carry.
-        last_iv: The interval the last chain ended with (a continuation row starts from it).
-        no_point: Why there is no point to evaluate names at (which values are missing).
-    """
-
-    rounding: Rounding
-    claims: dict[Key, Claim] = field(default_factory=dict)
-    flagged_defs: dict[Symbol, int] = field(default_factory=dict)
-    numbers: dict[Rational, int | None] = field(default_factory=dict)
-    last_iv: Interval | None = None
-    no_point: str = "the document gives no point"
-
-    def snapshot(self) -> tuple[Any, ...]:
-        """What judging one chain may change (to judge it again elsewhere)."""
-        carried = dict(self.rounding.carried)
-        return dict(self.claims), dict(self.flagged_defs), dict(self.numbers), self.last_iv, carried
-
-    def restore(self, saved: tuple[Any, ...]) -> None:
-        claims, flagged, numbers, self.last_iv, carried = saved
-        self.claims, self.flagged_defs, self.numbers = dict(claims), dict(flagged), dict(numbers)
-        self.rounding.carried = dict(carried)
-
-
-class Verdict(enum.Enum):
-    """A symbolic side compared with the quantity."""
-
-    HOLDS = "holds"
-    POINT_ONLY = "point-only"
-    RESTATES = "restates"
-    WRONG = "wrong"
-
-
-class Problem(enum.Enum):
-    """What is wrong with a side."""
-
-    INEQUALITY = "inequality"
-    POINT_ONLY = "point-only"
-    FORMULA = "formula"
-    DISAGREES = "disagrees"
-    ARITHMETIC = "arithmetic"
-    VALUE = "value"
-
-
-@dataclass(frozen=True)
-class _Wrong:
-    """One wrong side: what is wrong, the right answer, and how to recognise the mistake.
-
-    ``shows`` tells whether a value is what the side shows (within its rounding),
-    at the evaluation ``at``: the classic mistakes are re-judged with it.
-    """
-
-    problem: Problem
-    text: tuple[Part, ...]
-    expected: Expected | None = None
-    cause: int | None = None
-    value: Float | None = None
-    side: int = 0
-    shows: Callable[[Expr], bool] | None = None
-    at: Evaluation | None = None
-    mistake: Mistake | None = None
-
-
-def arithmetic_slip(st: Statement, k: int, prev: Float, side: Any) -> tuple[Part, ...]:
-    """``arithmetic: <side k-1> is <its value>, not <side k>``."""
-    return ("arithmetic: ", st.sides[k - 1], " is ", distinct(prev, side), ", not ", st.sides[k])
-
-
-def distinct(value: Float, side: Any) -> Number:
-    """``value`` with as many decimals as the side shows, or more when that would read the same."""
-    d = max(decimals(side), 3)
-    written = Float(side.exact(), DPS) if bare(side) else None
-    while written is not None and d < max(decimals(side), 3) + 6 and round(value, d) == round(written, d):
-        d += 1
-    return Number(value, max(d, 1))
-
-
-def _shown(value: Float, digits: int) -> Number:
-    return Number(value, max(digits, 3))
-
-
-def why(e: Exception) -> str:
-    """The reason an :class:`Unknown` (or a missing value) gives."""
-    if isinstance(e, KeyError):
-        return f"{e.args[0]} has no value in this network" if e.args else "no value in this network"
-    return str(e.args[0]) if e.args else type(e).__name__
+__all__ = ["Chain"]
 
 
 class Chain:
@@ -197,7 +76,7 @@ class Chain:
         self.ref = st.parsed[0]
         self.digits = max((n.decimals for p in st.parsed for n in p.numbers.values()), default=3)
         self.ref_true: Float | None = None
-        self.problems: list[_Wrong] = []
+        self.problems: list[Wrong] = []
         self.notes: list[str] = []
         self.arithmetic: Arithmetic | None = None
         self.prev_iv: Interval | None = None
@@ -210,15 +89,7 @@ class Chain:
 
     def judge(self) -> Finding:
         """Judge every side after the first, remember the claim, and say what was found."""
-        if self.ev is None and self.o is not None:
-            self.notes.append(self.memory.no_point)
-        if self.ev is not None and self.o is not None and self.key is not None:
-            try:
-                self.ref_true = self.subject.scale * self.o.true_value(self.key, self.ev)
-            except (Unknown, KeyError) as e:
-                self.notes.append(why(e))
-        elif self.key is None and not is_number(self.ref) and not self.subject.arithmetic_only:
-            self._ref_checkable()  # ∂a_2/∂w_1, or an expression of the network's quantities
+        self._truth()
         self.prev_iv = self.memory.last_iv  # a continuation row goes on from the row before
         if is_number(self.ref) and self.subject.start == 1:
             try:  # pure arithmetic: the first side starts the run
@@ -232,8 +103,20 @@ class Chain:
             root = self.last_root if self.problems else None
             self.memory.claims[self.key] = Claim(self.last_value, root)
         if self.problems:
-            return self.wrong()
-        return self.holds() if self.checked else self.unchecked()
+            return wording.wrong(self)
+        return wording.holds(self) if self.checked else wording.unchecked(self)
+
+    def _truth(self) -> None:
+        """The true value of what the chain is about, when there is one."""
+        if self.ev is None and self.o is not None:
+            self.notes.append(self.memory.no_point)
+        if self.ev is not None and self.o is not None and self.key is not None:
+            try:
+                self.ref_true = self.subject.scale * self.o.true_value(self.key, self.ev)
+            except (Unknown, KeyError) as e:
+                self.notes.append(why(e))
+        elif self.key is None and not is_number(self.ref) and not self.subject.arithmetic_only:
+            self._ref_checkable()  # ∂a_2/∂w_1, or an expression of the network's quantities
 
     # ------------------------------------------------------------ one side
 
@@ -255,7 +138,7 @@ class Chain:
         if found and self.problems and self.wrong_root is None:
             self.wrong_root = self.problems[-1].cause or self.st.line
 
-    def inequality(self, a: Any, b: Any, op: str) -> _Wrong | None:
+    def inequality(self, a: Any, b: Any, op: str) -> Wrong | None:
         try:
             x = self._value(a)
             y = self._value(b)
@@ -267,7 +150,7 @@ class Chain:
         if holds:
             return None
         text = (op, " does not hold (", Number(x, 4), " vs ", Number(y, 4), ")")
-        return _Wrong(Problem.INEQUALITY, text)
+        return Wrong(Problem.INEQUALITY, text)
 
     def _value(self, side: Any) -> Float:
         """A side's value: its numbers as written, names at the chain's point."""
@@ -297,7 +180,7 @@ class Chain:
             parts = (text, " holds at this point only, not in general")
             expected = self._expected(None)
             shows = self._shows_formula(side, where)
-            self.problems.append(_Wrong(Problem.POINT_ONLY, parts, expected, side=i, shows=shows, at=where))
+            self.problems.append(Wrong(Problem.POINT_ONLY, parts, expected, side=i, shows=shows, at=where))
         elif verdict is Verdict.RESTATES:
             line = self.rules.doc_defs[self.ref.expr][1]
             self.notes.append(f"restates the document's definition at line {line}, flagged there")
@@ -317,8 +200,8 @@ class Chain:
 
     def _expected(self, value: Float | None) -> Expected | None:
         assert self.o is not None
-        formula = self._formula()
-        number = None if value is None else _shown(value, self.digits)
+        formula = wording.formula(self)
+        number = None if value is None else shown_number(value, self.digits)
         return Expected(formula, number) if formula is not None or number is not None else None
 
     def wrong_formula(self, i: int, side: Any) -> None:
@@ -329,10 +212,10 @@ class Chain:
         text = self.st.sides[i]
         if defining:
             what: tuple[Part, ...] = ("the definition disagrees with the spec",)
-            self.problems.append(_Wrong(Problem.DISAGREES, what, expected, None, value, i))
+            self.problems.append(Wrong(Problem.DISAGREES, what, expected, None, value, i))
         else:
             shows = self._shows_formula(side, self.ev)
-            self.problems.append(_Wrong(Problem.FORMULA, (text,), expected, None, value, i, shows, self.ev))
+            self.problems.append(Wrong(Problem.FORMULA, (text,), expected, None, value, i, shows, self.ev))
         if self.ev is not None and self.last_value is None:
             try:
                 self.last_value = self.o.value(side.expr, self.ev, side.numbers)
@@ -363,7 +246,7 @@ class Chain:
             if not close(v, self.ref_true):
                 return self.restates(v), ev
         agree = 0
-        for r in () if _pointwise(side) and ev is not None else o.randoms:
+        for r in () if pointwise(side) and ev is not None else o.randoms:
             try:
                 a = o.value(side.expr, r, side.numbers)
                 b = self.ref_at(r)
@@ -425,7 +308,7 @@ class Chain:
         if self.prev_iv is not None:
             self.checked += 1
             prev = self.prev_iv
-            meets = contains(rounding.widen(prev, d), _written(side)) if is_bare else overlap(own, prev)
+            meets = contains(rounding.widen(prev, d), written(side)) if is_bare else overlap(own, prev)
             if meets:
                 self.arithmetic = self.arithmetic or Arithmetic.HOLDS
                 if is_bare and rounding.policy.carry:  # the truth may be anywhere the arithmetic allows
@@ -433,9 +316,9 @@ class Chain:
             else:
                 self.arithmetic = Arithmetic.WRONG
                 slip = arithmetic_slip(self.st, i, middle(prev), side)
-                self.problems.append(_Wrong(Problem.ARITHMETIC, slip, value=middle(prev), side=i))
+                self.problems.append(Wrong(Problem.ARITHMETIC, slip, value=middle(prev), side=i))
         self.prev_iv = eff
-        self.last_value, self.last_root = middle(eff) if not is_bare else Float(_written(side), DPS), None
+        self.last_value, self.last_root = middle(eff) if not is_bare else Float(written(side), DPS), None
         if self.ref_true is None or not self._last_of_run(i):
             self._remember(side, None, computed)
             return False
@@ -452,9 +335,9 @@ class Chain:
                 return False  # the same error carried along the chain
         self.last_root = cause if cause is not None else self.st.line
         self._remember(side, self.last_root, computed)
-        shows = _inside(eff)
+        shows = inside(eff)
         self.problems.append(
-            _Wrong(Problem.VALUE, (self.st.sides[i],), None, cause, self.ref_true, i, shows, self.ev)
+            Wrong(Problem.VALUE, (self.st.sides[i],), None, cause, self.ref_true, i, shows, self.ev)
         )
         return True
 
@@ -467,10 +350,10 @@ class Chain:
         """
         if not bare(side):
             return
-        written = _written(side)
-        self.memory.numbers[abs(written)] = root
+        shown = written(side)
+        self.memory.numbers[abs(shown)] = root
         if computed is not None:
-            self.memory.rounding.carry(written, hull(computed, written))
+            self.memory.rounding.carry(shown, hull(computed, shown))
 
     def consequence(self, side: Any, eff: Interval) -> int | None:
         """The line of an earlier wrong claim that explains the wrong value, if any.
@@ -481,25 +364,31 @@ class Chain:
         """
         carried = [self.memory.numbers.get(abs(n.value)) for n in side.numbers.values() if n.decimals > 0]
         roots = [r for r in carried if r is not None]
-        if roots and not bare(side) and self.arithmetic is not Arithmetic.WRONG:
+        holds = self.arithmetic is not Arithmetic.WRONG
+        if roots and not bare(side) and holds:
             return min(roots)
-        o, claims = self.o, self.memory.claims
-        if o is None or o.point is None:
+        fallback = min(roots) if roots and holds else None
+        if self.o is None or self.o.point is None:
             return min(roots) if roots else None
         try:
-            if self.key is not None:
-                key_roots = o.roots(self.key, claims)
-                dv = self.subject.scale * o.following(self.key, claims) if key_roots else None
-            else:
-                ref = self.st.parsed[self.subject.start - 1]
-                keys = self.side_keys(ref)
-                key_roots = set().union(*(o.roots(k, claims) for k in keys.values()))
-                dv = self.following_side(ref, keys) if key_roots else None
+            key_roots, dv = self._following()
         except (Unknown, KeyError):
             return min(roots) if roots else None
         if dv is not None and contains(eff, dv):
             return min(key_roots)
-        return min(roots) if roots and self.arithmetic is not Arithmetic.WRONG else None
+        return fallback
+
+    def _following(self) -> tuple[set[int], Float | None]:
+        """The lines of the earlier wrong claims the quantity follows from, and its value from them."""
+        o, claims = self.o, self.memory.claims
+        assert o is not None
+        if self.key is not None:
+            key_roots = o.roots(self.key, claims)
+            return key_roots, (self.subject.scale * o.following(self.key, claims) if key_roots else None)
+        ref = self.st.parsed[self.subject.start - 1]
+        keys = self.side_keys(ref)
+        key_roots = set().union(*(o.roots(k, claims) for k in keys.values()))
+        return key_roots, (self.following_side(ref, keys) if key_roots else None)
 
     def side_keys(self, side: Any) -> dict[Any, Key]:
         """The quantities a side uses: its partials and the network's symbols."""
@@ -522,147 +411,3 @@ class Chain:
         return self.o.value(side.expr.xreplace(reps), self.ev, side.numbers)
 
     # ------------------------------------------------------------ verdict
-
-    def holds(self) -> Finding:
-        kind = self.kind
-        words = {Kind.UPDATE: "update holds", Kind.VALUE: "value holds"}
-        msg = words.get(kind, "holds")
-        if kind is Kind.DEFINITION and self.rules.spec_mode:
-            msg = "definition agrees with the spec"
-        if self.arithmetic is Arithmetic.HOLDS:
-            msg += "; arithmetic as written holds"
-        if self.notes:
-            msg += "; " + "; ".join(dict.fromkeys(self.notes))
-        return Finding(
-            status=Status.OK,
-            explanation=(msg,),
-            kind=kind,
-            arithmetic=self.arithmetic,
-            checked=self.checked,
-            **self.base,
-        )
-
-    def unchecked(self) -> Finding:
-        """No claim of the chain could be checked: say why."""
-        reasons = "; ".join(dict.fromkeys(self.notes)) or "nothing on it could be checked"
-        return Finding(
-            status=Status.NOT_CHECKED, explanation=(f"not checked: {reasons}",), kind=self.kind, **self.base
-        )
-
-    def wrong(self) -> Finding:
-        first = self.problems[0]
-        expected, value = first.expected, first.value
-        if first.problem is Problem.ARITHMETIC:
-            value = self.ref_true  # the slip's own right result is in the message
-        elif expected is None and value is not None and self.o is not None:
-            expected = Expected(self._formula(), self._number(value, first))
-        expected = self._consistent(expected, first)
-        mistake = self._mistake(first)
-        parts = self._explain(first, expected, mistake)
-        if self.arithmetic is Arithmetic.HOLDS:
-            parts = (*parts, "; arithmetic as written holds")
-        return Finding(
-            status=Status.WRONG,
-            explanation=parts,
-            correction=expected,
-            kind=self.kind,
-            arithmetic=self.arithmetic,
-            cause=first.cause,
-            value=None if value is None else float(value),
-            checked=self.checked,
-            mistake=mistake,
-            **self.base,
-        )
-
-    def _formula(self) -> Any:
-        assert self.o is not None
-        formula = self.o.expected(self.key, self._known())
-        scale = self.subject.scale
-        if formula is None or scale == 1:
-            return formula
-        return dataclasses.replace(formula, expr=sympy.Mul(scale, formula.expr, evaluate=False))
-
-    def _known(self) -> set[Symbol]:
-        """Nodes whose ∂L/∂node the document has already stated or uses here (corrections stop there)."""
-        known = {k[1] for k in self.memory.claims if k[0] == "adjoint"}
-        if self.o is not None:
-            loss = self.o.network.loss
-            for p in self.st.parsed:
-                known |= {d.wrt for d in p.expr.atoms(Partial) if d.of == loss}
-            known |= {m.wrt for m in self.o.aliases.values() if isinstance(m, Partial) and m.of == loss}
-        if self.key is not None and self.key[0] == "adjoint":
-            known.discard(self.key[1])
-        return known
-
-    def _number(self, value: Float, first: _Wrong) -> Number:
-        """The right value, with enough digits to differ from what the side shows."""
-        side = self.st.parsed[first.side] if first.side else None
-        if side is not None and bare(side):
-            return distinct(value, side)
-        return _shown(value, self.digits)
-
-    def _consistent(self, expected: Expected | None, first: _Wrong) -> Expected | None:
-        """No correction that reads like the line itself: a right number is not offered as the fix."""
-        if expected is None or expected.number is None or first.problem is Problem.VALUE:
-            return expected
-        shown = round(expected.number.value, expected.number.digits)
-        for p in self.st.parsed:
-            if bare(p) and round(Float(p.exact(), DPS), expected.number.digits) == shown:
-                return Expected(expected.formula, None) if expected.formula is not None else None
-        return expected
-
-    def _mistake(self, first: _Wrong) -> Mistake | None:
-        """The classic mistake the wrong side reproduces, if any."""
-        if first.cause is not None:
-            return None
-        side = self.st.parsed[first.side] if first.side else None
-        if first.problem is Problem.ARITHMETIC:
-            slip = side is not None and bare(side) and first.value is not None
-            if slip and rounding(first.value, _written(side), decimals(side)):
-                return Mistake.ROUNDING
-            return Mistake.ARITHMETIC_SLIP
-        if first.problem is Problem.VALUE and side is not None and bare(side) and first.value is not None:
-            if rounding(first.value, _written(side), decimals(side)):
-                return Mistake.ROUNDING
-        if first.shows is None or first.at is None or self.o is None:
-            return None
-        try:
-            shows, scale = first.shows, self.subject.scale
-            return recognise(self.o, first.at, self.key, lambda v: shows(scale * v))
-        except (Unknown, KeyError):
-            return None
-
-    def _explain(self, first: _Wrong, expected: Expected | None, mistake: Mistake | None) -> tuple[Part, ...]:
-        lhs = self.st.sides[0]
-        if first.cause is not None:
-            assert first.value is not None
-            line = f" follows from the error at line {first.cause}; the right value is "
-            return (*first.text, line, _shown(first.value, self.digits))
-        if first.problem in (Problem.ARITHMETIC, Problem.INEQUALITY):
-            return first.text
-        if first.problem is Problem.DISAGREES:
-            return (*first.text, ": the spec has ", lhs, " = ", *(() if expected is None else (expected,)))
-        named = f" ({MISTAKES[mistake]})" if mistake is not None else ""
-        verb = "" if first.problem is Problem.POINT_ONLY else " is wrong"
-        if expected is not None:
-            return (*first.text, verb, named, ": expected ", lhs, " = ", expected)
-        return (*first.text, verb or " is wrong", named)
-
-
-def _pointwise(side: Any) -> bool:
-    """A formula that multiplies a derivative by a written number (``∂L/∂a_1 \\cdot 1``): the number is a
-    value at this point (ReLU′ = 1 here), so the side is a claim at this point only."""
-    numbers = set(side.numbers)
-    for m in side.expr.atoms(sympy.Mul):
-        if m.atoms(Partial) and any(f in numbers for f in m.args):
-            return True
-    return False
-
-
-def _inside(iv: Interval) -> Callable[[Expr], bool]:
-    return lambda x: contains(iv, x)
-
-
-def _written(side: Any) -> Rational:
-    """The number a bare side shows, with its sign."""
-    return Rational(side.exact())

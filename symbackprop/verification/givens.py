@@ -29,7 +29,10 @@ __all__ = ["Given", "named_values", "normal_name", "role_values"]
 _NUM = r"(?<![\w.])[-−]?(?:\d+(?:\.\d+)?|\.\d+)"
 
 #: A name as written in prose or code: ``w1``, ``w_1``, ``w₁``, ``w_{11}``, ``η``, ``y_true``.
-_NAME = r"(?:\\?[A-Za-z\u0370-\u03ff][A-Za-z0-9\u2080-\u2089]*(?:_\{?[A-Za-z0-9,]+\}?)*(?:\^\{?[A-Za-z0-9()+]+\}?)?)"
+_NAME = (
+    r"(?:\\?[A-Za-z\u0370-\u03ff][A-Za-z0-9\u2080-\u2089]*"
+    r"(?:_\{?[A-Za-z0-9,]+\}?)*(?:\^\{?[A-Za-z0-9()+]+\}?)?)"
+)
 
 _ASSIGN = re.compile(rf"(?<![\w\\.])({_NAME})\s*(?:\([^()\n]{{0,30}}\)\s*)?(?:=|:)\s*({_NUM})(?!\w)(?!\.\d)")
 _COMMENTS = re.compile(r"<!--.*?-->", re.S)
@@ -153,7 +156,10 @@ def _table_values(first: int, rows: list[list[str]]) -> list[Given]:
 
 
 def role_values(text: str) -> list[tuple[str, list[Fraction], int]]:
-    """Numbers that prose gives to a role, as lists: ``inputs 0.05 and 0.10`` -> ``("inputs", [...], line)``."""
+    """Numbers that prose gives to a role, as lists.
+
+    ``inputs 0.05 and 0.10`` gives ``("inputs", [0.05, 0.10], line)``.
+    """
     out: list[tuple[str, list[Fraction], int]] = []
     for n, line in enumerate(_visible(text).split("\n"), start=1):
         plain = line.replace("`", " ").replace("*", " ")

@@ -109,7 +109,7 @@ class _Reading:
     shown: dict[Rational, Symbol] = field(default_factory=dict)
     later: list[tuple[int, Symbol, Expr]] = field(default_factory=list)
     first_line: dict[Symbol, int] = field(default_factory=dict)
-    offers: list[tuple[int, Symbol, Expr]] = field(default_factory=list)
+    offers: list[tuple[int, int, Symbol, Expr]] = field(default_factory=list)
 
     def here(self, line: int) -> bool:
         """Whether a line belongs to the problem being read."""
@@ -292,7 +292,12 @@ class _Reading:
         done: set[str] = set()
         for role, numbers, line in role_values(doc.text):
             leaves = wanted[role]
-            if not self.here(line) or role in done or len(numbers) != len(leaves) or any(s in self.values for s in leaves):
+            if (
+                not self.here(line)
+                or role in done
+                or len(numbers) != len(leaves)
+                or any(s in self.values for s in leaves)
+            ):
                 continue
             done.add(role)
             for s, v in zip(leaves, numbers):

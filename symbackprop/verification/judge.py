@@ -12,6 +12,7 @@ as its consequence.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -91,14 +92,17 @@ class Judge:
             return Finding(status=Status.OK, explanation=(given,), kind=kind, **base)
         o = self.oracle
         if o is None:
-            subject = Subject(None, Kind.ARITHMETIC if is_number(first) else Kind.CLAIM)
-            return Chain(None, None, self.rules, self.memory, st, subject, base).judge()
+            bare_subject = Subject(None, Kind.ARITHMETIC if is_number(first) else Kind.CLAIM)
+            return Chain(None, None, self.rules, self.memory, st, bare_subject, base).judge()
         subject = self.subject(st, role)
         if subject is not None and subject.key is not None and subject.key[0] in ("adjoint", "update"):
             loss = o.network.loss
             if loss in self.failed:
                 (line, root) = self.failed[loss]
-                why = f"not checked: the loss {loss.name} is computed from {root.name}, whose definition at line {line} could not be read"
+                why = (
+                    f"not checked: the loss {loss.name} is computed from {root.name}, "
+                    f"whose definition at line {line} could not be read"
+                )
                 return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
         if subject is None:
             why = "abbreviation" if role is Role.ALIAS else "definition"
@@ -119,10 +123,8 @@ class Judge:
         found = Chain(o, timeline.ev, self.rules, self.memory, st, subject, base).judge()
         key = subject.key
         if key is not None and key[0] == "update" and timeline.ev is not None:
-            try:
+            with contextlib.suppress(Unknown, KeyError):
                 timeline.update(key[1], o.true_value(key, timeline.ev))
-            except (Unknown, KeyError):
-                pass
         alt = timeline.alternative() if key is not None and key[0] == "value" else None
         if found.status is Status.WRONG and alt is not None:
             after = self.memory.snapshot()
@@ -148,9 +150,9 @@ class Judge:
         net = None if self.oracle is None else self.oracle.network
         if value and not self.spec_mode and net is not None and n in net.inputs + net.targets:
             return "given value (data)"
-        if len(parsed) == 2 and n in parsed[1].expr.free_symbols and (net is None or n not in net.symbols):
-            if any(p.wrt == n for p in parsed[1].expr.atoms(Partial)):
-                return "the update rule"
+        rule = len(parsed) == 2 and n in parsed[1].expr.free_symbols and (net is None or n not in net.symbols)
+        if rule and any(p.wrt == n for p in parsed[1].expr.atoms(Partial)):
+            return "the update rule"
         return None
 
     def _blocked(self, st: Statement) -> str | None:
@@ -166,7 +168,10 @@ class Judge:
         (line, root), name = blocked[0]
         if root.name == name:
             return f"not checked: it uses {name}, whose definition at line {line} could not be read"
-        return f"not checked: it uses {name}, computed from {root.name}, whose definition at line {line} could not be read"
+        return (
+            f"not checked: it uses {name}, computed from {root.name}, "
+            f"whose definition at line {line} could not be read"
+        )
 
     def subject(self, st: Statement, role: Role | None) -> Subject | None:
         """What the chain is about; ``None`` for a definition or shorthand that states nothing more."""
@@ -177,29 +182,46 @@ class Judge:
             kind = Kind.ARITHMETIC if is_number(first) else Kind.CLAIM
             return Subject(o.key_of(first.expr), kind)
         n, net = first.expr, o.network
-        if n in self.names.updated:
-            return Subject(("update", self.names.updated[n]), Kind.UPDATE)
-        if n in net.parameters and n in parsed[1].expr.free_symbols:
-            return Subject(("update", n), Kind.UPDATE)
-        if n in net.parameters and self._numeric_update(n, parsed[1:]):
-            foreign = self._foreign_gradient(n, parsed[1:])
-            if foreign is not None:  # e.g. a mean over a dataset: only the arithmetic is this document's
-                return Subject(None, Kind.UPDATE, note=foreign, arithmetic_only=True)
-            return Subject(("update", n), Kind.UPDATE)
+        update = self._update(n, parsed)
+        if update is not None:
+            return update
         if n in net.symbols:
             kind = self._kind_of_name(n, parsed[1], role)
             if kind is Kind.DEFINITION and not self.spec_mode:  # side 1 is the definition itself
                 return None if len(parsed) == 2 else Subject(("value", n), kind, start=2)
             return Subject(("value", n), kind)
         if n in o.aliases:
-            scale, meaning = o.aliases[n].as_coeff_Mul()  # δ = -∂L/∂z: the document's own sign
-            key = o.key_of(meaning) if scale.is_Rational and scale != 0 else o.key_of(o.aliases[n])
-            if key is None or not scale.is_Rational:
-                scale = sympy.S.One
-            if role is Role.ALIAS:
-                return None if len(parsed) == 2 else Subject(key, Kind.DEFINITION, start=2, scale=scale)
-            return Subject(key, Kind.CLAIM, scale=scale)
+            return self._shorthand(n, role, len(parsed))
         return Subject(None, Kind.CLAIM)
+
+    def _update(self, n: Symbol, parsed: list[Any]) -> Subject | None:
+        """``w^+ = …``, ``w = w - η …`` or ``w = 0.5 - 0.1 \\cdot 0.069``: an update of a parameter."""
+        o = self.oracle
+        assert o is not None
+        if n in self.names.updated:
+            return Subject(("update", self.names.updated[n]), Kind.UPDATE)
+        if n not in o.network.parameters:
+            return None
+        if n in parsed[1].expr.free_symbols:
+            return Subject(("update", n), Kind.UPDATE)
+        if not self._numeric_update(n, parsed[1:]):
+            return None
+        foreign = self._foreign_gradient(n, parsed[1:])
+        if foreign is not None:  # e.g. a mean over a dataset: only the arithmetic is this document's
+            return Subject(None, Kind.UPDATE, note=foreign, arithmetic_only=True)
+        return Subject(("update", n), Kind.UPDATE)
+
+    def _shorthand(self, n: Symbol, role: Role | None, sides: int) -> Subject | None:
+        """A shorthand (``\\delta = -\\partial L/\\partial z``), judged with the document's own sign."""
+        o = self.oracle
+        assert o is not None
+        scale, meaning = o.aliases[n].as_coeff_Mul()
+        key = o.key_of(meaning) if scale.is_Rational and scale != 0 else o.key_of(o.aliases[n])
+        if key is None or not scale.is_Rational:
+            scale = sympy.S.One
+        if role is Role.ALIAS:
+            return None if sides == 2 else Subject(key, Kind.DEFINITION, start=2, scale=scale)
+        return Subject(key, Kind.CLAIM, scale=scale)
 
     def _numeric_update(self, p: Symbol, sides: list[Any]) -> bool:
         """``w_2 = -1.0 - 1.0 \\times 0.1455``: an update written in numbers, from the parameter's value."""

@@ -132,9 +132,9 @@ def _activation_edges(o: Oracle) -> list[tuple[Symbol, Symbol]]:
     out = []
     for d in o.network.definitions:
         e = d.expr
-        if isinstance(e, sympy.Function) and len(e.args) >= 1 and isinstance(e.args[0], Symbol):
-            if d.symbol != o.network.loss:
-                out.append((d.symbol, e.args[0]))
+        one_node = isinstance(e, sympy.Function) and len(e.args) >= 1 and isinstance(e.args[0], Symbol)
+        if one_node and d.symbol != o.network.loss:
+            out.append((d.symbol, e.args[0]))
     return out
 
 
@@ -146,7 +146,7 @@ def _dropped_activation(o: Oracle, ev: Evaluation, key: Key) -> Iterator[Expr]:
 
 
 def _weight_edges(o: Oracle, key: Key) -> list[tuple[Symbol, Symbol, Symbol]]:
-    """``(of, wrt, weight)`` for the edges the quantity is computed through whose local derivative is a weight."""
+    """``(of, wrt, weight)``: edges the quantity is computed through whose local derivative is a weight."""
     params = set(o.network.parameters)
     out = []
     for u in _ancestors(o, key):
@@ -237,4 +237,3 @@ def rounding(truth: Expr, written: Expr, decimals: int) -> bool:
     scaled = Float(truth, DPS) * 10**decimals
     cut = sympy.Integer(int(scaled))  # toward zero
     return bool(cut == sympy.Rational(written) * 10**decimals and abs(scaled - cut) >= sympy.Rational(1, 2))
-

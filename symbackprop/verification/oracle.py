@@ -230,7 +230,9 @@ class Oracle:
             else:
                 head = self._recurrence(f.of, known, depth + 1)
             factors = [x for x in (head, f.general) if x != 1]
-            terms.append(sympy.Mul(*factors, evaluate=False) if len(factors) > 1 else (factors or [sympy.S.One])[0])
+            terms.append(
+                sympy.Mul(*factors, evaluate=False) if len(factors) > 1 else (factors or [sympy.S.One])[0]
+            )
         if not terms:
             return sympy.S.Zero  # a node the loss does not depend on
         return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]

@@ -22,12 +22,12 @@ from sympy import Expr, Symbol
 from ..core.display import Displayable
 
 __all__ = [
+    "MISTAKES",
     "Arithmetic",
     "Expected",
     "Finding",
     "Formula",
     "Kind",
-    "MISTAKES",
     "Mistake",
     "Number",
     "Part",

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -35,15 +34,14 @@ from .judge import DIGITS_POLICIES, Judge
 from .names import Names
 from .oracle import Oracle
 from .report import Finding, Kind, Number, Status, VerifyReport
+from .sections import problems, rows
 from .statements import (
     Statement,
     defining_statements,
     failed_definitions,
     is_name,
-    is_number,
     lhs_keys,
     parse_all,
-    read_statements,
     spell_names,
 )
 
@@ -127,51 +125,10 @@ def _functions(network: Network | None) -> Mapping[str, Any]:
     return table
 
 
-def _statements(doc: Document) -> tuple[list[Statement], set[int]]:
-    """The document's statements, and which of them continue the chain of the row before.
-
-    A row that starts with a relation (``&= 0.3775`` under ``net_{h1} &= …``) is
-    about the same quantity: its empty first side becomes the first side of the
-    row it continues (in place), and its numbers are judged against the last
-    numbers of that row.  A first side on a line of its own
-    (``\\frac{\\partial out}{\\partial net}`` then ``&= out(1 - out)``) starts the
-    chain of the next row.  A relation sign alone (``$\\approx$`` in prose) is no
-    equation.
-    """
-    out: list[Statement] = []
-    continues: set[int] = set()
-    pending: tuple[int, str] | None = None  # a lone first side: (its block, its text)
-    for frag in doc.fragments:
-        found = read_statements(dataclasses.replace(doc, fragments=(frag,)))
-        found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
-        lone = frag.text.strip()
-        if not found and out and _NUMBER.fullmatch(lone) and out[-1].line == frag.line and not out[-1].error:
-            # a table row: | $z = z_1 + b = 1.0 - 0.5$ | $0.5$ | -- the value cell is "= 0.5"
-            prev = out[-1]
-            found = [Statement(frag.line, frag.block_end, lone, [prev.sides[0], lone], ["="])]
-            continues.add(len(out))
-            out.extend(found)
-            pending = None
-            continue
-        if not found:
-            pending = (frag.block_end, lone) if lone and not lone.startswith("\\text") else None
-            continue
-        first = found[0]
-        if not first.error and len(first.sides) > 1 and not first.sides[0].strip():
-            if pending is not None and pending[0] == frag.block_end:
-                first.sides[0] = pending[1]
-            elif out and out[-1].block_end == frag.block_end and not out[-1].error and out[-1].sides[0].strip():
-                first.sides[0] = out[-1].sides[0]
-                continues.add(len(out))
-        pending = None
-        out.extend(found)
-    return out, continues
-
-
 def _read(doc: Document, network: Network | None) -> tuple[list[Statement], Names, set[int]]:
     """The document's statements, parsed, its names, and which rows continue the row before."""
     functions = _functions(network)
-    statements, continues = _statements(doc)
+    statements, continues = rows(doc)
     names = Names(network)
     for key in lhs_keys(statements, functions):
         names.resolve(key)
@@ -215,7 +172,9 @@ def _verify(doc: Document, network: Network | None, name: str, policy: str, seed
         last = statements[b].line - 1 if b < len(statements) else None
         part = statements[a:b]
         again = {i - a for i in continues if a <= i < b}
-        findings += _judge_part(doc, part, again, names, network, policy, seed, (first, last) if a else (1, last))
+        findings += _judge_part(
+            doc, part, again, names, network, policy, seed, (first, last) if a else (1, last)
+        )
     findings.sort(key=lambda f: f.line)
     source = "spec" if network is not None else "document"
     return VerifyReport(name, tuple(findings), source, doc.text, doc.format)
@@ -238,7 +197,9 @@ def _judge_part(
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
-    blocked = _downstream({sym: line for sym, line in failed.items() if sym not in doc_defs}, inferred.network)
+    blocked = _downstream(
+        {sym: line for sym, line in failed.items() if sym not in doc_defs}, inferred.network
+    )
     judge = Judge(
         oracle,
         names,
@@ -257,80 +218,6 @@ def _judge_part(
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
     return findings
-
-
-#: A number alone in a math span (a table's value cell).
-_NUMBER = re.compile(r"[-−]?\s*\d+(?:\.\d+)?")
-
-#: Headings, by level: Markdown ``#``…``######``, LaTeX sectioning commands.
-_HEADING = re.compile(r"^(#{1,6})\s|^\s*\\(section|subsection|subsubsection|paragraph)\*?\{", re.M)
-_LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3, "paragraph": 4}
-
-
-def _headings(text: str) -> list[tuple[int, int]]:
-    """``(line, level)`` of every heading."""
-    out = []
-    for m in _HEADING.finditer(text):
-        level = len(m.group(1)) if m.group(1) else _LEVELS[m.group(2)]
-        out.append((text.count("\n", 0, m.start()) + 1, level))
-    return out
-
-
-def _defines(st: Statement) -> tuple[Symbol, Expr] | None:
-    """``(name, expression)`` when a statement defines a name by a formula."""
-    if st.error or not is_name(st.parsed[0]) or is_number(st.parsed[1]):
-        return None
-    n, rhs = st.parsed[0].expr, st.parsed[1]
-    if n in rhs.expr.free_symbols or not rhs.expr.free_symbols - set(rhs.numbers):
-        return None
-    return n, rhs.exact()
-
-
-def _gives(st: Statement) -> tuple[Symbol, Expr] | None:
-    """``(name, value)`` when a statement gives a name a number (``y = 1``)."""
-    if st.error or len(st.parsed) != 2 or not is_name(st.parsed[0]) or not is_number(st.parsed[1]):
-        return None
-    return st.parsed[0].expr, st.parsed[1].exact()
-
-
-def problems(statements: list[Statement], text: str) -> list[int]:
-    """Where each problem of a document starts (statement indices; the first is 0).
-
-    An exercise sheet reuses names: ``y = (3x + 1)^2`` in one exercise,
-    ``y = \\sigma(2x - 1)`` (or ``y = 1``) in the next.  A name defined again by
-    another formula, or given a number, after a heading starts a new problem
-    there, at the highest heading in between, with its own network and point.
-    """
-    heads = _headings(text)
-    starts = [0]
-    levels: list[int] = []  # the heading levels problems were split at
-    defined: dict[Symbol, tuple[Expr, int]] = {}
-    for i, st in enumerate(statements):
-        found = _defines(st) or _gives(st)
-        if found is None:
-            continue
-        n, expr = found
-        if n in defined and defined[n][0] != expr:
-            since = defined[n][1]  # a heading between the first definition and this one
-            between = [(level, line) for line, level in heads if since < line <= st.line]
-            if between:
-                level, head = min(between)
-                levels.append(level)
-                j = next(k for k in range(starts[-1], i + 1) if statements[k].line >= head)
-                if j > starts[-1]:
-                    starts.append(j)
-                defined = {}
-                for earlier in statements[j:i]:
-                    if (d := _defines(earlier)) is not None:
-                        defined.setdefault(d[0], (d[1], earlier.line))
-        if _defines(st) is not None:
-            defined.setdefault(n, (expr, st.line))
-    if not levels:
-        return starts
-    # an exercise sheet: every heading of the level its exercises are split at starts one
-    lines = [line for line, level in heads if level <= min(levels)]
-    more = {next((k for k, st in enumerate(statements) if st.line >= line), len(statements)) for line in lines}
-    return sorted(set(starts) | {k for k in more if 0 < k < len(statements)})
 
 
 def _downstream(failed: Mapping[Symbol, int], net: Network | None) -> dict[Symbol, tuple[int, Symbol]]:

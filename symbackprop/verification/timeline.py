@@ -28,7 +28,8 @@ __all__ = ["SIGNALS", "Timeline"]
 
 #: Words that say the forward pass is repeated at the updated point.
 SIGNALS = re.compile(
-    r"after (?:one|the|a|this|1|an) (?:step|update|iteration|epoch)|updated (?:weights|parameters|values|network)"
+    r"after (?:one|the|a|this|1|an) (?:step|update|iteration|epoch)"
+    r"|updated (?:weights|parameters|values|network)"
     r"|with (?:the )?new (?:weights|parameters|values)|new weights|forward pass (?:is )?(?:repeated|again)"
     r"|repeat(?:ed|ing)? the forward|(?:second|next) (?:sample|example|iteration|step|round|training)"
     r"|after (?:updating|the update)",
