@@ -28,11 +28,9 @@ sink named like a loss (``L``, ``E``, ``J``, ``C``), else the last sink.
 from __future__ import annotations
 
 import enum
-import itertools
 import random
 import re
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sympy import Expr, Rational, Symbol
@@ -43,6 +41,7 @@ from ..errors import GraphError, InputError, SymbackpropWarning
 from .documents import Document
 from .givens import named_values, normal_name, role_values
 from .names import Names
+from .readback import agrees, repaired, substitution
 from .statements import Statement, bare, is_name, is_number
 
 __all__ = ["LOSS_NAMES", "PARAMETER_NAMES", "TARGET_NAMES", "Inferred", "Role", "infer_network"]
@@ -57,9 +56,6 @@ INDEX_NAMES = frozenset("ijklmnohpqc")
 
 #: How explicitly a value outside the equations is stated (the most explicit wins).
 CODE, TABLE, SUBSTITUTED, PROSE = 0, 1, 2, 3
-
-#: Most numbers of the written constants a substitution tries to place.
-SUBSTITUTION_CONSTANTS = 3
 
 
 class Role(enum.Enum):
@@ -83,6 +79,8 @@ class Inferred:
         givens: Every value the document states for a leaf (exact wherever written).
         later: Values stated again later, differently (a second sample, updated weights):
             ``(line, symbol, value)``.
+        repairs: Statement index -> the right definition, for a definition that its own
+            numbers contradict (``1/(1 + e^{net})`` where every number is σ(net)).
     """
 
     network: Network | None
@@ -91,6 +89,7 @@ class Inferred:
     missing: str | None = None
     givens: tuple[Expr, ...] = ()
     later: tuple[tuple[int, Symbol, Expr], ...] = ()
+    repairs: dict[int, Expr] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,6 +109,7 @@ class _Reading:
     later: list[tuple[int, Symbol, Expr]] = field(default_factory=list)
     first_line: dict[Symbol, int] = field(default_factory=dict)
     offers: list[tuple[int, int, Symbol, Expr]] = field(default_factory=list)
+    read_back: list[Symbol] = field(default_factory=list)
 
     def here(self, line: int) -> bool:
         """Whether a line belongs to the problem being read."""
@@ -230,6 +230,27 @@ class _Reading:
             expr = side.expr.xreplace(reps).xreplace({s: v.value for s, v in side.numbers.items()})
             self.definitions[n] = expr
             self.order.append(n)
+            self.read_back.append(n)
+
+    def repair(self, statements: list[Statement]) -> dict[int, Expr]:
+        """Definitions the document's own numbers contradict, replaced by what the numbers show.
+
+        Returns the written definitions that were repaired (statement index -> the
+        right one); a definition read back from a value line is repaired silently
+        (that line's own arithmetic is judged as written).
+        """
+        out: dict[int, Expr] = {}
+        written = {i: statements[i].parsed[0].expr for i, r in self.roles.items() if r is Role.DEFINITION}
+        for i, n in [*written.items(), *((-1, n) for n in self.read_back)]:
+            if i >= 0 and self.definitions.get(n) != statements[i].parsed[1].exact():
+                continue
+            lines = [st for st in statements if not st.error and st.parsed[0].expr == n]
+            fixed = repaired(self.definitions[n], lines)
+            if fixed is not None:
+                self.definitions[n] = fixed
+                if i >= 0:
+                    out[i] = fixed
+        return out
 
     # ---------------------------------------------------------- families
 
@@ -330,10 +351,10 @@ class _Reading:
             numeric = [p for p in sides if is_number(p) and not _single(p)]
             results = [p for p in sides if is_number(p) and _single(p)]
             for num in numeric:
-                if results and not _agrees(num, results[-1]):
+                if results and not agrees(num, results[-1]):
                     continue  # the written arithmetic does not hold: its numbers are not trusted
                 for form in forms.get(n, ()):
-                    found = _substitution(form, num, self.names)
+                    found = substitution(form, num, self.names)
                     if found is not None:
                         for s, v in found.items():
                             self.offer(st.line, s, v, leaves, SUBSTITUTED)
@@ -400,46 +421,6 @@ def _single(p: object) -> bool:
     return bare(p)
 
 
-def _agrees(arith: object, result: object) -> bool:
-    """The written arithmetic gives the written result, within its last digit."""
-    r = next(iter(result.numbers.values()))  # type: ignore[attr-defined]
-    a = arith.exact().evalf(30)  # type: ignore[attr-defined]
-    v = result.exact()  # type: ignore[attr-defined]
-    return bool(a.is_number and abs(a - v) <= Rational(1, 10**r.decimals))
-
-
-def _substitution(form: object, num: object, names: Names) -> dict[Symbol, Rational] | None:
-    """The leaf values that make ``form`` (names) the written ``num`` (numbers), or ``None``.
-
-    Names are matched with numbers in the order they are written; the form's own
-    constants (the ``1`` of ``b_1 \\cdot 1``) are matched with equal numbers.  The
-    match must reproduce the numeric side exactly.
-    """
-    keys = list(dict.fromkeys(form.names))  # type: ignore[attr-defined]
-    written = list(form.names)  # type: ignore[attr-defined]
-    constants = list(form.numbers.values())  # type: ignore[attr-defined]
-    numbers = list(num.numbers.values())  # type: ignore[attr-defined]
-    if len(numbers) != len(written) + len(constants) or len(constants) > SUBSTITUTION_CONSTANTS:
-        return None
-    target = num.exact()  # type: ignore[attr-defined]
-    for spots in _constant_spots(numbers, constants):
-        rest = [n for i, n in enumerate(numbers) if i not in spots]
-        assignment: dict[str, Rational] = {}
-        if any(assignment.setdefault(k, n.value) != n.value for k, n in zip(written, rest)):
-            continue
-        values = {names.resolve(k): assignment[k] for k in keys}
-        if form.exact().xreplace(values) == target:  # type: ignore[attr-defined]
-            return values
-    return None
-
-
-def _constant_spots(numbers: list, constants: list) -> Iterator[set[int]]:
-    """Positions of the numeric side that the form's constants may take, in order."""
-    for spots in itertools.combinations(range(len(numbers)), len(constants)):
-        if all(numbers[i].value == c.value for i, c in zip(spots, constants)):
-            yield set(spots)
-
-
 def infer_network(
     statements: list[Statement], names: Names, doc: Document, lines: tuple[int, int | None] = (1, None)
 ) -> Inferred:
@@ -453,11 +434,12 @@ def infer_network(
     for i, st in enumerate(statements):
         if not st.error and is_name(st.parsed[0]):
             reading.read(i, st)
+    repairs = reading.repair(statements)
     if not reading.definitions:
         givens = (*reading.values.values(), *(Rational(cv.number) for cv in doc.code_values))
         givens += tuple(Rational(g.value.numerator, g.value.denominator) for g in named_values(doc.text))
         why = "the document defines no network (no definition such as z = w x + b)"
-        return Inferred(None, reading.aliases, reading.roles, why, givens)
+        return Inferred(None, reading.aliases, reading.roles, why, givens, repairs=repairs)
     inputs, targets, params = reading.leaves()
     leaves = set(inputs + targets + params)
     reading.read_text(doc, leaves)
@@ -467,4 +449,4 @@ def infer_network(
     network = reading.network(dict(names.latex))
     givens = tuple(v for s, v in reading.values.items() if s in leaves or s == reading.eta)
     later = tuple((ln, s, v) for ln, s, v in reading.later if s in leaves)
-    return Inferred(network, reading.aliases, reading.roles, reading.missing(), givens, later)
+    return Inferred(network, reading.aliases, reading.roles, reading.missing(), givens, later, repairs)

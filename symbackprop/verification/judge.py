@@ -24,7 +24,7 @@ from .chain import Chain, Memory, Rules, Subject
 from .infer import Role
 from .names import Names
 from .oracle import Oracle, Unknown
-from .report import Finding, Kind, Status
+from .report import MISTAKES, Expected, Finding, Formula, Kind, Mistake, Status
 from .rounding import DIGITS_POLICIES, Rounding
 from .statements import Statement, bare, is_name, is_number
 from .timeline import Timeline
@@ -47,6 +47,7 @@ class Judge:
         givens: Values the document states (exact wherever they are written).
         later: Values the document states again later (see :class:`~.timeline.Timeline`).
         text: The document's text.
+        repairs: Statement index -> the right definition, where the document's numbers contradict it.
     """
 
     def __init__(
@@ -61,6 +62,7 @@ class Judge:
         givens: Iterable[Expr] = (),
         later: Sequence[tuple[int, Symbol, Expr]] = (),
         text: str = "",
+        repairs: Mapping[int, Expr] | None = None,
     ) -> None:
         self.oracle = oracle
         self.names = names
@@ -72,6 +74,7 @@ class Judge:
         self.memory = Memory(Rounding(policy, exact))
         self.seen: set[Symbol] = set()
         self.timeline = Timeline(oracle, later, text) if oracle is not None else None
+        self.repairs = dict(repairs or {})
 
     # ------------------------------------------------------- one statement
 
@@ -86,6 +89,8 @@ class Judge:
         if blocked:
             return Finding(status=Status.NOT_CHECKED, explanation=(blocked,), **base)
         first, role = st.parsed[0], self.roles.get(index)
+        if index in self.repairs:
+            return self._repaired(st, self.repairs[index], base)
         given = self._given(st, role)
         if given is not None:
             kind = Kind.UPDATE if given == "the update rule" else Kind.VALUE
@@ -135,6 +140,24 @@ class Judge:
                 return again
             self.memory.restore(after)
         return found
+
+    def _repaired(self, st: Statement, right: Expr, base: dict[str, Any]) -> Finding:
+        """A definition its own numbers contradict: the logistic function with the minus dropped."""
+        latex = dict(self.names.latex)
+        if self.oracle is not None:
+            latex.update(self.oracle.latex_names)
+        expected = Expected(Formula(right, names=latex))
+        why = (st.sides[1], f" is wrong ({MISTAKES[Mistake.WRONG_SIGN]}): the document's own numbers use ")
+        parts = (*why, st.sides[0], " = ", expected)
+        return Finding(
+            status=Status.WRONG,
+            explanation=parts,
+            correction=expected,
+            kind=Kind.DEFINITION,
+            mistake=Mistake.WRONG_SIGN,
+            checked=1,
+            **base,
+        )
 
     def _given(self, st: Statement, role: Role | None) -> str | None:
         """Why a statement only gives something (a value, data, the rule), or ``None``."""

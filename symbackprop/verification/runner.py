@@ -211,6 +211,7 @@ def _judge_part(
         inferred.givens,
         inferred.later,
         doc.text,
+        inferred.repairs if network is None else None,
     )
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
