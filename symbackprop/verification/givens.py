@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
-__all__ = ["Given", "named_values", "normal_name", "role_values"]
+__all__ = ["Given", "named_values", "normal_name", "plain_arithmetic", "role_values"]
 
 #: A number as written in prose (a Unicode minus too).
 _NUM = r"(?<![\w.])[-−]?(?:\d+(?:\.\d+)?|\.\d+)"
@@ -76,6 +76,31 @@ def normal_name(written: str) -> str:
     if m:
         return f"{m.group(1)}_{m.group(2).translate(_SUBSCRIPTS)}"
     return name.translate(_SUBSCRIPTS)
+
+
+#: A line of plain-text arithmetic: ``=0.67(1−0.67)(−0.17)=−0.0376`` (numbers, operators, ``=`` only).
+_PLAIN = re.compile(r"^\s*(?:=>?|⇒)?\s*([-−(]*\d[\d.()+\-−×*·/^ ]*(?:=\s*[-−(]*\d[\d.()+\-−×*·/^ ]*)+)\s*$")
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.M | re.S)
+_AS_LATEX = {"−": "-", "×": " \\times ", "·": " \\cdot ", "*": " \\cdot "}
+
+
+def plain_arithmetic(text: str) -> list[tuple[int, str]]:
+    """Arithmetic written as plain text outside math and code, as ``(line, LaTeX)``.
+
+    Some documents write their numbers in prose lines such as
+    ``=0.67(1−0.67)(−0.17)=−0.0376``: pure arithmetic, checked like any other.
+    """
+    visible = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), _visible(text))
+    out = []
+    for n, line in enumerate(visible.split("\n"), start=1):
+        m = _PLAIN.match(line.replace("`", " "))
+        if m is None or len(re.findall(r"\d+(?:\.\d+)?", m.group(1))) < 3:
+            continue
+        latex = m.group(1)
+        for plain, tex in _AS_LATEX.items():
+            latex = latex.replace(plain, tex)
+        out.append((n, latex.strip()))
+    return out
 
 
 def _number(text: str) -> Fraction:

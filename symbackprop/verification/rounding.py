@@ -51,7 +51,7 @@ IV.dps = 40
 Interval = Any
 
 #: Operands with at most this many significant digits are read as exact (weights, inputs, rates).
-SHORT = 2
+SHORT = 1
 
 #: Widening that absorbs arithmetic noise in exact values (digits at the 30th place).
 NOISE = mp.mpf("1e-25")

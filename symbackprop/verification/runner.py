@@ -28,7 +28,8 @@ from ..core.derivation import DPS, derive
 from ..core.network import Network
 from ..errors import InputError, SymbackpropError
 from ..files import read_text
-from .documents import Document, read_document
+from .documents import Document, Fragment, read_document
+from .givens import plain_arithmetic
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
 from .names import Names
@@ -128,6 +129,11 @@ def _functions(network: Network | None) -> Mapping[str, Any]:
 def _read(doc: Document, network: Network | None) -> tuple[list[Statement], Names, set[int]]:
     """The document's statements, parsed, its names, and which rows continue the row before."""
     functions = _functions(network)
+    plain = [Fragment(t, line, False, line) for line, t in plain_arithmetic(doc.text)]
+    if plain:
+        doc = dataclasses.replace(
+            doc, fragments=tuple(sorted((*doc.fragments, *plain), key=lambda f: f.line))
+        )
     statements, continues = rows(doc)
     names = Names(network)
     for key in lhs_keys(statements, functions):
