@@ -399,3 +399,31 @@ def test_cli_strict_option_is_documented(capsys):
 def test_several_documents_with_strict(tmp_path):
     good = shutil.copy(FIXTURES / "tiny_correct.md", tmp_path / "good.md")
     assert main(["verify", str(good), "--strict"]) == 0
+
+
+def test_a_logistic_written_without_its_minus_is_named_by_the_documents_own_numbers():
+    """out = 1/(1 + e^{net}) while the document computes σ(0.3775) = 0.593269992 (dkelsh's slip)."""
+    assert mp.nstr(sig("0.3775"), 9) == "0.593269992"
+    assert mp.nstr(1 / (1 + mp.exp(mp.mpf("0.3775"))), 9) == "0.406730008"
+    text = (
+        "Values `i = 0.5`, `w = 0.755`, `t = 0.01`.\n\n$$net = w i$$\n\n"
+        "$$out = \\frac{1}{1+e^{net}}$$\n\n$$out = \\frac{1}{1+e^{0.3775}} = 0.593269992$$\n\n"
+        "$$E = \\frac{1}{2}(t - out)^2$$\n\n"
+        "$$\\frac{\\partial out}{\\partial net} = out (1 - out) \\approx 0.2413$$\n"
+    )
+    report = run(text)
+    definition = at(report, 5)
+    assert definition.status is Status.WRONG and definition.mistake is Mistake.WRONG_SIGN
+    assert "e^{- net}" in definition.message.replace("e^{-net}", "e^{- net}")
+    assert at(report, 7).arithmetic == "wrong"  # 1/(1+e^{0.3775}) is 0.4067 as written
+    # the network is the logistic one the numbers show: σ' = out (1 - out) holds
+    assert mp.nstr(sig("0.3775") * (1 - sig("0.3775")), 4) == "0.2413"
+    assert at(report, 11).verdict == "holds"
+
+
+def test_plain_text_arithmetic_lines_are_checked():
+    text = "The error:\n\n=> 0.5−0.67=−0.17\n\n=0.59(1−0.59)(0.9×−0.0376)=−0.0819\n"
+    assert round(0.59 * (1 - 0.59) * (0.9 * -0.0376), 5) == -0.00819  # a factor of ten
+    report = run(text)
+    assert [(f.line, f.verdict) for f in report.findings] == [(3, "holds"), (5, "wrong")]
+    assert "-0.0082" in report.findings[-1].message
