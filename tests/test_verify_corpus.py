@@ -19,13 +19,13 @@ and with every notation option, gives zero wrong and zero not checked.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import pytest
+import tomllib
 from conftest import EXAMPLES, ROOT
 
 from symbackprop.cli import main
@@ -147,7 +147,7 @@ def test_the_corpus_is_complete():
 @pytest.mark.parametrize("toml", DOCUMENTS, ids=[p.stem for p in DOCUMENTS])
 def test_no_false_alarm_on_a_correct_line(toml):
     f = figures(toml)
-    assert f.false_alarms == [], f"lines {f.false_alarms} hold (established independently) but were called wrong"
+    assert f.false_alarms == [], f"lines {f.false_alarms} hold (established independently), called wrong"
 
 
 @pytest.mark.parametrize("toml", PLANTED, ids=[p.stem for p in PLANTED])
