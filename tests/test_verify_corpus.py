@@ -180,9 +180,7 @@ NOTATIONS = {
 CASES = [(spec, fmt, opt) for spec in EXAMPLE_SPECS for fmt in ("md", "tex") for opt in NOTATIONS]
 
 
-@pytest.mark.parametrize(
-    ("spec", "fmt", "notation"), CASES, ids=[f"{s.stem}-{f}-{o}" for s, f, o in CASES]
-)
+@pytest.mark.parametrize(("spec", "fmt", "notation"), CASES, ids=[f"{s.stem}-{f}-{o}" for s, f, o in CASES])
 def test_the_projects_own_walkthroughs_verify_cleanly(tmp_path, spec, fmt, notation):
     out = tmp_path / f"walkthrough.{fmt}"
     assert main(["walkthrough", str(spec), "--format", fmt, "-o", str(out), *NOTATIONS[notation]]) == 0
