@@ -26,7 +26,10 @@ BANNED_MODULES = {"pickle", "marshal", "shelve", "dill", "sympy.parsing", "code"
 #: (module file, call) -> why it is safe.  Reviewed by hand; keep it short.
 ALLOWED: dict[tuple[str, str], str] = {
     ("notation/spec.py", "tomllib.loads"): "TOML is data; tomllib builds dicts, it does not execute",
-    ("verification/documents/notebook.py", "json.loads"): "a notebook is JSON data; json builds dicts and lists",
+    (
+        "verification/documents/notebook.py",
+        "json.loads",
+    ): "a notebook is JSON data; json builds dicts and lists",
     ("numeric/reference.py", "exec"): "runs code printed from our SymPy trees over identifiers v0.., g0..",
     ("numeric/reference.py", "compile"): "compiles that same generated code; no user text reaches it",
     ("numeric/codegen.py", "exec"): "runs code printed from our typed operations over names o0.., n0..",

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..files import Snapshot
 
-HELP = "check every equation of a derivation: Markdown, LaTeX, notebook or web page (exit 1 if one is wrong)"
+HELP = (
+    "check every equation of a derivation: Markdown, LaTeX, notebook or web page "
+    "(exit 1 if one is wrong; with --strict, also if one is not checked)"
+)
 
 #: Kept here as data so that --help does not import sympy.
 POLICIES = ("round", "strict", "loose")
@@ -43,16 +46,48 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--digits-policy",
         choices=POLICIES,
         default="round",
-        help="how shown numbers are judged: round (half a unit of the last digit plus slack from "
-        "earlier rounded numbers; default), strict (half a unit only), loose (a whole unit: "
-        "accepts truncation)",
+        help="how shown numbers are judged: round (a number with k decimals stands for +- half a unit "
+        "of its last digit, and a result carries the interval it was computed in; default), strict "
+        "(half a unit, nothing carried: every number must be its true value correctly rounded), "
+        "loose (a whole unit: accepts truncation)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="also exit 1 when an equation is not checked (for CI and documentation builds)",
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import InputError
-    from ..files import write_atomic
     from ..verification import verify
+
+    _check_options(args)
+    read = _read_for_writing(args)
+    texts = {doc: snapshot.text for doc, snapshot in read.items()}
+    reports = [
+        verify(
+            doc,
+            spec=args.spec,
+            text=texts.get(doc),
+            format=args.format,
+            digits_policy=args.digits_policy,
+            strict=args.strict,
+        )
+        for doc in args.document
+    ]
+    for doc, report in zip(args.document, reports):
+        if args.json:
+            print(report.to_json())
+        elif args.annotate:
+            _annotated(args, doc, report.annotate(), read)
+        else:
+            print(report.table(), end="")
+    return 0 if all(r.ok for r in reports) else 1
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse option combinations that make no sense, naming the option."""
+    from ..errors import InputError
 
     if (args.output or args.in_place) and not args.annotate:
         raise InputError(
@@ -64,27 +99,19 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             "several documents: use them with the table or --annotate --in-place", where="document"
         )
-    read = _read_for_writing(args)
-    texts = {doc: snapshot.text for doc, snapshot in read.items()}
-    reports = [
-        verify(doc, spec=args.spec, text=texts.get(doc), format=args.format, digits_policy=args.digits_policy)
-        for doc in args.document
-    ]
-    for doc, report in zip(args.document, reports):
-        if args.json:
-            print(report.to_json())
-        elif args.annotate:
-            text = report.annotate()
-            if args.in_place:
-                snapshot = read[doc]
-                write_atomic(doc, "\ufeff" * snapshot.bom + text, unchanged_since=snapshot)
-            elif args.output:
-                write_atomic(args.output, text)
-            else:
-                print(text, end="" if text.endswith("\n") else "\n")
-        else:
-            print(report.table(), end="")
-    return 0 if all(r.ok for r in reports) else 1
+
+
+def _annotated(args: argparse.Namespace, doc: str, text: str, read: dict[str, Snapshot]) -> None:
+    """Write an annotated document where the options say: in place, to a new file, or to stdout."""
+    from ..files import write_atomic
+
+    if args.in_place:
+        snapshot = read[doc]
+        write_atomic(doc, "\ufeff" * snapshot.bom + text, unchanged_since=snapshot)
+    elif args.output:
+        write_atomic(args.output, text)
+    else:
+        print(text, end="" if text.endswith("\n") else "\n")
 
 
 def _read_for_writing(args: argparse.Namespace) -> dict[str, Snapshot]:

@@ -35,16 +35,17 @@ __all__ = [
     "message",
     "report_dict",
     "report_json",
+    "summary",
     "table",
     "text",
     "where",
 ]
 
-#: How each status reads in the text table.
-VERDICTS = {Status.OK: "holds", Status.WRONG: "WRONG", Status.NOT_CHECKED: "not checked"}
+#: How each verdict reads in the text table (see :attr:`Finding.verdict`).
+VERDICTS = {"holds": "holds", "given": "given", "wrong": "WRONG", "not checked": "not checked"}
 
-#: The mark put before each note of an annotated document.
-MARKS = {Status.OK: "✓", Status.WRONG: "✗", Status.NOT_CHECKED: "?"}
+#: The mark put before each note of an annotated document, by verdict.
+MARKS = {"holds": "✓", "given": "·", "wrong": "✗", "not checked": "?"}
 
 #: Longest equation shown whole in the text table.
 TABLE_EQUATION_WIDTH = 60
@@ -52,11 +53,12 @@ TABLE_EQUATION_WIDTH = 60
 
 def formula_latex(formula: Formula) -> str:
     """A formula in LaTeX, with the document's spellings of its symbols."""
+    settings = {"order": "none"} if formula.in_order else {}
     if formula.denominator is not None:
-        num = latex(formula.expr, latex_names=formula.names)
-        den = latex(formula.denominator, latex_names=formula.names)
+        num = latex(formula.expr, latex_names=formula.names, **settings)
+        den = latex(formula.denominator, latex_names=formula.names, **settings)
         return r"\frac{%s}{%s}" % (num, den)
-    return latex(formula.expr, latex_names=formula.names)
+    return latex(formula.expr, latex_names=formula.names, **settings)
 
 
 def expected_latex(correction: Expected) -> str:
@@ -114,6 +116,9 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "subject": finding.subject,
         "cell": finding.cell,
         "cell_line": finding.cell_line,
+        "verdict": finding.verdict,
+        "checked": finding.checked,
+        "mistake": finding.mistake,
     }
 
 
@@ -125,6 +130,9 @@ def report_dict(report: VerifyReport) -> dict[str, Any]:
         "network_from": report.network_from,
         "ok": report.ok,
         "counts": {s.value: n for s, n in report.counts().items()},
+        "verdicts": report.verdicts(),
+        "claims_checked": report.claims_checked,
+        "strict": report.strict,
         "first_error": None if first is None else first.line,
         "findings": [finding_dict(f) for f in report.findings],
     }
@@ -148,19 +156,33 @@ def table(report: VerifyReport) -> str:
     width = TABLE_EQUATION_WIDTH
     for f in report.findings:
         eq = f.source if len(f.source) <= width else f.source[: width - 3] + "..."
-        rows.append((where(f), VERDICTS[f.status], eq, message(f)))
+        rows.append((where(f), VERDICTS[f.verdict], eq, message(f)))
     w0, w1, w2 = (max(len(r[k]) for r in rows) for k in range(3))
     lines = [f"{a:>{w0}}  {b:<{w1}}  {c:<{w2}}  {d}".rstrip() for a, b, c, d in rows]
-    c = report.counts()
+    return "\n".join([*lines, "", f"{report.source}: {summary(report)}"]) + "\n"
+
+
+def summary(report: VerifyReport) -> str:
+    """``12 hold, 1 wrong, 0 not checked (3 given: …); 31 claims checked; first error at line 45``.
+
+    "hold" counts every equation that is fine; those that state nothing to check
+    (definitions, given values) are counted again as "given".
+    """
+    c, given = report.counts(), report.verdicts()["given"]
     tail = f"{c[Status.OK]} hold, {c[Status.WRONG]} wrong, {c[Status.NOT_CHECKED]} not checked"
+    if given:
+        tail += f" ({given} given: definitions and stated values)"
+    tail += f"; {report.claims_checked} claim{'s' if report.claims_checked != 1 else ''} checked"
     first = report.first_error
     if first is not None:
         tail += f"; first error at line {where(first)}"
-    return "\n".join([*lines, "", f"{report.source}: {tail}"]) + "\n"
+    if report.strict and c[Status.NOT_CHECKED]:
+        tail += "; strict: not checked counts as a failure"
+    return tail
 
 
 def _note(report: VerifyReport, f: Finding) -> str:
-    mark = MARKS[f.status]
+    mark = MARKS[f.verdict]
     correction = expected(f)
     if report.format == "md" and f.status is Status.WRONG and correction and f.subject:
         why = f"follows from the error at line {f.cause}" if f.cause else "wrong"

@@ -7,8 +7,8 @@ table, annotations, JSON) and registers itself with :mod:`.report`.
 """
 
 from ..output import verify_report as _presentation  # noqa: F401  (registers the report's views)
-from .judge import DIGITS_POLICIES
-from .report import Arithmetic, Expected, Finding, Formula, Kind, Number, Status, VerifyReport
+from .report import Arithmetic, Expected, Finding, Formula, Kind, Mistake, Number, Status, VerifyReport
+from .rounding import DIGITS_POLICIES
 from .runner import verify
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Finding",
     "Formula",
     "Kind",
+    "Mistake",
     "Number",
     "Status",
     "VerifyReport",

@@ -6,196 +6,124 @@ quantity; each further side is either
 * **symbolic** (``∂L/∂a_2 · a_1``): it must equal the quantity at the
   document's point *and* at random points -- a formula right at one point
   only is a coincidence;
-* **numeric** (``0.246 · 0.5``, ``0.123``): it must equal the quantity within
-  the rounding of the numbers shown (a number with k decimals holds within
-  half a unit of its last digit, plus the slack propagated from rounded
-  numbers it uses), and consecutive numeric sides must agree as written;
+* **numeric** (``0.246 · 0.5``, ``0.123``): its written numbers stand for
+  intervals (:mod:`.rounding`); the arithmetic as written holds when
+  consecutive numeric sides meet, and the quantity's true value must lie in
+  the interval of the last numeric side of a run, widened by its own last digit;
 * an **inequality** (``<``, ``≥``, ``≠``), checked at the point.
 
-A wrong number that the document's own earlier wrong claims explain is
-reported as a consequence of the first of them (``cause``), not as a new error.
+Pure arithmetic (``0.4 \\cdot 0.711 - 0.6 \\cdot 0.786 = -0.188``) needs no
+network and no point: it is always checked.  A wrong number that the
+document's own earlier wrong claims explain is reported as a consequence of
+the first of them (``cause``), not as a new error.  A line holds only when at
+least one of its claims was checked; one whose claims could all not be
+checked is "not checked", with the reason.
 """
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from sympy import Expr, Float, Rational, Symbol
+from sympy import Expr, Float, Symbol
 
 from ..core.derivation import DPS, Evaluation, Partial
+from . import wording
+from .claims import (
+    EQUALITIES,
+    Memory,
+    Problem,
+    Rules,
+    Subject,
+    Verdict,
+    Wrong,
+    arithmetic_slip,
+    inside,
+    pointwise,
+    shown_number,
+    why,
+    written,
+)
 from .oracle import Claim, Key, Oracle, Unknown, close
-from .report import Arithmetic, Expected, Finding, Formula, Kind, Number, Part, Status
+from .report import Arithmetic, Expected, Finding, Kind, Number, Part
+from .rounding import Interval, NoInterval, contains, hull, middle, overlap, point
 from .statements import Statement, bare, decimals, is_number
 
-__all__ = ["NOISE", "Chain", "Memory", "Rules", "Subject", "arithmetic_slip"]
-
-#: Smallest difference that is not arithmetic noise.
-NOISE = Float("1e-20")
-
-#: Relative difference between a value and the document's own value that still "follows" from it.
-FOLLOWS = Float("1e-12")
-
-#: Relations whose sides are judged as equal.
-EQUALITIES = ("=", "≈")
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What a relation chain is about.
-
-    Attributes:
-        key: The quantity its first side names, if any (see :mod:`.oracle`).
-        kind: What the chain states.
-        start: The first side judged against the quantity (2 when side 1 is a shorthand's meaning).
-    """
-
-    key: Key | None
-    kind: Kind
-    start: int = 1
-
-
-@dataclass(frozen=True)
-class Rules:
-    """How numbers are judged, and against what.
-
-    Attributes:
-        units: Units of the last shown digit a bare number may be off by.
-        inherit: Whether slack from earlier rounded numbers is added.
-        spec_mode: Whether the network comes from a spec.
-        doc_defs: The document's own definitions, ``name -> (expression, line)``.
-    """
-
-    units: Rational
-    inherit: bool
-    spec_mode: bool
-    doc_defs: Mapping[Symbol, tuple[Expr, int]]
-
-
-@dataclass
-class Memory:
-    """What judging remembers from one statement to the next.
-
-    Attributes:
-        claims: The document's own number for each quantity it stated.
-        flagged_defs: Definitions found to disagree with the spec -> their line.
-    """
-
-    claims: dict[Key, Claim] = field(default_factory=dict)
-    flagged_defs: dict[Symbol, int] = field(default_factory=dict)
-
-
-class Verdict(enum.Enum):
-    """A symbolic side compared with the quantity."""
-
-    HOLDS = "holds"
-    POINT_ONLY = "point-only"
-    RESTATES = "restates"
-    WRONG = "wrong"
-
-
-class Problem(enum.Enum):
-    """What is wrong with a side."""
-
-    INEQUALITY = "inequality"
-    POINT_ONLY = "point-only"
-    FORMULA = "formula"
-    DISAGREES = "disagrees"
-    ARITHMETIC = "arithmetic"
-    VALUE = "value"
-
-
-@dataclass(frozen=True)
-class _Wrong:
-    problem: Problem
-    text: tuple[Part, ...]
-    expected: Expected | None = None
-    cause: int | None = None
-    value: Float | None = None
-
-
-def arithmetic_slip(st: Statement, k: int, prev: Float, side: Any) -> tuple[Part, ...]:
-    """``arithmetic: <side k-1> is <its value>, not <side k>``."""
-    return (
-        "arithmetic: ",
-        st.sides[k - 1],
-        " is ",
-        Number(prev, max(decimals(side), 4)),
-        ", not ",
-        st.sides[k],
-    )
-
-
-def _shown(value: Float, digits: int) -> Number:
-    return Number(value, max(digits, 3))
-
-
-def _expected(formula: Formula | None, number: Number | None) -> Expected | None:
-    return Expected(formula, number) if formula is not None or number is not None else None
-
-
-def why(e: Exception) -> str:
-    """The reason an :class:`Unknown` (or a missing value) gives."""
-    if isinstance(e, KeyError):
-        return f"{e.args[0]} has no value in this network" if e.args else "no value in this network"
-    return str(e.args[0]) if e.args else type(e).__name__
+__all__ = ["Chain"]
 
 
 class Chain:
-    """The walk along one relation chain; :meth:`judge` gives its finding."""
+    """The walk along one relation chain; :meth:`judge` gives its finding.
+
+    Args:
+        oracle: The truth, or ``None`` when the document defines no network.
+        ev: The evaluation the chain is judged at (the document's point, or an updated one).
+    """
 
     def __init__(
         self,
-        oracle: Oracle,
+        oracle: Oracle | None,
+        ev: Evaluation | None,
         rules: Rules,
         memory: Memory,
         st: Statement,
         subject: Subject,
         base: dict[str, Any],
     ) -> None:
-        self.o, self.rules, self.memory = oracle, rules, memory
+        self.o, self.ev, self.rules, self.memory = oracle, ev, rules, memory
         self.st, self.subject, self.base = st, subject, base
         self.key, self.kind = subject.key, subject.kind
-        self.ev: Evaluation | None = oracle.point
         self.ref = st.parsed[0]
         self.digits = max((n.decimals for p in st.parsed for n in p.numbers.values()), default=3)
         self.ref_true: Float | None = None
-        self.problems: list[_Wrong] = []
+        self.problems: list[Wrong] = []
         self.notes: list[str] = []
         self.arithmetic: Arithmetic | None = None
-        self.prev_num: Float | None = None
-        self.prev_slack = Float(0, DPS)
+        self.prev_iv: Interval | None = None
         self.last_value: Float | None = None
         self.last_root: int | None = None
         self.wrong_root: int | None = None
-        self.any_checked = False
+        self.checked = 0
+        if subject.note:
+            self.notes.append(subject.note)
 
     def judge(self) -> Finding:
         """Judge every side after the first, remember the claim, and say what was found."""
-        try:
-            self.ref_true = self.ref_value(self.ev) if self.ev is not None else None
-        except (Unknown, KeyError) as e:
-            return Finding(status=Status.NOT_CHECKED, explanation=(f"not checked: {why(e)}",), **self.base)
+        self._truth()
+        self.prev_iv = self.memory.last_iv  # a continuation row goes on from the row before
+        if is_number(self.ref) and self.subject.start == 1:
+            try:  # pure arithmetic: the first side starts the run
+                self.prev_iv = self._interval(self.ref)
+            except Unknown as e:
+                self.notes.append(why(e))
         for i in range(self.subject.start, len(self.st.parsed)):
             self.side(i)
+        self.memory.last_iv = None if self.problems else self.prev_iv  # an error stays on its row
         if self.key is not None and self.last_value is not None:
             root = self.last_root if self.problems else None
             self.memory.claims[self.key] = Claim(self.last_value, root)
-        return self.wrong() if self.problems else self.holds()
+        if self.problems:
+            return wording.wrong(self)
+        return wording.holds(self) if self.checked else wording.unchecked(self)
 
-    def ref_value(self, ev: Evaluation) -> Float:
-        """The quantity's true value (or the first side's, when it names no quantity)."""
-        if self.key is not None:
-            return self.o.true_value(self.key, ev)
-        return self.o.value(self.ref.expr, ev, self.ref.numbers)
+    def _truth(self) -> None:
+        """The true value of what the chain is about, when there is one."""
+        if self.ev is None and self.o is not None:
+            self.notes.append(self.memory.no_point)
+        if self.ev is not None and self.o is not None and self.key is not None:
+            try:
+                self.ref_true = self.subject.scale * self.o.true_value(self.key, self.ev)
+            except (Unknown, KeyError) as e:
+                self.notes.append(why(e))
+        elif self.key is None and not is_number(self.ref) and not self.subject.arithmetic_only:
+            self._ref_checkable()  # ∂a_2/∂w_1, or an expression of the network's quantities
 
     # ------------------------------------------------------------ one side
 
     def side(self, i: int) -> None:
         side, op = self.st.parsed[i], self.st.ops[i - 1]
         if op not in EQUALITIES:
+            self.prev_iv = None
             wrong = self.inequality(self.st.parsed[i - 1], side, op)
             if wrong is not None:
                 self.problems.append(wrong)
@@ -205,30 +133,44 @@ class Chain:
             found = self.numeric(i, side) if numeric else self.symbolic(i, side)
         except Unknown as e:
             self.notes.append(f"{self.st.sides[i]}: not checked ({why(e)})")
-            found = True
+            self.prev_iv = None
+            found = False
         if found and self.problems and self.wrong_root is None:
             self.wrong_root = self.problems[-1].cause or self.st.line
 
-    def inequality(self, a: Any, b: Any, op: str) -> _Wrong | None:
-        if self.ev is None:
-            return None
+    def inequality(self, a: Any, b: Any, op: str) -> Wrong | None:
         try:
-            x = self.o.value(a.expr, self.ev, a.numbers)
-            y = self.o.value(b.expr, self.ev, b.numbers)
-        except Unknown:
+            x = self._value(a)
+            y = self._value(b)
+        except Unknown as e:
+            self.notes.append(f"{op}: not checked ({why(e)})")
             return None
+        self.checked += 1
         holds = {"<": x < y, ">": x > y, "≤": x <= y, "≥": x >= y, "≠": not close(x, y)}.get(op, True)
         if holds:
             return None
         text = (op, " does not hold (", Number(x, 4), " vs ", Number(y, 4), ")")
-        return _Wrong(Problem.INEQUALITY, text)
+        return Wrong(Problem.INEQUALITY, text)
+
+    def _value(self, side: Any) -> Float:
+        """A side's value: its numbers as written, names at the chain's point."""
+        if is_number(side):
+            return middle(self._interval(side))
+        if self.o is None or self.ev is None:
+            raise Unknown(self.memory.no_point)
+        return self.o.value(side.expr, self.ev, side.numbers)
 
     # ------------------------------------------------------ symbolic sides
 
     def symbolic(self, i: int, side: Any) -> bool:
         """Judge a formula; always ``False`` (a wrong formula does not start a carried error)."""
-        self.any_checked = True
-        verdict = self.compare(side)
+        self.prev_iv = None
+        if self.o is None:
+            raise Unknown("no network to check it against")
+        if self.key is None and self.ref_true is None and not self._ref_checkable():
+            raise Unknown("it names no quantity of the network")
+        verdict, where = self.compare(side)
+        self.checked += 1
         key, text = self.key, self.st.sides[i]
         if verdict is Verdict.HOLDS:
             return False
@@ -236,25 +178,44 @@ class Chain:
             self.notes.append("holds at this point only (not in general)")
         elif verdict is Verdict.POINT_ONLY:  # a derivative formula that is right by coincidence
             parts = (text, " holds at this point only, not in general")
-            self.problems.append(_Wrong(Problem.POINT_ONLY, parts, _expected(self.o.expected(key), None)))
+            expected = self._expected(None)
+            shows = self._shows_formula(side, where)
+            self.problems.append(Wrong(Problem.POINT_ONLY, parts, expected, side=i, shows=shows, at=where))
         elif verdict is Verdict.RESTATES:
             line = self.rules.doc_defs[self.ref.expr][1]
             self.notes.append(f"restates the document's definition at line {line}, flagged there")
         else:
-            self.wrong_formula(text, side)
+            self.wrong_formula(i, side)
         return False
 
-    def wrong_formula(self, text: str, side: Any) -> None:
+    def _ref_checkable(self) -> bool:
+        """Whether the first side can be evaluated (an expression of the network's quantities)."""
+        if self.ev is None or self.o is None:
+            return False
+        try:
+            self.ref_true = self.o.value(self.ref.expr, self.ev, self.ref.numbers)
+        except Unknown:
+            return False
+        return True
+
+    def _expected(self, value: Float | None) -> Expected | None:
+        assert self.o is not None
+        formula = wording.formula(self)
+        number = None if value is None else shown_number(value, self.digits)
+        return Expected(formula, number) if formula is not None or number is not None else None
+
+    def wrong_formula(self, i: int, side: Any) -> None:
+        assert self.o is not None
         value = self.ref_true
-        shown = None if value is None else _shown(value, self.digits)
-        expected = _expected(self.o.expected(self.key), shown)
+        expected = self._expected(value)
         defining = self.kind is Kind.DEFINITION and self.rules.spec_mode
+        text = self.st.sides[i]
         if defining:
-            self.problems.append(
-                _Wrong(Problem.DISAGREES, ("the definition disagrees with the spec",), expected, None, value)
-            )
+            what: tuple[Part, ...] = ("the definition disagrees with the spec",)
+            self.problems.append(Wrong(Problem.DISAGREES, what, expected, None, value, i))
         else:
-            self.problems.append(_Wrong(Problem.FORMULA, (text, " is wrong"), expected, None, value))
+            shows = self._shows_formula(side, self.ev)
+            self.problems.append(Wrong(Problem.FORMULA, (text,), expected, None, value, i, shows, self.ev))
         if self.ev is not None and self.last_value is None:
             try:
                 self.last_value = self.o.value(side.expr, self.ev, side.numbers)
@@ -264,33 +225,53 @@ class Chain:
         if defining and isinstance(self.ref.expr, Symbol):
             self.memory.flagged_defs[self.ref.expr] = self.st.line
 
-    def compare(self, side: Any) -> Verdict:
-        """A formula against the quantity, at the point and at the random points."""
+    def _shows_formula(self, side: Any, ev: Evaluation | None) -> Callable[[Expr], bool] | None:
+        """Whether a value is what a formula gives at ``ev``."""
+        if ev is None or self.o is None:
+            return None
+        try:
+            v = self.o.value(side.expr, ev, side.numbers)
+        except Unknown:
+            return None
+        return lambda x: close(x, v)
+
+    def compare(self, side: Any) -> tuple[Verdict, Evaluation | None]:
+        """A formula against the quantity, at the point and at the random points (and where it fails)."""
         o, ev = self.o, self.ev
+        assert o is not None
+        if ev is not None and self.ref_true is None:
+            raise Unknown(self.notes[0] if self.notes else "the quantity has no value here")
         if ev is not None:
             v = o.value(side.expr, ev, side.numbers)
             if not close(v, self.ref_true):
-                return self.restates(v)
+                return self.restates(v), ev
         agree = 0
-        for r in o.randoms:
+        for r in () if pointwise(side) and ev is not None else o.randoms:
             try:
                 a = o.value(side.expr, r, side.numbers)
-                b = self.ref_value(r)
+                b = self.ref_at(r)
             except (Unknown, KeyError):
                 continue
             if not close(a, b):
-                return Verdict.POINT_ONLY if ev is not None else Verdict.WRONG
+                return (Verdict.POINT_ONLY if ev is not None else Verdict.WRONG), r
             agree += 1
         if ev is None and agree == 0:
-            raise Unknown("the document gives no point and no random point could be evaluated")
-        return Verdict.HOLDS
+            raise Unknown(f"{self.memory.no_point}, and no random point could be evaluated")
+        return Verdict.HOLDS, None
+
+    def ref_at(self, ev: Evaluation) -> Float:
+        """The quantity's value in another evaluation."""
+        assert self.o is not None
+        if self.key is not None:
+            return self.subject.scale * self.o.true_value(self.key, ev)
+        return self.o.value(self.ref.expr, ev, self.ref.numbers)
 
     def restates(self, v: Float) -> Verdict:
         """A wrong value that restates the document's own definition, already flagged."""
         key, defs = self.key, self.rules.doc_defs
         if not (key and key[0] == "value" and key[1] in self.memory.flagged_defs and key[1] in defs):
             return Verdict.WRONG
-        assert self.ev is not None
+        assert self.ev is not None and self.o is not None
         try:
             dv = self.o.value(defs[key[1]][0], self.ev, {})
         except Unknown:
@@ -299,70 +280,119 @@ class Chain:
 
     # ------------------------------------------------------- numeric sides
 
+    def _interval(self, side: Any) -> Interval:
+        """A side's interval: its written numbers as intervals, names at the chain's point."""
+        expr = side.expr
+        if not is_number(side):
+            if self.o is None or self.ev is None:
+                raise Unknown(self.memory.no_point)
+            expr = self.o.resolve(expr, self.ev, side.numbers)
+        try:
+            return self.memory.rounding.interval(expr, side.numbers, result=bare(side))
+        except NoInterval as e:
+            raise Unknown(f"not a finite real number ({e})") from None
+
+    def _last_of_run(self, i: int) -> bool:
+        """Whether side ``i`` ends its run of numeric sides (the truth is judged there)."""
+        if i + 1 >= len(self.st.parsed) or self.st.ops[i] not in EQUALITIES:
+            return True
+        nxt = self.st.parsed[i + 1]
+        return not (any(n.decimals > 0 for n in nxt.numbers.values()) or is_number(nxt))
+
     def numeric(self, i: int, side: Any) -> bool:
         """Judge a number; ``True`` when it is wrong (and the error may be carried on)."""
-        if self.ev is None:
-            self.notes.append(f"{self.st.sides[i]}: not checked (the document gives no complete point)")
+        rounding = self.memory.rounding
+        own = self._interval(side)
+        is_bare, d = bare(side), decimals(side)
+        eff, computed = own, None
+        if self.prev_iv is not None:
+            self.checked += 1
+            prev = self.prev_iv
+            meets = contains(rounding.widen(prev, d), written(side)) if is_bare else overlap(own, prev)
+            if meets:
+                self.arithmetic = self.arithmetic or Arithmetic.HOLDS
+                if is_bare and rounding.policy.carry:  # the truth may be anywhere the arithmetic allows
+                    eff, computed = rounding.widen(prev, d), prev
+            else:
+                self.arithmetic = Arithmetic.WRONG
+                slip = arithmetic_slip(self.st, i, middle(prev), side)
+                self.problems.append(Wrong(Problem.ARITHMETIC, slip, value=middle(prev), side=i))
+        self.prev_iv = eff
+        self.last_value, self.last_root = middle(eff) if not is_bare else Float(written(side), DPS), None
+        if self.ref_true is None or not self._last_of_run(i):
+            self._remember(side, None, computed)
             return False
-        self.any_checked = True
-        v, tol = self.measure(i, side)
-        self.last_value, self.last_root = v, None
-        if self.ref_true is None or abs(v - self.ref_true) <= tol:
+        self.checked += 1
+        if contains(eff, self.ref_true):
+            self._remember(side, None, computed if computed is not None else point(self.ref_true))
             return False
-        cause = self.consequence(v, tol)
+        cause = self.consequence(side, eff)
         if cause is None and self.wrong_root is not None:
             cause = self.wrong_root if self.wrong_root != self.st.line else None
             if self.problems and self.arithmetic is not Arithmetic.WRONG:
                 self.last_root = self.st.line
+                self._remember(side, self.st.line, computed)
                 return False  # the same error carried along the chain
         self.last_root = cause if cause is not None else self.st.line
-        self.problems.append(_Wrong(Problem.VALUE, (self.st.sides[i],), None, cause, self.ref_true))
+        self._remember(side, self.last_root, computed)
+        shows = inside(eff)
+        self.problems.append(
+            Wrong(Problem.VALUE, (self.st.sides[i],), None, cause, self.ref_true, i, shows, self.ev)
+        )
         return True
 
-    def measure(self, i: int, side: Any) -> tuple[Float, Float]:
-        """A numeric side's value and tolerance; checks the arithmetic against the previous side."""
-        assert self.ev is not None
-        o, rules, is_bare = self.o, self.rules, bare(side)
-        v = o.value(side.expr, self.ev, side.numbers)
-        zero = Float(0, DPS)
-        sl = o.slack(side.expr, self.ev, side.numbers) if rules.inherit and not is_bare else zero
-        own = Float(rules.units / 10 ** max(decimals(side), 0), DPS) if is_bare else zero
-        tol = own + sl + (self.prev_slack if is_bare and rules.inherit else 0) + NOISE
-        if self.prev_num is not None and is_number(side):
-            if abs(v - self.prev_num) <= (own if is_bare else NOISE) + NOISE:
-                self.arithmetic = self.arithmetic or Arithmetic.HOLDS
-            else:
-                self.arithmetic = Arithmetic.WRONG
-                slip = arithmetic_slip(self.st, i, self.prev_num, side)
-                self.problems.append(_Wrong(Problem.ARITHMETIC, slip))
-        self.prev_num = v if is_number(side) else None
-        self.prev_slack = sl if not is_bare else tol
-        return v, tol
+    def _remember(self, side: Any, root: int | None, computed: Interval | None) -> None:
+        """Remember a shown result: the error it carries, and the interval it stands for later.
 
-    def consequence(self, v: Float, tol: Float) -> int | None:
-        """The line of an earlier wrong claim that explains the wrong value ``v``, if any.
-
-        The document's own value is only computed when an earlier wrong claim feeds it.
+        A result carries the hull of what it was computed from (or its true
+        value, when it holds) and the number as written: a later line may
+        compute with either.
         """
-        o, claims = self.o, self.memory.claims
-        try:
-            if self.key is not None:
-                roots = o.roots(self.key, claims)
-                dv = o.following(self.key, claims) if roots else None
-            else:
-                side = self.st.parsed[self.subject.start - 1]
-                keys = self.side_keys(side)
-                roots = set().union(*(o.roots(k, claims) for k in keys.values()))
-                dv = self.following_side(side, keys) if roots else None
-        except (Unknown, KeyError):
-            return None
-        if dv is not None and abs(v - dv) <= tol + abs(dv) * FOLLOWS:
+        if not bare(side):
+            return
+        shown = written(side)
+        self.memory.numbers[abs(shown)] = root
+        if computed is not None:
+            self.memory.rounding.carry(shown, hull(computed, shown))
+
+    def consequence(self, side: Any, eff: Interval) -> int | None:
+        """The line of an earlier wrong claim that explains the wrong value, if any.
+
+        Numbers written on the side that an earlier wrong line showed explain it
+        when its arithmetic holds; otherwise the document's own value is computed
+        from its earlier claims (only when an earlier wrong claim feeds it).
+        """
+        carried = [self.memory.numbers.get(abs(n.value)) for n in side.numbers.values() if n.decimals > 0]
+        roots = [r for r in carried if r is not None]
+        holds = self.arithmetic is not Arithmetic.WRONG
+        if roots and not bare(side) and holds:
             return min(roots)
-        return None
+        fallback = min(roots) if roots and holds else None
+        if self.o is None or self.o.point is None:
+            return min(roots) if roots else None
+        try:
+            key_roots, dv = self._following()
+        except (Unknown, KeyError):
+            return min(roots) if roots else None
+        if dv is not None and contains(eff, dv):
+            return min(key_roots)
+        return fallback
+
+    def _following(self) -> tuple[set[int], Float | None]:
+        """The lines of the earlier wrong claims the quantity follows from, and its value from them."""
+        o, claims = self.o, self.memory.claims
+        assert o is not None
+        if self.key is not None:
+            key_roots = o.roots(self.key, claims)
+            return key_roots, (self.subject.scale * o.following(self.key, claims) if key_roots else None)
+        ref = self.st.parsed[self.subject.start - 1]
+        keys = self.side_keys(ref)
+        key_roots = set().union(*(o.roots(k, claims) for k in keys.values()))
+        return key_roots, (self.following_side(ref, keys) if key_roots else None)
 
     def side_keys(self, side: Any) -> dict[Any, Key]:
         """The quantities a side uses: its partials and the network's symbols."""
-        assert self.ev is not None
+        assert self.ev is not None and self.o is not None
         keys: dict[Any, Key] = {}
         for p in side.expr.atoms(Partial):
             k = self.o.key_of(p)
@@ -376,55 +406,8 @@ class Chain:
 
     def following_side(self, side: Any, keys: Mapping[Any, Key]) -> Float:
         """A side evaluated with the document's own earlier values for partials and nodes."""
-        assert self.ev is not None
+        assert self.ev is not None and self.o is not None
         reps = {atom: self.o.following(k, self.memory.claims) for atom, k in keys.items()}
         return self.o.value(side.expr.xreplace(reps), self.ev, side.numbers)
 
     # ------------------------------------------------------------ verdict
-
-    def holds(self) -> Finding:
-        kind = self.kind
-        words = {Kind.DEFINITION: "definition", Kind.VALUE: "value", Kind.UPDATE: "update holds"}
-        msg = words.get(kind, "holds")
-        if kind is Kind.DEFINITION and self.rules.spec_mode:
-            msg = "definition agrees with the spec"
-        if self.arithmetic is Arithmetic.HOLDS:
-            msg += "; arithmetic as written holds"
-        if self.notes:
-            msg = "; ".join(self.notes) if msg == "holds" else msg + "; " + "; ".join(self.notes)
-        if not self.any_checked and self.subject.start >= len(self.st.parsed):
-            msg = "definition" if kind is Kind.DEFINITION else msg
-        return Finding(
-            status=Status.OK, explanation=(msg,), kind=kind, arithmetic=self.arithmetic, **self.base
-        )
-
-    def wrong(self) -> Finding:
-        first = self.problems[0]
-        expected, value = first.expected, first.value
-        if expected is None and value is not None:
-            expected = Expected(self.o.expected(self.key), _shown(value, self.digits))
-        lhs = self.st.sides[0]
-        parts: tuple[Part, ...]
-        if first.cause is not None:
-            assert value is not None
-            line = f" follows from the error at line {first.cause}; the right value is "
-            parts = (*first.text, line, _shown(value, self.digits))
-        elif first.problem is Problem.ARITHMETIC:
-            parts = first.text
-        elif expected is not None:
-            says = ": the spec has " if first.problem is Problem.DISAGREES else ": expected "
-            parts = (*first.text, says, lhs, " = ", expected)
-        else:
-            parts = (*first.text, " is wrong")
-        if self.arithmetic is Arithmetic.HOLDS:
-            parts = (*parts, "; arithmetic as written holds")
-        return Finding(
-            status=Status.WRONG,
-            explanation=parts,
-            correction=expected,
-            kind=self.kind,
-            arithmetic=self.arithmetic,
-            cause=first.cause,
-            value=None if value is None else float(value),
-            **self.base,
-        )

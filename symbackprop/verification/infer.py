@@ -4,12 +4,21 @@ Without a spec, a hand derivation is checked against its own first
 definitions: ``z_1 = x w_1``, ``a_1 = \\operatorname{ReLU}(z_1)``, ...,
 ``L = ...``.  Each statement whose first side is a name gets a :class:`Role`:
 
-* **value** -- ``x = 1.0``: a number for a leaf (also from inline code and
-  "learning rate 0.1" in prose);
+* **value** -- ``x = 1.0``: a number for a leaf;
 * **update** -- ``w_1 = w_1 - \\eta ...``: the name on both sides;
 * **alias** -- ``\\delta = \\frac{\\partial L}{\\partial z_2}``: a shorthand for a
-  derivative (or for something built from one);
+  derivative (or for something built from one), or another name for a node
+  (``output_1 = o_1``).  ``\\delta_n = \\partial L / \\partial n`` with an index
+  ``n`` defines a whole family: ``\\delta_{a_2}`` is then ∂L/∂a_2;
 * **definition** -- anything else, the first time a name is defined.
+
+A value line (``h_1 = \\sigma(0.9) = 0.711``) states a value; it defines nothing.
+
+The point comes from the values stated in math, then from :mod:`.givens`
+(inline code, prose, lists, tables, code blocks: ``w₁ = 0.001``, "the
+learning rate is 0.5", "inputs 0.05 and 0.10"), then from substitutions:
+``net_{h1} = w_1 i_1 + w_2 i_2 + b_1 = 0.15 \\cdot 0.05 + 0.2 \\cdot 0.1 + 0.35``
+gives w_1 = 0.15, i_1 = 0.05, ... when the written arithmetic holds.
 
 Leaves are sorted into parameters (updated, or named like ``w``, ``b``,
 ``\\theta``), targets (``y``, ``t``, ``target``) and inputs; the loss is the
@@ -19,6 +28,7 @@ sink named like a loss (``L``, ``E``, ``J``, ``C``), else the last sink.
 from __future__ import annotations
 
 import enum
+import random
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -29,15 +39,23 @@ from ..core.derivation import Partial
 from ..core.network import Definition, Network
 from ..errors import GraphError, InputError, SymbackpropWarning
 from .documents import Document
+from .givens import named_values, normal_name, role_values
 from .names import Names
-from .statements import Statement, is_name, is_number
+from .readback import agrees, repaired, substitution
+from .statements import Statement, bare, is_name, is_number
 
 __all__ = ["LOSS_NAMES", "PARAMETER_NAMES", "TARGET_NAMES", "Inferred", "Role", "infer_network"]
 
 #: Names that are targets, and prefixes of parameters, in a document-defined network.
-TARGET_NAMES = re.compile(r"(?:y|t|target|y_true|label)(?:_.*)?\Z")
+TARGET_NAMES = re.compile(r"(?:y|t|target|y_true|label|ideal)(?:_.*)?\Z")
 PARAMETER_NAMES = re.compile(r"(?:w|W|b|theta|beta|gamma|v|u)(?:\^.*|_.*|\d.*)?\Z")
-LOSS_NAMES = ("L", "E", "J", "C", "E_total", "loss", "Loss", "cost")
+LOSS_NAMES = ("L", "E", "J", "C", "E_total", "loss", "Loss", "cost", "l", "Error", "error")
+
+#: Index letters of a family of names (``\delta_n``, ``\delta_j``).
+INDEX_NAMES = frozenset("ijklmnohpqc")
+
+#: How explicitly a value outside the equations is stated (the most explicit wins).
+CODE, TABLE, SUBSTITUTED, PROSE = 0, 1, 2, 3
 
 
 class Role(enum.Enum):
@@ -55,32 +73,60 @@ class Inferred:
 
     Attributes:
         network: The document's own network, or ``None`` when it defines nothing.
-        aliases: Shorthands for derivatives (``\\delta_2 -> ∂L/∂z_2``).
+        aliases: Shorthands for derivatives (``\\delta_2 -> ∂L/∂z_2``) and other names for nodes.
         roles: Statement index -> :class:`Role`, for statements that have one.
+        missing: Why the document gives no complete point, in one line, or ``None``.
+        givens: Every value the document states for a leaf (exact wherever written).
+        later: Values stated again later, differently (a second sample, updated weights):
+            ``(line, symbol, value)``.
+        repairs: Statement index -> the right definition, for a definition that its own
+            numbers contradict (``1/(1 + e^{net})`` where every number is σ(net)).
     """
 
     network: Network | None
     aliases: dict[Symbol, Expr]
     roles: dict[int, Role]
+    missing: str | None = None
+    givens: tuple[Expr, ...] = ()
+    later: tuple[tuple[int, Symbol, Expr], ...] = ()
+    repairs: dict[int, Expr] = field(default_factory=dict)
 
 
 @dataclass
 class _Reading:
     """The statements read one by one, in order."""
 
-    eta: Symbol
+    names: Names
     definitions: dict[Symbol, Expr] = field(default_factory=dict)
     order: list[Symbol] = field(default_factory=list)
     aliases: dict[Symbol, Expr] = field(default_factory=dict)
     values: dict[Symbol, Expr] = field(default_factory=dict)
     roles: dict[int, Role] = field(default_factory=dict)
     updated: set[Symbol] = field(default_factory=set)
+    families: dict[str, tuple[Symbol, Expr]] = field(default_factory=dict)
+    lines: tuple[int, int | None] = (1, None)
+    shown: dict[Rational, Symbol] = field(default_factory=dict)
+    later: list[tuple[int, Symbol, Expr]] = field(default_factory=list)
+    first_line: dict[Symbol, int] = field(default_factory=dict)
+    offers: list[tuple[int, int, Symbol, Expr]] = field(default_factory=list)
+    read_back: list[Symbol] = field(default_factory=list)
+
+    def here(self, line: int) -> bool:
+        """Whether a line belongs to the problem being read."""
+        first, last = self.lines
+        return line >= first and (last is None or line <= last)
+
+    @property
+    def eta(self) -> Symbol:
+        return self.names.eta
 
     def role_of(self, st: Statement) -> Role | None:
         """The role of a ``name = ...`` statement, given everything read before it."""
         n, rhs = st.parsed[0].expr, st.parsed[1]
         if n == self.eta:
             return Role.VALUE if is_number(rhs) and len(st.sides) == 2 else None
+        if n in self.definitions and self.refines(n, rhs.exact()):
+            return Role.DEFINITION  # "let u = 3x + 1, so y = u^2": the same node, through u
         if n in self.definitions or n in self.aliases:
             return None
         if n in rhs.expr.free_symbols:
@@ -89,32 +135,232 @@ class _Reading:
             return Role.VALUE if len(st.sides) == 2 and n not in self.values else None
         if rhs.expr.atoms(Partial) or rhs.expr.free_symbols & (set(self.aliases) | {self.eta}):
             return Role.ALIAS  # a shorthand; with the learning rate, a step (\Delta w = \eta \delta x)
+        if is_name(rhs) and (rhs.expr in self.definitions or rhs.expr in self.aliases):
+            return Role.ALIAS  # another name for a node: output_1 = o_1
         return Role.DEFINITION
 
     def read(self, index: int, st: Statement) -> None:
+        n = st.parsed[0].expr
+        if n not in self.aliases and (meaning := self.instance(n)) is not None:
+            self.aliases[n] = meaning
         role = self.role_of(st)
         if role is None:
+            self.unsubstitute(st)
+            self.note_shown(st)
+            if n in self.values and len(st.parsed) == 2 and is_number(st.parsed[1]):
+                self.restated(st.line, n, st.parsed[1].exact())
             return
-        n, rhs = st.parsed[0].expr, st.parsed[1]
+        self.note_shown(st)
+        rhs = st.parsed[1]
         self.roles[index] = role
         if role is Role.VALUE:
             self.values[n] = rhs.exact()
+            self.first_line[n] = st.line
         elif role is Role.UPDATE:
             self.updated.add(n)
         elif role is Role.ALIAS:
             self.aliases[n] = rhs.exact()
         else:
+            if n not in self.definitions:
+                self.order.append(n)
+            else:  # a refinement: the node moves after the nodes its new definition uses
+                self.order.remove(n)
+                self.order.append(n)
             self.definitions[n] = rhs.exact()
-            self.order.append(n)
 
-    def read_prose(self, doc: Document, names: Names) -> None:
-        """Values from inline code (``x = 1.0``) and the learning rate from prose."""
+    def refines(self, n: Symbol, expr: Expr) -> bool:
+        """Whether ``n = expr`` restates ``n``'s definition through new intermediate nodes.
+
+        ``y = (3x + 1)^2`` then "let u = 3x + 1, so y = u^2": the second definition
+        is the same function of the leaves, with more structure (``u``).
+        """
+        old = self.definitions[n]
+        if expr == old or not (expr.free_symbols - old.free_symbols) & set(self.definitions):
+            return False
+        if n in self._inline(expr).free_symbols:
+            return False
+        a, b = self._inline(old), self._inline(expr)
+        rng = random.Random(7)
+        leaves = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+        for _ in range(3):
+            pt = {s: Rational(rng.randint(11, 97), 37) for s in leaves}
+            x, y = a.xreplace(pt).evalf(30), b.xreplace(pt).evalf(30)
+            if not (x.is_number and y.is_number) or abs(x - y) > 1e-20 * max(1, abs(x)):
+                return False
+        return True
+
+    def _inline(self, expr: Expr) -> Expr:
+        """``expr`` in leaves only (the definitions read so far substituted)."""
+        for _ in range(len(self.definitions) + 1):
+            if not expr.free_symbols & set(self.definitions):
+                break
+            expr = expr.xreplace(self.definitions)
+        return expr
+
+    def note_shown(self, st: Statement) -> None:
+        """Remember which name the document last showed each number for (``z = … = 0.5``)."""
+        n = st.parsed[0].expr
+        if n == self.eta:
+            return
+        results = [p for p in st.parsed[1:] if is_number(p) and _single(p)]
+        if results:
+            self.shown[results[-1].exact()] = n
+
+    def unsubstitute(self, st: Statement) -> None:
+        """``\\hat{y} = \\sigma(0.5)`` with ``z = … = 0.5`` shown before: ``\\hat{y}`` is defined as σ(z).
+
+        A value line of a name the document never defines by a formula is read as
+        its definition with the values of earlier nodes substituted, when every
+        number that is not a constant is the last value shown for a node.
+        """
+        n = st.parsed[0].expr
+        if n in self.definitions or n in self.aliases or n in self.values or n == self.eta:
+            return
+        side = next((p for p in st.parsed[1:] if is_number(p) and not _single(p)), None)
+        if side is None:
+            return
+        reps: dict[Symbol, Expr] = {}
+        for placeholder, number in side.numbers.items():
+            node = self.shown.get(number.value) or self.shown.get(-number.value)
+            if node is not None and node in self.definitions and node != n:
+                reps[placeholder] = node if number.value in self.shown else -node
+            elif number.decimals > 0:
+                return  # a number that is no earlier node's value: not a substituted definition
+        if reps:
+            expr = side.expr.xreplace(reps).xreplace({s: v.value for s, v in side.numbers.items()})
+            self.definitions[n] = expr
+            self.order.append(n)
+            self.read_back.append(n)
+
+    def repair(self, statements: list[Statement]) -> dict[int, Expr]:
+        """Definitions the document's own numbers contradict, replaced by what the numbers show.
+
+        Returns the written definitions that were repaired (statement index -> the
+        right one); a definition read back from a value line is repaired silently
+        (that line's own arithmetic is judged as written).
+        """
+        out: dict[int, Expr] = {}
+        written = {i: statements[i].parsed[0].expr for i, r in self.roles.items() if r is Role.DEFINITION}
+        for i, n in [*written.items(), *((-1, n) for n in self.read_back)]:
+            if i >= 0 and self.definitions.get(n) != statements[i].parsed[1].exact():
+                continue
+            lines = [st for st in statements if not st.error and st.parsed[0].expr == n]
+            fixed = repaired(self.definitions[n], lines)
+            if fixed is not None:
+                self.definitions[n] = fixed
+                if i >= 0:
+                    out[i] = fixed
+        return out
+
+    # ---------------------------------------------------------- families
+
+    def find_families(self, statements: list[Statement]) -> None:
+        """``\\delta_n = \\partial L/\\partial n``: a shorthand for every node, by its index ``n``."""
+        for st in statements:
+            if st.error or not is_name(st.parsed[0]) or not st.parsed[1].expr.atoms(Partial):
+                continue
+            n, meaning = st.parsed[0].expr, st.parsed[1].exact()
+            base, _, index = n.name.partition("_")
+            symbols = set(meaning.free_symbols)
+            for d in meaning.atoms(Partial):
+                symbols |= {d.of, d.wrt}
+            for k in symbols:
+                if k.name == index and k.name in INDEX_NAMES and base and base not in self.families:
+                    self.families[base] = (k, meaning)
+
+    def instance(self, n: Symbol) -> Expr | None:
+        """What ``\\delta_{a_2}`` means when the document defines the family ``\\delta_n``."""
+        base, _, index = n.name.partition("_")
+        if base not in self.families or not index:
+            return None
+        k, meaning = self.families[base]
+        if index == k.name:
+            return None
+        target = self.names.lookup(index)
+        return None if target is None else _rename(meaning, {k: target})
+
+    # ------------------------------------------------------------ values
+
+    def read_text(self, doc: Document, leaves: set[Symbol]) -> None:
+        """Values from inline code, prose, lists, tables and code blocks (see :meth:`offer`)."""
         for cv in doc.code_values:
-            sym = names.lookup(cv.name)
-            if sym is not None and sym not in self.values and sym not in self.definitions:
-                self.values[sym] = Rational(cv.number)
-        if doc.learning_rate and self.eta not in self.values:
-            self.values[self.eta] = Rational(doc.learning_rate[0])
+            if self.here(cv.line):
+                self.offer(cv.line, self.names.lookup(cv.name), Rational(cv.number), leaves, CODE)
+        for g in named_values(doc.text):
+            if not self.here(g.line):
+                continue
+            key = normal_name(g.name)
+            sym = self.eta if key in ("eta", "lr", "alpha") else self.names.lookup(key)
+            rank = TABLE if g.table else PROSE
+            self.offer(g.line, sym, Rational(g.value.numerator, g.value.denominator), leaves, rank)
+        if doc.learning_rate and self.here(doc.learning_rate[1]):
+            self.offer(doc.learning_rate[1], self.eta, Rational(doc.learning_rate[0]), leaves, PROSE)
+
+    def offer(self, line: int, sym: Symbol | None, value: Expr, leaves: set[Symbol], rank: int) -> None:
+        """A value stated outside the equations, by how it is stated (see :meth:`settle`)."""
+        if sym is not None and (sym in leaves or sym == self.eta):
+            self.offers.append((rank, line, sym, value))
+
+    def settle(self, leaves: set[Symbol]) -> None:
+        """The point: each leaf's first value, from the most explicit way the document states values
+        (code, tables, substitutions, prose); values stated again later are kept apart."""
+        for _, line, sym, value in sorted(self.offers, key=lambda t: (t[0], t[1])):
+            self._give(sym, value, leaves, line)
+
+    def read_roles(self, doc: Document, inputs: list[Symbol], targets: list[Symbol]) -> None:
+        """Numbers prose gives to roles: the learning rate, the inputs and targets in their order."""
+        wanted = {"learning rate": [self.eta], "inputs": inputs, "targets": targets}
+        done: set[str] = set()
+        for role, numbers, line in role_values(doc.text):
+            leaves = wanted[role]
+            if (
+                not self.here(line)
+                or role in done
+                or len(numbers) != len(leaves)
+                or any(s in self.values for s in leaves)
+            ):
+                continue
+            done.add(role)
+            for s, v in zip(leaves, numbers):
+                self.values[s] = Rational(v.numerator, v.denominator)
+
+    def _give(self, sym: Symbol | None, value: Expr, leaves: set[Symbol], line: int = 0) -> None:
+        if sym is None or not (sym in leaves or sym == self.eta):
+            return
+        if sym not in self.values:
+            self.values[sym] = value
+            self.first_line[sym] = line
+        elif line > self.first_line.get(sym, 0):
+            self.restated(line, sym, value)
+
+    def restated(self, line: int, sym: Symbol, value: Expr) -> None:
+        """A value stated again later, differently: a new sample, or an updated parameter."""
+        previous = [v for ln, s, v in self.later if s == sym and ln < line]
+        if value != (previous[-1] if previous else self.values.get(sym)):
+            self.later.append((line, sym, value))
+
+    def substitute(self, statements: list[Statement], leaves: set[Symbol]) -> None:
+        """Leaf values from ``node = expression = the same expression in numbers`` (arithmetic holding)."""
+        forms: dict[Symbol, list] = {}
+        for st in statements:
+            if st.error or not is_name(st.parsed[0]):
+                continue
+            n = st.parsed[0].expr
+            sides = st.parsed[1:]
+            forms.setdefault(n, []).extend(p for p in sides if not is_number(p) and p.names)
+            numeric = [p for p in sides if is_number(p) and not _single(p)]
+            results = [p for p in sides if is_number(p) and _single(p)]
+            for num in numeric:
+                if results and not agrees(num, results[-1]):
+                    continue  # the written arithmetic does not hold: its numbers are not trusted
+                for form in forms.get(n, ()):
+                    found = substitution(form, num, self.names)
+                    if found is not None:
+                        for s, v in found.items():
+                            self.offer(st.line, s, v, leaves, SUBSTITUTED)
+                        break
+
+    # ----------------------------------------------------------- network
 
     def network(self, latex_names: dict[Symbol, str]) -> Network:
         """The network of the definitions read, with the stated values as its point."""
@@ -158,14 +404,52 @@ class _Reading:
         sinks = [s for s in order if s not in used]
         return next((s for s in sinks if s.name in LOSS_NAMES), sinks[-1] if sinks else order[-1])
 
+    def missing(self) -> str | None:
+        """The values the document does not give, in one line, or ``None``."""
+        inputs, targets, params = self.leaves()
+        absent = [s.name for s in inputs + targets + params if s not in self.values]
+        if not absent:
+            return None
+        return "the document gives no value for " + ", ".join(absent[:6]) + ("…" if len(absent) > 6 else "")
 
-def infer_network(statements: list[Statement], names: Names, doc: Document) -> Inferred:
-    """The network the document itself defines, its aliases, and the statements' roles."""
-    reading = _Reading(names.eta)
+
+def _rename(expr: Expr, names: dict[Symbol, Symbol]) -> Expr:
+    """``expr`` with symbols renamed, inside derivatives too (``∂L/∂n`` -> ``∂L/∂a_2``)."""
+    partials = {d: Partial(names.get(d.of, d.of), names.get(d.wrt, d.wrt)) for d in expr.atoms(Partial)}
+    return expr.xreplace(partials).xreplace(names)
+
+
+def _single(p: object) -> bool:
+    """A side that is one written number (a result, not arithmetic)."""
+    return bare(p)
+
+
+def infer_network(
+    statements: list[Statement], names: Names, doc: Document, lines: tuple[int, int | None] = (1, None)
+) -> Inferred:
+    """The network the document itself defines, its aliases, the statements' roles and its point.
+
+    ``lines``: the lines of the problem the statements belong to (values stated
+    in its text only); the whole document by default.
+    """
+    reading = _Reading(names, lines=lines)
+    reading.find_families(statements)
     for i, st in enumerate(statements):
         if not st.error and is_name(st.parsed[0]):
             reading.read(i, st)
-    reading.read_prose(doc, names)
+    repairs = reading.repair(statements)
     if not reading.definitions:
-        return Inferred(None, reading.aliases, reading.roles)
-    return Inferred(reading.network(dict(names.latex)), reading.aliases, reading.roles)
+        givens = (*reading.values.values(), *(Rational(cv.number) for cv in doc.code_values))
+        givens += tuple(Rational(g.value.numerator, g.value.denominator) for g in named_values(doc.text))
+        why = "the document defines no network (no definition such as z = w x + b)"
+        return Inferred(None, reading.aliases, reading.roles, why, givens, repairs=repairs)
+    inputs, targets, params = reading.leaves()
+    leaves = set(inputs + targets + params)
+    reading.read_text(doc, leaves)
+    reading.substitute(statements, leaves)
+    reading.settle(leaves)
+    reading.read_roles(doc, inputs, targets)
+    network = reading.network(dict(names.latex))
+    givens = tuple(v for s, v in reading.values.items() if s in leaves or s == reading.eta)
+    later = tuple((ln, s, v) for ln, s, v in reading.later if s in leaves)
+    return Inferred(network, reading.aliases, reading.roles, reading.missing(), givens, later, repairs)

@@ -3,7 +3,7 @@
 :class:`Judge` decides what a statement is about (a definition, a stated
 value, an update, a derivative, a shorthand) and hands the relation chain to
 :class:`~symbackprop.verification.chain.Chain`, which judges each side.  With
-no network to check against, only the arithmetic as written is checked.
+no network to check against, the arithmetic as written is still checked.
 
 The judge keeps the document's own numbers as it goes (:class:`Claim`), so
 that a later wrong number that follows from an earlier wrong one is reported
@@ -12,28 +12,24 @@ as its consequence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sympy import Expr, Float, Rational, Symbol
+import sympy
+from sympy import Expr, Float, Symbol
 
-from ..core.derivation import DPS, Partial
-from .chain import NOISE, Chain, Memory, Rules, Subject, arithmetic_slip
+from ..core.derivation import Partial
+from .chain import Chain, Memory, Rules, Subject
 from .infer import Role
 from .names import Names
-from .oracle import Oracle, number
-from .report import Arithmetic, Finding, Kind, Status
+from .oracle import Oracle, Unknown
+from .report import MISTAKES, Expected, Finding, Formula, Kind, Mistake, Status
+from .rounding import DIGITS_POLICIES, Rounding
 from .statements import Statement, bare, is_name, is_number
+from .timeline import Timeline
 
 __all__ = ["DIGITS_POLICIES", "Judge"]
-
-#: How a number shown with k decimals is judged, as data: policy -> (units of the
-#: last digit allowed, whether slack from earlier rounded numbers is added).
-DIGITS_POLICIES: dict[str, tuple[Rational, bool]] = {
-    "round": (Rational(1, 2), True),
-    "strict": (Rational(1, 2), False),
-    "loose": (Rational(1), True),
-}
 
 
 class Judge:
@@ -46,7 +42,12 @@ class Judge:
         roles: Statement index -> role in the document's own network.
         policy: A key of :data:`DIGITS_POLICIES`.
         doc_defs: The document's own definitions, ``name -> (expression, line)``.
-        failed: Names whose definition could not be read -> its line.
+        failed: Names that cannot be judged -> the line and name of the unreadable definition
+            they depend on.
+        givens: Values the document states (exact wherever they are written).
+        later: Values the document states again later (see :class:`~.timeline.Timeline`).
+        text: The document's text.
+        repairs: Statement index -> the right definition, where the document's numbers contradict it.
     """
 
     def __init__(
@@ -57,26 +58,34 @@ class Judge:
         roles: Mapping[int, Role],
         policy: str,
         doc_defs: Mapping[Symbol, tuple[Expr, int]],
-        failed: Mapping[Symbol, int],
+        failed: Mapping[Symbol, tuple[int, Symbol]],
+        givens: Iterable[Expr] = (),
+        later: Sequence[tuple[int, Symbol, Expr]] = (),
+        text: str = "",
+        repairs: Mapping[int, Expr] | None = None,
     ) -> None:
         self.oracle = oracle
         self.names = names
         self.spec_mode = spec_mode
         self.roles = roles
-        units, inherit = DIGITS_POLICIES[policy]
-        self.rules = Rules(units, inherit, spec_mode, doc_defs)
+        self.rules = Rules(spec_mode, doc_defs)
         self.failed = failed
-        self.memory = Memory()
+        exact = list(givens) + (list(oracle.exact_values) if oracle is not None else [])
+        self.memory = Memory(Rounding(policy, exact))
         self.seen: set[Symbol] = set()
         net = oracle.network if oracle is not None else None
         # sets, built once: `in net.symbols` rebuilds a tuple and compares SymPy objects one by one
         self.parameters = frozenset(net.parameters if net is not None else ())
         self.symbols = frozenset(net.symbols if net is not None else ())
+        self.timeline = Timeline(oracle, later, text) if oracle is not None else None
+        self.repairs = dict(repairs or {})
 
     # ------------------------------------------------------- one statement
 
-    def judge(self, index: int, st: Statement) -> Finding:
-        """The finding for statement number ``index``."""
+    def judge(self, index: int, st: Statement, continued: bool = False) -> Finding:
+        """The finding for statement number ``index`` (``continued``: it continues the row before)."""
+        if not continued:
+            self.memory.last_iv = None
         base = _base(st)
         if st.error:
             return Finding(status=Status.NOT_CHECKED, explanation=(f"not checked: {st.error}",), **base)
@@ -84,22 +93,94 @@ class Judge:
         if blocked:
             return Finding(status=Status.NOT_CHECKED, explanation=(blocked,), **base)
         first, role = st.parsed[0], self.roles.get(index)
-        if is_name(first) and role is Role.VALUE and not self.spec_mode:
-            return Finding(status=Status.OK, explanation=("given value",), kind=Kind.VALUE, **base)
-        if is_name(first) and first.expr == self.names.eta:
-            return Finding(status=Status.OK, explanation=("learning rate",), kind=Kind.VALUE, **base)
-        if self.oracle is None:
-            return self.arithmetic_only(st, base)
+        if index in self.repairs:
+            return self._repaired(st, self.repairs[index], base)
+        given = self._given(st, role)
+        if given is not None:
+            kind = Kind.UPDATE if given == "the update rule" else Kind.VALUE
+            return Finding(status=Status.OK, explanation=(given,), kind=kind, **base)
+        o = self.oracle
+        if o is None:
+            bare_subject = Subject(None, Kind.ARITHMETIC if is_number(first) else Kind.CLAIM)
+            return Chain(None, None, self.rules, self.memory, st, bare_subject, base).judge()
         subject = self.subject(st, role)
+        if subject is not None and subject.key is not None and subject.key[0] in ("adjoint", "update"):
+            loss = o.network.loss
+            if loss in self.failed:
+                (line, root) = self.failed[loss]
+                why = (
+                    f"not checked: the loss {loss.name} is computed from {root.name}, "
+                    f"whose definition at line {line} could not be read"
+                )
+                return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
         if subject is None:
-            return Finding(status=Status.OK, explanation=("abbreviation",), kind=Kind.DEFINITION, **base)
+            why = "abbreviation" if role is Role.ALIAS else "definition"
+            return Finding(status=Status.OK, explanation=(why,), kind=Kind.DEFINITION, **base)
         if is_name(first):
             self.seen.add(first.expr)
-        o = self.oracle
-        if o.point is None and not o.randoms:
-            why = "not checked: the document gives no point"
-            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
-        return Chain(o, self.rules, self.memory, st, subject, base).judge()
+        return self._at_its_point(st, subject, base)
+
+    def _at_its_point(self, st: Statement, subject: Subject, base: dict[str, Any]) -> Finding:
+        """Judge a chain at the point in force (a forward value after an update: maybe the updated one)."""
+        o, timeline = self.oracle, self.timeline
+        assert o is not None and timeline is not None
+        timeline.before(st.line)
+        if timeline.moved:  # the document's earlier numbers belong to the earlier point
+            self.memory.claims.clear()
+            timeline.moved = False
+        saved = self.memory.snapshot()
+        found = Chain(o, timeline.ev, self.rules, self.memory, st, subject, base).judge()
+        key = subject.key
+        if key is not None and key[0] == "update" and timeline.ev is not None:
+            with contextlib.suppress(Unknown, KeyError):
+                timeline.update(key[1], o.true_value(key, timeline.ev))
+        alt = timeline.alternative() if key is not None and key[0] == "value" else None
+        if found.status is Status.WRONG and alt is not None:
+            after = self.memory.snapshot()
+            self.memory.restore(saved)
+            again = Chain(o, alt, self.rules, self.memory, st, subject, base).judge()
+            if again.status is Status.OK:
+                timeline.commit()
+                return again
+            self.memory.restore(after)
+        return found
+
+    def _repaired(self, st: Statement, right: Expr, base: dict[str, Any]) -> Finding:
+        """A definition its own numbers contradict: the logistic function with the minus dropped."""
+        latex = dict(self.names.latex)
+        if self.oracle is not None:
+            latex.update(self.oracle.latex_names)
+        expected = Expected(Formula(right, names=latex))
+        why = (st.sides[1], f" is wrong ({MISTAKES[Mistake.WRONG_SIGN]}): the document's own numbers use ")
+        parts = (*why, st.sides[0], " = ", expected)
+        return Finding(
+            status=Status.WRONG,
+            explanation=parts,
+            correction=expected,
+            kind=Kind.DEFINITION,
+            mistake=Mistake.WRONG_SIGN,
+            checked=1,
+            **base,
+        )
+
+    def _given(self, st: Statement, role: Role | None) -> str | None:
+        """Why a statement only gives something (a value, data, the rule), or ``None``."""
+        first, parsed = st.parsed[0], st.parsed
+        if not is_name(first):
+            return None
+        n = first.expr
+        value = len(parsed) == 2 and is_number(parsed[1])
+        if role is Role.VALUE and not self.spec_mode:
+            return "given value"
+        if n == self.names.eta and value:
+            return "learning rate"
+        net = None if self.oracle is None else self.oracle.network
+        if value and not self.spec_mode and net is not None and n in net.inputs + net.targets:
+            return "given value (data)"
+        rule = len(parsed) == 2 and n in parsed[1].expr.free_symbols and (net is None or n not in net.symbols)
+        if rule and any(p.wrt == n for p in parsed[1].expr.atoms(Partial)):
+            return "the update rule"
+        return None
 
     def _blocked(self, st: Statement) -> str | None:
         """Why a statement cannot be checked: it uses a name whose definition was unreadable."""
@@ -108,81 +189,110 @@ class Judge:
             used |= p.expr.free_symbols
             for d in p.expr.atoms(Partial):
                 used |= {d.of, d.wrt}
-        blocked = sorted((self.failed[s], s.name) for s in used if s in self.failed)
+        blocked = sorted(
+            ((self.failed[s], s.name) for s in used if s in self.failed),
+            key=lambda b: (b[0][0], b[0][1].name, b[1]),  # by line and name: SymPy symbols do not order
+        )
         if not blocked:
             return None
-        line, name = blocked[0]
-        return f"not checked: it uses {name}, whose definition at line {line} could not be read"
+        (line, root), name = blocked[0]
+        if root.name == name:
+            return f"not checked: it uses {name}, whose definition at line {line} could not be read"
+        return (
+            f"not checked: it uses {name}, computed from {root.name}, "
+            f"whose definition at line {line} could not be read"
+        )
 
     def subject(self, st: Statement, role: Role | None) -> Subject | None:
-        """What the chain is about; ``None`` for a shorthand that only names a derivative."""
+        """What the chain is about; ``None`` for a definition or shorthand that states nothing more."""
         o = self.oracle
         assert o is not None
         first, parsed = st.parsed[0], st.parsed
-        kind = Kind.DEFINITION if is_name(first) and role is Role.ALIAS else Kind.CLAIM
         if not is_name(first):
+            kind = Kind.ARITHMETIC if is_number(first) else Kind.CLAIM
             return Subject(o.key_of(first.expr), kind)
         n = first.expr
+        update = self._update(n, parsed)
+        if update is not None:
+            return update
+        if n in self.symbols:
+            kind = self._kind_of_name(n, parsed[1], role)
+            if kind is Kind.DEFINITION and not self.spec_mode:  # side 1 is the definition itself
+                return None if len(parsed) == 2 else Subject(("value", n), kind, start=2)
+            return Subject(("value", n), kind)
+        if n in o.aliases:
+            return self._shorthand(n, role, len(parsed))
+        return Subject(None, Kind.CLAIM)
+
+    def _update(self, n: Symbol, parsed: list[Any]) -> Subject | None:
+        """``w^+ = …``, ``w = w - η …`` or ``w = 0.5 - 0.1 \\cdot 0.069``: an update of a parameter."""
+        o = self.oracle
+        assert o is not None
         if n in self.names.updated:
             return Subject(("update", self.names.updated[n]), Kind.UPDATE)
-        if n in self.parameters and n in parsed[1].expr.free_symbols and len(parsed) > 1:
+        if n not in self.parameters:
+            return None
+        if n in parsed[1].expr.free_symbols:
             return Subject(("update", n), Kind.UPDATE)
-        if n in self.symbols:
-            return Subject(("value", n), self._kind_of_name(n, parsed[1], role, kind))
-        if n in o.aliases:
-            meaning = o.aliases[n]
-            key = o.key_of(meaning) if isinstance(meaning, Partial) else None
-            if role is Role.ALIAS:
-                if len(parsed) == 2:
-                    return None
-                return Subject(key, kind, start=2)
-            return Subject(key, kind)
-        return Subject(None, kind)
+        if not self._numeric_update(n, parsed[1:]):
+            return None
+        foreign = self._foreign_gradient(n, parsed[1:])
+        if foreign is not None:  # e.g. a mean over a dataset: only the arithmetic is this document's
+            return Subject(None, Kind.UPDATE, note=foreign, arithmetic_only=True)
+        return Subject(("update", n), Kind.UPDATE)
 
-    def _kind_of_name(self, n: Symbol, rhs: Any, role: Role | None, kind: Kind) -> Kind:
-        defined = self.oracle.definition  # type: ignore[union-attr]
-        if role is Role.DEFINITION or (self.spec_mode and n in defined and n not in self.seen):
+    def _shorthand(self, n: Symbol, role: Role | None, sides: int) -> Subject | None:
+        """A shorthand (``\\delta = -\\partial L/\\partial z``), judged with the document's own sign."""
+        o = self.oracle
+        assert o is not None
+        scale, meaning = o.aliases[n].as_coeff_Mul()
+        key = o.key_of(meaning) if scale.is_Rational and scale != 0 else o.key_of(o.aliases[n])
+        if key is None or not scale.is_Rational:
+            scale = sympy.S.One
+        if role is Role.ALIAS:
+            return None if sides == 2 else Subject(key, Kind.DEFINITION, start=2, scale=scale)
+        return Subject(key, Kind.CLAIM, scale=scale)
+
+    def _numeric_update(self, p: Symbol, sides: list[Any]) -> bool:
+        """``w_2 = -1.0 - 1.0 \\times 0.1455``: an update written in numbers, from the parameter's value."""
+        o = self.oracle
+        if o is None or o.point is None or p not in o.point.values:
+            return False
+        value = abs(o.point.values[p])
+        for side in sides:
+            if is_number(side) and not bare(side) and len(side.numbers) >= 2:
+                return any(abs(Float(n.value, 30) - value) < Float("1e-20") for n in side.numbers.values())
+        return False
+
+    def _foreign_gradient(self, p: Symbol, sides: list[Any]) -> str | None:
+        """Why a numeric update is not judged against this point's gradient, or ``None``."""
+        o = self.oracle
+        assert o is not None and o.point is not None
+        ev = o.point
+        lr = o.lr(ev)
+        value = abs(ev.values[p])
+        side = next(x for x in sides if is_number(x) and not bare(x) and len(x.numbers) >= 2)
+        used = [n for n in side.numbers.values() if abs(Float(n.value, 30) - value) > Float("1e-20")]
+        used = [n for n in used if lr is None or abs(Float(n.value, 30) - lr) > Float("1e-20")]
+        grads = [abs(ev.adjoints[p])]
+        claimed = self.memory.claims.get(("adjoint", p))
+        if claimed is not None:
+            grads.append(abs(claimed.value))
+        for n in used:
+            unit = Float(1, 30) / 10 ** max(n.decimals, 0)
+            if any(abs(Float(n.value, 30) - g) <= unit for g in grads):
+                return None
+        if not used:
+            return None
+        return f"the gradient it uses is not this point's ∂L/∂{p.name}; only its arithmetic is checked"
+
+    def _kind_of_name(self, n: Symbol, rhs: Any, role: Role | None) -> Kind:
+        net = self.oracle.network  # type: ignore[union-attr]
+        if role is Role.DEFINITION or (self.spec_mode and n in net.definition and n not in self.seen):
             return Kind.DEFINITION
-        if role is Role.VALUE or (n not in defined and is_number(rhs)):
+        if role is Role.VALUE or (n not in net.definition and is_number(rhs)):
             return Kind.VALUE
-        return kind
-
-    # ------------------------------------------------ no network: arithmetic
-
-    def arithmetic_only(self, st: Statement, base: dict[str, Any]) -> Finding:
-        """Numbers only: does the arithmetic hold as written?"""
-        if not all(is_number(p) for p in st.parsed):
-            why = "not checked: no network to check against"
-            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
-        prev = None
-        for k, (p, op) in enumerate(zip(st.parsed, [None, *st.ops])):
-            v = number(p.exact())
-            if v is None:
-                why = "not checked: not a finite number"
-                return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
-            if prev is not None and op in ("=", "≈") and abs(v - prev) > self.arith_tol(p):
-                return Finding(
-                    status=Status.WRONG,
-                    explanation=arithmetic_slip(st, k, prev, p),
-                    kind=Kind.ARITHMETIC,
-                    arithmetic=Arithmetic.WRONG,
-                    **base,
-                )
-            prev = v
-        return Finding(
-            status=Status.OK,
-            explanation=("arithmetic holds",),
-            kind=Kind.ARITHMETIC,
-            arithmetic=Arithmetic.HOLDS,
-            **base,
-        )
-
-    def arith_tol(self, p: Any) -> Float:
-        """How far a side may be from the previous one: half a unit of its last digit, if bare."""
-        if bare(p):
-            n = next(iter(p.numbers.values()))
-            return Float(self.rules.units / 10**n.decimals, DPS) + NOISE
-        return NOISE
+        return Kind.CLAIM
 
 
 def _base(st: Statement) -> dict[str, Any]:

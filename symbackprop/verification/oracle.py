@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ import sympy
 from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Derivation, Evaluation, Partial, derive
+from ..core.functions import kink_conditions
 from ..errors import SymbackpropError, SymbackpropWarning
 from .names import Names
 from .report import Formula
@@ -41,8 +42,14 @@ Key = tuple
 #: Relative difference below which two values are the same.
 SAME = Rational(1, 10**9)
 
-#: How many random points symbolic claims are also checked at.
+#: How many random points symbolic claims are at least checked at.
 RANDOM_POINTS = 2
+
+#: How deep a correction expands adjoints the document has not stated.
+RECURRENCE_DEPTH = 3
+
+#: How many random points are tried to land on both sides of every kink.
+RANDOM_TRIES = 24
 
 
 class Unknown(Exception):
@@ -109,21 +116,40 @@ class Oracle:
                 self.exact_values.append(Float(self.point.learning_rate, DPS))
 
     def _random_points(self, seed: int) -> list[Evaluation]:
+        """Random parameters (the document's data kept), landing on both sides of every kink.
+
+        Two random points check a formula in general; when the network has
+        kinks (ReLU, ``max``, ``|z|``), more points are drawn until each kink's
+        argument is positive at one point and negative at another, so that a
+        formula that drops ReLU′ = 𝟙[z > 0] is caught.
+        """
         net = self.network
         rng = random.Random(seed)
         leaves = net.inputs + net.targets + net.parameters
         if self.point is not None:  # keep the document's data; vary the parameters
             leaves = net.parameters
-        out = []
-        for _ in range(RANDOM_POINTS):
-            pt = {s: Rational(rng.randint(15, 85), 100) for s in leaves}
-            try:
-                ev = self.derivation.at(pt).evaluation
-            except SymbackpropError:
+        kinks = [c for d in net.definitions for c in kink_conditions(d.expr)]
+        out: list[Evaluation] = []
+        signs: set[tuple[int, bool]] = set()
+        for attempt in range(RANDOM_TRIES if kinks else RANDOM_POINTS):
+            wide = attempt >= RANDOM_POINTS  # after the first two, both signs
+            pt = {s: Rational(rng.randint(-85 if wide else 15, 85), 100) for s in leaves}
+            ev = self._evaluate(pt)
+            if ev is None:
                 continue
-            if ev is not None:
+            new = {(k, bool(c.xreplace(ev.values) > 0)) for k, c in enumerate(kinks)} - signs
+            if len(out) < RANDOM_POINTS or new:
                 out.append(ev)
+                signs |= new
+            if len(out) >= RANDOM_POINTS and len(signs) == 2 * len(kinks):
+                break
         return out
+
+    def _evaluate(self, pt: Mapping[Symbol, Expr]) -> Evaluation | None:
+        try:
+            return self.derivation.at(pt).evaluation
+        except SymbackpropError:
+            return None
 
     def lr(self, ev: Evaluation) -> Expr | None:
         """The learning rate, to :data:`DPS` digits."""
@@ -166,12 +192,20 @@ class Oracle:
             return ev.values[key[1]] - lr * ev.adjoints[key[1]]
         raise Unknown("unknown quantity")
 
-    def expected(self, key: Key | None) -> Formula | None:
-        """The right expression for a quantity, in textbook form, in the document's names."""
+    def expected(self, key: Key | None, known: Collection[Symbol] = ()) -> Formula | None:
+        """The right expression for a quantity, in textbook form, in the document's names.
+
+        An adjoint is written as a person would: ``Σ_c ∂L/∂c · ∂c/∂s``, stopping at the
+        nodes in ``known`` (whose ∂L/∂node the document has stated) and naming them
+        with the document's shorthand (``δ_{o1} w_5 + δ_{o2} w_7``); with nothing
+        known, as one factored expression in node names.
+        """
         if key is None:
             return None
         d, net = self.derivation, self.network
         try:
+            if key[0] == "adjoint" and set(known) & set(net.symbols):
+                return Formula(self._recurrence(key[1], set(known)), names=self.latex_names, in_order=True)
             if key[0] == "adjoint":
                 return self._formula(tidy(d.general_form(key[1])))
             if key[0] == "local":
@@ -184,6 +218,28 @@ class Oracle:
         except SymbackpropError:
             return None
         return None
+
+    def _recurrence(self, s: Symbol, known: set[Symbol], depth: int = 0) -> Expr:
+        """∂L/∂s as the sum over its children, down to the known adjoints, in written order."""
+        d, loss = self.derivation, self.network.loss
+        if s == loss:
+            return sympy.S.One
+        shorthand = {m.wrt: a for a, m in self.aliases.items() if isinstance(m, Partial) and m.of == loss}
+        terms = []
+        for f in d.step(s).factors:
+            if f.of == loss:
+                head: Expr = sympy.S.One
+            elif f.of in known or depth > RECURRENCE_DEPTH:
+                head = shorthand.get(f.of, Partial(loss, f.of))
+            else:
+                head = self._recurrence(f.of, known, depth + 1)
+            factors = [x for x in (head, f.general) if x != 1]
+            terms.append(
+                sympy.Mul(*factors, evaluate=False) if len(factors) > 1 else (factors or [sympy.S.One])[0]
+            )
+        if not terms:
+            return sympy.S.Zero  # a node the loss does not depend on
+        return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
 
     def _formula(self, form: Expr | tuple[Expr, Expr]) -> Formula:
         if isinstance(form, tuple):

@@ -22,11 +22,13 @@ from sympy import Expr, Symbol
 from ..core.display import Displayable
 
 __all__ = [
+    "MISTAKES",
     "Arithmetic",
     "Expected",
     "Finding",
     "Formula",
     "Kind",
+    "Mistake",
     "Number",
     "Part",
     "Status",
@@ -60,6 +62,35 @@ class Kind(_Word):
     ARITHMETIC = "arithmetic"
 
 
+class Mistake(_Word):
+    """A classic mistake that a wrong line's value is recognised as.
+
+    :data:`MISTAKES` says each in words.
+    """
+
+    BCE_WITH_MSE_DERIVATIVE = "bce-with-mse-derivative"
+    MISSING_SUM_OVER_PATHS = "missing-sum-over-paths"
+    DROPPED_ACTIVATION_DERIVATIVE = "dropped-activation-derivative"
+    WRONG_SIGN = "wrong-sign"
+    WRONG_EDGE_WEIGHT = "wrong-edge-weight"
+    USED_UPDATED_VALUE = "used-updated-value"
+    ROUNDING = "rounding"
+    ARITHMETIC_SLIP = "arithmetic-slip"
+
+
+#: Each mistake in words, as a correction names it.
+MISTAKES: dict[Mistake, str] = {
+    Mistake.BCE_WITH_MSE_DERIVATIVE: "the derivative of ½(a − y)² used for binary cross-entropy",
+    Mistake.MISSING_SUM_OVER_PATHS: "a path is missing from the sum over paths",
+    Mistake.DROPPED_ACTIVATION_DERIVATIVE: "the activation's derivative is left out",
+    Mistake.WRONG_SIGN: "the sign is wrong",
+    Mistake.WRONG_EDGE_WEIGHT: "a weight from another edge is used",
+    Mistake.USED_UPDATED_VALUE: "a value from after the update is used before it",
+    Mistake.ROUNDING: "the number is truncated or rounded wrongly",
+    Mistake.ARITHMETIC_SLIP: "an arithmetic slip",
+}
+
+
 class Arithmetic(_Word):
     """Whether the arithmetic between numeric sides holds as written."""
 
@@ -79,12 +110,15 @@ class Number:
 class Formula:
     """An expression to be printed, as ``\\frac{expr}{denominator}`` when a denominator is given.
 
-    ``names`` holds the document's (and the spec's) spellings of symbols.
+    ``names`` holds the document's (and the spec's) spellings of symbols;
+    ``in_order`` keeps the factors and terms in the order they were built
+    (``δ_{o1} w_5 + δ_{o2} w_7``), as a textbook writes the chain rule.
     """
 
     expr: Expr
     denominator: Expr | None = None
     names: Mapping[Symbol, str] = field(default_factory=dict, compare=False, repr=False)
+    in_order: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +151,8 @@ class Finding:
         subject: The first side as written (what the equation is about).
         cell: In a notebook, the 0-based index of the cell the equation is in.
         cell_line: In a notebook, the 1-based line within that cell.
+        checked: How many of its claims were checked (0 for a definition or a given value).
+        mistake: The classic mistake the wrong value is recognised as, if any.
     """
 
     line: int
@@ -132,6 +168,16 @@ class Finding:
     subject: str = ""
     cell: int | None = None
     cell_line: int | None = None
+    checked: int = 0
+    mistake: Mistake | None = None
+
+    @property
+    def verdict(self) -> str:
+        """``holds`` (something was checked), ``given`` (a definition or a stated value), ``wrong`` or
+        ``not checked``."""
+        if self.status is Status.OK:
+            return "holds" if self.checked else "given"
+        return str(self.status)
 
     @property
     def message(self) -> str:
@@ -158,20 +204,38 @@ class VerifyReport(Displayable):
     network_from: str
     text: str = field(default="", repr=False)
     format: str = "md"
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
-        """True when nothing is wrong ("not checked" is not wrong)."""
-        return not any(f.status is Status.WRONG for f in self.findings)
+        """True when nothing is wrong ("not checked" is not wrong), and, when ``strict``, nothing is
+        left not checked."""
+        wrong = any(f.status is Status.WRONG for f in self.findings)
+        return not wrong and (self.complete or not self.strict)
 
     @property
     def first_error(self) -> Finding | None:
         """The first wrong equation that is not a consequence of another."""
         return next((f for f in self.findings if f.status is Status.WRONG and f.cause is None), None)
 
+    @property
+    def complete(self) -> bool:
+        """True when nothing is wrong and nothing was left unchecked (``--strict``)."""
+        return not any(f.status is not Status.OK for f in self.findings)
+
     def counts(self) -> dict[Status, int]:
         """How many findings have each status."""
         return {s: sum(1 for f in self.findings if f.status is s) for s in Status}
+
+    def verdicts(self) -> dict[str, int]:
+        """How many findings have each verdict: ``holds``, ``given``, ``wrong``, ``not checked``."""
+        words = ("holds", "given", "wrong", "not checked")
+        return {w: sum(1 for f in self.findings if f.verdict == w) for w in words}
+
+    @property
+    def claims_checked(self) -> int:
+        """How many claims were checked, over all equations."""
+        return sum(f.checked for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: source, verdict, counts and every finding."""

@@ -28,12 +28,14 @@ from ..core.derivation import DPS, derive
 from ..core.network import Network
 from ..errors import InputError, SymbackpropError
 from ..files import read_text
-from .documents import Document, format_of, read_document
+from .documents import Document, Fragment, format_of, read_document
+from .givens import plain_arithmetic
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
 from .names import Names
 from .oracle import Oracle
 from .report import Finding, Kind, Number, Status, VerifyReport
+from .sections import problems, rows
 from .statements import (
     Statement,
     defining_statements,
@@ -41,7 +43,6 @@ from .statements import (
     is_name,
     lhs_keys,
     parse_all,
-    read_statements,
     spell_names,
 )
 
@@ -56,6 +57,7 @@ def verify(
     format: str | None = None,
     digits_policy: str = "round",
     seed: int = 0,
+    strict: bool = False,
 ) -> VerifyReport:
     """Check every equation of a hand-written derivation.
 
@@ -66,10 +68,14 @@ def verify(
         text: The document's text, if not read from ``source``.
         format: ``"md"``, ``"tex"``, ``"ipynb"`` or ``"html"``; from the file's suffix or
             its content by default.
-        digits_policy: ``"round"`` (half a unit of the last shown digit plus
-            slack from earlier rounded numbers), ``"strict"`` (half a unit
-            only) or ``"loose"`` (a whole unit, plus slack).
+        digits_policy: How shown numbers are judged (see :mod:`.rounding`): ``"round"``
+            (a number with k decimals stands for ± half a unit of its last digit,
+            and a result carries the interval it was computed in), ``"strict"``
+            (half a unit, nothing carried: every number must be its true value
+            correctly rounded) or ``"loose"`` (a whole unit: truncation accepted).
         seed: Seed of the random points used for symbolic claims.
+        strict: For CI and documentation builds: the report is ``ok`` only when
+            nothing is wrong *and* nothing was left not checked.
 
     Returns:
         A :class:`VerifyReport` with one :class:`Finding` per equation.
@@ -97,9 +103,10 @@ def verify(
 
         network = load_spec(spec)
     try:
-        return _verify(doc, network, name, digits_policy, seed)
+        report = _verify(doc, network, name, digits_policy, seed)
     except SymbackpropError as e:
         raise e.located(file=name) from None
+    return dataclasses.replace(report, strict=strict) if strict else report
 
 
 def _functions(network: Network | None) -> Mapping[str, Any]:
@@ -117,16 +124,21 @@ def _functions(network: Network | None) -> Mapping[str, Any]:
     return table
 
 
-def _read(doc: Document, network: Network | None) -> tuple[list[Statement], Names]:
-    """The document's statements, parsed, and its names."""
+def _read(doc: Document, network: Network | None) -> tuple[list[Statement], Names, set[int]]:
+    """The document's statements, parsed, its names, and which rows continue the row before."""
     functions = _functions(network)
-    statements = read_statements(doc)
+    plain = [Fragment(t, line, False, line) for line, t in plain_arithmetic(doc.text)]
+    if plain:
+        doc = dataclasses.replace(
+            doc, fragments=tuple(sorted((*doc.fragments, *plain), key=lambda f: f.line))
+        )
+    statements, continues = rows(doc)
     names = Names(network)
     for key in lhs_keys(statements, functions):
         names.resolve(key)
     parse_all(statements, names, functions)
     spell_names(statements, names)
-    return statements, names
+    return statements, names, continues
 
 
 def _against_spec(
@@ -140,7 +152,7 @@ def _against_spec(
     roles = {
         i: r for i, r in inferred.roles.items() if r is not Role.VALUE or not is_name(statements[i].parsed[0])
     }
-    return Inferred(network, aliases, roles)
+    return Inferred(network, aliases, roles, None, inferred.givens)
 
 
 def _oracle(net: Network | None, names: Names, aliases: Mapping[Symbol, Expr], seed: int) -> Oracle | None:
@@ -156,21 +168,75 @@ def _oracle(net: Network | None, names: Names, aliases: Mapping[Symbol, Expr], s
 
 
 def _verify(doc: Document, network: Network | None, name: str, policy: str, seed: int) -> VerifyReport:
-    statements, names = _read(doc, network)
+    statements, names, continues = _read(doc, network)
+    starts = [0] if network is not None else problems(statements, doc.text)
+    findings: list[Finding] = []
+    for a, b in zip(starts, [*starts[1:], len(statements)]):
+        first = statements[a].line if a < len(statements) else 1
+        last = statements[b].line - 1 if b < len(statements) else None
+        part = statements[a:b]
+        again = {i - a for i in continues if a <= i < b}
+        findings += _judge_part(
+            doc, part, again, names, network, policy, seed, (first, last) if a else (1, last)
+        )
+    findings.sort(key=lambda f: f.line)
+    source = "spec" if network is not None else "document"
+    return VerifyReport(name, tuple(_in_cells(doc, findings)), source, doc.text, doc.format)
+
+
+def _judge_part(
+    doc: Document,
+    statements: list[Statement],
+    continues: set[int],
+    names: Names,
+    network: Network | None,
+    policy: str,
+    seed: int,
+    lines: tuple[int, int | None],
+) -> list[Finding]:
+    """Judge one problem of the document (the whole document, unless it holds several exercises)."""
     doc_defs = defining_statements(statements)
     failed = failed_definitions(statements, names, _functions(network))
-    inferred = infer_network(statements, names, doc)
+    inferred = infer_network(statements, names, doc, lines)
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
-    blocked = {sym: line for sym, line in failed.items() if sym not in doc_defs}
-    judge = Judge(oracle, names, network is not None, inferred.roles, policy, doc_defs, blocked)
-    findings = [judge.judge(i, st) for i, st in enumerate(statements)]
+    blocked = _downstream(
+        {sym: line for sym, line in failed.items() if sym not in doc_defs}, inferred.network
+    )
+    judge = Judge(
+        oracle,
+        names,
+        network is not None,
+        inferred.roles,
+        policy,
+        doc_defs,
+        blocked,
+        inferred.givens,
+        inferred.later,
+        doc.text,
+        inferred.repairs if network is None else None,
+    )
+    if inferred.missing is not None:
+        judge.memory.no_point = inferred.missing
+    findings = [judge.judge(i, st, continued=i in continues) for i, st in enumerate(statements)]
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
-        findings.sort(key=lambda f: f.line)
-    source = "spec" if network is not None else "document"
-    return VerifyReport(name, tuple(_in_cells(doc, findings)), source, doc.text, doc.format)
+    return findings
+
+
+def _downstream(failed: Mapping[Symbol, int], net: Network | None) -> dict[Symbol, tuple[int, Symbol]]:
+    """Names that cannot be judged: those whose definition was unreadable, and every node computed
+    from one (``E_total = E_{o1} + E_{o2}`` with ``E_{o1}`` unreadable), with the line and name of
+    the unreadable definition."""
+    out = {s: (line, s) for s, line in failed.items()}
+    if net is None:
+        return out
+    for d in net.definitions:
+        roots = sorted((out[s] for s in d.expr.free_symbols if s in out), key=lambda r: (r[0], r[1].name))
+        if roots and d.symbol not in out:
+            out[d.symbol] = roots[0]
+    return out
 
 
 def _in_cells(doc: Document, findings: list[Finding]) -> list[Finding]:

@@ -1,0 +1,192 @@
+"""What judging a relation chain works with: its subject, its rules, what it remembers, its problems.
+
+:class:`Subject` says what a chain is about, :class:`Rules` against what it is
+judged, :class:`Memory` what judging remembers from one statement to the next
+(the document's own numbers, and the intervals its results carry), and
+:class:`Wrong` one wrong side with the right answer and how to recognise the
+classic mistake it makes.  :mod:`.chain` walks a chain with them and
+:mod:`.wording` says what was found.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+from sympy import Expr, Float, Rational, Symbol
+
+from ..core.derivation import DPS, Evaluation, Partial
+from .oracle import Claim, Key
+from .report import Expected, Kind, Mistake, Number, Part
+from .rounding import Interval, Rounding, contains
+from .statements import Statement, bare, decimals
+
+__all__ = [
+    "EQUALITIES",
+    "Memory",
+    "Problem",
+    "Rules",
+    "Subject",
+    "Verdict",
+    "Wrong",
+    "arithmetic_slip",
+    "distinct",
+    "inside",
+    "pointwise",
+    "shown_number",
+    "why",
+    "written",
+]
+
+#: Relations whose sides are judged as equal.
+EQUALITIES = ("=", "≈")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a relation chain is about.
+
+    Attributes:
+        key: The quantity its first side names, if any (see :mod:`.oracle`).
+        kind: What the chain states.
+        start: The first side judged (2 when side 1 is the document's own definition).
+        scale: The chain is about ``scale`` times the quantity (``\\delta = -\\partial L/\\partial z``).
+        note: Why only part of the chain is judged, for the finding's message.
+        arithmetic_only: Only the arithmetic as written is judged (no truth for the first side).
+    """
+
+    key: Key | None
+    kind: Kind
+    start: int = 1
+    scale: Expr = sympy.S.One
+    note: str | None = None
+    arithmetic_only: bool = False
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Against what a chain is judged.
+
+    Attributes:
+        spec_mode: Whether the network comes from a spec.
+        doc_defs: The document's own definitions, ``name -> (expression, line)``.
+    """
+
+    spec_mode: bool
+    doc_defs: Mapping[Symbol, tuple[Expr, int]]
+
+
+@dataclass
+class Memory:
+    """What judging remembers from one statement to the next.
+
+    Attributes:
+        claims: The document's own number for each quantity it stated.
+        flagged_defs: Definitions found to disagree with the spec -> their line.
+        numbers: Each result the document showed -> the line of the error it carries, or ``None``.
+        rounding: The intervals shown numbers stand for, and those results carry.
+        last_iv: The interval the last chain ended with (a continuation row starts from it).
+        no_point: Why there is no point to evaluate names at (which values are missing).
+    """
+
+    rounding: Rounding
+    claims: dict[Key, Claim] = field(default_factory=dict)
+    flagged_defs: dict[Symbol, int] = field(default_factory=dict)
+    numbers: dict[Rational, int | None] = field(default_factory=dict)
+    last_iv: Interval | None = None
+    no_point: str = "the document gives no point"
+
+    def snapshot(self) -> tuple[Any, ...]:
+        """What judging one chain may change (to judge it again elsewhere)."""
+        carried = dict(self.rounding.carried)
+        return dict(self.claims), dict(self.flagged_defs), dict(self.numbers), self.last_iv, carried
+
+    def restore(self, saved: tuple[Any, ...]) -> None:
+        claims, flagged, numbers, self.last_iv, carried = saved
+        self.claims, self.flagged_defs, self.numbers = dict(claims), dict(flagged), dict(numbers)
+        self.rounding.carried = dict(carried)
+
+
+class Verdict(enum.Enum):
+    """A symbolic side compared with the quantity."""
+
+    HOLDS = "holds"
+    POINT_ONLY = "point-only"
+    RESTATES = "restates"
+    WRONG = "wrong"
+
+
+class Problem(enum.Enum):
+    """What is wrong with a side."""
+
+    INEQUALITY = "inequality"
+    POINT_ONLY = "point-only"
+    FORMULA = "formula"
+    DISAGREES = "disagrees"
+    ARITHMETIC = "arithmetic"
+    VALUE = "value"
+
+
+@dataclass(frozen=True)
+class Wrong:
+    """One wrong side: what is wrong, the right answer, and how to recognise the mistake.
+
+    ``shows`` tells whether a value is what the side shows (within its rounding),
+    at the evaluation ``at``: the classic mistakes are re-judged with it.
+    """
+
+    problem: Problem
+    text: tuple[Part, ...]
+    expected: Expected | None = None
+    cause: int | None = None
+    value: Float | None = None
+    side: int = 0
+    shows: Callable[[Expr], bool] | None = None
+    at: Evaluation | None = None
+    mistake: Mistake | None = None
+
+
+def arithmetic_slip(st: Statement, k: int, prev: Float, side: Any) -> tuple[Part, ...]:
+    """``arithmetic: <side k-1> is <its value>, not <side k>``."""
+    return ("arithmetic: ", st.sides[k - 1], " is ", distinct(prev, side), ", not ", st.sides[k])
+
+
+def distinct(value: Float, side: Any) -> Number:
+    """``value`` with as many decimals as the side shows, or more when that would read the same."""
+    d = max(decimals(side), 3)
+    written = Float(side.exact(), DPS) if bare(side) else None
+    while written is not None and d < max(decimals(side), 3) + 6 and round(value, d) == round(written, d):
+        d += 1
+    return Number(value, max(d, 1))
+
+
+def shown_number(value: Float, digits: int) -> Number:
+    """A right value, shown with at least three decimals."""
+    return Number(value, max(digits, 3))
+
+
+def why(e: Exception) -> str:
+    """The reason an :class:`Unknown` (or a missing value) gives."""
+    if isinstance(e, KeyError):
+        return f"{e.args[0]} has no value in this network" if e.args else "no value in this network"
+    return str(e.args[0]) if e.args else type(e).__name__
+
+
+def pointwise(side: Any) -> bool:
+    """A formula that multiplies a derivative by a written number (``∂L/∂a_1 \\cdot 1``): the number is a
+    value at this point (ReLU′ = 1 here), so the side is a claim at this point only."""
+    numbers = set(side.numbers)
+    return any(m.atoms(Partial) and any(f in numbers for f in m.args) for m in side.expr.atoms(sympy.Mul))
+
+
+def inside(iv: Interval) -> Callable[[Expr], bool]:
+    """Whether a value lies in ``iv``."""
+    return lambda x: contains(iv, x)
+
+
+def written(side: Any) -> Rational:
+    """The number a bare side shows, with its sign."""
+    return Rational(side.exact())

@@ -1,0 +1,381 @@
+"""Rounding judged as a careful reader judges it: a shown number stands for an interval.
+
+A number shown with k decimals stands for ``value ± ½·10⁻ᵏ``; the document's
+givens (inputs, targets, weights, the learning rate) and integers are exact.
+A side computed from shown numbers gets the interval propagated through its
+arithmetic (mpmath's interval arithmetic), and a result holds when it lies in
+that interval widened by its own last digit.  A result then *carries* that
+interval: when a later line writes the same number, it stands for everything
+the earlier line allowed, so ``−0.188`` from ``0.284 − 0.472`` holds and feeds
+later lines with its honest uncertainty.
+
+The three digits policies are data (:data:`DIGITS_POLICIES`):
+
+* ``round`` (default): half a unit of the last digit, intervals carried;
+* ``strict``: half a unit, nothing carried: every shown number must be its
+  true value correctly rounded;
+* ``loose``: a whole unit (truncation accepted), intervals carried.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+from mpmath import mp
+from mpmath.ctx_iv import MPIntervalContext
+from sympy import Expr, Float, Rational, Symbol
+
+__all__ = [
+    "DIGITS_POLICIES",
+    "IV",
+    "Interval",
+    "NoInterval",
+    "Policy",
+    "Rounding",
+    "contains",
+    "hull",
+    "middle",
+    "overlap",
+    "point",
+]
+
+#: The interval context (its own precision, so that nothing global changes).
+IV = MPIntervalContext()
+IV.dps = 40
+
+#: An mpmath interval.
+Interval = Any
+
+#: Operands with at most this many significant digits are read as exact (weights, inputs, rates).
+SHORT = 1
+
+#: Widening that absorbs arithmetic noise in exact values (digits at the 30th place).
+NOISE = mp.mpf("1e-25")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How shown numbers are judged.
+
+    Attributes:
+        units: Units of the last shown digit a shown number stands within.
+        carry: Whether a shown result carries the interval it was computed in.
+    """
+
+    units: Rational
+    carry: bool
+
+
+#: The ``--digits-policy`` choices.
+DIGITS_POLICIES: dict[str, Policy] = {
+    "round": Policy(Rational(1, 2), True),
+    "strict": Policy(Rational(1, 2), False),
+    "loose": Policy(Rational(1), True),
+}
+
+
+class NoInterval(Exception):
+    """An expression that interval arithmetic cannot evaluate (a first-order bound is used)."""
+
+
+def _precise(f: Any) -> Any:
+    """Run ``f`` with mpmath at 40 digits (its default of 15 would blur exact values)."""
+
+    @functools.wraps(f)
+    def g(*args: Any, **kwargs: Any) -> Any:
+        with mp.workdps(IV.dps):
+            return f(*args, **kwargs)
+
+    return g
+
+
+@_precise
+def point(x: Any) -> Interval:
+    """A number as an interval of width zero."""
+    if isinstance(x, Rational):
+        return IV.mpf(int(x.p)) / int(x.q)
+    return IV.mpf(mp.mpf(sympy.Float(x, 40)._mpf_))
+
+
+def lo(x: Interval) -> Any:
+    """The lower end of an interval, as an mpf."""
+    return mp.make_mpf(x._mpi_[0])
+
+
+def hi(x: Interval) -> Any:
+    """The upper end of an interval, as an mpf."""
+    return mp.make_mpf(x._mpi_[1])
+
+
+def _max(a: Interval, b: Interval) -> Interval:
+    return IV.mpf([max(lo(a), lo(b)), max(hi(a), hi(b))])
+
+
+def _min(a: Interval, b: Interval) -> Interval:
+    return IV.mpf([min(lo(a), lo(b)), min(hi(a), hi(b))])
+
+
+def _abs(a: Interval) -> Interval:
+    if lo(a) >= 0:
+        return a
+    if hi(a) <= 0:
+        return -a
+    return IV.mpf([0, max(-lo(a), hi(a))])
+
+
+def _step(a: Interval, at_zero: Interval | None = None) -> Interval:
+    if lo(a) > 0:
+        return IV.mpf(1)
+    if hi(a) < 0:
+        return IV.mpf(0)
+    ends = [0 if lo(a) < 0 else None, 1 if hi(a) > 0 else None]
+    if lo(a) == 0 or hi(a) == 0:  # the value at zero itself
+        ends.append(int(hi(at_zero)) if at_zero is not None else 0)
+    found = [e for e in ends if e is not None]
+    return IV.mpf([min(found), max(found)])
+
+
+def _monotone(f: Any) -> Any:
+    """An increasing function of one interval, evaluated at its ends (widened outwards)."""
+
+    def g(a: Interval) -> Interval:
+        with mp.workdps(IV.dps):
+            low, high = f(lo(a)), f(hi(a))
+            return IV.mpf([low - abs(low) * NOISE - NOISE, high + abs(high) * NOISE + NOISE])
+
+    return g
+
+
+#: Functions of intervals, by SymPy class name.
+_FUNCTIONS: dict[str, Any] = {
+    "exp": lambda a: IV.exp(a),
+    "log": lambda a: IV.log(a),
+    "Abs": _abs,
+    "Heaviside": _step,
+    "tanh": _monotone(lambda x: mp.tanh(mp.mpf(x))),
+    "atan": _monotone(lambda x: mp.atan(mp.mpf(x))),
+    "erf": _monotone(lambda x: mp.erf(mp.mpf(x))),
+}
+
+
+def evaluate(expr: Expr, env: Mapping[Symbol, Interval]) -> Interval:
+    """``expr`` as an interval, with ``env`` for its symbols.
+
+    Raises:
+        NoInterval: A part of it has no interval rule here.
+    """
+    if expr in env:
+        return env[expr]
+    if expr.is_Number:
+        if not expr.is_finite or not expr.is_real:
+            raise NoInterval(str(expr))
+        return point(expr)
+    if expr is sympy.E:
+        return IV.e
+    if expr is sympy.pi:
+        return IV.pi
+    args = expr.args
+    if isinstance(expr, sympy.Add):
+        total = evaluate(args[0], env)
+        for a in args[1:]:
+            total = total + evaluate(a, env)
+        return total
+    if isinstance(expr, sympy.Mul):
+        prod = evaluate(args[0], env)
+        for a in args[1:]:
+            prod = prod * evaluate(a, env)
+        return prod
+    if isinstance(expr, sympy.Pow):
+        return _power(expr, env)
+    return _function(expr, env)
+
+
+def _power(expr: Expr, env: Mapping[Symbol, Interval]) -> Interval:
+    base, exp = expr.args
+    b = evaluate(base, env)
+    e = exp if exp.is_Number else evaluate(exp, env)
+    n = _integer(e)
+    if n is not None:
+        if n < 0:
+            if lo(b) <= 0 <= hi(b):
+                raise NoInterval("division by an interval around zero")
+            return 1 / (b ** (-n))
+        return b**n
+    if lo(b) > 0 or (lo(b) >= 0 and exp.is_Rational):
+        return IV.exp((e if not exp.is_Number else point(exp)) * IV.log(b)) if lo(b) > 0 else b ** point(exp)
+    raise NoInterval("a power of a number that may be negative")
+
+
+def _integer(e: Any) -> int | None:
+    """An exponent that is exactly an integer (written ``2`` or ``^{2}``), else ``None``."""
+    if isinstance(e, Expr):
+        return int(e) if e.is_Integer else None
+    if lo(e) == hi(e) and lo(e) == int(lo(e)):
+        return int(lo(e))
+    return None
+
+
+def _function(expr: Expr, env: Mapping[Symbol, Interval]) -> Interval:
+    elementary = getattr(type(expr), "elementary", None)
+    if elementary is not None:  # a library function: sigmoid, ReLU, ...
+        return evaluate(elementary(*expr.args), env)
+    name = type(expr).__name__
+    if name in ("Max", "Min"):
+        values = [evaluate(a, env) for a in expr.args]
+        out = values[0]
+        for v in values[1:]:
+            out = _max(out, v) if name == "Max" else _min(out, v)
+        return out
+    if name in _FUNCTIONS and expr.args:
+        return _FUNCTIONS[name](*[evaluate(a, env) for a in expr.args])
+    raise NoInterval(name)
+
+
+@_precise
+def _first_order(expr: Expr, numbers: Mapping[Symbol, Interval]) -> Interval:
+    """A first-order enclosure: the value at the middle ± Σ |∂/∂n| · radius(n)."""
+    mids = {s: Rational(str(mp.nstr((lo(v) + hi(v)) / 2, 35))) for s, v in numbers.items()}
+    centre = expr.xreplace(mids).evalf(40)
+    if not centre.is_real or not centre.is_finite:
+        raise NoInterval("not a finite real number")
+    radius = mp.mpf(0)
+    for s, v in numbers.items():
+        d = sympy.diff(expr, s).xreplace(mids).evalf(40)
+        if not d.is_real or not d.is_finite:
+            raise NoInterval("no derivative here")
+        radius += abs(mp.mpf(Float(d, 40)._mpf_)) * (hi(v) - lo(v)) / 2
+    c = mp.mpf(Float(centre, 40)._mpf_)
+    return IV.mpf([c - 2 * radius - NOISE, c + 2 * radius + NOISE])
+
+
+class Rounding:
+    """Intervals for the numbers a document shows, and what its results carry.
+
+    Args:
+        policy: A key of :data:`DIGITS_POLICIES`.
+        exact: The document's givens (their values are exact wherever they are written).
+    """
+
+    def __init__(self, policy: str, exact: Iterable[Expr] = ()) -> None:
+        self.policy = DIGITS_POLICIES[policy]
+        self.exact: set[Rational] = {_rational(v) for v in exact}
+        self.carried: dict[Rational, Interval] = {}
+
+    def add_exact(self, values: Iterable[Expr]) -> None:
+        """More givens (values stated later, an updated point)."""
+        self.exact |= {_rational(v) for v in values}
+
+    @_precise
+    def half(self, decimals: int) -> Any:
+        """What a number shown with ``decimals`` decimals may be off by."""
+        if decimals <= 0:
+            return mp.mpf(0)
+        return mp.mpf(self.policy.units.p) / self.policy.units.q / mp.mpf(10) ** decimals
+
+    @_precise
+    def shown(self, number: Any, result: bool = False) -> Interval:
+        """The interval a written number (a :class:`~symbackprop.notation.latex.Number`) stands for.
+
+        An operand of arithmetic is exact when it is an integer, one of the
+        document's givens, or short (at most :data:`SHORT` significant digits)
+        and never shown as a result: ``0.4 \\cdot 0.711`` multiplies a weight by
+        a rounded activation.  A result (``result``) always stands for its
+        rounding, or for the interval it carries.
+        """
+        v = number.value
+        if number.decimals <= 0:
+            return point(v)
+        carried = self.carried.get(abs(v)) if self.policy.carry else None
+        if not result and carried is None and (abs(v) in self.exact or _digits(number) <= SHORT):
+            return point(v)
+        h = IV.mpf(self.policy.units.p) / self.policy.units.q / IV.mpf(10) ** number.decimals
+        own = point(v) + IV.mpf([-hi(h), hi(h)])
+        if carried is None:
+            return own
+        carried = carried if v >= 0 else -carried
+        return IV.mpf([min(lo(own), lo(carried)), max(hi(own), hi(carried))]) if result else carried
+
+    @_precise
+    def interval(self, expr: Expr, numbers: Mapping[Symbol, Any], result: bool = False) -> Interval:
+        """A side as an interval: its written numbers as intervals, everything else exact.
+
+        ``result``: the side is one number, a result (see :meth:`shown`).
+
+        Raises:
+            NoInterval: The side is not a finite real number here.
+        """
+        env = {s: self.shown(n, result) for s, n in numbers.items()}
+        try:
+            out = evaluate(expr, env)
+        except (NoInterval, ZeroDivisionError, ValueError, TypeError):
+            try:
+                out = _first_order(expr, env)
+            except (ZeroDivisionError, ValueError, TypeError):  # e.g. a derivative at a point, unevaluated
+                raise NoInterval("not a number here") from None
+        if not (mp.isfinite(lo(out)) and mp.isfinite(hi(out))):
+            raise NoInterval("not a finite number")
+        return out
+
+    @_precise
+    def widen(self, iv: Interval, decimals: int) -> Interval:
+        """``iv`` widened by the last-digit rounding of a number with ``decimals`` decimals."""
+        h = self.half(decimals) + NOISE
+        return IV.mpf([lo(iv) - h, hi(iv) + h])
+
+    @_precise
+    def carry(self, value: Rational, iv: Interval) -> None:
+        """A shown result stands for ``iv`` wherever it is written later (kept by its absolute value)."""
+        if not self.policy.carry or value == 0:
+            return
+        if value < 0:
+            value, iv = -value, -iv
+        old = self.carried.get(value)
+        self.carried[value] = iv if old is None else IV.mpf([min(lo(old), lo(iv)), max(hi(old), hi(iv))])
+
+
+@_precise
+def contains(iv: Interval, value: Expr) -> bool:
+    """Whether an exact or 30-digit ``value`` lies in ``iv`` (up to arithmetic noise)."""
+    v = _mpf(value)
+    return bool(lo(iv) - NOISE * max(1, abs(v)) <= v <= hi(iv) + NOISE * max(1, abs(v)))
+
+
+@_precise
+def overlap(a: Interval, b: Interval) -> bool:
+    """Whether two intervals meet."""
+    return bool(lo(a) <= hi(b) + NOISE and lo(b) <= hi(a) + NOISE)
+
+
+@_precise
+def hull(iv: Interval, value: Expr) -> Interval:
+    """The smallest interval holding ``iv`` and ``value``."""
+    v = _mpf(value)
+    return IV.mpf([min(lo(iv), v), max(hi(iv), v)])
+
+
+@_precise
+def middle(iv: Interval) -> Float:
+    """The middle of an interval, as a 30-digit SymPy Float."""
+    return Float(mp.nstr((lo(iv) + hi(iv)) / 2, 35), 30)
+
+
+def _digits(number: Any) -> int:
+    """Significant digits of a written number (``0.069``: 2, ``1.0``: 2)."""
+    scaled = abs(number.value) * 10**number.decimals
+    return len(str(int(scaled))) if scaled else 1
+
+
+def _mpf(value: Expr) -> Any:
+    if isinstance(value, Rational):
+        return mp.mpf(int(value.p)) / int(value.q)
+    return mp.mpf(Float(value, 40)._mpf_)
+
+
+def _rational(v: Expr) -> Rational:
+    if isinstance(v, Rational):
+        return abs(v)
+    return abs(Rational(str(Float(v, 30)).rstrip("0").rstrip(".") or "0"))

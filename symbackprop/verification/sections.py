@@ -1,0 +1,185 @@
+"""How a document's equations hang together: rows that continue a chain, and separate problems.
+
+* :func:`rows`: the statements of a document, with the rows that continue
+  the chain of the row before (``&= 0.3775`` under ``net_{h1} &= …``), a first
+  side on a line of its own (``\\frac{\\partial out}{\\partial net}`` then
+  ``&= out(1 - out)``), and a table's value cell (``| $z = 1.0 - 0.5$ | $0.5$ |``).
+* :func:`problems`: where each problem of an exercise sheet starts, so that
+  ``y = (3x + 1)^2`` in one exercise and ``y = \\sigma(2x - 1)`` in the next are
+  judged each with its own network.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+
+from sympy import Expr, Symbol
+
+from .documents import Document, Fragment
+from .statements import Statement, is_name, is_number, read_statements
+
+__all__ = ["headings", "problems", "rows"]
+
+#: A number alone in a math span (a table's value cell).
+_NUMBER = re.compile(r"[-−]?\s*\d+(?:\.\d+)?")
+
+#: Headings, by level: Markdown ``#``…``######``, LaTeX sectioning commands.
+_HEADING = re.compile(r"^(#{1,6})\s|^\s*\\(section|subsection|subsubsection|paragraph)\*?\{", re.M)
+_LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3, "paragraph": 4}
+
+
+# ------------------------------------------------------------------- rows
+
+
+@dataclasses.dataclass
+class _Rows:
+    """The statements read so far, and what the next row may continue."""
+
+    out: list[Statement] = dataclasses.field(default_factory=list)
+    continues: set[int] = dataclasses.field(default_factory=set)
+    pending: tuple[int, str] | None = None  # a lone first side: (its block, its text)
+
+    def value_cell(self, frag: Fragment) -> bool:
+        """``| $z = z_1 + b = 1.0 - 0.5$ | $0.5$ |``: the value cell reads as ``= 0.5``."""
+        lone = frag.text.strip()
+        prev = self.out[-1] if self.out else None
+        if prev is None or prev.error or prev.line != frag.line or not _NUMBER.fullmatch(lone):
+            return False
+        self.continues.add(len(self.out))
+        self.out.append(Statement(frag.line, frag.block_end, lone, [prev.sides[0], lone], ["="]))
+        return True
+
+    def add(self, frag: Fragment, found: list[Statement]) -> None:
+        """The statements of one fragment, the first continuing the row before when it starts with ``=``."""
+        first = found[0]
+        if not first.error and len(first.sides) > 1 and not first.sides[0].strip():
+            prev = self.out[-1] if self.out else None
+            if self.pending is not None and self.pending[0] == frag.block_end:
+                first.sides[0] = self.pending[1]
+            elif (
+                prev is not None
+                and prev.block_end == frag.block_end
+                and not prev.error
+                and prev.sides[0].strip()
+            ):
+                first.sides[0] = prev.sides[0]
+                self.continues.add(len(self.out))
+        self.pending = None
+        self.out.extend(found)
+
+
+def rows(doc: Document) -> tuple[list[Statement], set[int]]:
+    """The document's statements, and which of them continue the chain of the row before.
+
+    A continuing row's empty first side becomes the first side of the row it
+    continues (in place); its numbers are judged against the last numbers of
+    that row.  A relation sign alone (``$\\approx$`` in prose) is no equation.
+    """
+    state = _Rows()
+    for frag in doc.fragments:
+        found = read_statements(dataclasses.replace(doc, fragments=(frag,)))
+        found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
+        if found:
+            state.add(frag, found)
+        elif state.value_cell(frag):
+            state.pending = None
+        else:
+            lone = frag.text.strip()
+            state.pending = (frag.block_end, lone) if lone and not lone.startswith("\\text") else None
+    return state.out, state.continues
+
+
+# --------------------------------------------------------------- problems
+
+
+def headings(text: str) -> list[tuple[int, int]]:
+    """``(line, level)`` of every heading."""
+    out = []
+    for m in _HEADING.finditer(text):
+        level = len(m.group(1)) if m.group(1) else _LEVELS[m.group(2)]
+        out.append((text.count("\n", 0, m.start()) + 1, level))
+    return out
+
+
+def _defines(st: Statement) -> tuple[Symbol, Expr] | None:
+    """``(name, expression)`` when a statement defines a name by a formula."""
+    if st.error or not is_name(st.parsed[0]) or is_number(st.parsed[1]):
+        return None
+    n, rhs = st.parsed[0].expr, st.parsed[1]
+    if n in rhs.expr.free_symbols or not rhs.expr.free_symbols - set(rhs.numbers):
+        return None
+    return n, rhs.exact()
+
+
+def _gives(st: Statement) -> tuple[Symbol, Expr] | None:
+    """``(name, value)`` when a statement gives a name a number (``y = 1``)."""
+    if st.error or len(st.parsed) != 2 or not is_name(st.parsed[0]) or not is_number(st.parsed[1]):
+        return None
+    return st.parsed[0].expr, st.parsed[1].exact()
+
+
+@dataclasses.dataclass
+class _Problems:
+    """Reading the statements for redefinitions that start a new exercise."""
+
+    statements: list[Statement]
+    heads: list[tuple[int, int]]
+    starts: list[int] = dataclasses.field(default_factory=lambda: [0])
+    levels: list[int] = dataclasses.field(default_factory=list)
+    defined: dict[Symbol, tuple[Expr, int]] = dataclasses.field(default_factory=dict)
+    seen: dict[Symbol, int] = dataclasses.field(default_factory=dict)  # first line a name is a subject
+
+    def read(self, i: int, st: Statement) -> None:
+        if not st.error and is_name(st.parsed[0]):
+            self.seen.setdefault(st.parsed[0].expr, st.line)
+        found = _defines(st) or _gives(st)
+        if found is None:
+            return
+        n, expr = found
+        if n in self.defined and self.defined[n][0] != expr:
+            self.conflict(i, st, n, expr)
+        if _defines(st) is not None:
+            self.defined.setdefault(n, (expr, st.line))
+
+    def conflict(self, i: int, st: Statement, n: Symbol, expr: Expr) -> None:
+        """``n`` defined again: a new exercise if a heading lies between and nothing older is used."""
+        since = self.defined[n][1]
+        between = [(level, line) for line, level in self.heads if since < line <= st.line]
+        older = [self.seen[m] for m in expr.free_symbols if m in self.seen and m != n]
+        if not between or any(line < min(between)[1] for line in older):
+            return  # the same problem, told in more detail
+        level, head = min(between)
+        self.levels.append(level)
+        j = next(k for k in range(self.starts[-1], i + 1) if self.statements[k].line >= head)
+        if j > self.starts[-1]:
+            self.starts.append(j)
+        self.defined = {}
+        for earlier in self.statements[j:i]:
+            if (d := _defines(earlier)) is not None:
+                self.defined.setdefault(d[0], (d[1], earlier.line))
+
+    def all_exercises(self) -> Iterator[int]:
+        """On an exercise sheet, every heading of the level its exercises were split at starts one."""
+        if not self.levels:
+            return
+        for line, level in self.heads:
+            if level <= min(self.levels):
+                k = next((k for k, st in enumerate(self.statements) if st.line >= line), 0)
+                if k > 0:
+                    yield k
+
+
+def problems(statements: list[Statement], text: str) -> list[int]:
+    """Where each problem of a document starts (statement indices; the first is 0).
+
+    A name defined again by another formula, or given a number, after a
+    heading starts a new problem there (at the highest heading in between),
+    unless the new formula uses names the document gave before that heading:
+    then it is the same problem, told in more detail.
+    """
+    state = _Problems(statements, headings(text))
+    for i, st in enumerate(statements):
+        state.read(i, st)
+    return sorted(set(state.starts) | set(state.all_exercises()))

@@ -1,0 +1,429 @@
+"""verify's verdicts (issue 13, section 1): honest, rounded as a careful reader, named, explained.
+
+Every expected number is computed here with mpmath (40 digits) or written by
+hand from the document's own network; never taken from the code under test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+from fractions import Fraction
+from pathlib import Path
+
+import mpmath as mp
+import pytest
+from conftest import ROOT
+
+from symbackprop.cli import main
+from symbackprop.verification import Mistake, Status, verify
+
+FIXTURES = ROOT / "tests" / "fixtures" / "verify"
+mp.mp.dps = 40
+
+
+def sig(t):
+    return 1 / (1 + mp.exp(-mp.mpf(t)))
+
+
+def run(text: str, **kw):
+    return verify("doc.md", text=text, format="md", **kw)
+
+
+def at(report, line: int):
+    found = [f for f in report.findings if f.line == line]
+    assert found, f"no finding at line {line}"
+    return found[0]
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, s in enumerate(text.split("\n"), start=1) if needle in s)
+
+
+# ------------------------------------------------------------- honest verdicts
+
+NEURON = """With `x = 0.5`, `w = 0.8`, `b = 0.1`, `y = 1` and `eta = 0.5`.
+
+$$z = w x + b$$
+
+$$a = \\sigma(z) \\approx 0.6225$$
+
+$$L = \\frac{1}{2}(a - y)^2 \\approx 0.0713$$
+
+$$\\frac{\\partial L}{\\partial w} = (a - y) \\, a (1 - a) \\, x \\approx -0.0444$$
+
+$$w^{+} = w - \\eta \\frac{\\partial L}{\\partial w} = 0.8 - 0.5 \\cdot (-0.0444) = 0.8222$$
+"""
+
+
+def neuron_truth() -> dict[str, mp.mpf]:
+    x, w, b, y, eta = mp.mpf("0.5"), mp.mpf("0.8"), mp.mpf("0.1"), 1, mp.mpf("0.5")
+    a = sig(w * x + b)
+    dw = (a - y) * a * (1 - a) * x
+    return {"a": a, "L": (a - y) ** 2 / 2, "dw": dw, "w+": w - eta * dw}
+
+
+def test_the_neuron_numbers_are_what_the_document_shows():
+    t = neuron_truth()
+    assert [mp.nstr(t[k], 3, min_fixed=-9, max_fixed=9) for k in ("a", "L", "dw", "w+")] == [
+        "0.622",
+        "0.0713",
+        "-0.0444",
+        "0.822",
+    ]
+
+
+def test_holds_means_checked_and_definitions_are_given():
+    report = run(NEURON)
+    for f in report.findings:
+        assert (f.verdict == "holds") == (f.status is Status.OK and f.checked > 0)
+    assert at(report, 3).verdict == "given" and at(report, 3).checked == 0
+    assert all(f.verdict == "holds" for f in report.findings if f.line >= 5)
+    assert report.claims_checked == sum(f.checked for f in report.findings) >= 5
+    assert f"{report.claims_checked} claims checked" in report.table()
+
+
+def test_a_line_whose_claims_were_all_unchecked_is_not_checked_with_the_missing_values():
+    text = NEURON.replace("With `x = 0.5`, `w = 0.8`, `b = 0.1`, `y = 1` and `eta = 0.5`.", "No values.")
+    report = run(text)
+    f = at(report, line_of(text, "a = \\sigma(z)"))
+    assert f.status is Status.NOT_CHECKED and f.checked == 0
+    assert f.message.startswith("not checked:")
+    assert "the document gives no value for " in f.message and "\n" not in f.message
+    assert all(f" {name}" in f.message for name in ("b", "w", "x", "y"))
+    # the formula is still checked at random points: that line holds, its number is noted
+    g = at(report, line_of(text, "(a - y) \\, a (1 - a)"))
+    assert g.verdict == "holds" and "no value" in g.message
+
+
+def test_strict_fails_on_anything_not_checked(tmp_path, capsys):
+    text = NEURON + "\n$$\\frac{\\partial L}{\\partial q} = 3$$\n"
+    doc = tmp_path / "doc.md"
+    doc.write_text(text)
+    assert run(text).ok and not run(text).complete
+    assert not run(text, strict=True).ok
+    assert main(["verify", str(doc)]) == 0
+    assert main(["verify", str(doc), "--strict"]) == 1
+    assert "strict: not checked counts as a failure" in capsys.readouterr().out
+    clean = tmp_path / "clean.md"
+    clean.write_text(NEURON)
+    assert main(["verify", str(clean), "--strict"]) == 0
+
+
+# ------------------------------------------------------------ pure arithmetic
+
+ARITHMETIC = [
+    ("\\sigma(0.9) \\approx 0.711", "0.711"),
+    ("0.4 \\cdot 0.711 + (-0.6) \\cdot 0.786 = -0.188", "-0.188"),
+    ("0.2748 + 0.0236 = 0.2984", "0.2984"),
+    ("0.5 - 0.1 \\cdot 0.069 = 0.4931", "0.4931"),
+]
+
+
+@pytest.mark.parametrize(("latex", "shown"), ARITHMETIC, ids=["sigmoid", "sum", "add", "update"])
+def test_pure_arithmetic_is_always_checked(latex, shown):
+    """No network, no point, no definitions: the arithmetic as written is checked; a 13 % slip is not."""
+    report = run(f"$${latex}$$\n")
+    (f,) = report.findings
+    assert f.verdict == "holds" and f.checked >= 1 and f.arithmetic == "holds"
+    slipped = latex.replace(f"= {shown}", f"= {float(shown) * 1.13:.4f}").replace(
+        f"\\approx {shown}", f"\\approx {float(shown) * 1.13:.3f}"
+    )
+    assert slipped != latex
+    (g,) = run(f"$${slipped}$$\n").findings
+    assert g.status is Status.WRONG and g.arithmetic == "wrong"
+
+
+def test_the_issue_arithmetic_examples_are_right_by_hand():
+    assert mp.nstr(sig("0.9"), 3) == "0.711"
+    assert Fraction("0.2748") + Fraction("0.0236") == Fraction("0.2984")
+    assert Fraction("0.5") - Fraction("0.1") * Fraction("0.069") == Fraction("0.4931")
+    assert (
+        mp.nstr(mp.mpf("0.4") * sig("0.9") - mp.mpf("0.6") * sig("1.3"), 3) == "-0.187"
+    )  # -0.188 from rounded
+    assert Fraction("0.4") * Fraction("0.711") - Fraction("0.6") * Fraction("0.786") == Fraction("-0.1872")
+
+
+# ------------------------------------------------------------------ rounding
+
+ROUNDED = """Inputs `u_1 = 0.9`, `u_2 = 1.3`, weights `w_1 = 0.4`, `w_2 = -0.6`.
+
+$$h_1 = \\sigma(u_1) \\approx 0.711$$
+
+$$h_2 = \\sigma(u_2) \\approx 0.786$$
+
+$$z = w_1 h_1 + w_2 h_2$$
+
+$$w_1 h_1 = 0.4 \\cdot 0.711 \\approx 0.284$$
+
+$$w_2 h_2 = -0.6 \\cdot 0.786 \\approx -0.472$$
+
+$$z = 0.284 - 0.472 = -0.188$$
+"""
+
+
+def test_a_value_that_follows_from_rounded_intermediates_holds():
+    truth = mp.mpf("0.4") * sig("0.9") - mp.mpf("0.6") * sig("1.3")
+    assert mp.nstr(truth, 3) == "-0.187"  # the correctly rounded truth differs from what is written
+    report = run(ROUNDED)
+    f = at(report, line_of(ROUNDED, "z = 0.284 - 0.472"))
+    assert f.verdict == "holds" and f.arithmetic == "holds"
+    assert (
+        at(run(ROUNDED, digits_policy="strict"), f.line).status is Status.WRONG
+    )  # strict: rounded truth only
+    slip = ROUNDED.replace("= -0.188", "= -0.212")  # 13 %
+    assert at(run(slip), f.line).status is Status.WRONG
+
+
+def test_a_correctly_rounded_value_is_never_wrong():
+    """E_o1 = ½(0.01 − out_o1)² = 0.274811083176… in Mazur's network, shown as 0.274811083."""
+    text = TWO_LAYER + "\n$$E_{o1} = \\frac{1}{2}(target_{o1} - out_{o1})^2 = 0.274811083$$\n"
+    e_o1 = (mp.mpf("0.01") - mazur()["o1"]) ** 2 / 2
+    assert mp.nstr(e_o1, 12) == "0.274811083176"
+    assert run(text).findings[-1].verdict == "holds"
+    for policy in ("round", "strict", "loose"):
+        assert run(text, digits_policy=policy).findings[-1].verdict == "holds"
+    slip = text.replace("= 0.274811083$$", "= 0.310536524$$")  # 13 %
+    assert run(slip).findings[-1].status is Status.WRONG
+    (f,) = run("$$\\frac{1}{2}(0.01 - 0.75136507)^2 = 0.274811083$$\n").findings  # pure arithmetic too
+    assert f.verdict == "holds"
+
+
+# ----------------------------------------------------------------- corrections
+
+TWO_LAYER = (FIXTURES / "two_layer_correct.md").read_text()
+
+
+def mazur() -> dict[str, mp.mpf]:
+    """Mazur's 2-2-2 network, by hand with mpmath."""
+    i1, i2, t1, t2 = mp.mpf("0.05"), mp.mpf("0.10"), mp.mpf("0.01"), mp.mpf("0.99")
+    w = [None, *(mp.mpf(v) for v in ("0.15", "0.20", "0.25", "0.30", "0.40", "0.45", "0.50", "0.55"))]
+    b1, b2 = mp.mpf("0.35"), mp.mpf("0.60")
+    h1, h2 = sig(w[1] * i1 + w[2] * i2 + b1), sig(w[3] * i1 + w[4] * i2 + b1)
+    o1, o2 = sig(w[5] * h1 + w[6] * h2 + b2), sig(w[7] * h1 + w[8] * h2 + b2)
+    d1, d2 = (o1 - t1) * o1 * (1 - o1), (o2 - t2) * o2 * (1 - o2)
+    w5, w7 = w[5] - mp.mpf("0.5") * d1 * h1, w[7] - mp.mpf("0.5") * d2 * h1
+    return {
+        "o1": o1,
+        "d1": d1,
+        "d2": d2,
+        "dh1": d1 * w[5] + d2 * w[7],
+        "w6": d1 * w[6] + d2 * w[7],
+        "up": d1 * w5 + d2 * w7,
+    }
+
+
+def _hidden(value: str, formula: str) -> str:
+    deltas = (
+        "$$\\delta_{o1} = \\frac{\\partial E_{total}}{\\partial net_{o1}}$$\n\n"
+        "$$\\delta_{o2} = \\frac{\\partial E_{total}}{\\partial net_{o2}}$$\n\n"
+    )
+    line = f"$$\\frac{{\\partial E_{{total}}}}{{\\partial out_{{h1}}}} = {formula} = {value}$$\n"
+    return TWO_LAYER + "\n" + deltas + line
+
+
+def test_a_correction_is_the_chain_rule_in_the_documents_own_names():
+    m = mazur()
+    text = _hidden(mp.nstr(m["w6"], 9), "\\delta_{o1} w_6 + \\delta_{o2} w_7")
+    f = run(text).findings[-1]
+    assert f.status is Status.WRONG
+    assert f.expected.startswith("\\delta_{o1} w_{5} + \\delta_{o2} w_{7}")
+    assert f.value == pytest.approx(float(m["dh1"]), rel=1e-12)
+
+
+DOUBLED = re.compile(r"\b([a-z]{2,}(?: [a-z]{2,})*) \1\b")
+
+
+def _all_reports():
+    docs = sorted(FIXTURES.glob("*.md")) + sorted((ROOT / "tests" / "corpus" / "verify").glob("*.md"))
+    return [verify(d) for d in docs]
+
+
+def test_no_message_doubles_its_words_or_contradicts_itself():
+    for report in _all_reports():
+        for f in report.findings:
+            assert not DOUBLED.search(f.message), f.message
+            if f.status is not Status.WRONG or f.correction is None or f.correction.number is None:
+                continue
+            number = f.correction.number
+            shown = mp.nstr(mp.mpf(str(number.value)), 30)
+            written = re.findall(r"-?\d+\.\d+", f.source.split("=")[-1].split("≈")[-1])
+            rendered = f"{float(shown):.{number.digits}f}"
+            assert rendered not in written, (f.line, f.message)
+
+
+def test_a_right_number_is_not_offered_as_the_correction_of_a_wrong_formula():
+    """w_2 = a_1 = 0.5 at this point: the formula is wrong in general, the number 0.0692 is right."""
+    text = (
+        (FIXTURES / "tiny_correct.md")
+        .read_text()
+        .replace(
+            "\\frac{\\partial L}{\\partial z_2} \\cdot \\frac{\\partial z_2}{\\partial w_2}",
+            "\\frac{\\partial L}{\\partial z_2} \\cdot w_2",
+        )
+    )
+    f = at(run(text), line_of(text, "\\cdot w_2 = 0.1384"))
+    assert f.status is Status.WRONG and "not in general" in f.message
+    assert "0.0692" not in (f.expected or "") and "\\approx" not in (f.expected or "")
+
+
+# ------------------------------------------------------------ classic mistakes
+
+
+def _replaced(path: Path, old: str, new: str) -> str:
+    text = path.read_text()
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+TINY = FIXTURES / "tiny_correct.md"
+
+
+def test_the_seeds_mistake_is_named():
+    f = verify(FIXTURES / "bce_walkthrough.md").first_error
+    assert f.mistake is Mistake.BCE_WITH_MSE_DERIVATIVE
+    assert "binary cross-entropy" in f.message
+
+
+def _mistakes() -> list[tuple[str, str, Mistake]]:
+    """(document, a needle on the wrong line or '' for the last line, the mistake it makes)."""
+    m = mazur()
+    a2 = sig(mp.mpf("0.25"))  # tiny: z_2 = relu(0.5) * 0.5
+    assert mp.nstr(a2, 4) == "0.5622"
+    return [
+        (
+            _hidden(mp.nstr(m["d1"] * mp.mpf("0.40"), 9), "\\delta_{o1} w_5"),
+            "",
+            Mistake.MISSING_SUM_OVER_PATHS,
+        ),
+        (
+            _replaced(TINY, "a_2 - y \\approx 0.5622", f"y - a_2 \\approx {mp.nstr(-a2, 4)}"),
+            "y - a_2",
+            Mistake.WRONG_SIGN,
+        ),
+        (
+            _replaced(
+                TINY,
+                "\\frac{\\partial L}{\\partial a_2} \\frac{\\partial a_2}{\\partial z_2} "
+                "= 0.5622 \\cdot 0.2461 \\approx 0.1384",
+                "\\frac{\\partial L}{\\partial a_2} \\approx 0.5622",
+            ),
+            "\\frac{\\partial L}{\\partial a_2} \\approx 0.5622",
+            Mistake.DROPPED_ACTIVATION_DERIVATIVE,
+        ),
+        (_hidden(mp.nstr(m["w6"], 9), "\\delta_{o1} w_6 + \\delta_{o2} w_7"), "", Mistake.WRONG_EDGE_WEIGHT),
+        (
+            _hidden(mp.nstr(m["up"], 9), "\\delta_{o1} w_5^{+} + \\delta_{o2} w_7^{+}"),
+            "",
+            Mistake.USED_UPDATED_VALUE,
+        ),
+        (
+            _replaced(TINY, "\\sigma(z_2) \\approx 0.5622", "\\sigma(z_2) \\approx 0.5621"),
+            "0.5621",
+            Mistake.ROUNDING,
+        ),
+        (
+            _replaced(TINY, "0.5622 \\cdot 0.4378 \\approx 0.2461", "0.5622 \\cdot 0.4378 \\approx 0.2761"),
+            "0.2761",
+            Mistake.ARITHMETIC_SLIP,
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "case",
+    range(7),
+    ids=[
+        "missing-path",
+        "sign",
+        "dropped-sigma-prime",
+        "wrong-edge",
+        "updated-value",
+        "rounding",
+        "arithmetic",
+    ],
+)
+def test_the_classic_mistake_is_named(case):
+    text, needle, mistake = _mistakes()[case]
+    report = run(text)
+    line = line_of(text, needle) if needle else max(f.line for f in report.findings)
+    f = at(report, line)
+    assert f.status is Status.WRONG and f.cause is None, f.message
+    assert f.mistake is mistake, f.message
+
+
+# ---------------------------------------------------------------------- kinks
+
+RELU = """Values `x = 1.0`, `y = 0.0`, `w_1 = 0.5`, `w_2 = 0.5`.
+
+$$z_1 = x w_1$$
+
+$$a_1 = \\operatorname{ReLU}(z_1)$$
+
+$$z_2 = a_1 w_2$$
+
+$$a_2 = \\sigma(z_2)$$
+
+$$L = \\frac{1}{2}(a_2 - y)^2$$
+
+$$\\frac{\\partial L}{\\partial w_1} = \\frac{\\partial L}{\\partial a_1} \\cdot x$$
+
+$$\\frac{\\partial L}{\\partial w_1} = \\frac{\\partial L}{\\partial a_1} \\mathbf{1}[z_1 > 0] \\, x$$
+"""
+
+
+def test_dropping_relu_prime_is_caught_although_z_is_positive_here():
+    report = run(RELU)
+    dropped, kept = at(report, 13), at(report, 15)
+    assert dropped.status is Status.WRONG and "not in general" in dropped.message
+    assert dropped.mistake is Mistake.DROPPED_ACTIVATION_DERIVATIVE
+    assert kept.verdict == "holds"
+
+
+def test_relu_prime_evaluated_here_is_a_value_at_this_point():
+    """The seed writes ∂L/∂z_1 = ∂L/∂a_1 · 1 after "since z_1 > 0": a consequence, not a new error."""
+    path = FIXTURES / "bce_walkthrough.md"
+    report = verify(path)
+    line = line_of(path.read_text(), "\\frac{\\partial L}{\\partial a_1} \\cdot 1 = 0.069")
+    f = at(report, line)
+    assert f.status is Status.WRONG and f.cause == report.first_error.line
+
+
+def test_cli_strict_option_is_documented(capsys):
+    with contextlib.suppress(SystemExit):
+        main(["verify", "--help"])
+    assert "--strict" in capsys.readouterr().out
+
+
+def test_several_documents_with_strict(tmp_path):
+    good = shutil.copy(FIXTURES / "tiny_correct.md", tmp_path / "good.md")
+    assert main(["verify", str(good), "--strict"]) == 0
+
+
+def test_a_logistic_written_without_its_minus_is_named_by_the_documents_own_numbers():
+    """out = 1/(1 + e^{net}) while the document computes σ(0.3775) = 0.593269992 (dkelsh's slip)."""
+    assert mp.nstr(sig("0.3775"), 9) == "0.593269992"
+    assert mp.nstr(1 / (1 + mp.exp(mp.mpf("0.3775"))), 9) == "0.406730008"
+    text = (
+        "Values `i = 0.5`, `w = 0.755`, `t = 0.01`.\n\n$$net = w i$$\n\n"
+        "$$out = \\frac{1}{1+e^{net}}$$\n\n$$out = \\frac{1}{1+e^{0.3775}} = 0.593269992$$\n\n"
+        "$$E = \\frac{1}{2}(t - out)^2$$\n\n"
+        "$$\\frac{\\partial out}{\\partial net} = out (1 - out) \\approx 0.2413$$\n"
+    )
+    report = run(text)
+    definition = at(report, 5)
+    assert definition.status is Status.WRONG and definition.mistake is Mistake.WRONG_SIGN
+    assert "e^{- net}" in definition.message.replace("e^{-net}", "e^{- net}")
+    assert at(report, 7).arithmetic == "wrong"  # 1/(1+e^{0.3775}) is 0.4067 as written
+    # the network is the logistic one the numbers show: σ' = out (1 - out) holds
+    assert mp.nstr(sig("0.3775") * (1 - sig("0.3775")), 4) == "0.2413"
+    assert at(report, 11).verdict == "holds"
+
+
+def test_plain_text_arithmetic_lines_are_checked():
+    text = "The error:\n\n=> 0.5−0.67=−0.17\n\n=0.59(1−0.59)(0.9×−0.0376)=−0.0819\n"
+    assert round(0.59 * (1 - 0.59) * (0.9 * -0.0376), 5) == -0.00819  # a factor of ten
+    report = run(text)
+    assert [(f.line, f.verdict) for f in report.findings] == [(3, "holds"), (5, "wrong")]
+    assert "-0.0082" in report.findings[-1].message
