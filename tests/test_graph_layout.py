@@ -24,7 +24,11 @@ from symbackprop.output.printing import symbol_latex
 from symbackprop.output.svg import graph_svg, svg_label_runs
 from symbackprop.output.walkthrough import render
 
-SPECS = sorted(p.name for p in EXAMPLES.glob("*.toml"))
+#: Examples drawn as a picture. batch_matrix.toml's scalar view (a batch of four, written out element
+#: by element) has more than 50 symbols, so it gets one line instead of a picture (drawing layers
+#: instead is the matrix walkthrough's job, issue 15).
+TOO_BIG_TO_DRAW = {"batch_matrix.toml"}
+SPECS = sorted(p.name for p in EXAMPLES.glob("*.toml") if p.name not in TOO_BIG_TO_DRAW)
 #: Skip connections: edges that span several columns run through reserved slots (dummies).
 SKIPS = """
 [inputs]
@@ -260,3 +264,10 @@ def test_labels_are_the_printed_symbols():
     net = mlp([2, 1, 1], seed=0)
     layout = _layout(net)
     assert {b.latex for b in layout.boxes if b.name == "w1_1_2"} == {"w^{(1)}_{12}"}
+
+
+def test_a_network_past_the_limit_gets_no_picture():
+    from symbackprop.output.graph import graph_context
+
+    net = load_spec(EXAMPLES / "batch_matrix.toml")
+    assert graph_context(net, lambda s: s.name) is None
