@@ -4,6 +4,7 @@ CLI only ever exits 0, 1 or 2 on them, with no traceback."""
 from __future__ import annotations
 
 import string
+import warnings
 
 import sympy
 from conftest import EXAMPLES
@@ -11,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from symbackprop.cli import main
-from symbackprop.errors import SymbackpropError
+from symbackprop.errors import SymbackpropError, SymbackpropWarning
 from symbackprop.notation.expressions import parse_expression
 from symbackprop.notation.spec import loads_spec
 
@@ -117,10 +118,14 @@ def mutated_specs(draw):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_specs())
 def test_mutated_specs_raise_only_symbackprop_errors(text):
-    try:
-        loads_spec(text, file="mutant.toml")
-    except SymbackpropError as e:
-        assert str(e).startswith("mutant.toml")
+    with warnings.catch_warnings(record=True) as caught:  # a mutant may also be valid but warn
+        warnings.simplefilter("always")
+        try:
+            loads_spec(text, file="mutant.toml")
+        except SymbackpropError as e:
+            assert str(e).startswith("mutant.toml")
+    for w in caught:
+        assert issubclass(w.category, SymbackpropWarning) and str(w.message).startswith("mutant.toml"), w
 
 
 @settings(

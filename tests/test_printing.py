@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
+from conftest import EXAMPLES
 from sympy.printing.latex import LatexPrinter
 
 import symbackprop
@@ -30,7 +31,6 @@ from symbackprop.output.printing import (
 from symbackprop.output.walkthrough import walkthrough_context
 
 PACKAGE = Path(symbackprop.__file__).resolve().parent
-EXAMPLES = PACKAGE.parent / "examples"
 
 z, a, b, c, y = sp.symbols("z a b c y", real=True)
 L, w = sp.symbols("L w_1", real=True)
