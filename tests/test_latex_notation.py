@@ -496,3 +496,18 @@ def test_own_walkthroughs_have_nothing_wrong(tmp_path, capsys, fmt, options):
     findings = verify(out).findings
     assert findings
     assert [f.source for f in findings if f.status.value == "wrong"] == []
+
+
+def test_an_unclosed_parenthesis_after_a_name_is_an_input_error_not_an_assertion():
+    """atheris found it (kept in tests/fuzz/corpus/latex): an unclosed parenthesis after a name
+    reached an ``assert`` in the scanner instead of a one-line input error."""
+    atheris = pytest.importorskip("atheris")
+    from symbackprop.errors import SymbackpropError
+    from symbackprop.notation.latex import parse_latex_expression
+
+    data = (ROOT / "tests/fuzz/corpus/latex/regression-unbalanced-left-after-name").read_bytes()
+    text = atheris.FuzzedDataProvider(data).ConsumeUnicodeNoSurrogates(2048)
+    try:
+        parse_latex_expression(text, {}, None)
+    except SymbackpropError as e:
+        assert "\n" not in str(e)

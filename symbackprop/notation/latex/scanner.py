@@ -415,7 +415,8 @@ class Scanner:
         """
         if k < len(toks) and toks[k] in ("(", r"\left") and self.function_of(key, toks, k):
             found = paren(toks, k)
-            assert found is not None
+            if found is None:  # an opening parenthesis that never closes
+                raise InputError(f"unbalanced parentheses after {key}")
             args = [self.read_inner(a, depth) for a in found[0]]
             return self.hold(unknown_call(key, args)), found[1]
         return self.primed(key, toks, k)
