@@ -24,6 +24,7 @@ def _run(args: list[str], seed: str) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.parametrize("example", ["tiny.toml", "two_layer.toml", "softmax.toml"])
 def test_derive_is_byte_identical_across_hash_seeds(example):
     outputs = {_run(["derive", str(EXAMPLES / example), "--json"], seed) for seed in HASH_SEEDS}
@@ -74,6 +75,7 @@ print(",".join(bad) or "ok")
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.parametrize("seed", HASH_SEEDS)
 def test_golden_walkthroughs_hold_under_other_hash_seeds(seed):
     tests_dir = str(EXAMPLES.parent / "tests")

@@ -242,6 +242,7 @@ def _nested(depth: int) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.parametrize(
     "command",
     [["derive"], ["derive", "--json"], ["gradcheck"], ["walkthrough"], ["train", "--steps", "2", "--quiet"]],
