@@ -213,7 +213,7 @@ class Derivation(Displayable):
         for s in leaves:
             nodes[s], sizes[s] = s, 1
         for d in self.network.definitions:
-            size = _inlined_size(d.expr, sizes)
+            size = inlined_size(d.expr, sizes)
             if size > limit or any(nodes.get(p) is None for p in d.expr.free_symbols if p in nodes):
                 nodes[d.symbol], sizes[d.symbol] = None, limit + 1
             else:
@@ -225,7 +225,7 @@ class Derivation(Displayable):
             if step.symbol == self.loss:
                 adj[step.symbol], adj_size[step.symbol] = sympy.S.One, 1
                 continue
-            size = 1 + sum(adj_size[f.of] + _inlined_size(f.raw, sizes) for f in step.factors)
+            size = 1 + sum(adj_size[f.of] + inlined_size(f.raw, sizes) for f in step.factors)
             if size > limit or any(adj[f.of] is None for f in step.factors):
                 adj[step.symbol], adj_size[step.symbol] = None, limit + 1
                 continue
@@ -330,7 +330,7 @@ def _sum(terms: list[Expr]) -> Expr:
     return terms[0] if len(terms) == 1 else sympy.Add(*terms, evaluate=False)
 
 
-def _inlined_size(expr: Expr, sizes: Mapping[Symbol, int]) -> int:
+def inlined_size(expr: Expr, sizes: Mapping[Expr, int]) -> int:
     """Tree size of ``expr`` after replacing symbols by trees of the given sizes."""
     total = 0
     stack = [expr]

@@ -38,6 +38,7 @@ from sympy import Expr, Symbol
 
 from ..errors import GraphError, InputError, SizeLimitError
 from .derivation import CLOSED_FORM_LIMIT, PATH_LIMIT, Partial
+from .derivation import inlined_size as _size
 from .layers import placeholder
 from .matrix import MatrixNetwork
 from .matrix_values import Evaluator
@@ -281,19 +282,6 @@ def _tidy(expr: Expr, ones: Mapping[Expr, Expr]) -> Expr:
     """Σy = 1 for distributions, and common factors out of sums: ``P/4 - Y/4`` is ``(P - Y)/4``."""
     expr = expr.xreplace(ones) if ones else expr
     return sympy.factor_terms(expr) if isinstance(expr, sympy.Add) else expr
-
-
-def _size(expr: Expr, sizes: Mapping[Expr, int]) -> int:
-    """Tree size of ``expr`` once each node in ``sizes`` is replaced by a tree of that size."""
-    total, stack = 0, [expr]
-    while stack:
-        e = stack.pop()
-        if e in sizes:
-            total += sizes[e]
-        else:
-            total += 1
-            stack.extend(e.args)
-    return total
 
 
 # ---------------------------------------------------------------- deriving
