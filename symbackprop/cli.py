@@ -91,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _show_warning
             return int(args._run(args))
     except SymbackpropError as e:
+        if isinstance(getattr(args, "spec", None), str) and e.where and not e.file:
+            from .notation.spec import locate_in_spec
+
+            e = locate_in_spec(e, args.spec)
         print(f"error: {e}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:

@@ -282,3 +282,37 @@ def test_call_deep_passes_results_and_errors_through() -> None:
     assert call_deep(call_deep, int, "7") == 7  # nested: runs in place
     with pytest.raises(KeyError, match="k"):
         call_deep({}.__getitem__, "k")
+
+
+# ------------------------------------------------------------------ B5: where a value is not finite
+
+NOT_FINITE = {
+    # (network, x): line 9 of SPEC holds the first [network] line, line 10 the second.
+    "division-by-zero": ('a = "w/x"\nL = "(a - y)**2"', 0, "[network] a", 9, "division by zero"),
+    "log-of-zero": ('L = "(log(x*w) - y)**2"', 0, "[network] L", 9, "log of a number <= 0"),
+    "second-line": ('a = "x*w"\nL = "sqrt(a - 3)"', 1, "[network] L", 10, "square root of a negative number"),
+}
+
+
+@pytest.mark.parametrize(("network", "x", "key", "line", "why"), NOT_FINITE.values(), ids=NOT_FINITE.keys())
+@pytest.mark.parametrize("command", ["derive", "walkthrough"])
+def test_a_value_that_is_not_finite_names_file_line_and_key(
+    tmp_path, capsys, command, network, x, key, line, why
+) -> None:
+    path = spec(tmp_path, network, x=x)
+    assert main([command, path]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(f"error: {path}:{line}: {key}: not a finite real number at this point"), err
+    assert why in err and "zoo" not in err
+
+
+def test_a_value_that_is_not_finite_is_located_by_the_cli_as_a_subprocess(tmp_path) -> None:
+    path = spec(tmp_path, 'a = "w/x"\nL = "(a - y)**2"', x=0)
+    run = subprocess.run(
+        [sys.executable, "-m", "symbackprop", "derive", path], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 2
+    assert (
+        run.stderr
+        == f"error: {path}:9: [network] a: not a finite real number at this point (division by zero)\n"
+    )

@@ -162,8 +162,11 @@ def _pow(base: Number, exp: Number) -> Number:
         if root is not None:
             return _pow(root, Fraction(exp.numerator))
     b = _mp(base)
-    if b < 0 or (b == 0 and exp < 0):
-        raise NotReal("power")
+    if b < 0:
+        root = "square root" if exp == Fraction(1, 2) else "non-integer power"
+        raise NotReal(f"{root} of a negative number")
+    if b == 0 and exp < 0:
+        raise NotReal("division by zero")
     return _real(_CTX.power(b, _mp(exp)))
 
 

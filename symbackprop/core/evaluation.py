@@ -181,12 +181,12 @@ def _given(value: Any, name: str) -> Fraction:
         raise InputError(msg) from None
 
 
-def _run(expr: Expr, env: Mapping[Any, Number], what: str) -> Number:
+def _run(expr: Expr, env: Mapping[Any, Number], what: str, where: str | None = None) -> Number:
     try:
         return compiled(expr)(env)
     except (NotReal, ZeroDivisionError, OverflowError, ValueError) as e:
-        msg = f"{what} is not a finite real number at this point ({e or type(e).__name__})"
-        raise InputError(msg) from None
+        msg = f"not a finite real number at this point ({e or type(e).__name__})"
+        raise InputError(msg if where else f"{what} is {msg}", where=where) from None
 
 
 def _point(derivation: _Derivation, point: Mapping[Symbol, Any] | None) -> dict[Any, Number]:
@@ -213,7 +213,9 @@ def evaluate(
     env = {s: q(("value", s), v, rounds=False) for s, v in _point(derivation, point).items()}
     kinks: list[KinkPoint] = []
     for d in net.definitions:
-        env[d.symbol] = q(("value", d.symbol), _run(d.expr, env, repr(d.symbol.name)))
+        env[d.symbol] = q(
+            ("value", d.symbol), _run(d.expr, env, repr(d.symbol.name), f"[network] {d.symbol.name}")
+        )
         for condition, convention in kinks_of(d.expr):
             if _run(condition, env, f"the kink of {d.symbol.name!r}") == 0:
                 kinks.append(KinkPoint(d.symbol, condition, convention))

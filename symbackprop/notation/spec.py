@@ -52,7 +52,7 @@ from ..core.functions import FUNCTIONS, FunctionInfo, custom_function, relu
 from ..core.matrix import MatrixNetwork
 from ..core.names import ACCENTS, GREEK_LETTERS
 from ..core.network import Dataset, Definition, Network, suggest
-from ..errors import GraphError, SpecError, SymbackpropWarning
+from ..errors import GraphError, SpecError, SymbackpropError, SymbackpropWarning
 from ..files import read_text
 from .expressions import describe, parse_expression
 from .limits import MAX_DEPTH, MAX_EXPRESSION_CHARS, MAX_LITERAL_CHARS, MAX_NAME_LENGTH, MAX_NUMBER_BITS
@@ -173,6 +173,24 @@ def _duplicate_key(text: str) -> tuple[str, str, int, int] | None:
                 return current, m.group(1), seen[key], number
             seen[key] = number
     return None
+
+
+def locate_in_spec(error: SymbackpropError, path: str) -> SymbackpropError:
+    """``error`` with the spec file, and the line of its ``[table] key``, filled in.
+
+    Errors raised after a spec was read (a node that is not finite at the point, say) name
+    their key but not the file; the command line locates them in the spec it read.
+    """
+    if error.file is not None:
+        return error
+    line = None
+    where = re.fullmatch(r"\[([^\]]+)\]\s+(\S+)", error.where or "")
+    if where:
+        try:
+            line = _locate(read_text(path, "spec"), where.group(1), where.group(2))
+        except SymbackpropError:
+            line = None
+    return error.located(file=str(path), line=line)
 
 
 def _locate(text: str, table: str, key: str | None) -> int | None:
