@@ -80,9 +80,9 @@ class Quantity:
     """A quantity one update computes, as rendered in a walkthrough.
 
     ``formula`` is LaTeX with ``$name`` placeholders (:class:`string.Template`):
-    ``$g`` the gradient, ``$t`` the step, each state's previous value under its
-    own name (``$m``, ``$v``), each quantity computed before under its name, and
-    each hyper-parameter under its key.  Filled with symbols it is the general
+    ``$g`` the gradient, ``$t`` the step, each state's previous value as
+    ``$m_prev``, each quantity computed before under its key (``$m``,
+    ``$m_hat``), and each hyper-parameter under its key (``$beta1``).  Filled with symbols it is the general
     form; filled with numbers, the substituted one.
     """
 
@@ -125,6 +125,8 @@ class OptimizerInfo:
         hyper: Its hyper-parameters, in the order they are shown.
         state: The quantities carried from one step to the next (zero at the start).
         quantities: What one update computes, in order; the step ``s`` is not among them.
+        step: How the step ``s`` of the update θ ← θ − η·s is written (placeholders as in
+            :class:`Quantity`).
         rule: The update rule (see :data:`Rule`).
         reference: Where the rule is published, for the walkthrough's prose.
     """
@@ -134,6 +136,7 @@ class OptimizerInfo:
     hyper: tuple[HyperParameter, ...]
     state: tuple[str, ...]
     quantities: tuple[Quantity, ...]
+    step: str
     rule: Rule
     reference: str
 
@@ -146,15 +149,16 @@ _UNIT = (0.0, 1.0, True, False)  # [0, 1)
 OPTIMIZERS: dict[str, OptimizerInfo] = {
     o.name: o
     for o in (
-        OptimizerInfo("sgd", "gradient descent", (), (), (), _sgd, "θ ← θ − η·∂L/∂θ"),
+        OptimizerInfo("sgd", "gradient descent", (), (), (), "$g", _sgd, "the steepest-descent step"),
         OptimizerInfo(
             "momentum",
             "gradient descent with momentum",
             (HyperParameter("momentum", "0.9", *_UNIT, r"\mu", "momentum coefficient"),),
             ("v",),
-            (Quantity("v", "v_{$t}", r"$momentum \cdot $v + $g"),),
+            (Quantity("v", "v_{$t}", r"$momentum \cdot $v_prev + $g"),),
+            "$v",
             _momentum,
-            "heavy ball, as PyTorch writes it: v ← μ·v + ∂L/∂θ, θ ← θ − η·v",
+            "the heavy-ball method, as PyTorch writes it",
         ),
         OptimizerInfo(
             "adam",
@@ -162,26 +166,20 @@ OPTIMIZERS: dict[str, OptimizerInfo] = {
             (
                 HyperParameter("beta1", "0.9", *_UNIT, r"\beta_1", "decay of the first moment"),
                 HyperParameter("beta2", "0.999", *_UNIT, r"\beta_2", "decay of the second moment"),
-                HyperParameter("epsilon", "1e-8", 0.0, math.inf, False, False, r"\epsilon", "added to √v̂"),
+                HyperParameter("epsilon", "1e-8", 0.0, math.inf, False, False, r"\epsilon", "keeps s finite"),
             ),
             ("m", "v"),
             (
-                Quantity("m", "m_{$t}", r"$beta1 \cdot $m + \left(1 - $beta1\right) \cdot $g"),
-                Quantity("v", "v_{$t}", r"$beta2 \cdot $v + \left(1 - $beta2\right) \cdot $g^{2}"),
-                Quantity("m_hat", r"\hat{m}_{$t}", r"\frac{$m_new}{1 - $beta1^{$t}}"),
-                Quantity("v_hat", r"\hat{v}_{$t}", r"\frac{$v_new}{1 - $beta2^{$t}}"),
+                Quantity("m", "m_{$t}", r"$beta1 \cdot $m_prev + \left(1 - $beta1\right) \cdot $g"),
+                Quantity("v", "v_{$t}", r"$beta2 \cdot $v_prev + \left(1 - $beta2\right) \cdot $g^{2}"),
+                Quantity("m_hat", r"\hat{m}_{$t}", r"\frac{$m}{1 - $beta1^{$t}}"),
+                Quantity("v_hat", r"\hat{v}_{$t}", r"\frac{$v}{1 - $beta2^{$t}}"),
             ),
+            r"\frac{$m_hat}{\sqrt{$v_hat} + $epsilon}",
             _adam,
-            "Kingma & Ba (2015), with bias correction",
+            "Kingma and Ba (2015), with bias correction",
         ),
     )
-}
-
-#: How the step ``s`` of each optimiser is written in the update θ ← θ − η·s.
-STEP_FORMULAS = {
-    "sgd": "$g",
-    "momentum": "$v_new",
-    "adam": r"\frac{$m_hat}{\sqrt{$v_hat} + $epsilon}",
 }
 
 
@@ -267,14 +265,16 @@ def _exact(value: Any, key: str) -> Any:
     raise InputError(msg, where=key)
 
 
-def first_step(optimizer: Optimizer, gradient: Any) -> dict[str, Any]:
-    """The quantities of the first update (``t = 1``, state zero) from one gradient, exactly.
+def first_step(optimizer: Optimizer, gradient: Any, value: Any, learning_rate: Any) -> dict[str, Any]:
+    """The first update (``t = 1``, state zero) of one parameter, in exact SymPy numbers.
 
-    Returns ``{quantity: value}`` as the rule computes it, ending with the step ``s``.
+    Returns ``{quantity: value}`` as the rule computes it, then the step ``s``,
+    then ``new``: the parameter after the update, ``value − learning_rate·s``.
     """
     import sympy
 
     info = optimizer.info
     state = {k: sympy.Integer(0) for k in info.state}
     hyper = {k: _exact(v, k) for k, v in optimizer.settings}
-    return info.rule(gradient, state, hyper, 1, sympy.sqrt)
+    quantities = info.rule(gradient, state, hyper, 1, sympy.sqrt)
+    return {**quantities, "new": value - learning_rate * quantities["s"]}
