@@ -170,8 +170,10 @@ def _descend(
             if step == steps:
                 break
             grad[frozen] = 0.0
-            quantities = rule(weight * grad, state, hyper, step + 1, numpy.sqrt)
-            state = {k: quantities[k] for k in state}
+            grad *= weight  # the reduced gradient, in place (the next step overwrites it)
+            quantities = rule(grad, state, hyper, step + 1, numpy.sqrt)
+            if state:
+                state = {k: quantities[k] for k in state}
             theta -= eta * quantities["s"]  # in place: the program's views of theta stay valid
             if callback is not None:
                 callback(step + 1, value)
