@@ -1,4 +1,8 @@
-"""``symbackprop train SPEC --steps N``: gradient descent over the spec's dataset."""
+"""``symbackprop train SPEC --steps N``: the spec's optimiser over its dataset.
+
+A loss that stops being finite ends training at that step, with a message that
+names the step and suggests a smaller learning rate; the command then exits 1.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +16,24 @@ from .options import add_set_option, apply_set
 
 if TYPE_CHECKING:  # the network module imports SymPy; --help must not
     from ..core.network import Network
+    from ..numeric.training import TrainResult
 
-HELP = "run gradient descent on the spec's dataset and print the loss trace and final parameters"
+HELP = "train on the spec's dataset (gradient descent, momentum or Adam); print the loss trace and parameters"
+
+# Kept here as data so that --help does not import SymPy (a test checks them against core/optimizers.py).
+OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="the network spec (TOML)")
     parser.add_argument("--steps", type=int, required=True, help="number of gradient-descent steps")
     parser.add_argument("--learning-rate", type=float, default=None, help="η (default: the spec's)")
+    parser.add_argument(
+        "--optimizer",
+        choices=OPTIMIZER_NAMES,
+        default=None,
+        help="the update rule (default: the spec's [training] optimizer, else sgd)",
+    )
     parser.add_argument("--every", type=int, default=None, help="report the loss every K steps")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -74,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
     every = args.every or max(1, args.steps // 10)
     progress = _Progress(args.steps, enabled=not args.quiet and sys.stderr.isatty())
     try:
-        result = train(network, args.steps, learning_rate=args.learning_rate, callback=progress)
+        result = train(
+            network, args.steps, learning_rate=args.learning_rate, callback=progress, optimizer=args.optimizer
+        )
     finally:
         progress.close()
     if args.plot is not None:
@@ -82,23 +98,46 @@ def run(args: argparse.Namespace) -> int:
 
         plot_losses(result.losses, args.plot, title=network.title)
     if args.json:
-        return print_json(_shaped(result.to_dict(every), matrix))
+        data = _shaped(result.to_dict(every), matrix)
+        if result.diverged_at is not None:
+            data["error"] = diverged_message(result)
+        return max(print_json(data), 1 if result.diverged_at is not None else 0)
+    _print_text(result, every, "the dataset" if network.dataset else "one example")
+    if result.diverged_at is not None:
+        print(f"error: {diverged_message(result)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def diverged_message(result: TrainResult) -> str:
+    """Where training stopped because the loss was not finite, and what to try."""
+    kind = "NaN" if result.final_loss != result.final_loss else "infinite"
+    if result.diverged_at == 0:
+        return f"the loss is {kind} at the starting point, before any step"
+    return (
+        f"training diverged: the loss is {kind} after step {result.diverged_at}; "
+        f"try a smaller learning rate than {result.learning_rate:g}"
+    )
+
+
+def _print_text(result: TrainResult, every: int, data: str) -> None:
+    """The header, the loss every ``every`` steps (and the last), and the parameters."""
+    settings = "".join(f", {k} {v:g}" for k, v in result.optimizer.floats().items())
     print(
-        f"{result.steps} steps, learning rate {result.learning_rate:g}, {result.reduction} over "
-        f"{'the dataset' if network.dataset else 'one example'}"
+        f"{result.steps} steps of {result.optimizer.info.title}{settings}, learning rate "
+        f"{result.learning_rate:g}, {result.reduction} over {data}"
     )
     print()
     print("step  loss")
     for i, loss in enumerate(result.losses):
-        if i % every == 0 or i == result.steps:
+        if i % every == 0 or i == result.last_step:
             print(f"{i:<5} {loss:.8g}")
     print()
-    print("parameters")
+    print("parameters" if result.diverged_at is None else f"parameters at step {result.diverged_at}")
     width = max((len(n) for n in result.parameters), default=1)
     for name, value in result.parameters.items():
         note = "   (frozen)" if name in result.frozen else ""
         print(f"  {name:<{width}}  {result.initial[name]:.8g} -> {value:.8g}{note}")
-    return 0
 
 
 def _read(args: argparse.Namespace) -> tuple[Network, Any]:

@@ -49,6 +49,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mul", choices=MUL_SYMBOLS, default="cdot", help="multiplication sign")
     parser.add_argument("--template", metavar="FILE", help="a Jinja2 template of your own (same context)")
     parser.add_argument("--no-check", action="store_true", help="leave out the gradient-check section")
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=0,
+        metavar="K",
+        help="add a table of K training steps (step 1 worked)",
+    )
     add_set_option(parser)
 
 
@@ -83,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         notation=Notation(derivative=args.derivative, delta=args.delta, mul=args.mul),
         check=report,
         sections=sections,
+        steps=args.steps,
     )
     if args.output:
         write_atomic(args.output, text)

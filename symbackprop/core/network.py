@@ -19,6 +19,7 @@ import sympy
 from sympy import Expr, Rational, Symbol
 
 from ..errors import GraphError, SymbackpropWarning
+from .optimizers import Optimizer
 
 __all__ = ["Dataset", "DeclaredLayer", "Definition", "Network"]
 
@@ -119,6 +120,8 @@ class Network:
             declares them.  Each must agree with the definitions it covers.
         written: For printing only: ``sum or product -> its terms in the order
             the definition wrote them`` (SymPy sorts them); the spec reader fills it.
+        optimizer: The update rule and its hyper-parameters
+            (:class:`~symbackprop.core.optimizers.Optimizer`); default gradient descent.
 
     Raises:
         GraphError: The network is invalid; the message names the symbol.
@@ -137,6 +140,7 @@ class Network:
     dataset: Dataset | None = None
     layers: tuple[DeclaredLayer, ...] = field(default=(), compare=False, repr=False)
     written: Mapping[Expr, tuple[Expr, ...]] = field(default_factory=dict)
+    optimizer: Optimizer = field(default_factory=Optimizer)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -290,6 +294,7 @@ def _replace(net: Network, **changes: Any) -> Network:
         "dataset": net.dataset,
         "layers": net.layers,
         "written": net.written,
+        "optimizer": net.optimizer,
     }
     fields.update(changes)
     with warnings.catch_warnings():

@@ -33,6 +33,7 @@ from sympy import Expr, Symbol
 from ..core.functions import FunctionInfo
 from ..core.matrix import MatrixNetwork
 from ..core.network import Definition
+from ..core.optimizers import hyper_parameter_keys
 from ..core.tensors import TENSOR_RULES, Average, ShapeError
 from ..errors import GraphError, SpecError, SymbackpropWarning
 from .expressions import describe
@@ -140,6 +141,10 @@ def read_matrix(reader: Reader) -> MatrixNetwork:
     ]
     loss = reader.loss(network)
     learning_rate, frozen = reader.training(names.by_role["parameter"])
+    for key in reader.data.get("training", {}):
+        if key == "optimizer" or key in hyper_parameter_keys():  # the matrix view has no optimizer yet
+            msg = "a matrix spec trains with gradient descent; choose another with train --optimizer"
+            raise reader.error(msg, "training", key)
     latex_names = reader.latex_names(symbols)
     try:
         with warnings.catch_warnings(record=True) as caught:

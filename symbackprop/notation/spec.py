@@ -52,7 +52,8 @@ from ..core.functions import FUNCTIONS, FunctionInfo, custom_function, relu
 from ..core.matrix import MatrixNetwork
 from ..core.names import ACCENTS, GREEK_LETTERS
 from ..core.network import Dataset, Definition, Network, suggest
-from ..errors import GraphError, SpecError, SymbackpropError, SymbackpropWarning
+from ..core.optimizers import DEFAULT_OPTIMIZER, Optimizer, choose_optimizer, hyper_parameter_keys
+from ..errors import GraphError, InputError, SpecError, SymbackpropError, SymbackpropWarning
 from ..files import read_text
 from .expressions import describe, parse_expression
 from .limits import MAX_DEPTH, MAX_EXPRESSION_CHARS, MAX_LITERAL_CHARS, MAX_NAME_LENGTH, MAX_NUMBER_BITS
@@ -95,7 +96,8 @@ TOP_LEVEL = (
     "latex",
 )
 
-TRAINING_KEYS = ("learning_rate", "frozen")
+#: ``optimizer`` and the hyper-parameters of every optimiser (core/optimizers.py) may join these.
+TRAINING_KEYS = ("learning_rate", "frozen", "optimizer", *hyper_parameter_keys())
 DATASET_KEYS = ("reduction", "examples")
 EXAMPLE_KEYS = ("inputs", "targets")
 FUNCTION_KEYS = ("args", "expr", "derivative", "latex")
@@ -282,6 +284,7 @@ class _SpecReader:
                     frozen=tuple(symbols[f] for f in frozen),
                     dataset=dataset,
                     written=written,
+                    optimizer=self.optimizer(),
                 )
         except GraphError as e:
             raise SpecError(
@@ -381,6 +384,18 @@ class _SpecReader:
                 msg = f"frozen name {f!r} is not a parameter{suggest(f, parameters)}"
                 raise self.error(msg, "training", "frozen")
         return learning_rate, frozen
+
+    def optimizer(self) -> Optimizer:
+        """``[training] optimizer`` (default gradient descent) with its hyper-parameters, checked."""
+        training = self.table("training", required=False)
+        name = training.get("optimizer", DEFAULT_OPTIMIZER)
+        settings = {
+            k: self.number(v, "training", k) for k, v in training.items() if k in hyper_parameter_keys()
+        }
+        try:
+            return choose_optimizer(name, settings)
+        except InputError as e:
+            raise self.error(e.message, "training", e.where) from None
 
     # -- values and names
 

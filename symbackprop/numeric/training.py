@@ -1,14 +1,19 @@
-"""Training: gradient descent with the vectorised program, over a dataset or one example."""
+"""Training: an optimiser (core/optimizers.py) over the vectorised program, on a dataset or one example.
+
+Training stops early at the first loss that is not finite: the result says at
+which step (:attr:`TrainResult.diverged_at`), and the command line exits 1.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..core.derivation import Derivation, derive
 from ..core.network import Network
+from ..core.optimizers import Optimizer, choose_optimizer
 from ..errors import InputError
 
 if TYPE_CHECKING:
@@ -19,7 +24,16 @@ __all__ = ["TrainResult", "train"]
 
 @dataclass(frozen=True)
 class TrainResult:
-    """What training did: the loss before each step and at the end, and the parameters."""
+    """What training did: the loss before each step and at the end, and the parameters.
+
+    Attributes:
+        losses: The loss after 0, 1, ... updates; when training diverged, the
+            last one is the first loss that is not finite.
+        parameters: The parameters at the last loss.
+        history: With ``record=True``, the parameters at each loss (else empty).
+        diverged_at: The number of updates after which the loss stopped being
+            finite (0: at the start), or ``None``.
+    """
 
     losses: tuple[float, ...]
     parameters: dict[str, float]
@@ -28,18 +42,26 @@ class TrainResult:
     learning_rate: float
     reduction: str
     frozen: tuple[str, ...]
+    optimizer: Optimizer = field(default_factory=Optimizer)
+    history: tuple[dict[str, float], ...] = ()
+    diverged_at: int | None = None
 
     @property
     def final_loss(self) -> float:
         return self.losses[-1]
 
+    @property
+    def last_step(self) -> int:
+        """The step of the last loss: ``steps``, or where training diverged."""
+        return len(self.losses) - 1
+
     def to_dict(self, every: int = 1) -> dict[str, Any]:
-        trace = [
-            {"step": i, "loss": v} for i, v in enumerate(self.losses) if i % every == 0 or i == self.steps
-        ]
-        return {
+        end = self.last_step
+        trace = [{"step": i, "loss": v} for i, v in enumerate(self.losses) if i % every == 0 or i == end]
+        data = {
             "steps": self.steps,
             "learning_rate": self.learning_rate,
+            "optimizer": {"name": self.optimizer.name, **self.optimizer.floats()},
             "reduction": self.reduction,
             "frozen": list(self.frozen),
             "initial": self.initial,
@@ -47,6 +69,9 @@ class TrainResult:
             "final_loss": self.final_loss,
             "parameters": self.parameters,
         }
+        if self.diverged_at is not None:
+            data["diverged_at"] = self.diverged_at
+        return data
 
 
 def train(
@@ -55,12 +80,16 @@ def train(
     *,
     learning_rate: float | None = None,
     callback: Callable[[int, float], None] | None = None,
+    optimizer: Optimizer | str | None = None,
+    record: bool = False,
 ) -> TrainResult:
-    """Gradient descent on the network's dataset (or its single point).
+    """Train on the network's dataset (or its single point) with its optimiser.
 
     Each step computes the loss and every gradient over all examples (reduced
     by the dataset's ``mean`` or ``sum``) and updates the parameters that are
-    not frozen: θ ← θ − η·∂L/∂θ.
+    not frozen by the optimiser's rule, θ ← θ − η·s (``s = ∂L/∂θ`` for
+    gradient descent; see :mod:`symbackprop.core.optimizers`).  Training
+    stops at the first loss that is not finite (``diverged_at``).
 
     Args:
         network: The network (or its :class:`~symbackprop.core.derivation.Derivation`,
@@ -68,6 +97,10 @@ def train(
         steps: How many updates.
         learning_rate: η; default the network's.
         callback: Called as ``callback(step, loss)`` after every step.
+        optimizer: An :class:`~symbackprop.core.optimizers.Optimizer`, or an
+            optimiser's name (its hyper-parameters from the network when it
+            chose the same one, else the defaults); default the network's.
+        record: Keep the parameters at every step (``history``).
     """
     import numpy
 
@@ -81,23 +114,15 @@ def train(
     missing = [p.name for p in net.parameters if p not in net.values]
     if missing:
         raise InputError(f"no starting value for {', '.join(missing)}")
+    chosen = _optimizer(net, optimizer)
     params = {p.name: float(net.values[p]) for p in net.parameters}
     reduction, x, y, count = _data(net, program)
     weight = 1.0 / count if reduction == "mean" else 1.0
     theta = program.pack(params)
-    grad = numpy.empty_like(theta)
     frozen = numpy.isin(program.parameters, [p.name for p in net.frozen])
-    losses = []
-    for step in range(steps + 1):
-        loss, _ = program.gradient(theta, x, y, out=grad)
-        value = float(loss.sum()) * weight
-        losses.append(value)
-        if step == steps:
-            break
-        grad[frozen] = 0.0
-        theta -= (eta * weight) * grad  # in place: the program's views of theta stay valid
-        if callback is not None:
-            callback(step + 1, value)
+    losses, history, diverged = _descend(
+        program, theta, (x, y, weight), frozen, chosen, eta, steps, callback, record
+    )
     return TrainResult(
         losses=tuple(losses),
         parameters=dict(zip(program.parameters, theta.tolist())),
@@ -106,7 +131,62 @@ def train(
         learning_rate=eta,
         reduction=reduction,
         frozen=tuple(p.name for p in net.frozen),
+        optimizer=chosen,
+        history=tuple(history),
+        diverged_at=diverged,
     )
+
+
+def _descend(
+    program: VectorizedNetwork,
+    theta: Any,
+    data: tuple[Any, Any, float],
+    frozen: Any,
+    chosen: Optimizer,
+    eta: float,
+    steps: int,
+    callback: Callable[[int, float], None] | None,
+    record: bool,
+) -> tuple[list[float], list[dict[str, float]], int | None]:
+    """The training loop, updating ``theta`` in place: the losses, the recorded parameters, and the
+    step whose loss was not finite (``None`` when all were)."""
+    import numpy
+
+    x, y, weight = data
+    rule, hyper = chosen.info.rule, chosen.floats()
+    grad = numpy.empty_like(theta)
+    state = {k: numpy.zeros_like(theta) for k in chosen.info.state}
+    losses: list[float] = []
+    history: list[dict[str, float]] = []
+    with numpy.errstate(over="ignore", invalid="ignore"):  # a loss that overflows ends training below
+        for step in range(steps + 1):
+            loss, _ = program.gradient(theta, x, y, out=grad)
+            value = float(loss.sum()) * weight
+            losses.append(value)
+            if record:
+                history.append(dict(zip(program.parameters, theta.tolist())))
+            if not math.isfinite(value):
+                return losses, history, step
+            if step == steps:
+                break
+            grad[frozen] = 0.0
+            grad *= weight  # the reduced gradient, in place (the next step overwrites it)
+            quantities = rule(grad, state, hyper, step + 1, numpy.sqrt)
+            if state:
+                state = {k: quantities[k] for k in state}
+            theta -= eta * quantities["s"]  # in place: the program's views of theta stay valid
+            if callback is not None:
+                callback(step + 1, value)
+    return losses, history, None
+
+
+def _optimizer(net: Network, given: Optimizer | str | None) -> Optimizer:
+    """The optimiser to train with: ``given`` (a name takes the network's settings for that name)."""
+    if isinstance(given, Optimizer):
+        return given
+    if given is None or given == net.optimizer.name:
+        return net.optimizer
+    return choose_optimizer(given)
 
 
 def _learning_rate(net: Network, given: float | None) -> float:

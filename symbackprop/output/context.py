@@ -31,6 +31,7 @@ from .remarks import Textbook, kink_note, textbook_form
 from .source import ETA, MathPrinter, Source, number_data, paren
 from .substitution import line_numbers
 from .tables import check_table, gradient_table
+from .training_steps import training_context
 
 __all__ = ["DATASET_COLUMNS", "GRAPH_LIMIT", "ROUNDINGS", "SECTIONS", "walkthrough_context"]
 
@@ -392,6 +393,7 @@ def walkthrough_context(
     notation: Notation | None = None,
     check: Any = None,
     sections: Sequence[str] | None = None,
+    steps: int = 0,
 ) -> dict[str, Any]:
     """The plain data a walkthrough template receives (documented in docs/template-context.md).
 
@@ -403,6 +405,7 @@ def walkthrough_context(
         notation: Derivative, δ and multiplication-sign options.
         check: A :class:`~symbackprop.numeric.gradcheck.CheckReport`, or None.
         sections: Which of :data:`SECTIONS` to include (default: all).
+        steps: Training steps shown as a table (``training``; see :mod:`.training_steps`).
     """
     notation = notation or Notation()
     chosen = _options(digits, rounding, sections)
@@ -413,6 +416,9 @@ def walkthrough_context(
     check_data, check_view = _check(src, check)
     loss = src.sym(net.loss)
     d = r"\partial " if notation.derivative == "partial" else r"\mathrm{d}"
+    update, dataset, training = _update(src), _dataset(src), training_context(src, steps)
+    if training is not None and not training["plain"]:  # the optimiser's own first step replaces these
+        update, dataset = None, dataset and {**dataset, "updates": []}
     return {
         "title": net.title or "Backpropagation walkthrough",
         "sections": list(chosen),
@@ -426,9 +432,10 @@ def walkthrough_context(
         "loss": _loss(src),
         "backward": _backward(src),
         "gradients": gradients,
-        "update": _update(src),
+        "update": update,
         "check": check_data,
-        "dataset": _dataset(src),
+        "dataset": dataset,
+        "training": training,
         "tables": {"gradients": gradient_table(gradients), "check": check_view},
         "kinks": _kinks(src),
         "deltas": notation.delta,
