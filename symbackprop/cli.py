@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(args._run(args))
     except SymbackpropError as e:
         if isinstance(getattr(args, "spec", None), str) and e.where and not e.file:
-            from .notation.spec import locate_in_spec
+            from .notation.lines import locate_in_spec
 
             e = locate_in_spec(e, args.spec)
         print(f"error: {e}", file=sys.stderr)

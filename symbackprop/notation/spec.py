@@ -53,10 +53,11 @@ from ..core.matrix import MatrixNetwork
 from ..core.names import ACCENTS, GREEK_LETTERS
 from ..core.network import Dataset, Definition, Network, suggest
 from ..core.optimizers import DEFAULT_OPTIMIZER, Optimizer, choose_optimizer, hyper_parameter_keys
-from ..errors import GraphError, InputError, SpecError, SymbackpropError, SymbackpropWarning
+from ..errors import GraphError, InputError, SpecError, SymbackpropWarning
 from ..files import read_text
 from .expressions import describe, parse_expression
 from .limits import MAX_DEPTH, MAX_EXPRESSION_CHARS, MAX_LITERAL_CHARS, MAX_NAME_LENGTH, MAX_NUMBER_BITS
+from .lines import duplicate_key, locate
 from .matrix_spec import is_matrix_spec, read_matrix
 
 if sys.version_info >= (3, 11):
@@ -149,7 +150,7 @@ def _reader(text: str, file: str) -> _SpecReader:
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(e))
         if at:
             message += f" (column {at.group(2)})"
-        duplicate = _duplicate_key(text)
+        duplicate = duplicate_key(text)
         if duplicate is not None:
             table, key, first, second = duplicate
             where = f"[{table}] {key}" if table else key
@@ -157,62 +158,6 @@ def _reader(text: str, file: str) -> _SpecReader:
             raise SpecError(msg, file=file, where=where, line=second) from None
         raise SpecError(f"malformed TOML: {message}", file=file, line=line) from None
     return _SpecReader(data, text, file)
-
-
-def _duplicate_key(text: str) -> tuple[str, str, int, int] | None:
-    """The first ``key = ...`` that appears twice in one table, as (table, key, line, line)."""
-    seen: dict[tuple[str, str], int] = {}
-    current = ""
-    for number, line in enumerate(text.splitlines(), 1):
-        head = re.match(r"\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$", line)
-        if head:
-            current = head.group(1).replace(" ", "")
-            continue
-        m = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", line)
-        if m:
-            key = (current, m.group(1))
-            if key in seen:
-                return current, m.group(1), seen[key], number
-            seen[key] = number
-    return None
-
-
-def locate_in_spec(error: SymbackpropError, path: str) -> SymbackpropError:
-    """``error`` with the spec file, and the line of its ``[table] key``, filled in.
-
-    Errors raised after a spec was read (a node that is not finite at the point, say) name
-    their key but not the file; the command line locates them in the spec it read.
-    """
-    if error.file is not None:
-        return error
-    line = None
-    where = re.fullmatch(r"\[([^\]]+)\]\s+(\S+)", error.where or "")
-    if where:
-        try:
-            line = _locate(read_text(path, "spec"), where.group(1), where.group(2))
-        except SymbackpropError:
-            line = None
-    return error.located(file=str(path), line=line)
-
-
-def _locate(text: str, table: str, key: str | None) -> int | None:
-    """The 1-based line of ``key`` inside ``[table]`` (or of the table header), if found."""
-    current = ""
-    header_line = None
-    key_re = re.compile(r"\s*(?:\"%s\"|'%s'|%s)\s*=" % ((re.escape(key or "\0"),) * 3))
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        head = re.match(r"\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$", stripped)
-        if head:
-            current = head.group(1).replace('"', "").replace("'", "").replace(" ", "")
-            if current == table and header_line is None:
-                header_line = number
-            continue
-        if key is not None and current == table and key_re.match(line):
-            return number
-    if key is None:
-        return header_line
-    return None
 
 
 @dataclass
@@ -242,7 +187,7 @@ class _SpecReader:
         where = f"[{table}]" if table else ""
         if key is not None:
             where = f"{where} {key}" if where else key
-        line = _locate(self.text, table, key) if table else _locate(self.text, "", key)
+        line = locate(self.text, table, key) if table else locate(self.text, "", key)
         return SpecError(message, file=self.file, where=where or None, line=line)
 
     # -- the whole document
@@ -288,7 +233,7 @@ class _SpecReader:
                 )
         except GraphError as e:
             raise SpecError(
-                e.message, file=self.file, where="[network]", line=_locate(self.text, "network", None)
+                e.message, file=self.file, where="[network]", line=locate(self.text, "network", None)
             ) from None
         for w in caught:
             warnings.warn(f"{self.file}: {w.message}", SymbackpropWarning, stacklevel=3)
@@ -446,7 +391,7 @@ class _SpecReader:
             return parse_expression(text, symbols, funcs, where=where, written=written, matrix=matrix)
         except SpecError as e:
             raise SpecError(
-                e.message, file=self.file, where=where, line=_locate(self.text, table, key)
+                e.message, file=self.file, where=where, line=locate(self.text, table, key)
             ) from None
 
     # -- [options] and [functions.NAME]
