@@ -19,7 +19,7 @@ import contextlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import MAX_EMAX, MIN_EMIN, Decimal, localcontext
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -282,7 +282,7 @@ def decimal_value_of(expr: Expr, numbers: Mapping[Any, Fraction]) -> Decimal:
     """:func:`value_of` for exact inputs, as a 40-digit Decimal (exact when the value is a short decimal)."""
     value = _run(expr, dict(numbers), "the expression")
     with localcontext() as ctx:
-        ctx.prec = 40
+        ctx.prec, ctx.Emax, ctx.Emin = 40, MAX_EMAX, MIN_EMIN  # e^1000 is a finite number too
         if isinstance(value, Fraction):
             return Decimal(value.numerator) / Decimal(value.denominator)
         return Decimal(mpmath.libmp.to_str(value._mpf_, 40))

@@ -35,10 +35,11 @@ number-to-text conversion of the package is one of these.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -173,10 +174,21 @@ def shown(value: Any, digits: int = 4) -> Shown:
     return _shown.__wrapped__(value, digits)
 
 
+@contextlib.contextmanager
+def _context() -> Iterator[None]:
+    """A decimal context of :data:`_PRECISION` digits whose exponents reach as far as decimal allows.
+
+    Exact values far beyond float range (e¹⁰⁰⁰, exp(10¹⁶)) are finite numbers, shown in
+    scientific notation like any other, never as ``inf``.
+    """
+    with localcontext() as ctx:
+        ctx.prec, ctx.Emax, ctx.Emin = _PRECISION, MAX_EMAX, MIN_EMIN
+        yield
+
+
 @functools.lru_cache(maxsize=1 << 15)
 def _shown(value: Any, digits: int) -> Shown:
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
+    with _context():
         try:
             d, exact = _split(value)
         except (InvalidOperation, ValueError, TypeError) as e:
@@ -205,8 +217,7 @@ def at_places(value: Any, places: int) -> Shown:
     would round to zero, or is beyond 10¹², is shown in scientific notation
     with two significant digits.
     """
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
+    with _context():
         d, exact = _split(value)
         if not d.is_finite():
             return _special(d)
@@ -230,8 +241,7 @@ def _places(d: Decimal, digits: int) -> int:
 def carried(value: Any, digits: int = 4) -> Shown:
     """A number that hand rounding rounded and carried on, as it was shown: its trailing zeros
     kept (``0.5250``, not ``0.525``), and marked as rounded."""
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
+    with _context():
         d, _ = _split(value)
         if not d.is_finite() or d == 0 or _big_or_tiny(abs(d)):
             return replace(shown(value, digits), exact=False)
@@ -255,11 +265,15 @@ def column(values: Sequence[Any], digits: int = 4, rounded: Sequence[bool] | Non
     if rounded is not None:
         return [carried(v, digits) if r else shown(v, digits) for v, r in zip(values, rounded)]
     places = digits
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
+    with _context():
         for v in values:
             d, exact = _split(v)
-            if d.is_finite() and d != 0 and not _equal(d.quantize(Decimal(1).scaleb(-places)), d, exact):
+            if (
+                d.is_finite()
+                and d != 0
+                and not _big_or_tiny(abs(d))
+                and not _equal(d.quantize(Decimal(1).scaleb(-places)), d, exact)
+            ):
                 places = max(places, 1 - d.adjusted())
     places = min(places, digits + COLUMN_EXTRA)
     return [at_places(v, places) for v in values]
@@ -269,8 +283,7 @@ def column(values: Sequence[Any], digits: int = 4, rounded: Sequence[bool] | Non
 def given(value: Any, digits: int = 4) -> Shown:
     """A number the user gave (an input, a parameter, η): shown as written when it is a short
     decimal (at most 12 decimals), else as :func:`shown` shows it."""
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
+    with _context():
         d, exact = _split(value)
         if exact is not None and d.is_finite() and not _big_or_tiny(abs(d)) and d != 0:
             for places in range(digits + 2, 13):
