@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from ..recursion import deep
 from .jsonout import print_json
@@ -59,17 +60,33 @@ def run(args: argparse.Namespace) -> int:
             return 1  # a number that is not finite: not a usable check
     else:
         print(report.format())
-        kinks = sum(r.ok is None for r in report.rows)
         print()
-        print(
-            f"{len(report.points)} point(s), seed {report.seed}, tolerance |g_sym - g_num| <= "
-            f"{report.atol:g} + {report.rtol:g}*max|g_num|, step {report.eps:g}*max(1, |theta|)"
-        )
-        if kinks:
-            print(f"{kinks} row(s) not differentiable at the point: not compared")
-        if report.ok:
-            print("ok: every gradient agrees")
-        else:
-            names = sorted({r.name for r in report.failures}, key=[r.name for r in report.rows].index)
-            print(f"FAILED: the gradients of {', '.join(names)} disagree with finite differences")
+        print(_summary(report))
     return 0 if report.ok else 1
+
+
+def _summary(report: Any) -> str:
+    """The lines under the table: the settings, what was not compared, and the verdict."""
+    lines = [
+        f"{len(report.points)} point(s), seed {report.seed}, tolerance |g_sym - g_num| <= "
+        f"{report.atol:g} + {report.rtol:g}*max|g_num|, step {report.eps:g}*max(1, |theta|)"
+    ]
+    kinks = sum(r.ok is None and r.finite for r in report.rows)
+    if kinks:
+        lines.append(f"{kinks} row(s) not differentiable at the point: not compared")
+    if report.failures:
+        lines.append(f"FAILED: the gradients of {_names(report.failures)} disagree with finite differences")
+    if report.not_finite:
+        points = ", ".join(str(p) for p in sorted({r.point for r in report.not_finite}))
+        lines.append(
+            f"not checked: the gradients of {_names(report.not_finite)} at point(s) {points}: "
+            "a value there is not finite in double precision"
+        )
+    if report.ok:
+        lines.append("ok: every gradient agrees")
+    return "\n".join(lines)
+
+
+def _names(rows: Any) -> str:
+    """The rows' names, once each, in order."""
+    return ", ".join(dict.fromkeys(r.name for r in rows))

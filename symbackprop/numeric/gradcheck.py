@@ -40,13 +40,17 @@ DEFAULT_EPS = 6e-6
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
 
+#: (node, values -> condition that is 0 at the kink, convention) for every kink.
+_Kinks = list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]]
+
 
 @dataclass(frozen=True)
 class CheckRow:
     """One parameter (or input) at one point.
 
-    ``ok`` is ``True`` (agrees), ``False`` (disagrees) or ``None`` (the point is
-    within a step of a kink, so there is nothing to compare).
+    ``ok`` is ``True`` (agrees), ``False`` (disagrees) or ``None`` (nothing to
+    compare: the point is within a step of a kink, or, with ``finite`` False, a
+    value there is not finite in double precision).
     """
 
     name: str
@@ -58,6 +62,7 @@ class CheckRow:
     verdict: str
     ok: bool | None
     point: int = 0
+    finite: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +74,7 @@ class CheckRow:
             "rel_error": self.rel_error,
             "verdict": self.verdict,
             "ok": self.ok,
+            "finite": self.finite,
         }
 
 
@@ -86,12 +92,18 @@ class CheckReport(Displayable):
 
     @property
     def ok(self) -> bool:
-        """True when no gradient disagrees (kinks are reported, not failures)."""
-        return all(r.ok is not False for r in self.rows)
+        """True when no gradient disagrees and every value is finite (kinks are reported, not failures)."""
+        return all(r.ok is not False and r.finite for r in self.rows)
 
     @property
     def failures(self) -> tuple[CheckRow, ...]:
+        """The rows whose gradients disagree with finite differences."""
         return tuple(r for r in self.rows if r.ok is False)
+
+    @property
+    def not_finite(self) -> tuple[CheckRow, ...]:
+        """The rows not compared because a value there is not finite in double precision."""
+        return tuple(r for r in self.rows if not r.finite)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -158,7 +170,9 @@ def check(
     """
     net = network.network if isinstance(network, Derivation) else network
     _check_options(points, rtol=rtol, atol=atol, eps=eps)
-    from .vectorization import vectorize  # NumPy is imported only when numbers are asked for
+    import numpy  # NumPy is imported only when numbers are asked for
+
+    from .vectorization import vectorize
 
     symbolic = network if isinstance(network, Derivation) else derive(net, evaluate_point=False)
     program = vectorize(symbolic)
@@ -170,9 +184,10 @@ def check(
     wrt = list(net.parameters) + (list(net.inputs) if inputs else [])
     kinks = _kink_functions(net)
     rows = []
-    for k, point in enumerate(all_points):
-        rows += _check_point(net, program, point, k, wrt, kinks, rtol, atol, eps)
-    rows = _decided_exactly(symbolic, program, all_points[0], kinks, rows)
+    with numpy.errstate(all="ignore"):  # values that are not finite are reported row by row
+        for k, point in enumerate(all_points):
+            rows += _check_point(symbolic, program, point, k, wrt, kinks, (rtol, atol, eps))
+        rows = _decided_exactly(symbolic, program, all_points[0], kinks, rows)
     return CheckReport(tuple(rows), tuple(all_points), seed, rtol, atol, eps, net.title)
 
 
@@ -199,9 +214,9 @@ def _points(net: Network, points: int, seed: int) -> list[dict[str, float]]:
     return out
 
 
-def _kink_functions(net: Network) -> list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]]:
+def _kink_functions(net: Network) -> _Kinks:
     """(node, values -> condition that is 0 at the kink, convention) for every kink."""
-    out: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]] = []
+    out: _Kinks = []
     for node, cond, convention in _kink_expressions(net):
         if isinstance(cond, Symbol):
             out.append((node, functools.partial(_read, name=cond.name), convention))
@@ -217,7 +232,7 @@ def _decided_exactly(
     symbolic: Derivation,
     program: VectorizedNetwork,
     point: dict[str, float],
-    kinks: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]],
+    kinks: _Kinks,
     rows: list[CheckRow],
 ) -> list[CheckRow]:
     """At the spec's own point, a kink condition within float rounding of 0 is decided exactly.
@@ -257,29 +272,57 @@ def _apply(values: Mapping[str, Any], f: Callable[..., Any], names: Sequence[str
     return f(*[values[name] for name in names])
 
 
-#: Finite differences run all perturbed points of a check point as columns of
-#: one program call, in chunks of at most this many values per unit row.
-_CHUNK_VALUES = 2_000_000
+#: Finite differences run the perturbed points of a check point as columns of
+#: one program call, in chunks of at most this many values per array row.
+_CHUNK_VALUES = 1_000_000
 
 
-def _check_point(
-    net: Network,
-    program: VectorizedNetwork,
-    point: dict[str, float],
-    k: int,
-    wrt: Sequence[Symbol],
-    kinks: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]],
-    rtol: float,
-    atol: float,
-    eps: float,
-) -> list[CheckRow]:
+def _gradients(
+    symbolic: Derivation, program: VectorizedNetwork, point: dict[str, float], k: int
+) -> tuple[float, dict[str, float]]:
+    """The loss and every symbolic gradient (parameters and inputs) at a point, in float64.
+
+    At the spec's own point (``k = 0``) a value that is not finite is looked up
+    exactly, as ``derive`` does: when the exact value is no finite real number
+    either, the check stops with derive's error (one verdict for one point).
+    """
     import numpy
 
     theta = program.pack(point)
     X, Y = program.data(point)
-    _, grad, dX = program.gradient(theta, X if X.size else None, Y if Y.size else None, inputs=True)
+    loss, grad, dX = program.gradient(theta, X if X.size else None, Y if Y.size else None, inputs=True)
     derived = {name: float(g) for name, g in zip(program.parameters, grad)}
     derived.update({name: float(g) for name, g in zip(program.inputs, dX[:, 0])})
+    finite = numpy.isfinite(loss).all() and numpy.isfinite(grad).all() and numpy.isfinite(dX).all()
+    if k == 0 and not finite:
+        _exactly(symbolic)
+    return float(loss[0]), derived
+
+
+def _exactly(symbolic: Derivation) -> None:
+    """Raise derive's error when a value at the network's point is not a finite real number."""
+    try:
+        symbolic.at(None)
+    except InputError:
+        raise
+    except (ArithmeticError, TypeError, ValueError):
+        return  # numbers past every float range: the float64 verdict ("not finite") stands
+
+
+def _check_point(
+    symbolic: Derivation,
+    program: VectorizedNetwork,
+    point: dict[str, float],
+    k: int,
+    wrt: Sequence[Symbol],
+    kinks: _Kinks,
+    tolerance: tuple[float, float, float],
+) -> list[CheckRow]:
+    import numpy
+
+    net = symbolic.network
+    rtol, atol, eps = tolerance
+    loss0, derived = _gradients(symbolic, program, point, k)
     n = len(wrt)
     steps = numpy.array([eps * max(1.0, abs(point[s.name])) for s in wrt])
     loss, conditions = _perturbed(net, program, point, wrt, steps, kinks)
@@ -293,9 +336,9 @@ def _check_point(
         g, h = derived[s.name], float(numeric[i])
         err = abs(g - h)
         rel = err / max(abs(g), abs(h), 1e-300)
-        ok, verdict = _verdict(g, h, err, bound, near.get(i))
+        ok, verdict = _verdict(g, h, err, bound, near.get(i), loss0)
         latex = print_latex(s, latex_names=net.latex_names)
-        rows.append(CheckRow(s.name, latex, g, h, err, rel, verdict, ok, k))
+        rows.append(CheckRow(s.name, latex, g, h, err, rel, verdict, ok, k, ok is not None or i in near))
     return rows
 
 
@@ -305,61 +348,72 @@ def _perturbed(
     point: dict[str, float],
     wrt: Sequence[Symbol],
     steps: Any,
-    kinks: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]],
+    kinks: _Kinks,
 ) -> tuple[Any, list[Any]]:
-    """The loss, and every kink's condition, at ``θ + h_i e_i`` (column i) and ``θ − h_i e_i`` (n + i)."""
+    """The loss, and every kink's condition, at ``θ + h_i e_i`` (column i) and ``θ − h_i e_i`` (n + i).
+
+    Only what is read is made: the program's perturbed mode moves one
+    parameter per column without a copy of theta, and the values are read by
+    name (the loss, the kinks' conditions), not as a dict of every node.
+    """
     import numpy
 
     theta = program.pack(point)
     X, Y = program.data(point)
     n = len(wrt)
-    position = {name: ("theta", i) for i, name in enumerate(program.parameters)}
-    position.update({name: ("X", i) for i, name in enumerate(program.inputs)})
-    size = max(len(theta), len(program.units), 1)
-    chunk = max(2, _CHUNK_VALUES // size)
+    where = {name: (True, i) for i, name in enumerate(program.parameters)}
+    where.update({name: (False, i) for i, name in enumerate(program.inputs)})
+    on_theta = numpy.array([where[s.name][0] for s in wrt], dtype=bool)
+    row = numpy.array([where[s.name][1] for s in wrt], dtype=numpy.intp)
+    height = sum(u.shape[0] for u in program.units) + len(program.inputs) + len(program.targets)
+    chunk = max(2, _CHUNK_VALUES // max(height, 1))
     loss = numpy.empty(2 * n)
     conditions = [numpy.empty(2 * n) for _ in kinks]
     for a in range(0, 2 * n, chunk):
         cols = numpy.arange(a, min(2 * n, a + chunk))
-        Theta = numpy.repeat(theta[:, None], len(cols), axis=1)
+        i = cols % n
+        step = numpy.where(cols < n, steps[i], -steps[i])
+        index = numpy.where(on_theta[i], row[i], 0)
+        delta = numpy.where(on_theta[i], step, 0.0)
         Xc = numpy.repeat(X, len(cols), axis=1)
-        Yc = numpy.repeat(Y, len(cols), axis=1)
-        for j, col in enumerate(cols):
-            i = col % n
-            array, row = position[wrt[i].name]
-            target = Theta if array == "theta" else Xc
-            target[row, j] += steps[i] if col < n else -steps[i]
-        values = program.forward(Theta, Xc if X.size else None, Yc if Y.size else None)
+        moved = numpy.flatnonzero(~on_theta[i])
+        Xc[row[i][moved], moved] += step[moved]
+        values = program.perturbed(theta, index, delta, Xc if X.size else None, Y if Y.size else None)
         loss[cols] = values[net.loss.name]
         for c, (_, f, _) in enumerate(kinks):
             conditions[c][cols] = numpy.broadcast_to(numpy.asarray(f(values), dtype=float), (len(cols),))
     return loss, conditions
 
 
-def _near_kinks(
-    kinks: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]], conditions: list[Any], n: int
-) -> dict[int, str]:
+def _near_kinks(kinks: _Kinks, conditions: list[Any], n: int) -> dict[int, str]:
     """``i -> why`` for every θ_i within a step of a kink.
 
     A kink is within a step of θ_i when moving θ_i by ±h moves its condition
     onto or across zero.  (A condition that θ_i does not move is no kink for θ_i.)
     """
+    import numpy
+
     near: dict[int, str] = {}
     for (node, _, convention), moved in zip(kinks, conditions):
-        for i in range(n):
-            lo, hi = sorted((float(moved[n + i]), float(moved[i])))
-            if lo != hi and lo <= 0 <= hi:
-                near.setdefault(
-                    i, f"not differentiable here: {node.name} is at a kink (convention: {convention})"
-                )
+        lo, hi = numpy.minimum(moved[:n], moved[n:]), numpy.maximum(moved[:n], moved[n:])
+        for i in numpy.flatnonzero((lo != hi) & (lo <= 0) & (hi >= 0)).tolist():
+            near.setdefault(
+                i, f"not differentiable here: {node.name} is at a kink (convention: {convention})"
+            )
     return near
 
 
-def _verdict(g: float, h: float, err: float, bound: float, kink: str | None) -> tuple[bool | None, str]:
+def _verdict(
+    g: float, h: float, err: float, bound: float, kink: str | None, loss: float
+) -> tuple[bool | None, str]:
     if kink is not None:
         return None, kink
-    if not (math.isfinite(g) and math.isfinite(h)):
-        return False, "not finite"
+    if not math.isfinite(loss):
+        return None, f"not checked: the loss is {loss} here"
+    if not math.isfinite(g):
+        return None, f"not checked: the gradient is {g} here"
+    if not math.isfinite(h):
+        return None, "not checked: a finite difference is not finite"
     if err <= bound:
         return True, "ok"
     return False, f"MISMATCH (error {err:.2e} > tolerance {bound:.2e})"
