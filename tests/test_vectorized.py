@@ -288,7 +288,8 @@ def test_perturbed_mode_moves_one_parameter_per_column(name):
     index = numpy.concatenate([numpy.arange(P), rng.integers(0, P, 5)])  # every parameter, some twice
     delta = rng.uniform(-0.3, 0.3, len(index))
     X, Y = program.data(examples[0])
-    values = program.perturbed(program.pack(theta), index, delta, X if X.size else None, Y if Y.size else None)
+    data = (X if X.size else None, Y if Y.size else None)
+    values = program.perturbed(program.pack(theta), index, delta, *data)
     moved = []
     for i, d in zip(index.tolist(), delta.tolist()):
         name_i = program.parameters[i]
