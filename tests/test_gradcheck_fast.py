@@ -135,3 +135,8 @@ def test_cli_fast_mode(capsys) -> None:
 
 def test_the_cli_default_is_the_library_default() -> None:
     assert command.DEFAULT_DIRECTIONS == numeric_gradcheck.DEFAULT_DIRECTIONS
+
+
+def test_directions_without_fast_is_refused(capsys) -> None:
+    assert main(["gradcheck", "--directions", "2", str(EXAMPLES / "tiny.toml")]) == 2
+    assert "--directions: only with --fast" in capsys.readouterr().err

@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--directions",
         type=int,
-        default=DEFAULT_DIRECTIONS,
+        default=None,
         metavar="K",
         help=f"random directions per point with --fast (default {DEFAULT_DIRECTIONS})",
     )
@@ -55,9 +55,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 @deep
 def run(args: argparse.Namespace) -> int:
+    from ..errors import InputError
     from ..notation.spec import load_spec
     from ..numeric import check
 
+    if args.directions is not None and not args.fast:
+        raise InputError("--directions: only with --fast (the full check compares every gradient)")
     network = apply_set(load_spec(args.spec), args.set)
     report = check(
         network,
@@ -68,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         eps=args.eps,
         inputs=args.inputs,
         fast=args.fast,
-        directions=args.directions,
+        directions=DEFAULT_DIRECTIONS if args.directions is None else args.directions,
     )
     if args.json:
         if print_json(report.to_dict()):
