@@ -240,3 +240,37 @@ def test_the_training_progress_bar_is_tqdm_on_a_terminal_only(monkeypatch, enabl
         assert "100%" in err.getvalue() and "200/200" in err.getvalue() and "loss 0.005" in err.getvalue()
     else:
         assert err.getvalue() == ""
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["full", "fast"])
+def test_check_with_inputs_moves_the_inputs_too(fast):
+    net = load_spec(EXAMPLES / "two_layer.toml")
+    report = check(net, inputs=True, points=1, fast=fast)
+    assert report.ok, report.format()
+    if fast:
+        return
+    point = {s.name: float(v) for s, v in net.values.items()}
+    loss = to_elementary(net.inlined())
+    subs = {net.symbol(k): sympy.Float(v, 40) for k, v in point.items()}
+    rows = {r.name: r for r in report.rows if r.point == 0}
+    for x in net.inputs:
+        want = float(sympy.diff(loss, x).evalf(40, subs=subs))
+        assert rows[x.name].numeric == pytest.approx(want, rel=1e-7, abs=1e-12)
+        assert rows[x.name].symbolic == pytest.approx(want, rel=1e-12, abs=1e-15)
+
+
+def test_compile_network_prints_huge_numbers_as_floats():
+    """Issue 17 C4 in the scalar program: ``log(10**300)`` and ``10**400`` reach NumPy as floats."""
+    import math
+
+    from symbackprop.notation.spec import loads_spec
+
+    text = '[inputs]\nx = 1.0\n[targets]\ny = 0.5\n[parameters]\nw = 0.7\n[network]\nL = "{}"\n'
+    values, _ = compile_network(loads_spec(text.format("(x*w - y)**2 * log(1e-300)"))).run(
+        {"x": 1.0, "y": 0.5, "w": 0.7}
+    )
+    assert values["L"] == pytest.approx(0.2**2 * math.log(1e-300), rel=1e-12)
+    values, _ = compile_network(loads_spec(text.format("(x*w - y)**2 * 10**400"))).run(
+        {"x": 1.0, "y": 0.5, "w": 0.7}
+    )
+    assert values["L"] == math.inf

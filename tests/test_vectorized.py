@@ -264,3 +264,46 @@ def test_a_big_batch_runs_in_blocks_and_sums_them_exactly():
     want = numpy.array([numpy.sum(adjoints[p]) for p in program.parameters])
     assert grad == pytest.approx(want, rel=1e-10)
     assert dX == pytest.approx(numpy.array([adjoints[f"x_{i + 1}"] for i in range(3)]), rel=1e-12)
+
+
+def _loss_oracle(net: Network, example: dict[str, float], thetas: list[dict[str, float]]) -> list[float]:
+    """The inlined loss (SymPy, evaluated in mpmath at 30 digits) at each parameter vector."""
+    args = list(net.inputs) + list(net.targets) + list(net.parameters)
+    f = sp.lambdify(args, to_elementary(net.inlined()), modules="mpmath")
+    with mpmath.workdps(30):
+        return [float(f(*[mpmath.mpf({**example, **t}[s.name]) for s in args])) for t in thetas]
+
+
+PERTURBED = {"mlp 2-3-2": mlp([2, 3, 2], seed=1), **IRREGULAR}
+PERTURBED.update({name: load_spec(EXAMPLES / name) for name in ("tiny.toml", "softmax.toml", "xor.toml")})
+
+
+@pytest.mark.parametrize("name", list(PERTURBED))
+def test_perturbed_mode_moves_one_parameter_per_column(name):
+    net = PERTURBED[name]
+    program = vectorize(net)
+    theta, examples = _random_case(net, 1, seed=2)
+    P = len(program.parameters)
+    rng = numpy.random.default_rng(4)
+    index = numpy.concatenate([numpy.arange(P), rng.integers(0, P, 5)])  # every parameter, some twice
+    delta = rng.uniform(-0.3, 0.3, len(index))
+    X, Y = program.data(examples[0])
+    data = (X if X.size else None, Y if Y.size else None)
+    values = program.perturbed(program.pack(theta), index, delta, *data)
+    moved = []
+    for i, d in zip(index.tolist(), delta.tolist()):
+        name_i = program.parameters[i]
+        moved.append({**theta, name_i: theta[name_i] + d})
+    want = _loss_oracle(net, examples[0], moved)
+    assert values[net.loss.name] == pytest.approx(want, rel=1e-12, abs=1e-14)
+    first = program.parameters[0]  # a parameter read by name moves in its own columns only
+    assert values[first] == pytest.approx([m[first] for m in moved], rel=1e-15)
+
+
+def test_perturbed_mode_refuses_bad_columns():
+    program = vectorize(mlp([2, 2, 1], seed=0))
+    theta = numpy.zeros(len(program.parameters))
+    with pytest.raises(InputError, match="rows of theta"):
+        program.perturbed(theta, [len(theta)], [0.1], numpy.zeros(2), numpy.zeros(1))
+    with pytest.raises(InputError, match="one length"):
+        program.perturbed(theta, [0, 1], [0.1], numpy.zeros(2), numpy.zeros(1))

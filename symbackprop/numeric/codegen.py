@@ -33,6 +33,7 @@ from .ops import (
     MatMul,
     MatMulInto,
     Name,
+    Nudged,
     Ones,
     Paren,
     Plus,
@@ -75,6 +76,36 @@ def _lanes(value: Any, rows: int) -> numpy.ndarray:
     if value.ndim < 2:
         value = value.reshape(1, -1)
     return numpy.broadcast_to(value, (rows, value.shape[1]))
+
+
+def _nudge(values: Any, inputs: Any, table: tuple, index: Any, delta: Any) -> numpy.ndarray:
+    """``values`` with each column's perturbation added (see :class:`~.ops.Nudged`).
+
+    Column ``b`` moves theta row ``index[b]`` by ``delta[b]``; ``table`` is
+    ``(start, count, rows, cols)``: the entries each theta row feeds, grouped
+    by theta row.  Only the columns whose parameter feeds ``values`` are
+    touched, so a perturbed point costs one forward pass, not a copy of theta.
+    """
+    start, count, rows, cols = table
+    n = count[index]
+    hit = numpy.flatnonzero(n)
+    if not hit.size:
+        return values
+    B = index.shape[0]
+    if values.shape[-1] != B or not values.flags.owndata:
+        values = numpy.array(numpy.broadcast_to(values, (values.shape[0], B)))
+    k = n[hit]
+    c = numpy.repeat(hit, k)
+    e = numpy.repeat(start[index[hit]] - (numpy.cumsum(k) - k), k) + numpy.arange(c.size)
+    step = delta[c]
+    if inputs is not None:
+        k_e = cols[e]
+        step = step * numpy.where(k_e >= 0, numpy.broadcast_to(inputs, (inputs.shape[0], B))[k_e, c], 1.0)
+    if c.size == hit.size:  # one entry per column: the (row, column) pairs are distinct
+        values[rows[e], c] += step
+    else:
+        numpy.add.at(values, (rows[e], c), step)
+    return values
 
 
 class SourcePrinter:
@@ -176,6 +207,10 @@ class SourcePrinter:
         shape = "(B,)" if op.rows is None else f"({op.rows}, B)"
         return f"numpy.broadcast_to({self.doprint(op.of)}, {shape})"
 
+    def _print_Nudged(self, op: Nudged) -> str:
+        inputs = "None" if op.inputs is None else self.doprint(op.inputs)
+        return f"_nudge({self.doprint(op.of)}, {inputs}, {self.doprint(op.table)}, index, delta)"
+
     # -- statements (one indented line each)
 
     def _print_Assign(self, op: Assign) -> str:
@@ -223,7 +258,7 @@ def compile_functions(functions: Sequence[Function]) -> CompiledSource:
     """Print ``functions`` as one module of NumPy source and run it."""
     printer = SourcePrinter()
     source = "\n".join(printer.doprint(f) for f in functions)
-    namespace: dict[str, Any] = {"numpy": numpy, "_lanes": _lanes, **printer.constants}
+    namespace: dict[str, Any] = {"numpy": numpy, "_lanes": _lanes, "_nudge": _nudge, **printer.constants}
     # Printed from our own operations and SymPy templates over operand names; no user text.
     exec(compile(source, "<symbackprop vectorized program>", "exec"), namespace)
     return CompiledSource(source, {f.name: namespace[f.name] for f in functions})

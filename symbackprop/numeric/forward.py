@@ -30,6 +30,7 @@ from .ops import (
     Lanes,
     MatMul,
     Name,
+    Nudged,
     Paren,
     Plus,
     RepeatColumns,
@@ -127,14 +128,24 @@ class Forward:
         self.unames: dict[str, Code] = {}
         self.cse: dict[str, Shared] = {}
         self.constants = 0
+        # In the program being built: whether each column moves one parameter (see lines()).
+        self.nudged = False
 
     def constant(self, value: Any) -> Constant:
         """A new constant of the program, named in order of creation."""
         self.constants += 1
         return Constant(f"_k{self.constants - 1}", value)
 
-    def lines(self, columns: bool, cache: dict[tuple[str, int], Name]) -> list[Statement]:
-        """The forward pass: every unit's values, in order (``columns``: one theta per column)."""
+    def lines(
+        self, columns: bool, cache: dict[tuple[str, int], Name], *, nudged: bool = False
+    ) -> list[Statement]:
+        """The forward pass: every unit's values, in order.
+
+        ``columns``: one theta per column.  ``nudged``: theta is shared, and
+        column ``b`` moves parameter ``index[b]`` by ``delta[b]`` (the
+        finite-difference check's points, without a copy of theta per column).
+        """
+        self.nudged = nudged
         lines: list[Statement] = []
         for u, unit in enumerate(self.plan.units):
             if isinstance(unit, AffineUnit):
@@ -165,8 +176,21 @@ class Forward:
             return Name(array)
         sel = self.selector(rows)
         if array == "theta" and not columns:
-            return self.theta_column(sel)
+            code = self.theta_column(sel)
+            if self.nudged:  # each row of theta moves that lane in the columns that move it
+                return Nudged(code, None, self.table([(r, lane, -1) for lane, r in enumerate(rows)]))
+            return code
         return Rows(Name(array), sel)
+
+    def table(self, entries: Sequence[tuple[int, int, int]]) -> Constant:
+        """The :class:`~.ops.Nudged` table of ``(theta row, row, column)`` entries."""
+        entries = sorted(entries)
+        theta = numpy.array([e[0] for e in entries], dtype=numpy.intp)
+        count = numpy.bincount(theta, minlength=self.P).astype(numpy.intp)
+        start = (numpy.cumsum(count) - count).astype(numpy.intp)
+        rows = numpy.array([e[1] for e in entries], dtype=numpy.intp)
+        cols = numpy.array([e[2] for e in entries], dtype=numpy.intp)
+        return self.constant((start, count, rows, cols))
 
     def theta_column(self, sel: Selector) -> Code:
         """``theta[sel, None]``: a view unless it needs an index array."""
@@ -269,7 +293,16 @@ class Forward:
         else:
             product = MatMul(W, U)
         bias = self.bias(unit, columns)
-        lines.append(Assign(Name(unit.array), product if bias is None else Plus(product, bias)))
+        value: Code = product if bias is None else Plus(product, bias)
+        if self.nudged:
+            value = Nudged(value, U, self.table(self.feeds(unit)))
+        lines.append(Assign(Name(unit.array), value))
+
+    def feeds(self, unit: AffineUnit) -> list[tuple[int, int, int]]:
+        """``(theta row, j, k)`` for every parameter in W (``k = -1``: in the bias)."""
+        out = [(self.index[e], j, k) for (j, k), e in unit.entries.items() if isinstance(e, Symbol)]
+        out += [(self.index[b], j, -1) for j, b in enumerate(unit.bias) if isinstance(b, Symbol)]
+        return out
 
     # -- map and sum
 

@@ -9,7 +9,6 @@ differentiable, never as a mismatch or a silent pass.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 import random
@@ -30,7 +29,15 @@ from ..output.printing import latex as print_latex
 if TYPE_CHECKING:
     from .runtime import VectorizedNetwork
 
-__all__ = ["DEFAULT_ATOL", "DEFAULT_EPS", "DEFAULT_RTOL", "CheckReport", "CheckRow", "check"]
+__all__ = [
+    "DEFAULT_ATOL",
+    "DEFAULT_DIRECTIONS",
+    "DEFAULT_EPS",
+    "DEFAULT_RTOL",
+    "CheckReport",
+    "CheckRow",
+    "check",
+]
 
 #: Relative finite-difference step: h_i = DEFAULT_EPS * max(1, |θ_i|).  The cube
 #: root of machine epsilon balances truncation (O(h²)) and rounding (O(ε/h)).
@@ -40,13 +47,20 @@ DEFAULT_EPS = 6e-6
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
 
+#: Random directions per point in fast mode.
+DEFAULT_DIRECTIONS = 3
+
+#: (node, values -> condition that is 0 at the kink, convention) for every kink.
+_Kinks = list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]]
+
 
 @dataclass(frozen=True)
 class CheckRow:
     """One parameter (or input) at one point.
 
-    ``ok`` is ``True`` (agrees), ``False`` (disagrees) or ``None`` (the point is
-    within a step of a kink, so there is nothing to compare).
+    ``ok`` is ``True`` (agrees), ``False`` (disagrees) or ``None`` (nothing to
+    compare: the point is within a step of a kink, or, with ``finite`` False, a
+    value there is not finite in double precision).
     """
 
     name: str
@@ -58,6 +72,7 @@ class CheckRow:
     verdict: str
     ok: bool | None
     point: int = 0
+    finite: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +84,7 @@ class CheckRow:
             "rel_error": self.rel_error,
             "verdict": self.verdict,
             "ok": self.ok,
+            "finite": self.finite,
         }
 
 
@@ -83,15 +99,27 @@ class CheckReport(Displayable):
     atol: float
     eps: float
     title: str = ""
+    directions: int = 0
+
+    @property
+    def fast(self) -> bool:
+        """Whether rows are random directions (``check(..., fast=True)``), not single gradients."""
+        return self.directions > 0
 
     @property
     def ok(self) -> bool:
-        """True when no gradient disagrees (kinks are reported, not failures)."""
-        return all(r.ok is not False for r in self.rows)
+        """True when no gradient disagrees and every value is finite (kinks are reported, not failures)."""
+        return all(r.ok is not False and r.finite for r in self.rows)
 
     @property
     def failures(self) -> tuple[CheckRow, ...]:
+        """The rows whose gradients disagree with finite differences."""
         return tuple(r for r in self.rows if r.ok is False)
+
+    @property
+    def not_finite(self) -> tuple[CheckRow, ...]:
+        """The rows not compared because a value there is not finite in double precision."""
+        return tuple(r for r in self.rows if not r.finite)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +128,8 @@ class CheckReport(Displayable):
             "rtol": self.rtol,
             "atol": self.atol,
             "eps": self.eps,
+            "mode": "fast" if self.fast else "full",
+            "directions": self.directions,
             "points": list(self.points),
             "rows": [r.to_dict() for r in self.rows],
         }
@@ -134,6 +164,8 @@ def check(
     atol: float = DEFAULT_ATOL,
     eps: float = DEFAULT_EPS,
     inputs: bool = False,
+    fast: bool = False,
+    directions: int = DEFAULT_DIRECTIONS,
 ) -> CheckReport:
     """Compare every symbolic gradient with central finite differences.
 
@@ -155,10 +187,24 @@ def check(
         rtol, atol: Tolerances of the verdict.
         eps: Relative finite-difference step.
         inputs: Also check the gradients with respect to the inputs.
+        fast: Check ``directions`` random directions per point instead of
+            every gradient, as torch's ``gradcheck(fast_mode=True)`` and JAX's
+            ``check_grads`` do: 2 forward passes per direction instead of 2 per
+            parameter.  Row ``v_j`` compares ``v·g`` with
+            ``(L(θ + εv) − L(θ − εv)) / 2ε``, where ``v_i = r_i·max(1, |θ_i|)``,
+            ``r`` standard normal from ``numpy.random.default_rng([seed, point])``;
+            it agrees when the difference is at most ``atol + rtol·Σ|v_i g_i|``.
+            A pass says the gradient is right along those directions; a failure
+            says some gradient is wrong, not which: run the full check then.
+        directions: How many directions per point in fast mode (1 to 1000).
     """
     net = network.network if isinstance(network, Derivation) else network
     _check_options(points, rtol=rtol, atol=atol, eps=eps)
-    from .vectorization import vectorize  # NumPy is imported only when numbers are asked for
+    if fast and not 1 <= directions <= 1000:
+        raise InputError(f"directions must be between 1 and 1000, got {directions}")
+    import numpy  # NumPy is imported only when numbers are asked for
+
+    from .vectorization import vectorize
 
     symbolic = network if isinstance(network, Derivation) else derive(net, evaluate_point=False)
     program = vectorize(symbolic)
@@ -168,12 +214,16 @@ def check(
         raise InputError(f"no value for {', '.join(missing)}: give every input, target and parameter a value")
     all_points = _points(net, points, seed)
     wrt = list(net.parameters) + (list(net.inputs) if inputs else [])
-    kinks = _kink_functions(net)
+    setup = _Setup(symbolic, program, tuple(wrt), _kink_functions(net), rtol, atol, eps)
     rows = []
-    for k, point in enumerate(all_points):
-        rows += _check_point(net, program, point, k, wrt, kinks, rtol, atol, eps)
-    rows = _decided_exactly(symbolic, program, all_points[0], kinks, rows)
-    return CheckReport(tuple(rows), tuple(all_points), seed, rtol, atol, eps, net.title)
+    with numpy.errstate(all="ignore"):  # values that are not finite are reported row by row
+        for k, point in enumerate(all_points):
+            if fast:
+                rows += _check_directions(setup, point, k, directions, seed)
+            else:
+                rows += _check_point(setup, point, k)
+    count = directions if fast else 0
+    return CheckReport(tuple(rows), tuple(all_points), seed, rtol, atol, eps, net.title, count)
 
 
 def _check_options(points: int, *, rtol: float, atol: float, eps: float) -> None:
@@ -199,9 +249,9 @@ def _points(net: Network, points: int, seed: int) -> list[dict[str, float]]:
     return out
 
 
-def _kink_functions(net: Network) -> list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]]:
+def _kink_functions(net: Network) -> _Kinks:
     """(node, values -> condition that is 0 at the kink, convention) for every kink."""
-    out: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]] = []
+    out: _Kinks = []
     for node, cond, convention in _kink_expressions(net):
         if isinstance(cond, Symbol):
             out.append((node, functools.partial(_read, name=cond.name), convention))
@@ -213,40 +263,26 @@ def _kink_functions(net: Network) -> list[tuple[Symbol, Callable[[Mapping[str, A
     return out
 
 
-def _decided_exactly(
-    symbolic: Derivation,
-    program: VectorizedNetwork,
-    point: dict[str, float],
-    kinks: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]],
-    rows: list[CheckRow],
-) -> list[CheckRow]:
+def _exact_at_kinks(setup: _Setup, point: dict[str, float]) -> dict[str, float]:
     """At the spec's own point, a kink condition within float rounding of 0 is decided exactly.
 
     0.1 + 0.4·0.5 + 0.3·(−1) is 2.8e-17 in float64 but exactly 0: the symbolic
-    column then takes the derivation's exact gradient (the convention's side of
-    the kink), as derive and the walkthrough do.
+    gradients are then the derivation's exact ones (the convention's side of
+    the kink), as derive and the walkthrough have them.  Empty otherwise.
     """
     import numpy
 
-    if not kinks:
-        return rows
+    program = setup.program
+    if not setup.kinks:
+        return {}
     X, Y = program.data(point)
     values = program.forward(program.pack(point), X if X.size else None, Y if Y.size else None)
-    if not any(numpy.any(numpy.abs(numpy.asarray(f(values), dtype=float)) < 1e-12) for _, f, _ in kinks):
-        return rows
-    exact = symbolic.at(None).evaluation
+    conditions = [numpy.asarray(f(values), dtype=float) for _, f, _ in setup.kinks]
+    if not any(numpy.any(numpy.abs(c) < 1e-12) for c in conditions):
+        return {}
+    exact = setup.symbolic.at(None).evaluation
     assert exact is not None
-    gradients = {s.name: float(exact.adjoints[s]) for s in exact.adjoints}
-    out = []
-    for r in rows:
-        if r.point == 0:
-            g = gradients[r.name]
-            err = abs(g - r.numeric)
-            r = dataclasses.replace(
-                r, symbolic=g, abs_error=err, rel_error=err / max(abs(g), abs(r.numeric), 1e-300)
-            )
-        out.append(r)
-    return out
+    return {s.name: float(exact.adjoints[s]) for s in exact.adjoints}
 
 
 def _read(values: Mapping[str, Any], name: str) -> Any:
@@ -257,46 +293,128 @@ def _apply(values: Mapping[str, Any], f: Callable[..., Any], names: Sequence[str
     return f(*[values[name] for name in names])
 
 
-#: Finite differences run all perturbed points of a check point as columns of
-#: one program call, in chunks of at most this many values per unit row.
-_CHUNK_VALUES = 2_000_000
+#: Finite differences run the perturbed points of a check point as columns of
+#: one program call, in chunks of at most this many values per array row.
+_CHUNK_VALUES = 1_000_000
 
 
-def _check_point(
-    net: Network,
-    program: VectorizedNetwork,
-    point: dict[str, float],
-    k: int,
-    wrt: Sequence[Symbol],
-    kinks: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]],
-    rtol: float,
-    atol: float,
-    eps: float,
-) -> list[CheckRow]:
+@dataclass(frozen=True)
+class _Setup:
+    """What every point of one check shares."""
+
+    symbolic: Derivation
+    program: VectorizedNetwork
+    wrt: tuple[Symbol, ...]
+    kinks: _Kinks
+    rtol: float
+    atol: float
+    eps: float
+
+
+def _gradients(setup: _Setup, point: dict[str, float], k: int) -> tuple[float, dict[str, float]]:
+    """The loss and every symbolic gradient (parameters and inputs) at a point, in float64.
+
+    At the spec's own point (``k = 0``) a value that is not finite is looked up
+    exactly, as ``derive`` does: when the exact value is no finite real number
+    either, the check stops with derive's error (one verdict for one point).
+    """
     import numpy
 
+    program = setup.program
     theta = program.pack(point)
     X, Y = program.data(point)
-    _, grad, dX = program.gradient(theta, X if X.size else None, Y if Y.size else None, inputs=True)
+    loss, grad, dX = program.gradient(theta, X if X.size else None, Y if Y.size else None, inputs=True)
     derived = {name: float(g) for name, g in zip(program.parameters, grad)}
     derived.update({name: float(g) for name, g in zip(program.inputs, dX[:, 0])})
+    finite = numpy.isfinite(loss).all() and numpy.isfinite(grad).all() and numpy.isfinite(dX).all()
+    if k == 0:
+        if not finite:
+            _exactly(setup.symbolic)
+        exact = _exact_at_kinks(setup, point)
+        derived.update({name: exact[name] for name in derived if name in exact})
+    return float(loss[0]), derived
+
+
+def _exactly(symbolic: Derivation) -> None:
+    """Raise derive's error when a value at the network's point is not a finite real number."""
+    try:
+        symbolic.at(None)
+    except InputError:
+        raise
+    except (ArithmeticError, TypeError, ValueError):
+        return  # numbers past every float range: the float64 verdict ("not finite") stands
+
+
+def _check_point(setup: _Setup, point: dict[str, float], k: int) -> list[CheckRow]:
+    """Every gradient at one point against central differences (``2P`` forward passes)."""
+    import numpy
+
+    wrt, net = setup.wrt, setup.symbolic.network
+    loss0, derived = _gradients(setup, point, k)
     n = len(wrt)
-    steps = numpy.array([eps * max(1.0, abs(point[s.name])) for s in wrt])
-    loss, conditions = _perturbed(net, program, point, wrt, steps, kinks)
+    steps = numpy.array([setup.eps * max(1.0, abs(point[s.name])) for s in wrt])
+    loss, conditions = _perturbed(net, setup.program, point, wrt, steps, setup.kinks)
     numeric = (loss[:n] - loss[n:]) / (2 * steps)
-    near = _near_kinks(kinks, conditions, n)
+    near = _near_kinks(setup.kinks, conditions, n)
     finite = numpy.isfinite(numeric)
-    scale = float(numpy.max(numpy.abs(numeric[finite]))) if finite.any() else 0.0
-    bound = atol + rtol * scale
+    bound = setup.atol + setup.rtol * (float(numpy.max(numpy.abs(numeric[finite]))) if finite.any() else 0.0)
     rows = []
     for i, s in enumerate(wrt):
-        g, h = derived[s.name], float(numeric[i])
-        err = abs(g - h)
-        rel = err / max(abs(g), abs(h), 1e-300)
-        ok, verdict = _verdict(g, h, err, bound, near.get(i))
         latex = print_latex(s, latex_names=net.latex_names)
-        rows.append(CheckRow(s.name, latex, g, h, err, rel, verdict, ok, k))
+        rows.append(_row(s.name, latex, derived[s.name], float(numeric[i]), bound, near.get(i), loss0, k))
     return rows
+
+
+def _row(
+    name: str, latex: str, g: float, h: float, bound: float, kink: str | None, loss: float, k: int
+) -> CheckRow:
+    """One row: the symbolic value ``g`` against the finite difference ``h``."""
+    err = abs(g - h)
+    rel = err / max(abs(g), abs(h), 1e-300)
+    ok, verdict = _verdict(g, h, err, bound, kink, loss)
+    return CheckRow(name, latex, g, h, err, rel, verdict, ok, k, ok is not None or kink is not None)
+
+
+def _check_directions(
+    setup: _Setup, point: dict[str, float], k: int, count: int, seed: int
+) -> list[CheckRow]:
+    """``count`` random directions at one point against central differences (``2·count`` forward passes)."""
+    import numpy
+
+    wrt, eps = setup.wrt, setup.eps
+    loss0, derived = _gradients(setup, point, k)
+    scale = numpy.array([max(1.0, abs(point[s.name])) for s in wrt])
+    V = numpy.random.default_rng([seed, k]).standard_normal((count, len(wrt))) * scale
+    g = numpy.array([derived[s.name] for s in wrt])
+    along, terms = V @ g, numpy.abs(V) @ numpy.abs(g)
+    loss, conditions = _along(setup, point, V)
+    numeric = (loss[:count] - loss[count:]) / (2 * eps)
+    near = _near_kinks(setup.kinks, conditions, count)
+    return [
+        _row(f"v{j + 1}", f"v_{{{j + 1}}}", float(along[j]), float(numeric[j]),
+             setup.atol + setup.rtol * float(terms[j]), near.get(j), loss0, k)
+        for j in range(count)
+    ]  # fmt: skip
+
+
+def _along(setup: _Setup, point: dict[str, float], V: Any) -> tuple[Any, list[Any]]:
+    """The loss, and every kink's condition, at ``θ + εv_j`` (column j) and ``θ − εv_j`` (K + j)."""
+    import numpy
+
+    program = setup.program
+    theta = program.pack(point)
+    X, Y = program.data(point)
+    moves = numpy.concatenate([V, -V]).T * setup.eps  # (n, 2K): one column per point
+    B = moves.shape[1]
+    Theta, Xc, Yc = (numpy.repeat(a, B, axis=1) for a in (theta[:, None], X, Y))
+    where = {name: (Theta, i) for i, name in enumerate(program.parameters)}
+    where.update({name: (Xc, i) for i, name in enumerate(program.inputs)})
+    for s, move in zip(setup.wrt, moves):
+        target, row = where[s.name]
+        target[row] += move
+    values = program.forward(Theta, Xc if X.size else None, Yc if Y.size else None)
+    conditions = [numpy.broadcast_to(numpy.asarray(f(values), dtype=float), (B,)) for _, f, _ in setup.kinks]
+    return values[setup.symbolic.network.loss.name], conditions
 
 
 def _perturbed(
@@ -305,61 +423,72 @@ def _perturbed(
     point: dict[str, float],
     wrt: Sequence[Symbol],
     steps: Any,
-    kinks: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]],
+    kinks: _Kinks,
 ) -> tuple[Any, list[Any]]:
-    """The loss, and every kink's condition, at ``θ + h_i e_i`` (column i) and ``θ − h_i e_i`` (n + i)."""
+    """The loss, and every kink's condition, at ``θ + h_i e_i`` (column i) and ``θ − h_i e_i`` (n + i).
+
+    Only what is read is made: the program's perturbed mode moves one
+    parameter per column without a copy of theta, and the values are read by
+    name (the loss, the kinks' conditions), not as a dict of every node.
+    """
     import numpy
 
     theta = program.pack(point)
     X, Y = program.data(point)
     n = len(wrt)
-    position = {name: ("theta", i) for i, name in enumerate(program.parameters)}
-    position.update({name: ("X", i) for i, name in enumerate(program.inputs)})
-    size = max(len(theta), len(program.units), 1)
-    chunk = max(2, _CHUNK_VALUES // size)
+    where = {name: (True, i) for i, name in enumerate(program.parameters)}
+    where.update({name: (False, i) for i, name in enumerate(program.inputs)})
+    on_theta = numpy.array([where[s.name][0] for s in wrt], dtype=bool)
+    row = numpy.array([where[s.name][1] for s in wrt], dtype=numpy.intp)
+    height = sum(u.shape[0] for u in program.units) + len(program.inputs) + len(program.targets)
+    chunk = max(2, _CHUNK_VALUES // max(height, 1))
     loss = numpy.empty(2 * n)
     conditions = [numpy.empty(2 * n) for _ in kinks]
     for a in range(0, 2 * n, chunk):
         cols = numpy.arange(a, min(2 * n, a + chunk))
-        Theta = numpy.repeat(theta[:, None], len(cols), axis=1)
+        i = cols % n
+        step = numpy.where(cols < n, steps[i], -steps[i])
+        index = numpy.where(on_theta[i], row[i], 0)
+        delta = numpy.where(on_theta[i], step, 0.0)
         Xc = numpy.repeat(X, len(cols), axis=1)
-        Yc = numpy.repeat(Y, len(cols), axis=1)
-        for j, col in enumerate(cols):
-            i = col % n
-            array, row = position[wrt[i].name]
-            target = Theta if array == "theta" else Xc
-            target[row, j] += steps[i] if col < n else -steps[i]
-        values = program.forward(Theta, Xc if X.size else None, Yc if Y.size else None)
+        moved = numpy.flatnonzero(~on_theta[i])
+        Xc[row[i][moved], moved] += step[moved]
+        values = program.perturbed(theta, index, delta, Xc if X.size else None, Y if Y.size else None)
         loss[cols] = values[net.loss.name]
         for c, (_, f, _) in enumerate(kinks):
             conditions[c][cols] = numpy.broadcast_to(numpy.asarray(f(values), dtype=float), (len(cols),))
     return loss, conditions
 
 
-def _near_kinks(
-    kinks: list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]], conditions: list[Any], n: int
-) -> dict[int, str]:
+def _near_kinks(kinks: _Kinks, conditions: list[Any], n: int) -> dict[int, str]:
     """``i -> why`` for every θ_i within a step of a kink.
 
     A kink is within a step of θ_i when moving θ_i by ±h moves its condition
     onto or across zero.  (A condition that θ_i does not move is no kink for θ_i.)
     """
+    import numpy
+
     near: dict[int, str] = {}
     for (node, _, convention), moved in zip(kinks, conditions):
-        for i in range(n):
-            lo, hi = sorted((float(moved[n + i]), float(moved[i])))
-            if lo != hi and lo <= 0 <= hi:
-                near.setdefault(
-                    i, f"not differentiable here: {node.name} is at a kink (convention: {convention})"
-                )
+        lo, hi = numpy.minimum(moved[:n], moved[n:]), numpy.maximum(moved[:n], moved[n:])
+        for i in numpy.flatnonzero((lo != hi) & (lo <= 0) & (hi >= 0)).tolist():
+            near.setdefault(
+                i, f"not differentiable here: {node.name} is at a kink (convention: {convention})"
+            )
     return near
 
 
-def _verdict(g: float, h: float, err: float, bound: float, kink: str | None) -> tuple[bool | None, str]:
+def _verdict(
+    g: float, h: float, err: float, bound: float, kink: str | None, loss: float
+) -> tuple[bool | None, str]:
     if kink is not None:
         return None, kink
-    if not (math.isfinite(g) and math.isfinite(h)):
-        return False, "not finite"
+    if not math.isfinite(loss):
+        return None, f"not checked: the loss is {loss} here"
+    if not math.isfinite(g):
+        return None, f"not checked: the gradient is {g} here"
+    if not math.isfinite(h):
+        return None, "not checked: a finite difference is not finite"
     if err <= bound:
         return True, "ok"
     return False, f"MISMATCH (error {err:.2e} > tolerance {bound:.2e})"

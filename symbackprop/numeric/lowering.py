@@ -5,8 +5,11 @@ Every program takes ``(theta, X, Y, B, T, G, grad)``:
 ``forward``
     every unit's values, with the parameters shared by every column;
 ``columns``
-    the same with one parameter vector per column (``theta`` is ``(P, B)``),
-    which the finite-difference check uses to run all its points at once;
+    the same with one parameter vector per column (``theta`` is ``(P, B)``);
+``perturbed``
+    the same with the parameters shared, and column ``b`` moving parameter
+    ``index[b]`` by ``delta[b]``: the finite-difference check's points, all
+    in one call, each at the cost of one forward pass;
 ``gradient`` and ``inputs``
     the forward pass, then the backward pass: the loss per example and the
     gradient of their sum in ``grad`` (and, for ``inputs``, ∂loss/∂X).
@@ -26,25 +29,27 @@ from .plan import Plan
 
 __all__ = ["ARGUMENTS", "lower"]
 
-#: The parameters of every program.
+#: The parameters of every program (the perturbed one reads ``index`` and ``delta`` for G and grad).
 ARGUMENTS = ("theta", "X", "Y", "B", "T", "G", "grad")
+_PERTURBED = ("theta", "X", "Y", "B", "T", "index", "delta")
 
 #: name -> (columns, backward, inputs)
 _PROGRAMS = {
     "forward": (False, False, False),
     "columns": (True, False, False),
+    "perturbed": (False, False, False),
     "gradient": (False, True, False),
     "inputs": (False, True, True),
 }
 
 
 def lower(plan: Plan) -> tuple[Function, ...]:
-    """The programs of ``plan``: forward, columns, gradient, inputs, theta_views, grad_views."""
+    """The programs of ``plan``: forward, columns, perturbed, gradient, inputs, theta_views, grad_views."""
     forward = Forward(plan)
     bodies = {}
     for name, (columns, backward, inputs) in _PROGRAMS.items():
         cache: dict[tuple[str, int], Name] = {}
-        lines = forward.lines(columns, cache)
+        lines = forward.lines(columns, cache, nudged=name == "perturbed")
         if backward:
             lines += Backward(forward, inputs, cache).statements()
         else:
@@ -57,7 +62,8 @@ def lower(plan: Plan) -> tuple[Function, ...]:
             head.append(Unpack(tuple(forward.tviews.names.values()), Name("T")))
         if backward and forward.gviews.names:
             head.append(Unpack(tuple(forward.gviews.names.values()), Name("G")))
-        out.append(Function(name, ARGUMENTS, (*head, *bodies[name])))
+        parameters = _PERTURBED if name == "perturbed" else ARGUMENTS
+        out.append(Function(name, parameters, (*head, *bodies[name])))
     for name, array, views in (
         ("theta_views", "theta", forward.tviews),
         ("grad_views", "grad", forward.gviews),

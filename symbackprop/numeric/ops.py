@@ -1,6 +1,6 @@
 """Typed operations of the vectorised program: what each line computes, as data.
 
-:mod:`.lowering` builds the four programs (forward, columns, gradient,
+:mod:`.lowering` builds the programs (forward, columns, perturbed, gradient,
 inputs) out of these records; :mod:`.codegen` prints them as NumPy source,
 one ``_print_<Class>`` method per record, as SymPy's printers do.  Array
 expressions (:data:`Code`) nest; statements are the lines of a function.
@@ -35,6 +35,7 @@ __all__ = [
     "MatMul",
     "MatMulInto",
     "Name",
+    "Nudged",
     "Ones",
     "Paren",
     "Plus",
@@ -231,9 +232,25 @@ class BroadcastTo:
     rows: int | None
 
 
+@dataclass(frozen=True)
+class Nudged:
+    """``of`` with each column's perturbation of one parameter added (the perturbed program).
+
+    Column ``b`` moves parameter ``index[b]`` by ``delta[b]``.  ``table`` says,
+    for each row of theta, which entries of ``of`` it feeds: ``of`` holds rows
+    of theta (``inputs`` None), or an affine unit's ``W @ U + b`` (an entry
+    ``(j, k)`` of W adds ``delta·U[k]`` to row j; a bias, ``k = -1``, adds ``delta``).
+    """
+
+    of: Code
+    inputs: Code | None
+    table: Constant
+
+
 Code = (
     Name | Constant | Rows | Reshaped | Transpose | MatMul | Einsum | Plus | Times | Paren | Stack | Copy
     | RepeatColumns | Formula | Lanes | SumLanes | RowSums | Total | Ravel | Ones | Zeros | BroadcastTo
+    | Nudged
 )  # fmt: skip
 
 # ---------------------------------------------------------------- statements

@@ -3,20 +3,51 @@
 Both the scalar reference program (:mod:`.reference`) and the vectorised one
 (:mod:`.codegen`) print SymPy trees of our own through these classes.  They
 differ from SymPy's printers only where the programs need it: ``max``/``min``
-and the Heaviside step broadcast, and ``1/x`` is a division.
+and the Heaviside step broadcast, ``1/x`` is a division, and a number beyond
+float64's exact integers is printed as the float it rounds to.
 """
 
 from __future__ import annotations
 
-from sympy import Expr
+import math
+
+from sympy import Expr, Rational
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import MpmathPrinter
 
 __all__ = ["MpmathCode", "NumPyCode"]
 
 
+#: Integers up to this size are exact in float64 and print as themselves.
+_EXACT = 2**53
+
+
+def float_literal(value: Rational) -> str:
+    """A rational number as the float64 literal it rounds to (``numpy.inf`` past the range).
+
+    Python ints past int64 reach NumPy as objects (``numpy.log(10**300)`` fails)
+    and ``p/q`` of big ints overflows, so the program never sees them.
+    """
+    p, q = int(value.p), int(value.q)
+    try:
+        f = p / q  # correctly rounded; underflows to 0.0
+    except OverflowError:
+        f = math.inf if p > 0 else -math.inf
+    if math.isinf(f):
+        return "numpy.inf" if f > 0 else "(-numpy.inf)"
+    return repr(f)
+
+
 class NumPyCode(NumPyPrinter):
-    """NumPy code whose max/min broadcast like the rest of the program."""
+    """NumPy code whose max/min broadcast like the rest of the program, with float64 numbers."""
+
+    def _print_Integer(self, expr: Expr) -> str:
+        return super()._print_Integer(expr) if abs(int(expr)) <= _EXACT else float_literal(expr)
+
+    def _print_Rational(self, expr: Expr) -> str:
+        if max(abs(int(expr.p)), int(expr.q)) <= _EXACT:
+            return super()._print_Rational(expr)
+        return float_literal(expr)
 
     def _print_Max(self, expr: Expr) -> str:
         out = self._print(expr.args[0])

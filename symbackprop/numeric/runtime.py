@@ -9,7 +9,7 @@ the programs read (``T``/``G``), made once per array.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from ..core.derivation import Derivation
 from ..errors import InputError
 from .plan import Unit
 
-__all__ = ["Unit", "VectorizedNetwork"]
+__all__ = ["Unit", "Values", "VectorizedNetwork"]
 
 _NDARRAY = numpy.ndarray
 _FLOAT = numpy.dtype(numpy.float64)
@@ -197,8 +197,8 @@ class VectorizedNetwork:
 
     def forward(
         self, theta: numpy.ndarray, X: numpy.ndarray | None = None, Y: numpy.ndarray | None = None
-    ) -> dict[str, numpy.ndarray]:
-        """Every symbol's value per column: ``name -> array of shape (B,)``.
+    ) -> Values:
+        """Every symbol's value per column: ``name -> array of shape (B,)``, read on demand.
 
         ``theta`` may be ``(P,)`` (shared by every column) or ``(P, B)`` (one
         parameter vector per column).
@@ -208,12 +208,38 @@ class VectorizedNetwork:
         theta, X, Y, B = self._arguments(theta, X, Y, columns=columns)
         views = () if columns else self._views("theta", theta)
         arrays = self._functions["columns" if columns else "forward"](theta, X, Y, B, views, (), None)
-        store = dict(zip(self._unit_arrays, arrays))
-        store.update(X=X, Y=Y, theta=theta)
-        out = {}
-        for name, (array, row) in self._locations.items():
-            out[name] = numpy.broadcast_to(store[array][row], (B,))
-        return out
+        store = dict(zip(self._unit_arrays, arrays), X=X, Y=Y, theta=theta)
+        return Values(store, self._locations, B)
+
+    def perturbed(
+        self,
+        theta: numpy.ndarray,
+        index: numpy.ndarray,
+        delta: numpy.ndarray,
+        X: numpy.ndarray | None = None,
+        Y: numpy.ndarray | None = None,
+    ) -> Values:
+        """Every symbol's value at ``B`` points near ``theta``, one per column, read on demand.
+
+        Column ``b`` is ``theta`` with parameter ``index[b]`` moved by
+        ``delta[b]``.  Each column costs one forward pass and theta is never
+        copied per column: the finite-difference check runs its ``2P`` points
+        this way.  ``X`` and ``Y`` have ``B`` columns (or one).
+        """
+        theta = numpy.asarray(theta, dtype=float)
+        index = numpy.asarray(index, dtype=numpy.intp)
+        delta = numpy.asarray(delta, dtype=float)
+        if index.ndim != 1 or delta.shape != index.shape:
+            raise InputError(f"index and delta must be vectors of one length: {index.shape}, {delta.shape}")
+        if index.size and not (index.min() >= 0 and index.max() < len(self.parameters)):
+            raise InputError(f"index must be rows of theta (0 to {len(self.parameters) - 1})")
+        B = len(index)
+        X, Y = (_columns(a, B) for a in (_examples("X", X, self.inputs), _examples("Y", Y, self.targets)))
+        theta, X, Y, _ = self._arguments(theta, X, Y, columns=False)
+        views = self._views("theta", theta)
+        arrays = self._functions["perturbed"](theta, X, Y, B, views, index, delta)
+        store = dict(zip(self._unit_arrays, arrays), X=X, Y=Y, theta=theta)
+        return Values(store, self._locations, B, (index, delta))
 
     def _arguments(
         self, theta: Any, X: Any, Y: Any, *, columns: bool
@@ -233,6 +259,46 @@ class VectorizedNetwork:
     def describe(self) -> str:
         """The units, one per line."""
         return "\n".join(u.describe() for u in self.units)
+
+
+class Values(Mapping[str, numpy.ndarray]):
+    """The values of a program run, ``name -> array of shape (B,)``, each made when it is read.
+
+    A run computes whole arrays; only the names read (the loss, a kink's
+    condition) become per-name arrays, so reading one costs nothing per node.
+    """
+
+    def __init__(
+        self,
+        store: Mapping[str, numpy.ndarray],
+        locations: Mapping[str, tuple[str, int]],
+        size: int,
+        nudge: tuple[numpy.ndarray, numpy.ndarray] | None = None,
+    ) -> None:
+        self._store, self._locations, self._size, self._nudge = store, locations, size, nudge
+
+    def __getitem__(self, name: str) -> numpy.ndarray:
+        array, row = self._locations[name]
+        value = self._store[array][row]
+        if array == "theta" and self._nudge is not None:  # a parameter read directly: its own moves
+            index, delta = self._nudge
+            value = value + numpy.where(index == row, delta, 0.0)
+        return numpy.broadcast_to(value, (self._size,))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._locations)
+
+    def __len__(self) -> int:
+        return len(self._locations)
+
+
+def _columns(value: numpy.ndarray, B: int) -> numpy.ndarray:
+    """``value`` with ``B`` columns (one column is repeated; an empty array keeps its rows)."""
+    if value.shape[1] == B:
+        return value
+    if value.shape[1] != 1:
+        raise InputError(f"expected 1 or {B} columns, got {value.shape[1]}")
+    return numpy.repeat(value, B, axis=1)
 
 
 def _examples(name: str, value: Any, names: Sequence[str]) -> numpy.ndarray:
