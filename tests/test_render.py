@@ -267,3 +267,13 @@ def test_unknown_detail_is_an_input_error():
 )  # fmt: skip
 def test_index_names_write_the_varying_part_of_the_names_as_an_index(columns, expected):
     assert index_names(columns) == expected
+
+
+def test_mkdocs_blocks_take_a_detail_option():
+    pytest.importorskip("mkdocs")
+    from symbackprop.integrations.mkdocs import expand
+
+    compact, _ = expand("```symbackprop\nmlp_342.toml\n```\n", search=[EXAMPLES])
+    full, _ = expand("```symbackprop detail=full\nmlp_342.toml\n```\n", search=[EXAMPLES])
+    assert "#### Unit $a^{(1)}_{1}$" in compact and "other units of this layer" in compact
+    assert "Unit $" not in full and full.count("#### $\\frac{\\partial L}{\\partial ") == 38
