@@ -277,3 +277,14 @@ def test_mkdocs_blocks_take_a_detail_option():
     full, _ = expand("```symbackprop detail=full\nmlp_342.toml\n```\n", search=[EXAMPLES])
     assert "#### Unit $a^{(1)}_{1}$" in compact and "other units of this layer" in compact
     assert "Unit $" not in full and full.count("#### $\\frac{\\partial L}{\\partial ") == 38
+
+
+def test_sigmoid_under_binary_cross_entropy_gets_the_combined_form_as_a_remark():
+    z, y = sympy.symbols("z y")
+    a = 1 / (1 + sympy.exp(-z))
+    bce = -(y * sympy.log(a) + (1 - y) * sympy.log(1 - a))
+    assert sympy.simplify(sympy.diff(bce, z) - (a - y)) == 0  # the form the remark states, by sympy
+    net = load_spec(EXAMPLES / "tiny_bce.toml")
+    notes = {b["name"]: b["note"] for b in walkthrough_context(net)["backward"] if b["note"]}
+    assert notes == {"z_2": r"\text{i.e. }\sigma\left(z_{2}\right) - y = a_{2} - y"}
+    assert not [b for b in walkthrough_context(load_spec(EXAMPLES / "tiny.toml"))["backward"] if b["note"]]

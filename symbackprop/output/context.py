@@ -28,7 +28,7 @@ from .compact import DETAILS, compact_backward
 from .graph import GRAPH_LIMIT, graph_context
 from .numbers import column, given, hand_quantizer, plain, scientific
 from .printing import Notation
-from .remarks import Textbook, kink_note, textbook_form
+from .remarks import Textbook, combined_remark, kink_note, textbook_form
 from .source import ETA, MathPrinter, Source, number_data, paren
 from .substitution import line_numbers
 from .tables import check_table, gradient_table, setup_table, update_table
@@ -136,6 +136,14 @@ def _recurrence(src: _Source, step: Step) -> Expr:
     return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
 
 
+def _combined(src: _Source, step: Step) -> str | None:
+    """The combined form of a step's chain, where there is one (σ(z) − y under binary cross-entropy)."""
+    net = src.net
+    return combined_remark(
+        step.symbol, lambda s: src.derivation.step(s).children, net.definition, net.loss, src.printer.symbolic
+    )
+
+
 def _backward_step(src: _Source, step: Step) -> dict[str, Any]:
     net, p, ev = src.net, src.printer, src.ev
     leibniz = step.leibniz_recurrence()
@@ -155,7 +163,8 @@ def _backward_step(src: _Source, step: Step) -> dict[str, Any]:
         "value": src.num(result, ("adjoint", step.symbol)),
         "paths": len(step.factors),
         "local": local,
-        "note": local[0]["note"] if direct else None,  # the loss's own local line is not shown
+        # a direct derivative's note is its local line's (not shown); else the combined form, if any
+        "note": local[0]["note"] if direct else _combined(src, step),
     }
 
 
