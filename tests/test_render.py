@@ -288,3 +288,22 @@ def test_sigmoid_under_binary_cross_entropy_gets_the_combined_form_as_a_remark()
     notes = {b["name"]: b["note"] for b in walkthrough_context(net)["backward"] if b["note"]}
     assert notes == {"z_2": r"\text{i.e. }\sigma\left(z_{2}\right) - y = a_{2} - y"}
     assert not [b for b in walkthrough_context(load_spec(EXAMPLES / "tiny.toml"))["backward"] if b["note"]]
+
+
+@pytest.mark.parametrize(
+    ("detail", "tables", "units"), [("compact", 2, 2), ("full", 0, 0)], ids=["compact", "full"]
+)
+def test_sphinx_lays_out_the_compact_backward_pass_too(detail, tables, units):
+    pytest.importorskip("sphinx")
+    from docutils import nodes
+
+    from symbackprop.integrations.sphinx import _Builder
+
+    context = walkthrough_context(load_spec(EXAMPLES / "mlp_342.toml"), detail=detail)
+    out = nodes.container("", *_Builder(context, "page").section_backward())
+    assert len(list(out.findall(nodes.table))) == tables
+    assert sum(p.astext().startswith("Unit ") for p in out.findall(nodes.paragraph)) == units
+    blocks = len(list(out.findall(nodes.math_block)))
+    # by hand: compact shows 13 chains (7 + 6 steps) and the local lines of its 8 non-brief steps that
+    # have one (3 + 5); full shows 38 chains and 40 local lines (2 + 8 + 4 + 26, none for ∂L/∂a₂)
+    assert blocks == (13 + 8 if detail == "compact" else 38 + 40)
