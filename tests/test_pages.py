@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
+from tools import requires_pdflatex
 
 from symbackprop.cli import main
 from symbackprop.notation.spec import load_spec
@@ -177,7 +178,7 @@ def test_escaped_titles_are_pure_ascii():
 
 
 def test_standalone_has_real_headings_with_display_math_and_a_toc_when_long():
-    two = render(load_spec(EXAMPLES / "two_layer.toml"), "tex", standalone=True)
+    two = render(load_spec(EXAMPLES / "two_layer.toml"), "tex", standalone=True, detail="full")
     assert "\\section{Setup}" in two and "\\section{Backward pass}" in two
     quantity = r"\frac{\partial E_{\mathrm{total}}}{\partial w_{1}}"
     pdf = r"{dE\_total/dw\_1}"
@@ -186,10 +187,19 @@ def test_standalone_has_real_headings_with_display_math_and_a_toc_when_long():
     assert "\\tableofcontents" in two
     tiny = render(load_spec(EXAMPLES / "tiny.toml"), "tex", standalone=True)
     assert "\\tableofcontents" not in tiny
-    fragment = render(load_spec(EXAMPLES / "two_layer.toml"), "tex")
+    fragment = render(load_spec(EXAMPLES / "two_layer.toml"), "tex", detail="full")
     assert fragment.startswith("\\section*{") and "\\subsection*{Setup}" in fragment
     assert "\\subsubsection*{$\\displaystyle " in fragment
     assert "\\tableofcontents" not in fragment and "\\texorpdfstring" not in fragment
+
+
+def test_compact_standalone_has_a_heading_per_unit_and_keeps_the_toc():
+    text = render(load_spec(EXAMPLES / "mlp_342.toml"), "tex", standalone=True)
+    heads = re.findall(r"\\subsection\[\\texorpdfstring\{Unit \$(.*?)\$\}\{Unit ([^}]+)\}\]", text)
+    assert heads == [("a^{(2)}_{1}", "a2\\_1"), ("a^{(1)}_{1}", "a1\\_1")]  # one worked unit per layer
+    assert "\\tableofcontents" in text
+    fragment = render(load_spec(EXAMPLES / "mlp_342.toml"), "tex")
+    assert "\\subsubsection*{Unit $a^{(1)}_{1}$}" in fragment and "\\texorpdfstring" not in fragment
 
 
 # ------------------------------------------------------------------ real pdflatex
@@ -239,6 +249,21 @@ def test_every_example_compiles_standalone_with_nothing_off_the_page(spec, round
     source_text = tex.read_text(encoding="utf-8")
     assert outline.count("\\BOOKMARK [1]") == source_text.count("\\section{") >= 7
     assert outline.count("\\BOOKMARK [2]") == source_text.count("\\subsection[") >= 1
+
+
+#: The 3-4-2 walkthrough, compact by default, fits this many pages (19 with --detail full).
+COMPACT_342_PAGES = 6
+
+
+@pytest.mark.slow
+@requires_pdflatex
+def test_the_342_walkthrough_is_compact_by_default_and_fits_six_pages(tmp_path):
+    tex = tmp_path / "walkthrough.tex"
+    assert main(["walkthrough", str(EXAMPLES / "mlp_342.toml"), "--standalone", "-o", str(tex)]) == 0
+    log, pages = _compile(tex)
+    assert pages <= COMPACT_342_PAGES
+    assert not [x for x in _overfull(log) if x > 1.0]
+    assert "\\tableofcontents" in tex.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

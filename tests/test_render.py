@@ -15,6 +15,7 @@ from symbackprop.errors import InputError, TemplateError
 from symbackprop.notation.spec import load_spec, loads_spec
 from symbackprop.numeric import check
 from symbackprop.output.numbers import column
+from symbackprop.output.patterns import index_names
 from symbackprop.output.printing import Notation, symbol_latex
 from symbackprop.output.walkthrough import render, template_path, walkthrough_context
 
@@ -26,6 +27,8 @@ GOLDEN_CASES = [
     ("tiny_hand3.md", "tiny.toml", {"format": "md", "rounding": "hand", "digits": 3}),
     ("tiny_hand3.tex", "tiny.toml", {"format": "tex", "rounding": "hand", "digits": 3}),
     ("tiny_standalone.tex", "tiny.toml", {"format": "tex", "standalone": True}),
+    ("mlp_342_full.tex", "mlp_342.toml", {"format": "tex", "detail": "full"}),
+    ("two_layer_full.md", "two_layer.toml", {"format": "md", "detail": "full"}),
     (
         "softmax_delta.tex",
         "softmax.toml",
@@ -184,3 +187,123 @@ def test_context_is_the_same_for_every_format():
     )
     assert not [k for k in context if k.endswith(("_md", "_tex"))]
     assert not [k for r in context["check"]["rows"] for k in r if k.endswith(("_md", "_tex"))]
+
+
+# ------------------------------------------------------------------ compact and full detail
+
+
+def test_compact_342_works_one_unit_per_layer_and_tables_the_others():
+    net = load_spec(EXAMPLES / "mlp_342.toml")
+    groups = walkthrough_context(net)["compact"]["groups"]
+    assert [g["steps"][0]["name"] for g in groups] == ["a2_1", "a1_1"]
+    hidden = groups[1]
+    assert [s["name"] for s in hidden["steps"]] == ["a1_1", "z1_1", "w1_1_1", "w1_1_2", "w1_1_3", "b1_1"]
+    assert [s["brief"] for s in hidden["steps"]] == [False, False, False, True, True, False]
+    expected = _oracle_gradients(net)  # sympy.diff of the inlined loss
+    for group, units, params in [
+        (groups[0], (2,), ["w2_{j}_1", "w2_{j}_2", "w2_{j}_3", "w2_{j}_4", "b2_{j}"]),
+        (hidden, (2, 3, 4), ["w1_{j}_1", "w1_{j}_2", "w1_{j}_3", "b1_{j}"]),
+    ]:
+        others = group["others"]
+        assert [r["index"] for r in others["rows"]] == [str(j) for j in units]
+        for k, param in enumerate(params, start=2):  # after ∂L/∂a_j and ∂L/∂z_j
+            values = [expected[param.format(j=j)] for j in units]
+            assert [r["cells"][k]["text"] for r in others["rows"]] == [c.text for c in column(values, 4)]
+    assert hidden["others"]["letter"] == "j"
+    assert hidden["others"]["quantities"][2] == r"\frac{\partial L}{\partial w^{(1)}_{j1}}"
+
+
+@pytest.mark.parametrize(
+    "spec", ["tiny.toml", "tiny_bce.toml", "neuron.toml", "softmax.toml", "swish.toml", "quadratic.toml"]
+)
+def test_without_a_repeated_unit_compact_is_the_full_layout(spec):
+    net = load_spec(EXAMPLES / spec)
+    assert walkthrough_context(net)["compact"] is None
+    for fmt in ("md", "tex"):
+        assert render(net, fmt) == render(net, fmt, detail="full")
+
+
+def _xor(second_hidden: str) -> str:
+    text = (EXAMPLES / "xor.toml").read_text(encoding="utf-8")
+    return text.replace('h_2 = "sigmoid(z_2)"', f'h_2 = "{second_hidden}(z_2)"')
+
+
+@pytest.mark.parametrize(
+    ("second_hidden", "summarised"), [("sigmoid", True), ("tanh", False)], ids=["same-shape", "other-shape"]
+)
+def test_units_are_summarised_by_the_shape_of_their_steps(second_hidden, summarised):
+    compact = walkthrough_context(loads_spec(_xor(second_hidden)))["compact"]
+    if summarised:
+        assert [g["steps"][0]["name"] for g in compact["groups"]] == ["a_o", "h_1"]
+        assert [r["head"] for r in compact["groups"][1]["others"]["rows"]] == ["h_{2}"]
+    else:  # the same names, another activation: nothing is summarised
+        assert compact is None
+
+
+def test_full_detail_writes_every_step_and_compact_fewer():
+    net = load_spec(EXAMPLES / "mlp_342.toml")
+    steps = len(walkthrough_context(net)["backward"])
+    assert render(net, "tex", detail="full").count("\\subsubsection*{$\\displaystyle ") == steps == 38
+    compact = render(net, "tex")
+    assert compact.count("\\subsubsection*{Unit ") == 2 and "\\displaystyle \\frac" in compact
+
+
+def test_unknown_detail_is_an_input_error():
+    with pytest.raises(InputError, match="detail must be 'compact' or 'full'"):
+        walkthrough_context(load_spec(EXAMPLES / "tiny.toml"), detail="brief")
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        ([["a^{(1)}_{1}", "a^{(1)}_{2}"], ["w^{(1)}_{13}", "w^{(1)}_{23}"]],
+         (["a^{(1)}_{j}", "w^{(1)}_{j3}"], ["1", "2"], "j")),
+        ([["a_{1}", "a_{10}"]], (["a_{j}"], ["1", "10"], "j")),
+        ([["j_{1}", "j_{2}"]], (["j_{k}"], ["1", "2"], "k")),
+        ([["w_{5}", "w_{7}"], ["w_{6}", "w_{8}"]], None),
+        ([["h_{1}", "h_{2}"], ["w_{11}", "w_{12}"]], (["h_{j}", "w_{1j}"], ["1", "2"], "j")),
+    ],
+    ids=["layer-names", "ten-units", "letter-in-use", "no-common-index", "second-index"],
+)  # fmt: skip
+def test_index_names_write_the_varying_part_of_the_names_as_an_index(columns, expected):
+    assert index_names(columns) == expected
+
+
+def test_mkdocs_blocks_take_a_detail_option():
+    pytest.importorskip("mkdocs")
+    from symbackprop.integrations.mkdocs import expand
+
+    compact, _ = expand("```symbackprop\nmlp_342.toml\n```\n", search=[EXAMPLES])
+    full, _ = expand("```symbackprop detail=full\nmlp_342.toml\n```\n", search=[EXAMPLES])
+    assert "#### Unit $a^{(1)}_{1}$" in compact and "other units of this layer" in compact
+    assert "Unit $" not in full and full.count("#### $\\frac{\\partial L}{\\partial ") == 38
+
+
+def test_sigmoid_under_binary_cross_entropy_gets_the_combined_form_as_a_remark():
+    z, y = sympy.symbols("z y")
+    a = 1 / (1 + sympy.exp(-z))
+    bce = -(y * sympy.log(a) + (1 - y) * sympy.log(1 - a))
+    assert sympy.simplify(sympy.diff(bce, z) - (a - y)) == 0  # the form the remark states, by sympy
+    net = load_spec(EXAMPLES / "tiny_bce.toml")
+    notes = {b["name"]: b["note"] for b in walkthrough_context(net)["backward"] if b["note"]}
+    assert notes == {"z_2": r"\text{i.e. }\sigma\left(z_{2}\right) - y = a_{2} - y"}
+    assert not [b for b in walkthrough_context(load_spec(EXAMPLES / "tiny.toml"))["backward"] if b["note"]]
+
+
+@pytest.mark.parametrize(
+    ("detail", "tables", "units"), [("compact", 2, 2), ("full", 0, 0)], ids=["compact", "full"]
+)
+def test_sphinx_lays_out_the_compact_backward_pass_too(detail, tables, units):
+    pytest.importorskip("sphinx")
+    from docutils import nodes
+
+    from symbackprop.integrations.sphinx import _Builder
+
+    context = walkthrough_context(load_spec(EXAMPLES / "mlp_342.toml"), detail=detail)
+    out = nodes.container("", *_Builder(context, "page").section_backward())
+    assert len(list(out.findall(nodes.table))) == tables
+    assert sum(p.astext().startswith("Unit ") for p in out.findall(nodes.paragraph)) == units
+    blocks = len(list(out.findall(nodes.math_block)))
+    # by hand: compact shows 13 chains (7 + 6 steps) and the local lines of its 8 non-brief steps that
+    # have one (3 + 5); full shows 38 chains and 40 local lines (2 + 8 + 4 + 26, none for ∂L/∂a₂)
+    assert blocks == (13 + 8 if detail == "compact" else 38 + 40)

@@ -143,3 +143,25 @@ def test_every_math_fragment_of_the_markdown_goldens_compiles(tmp_path):
     )
     result = _pdflatex(tmp_path / "math.tex")
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("extra", "golden_name"), [([], "mlp_342.tex"), (["--detail", "full"], "mlp_342_full.tex")],
+    ids=["compact-default", "full"],
+)  # fmt: skip
+def test_detail_option_picks_the_layout(extra, golden_name, capsys):
+    assert main(["walkthrough", str(EXAMPLES / "mlp_342.toml"), "--format", "tex", *extra]) == 0
+    golden = (Path(__file__).parent / "golden" / golden_name).read_text(encoding="utf-8")
+    assert capsys.readouterr().out == golden
+
+
+def test_unknown_detail_exits_2(capsys):
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--detail", "brief"]) == 2
+    assert "--detail" in capsys.readouterr().err
+
+
+def test_detail_choices_agree_with_the_renderer():
+    from symbackprop.commands import walkthrough as command
+    from symbackprop.output import compact
+
+    assert command.DETAILS == compact.DETAILS

@@ -11,10 +11,12 @@ from .options import add_digits_option, add_set_option, apply_set, output_format
 HELP = "write a step-by-step walkthrough (Markdown or LaTeX) of a spec's forward and backward pass"
 
 # Kept here as data so that --help does not import SymPy (tests/test_startup.py checks that they
-# agree with output.context.SECTIONS, output.context.ROUNDINGS and output.printing.MUL_SYMBOLS).
+# agree with output.context.SECTIONS, output.context.ROUNDINGS and output.printing.MUL_SYMBOLS;
+# tests/test_walkthrough_cli.py checks DETAILS against output.compact.DETAILS).
 SECTIONS = ("setup", "graph", "forward", "loss", "backward", "gradients", "update", "dataset", "check")
 ROUNDINGS = ("exact", "hand")
 MUL_SYMBOLS = ("cdot", "times", "none")
+DETAILS = ("compact", "full")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=ROUNDINGS,
         default="exact",
         help="exact: round each number from the exact value; hand: carry on with the shown numbers",
+    )
+    parser.add_argument(
+        "--detail",
+        choices=DETAILS,
+        default="compact",
+        help="compact: each layer's first unit in full, the units like it in a table; full: every step",
     )
     parser.add_argument("--derivative", choices=("partial", "d"), default="partial", help="∂L/∂w or dL/dw")
     parser.add_argument("--delta", action="store_true", help="write ∂L/∂n as δ_n for nodes")
@@ -90,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
         notation=Notation(derivative=args.derivative, delta=args.delta, mul=args.mul),
         check=report,
         sections=sections,
+        detail=args.detail,
         steps=args.steps,
     )
     if args.output:

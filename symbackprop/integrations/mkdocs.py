@@ -50,6 +50,7 @@ _OPTION: dict[str, Callable[[str], Any]] = {
     "rounding": str,
     "sections": lambda v: [s for s in re.split(r"[\s,]+", v) if s],
     "heading_offset": int,
+    "detail": str,
 }
 
 
@@ -231,6 +232,7 @@ def expand(
             digits=options["digits"],
             rounding=options["rounding"],
             sections=options.get("sections"),
+            detail=options.get("detail", "compact"),
         )
         text = _shift_headings(text.rstrip("\n"), options["heading_offset"])
         lines[block.start : block.end + 1] = ["", *text.split("\n"), ""]

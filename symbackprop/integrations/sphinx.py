@@ -230,26 +230,44 @@ class _Builder:
                 "Leibniz factors, the same in terms of the network's values, then the numbers."
             ),
         ]
+        compact = self.c.get("compact")
+        if not compact:
+            return out + [n for b in self.c["backward"] for n in self._step(b)]
+        for g in compact["groups"]:
+            out.append(nodes.paragraph("", "", nodes.strong("", "", *_text_with_math(f"Unit ${g['head']}$"))))
+            out += [n for b in g["steps"] for n in self._step(b)]
+            o = g["others"]
+            if o:
+                heads = ", ".join(f"${r['head']}$" for r in o["rows"])
+                out.append(_para(f"The other units of this layer ({heads}) follow the same pattern:"))
+                rows = [[r["index"], *((v["text"] if v["exact"] else "≈ " + v["text"]) for v in r["cells"])]
+                        for r in o["rows"]]  # fmt: skip
+                out.append(_table([f"${o['letter']}$", *(f"${q}$" for q in o["quantities"])], rows))
+        return out
+
+    def _step(self, b: dict[str, Any]) -> list[nodes.Node]:
+        """One backward step: its local derivatives, then its chain (one line for a brief step)."""
+        value = f"{b['value']['rel']} {b['value']['latex']}"
+        if b.get("brief"):
+            return [self.block([f"{b['quantity']} = {b['general']} = {b['substituted']} {value}"])]
+        out: list[nodes.Node] = [nodes.paragraph("", "", nodes.strong("", "", _math(b["quantity"])))]
         loss = self.c["setup"]["loss"]["latex"]
-        for b in self.c["backward"]:
-            out.append(nodes.paragraph("", "", nodes.strong("", "", _math(b["quantity"]))))
-            for f in b["local"]:
-                if f["of"] == loss:
-                    continue
-                middle = "" if f["substituted"] == f["value"]["latex"] else f" = {f['substituted']}"
-                out.append(
-                    self.block(
-                        [f"{f['partial']} = {f['general']}{middle} {f['value']['rel']} {f['value']['latex']}"]
-                    )
+        for f in b["local"]:
+            if f["of"] == loss:
+                continue
+            middle = "" if f["substituted"] == f["value"]["latex"] else f" = {f['substituted']}"
+            out.append(
+                self.block(
+                    [f"{f['partial']} = {f['general']}{middle} {f['value']['rel']} {f['value']['latex']}"]
                 )
-            if b["paths"] > 1:
-                out.append(_para(f"It feeds {b['paths']} nodes, so the paths are summed:"))
-            value = f"{b['value']['rel']} {b['value']['latex']}"
-            if b["leibniz"]:
-                line = f"{b['quantity']} = {b['leibniz']} = {b['general']} = {b['factors']} {value}"
-            else:
-                line = f"{b['quantity']} = {b['general']} = {b['substituted']} {value}"
-            out.append(self.block([line]))
+            )
+        if b["paths"] > 1:
+            out.append(_para(f"It feeds {b['paths']} nodes, so the paths are summed:"))
+        if b["leibniz"]:
+            line = f"{b['quantity']} = {b['leibniz']} = {b['general']} = {b['factors']} {value}"
+        else:
+            line = f"{b['quantity']} = {b['general']} = {b['substituted']} {value}"
+        out.append(self.block([line]))
         return out
 
     def section_gradients(self) -> list[nodes.Node]:
@@ -355,6 +373,7 @@ class SymbackpropDirective(SphinxDirective):
         "seed": directives.nonnegative_int,
         "title": directives.unchanged,
         "no-title": directives.flag,
+        "detail": _choice(("compact", "full")),
     }
 
     def run(self) -> list[nodes.Node]:
@@ -420,6 +439,7 @@ class SymbackpropDirective(SphinxDirective):
             notation=notation,
             check=check,
             sections=sections,
+            detail=self.options.get("detail", "compact"),
         )
 
 

@@ -24,16 +24,17 @@ from sympy import Expr, Symbol
 from ..core.derivation import Derivation, Evaluation, Partial, Step, derive
 from ..core.network import Network
 from ..errors import InputError
+from .compact import DETAILS, compact_backward
 from .graph import GRAPH_LIMIT, graph_context
 from .numbers import column, given, hand_quantizer, plain, scientific
 from .printing import Notation
-from .remarks import Textbook, kink_note, textbook_form
+from .remarks import Textbook, combined_remark, kink_note, textbook_form
 from .source import ETA, MathPrinter, Source, number_data, paren
 from .substitution import line_numbers
-from .tables import check_table, gradient_table
+from .tables import check_table, gradient_table, setup_table, update_table
 from .training_steps import training_context
 
-__all__ = ["DATASET_COLUMNS", "GRAPH_LIMIT", "ROUNDINGS", "SECTIONS", "walkthrough_context"]
+__all__ = ["DATASET_COLUMNS", "DETAILS", "GRAPH_LIMIT", "ROUNDINGS", "SECTIONS", "walkthrough_context"]
 
 #: Sections of a walkthrough, in order.
 SECTIONS = ("setup", "graph", "forward", "loss", "backward", "gradients", "update", "dataset", "check")
@@ -136,6 +137,14 @@ def _recurrence(src: _Source, step: Step) -> Expr:
     return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
 
 
+def _combined(src: _Source, step: Step) -> str | None:
+    """The combined form of a step's chain, where there is one (σ(z) − y under binary cross-entropy)."""
+    net = src.net
+    return combined_remark(
+        step.symbol, lambda s: src.derivation.step(s).children, net.definition, net.loss, src.printer.symbolic
+    )
+
+
 def _backward_step(src: _Source, step: Step) -> dict[str, Any]:
     net, p, ev = src.net, src.printer, src.ev
     leibniz = step.leibniz_recurrence()
@@ -155,21 +164,28 @@ def _backward_step(src: _Source, step: Step) -> dict[str, Any]:
         "value": src.num(result, ("adjoint", step.symbol)),
         "paths": len(step.factors),
         "local": local,
-        "note": local[0]["note"] if direct else None,  # the loss's own local line is not shown
+        # a direct derivative's note is its local line's (not shown); else the combined form, if any
+        "note": local[0]["note"] if direct else _combined(src, step),
     }
 
 
-def _backward_order(src: _Source) -> list[Step]:
-    """The backward steps layer by layer from the loss, each layer in the order of the definitions.
-
-    A node's layer is its longest distance from the loss, so every node comes
-    after all the nodes it feeds: o₁ before o₂, then the hidden layer, and so on.
-    """
+def _layers(src: _Source) -> dict[Symbol, int]:
+    """Each step's layer: its longest distance from the loss (a node comes after every node it feeds)."""
     net = src.net
     distance: dict[Symbol, int] = {net.loss: 0}
     for step in src.derivation.steps:  # reverse topological: children first
         if step.symbol != net.loss and step.factors:
             distance[step.symbol] = 1 + max(distance.get(f.of, 0) for f in step.factors)
+    return distance
+
+
+def _backward_order(src: _Source, distance: dict[Symbol, int]) -> list[Step]:
+    """The backward steps layer by layer from the loss, each layer in the order of the definitions.
+
+    So every node comes after all the nodes it feeds: o₁ before o₂, then the
+    hidden layer, and so on; the parameters come last.
+    """
+    net = src.net
     position = {s: i for i, s in enumerate(net.nodes + net.parameters)}
     skipped = {net.loss, *net.inputs, *net.targets}
     steps = [s for s in src.derivation.steps if s.symbol not in skipped]
@@ -179,8 +195,38 @@ def _backward_order(src: _Source) -> list[Step]:
     return nodes + [s for s in steps if s.role != "node"]
 
 
-def _backward(src: _Source) -> list[dict[str, Any]]:
-    return [_backward_step(src, step) for step in _backward_order(src)]
+def _shape(src: _Source, step: Step) -> tuple[object, ...]:
+    """What a step looks like, for finding units of the same shape: its symbol, definition and factors."""
+    kinks = {k.node for k in src.ev.kink_points}
+    factors = []
+    for f in step.factors:
+        textbook = _textbook(src, f)
+        factors.append((f.of, f.wrt, f.general if textbook is None else textbook.expr, f.of in kinks))
+    return (step.symbol, step.role, src.net.definition.get(step.symbol), tuple(factors))
+
+
+def _roles(net: Network) -> dict[Symbol, str]:
+    groups = {"input": net.inputs, "target": net.targets, "parameter": net.parameters, "node": net.nodes}
+    return {s: role for role, symbols in groups.items() for s in symbols} | {net.loss: "loss"}
+
+
+def _backward(src: _Source, detail: str) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Every backward step's row, and (with ``detail="compact"``) the compact layout of them."""
+    distance = _layers(src)
+    order = _backward_order(src, distance)
+    rows = {step.symbol: _backward_step(src, step) for step in order}
+    compact = None
+    if detail == "compact":
+        roles = _roles(src.net)
+        compact = compact_backward(
+            src,
+            order,
+            rows,
+            key=partial(_shape, src),
+            role=lambda s: roles.get(s, "other"),
+            layer=lambda s: distance.get(s, 0),
+        )
+    return list(rows.values()), compact
 
 
 def _gradients(src: _Source) -> list[dict[str, Any]]:
@@ -362,7 +408,10 @@ def _kinks(src: _Source) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------ the context
 
 
-def _options(digits: int, rounding: str, sections: Sequence[str] | None) -> tuple[str, ...]:
+def _options(digits: int, rounding: str, sections: Sequence[str] | None, detail: str) -> tuple[str, ...]:
+    if detail not in DETAILS:
+        msg = f"detail must be 'compact' or 'full', not {detail!r}"
+        raise InputError(msg)
     if rounding not in ROUNDINGS:
         msg = f"rounding must be 'exact' or 'hand', not {rounding!r}"
         raise InputError(msg)
@@ -393,6 +442,7 @@ def walkthrough_context(
     notation: Notation | None = None,
     check: Any = None,
     sections: Sequence[str] | None = None,
+    detail: str = "compact",
     steps: int = 0,
 ) -> dict[str, Any]:
     """The plain data a walkthrough template receives (documented in docs/template-context.md).
@@ -405,18 +455,22 @@ def walkthrough_context(
         notation: Derivative, δ and multiplication-sign options.
         check: A :class:`~symbackprop.numeric.gradcheck.CheckReport`, or None.
         sections: Which of :data:`SECTIONS` to include (default: all).
+        detail: ``"compact"`` (each layer's first unit worked in full, the units of the same
+            shape in a table; see :mod:`symbackprop.output.compact`) or ``"full"`` (every step).
         steps: Training steps shown as a table (``training``; see :mod:`.training_steps`).
     """
     notation = notation or Notation()
-    chosen = _options(digits, rounding, sections)
+    chosen = _options(digits, rounding, sections, detail)
     derivation = _evaluated(source, rounding, digits)
     src = _Source(derivation, _Printer(derivation, notation), digits, rounding)
     net = src.net
     gradients = _gradients(src)
+    backward, compact = _backward(src, detail)
+    setup, update = _setup(src), _update(src)
     check_data, check_view = _check(src, check)
     loss = src.sym(net.loss)
     d = r"\partial " if notation.derivative == "partial" else r"\mathrm{d}"
-    update, dataset, training = _update(src), _dataset(src), training_context(src, steps)
+    dataset, training = _dataset(src), training_context(src, steps)
     if training is not None and not training["plain"]:  # the optimiser's own first step replaces these
         update, dataset = None, dataset and {**dataset, "updates": []}
     return {
@@ -425,18 +479,25 @@ def walkthrough_context(
         "digits": digits,
         "rounding": rounding,
         "notation": {"derivative": notation.derivative, "delta": notation.delta, "mul": notation.mul},
-        "setup": _setup(src),
+        "setup": setup,
         "graph": graph_context(net, src.sym),
         "graph_limit": GRAPH_LIMIT,
         "forward": _forward(src),
         "loss": _loss(src),
-        "backward": _backward(src),
+        "backward": backward,
+        "detail": detail,
+        "compact": compact,
         "gradients": gradients,
         "update": update,
         "check": check_data,
         "dataset": dataset,
         "training": training,
-        "tables": {"gradients": gradient_table(gradients), "check": check_view},
+        "tables": {
+            "gradients": gradient_table(gradients),
+            "check": check_view,
+            "setup": setup_table(setup),
+            "update": None if update is None else update_table(update, gradients),
+        },
         "kinks": _kinks(src),
         "deltas": notation.delta,
         "delta_example": r"\frac{%s%s}{%sn}" % (d, loss, d),

@@ -26,8 +26,8 @@ from typing import Any
 from ..errors import InputError
 from .breaking import TEXT_WIDTH_PT, line_filters
 from .latex_text import escape_latex as _ascii_latex
-from .tables import Cell, Math, Number, Table, Text
-from .widths import LATEX_EM_PT, math_width, text_width
+from .tables import Cell, Math, Number, Table, Text, cell_width
+from .widths import LATEX_EM_PT, text_width
 
 __all__ = [
     "FORMATS",
@@ -143,13 +143,7 @@ def _tabular_cell(cell: Cell) -> str:
 _CELL_PADDING_EM = 2 * 6 / LATEX_EM_PT
 
 
-def _natural_width(cell: Cell) -> float:
-    """A cell's width on one line, in em."""
-    if isinstance(cell, Math):
-        return math_width(cell.latex, display=False)
-    if isinstance(cell, Number):
-        return text_width(cell.text) + (1.1 if cell.approx else 0.0)
-    return text_width(cell.text)
+_natural_width = cell_width  # a cell's width on one line, in em (one estimate for every table)
 
 
 def _wrapped_columns(table: Table, width_pt: float) -> dict[int, float]:

@@ -9,6 +9,10 @@ r"""Remarks a careful author adds to a line: a kink and its convention, a textbo
   walkthrough shows it so, saying why ("i.e. p_3 − y_3, as Σ_j y_j = 1");
   otherwise it shows the general form, and says that Σ_j y_j ≠ 1.
 
+* A sigmoid output under binary cross-entropy: ∂L/∂z = σ(z) − y = a − y, as
+  σ'(z) = a(1 − a) cancels the loss's denominator a(1 − a).  The chain is
+  written as it is, and the remark gives the combined form.
+
 Remarks are LaTeX math fragments: they go on the line they explain, in every format.
 """
 
@@ -21,9 +25,9 @@ import sympy
 from sympy import Expr, Integer, Symbol
 
 from ..core.evaluation import KinkPoint, value_of
-from ..core.functions import softmax, softmax_cross_entropy
+from ..core.functions import binary_cross_entropy, sigmoid, softmax, softmax_cross_entropy
 
-__all__ = ["Textbook", "kink_note", "textbook_form"]
+__all__ = ["Textbook", "combined_remark", "kink_note", "textbook_form"]
 
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#",
                  "%": r"\%", "&": r"\&", "$": r"\$", "~": r"\~{}"}  # fmt: skip
@@ -69,3 +73,24 @@ def textbook_form(
     remark = r"%s\sum_{j} y_{j} \neq 1" % _text("the general form, as ")
     general = sympy.Add(sympy.Mul(sympy.Add(*ys), p_k, evaluate=False), -ys[k], evaluate=False)
     return Textbook(general, remark, "the general form, as the targets do not sum to 1")
+
+
+def combined_remark(
+    node: Symbol,
+    children: Callable[[Symbol], tuple[Symbol, ...]],
+    definition: Mapping[Symbol, Expr],
+    loss: Symbol,
+    print_math: Callable[[Expr], str],
+) -> str | None:
+    """``i.e. σ(z) − y = a − y`` for the ``z`` of ``a = σ(z)`` when ``a`` feeds only ``L = BCE(a, y)``."""
+    (a,) = children(node) if len(children(node)) == 1 else (None,)
+    if a is None or a == loss or children(a) != (loss,):
+        return None
+    activation, cost = definition.get(a), definition.get(loss)
+    if not (isinstance(activation, sigmoid) and activation.args[0] == node):
+        return None
+    if not (isinstance(cost, binary_cross_entropy) and cost.args[0] == a):
+        return None
+    y = cost.args[1]
+    combined = sympy.Add(activation, -y, evaluate=False)
+    return r"%s%s = %s" % (_text("i.e. "), print_math(combined), print_math(sympy.Add(a, -y, evaluate=False)))

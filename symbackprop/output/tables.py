@@ -22,6 +22,7 @@ from functools import partial
 from typing import Any, TypeAlias, Union
 
 from .numbers import scientific, significant
+from .widths import math_width, text_width
 
 __all__ = [
     "Cell",
@@ -30,13 +31,17 @@ __all__ = [
     "Number",
     "Table",
     "Text",
+    "cell_width",
     "check_summary",
     "check_table",
     "findings_summary",
     "findings_table",
     "gradient_table",
+    "setup_table",
+    "side_by_side",
     "status_text",
     "text_table",
+    "update_table",
 ]
 
 
@@ -200,6 +205,85 @@ def gradient_table(gradients: Iterable[Mapping[str, Any]]) -> Table:
         for g in gradients
     ]
     return _table(columns, rows)
+
+
+def _number(shown: Mapping[str, Any]) -> Number:
+    return Number(shown["text"], approx=not shown["exact"])
+
+
+def setup_table(setup: Mapping[str, Any]) -> Table:
+    """A walkthrough's given numbers: symbol, role, value (inputs, targets, parameters, then η)."""
+    given = [*setup["inputs"], *setup["targets"], *setup["parameters"]]
+    rows = [
+        (
+            Math(r["latex"], r["name"]),
+            Text(r["role"] + (" (frozen)" if r["frozen"] else "")),
+            _number(r["value"]),
+        )
+        for r in given
+    ]
+    if setup["learning_rate"] is not None:
+        rows.append((Math(r"\eta", "eta"), Text("learning rate"), _number(setup["learning_rate"])))
+    return _table([Column("symbol", "symbol"), Column("role", "role"), Column("value", "value")], rows)
+
+
+def update_table(update: Mapping[str, Any], gradients: Iterable[Mapping[str, Any]]) -> Table:
+    """A walkthrough's gradient-descent step: parameter, old value, gradient, new value.
+
+    The gradients are shown as in the ``gradients`` rows (one precision for the column).
+    """
+    shown = {g["name"]: g["value"] for g in gradients}
+    columns = [Column("parameter", "parameter"), Column("old", "value"), Column("gradient", "gradient"),
+               Column("new", "new value")]  # fmt: skip
+    rows = [
+        (Math(u["latex"], u["name"]), _number(u["old"]), _number(shown[u["name"]]), _number(u["new"]))
+        for u in update["rows"]
+    ]
+    return _table(columns, rows)
+
+
+#: Padding of a table cell (``\\tabcolsep`` on both sides), in em; and the line a table must fit, in em.
+_PADDING_EM = 1.1
+_LINE_EM = 41.0
+
+
+def cell_width(cell: Cell) -> float:
+    """A cell's width on one line, in em."""
+    if isinstance(cell, Math):
+        return math_width(cell.latex, display=False)
+    if isinstance(cell, Number):
+        return text_width(cell.text) + (1.1 if cell.approx else 0.0)
+    return text_width(cell.text)
+
+
+def _width(table: Table) -> float:
+    """A table's width on one line, in em (each column as wide as its widest cell or header)."""
+    return sum(
+        max([text_width(c.label), *(cell_width(row[i]) for row in table.rows)]) + _PADDING_EM
+        for i, c in enumerate(table.columns)
+    )
+
+
+def side_by_side(table: Table, parts: int, width_em: float = _LINE_EM) -> Table:
+    """The same table cut into at most ``parts`` runs of rows set side by side, to fill a page's width.
+
+    Fewer runs when ``parts`` would be wider than ``width_em``; the header repeats over each run,
+    and the last run's missing rows are empty.
+    """
+    for n in range(max(parts, 1), 1, -1):
+        height = -(-len(table.rows) // n)
+        runs = [table.rows[i : i + height] for i in range(0, len(table.rows), height)]
+        if len(runs) < 2:
+            continue
+        blank = tuple(Text("") for _ in table.columns)
+        columns = [replace(c, key=f"{c.key}_{i}") for i in range(len(runs)) for c in table.columns]
+        rows = [
+            tuple(cell for run in runs for cell in (run[r] if r < len(run) else blank)) for r in range(height)
+        ]
+        wide = _table(columns, rows)
+        if _width(wide) <= width_em:
+            return wide
+    return table
 
 
 def findings_table(report: Any) -> Table:

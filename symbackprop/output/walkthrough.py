@@ -20,6 +20,7 @@ from ..errors import TemplateError
 from .context import SECTIONS, walkthrough_context
 from .formats import FORMATS, MARKDOWN, Format, get_format
 from .numbers import fixed, plain, scientific, significant
+from .tables import side_by_side
 
 __all__ = ["FORMATS", "SECTIONS", "render", "template_path", "walkthrough_context"]
 
@@ -65,6 +66,7 @@ def _environment(fmt: Format, directory: Path) -> Any:
     env.filters.update(fmt.filters)
     env.filters["escape_text"] = fmt.escape
     env.filters["table"] = fmt.table
+    env.filters["side_by_side"] = side_by_side
     return env
 
 
@@ -88,7 +90,7 @@ def render(
         template: A template file of your own, given the same context and the
             format's filters.
         **context_options: Passed to :func:`walkthrough_context`
-            (``digits``, ``rounding``, ``notation``, ``check``, ``sections``).
+            (``digits``, ``rounding``, ``notation``, ``check``, ``sections``, ``detail``).
     """
     import jinja2
 
