@@ -271,17 +271,39 @@ def _loss(src: _Source) -> list[str]:
     return _relation(src, src.sym(loss), [src.latex(expr)], src.substituted(expr), src.value(src.of(loss)))
 
 
-def _backward_order(src: _Source) -> list[Symbol]:
-    """Layer by layer from the loss: each node, and after a linear node the parameters it uses."""
+def _backward_layers(src: _Source) -> list[tuple[Symbol | None, list[Symbol]]]:
+    """Layer by layer from the loss: each node, and after a linear node the parameters it uses.
+
+    A layer ends with its linear node (the one with ``@``) and that node's parameters.
+    """
     derivation, net = src.derivation, src.net
-    order: list[Symbol] = []
+    layers: list[tuple[Symbol | None, list[Symbol]]] = []
+    current: list[Symbol] = []
+    done: set[Symbol] = set()
     for s in reversed(net.nodes):
         if s == net.loss:
             continue
-        order.append(s)
+        current.append(s)
         if s in src.linear:
-            order += [p for p in net.parameters if s in derivation.step(p).children and p not in order]
-    return order + [p for p in net.parameters if p not in order and derivation.step(p).terms]
+            current += [p for p in net.parameters if s in derivation.step(p).children and p not in done]
+            done.update(current)
+            layers.append((s, current))
+            current = []
+    rest = [p for p in net.parameters if p not in done and derivation.step(p).terms]
+    if current or rest:
+        layers.append((None, current + rest))
+    return layers
+
+
+def _backward(src: _Source) -> list[dict[str, Any]]:
+    """The layers of the backward pass, each with its steps; numbered down from the last layer."""
+    layers = _backward_layers(src)
+    out = []
+    for k, (linear, symbols) in enumerate(layers):
+        number = len(layers) - k
+        heading = None if linear is None else f"{src.sym(linear)} = {src.latex(src.net.definition[linear])}"
+        out.append({"number": number, "latex": heading, "steps": [_backward_step(src, s) for s in symbols]})
+    return out
 
 
 def _backward_step(src: _Source, s: Symbol) -> dict[str, Any]:
@@ -296,7 +318,8 @@ def _backward_step(src: _Source, s: Symbol) -> dict[str, Any]:
     value = src.value(src.of(Partial(net.loss, s)))
     structural = any(is_structural(n) for n in sympy.preorder_traversal(textbook))
     shapes = r"(%s) = %s" % (shape_latex(net.shapes[s]), src.shapes_of(textbook)) if structural else None
-    rows = _relation(src, lhs, forms, src.substituted(textbook), value, shapes)
+    numbers = forms[-1] if textbook.is_Atom or isinstance(textbook, Partial) else src.substituted(textbook)
+    rows = _relation(src, lhs, forms, numbers, value, shapes)
     return {
         "name": s.name,
         "latex": src.sym(s),
@@ -434,11 +457,12 @@ def matrix_walkthrough_context(
         "setup": _setup(src),
         "forward": _forward(src),
         "loss": _loss(src),
-        "backward": [_backward_step(src, s) for s in _backward_order(src)],
+        "layers": _backward(src),
         "gradients": _gradients(src),
         "update": _update(src),
         "check": _check(src, check),
         "max_shown": max_shown,
     }
+    context["backward"] = [step for layer in context["layers"] for step in layer["steps"]]
     context["elided"] = src.elided
     return context
