@@ -244,3 +244,57 @@ def test_matrix_walkthroughs_compile_with_nothing_off_the_page(stem, tmp_path):
     pages = int(re.search(r"Output written on .*?\((\d+) pages?", log, flags=re.S).group(1))
     if stem == "two_layer_matrix":
         assert pages <= 2  # Mazur's 2-2-2 network in matrix form fits on two pages
+
+
+# ------------------------------------------------------------------ docs integrations
+
+
+@pytest.mark.parametrize(
+    ("options", "view"),
+    [({}, "matrix"), ({"view": "scalar"}, None), ({"rounding": "hand"}, None), ({"check": None}, "matrix")],
+    ids=["default", "scalar", "hand-is-scalar", "check"],
+)
+def test_sphinx_directive_writes_a_matrix_spec_in_its_view(options, view):
+    from types import SimpleNamespace
+
+    from symbackprop.integrations.sphinx import SymbackpropDirective
+
+    fake = SimpleNamespace(
+        options=options, config=SimpleNamespace(symbackprop_digits=4, symbackprop_rounding="exact")
+    )
+    context = SymbackpropDirective._context(fake, read_spec(EXAMPLES / "two_layer_matrix.toml"))
+    assert context.get("view") == view
+    assert ("check" in context["sections"]) == ("check" in options)
+    if "check" in options:
+        assert context["check"]["table"].rows  # one row per parameter, from the scalar view's check
+
+
+def test_mkdocs_blocks_take_a_view(tmp_path):
+    from symbackprop.integrations.mkdocs import expand
+
+    shutil.copy(EXAMPLES / "two_layer_matrix.toml", tmp_path / "net.toml")
+    block = "```symbackprop sections=gradients{}\nnet.toml\n```\n"
+    page = "# Notes\n\n" + block.format("") + "\n" + block.format(" view=scalar")
+    text, used = expand(page, search=[tmp_path])
+    matrix, scalar = text.split("## 2-2-2 network in matrix form")[1:]
+    assert r"\delta_{z_{1}} x^{\top}" in matrix and r"\in \mathbb{R}^{2 \times 2}" in matrix
+    assert "$W_{1,11}$" in scalar and r"\odot" not in scalar
+    assert used == [(tmp_path / "net.toml").resolve()] * 2
+
+
+@pytest.mark.slow
+def test_sphinx_build_lays_out_the_matrix_view(tmp_path):
+    import sys
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["symbackprop.sphinx"]\nproject = "m"\n', encoding="utf-8")
+    shutil.copy(EXAMPLES / "two_layer_matrix.toml", src / "net.toml")
+    (src / "index.rst").write_text("Net\n===\n\n.. symbackprop:: net.toml\n   :check:\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "sphinx", "-W", "-b", "html", "-q", str(src), str(tmp_path / "html")]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    truth = _mazur_by_hand()
+    assert r"\odot" in html and "bmatrix" in html and ">Layer 2: " in html
+    assert _round(truth["W_2"][0, 0], 4) in html and ">Gradient check</p>" in html
