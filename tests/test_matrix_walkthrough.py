@@ -298,3 +298,31 @@ def test_sphinx_build_lays_out_the_matrix_view(tmp_path):
     truth = _mazur_by_hand()
     assert r"\odot" in html and "bmatrix" in html and ">Layer 2: " in html
     assert _round(truth["W_2"][0, 0], 4) in html and ">Gradient check</p>" in html
+
+
+def test_cli_full_shows_big_matrices_whole(tmp_path, capsys):
+    rows = ", ".join(["[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]"] * 5)
+    spec = tmp_path / "wide.toml"
+    lines = [
+        "[inputs]",
+        "x = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]",
+        "[targets]",
+        "y = [0.0, 1.0]",
+        "[parameters]",
+        f"W_1 = [{rows}]",
+        "W_2 = [[0.1, 0.2, 0.3, 0.4, 0.5], [0.5, 0.4, 0.3, 0.2, 0.1]]",
+        "[network]",
+        'z_1 = "W_1 @ x"',
+        'a_1 = "sigmoid(z_1)"',
+        'z_2 = "W_2 @ a_1"',
+        'L = "softmax_cross_entropy(z_2, y)"',
+    ]
+    spec.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["walkthrough", str(spec), "--sections", "setup"]) == 0
+    elided = capsys.readouterr().out
+    assert r"\cdots" in elided and r"\end{bmatrix}_{5 \times 6}" in elided
+    assert main(["walkthrough", str(spec), "--sections", "setup", "--full"]) == 0
+    full = capsys.readouterr().out
+    assert r"\cdots" not in full and r"0.1 & 0.2 & 0.3 & 0.4 & 0.5 & 0.6 \\" in full
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--full"]) == 2
+    assert "the scalar view elides nothing" in capsys.readouterr().err

@@ -57,6 +57,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="matrix: layers as vectors and matrices (the default for a matrix spec, "
         "unless --rounding hand); scalar: every element on its own",
     )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="matrix view: every entry of big vectors and matrices (not elided)",
+    )
     add_set_option(parser)
 
 
@@ -65,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     from ..core.derivation import derive
     from ..core.matrix_derivation import derive_matrix
     from ..core.network import Network
+    from ..errors import InputError
     from ..files import check_not_input, write_atomic
     from ..output.printing import Notation
     from ..output.walkthrough import render
@@ -80,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         args.view = "scalar"  # hand rounding is the scalar view's
     network = _read(args)  # a MatrixNetwork in the matrix view, else a Network with --set applied
     matrix = not isinstance(network, Network)
+    if args.full and not matrix:
+        raise InputError("the scalar view elides nothing; use it with a matrix spec", where="--full")
     derivation: Any = derive_matrix(network) if matrix else derive(network, evaluate_point=False)  # once
     report = None
     if not args.no_check and (sections is None or "check" in sections):
@@ -96,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
         notation=Notation(derivative=args.derivative, delta=args.delta, mul=args.mul),
         check=report,
         sections=sections,
+        **({"max_shown": None} if args.full else {}),
     )
     if args.output:
         write_atomic(args.output, text)
