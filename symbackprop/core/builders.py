@@ -22,7 +22,6 @@ from sympy import Expr, Rational, Symbol
 from ..errors import GraphError
 from .functions import half_squared_error, mean_squared_error, sigmoid, squared_error
 from .layers import Affine, Elementwise, Layer, Reduction, placeholder, template
-from .matrix import MatrixNetwork
 from .matrix_builders import MatrixDense, matrix_dense, matrix_mlp
 from .network import Definition, Network
 
@@ -211,9 +210,13 @@ def mlp(
     to two decimals.  The network declares its layers (``network.layers``).
     """
     if _view(view) == "matrix":
-        return _matrix_mlp(
-            sizes, activation, output_activation, loss, bias, seed, learning_rate, title, batch
-        )
+        options = {
+            "activation": activation,
+            "output_activation": output_activation,
+            "loss": loss,
+            "bias": bias,
+        }
+        return matrix_mlp(sizes, **options, batch=batch, seed=seed, learning_rate=learning_rate, title=title)
     if len(sizes) < 2:
         raise GraphError("an MLP needs at least an input and an output size")
     xs = [Symbol(f"x_{k}", real=True) for k in range(1, sizes[0] + 1)]
@@ -265,28 +268,4 @@ def mlp(
         learning_rate=learning_rate,
         title=title or "MLP " + "-".join(str(s) for s in sizes),
         layers=tuple(layers),
-    )
-
-
-def _matrix_mlp(
-    sizes: Sequence[int],
-    activation: Any,
-    output_activation: Any,
-    loss: str,
-    bias: str | None,
-    seed: int | None,
-    learning_rate: float | None,
-    title: str,
-    batch: int,
-) -> MatrixNetwork:
-    return matrix_mlp(
-        sizes,
-        activation=activation,
-        output_activation=output_activation,
-        loss=loss,
-        bias=bias,
-        batch=batch,
-        seed=seed,
-        learning_rate=learning_rate,
-        title=title,
     )
