@@ -210,13 +210,17 @@ def mlp(
     to two decimals.  The network declares its layers (``network.layers``).
     """
     if _view(view) == "matrix":
-        options = {
-            "activation": activation,
-            "output_activation": output_activation,
-            "loss": loss,
-            "bias": bias,
-        }
-        return matrix_mlp(sizes, **options, batch=batch, seed=seed, learning_rate=learning_rate, title=title)
+        return matrix_mlp(
+            sizes,
+            activation=activation,
+            output_activation=output_activation,
+            loss=loss,
+            bias=bias,
+            batch=batch,
+            seed=seed,
+            learning_rate=learning_rate,
+            title=title,
+        )
     if len(sizes) < 2:
         raise GraphError("an MLP needs at least an input and an output size")
     xs = [Symbol(f"x_{k}", real=True) for k in range(1, sizes[0] + 1)]
