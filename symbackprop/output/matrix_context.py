@@ -354,7 +354,8 @@ def _update(src: _Source) -> dict[str, Any] | None:
     for p, new in ev.updates.items():
         old, gradient, after = src.value(ev.values[p]), src.value(ev.adjoints[p]), src.value(new)
         general = r"%s - \eta \, %s" % (src.sym(p), src.partial(p))
-        numbers = r"%s - %s \cdot %s" % (old.latex, eta["latex"], gradient.latex)
+        step = r"\left(%s\right)" % gradient.latex if gradient.latex.startswith("-") else gradient.latex
+        numbers = r"%s - %s \cdot %s" % (old.latex, eta["latex"], step)
         rows.append(
             pack([src.sym(p), r"\leftarrow", general, "=", numbers, after.rel, after.latex], src.lhs_width)
         )
@@ -446,7 +447,7 @@ def matrix_walkthrough_context(
     notation = notation or Notation()
     src = _Source(_derivation(source), notation, digits, max_shown)
     net = src.net
-    context = {
+    context: dict[str, Any] = {
         "title": net.title or "Backpropagation walkthrough in matrix form",
         "view": "matrix",
         "layout": LAYOUT,
