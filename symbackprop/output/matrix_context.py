@@ -28,7 +28,7 @@ from sympy import Dummy, Expr, Symbol
 from ..core.derivation import Partial
 from ..core.matrix import MatrixNetwork
 from ..core.matrix_derivation import MatrixDerivation, derive_matrix
-from ..core.tensors import MatProduct, Transposed, is_structural
+from ..core.tensors import MatProduct, Transposed, infer_shape, is_structural
 from ..errors import InputError
 from .bmatrix import MAX_SHOWN, Matrix, budget, latex_width, matrix_latex, pack, shape_latex
 from .context import SECTIONS
@@ -97,6 +97,7 @@ class _Source:
             "fold_short_frac": True,
         }
         self.elided = False
+        self.memo: dict[Expr, tuple[int, int]] = {}
         #: The widest left-hand side of the walkthrough's alignments, in em.
         self.lhs_width = max(
             [latex_width(self.partial(s)) for s in net.symbols]
@@ -142,25 +143,35 @@ class _Source:
             mapping[node], numbers[dummy], shapes[dummy] = dummy, self.value(value).latex, value.shape
         return self._print_replaced(expr, mapping, numbers, shapes)
 
+    def hadamard(self, node: Expr) -> bool:
+        """Whether ``node`` is an elementwise product of two or more arrays (written with ⊙)."""
+        if not isinstance(node, sympy.Mul):
+            return False
+        return sum(infer_shape(f, self.shapes, self.memo) != (1, 1) for f in node.args) > 1
+
+    def annotated(self, expr: Expr) -> bool:
+        """Whether a step's shapes are worth writing: it multiplies, transposes or reduces arrays."""
+        return any(is_structural(n) or self.hadamard(n) for n in sympy.preorder_traversal(expr))
+
     def shapes_of(self, expr: Expr) -> str:
         """``expr`` with each elementwise part written as its shape: ``(2×2)^⊤ (2×1) ⊙ (2×1)``."""
-        mapping: dict[Expr, Expr] = {}  # nothing to replace: visit builds the expression of shapes
         numbers: dict[Expr, str] = {}
         shapes: dict[Expr, tuple[int, int]] = {}
-        memo: dict[Expr, tuple[int, int]] = {}
-        from ..core.tensors import infer_shape
 
         def visit(node: Expr) -> Expr:
             if node.is_Number:
                 return node
-            if isinstance(node, Partial) or not any(is_structural(n) for n in sympy.preorder_traversal(node)):
-                shape = infer_shape(node, self.shapes, memo)
+            if isinstance(node, sympy.Pow) and node.exp.is_negative:  # an elementwise divisor keeps its place
+                return sympy.Pow(visit(node.base), node.exp, evaluate=False)
+            if isinstance(node, Partial) or not self.annotated(node):
+                shape = infer_shape(node, self.shapes, self.memo)
                 dummy = Dummy("s")
                 numbers[dummy], shapes[dummy] = "(%s)" % shape_latex(shape), shape
                 return dummy
-            return _rebuilt(node, {a: visit(a) for a in node.args})
+            order = _written(node).get(node, node.args)  # dummies are made, and so printed, in this order
+            return _rebuilt(node, {a: visit(a) for a in order})
 
-        return self._print_replaced(visit(expr), mapping, numbers, shapes)
+        return self._print_replaced(visit(expr), {}, numbers, shapes)
 
     def _print_replaced(
         self, expr: Expr, mapping: Mapping[Expr, Expr], numbers: Mapping[Any, str], shapes: Mapping[Any, Any]
@@ -316,8 +327,11 @@ def _backward_step(src: _Source, s: Symbol) -> dict[str, Any]:
         forms.insert(0, quantity)
         lhs = src.latex(Partial(net.loss, s))
     value = src.value(src.of(Partial(net.loss, s)))
-    structural = any(is_structural(n) for n in sympy.preorder_traversal(textbook))
-    shapes = r"(%s) = %s" % (shape_latex(net.shapes[s]), src.shapes_of(textbook)) if structural else None
+    shapes = (
+        r"(%s) = %s" % (shape_latex(net.shapes[s]), src.shapes_of(textbook))
+        if src.annotated(textbook)
+        else None
+    )
     numbers = forms[-1] if textbook.is_Atom or isinstance(textbook, Partial) else src.substituted(textbook)
     rows = _relation(src, lhs, forms, numbers, value, shapes)
     return {
