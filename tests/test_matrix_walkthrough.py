@@ -326,3 +326,20 @@ def test_cli_full_shows_big_matrices_whole(tmp_path, capsys):
     assert r"\cdots" not in full and r"0.1 & 0.2 & 0.3 & 0.4 & 0.5 & 0.6 \\" in full
     assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--full"]) == 2
     assert "the scalar view elides nothing" in capsys.readouterr().err
+
+
+def test_check_table_has_one_row_per_matrix_naming_what_disagrees():
+    from dataclasses import replace
+
+    net = read_spec(EXAMPLES / "two_layer_matrix.toml")
+    report = check(net.scalar())
+    by_name = {r.name: r for r in report.rows}
+    rows = [
+        replace(r, ok=False) if r.name == "W_1_2_1" else replace(r, ok=None) if r.name == "W_2_1_2" else r
+        for r in report.rows
+    ]
+    table = matrix_walkthrough_context(net, check=replace(report, rows=tuple(rows)))["check"]["table"]
+    cells = {r[0].text: [c.text for c in r[1:]] for r in table.rows}
+    assert cells["W_1"][0] == "4" and cells["W_1"][2] == "1 of 4 disagree"
+    assert cells["W_2"][2] == "1 of 4 not checked"
+    assert cells["b_1"][2] == "agree" and "W_1_2_1" in by_name

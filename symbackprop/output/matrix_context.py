@@ -388,8 +388,14 @@ def _check(src: _Source, report: Any) -> dict[str, Any] | None:
         if not elements:
             continue
         worst = max(r.rel_error for r in elements)
-        bad = sum(r.ok is False for r in elements)
-        verdict = "agree" if bad == 0 else f"{bad} of {len(elements)} disagree"
+        bad, unchecked = sum(r.ok is False for r in elements), sum(r.ok is None for r in elements)
+        verdict = (
+            f"{bad} of {len(elements)} disagree"
+            if bad
+            else f"{unchecked} of {len(elements)} not checked"
+            if unchecked
+            else "agree"
+        )
         rows.append(
             (
                 Math(src.sym(p), p.name),
