@@ -283,8 +283,11 @@ def test_derive_text_shows_shapes_and_textbook_forms(capsys):
 def test_gradcheck_and_walkthrough_work_on_matrix_specs(name, capsys):
     spec = str(EXAMPLES / f"{name}.toml")
     assert main(["gradcheck", spec]) == 0
-    assert main(["walkthrough", spec, "--format", "md", "--no-check"]) == 0
+    assert main(["walkthrough", spec, "--format", "md", "--no-check", "--view", "scalar"]) == 0
     assert "z_{1,1}" in capsys.readouterr().out or name == "batch_matrix"
+    assert main(["walkthrough", spec, "--format", "md", "--no-check"]) == 0  # the matrix view, by default
+    out = capsys.readouterr().out
+    assert r"\begin{bmatrix}" in out and r"\in \mathbb{R}^{" in out and "z_{1,1}" not in out
 
 
 def test_train_json_gives_the_final_matrices_in_their_shapes(capsys):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from ..recursion import deep
-from .options import add_digits_option, add_set_option, apply_set, output_format
+from .options import add_digits_option, add_set_option, output_format
 
 HELP = "write a step-by-step walkthrough (Markdown or LaTeX) of a spec's forward and backward pass"
 
@@ -64,16 +65,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="K",
         help="add a table of K training steps (step 1 worked)",
     )
+    parser.add_argument(
+        "--view",
+        choices=("matrix", "scalar"),
+        default=None,
+        help="matrix: layers as vectors and matrices (the default for a matrix spec, "
+        "unless --rounding hand); scalar: every element on its own",
+    )
     add_set_option(parser)
 
 
 @deep
 def run(args: argparse.Namespace) -> int:
     from ..core.derivation import derive
+    from ..core.matrix_derivation import derive_matrix
+    from ..core.network import Network
     from ..files import check_not_input, write_atomic
-    from ..notation.spec import load_spec
     from ..output.printing import Notation
     from ..output.walkthrough import render
+    from .derive import _read
 
     if args.output:
         check_not_input(args.output, [args.spec, args.template], where="--output")
@@ -81,13 +91,16 @@ def run(args: argparse.Namespace) -> int:
     sections = None
     if args.sections is not None:
         sections = [s.strip() for s in args.sections.split(",") if s.strip()]
-    network = apply_set(load_spec(args.spec), args.set)
-    derivation = derive(network, evaluate_point=False)  # once: the check and the notes both read it
+    if args.view is None and args.rounding == "hand":
+        args.view = "scalar"  # hand rounding is the scalar view's
+    network = _read(args)  # a MatrixNetwork in the matrix view, else a Network with --set applied
+    matrix = not isinstance(network, Network)
+    derivation: Any = derive_matrix(network) if matrix else derive(network, evaluate_point=False)  # once
     report = None
     if not args.no_check and (sections is None or "check" in sections):
         from ..numeric import check
 
-        report = check(derivation)
+        report = check(network.scalar() if matrix else derivation)  # the matrix view checks every element
     text = render(
         derivation,
         fmt,

@@ -3,14 +3,18 @@
 They build the scalar definitions (``z1_2 := w1_2_1·x_1 + ... + b1_2``) that
 every later stage reads, and declare the layers they stand for
 (:mod:`symbackprop.core.layers`), so the vectorised compiler and the
-walkthrough need not find them again.
+walkthrough need not find them again.  With ``view="matrix"`` they build
+layers of whole matrices instead (``z_1 = W_1 @ x + b_1``,
+:mod:`symbackprop.core.matrix_builders`): a
+:class:`~symbackprop.core.matrix.MatrixNetwork`, whose scalar view
+(``net.scalar()``) is the scalar network written out weight by weight.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sympy
 from sympy import Expr, Rational, Symbol
@@ -18,9 +22,20 @@ from sympy import Expr, Rational, Symbol
 from ..errors import GraphError
 from .functions import half_squared_error, mean_squared_error, sigmoid, squared_error
 from .layers import Affine, Elementwise, Layer, Reduction, placeholder, template
+from .matrix_builders import MatrixDense, matrix_dense, matrix_mlp
 from .network import Definition, Network
 
-__all__ = ["Dense", "dense", "mlp"]
+__all__ = ["VIEWS", "Dense", "dense", "mlp"]
+
+#: What the builders can build: ``"scalar"`` (one symbol per weight) or ``"matrix"`` (one per layer).
+VIEWS = ("scalar", "matrix")
+
+
+def _view(view: str) -> str:
+    if view not in VIEWS:
+        raise GraphError(f"view must be 'scalar' or 'matrix', not {view!r}")
+    return view
+
 
 _SUMMED_LOSSES: dict[str, Callable[[Expr, Expr], Expr]] = {
     "half_squared_error": half_squared_error,
@@ -71,14 +86,16 @@ def _variables(arity: int) -> tuple[Symbol, ...]:
 
 
 def dense(
-    inputs: Sequence[Expr],
+    inputs: Sequence[Expr] | Expr,
     units: int,
     *,
     layer: int,
     activation: Callable[[Expr], Expr] | None = sigmoid,
     bias: str | None = "unit",
-) -> Dense:
-    """One fully connected layer of scalar weights with textbook names.
+    view: str = "scalar",
+    size: int | None = None,
+) -> Any:
+    """One fully connected layer with textbook names: scalar weights, or one weight matrix.
 
     Unit ``j`` of layer ``l`` computes ``z^{(l)}_j = Σ_k w^{(l)}_{jk} a_k +
     b^{(l)}_j`` and ``a^{(l)}_j = activation(z^{(l)}_j)``.  Symbol names are
@@ -91,11 +108,18 @@ def dense(
         layer: The layer number ``l`` used in names.
         activation: Applied to each ``z``; ``None`` means no activation node.
         bias: ``"unit"`` (one bias per unit), ``"shared"`` (one per layer) or ``None``.
+        view: ``"scalar"``, or ``"matrix"``: ``inputs`` is then one quantity of ``size``
+            rows and the layer is ``z_l = W_l @ inputs + b_l`` (see
+            :func:`~symbackprop.core.matrix_builders.matrix_dense`).
+        size: The number of rows of ``inputs`` (matrix view only).
 
     Returns:
         ``(definitions, parameters, outputs, latex_names)``, with the declared
-        layer records as ``.layers`` (see :class:`Dense`).
+        layer records as ``.layers`` (see :class:`Dense`); in the matrix view a
+        :class:`~symbackprop.core.matrix_builders.MatrixDense`, which also holds the parameters' shapes.
     """
+    if _view(view) == "matrix":
+        return _matrix_dense(inputs, units, layer=layer, activation=activation, bias=bias, size=size)
     if bias not in ("unit", "shared", None):
         msg = f"bias must be 'unit', 'shared' or None, not {bias!r}"
         raise GraphError(msg)
@@ -149,6 +173,15 @@ def dense(
     return result
 
 
+def _matrix_dense(
+    inputs: Any, units: int, *, layer: int, activation: Any, bias: str | None, size: int | None
+) -> MatrixDense:
+    if not isinstance(inputs, Expr) or size is None:
+        msg = "dense(..., view='matrix') takes one input quantity and its rows: dense(x, 4, size=3, ...)"
+        raise GraphError(msg)
+    return matrix_dense(inputs, units, layer=layer, size=size, activation=activation, bias=bias)
+
+
 def mlp(
     sizes: Sequence[int],
     *,
@@ -159,8 +192,16 @@ def mlp(
     seed: int | None = 0,
     learning_rate: float | None = None,
     title: str = "",
-) -> Network:
-    """A multilayer perceptron ``sizes[0] -> ... -> sizes[-1]`` with scalar weights.
+    view: str = "scalar",
+    batch: int = 1,
+) -> Any:
+    """A multilayer perceptron ``sizes[0] -> ... -> sizes[-1]``: scalar weights, or one matrix per layer.
+
+    ``view="matrix"`` builds :func:`~symbackprop.core.matrix_builders.matrix_mlp`
+    (a :class:`~symbackprop.core.matrix.MatrixNetwork` with input ``x`` of
+    ``batch`` columns; it also takes the losses ``"softmax_cross_entropy"`` and
+    ``"binary_cross_entropy"``); its ``.scalar()`` is the scalar view.  The rest
+    of this docstring is about the scalar view.
 
     Inputs are ``x_1..x_n`` and targets ``y_1..y_m``.  The loss is
     ``"half_squared_error"`` or ``"squared_error"`` summed over outputs, or
@@ -168,6 +209,18 @@ def mlp(
     drawn uniformly from [-1, 1] and inputs and targets from [0, 1], rounded
     to two decimals.  The network declares its layers (``network.layers``).
     """
+    if _view(view) == "matrix":
+        return matrix_mlp(
+            sizes,
+            activation=activation,
+            output_activation=output_activation,
+            loss=loss,
+            bias=bias,
+            batch=batch,
+            seed=seed,
+            learning_rate=learning_rate,
+            title=title,
+        )
     if len(sizes) < 2:
         raise GraphError("an MLP needs at least an input and an output size")
     xs = [Symbol(f"x_{k}", real=True) for k in range(1, sizes[0] + 1)]

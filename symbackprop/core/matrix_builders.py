@@ -1,17 +1,18 @@
-"""Builders of matrix networks: a multilayer perceptron as layers of whole matrices.
+"""Builders of matrix networks: a fully connected layer and a multilayer perceptron of whole matrices.
 
-:func:`matrix_mlp` is :func:`~symbackprop.core.builders.mlp` in matrix form:
-layer ``l`` is ``z_l = W_l @ a_{l-1} + b_l`` and ``a_l = f(z_l)``, with one
-weight matrix per layer instead of one symbol per weight, so that deriving it
-costs per layer, not per weight.  Its scalar view
-(:meth:`~symbackprop.core.matrix.MatrixNetwork.scalar`) is the same network
-written out weight by weight.
+:func:`matrix_dense` and :func:`matrix_mlp` are :func:`~symbackprop.core.builders.dense`
+and :func:`~symbackprop.core.builders.mlp` in matrix form (``dense(..., view="matrix")``
+and ``mlp(..., view="matrix")`` call them): layer ``l`` is
+``z_l = W_l @ a_{l-1} + b_l`` and ``a_l = f(z_l)``, with one weight matrix per
+layer instead of one symbol per weight, so that deriving it costs per layer, not
+per weight.  Its scalar view (:meth:`~symbackprop.core.matrix.MatrixNetwork.scalar`)
+is the same network written out weight by weight.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sympy import Expr, Symbol
 
@@ -21,7 +22,7 @@ from .matrix import MatrixNetwork
 from .network import Definition
 from .tensors import Average, ColumnSoftmaxCrossEntropy, MatProduct, Total
 
-__all__ = ["MATRIX_LOSSES", "matrix_mlp"]
+__all__ = ["MATRIX_LOSSES", "MatrixDense", "matrix_dense", "matrix_mlp"]
 
 Activation = str | Callable[[Expr], Expr] | None
 
@@ -101,7 +102,7 @@ def matrix_mlp(
     x, y = Symbol("x", real=True), Symbol("y", real=True)
     last = None if loss == "softmax_cross_entropy" else _activation(output_activation)  # logits for SCE
     functions = [_activation(activation)] * (len(sizes) - 2) + [last]
-    definitions, parameters, latex, (a, z) = _layers(x, functions, bias)
+    definitions, parameters, latex, (a, z) = _layers(x, sizes, functions, bias)
     L = Symbol("L", real=True)
     definitions.append(Definition(L, MATRIX_LOSSES[loss](a, y, z, batch)))
     values = _values(sizes, parameters, bias, batch, seed, one_hot=loss == "softmax_cross_entropy")
@@ -119,27 +120,80 @@ def matrix_mlp(
     )
 
 
+class MatrixDense(NamedTuple):
+    """What :func:`matrix_dense` returns: ``(definitions, parameters, outputs, latex_names, shapes)``.
+
+    ``outputs`` holds the one output quantity (``a_l``, or ``z_l`` without an
+    activation); ``shapes`` the parameters' shapes.
+    """
+
+    definitions: list[Definition]
+    parameters: list[Symbol]
+    outputs: list[Symbol]
+    latex_names: dict[Symbol, str]
+    shapes: dict[Symbol, tuple[int, int]]
+
+
+def matrix_dense(
+    inputs: Expr,
+    units: int,
+    *,
+    layer: int,
+    size: int,
+    activation: Activation = "sigmoid",
+    bias: str | None = "unit",
+) -> MatrixDense:
+    """One fully connected layer of whole matrices: ``z_l = W_l @ inputs + b_l``, ``a_l = f(z_l)``.
+
+    Args:
+        inputs: The layer's input quantity (a column, or a batch with one example per column).
+        units: Number of units: ``W_l`` is ``(units×size)``.
+        layer: The layer number ``l`` used in names (``W_1``, printed ``W^{(1)}``).
+        size: The number of rows of ``inputs``.
+        activation: A library function's name, a function, or ``None`` for no activation node.
+        bias: ``"unit"`` (a column ``b_l``), ``"shared"`` (one scalar) or ``None``.
+
+    Raises:
+        GraphError: A size below 1, an unknown bias kind or activation.
+    """
+    if units < 1 or size < 1:
+        raise GraphError(f"layer {layer} needs at least one unit and one input, got {units} and {size}")
+    if bias not in ("unit", "shared", None):
+        raise GraphError(f"bias must be 'unit', 'shared' or None, not {bias!r}")
+    f = _activation(activation)
+    W, b = Symbol(f"W_{layer}", real=True), Symbol(f"b_{layer}", real=True)
+    z, a = Symbol(f"z_{layer}", real=True), Symbol(f"a_{layer}", real=True)
+    parameters = [W] if bias is None else [W, b]
+    definitions = [Definition(z, MatProduct(W, inputs) + (0 if bias is None else b))]
+    if f is not None:
+        definitions.append(Definition(a, f(z)))
+    latex = {s: f"{s.name[0]}^{{({layer})}}" for s in (W, b, z, a)}
+    shapes = {W: (units, size), b: (1, 1) if bias == "shared" else (units, 1)}
+    return MatrixDense(definitions, parameters, [a if f is not None else z], latex, shapes)
+
+
 def _layers(
-    x: Symbol, functions: Sequence[Callable[[Expr], Expr] | None], bias: str | None
+    x: Symbol, sizes: Sequence[int], functions: Sequence[Activation], bias: str | None
 ) -> tuple[list[Definition], list[Symbol], dict[Symbol, str], tuple[Expr, Expr]]:
     """``z_l = W_l @ a_{l-1} + b_l`` and ``a_l = f_l(z_l)`` for each layer; the last ``a`` and ``z``."""
     definitions: list[Definition] = []
     parameters: list[Symbol] = []
     latex: dict[Symbol, str] = {}
     current: Expr = x
-    z: Expr = x
     for layer, f in enumerate(functions, start=1):
-        W, b = Symbol(f"W_{layer}", real=True), Symbol(f"b_{layer}", real=True)
-        z, a = Symbol(f"z_{layer}", real=True), Symbol(f"a_{layer}", real=True)
-        parameters += [W] if bias is None else [W, b]
-        definitions.append(Definition(z, MatProduct(W, current) + (0 if bias is None else b)))
-        current = z
-        if f is not None:
-            definitions.append(Definition(a, f(z)))
-            current = a
-        for s in (W, b, z, a):
-            latex[s] = f"{s.name[0]}^{{({layer})}}"
-    return definitions, parameters, latex, (current, z)
+        built = matrix_dense(
+            current, sizes[layer], layer=layer, size=sizes[layer - 1], activation=f, bias=bias
+        )
+        definitions += built.definitions
+        parameters += built.parameters
+        latex.update(built.latex_names)
+        current = built.outputs[0]
+    return definitions, parameters, latex, (current, _z(definitions))
+
+
+def _z(definitions: Sequence[Definition]) -> Expr:
+    """The last layer's ``z``: the last definition with a matrix product."""
+    return next(d.symbol for d in reversed(definitions) if d.expr.has(MatProduct))
 
 
 def _parameter_shapes(

@@ -51,6 +51,7 @@ _OPTION: dict[str, Callable[[str], Any]] = {
     "sections": lambda v: [s for s in re.split(r"[\s,]+", v) if s],
     "heading_offset": int,
     "detail": str,
+    "view": str,  # matrix or scalar: render checks it
 }
 
 
@@ -161,7 +162,7 @@ def _network(
     body: str, search: list[Path], page: str, line: int, roots: Sequence[Path]
 ) -> tuple[Any, Path | None]:
     """The block's network: a spec file, or inline TOML whose body starts at 1-based ``line``."""
-    from ..notation.spec import load_spec, loads_spec
+    from ..notation.spec import read_spec, reads_spec
 
     stripped = body.strip()
     if _names_file(stripped):
@@ -170,7 +171,7 @@ def _network(
         except InputError as e:
             raise e.located(file=page, line=line) from None
         if found is not None:
-            return load_spec(found), found
+            return read_spec(found), found
         looked = ", ".join(str(d) for d in search)
         msg = f"spec file {stripped!r} not found (looked in {looked})"
         raise InputError(msg, file=page, line=line)
@@ -178,7 +179,7 @@ def _network(
         msg = "empty symbackprop block: name a spec file or write a TOML network"
         raise InputError(msg, file=page, line=line)
     # Pad with blank lines so that TOML line numbers are the page's line numbers.
-    return loads_spec("\n" * (line - 1) + body, file=page), None
+    return reads_spec("\n" * (line - 1) + body, file=page), None
 
 
 def _page_spec(text: str, search: list[Path], roots: Sequence[Path]) -> Path | None:
@@ -233,6 +234,7 @@ def expand(
             rounding=options["rounding"],
             sections=options.get("sections"),
             detail=options.get("detail", "compact"),
+            view=options.get("view") or ("scalar" if options["rounding"] == "hand" else None),
         )
         text = _shift_headings(text.rstrip("\n"), options["heading_offset"])
         lines[block.start : block.end + 1] = ["", *text.split("\n"), ""]

@@ -36,6 +36,7 @@ from ..output.tables import Cell as TableCell
 from ..output.tables import Math, Number, Table
 from ..recursion import call_deep
 from .docpaths import allowed_roots, checked_path
+from .sphinx_matrix import MatrixSections
 
 __all__ = ["SymbackpropDirective", "docutils_table", "setup"]
 
@@ -340,6 +341,13 @@ class _Builder:
         ]
 
 
+class _MatrixBuilder(MatrixSections, _Builder):
+    """The matrix view (:mod:`.sphinx_matrix`'s sections) in the scalar builder's frame."""
+
+    para = staticmethod(_para)
+    table = staticmethod(docutils_table)
+
+
 # ------------------------------------------------------------------ the directive
 
 _ALLOW = "symbackprop_allowed_paths in conf.py"
@@ -374,6 +382,7 @@ class SymbackpropDirective(SphinxDirective):
         "title": directives.unchanged,
         "no-title": directives.flag,
         "detail": _choice(("compact", "full")),
+        "view": _choice(("matrix", "scalar")),
     }
 
     def run(self) -> list[nodes.Node]:
@@ -383,10 +392,11 @@ class SymbackpropDirective(SphinxDirective):
         except SymbackpropError as e:
             raise self.error(f"symbackprop: {e}") from None
         title = None if "no-title" in self.options else self.options.get("title", context["title"])
-        return _Builder(context, self.env.docname).build(title)
+        builder = _MatrixBuilder if context.get("view") == "matrix" else _Builder
+        return builder(context, self.env.docname).build(title)
 
     def _network(self) -> Any:
-        from ..notation.spec import load_spec, loads_spec
+        from ..notation.spec import read_spec, reads_spec
 
         if self.arguments and self.content:
             raise self.error("symbackprop: give a spec file or an inline TOML body, not both")
@@ -397,7 +407,7 @@ class SymbackpropDirective(SphinxDirective):
             self.env.note_dependency(rel)
             if not real.is_file():
                 raise self.error(f"symbackprop: spec file not found: {self.arguments[0]} (looked at {path})")
-            return load_spec(real)
+            return read_spec(real)
         if not self.content:
             raise self.error("symbackprop: give a spec file as the argument or inline TOML as the body")
         source, _ = self.get_source_info()
@@ -406,21 +416,26 @@ class SymbackpropDirective(SphinxDirective):
         offset = self.content_offset
         if type(self.state).__module__.startswith("myst_parser"):
             offset += self.lineno
-        return loads_spec("\n" * offset + "\n".join(self.content), file=source)
+        return reads_spec("\n" * offset + "\n".join(self.content), file=source)
 
     def _context(self, network: Any) -> dict[str, Any]:
         from ..core.derivation import derive
-        from ..output.context import walkthrough_context
         from ..output.printing import Notation
+        from ..output.views import choose_view
 
         config = self.config
-        derivation = derive(network, evaluate_point=False)  # once: the check and the notes both read it
+        rounding = self.options.get("rounding", config.symbackprop_rounding)
+        view = choose_view(network, self.options.get("view") or ("scalar" if rounding == "hand" else None))
+        network = view.prepare(network)  # the scalar view of a matrix spec, or the matrix network
+        derivation = network if view.name == "matrix" else derive(network, evaluate_point=False)  # once
         check = None
         if "check" in self.options:
             from ..numeric import check as run_check
 
             check = run_check(
-                derivation, points=self.options.get("points", 0), seed=self.options.get("seed", 0)
+                network.scalar() if view.name == "matrix" else derivation,
+                points=self.options.get("points", 0),
+                seed=self.options.get("seed", 0),
             )
         notation = Notation(
             derivative=self.options.get("derivative", "partial"),
@@ -432,10 +447,10 @@ class SymbackpropDirective(SphinxDirective):
             from ..output.context import SECTIONS
 
             sections = [s for s in SECTIONS if s != "check"]
-        return walkthrough_context(
+        return view.context(
             derivation,
             digits=self.options.get("digits", config.symbackprop_digits),
-            rounding=self.options.get("rounding", config.symbackprop_rounding),
+            rounding=rounding,
             notation=notation,
             check=check,
             sections=sections,

@@ -24,7 +24,10 @@ Options (printer settings):
 * ``derivative``: ``"partial"`` (∂L/∂w) or ``"d"`` (dL/dw);
 * ``delta``: write ∂L/∂n as δ_n for every node n;
 * ``numbers``: symbol (or ``(of, wrt)`` pair) -> LaTeX of a number, for the
-  "numbers substituted" lines; negative numbers get parentheses.
+  "numbers substituted" lines; negative numbers get parentheses;
+* ``shapes``: for matrix expressions (:mod:`symbackprop.core.tensors`), the shape of
+  every atom: a product of two arrays is then elementwise, ``a \\odot b``, a power of
+  an array ``a^{\\odot 2}``, and ``A @ B`` is written ``A B``, ``A.T`` ``A^{\\top}``.
 """
 
 from __future__ import annotations
@@ -39,12 +42,14 @@ from typing import Any, ClassVar
 
 from sympy import Expr, Function, Symbol
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from ..core import functions as F  # noqa: N812 - the function library, as in the tests
 from ..core.derivation import Partial
 from ..core.functions import entry_for
 from ..core.names import ACCENTS, GREEK_LETTERS
+from ..core.tensors import SCALAR, MatProduct, Mismatch, infer_shape
 
 __all__ = [
     "MUL_SYMBOLS",
@@ -202,6 +207,7 @@ class SymbackpropLatexPrinter(LatexPrinter):
         "loss": None,
         "numbers": {},
         "written": {},
+        "shapes": {},
     }
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
@@ -209,6 +215,8 @@ class SymbackpropLatexPrinter(LatexPrinter):
         self._names: Mapping[Symbol, str] = self._settings["latex_names"]
         self._numbers: Mapping[Any, str] = self._settings["numbers"]
         self._written: Mapping[Expr, Sequence[Expr]] = self._settings["written"]
+        self._shapes: Mapping[Any, tuple[int, int]] = self._settings["shapes"]
+        self._shape_memo: dict[Expr, tuple[int, int]] = {}
 
     def _number(self, key: Any) -> str | None:
         text = self._numbers.get(key)
@@ -245,6 +253,8 @@ class SymbackpropLatexPrinter(LatexPrinter):
         return tex
 
     def _print_Mul(self, expr: Expr) -> str:
+        if self._shapes and self._elementwise(expr):
+            return self._hadamard(expr)
         written = self._written.get(expr)
         if written is None or expr.could_extract_minus_sign() or any(_divides(f) for f in written):
             return super()._print_Mul(expr)
@@ -256,6 +266,80 @@ class SymbackpropLatexPrinter(LatexPrinter):
                 tex = r"\left(%s\right)" % tex
             out.append(tex)
         return separator.join(out)
+
+    # -- matrix expressions (with the ``shapes`` setting)
+
+    def _is_array(self, expr: Expr) -> bool:
+        try:
+            return infer_shape(expr, self._shapes, self._shape_memo) != SCALAR
+        except Mismatch:
+            return False
+
+    def _elementwise(self, expr: Expr) -> bool:
+        """A product of two or more arrays, or one divided by an array: elementwise, written with ⊙."""
+        arrays = [f for f in expr.args if self._is_array(f)]
+        return len(arrays) > 1 or any(f.is_Pow and f.exp.is_negative for f in arrays)
+
+    def _odot(self, factors: Sequence[Expr]) -> str:
+        """Factors joined by ⊙, in the order given (``written``), scalars in front."""
+        if len(factors) == 1:
+            return self._print(factors[0])
+        out = [self.parenthesize(f, 50, strict=True) for f in factors if not self._is_array(f)]
+        arrays = [self._odot_factor(f) for f in factors if self._is_array(f)]
+        return " ".join([*out, r" \odot ".join(arrays)]) if arrays else " ".join(out)
+
+    def _odot_factor(self, f: Expr) -> str:
+        if f.is_Add or f.is_Mul or isinstance(f, MatProduct):
+            return r"\left(%s\right)" % self._print(f)
+        return self.parenthesize(f, 50)
+
+    def _hadamard(self, expr: Expr) -> str:
+        coefficient, factors = expr.as_coeff_mul()
+        written = self._written.get(expr)
+        if written is not None:
+            factors = tuple(sorted(factors, key=lambda f: written.index(f) if f in written else len(written)))
+        numerator: list[Expr] = []
+        denominator: list[Expr] = []
+        for f in factors:
+            if f.is_Pow and f.exp.is_negative:
+                denominator.append(f.base ** (-f.exp))
+            else:
+                numerator.append(f)
+        sign = "- " if coefficient.is_negative else ""
+        p, q = abs(coefficient).as_numer_denom()
+        numerator = ([p] if p != 1 else []) + numerator
+        denominator = ([q] if q != 1 else []) + denominator
+        top = self._odot(numerator)
+        return sign + (r"\frac{%s}{%s}" % (top, self._odot(denominator)) if denominator else top)
+
+    def _print_Pow(self, expr: Expr, rational: bool = False) -> str:
+        if self._shapes and expr.exp.is_positive and self._is_array(expr.base):
+            base = self.parenthesize(expr.base, PRECEDENCE["Pow"])
+            return r"%s^{\odot %s}" % (base, self._print(expr.exp))
+        return super()._print_Pow(expr)
+
+    def _print_MatProduct(self, expr: Expr, exp: str | None = None) -> str:
+        left, right = (
+            r"\left(%s\right)" % self._print(a) if a.is_Add or a.is_Mul else self._print(a) for a in expr.args
+        )
+        return _paren_power(f"{left} {right}", exp)
+
+    def _print_Transposed(self, expr: Expr, exp: str | None = None) -> str:
+        number = self._numbers.get(expr)
+        if number is not None:
+            return number
+        inner = self._print(expr.args[0])
+        simple = isinstance(expr.args[0], Symbol) and r"\frac" not in inner
+        return _power(r"%s^{\top}" % (inner if simple else r"\left(%s\right)" % inner), exp)
+
+    def _print_TensorOp(self, expr: Expr, exp: str | None = None) -> str:
+        """``sum``, ``mean``, row and column sums, softmax and cross-entropies of arrays."""
+        name = _TENSOR_NAMES.get(type(expr).__name__, r"\operatorname{%s}" % type(expr).__name__)
+        args = list(expr.args)
+        if type(expr).__name__ == "ColumnSoftmaxCrossEntropy":
+            inner = r"\operatorname{softmax}\left(%s\right), %s" % (self._bare(args[0]), self._bare(args[1]))
+            return _power(r"%s\left(%s\right)" % (name, inner), exp)
+        return self._function(name, args, exp)
 
     def _print_Symbol(self, expr: Symbol, style: str = "plain") -> str:
         number = self._number(expr)
@@ -388,6 +472,22 @@ class SymbackpropLatexPrinter(LatexPrinter):
             ys,
         )
         return _paren_power(out, exp)
+
+
+#: How the structural operations of :mod:`symbackprop.core.tensors` print, by class name.
+_TENSOR_NAMES = {
+    "Total": r"\operatorname{sum}",
+    "Average": r"\operatorname{mean}",
+    "RowSums": r"\operatorname{rowsum}",
+    "ColumnSums": r"\operatorname{colsum}",
+    "ColumnSoftmax": r"\operatorname{softmax}",
+    "ColumnCrossEntropy": r"\operatorname{CE}",
+    "ColumnSoftmaxCrossEntropy": r"\operatorname{CE}",
+}
+
+
+for _name in _TENSOR_NAMES:  # SymPy dispatches a Function subclass on its own class name only
+    setattr(SymbackpropLatexPrinter, f"_print_{_name}", SymbackpropLatexPrinter._print_TensorOp)
 
 
 #: The printer class every output uses; :func:`use_printer` changes it.

@@ -21,6 +21,7 @@ from .context import SECTIONS, walkthrough_context
 from .formats import FORMATS, MARKDOWN, Format, get_format
 from .numbers import fixed, plain, scientific, significant
 from .tables import side_by_side
+from .views import VIEWS, choose_view
 
 __all__ = ["FORMATS", "SECTIONS", "render", "template_path", "walkthrough_context"]
 
@@ -76,6 +77,7 @@ def render(
     *,
     standalone: bool = False,
     template: str | Path | None = None,
+    view: str | None = None,
     **context_options: Any,
 ) -> str:
     """Render a walkthrough.
@@ -89,16 +91,23 @@ def render(
             ``\\begin{document}``); otherwise a fragment to ``\\input``.
         template: A template file of your own, given the same context and the
             format's filters.
+        view: ``"scalar"`` or ``"matrix"`` (:mod:`symbackprop.output.views`); by default the
+            source's own: matrix for a matrix network or derivation.
         **context_options: Passed to :func:`walkthrough_context`
             (``digits``, ``rounding``, ``notation``, ``check``, ``sections``, ``detail``).
     """
     import jinja2
 
     fmt = get_format(format)
-    context = dict(source) if isinstance(source, Mapping) else walkthrough_context(source, **context_options)
+    if isinstance(source, Mapping):
+        context = dict(source)
+    else:
+        chosen = choose_view(source, view)
+        context = chosen.context(chosen.prepare(source), **context_options)
     context["standalone"] = standalone
     context["format"] = fmt.name
-    path = _template(fmt, template)
+    bundled = VIEWS[context.get("view", "scalar")].template(fmt.name)  # None: the format's own template
+    path = _template(fmt, template if template is not None or bundled is None else template_path(bundled))
     env = _environment(fmt, path.parent)
     try:
         return env.get_template(path.name).render(**context).lstrip("\n")

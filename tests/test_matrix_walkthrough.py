@@ -1,0 +1,343 @@
+"""Walkthroughs in matrix form: goldens, numbers from an independent route, elision, views, pages.
+
+Expected numbers come from sympy.diff of Mazur's network written out by hand (not from the
+matrix derivation, nor from the scalar view) and from Mazur's published values; they are
+rounded here with Decimal, not by the package's number formatter.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import numpy
+import pytest
+import sympy
+from conftest import EXAMPLES, GOLDEN
+from tools import requires_pdflatex
+
+from symbackprop.cli import main
+from symbackprop.core.derivation import Partial
+from symbackprop.core.matrix_builders import matrix_mlp
+from symbackprop.core.tensors import MatProduct, Total, Transposed
+from symbackprop.errors import InputError
+from symbackprop.notation.spec import load_spec, read_spec
+from symbackprop.numeric import check
+from symbackprop.output.bmatrix import matrix_latex
+from symbackprop.output.matrix_context import matrix_walkthrough_context
+from symbackprop.output.printing import latex
+from symbackprop.output.walkthrough import render
+
+MATRIX_SPECS = ["two_layer_matrix", "softmax_matrix", "batch_matrix"]
+GOLDEN_CASES = [(f"{stem}_view.{fmt}", stem, fmt) for stem in MATRIX_SPECS for fmt in ("md", "tex")]
+
+
+@pytest.mark.parametrize(("golden_name", "stem", "fmt"), GOLDEN_CASES, ids=[c[0] for c in GOLDEN_CASES])
+def test_matrix_walkthrough_matches_golden(golden_name, stem, fmt, golden):
+    net = read_spec(EXAMPLES / f"{stem}.toml")
+    golden(golden_name, render(net, fmt, check=check(net.scalar())))
+
+
+# ------------------------------------------------------------------ Mazur's numbers, by hand
+
+
+def _mazur_by_hand() -> dict[str, sympy.Matrix]:
+    """Mazur's 2-2-2 network written out in scalars, differentiated by sympy.diff."""
+    w = sympy.symbols("w1:9")
+    i1, i2, b1, b2, t1, t2 = (sympy.Rational(v) for v in ("0.05", "0.10", "0.35", "0.60", "0.01", "0.99"))
+    weights = ("0.15", "0.20", "0.25", "0.30", "0.40", "0.45", "0.50", "0.55")
+    start = dict(zip(w, (sympy.Rational(v) for v in weights)))
+
+    def s(v):
+        return 1 / (1 + sympy.exp(-v))
+
+    h1, h2 = s(w[0] * i1 + w[1] * i2 + b1), s(w[2] * i1 + w[3] * i2 + b1)
+    o1, o2 = s(w[4] * h1 + w[5] * h2 + b2), s(w[6] * h1 + w[7] * h2 + b2)
+    loss = ((o1 - t1) ** 2 + (o2 - t2) ** 2) / 2
+    grad = {k: sympy.diff(loss, k).subs(start).evalf(30) for k in w}
+
+    def grid(first: int, new: bool = False) -> sympy.Matrix:
+        def entry(k: int) -> sympy.Expr:
+            return start[w[k]] - grad[w[k]] / 2 if new else grad[w[k]]  # η = 0.5
+
+        return sympy.Matrix([[entry(first), entry(first + 1)], [entry(first + 2), entry(first + 3)]])
+
+    return {
+        "W_1": grid(0),
+        "W_2": grid(4),
+        "W_1_new": grid(0, new=True),
+        "W_2_new": grid(4, new=True),
+        "L": loss.subs(start).evalf(30),
+    }
+
+
+def _round(value, places: int) -> str:
+    text = format(Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN), "f")
+    return "0" if Decimal(text) == 0 else text
+
+
+def _bmatrix(matrix: sympy.Matrix, places: int) -> str:
+    rows = [" & ".join(_round(v, places) for v in matrix.row(i)) for i in range(matrix.rows)]
+    return r"\begin{bmatrix} %s \end{bmatrix}" % r" \\ ".join(rows)
+
+
+def test_mazur_in_matrix_form_shows_the_published_numbers():
+    truth = _mazur_by_hand()
+    # Mazur (2015), "A Step by Step Backpropagation Example": E = 0.298371109, w5+ = 0.35891648,
+    # w6+ = 0.408666186, w7+ = 0.511301270, w8+ = 0.561370121, w1+ = 0.149780716, w2+ = 0.19956143,
+    # w3+ = 0.24975114, w4+ = 0.29950229 (his dE/dw5 = 0.082167041).
+    published = {
+        "W_2_new": sympy.Matrix([[0.35891648, 0.408666186], [0.511301270, 0.561370121]]),
+        "W_1_new": sympy.Matrix([[0.149780716, 0.19956143], [0.24975114, 0.29950229]]),
+    }
+    for key, values in published.items():
+        assert numpy.allclose(
+            numpy.array(truth[key], dtype=float), numpy.array(values, dtype=float), atol=1e-8
+        )
+    assert abs(truth["L"] - sympy.Float("0.298371109")) < 1e-9
+    assert abs(truth["W_2"][0, 0] - sympy.Float("0.082167041")) < 1e-9
+    context = matrix_walkthrough_context(read_spec(EXAMPLES / "two_layer_matrix.toml"))
+    gradients = {g["name"]: "".join(g["rows"]) for g in context["gradients"]}
+    assert _bmatrix(truth["W_2"], 4) in gradients["W_2"]  # [0.0822 0.0827; -0.0226 -0.0227]
+    assert _bmatrix(truth["W_1"], 7) in gradients["W_1"]  # below 0.001: 7 decimals (4 significant digits)
+    updates = "".join("".join(rows) for rows in context["update"]["rows"])
+    assert _bmatrix(truth["W_2_new"], 4) in updates and _bmatrix(truth["W_1_new"], 4) in updates
+    assert r"\approx " + _round(truth["L"], 4) in "".join(context["loss"])
+
+
+def test_mazur_backward_pass_is_written_in_layer_form():
+    context = matrix_walkthrough_context(read_spec(EXAMPLES / "two_layer_matrix.toml"))
+    steps = {b["name"]: "".join(b["rows"]) for b in context["backward"]}
+    assert [b["name"] for b in context["backward"]] == [
+        "a_2",
+        "z_2",
+        "W_2",
+        "b_2",
+        "a_1",
+        "z_1",
+        "W_1",
+        "b_1",
+    ]
+    assert steps["z_2"].startswith(r"\delta_{z_{2}} &= \frac{\partial L}{\partial z_{2}}")
+    assert r"a_{2} \odot \left(1 - a_{2}\right) \odot \left(a_{2} - y\right)" in steps["z_2"]
+    assert (
+        r"\left(W_{2}^{\top} \delta_{z_{2}}\right) \odot a_{1} \odot \left(1 - a_{1}\right)" in steps["z_1"]
+    )
+    assert r"\delta_{z_{1}} x^{\top}" in steps["W_1"]  # ∂L/∂W = δ aᵀ
+    assert (
+        r"(2 \times 1) = \left((2 \times 2)^{\top} (2 \times 1)\right) \odot (2 \times 1) \odot (2 \times 1)"
+        in (steps["z_1"])
+    )
+    # W_2ᵀ is written out transposed: rows (0.4, 0.5) and (0.45, 0.55)
+    assert r"\begin{bmatrix} 0.4 & 0.5 \\ 0.45 & 0.55 \end{bmatrix}" in steps["a_1"]
+    assert context["layout"] == "a gradient has its parameter's shape (as in PyTorch)"
+    setup = "".join(context["setup"]["lines"])
+    assert r"x = \begin{bmatrix} 0.05 \\ 0.1 \end{bmatrix} \in \mathbb{R}^{2 \times 1}" in setup
+    assert (
+        r"W_{1} = \begin{bmatrix} 0.15 & 0.2 \\ 0.25 & 0.3 \end{bmatrix} \in \mathbb{R}^{2 \times 2}" in setup
+    )
+
+
+def test_softmax_classifier_shows_p_minus_y_with_numbers_by_hand():
+    context = matrix_walkthrough_context(read_spec(EXAMPLES / "softmax_matrix.toml"))
+    step = "".join(next(b["rows"] for b in context["backward"] if b["name"] == "z_2"))
+    assert "= p - y" in step
+    x = numpy.array([1.0, -0.5])
+    W_1 = numpy.array([[0.2, -0.3], [0.4, 0.1], [-0.5, 0.6]])
+    W_2 = numpy.array([[0.3, -0.2, 0.5], [-0.4, 0.6, 0.1], [0.2, 0.1, -0.3]])
+    z_2 = W_2 @ numpy.tanh(W_1 @ x + [0.0, 0.1, -0.1]) + [0.05, -0.05, 0.0]
+    p = numpy.exp(z_2) / numpy.exp(z_2).sum()
+    expected = sympy.Matrix(p - [0.0, 1.0, 0.0])
+    assert r"\approx " + _bmatrix(expected, 4) in step
+
+
+# ------------------------------------------------------------------ elision, views, printing
+
+
+def test_big_matrices_are_elided_and_can_be_shown_in_full():
+    net = matrix_mlp([6, 5, 2])
+    context = matrix_walkthrough_context(net, sections=["setup"])
+    assert context["elided"]
+    setup = "".join(context["setup"]["lines"])
+    assert r"\cdots" in setup and r"\vdots" in setup and r"\ddots" in setup
+    assert r"\end{bmatrix}_{5 \times 6}" in setup  # the shape is stated under an elided matrix
+    full = matrix_walkthrough_context(net, sections=["setup"], max_shown=None)
+    assert not full["elided"] and r"\cdots" not in "".join(full["setup"]["lines"])
+    array = numpy.arange(30.0).reshape(5, 6)
+    shown = matrix_latex(array, max_shown=4).latex
+    rows = shown.split(r"\\")
+    assert len(rows) == 5 and all(r.count("&") == 4 for r in rows)  # 3 + ⋯ + last, of 5 and 6
+    assert rows[0].endswith(r"0 & 1 & 2 & \cdots & 5 ")
+    assert "29" in rows[-1] and r"\vdots" in rows[3]
+
+
+def test_the_scalar_view_of_a_matrix_spec_is_the_expanded_walkthrough():
+    net = read_spec(EXAMPLES / "two_layer_matrix.toml")
+    assert render(net, "md", view="scalar", sections=["gradients"]) == render(
+        load_spec(EXAMPLES / "two_layer_matrix.toml"), "md", sections=["gradients"]
+    )
+    with pytest.raises(InputError, match="matrix view needs a matrix network"):
+        render(load_spec(EXAMPLES / "tiny.toml"), "md", view="matrix")
+    with pytest.raises(InputError, match="unknown view"):
+        render(net, "md", view="tensor")
+    with pytest.raises(InputError, match="hand rounding"):
+        render(net, "md", rounding="hand")
+
+
+def test_cli_walkthrough_defaults_to_the_matrix_view_for_a_matrix_spec(capsys):
+    spec = str(EXAMPLES / "two_layer_matrix.toml")
+    assert main(["walkthrough", spec, "--no-check"]) == 0
+    assert r"\odot" in capsys.readouterr().out
+    assert main(["walkthrough", spec]) == 0
+    assert capsys.readouterr().out == (GOLDEN / "two_layer_matrix_view.md").read_text(encoding="utf-8")
+    assert main(["walkthrough", spec, "--view", "scalar"]) == 0
+    assert capsys.readouterr().out == (GOLDEN / "two_layer_matrix.md").read_text(encoding="utf-8")
+    assert main(["walkthrough", str(EXAMPLES / "tiny.toml"), "--view", "matrix"]) == 2
+    assert "--view matrix needs a matrix spec" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        ("a*(1 - a)*d", r"\frac{\partial L}{\partial a} \odot a \odot \left(1 - a\right)"),
+        ("(a - y)/4", r"\frac{a - y}{4}"),
+        ("W.T @ d", r"W^{\top} \frac{\partial L}{\partial a}"),
+        ("sum((a - y)**2)", r"\operatorname{sum}\left(\left(a - y\right)^{\odot 2}\right)"),
+        ("b*a", r"a b"),
+    ],
+    ids=["hadamard", "scalar-divisor", "transpose", "power", "scalar-times-array"],
+)
+def test_matrix_expressions_print_as_courses_write_them(expr, expected):
+    a, y, b, W, L = (sympy.Symbol(n, real=True) for n in ("a", "y", "b", "W", "L"))
+    d = Partial(L, a)
+    shapes = {a: (2, 1), y: (2, 1), b: (1, 1), W: (2, 2), d: (2, 1)}
+    built = {
+        "a*(1 - a)*d": a * (1 - a) * d,
+        "(a - y)/4": sympy.Mul(sympy.Rational(1, 4), a - y, evaluate=False),
+        "W.T @ d": MatProduct(Transposed(W), d),
+        "sum((a - y)**2)": Total((a - y) ** 2),
+        "b*a": b * a,
+    }[expr]
+    written = {built: sorted(built.args, key=lambda f: not f.has(Partial))} if built.is_Mul else {}
+    assert latex(built, shapes=shapes, written=written) == expected
+
+
+# ------------------------------------------------------------------ pages (real pdflatex)
+
+
+@pytest.mark.slow
+@requires_pdflatex
+@pytest.mark.parametrize("stem", MATRIX_SPECS)
+def test_matrix_walkthroughs_compile_with_nothing_off_the_page(stem, tmp_path):
+    tex = tmp_path / f"{stem}.tex"
+    assert main(["walkthrough", str(EXAMPLES / f"{stem}.toml"), "--standalone", "-o", str(tex)]) == 0
+    result = subprocess.run(
+        [shutil.which("pdflatex") or "pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=tmp_path, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    log = tex.with_suffix(".log").read_text(encoding="latin-1")
+    overfull = [float(x) for x in re.findall(r"Overfull \\[hv]box \((\d+(?:\.\d+)?)pt too", log)]
+    assert not [x for x in overfull if x > 1.0], overfull
+    pages = int(re.search(r"Output written on .*?\((\d+) pages?", log, flags=re.S).group(1))
+    if stem == "two_layer_matrix":
+        assert pages <= 2  # Mazur's 2-2-2 network in matrix form fits on two pages
+
+
+# ------------------------------------------------------------------ docs integrations
+
+
+@pytest.mark.parametrize(
+    ("options", "view"),
+    [({}, "matrix"), ({"view": "scalar"}, None), ({"rounding": "hand"}, None), ({"check": None}, "matrix")],
+    ids=["default", "scalar", "hand-is-scalar", "check"],
+)
+def test_sphinx_directive_writes_a_matrix_spec_in_its_view(options, view):
+    from types import SimpleNamespace
+
+    from symbackprop.integrations.sphinx import SymbackpropDirective
+
+    fake = SimpleNamespace(
+        options=options, config=SimpleNamespace(symbackprop_digits=4, symbackprop_rounding="exact")
+    )
+    context = SymbackpropDirective._context(fake, read_spec(EXAMPLES / "two_layer_matrix.toml"))
+    assert context.get("view") == view
+    assert ("check" in context["sections"]) == ("check" in options)
+    if "check" in options:
+        assert context["check"]["table"].rows  # one row per parameter, from the scalar view's check
+
+
+def test_mkdocs_blocks_take_a_view(tmp_path):
+    from symbackprop.integrations.mkdocs import expand
+
+    shutil.copy(EXAMPLES / "two_layer_matrix.toml", tmp_path / "net.toml")
+    block = "```symbackprop sections=gradients{}\nnet.toml\n```\n"
+    page = "# Notes\n\n" + block.format("") + "\n" + block.format(" view=scalar")
+    text, used = expand(page, search=[tmp_path])
+    matrix, scalar = text.split("## 2-2-2 network in matrix form")[1:]
+    assert r"\delta_{z_{1}} x^{\top}" in matrix and r"\in \mathbb{R}^{2 \times 2}" in matrix
+    assert "$W_{1,11}$" in scalar and r"\odot" not in scalar
+    assert used == [(tmp_path / "net.toml").resolve()] * 2
+
+
+@pytest.mark.slow
+def test_sphinx_build_lays_out_the_matrix_view(tmp_path):
+    import sys
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["symbackprop.sphinx"]\nproject = "m"\n', encoding="utf-8")
+    shutil.copy(EXAMPLES / "two_layer_matrix.toml", src / "net.toml")
+    (src / "index.rst").write_text("Net\n===\n\n.. symbackprop:: net.toml\n   :check:\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "sphinx", "-W", "-b", "html", "-q", str(src), str(tmp_path / "html")]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    truth = _mazur_by_hand()
+    assert r"\odot" in html and "bmatrix" in html and ">Layer 2: " in html
+    assert _round(truth["W_2"][0, 0], 4) in html and ">Gradient check</p>" in html
+
+
+def test_cli_full_shows_big_matrices_whole(tmp_path, capsys):
+    rows = ", ".join(["[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]"] * 5)
+    spec = tmp_path / "wide.toml"
+    lines = [
+        "[inputs]",
+        "x = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]",
+        "[targets]",
+        "y = [0.0, 1.0]",
+        "[parameters]",
+        f"W_1 = [{rows}]",
+        "W_2 = [[0.1, 0.2, 0.3, 0.4, 0.5], [0.5, 0.4, 0.3, 0.2, 0.1]]",
+        "[network]",
+        'z_1 = "W_1 @ x"',
+        'a_1 = "sigmoid(z_1)"',
+        'z_2 = "W_2 @ a_1"',
+        'L = "softmax_cross_entropy(z_2, y)"',
+    ]
+    spec.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["walkthrough", str(spec), "--sections", "setup"]) == 0
+    elided = capsys.readouterr().out
+    assert r"\cdots" in elided and r"\end{bmatrix}_{5 \times 6}" in elided
+    assert main(["walkthrough", str(spec), "--sections", "setup", "--detail", "full"]) == 0
+    full = capsys.readouterr().out
+    assert r"\cdots" not in full and r"0.1 & 0.2 & 0.3 & 0.4 & 0.5 & 0.6 \\" in full
+
+
+def test_check_table_has_one_row_per_matrix_naming_what_disagrees():
+    from dataclasses import replace
+
+    net = read_spec(EXAMPLES / "two_layer_matrix.toml")
+    report = check(net.scalar())
+    by_name = {r.name: r for r in report.rows}
+    rows = [
+        replace(r, ok=False) if r.name == "W_1_2_1" else replace(r, ok=None) if r.name == "W_2_1_2" else r
+        for r in report.rows
+    ]
+    table = matrix_walkthrough_context(net, check=replace(report, rows=tuple(rows)))["check"]["table"]
+    cells = {r[0].text: [c.text for c in r[1:]] for r in table.rows}
+    assert cells["W_1"][0] == "4" and cells["W_1"][2] == "1 of 4 disagree"
+    assert cells["W_2"][2] == "1 of 4 not checked"
+    assert cells["b_1"][2] == "agree" and "W_1_2_1" in by_name
