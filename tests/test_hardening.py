@@ -316,3 +316,32 @@ def test_a_value_that_is_not_finite_is_located_by_the_cli_as_a_subprocess(tmp_pa
         run.stderr
         == f"error: {path}:9: [network] a: not a finite real number at this point (division by zero)\n"
     )
+
+
+# ------------------------------------------------ found by the grammar-driven property test
+
+FOUND = {
+    # a parameter the loss does not use: its step has no path (∂L/∂w_2 = 0), not an IndexError
+    "unused-parameter": ('h = "x*w"\nL = "(h - y)**2 + 0*x"', {}),
+    # exp(exp(...)) is finite and far beyond float and decimal's default range: shown, not an Overflow
+    "beyond-decimal-range": (
+        'h = "exp(exp(exp(exp(exp(x*w)))))"\nL = "abs(h - y)"',
+        {"x": 185, "w": -5.44398e-7},
+    ),
+    "exp-of-1e16": ('h = "exp(3.678892956586407e+16*w)"\nL = "(h - y)**2"', {"x": 1, "w": 1}),
+}
+
+
+@pytest.mark.parametrize(("network", "point"), FOUND.values(), ids=FOUND.keys())
+@pytest.mark.parametrize("rounding", ["exact", "hand"])
+def test_walkthrough_of_found_inputs_succeeds(tmp_path, capsys, network, point, rounding) -> None:
+    path = spec(tmp_path, network, **point)
+    assert main(["walkthrough", path, "--no-check", "--rounding", rounding]) == 0, capsys.readouterr().err
+    assert "inf" not in capsys.readouterr().out.replace("\\infty", "")
+
+
+def test_hand_rounding_of_a_tiny_value_carries_it_without_a_giant_fraction(tmp_path, capsys) -> None:
+    # sigmoid(-5840869161) ≈ e^-5840869161: as an exact fraction of its shown digits, 10^2.5e9
+    path = spec(tmp_path, 'h = "sigmoid(min(-5840869161, 3427853))"\nL = "h + w*x"')
+    assert main(["walkthrough", path, "--no-check", "--rounding", "hand", "--format", "tex"]) == 0
+    assert r"\times 10^{-253" in capsys.readouterr().out

@@ -162,7 +162,14 @@ class _Rounder:
         return _number(shown)
 
 
+#: A shown (hand-rounded) Float whose binary exponent is beyond this is carried as an mpmath
+#: number, not as an exact fraction: 1.2e-2500000000 as a fraction would need gigabytes.
+_EXACT_EXPONENT_BITS = 1 << 14
+
+
 def _number(value: Expr) -> Number:
+    if isinstance(value, Float) and value._mpf_[1] and abs(value._mpf_[2]) > _EXACT_EXPONENT_BITS:
+        return from_sympy(value)
     return exact_value(value) if isinstance(value, (Rational, Float)) else from_sympy(value)
 
 

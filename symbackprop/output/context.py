@@ -134,6 +134,8 @@ def _recurrence(src: _Source, step: Step) -> Expr:
             if f.of == src.net.loss
             else sympy.Mul(Partial(src.net.loss, f.of), general, evaluate=False)
         )
+    if not terms:  # nothing depends on it (a parameter the loss does not use): ∂L/∂symbol = 0
+        return sympy.Integer(0)
     return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
 
 

@@ -19,7 +19,7 @@ reproduces its result by construction, and the shown numbers are used as they ar
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from typing import Any
 
@@ -38,13 +38,25 @@ def _as_number(s: Shown) -> Fraction:
     return Fraction(s.value)
 
 
+#: Shown numbers beyond 10^±this are not carried as exact fractions to reproduce a line
+#: (exp(10^16) would need a fraction of 10^16 digits); their lines are shown as they are.
+_REPRODUCIBLE_EXPONENT = 1000
+
+
+def _reproducible(value: Decimal) -> bool:
+    return value.is_finite() and (value == 0 or abs(value.adjusted()) <= _REPRODUCIBLE_EXPONENT)
+
+
 def _gives(value: Decimal, target: Shown) -> bool:
     """Whether ``value`` is shown as ``target``: equal to it when exact, else rounding to its digits."""
     if target.exact:
         return value == target.value
     with localcontext() as ctx:
         ctx.prec = 60
-        return value.quantize(target.value, rounding=ROUND_HALF_EVEN) == target.value
+        try:
+            return value.quantize(target.value, rounding=ROUND_HALF_EVEN) == target.value
+        except InvalidOperation:  # digits beyond the precision (a value far from the shown one)
+            return False
 
 
 def line_shown(
@@ -76,7 +88,7 @@ def line_shown(
         numbers.update({k: shown(inputs[k], digits + extra) for k in computed})
         if not reproduce or all(numbers[k].exact for k in computed) or extra == MAX_EXTRA:
             break
-        if not all(s.value.is_finite() for s in numbers.values()):
+        if not all(_reproducible(s.value) for s in [*numbers.values(), target]):
             break
         again = decimal_value_of(expr, {k: _as_number(s) for k, s in numbers.items()})
         if _gives(again, target):
