@@ -95,8 +95,18 @@ def _real(value: Any) -> Number:
         return value
     # a finite mpf has a mantissa bit count >= 0; inf, -inf and nan carry negative ones
     if not isinstance(value, _CTX.mpf) or value._mpf_[3] < 0:
-        raise NotReal(str(value))
+        raise NotReal(_reason(value))
     return value
+
+
+def _reason(value: Any) -> str:
+    """Why ``value`` (an mpf, a SymPy number) is not a finite real number, in words."""
+    text = str(value)
+    if text in ("zoo", "oo", "-oo", "+inf", "-inf", "inf"):
+        return "infinite" if text != "zoo" else "complex infinity (division by zero)"
+    if text == "nan":
+        return "undefined (nan)"
+    return f"not real: {text}"
 
 
 def exact_value(value: Any) -> Fraction:
@@ -126,7 +136,7 @@ def from_sympy(value: Expr) -> Number:
         return _CTX.make_mpf(value._mpf_)
     number = value.evalf(DPS + _GUARD)
     if not isinstance(number, Float):
-        raise NotReal(str(value))
+        raise NotReal(_reason(value))
     return _CTX.make_mpf(number._mpf_)
 
 
@@ -205,8 +215,10 @@ def _pow(base: Number, exp: Number) -> Number:
         if root is not None:
             return _pow(root, Fraction(exp.numerator))
     b = _mp(base)
-    if b < 0 or (b == 0 and exp < 0):
-        raise NotReal("power")
+    if b == 0 and exp < 0:
+        raise NotReal("division by zero")
+    if b < 0:
+        raise NotReal("a root or fractional power of a negative number")
     return _real(_CTX.power(b, _mp(exp)))
 
 

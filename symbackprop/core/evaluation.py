@@ -197,23 +197,27 @@ def _given(value: Any, name: str) -> Fraction:
 
 
 def _run(expr: Expr, env: Mapping[Any, Number], what: Any) -> Number:
-    """``expr`` at ``env``; ``what`` names it in the error (see :func:`_describe`)."""
+    """``expr`` at ``env``; ``what`` names it in the error (see :func:`_describe`).
+
+    A node that is not a finite real number is an input error located at its
+    key, ``[network] name``, so that the command line can name the spec's line.
+    """
     try:
         return compiled(expr)(env)
     except (NotReal, ZeroDivisionError, OverflowError, ValueError) as e:
-        msg = f"{_describe(what)} is not a finite real number at this point ({e or type(e).__name__})"
-        raise InputError(msg) from None
+        reason = f"not a finite real number at this point ({e or type(e).__name__})"
+        if isinstance(what, Symbol):
+            raise InputError(reason, where=f"[network] {what.name}") from None
+        raise InputError(f"{_describe(what)} is {reason}") from None
 
 
 def _describe(what: Any) -> str:
-    """What a failed number is: a text as given, a node by its quoted name, an edge as d{of}/d{wrt}.
+    """What a failed number is: a text as given, or an edge as d{of}/d{wrt}.
 
     Passing the object and naming it only on failure keeps string building out of the hot loop.
     """
     if isinstance(what, str):
         return what
-    if isinstance(what, Symbol):
-        return repr(what.name)
     return f"d{what.of.name}/d{what.wrt.name}"
 
 
