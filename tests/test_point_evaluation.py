@@ -8,6 +8,7 @@ code under test.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from fractions import Fraction
 
@@ -149,3 +150,37 @@ def test_an_inexact_sum_is_rounded_once_from_the_exact_sum():
     ours = [from_sympy(sp.Float(t, 40)) if not isinstance(t, Fraction) else t for t in terms]
     got = add(ours)
     assert abs(MP.mpf(got) - (MP.mpf(1) / 3 + MP.mpf(1) / 7)) < MP.mpf(10) ** -30  # no cancellation loss
+
+
+# ------------------------------------------------------------------ which point derive evaluates at
+
+
+def _partial_network():
+    """A 2-2-1 network whose point lacks its first parameter's value, and that parameter."""
+    net = _net([2, 2, 1], "sigmoid", "half_squared_error")
+    first = net.parameters[0]
+    return dataclasses.replace(net, values={s: v for s, v in net.values.items() if s != first}), first
+
+
+def test_derive_without_a_complete_point_is_symbolic_only():
+    net, _ = _partial_network()
+    assert derive(net).evaluation is None
+
+
+def test_derive_at_an_incomplete_point_names_what_is_missing():
+    from symbackprop.errors import InputError
+
+    net, first = _partial_network()
+    with pytest.raises(InputError, match=f"no value given for '{first.name}'"):
+        derive(net, at={})
+
+
+def test_derive_at_a_point_overrides_the_networks_values():
+    net, first = _partial_network()
+    point = {first: sp.Rational(1, 4)}
+    ev = derive(net, at=point).evaluation
+    full = {**{s: sp.Rational(str(v)) for s, v in net.values.items()}, **point}
+    inlined = to_elementary(net.inlined())
+    for p in net.parameters:
+        assert _rel_close(ev.adjoints[p], sp.diff(inlined, p).xreplace(full).evalf(40)), p
+    assert ev.values[first] == sp.Rational(1, 4)

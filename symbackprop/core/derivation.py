@@ -362,11 +362,10 @@ def derive(
     edges, children = build_edges(net)
     steps = build_steps(net, children)
     derivation = Derivation(network=net, edges=edges, steps=steps)
-    point = dict(net.values)
-    if at:
-        point.update(at)
-    if evaluate_point and all(s in point for s in net.inputs + net.targets + net.parameters):
-        derivation = derivation.at(point)
-    elif at is not None and evaluate_point:
-        derivation.at(point)  # raises a clear error naming what is missing
-    return derivation
+    if not evaluate_point:
+        return derivation
+    # a network holds values for its leaves only (Network checks), so a full count is a full point
+    complete = len(net.values) == len(net.inputs) + len(net.targets) + len(net.parameters)
+    if at is None and not complete:
+        return derivation  # no point to evaluate at
+    return derivation.at(at)  # ``at`` over the network's values; an incomplete point is a clear error

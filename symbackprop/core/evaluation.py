@@ -222,15 +222,26 @@ def _describe(what: Any) -> str:
 
 
 def _point(derivation: _Derivation, point: Mapping[Symbol, Any] | None) -> dict[Any, Number]:
+    """Every leaf's value, exactly: ``point`` over the network's own; one look-up per leaf."""
     net = derivation.network
-    given = dict(net.values)
-    if point:
-        given.update(point)
-    leaves = net.inputs + net.targets + net.parameters
-    missing = [s.name for s in leaves if s not in given]
+    defaults = net.values
+    out: dict[Any, Number] = {}
+    missing = []
+    for s in net.inputs + net.targets + net.parameters:
+        value = point.get(s, _MISSING) if point else _MISSING
+        if value is _MISSING:
+            value = defaults.get(s, _MISSING)
+            if value is _MISSING:
+                missing.append(s.name)
+                continue
+        out[s] = _given(value, s.name)
     if missing:
         raise InputError("no value given for " + ", ".join(repr(m) for m in missing))
-    return {s: _given(given[s], s.name) for s in leaves}
+    return out
+
+
+#: Marks a leaf without a value.
+_MISSING = object()
 
 
 def evaluate(
