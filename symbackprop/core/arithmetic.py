@@ -359,7 +359,7 @@ def _compound(expr: Expr) -> Compiled:
     if isinstance(expr, sympy.Add):
         return lambda env: add([a(env) for a in args])
     if isinstance(expr, sympy.Mul):
-        return lambda env: mul([a(env) for a in args])
+        return _product(expr, args)
     if isinstance(expr, sympy.Pow):
         base, exp = args
         return lambda env: _pow(base(env), exp(env))
@@ -372,6 +372,18 @@ def _compound(expr: Expr) -> Compiled:
     if isinstance(expr, LibraryFunction):
         return _elementary(expr)
     return _through_sympy(expr, args)
+
+
+def _product(expr: Expr, args: list[Compiled]) -> Compiled:
+    """A product; of two factors (``w*a``, the most common node) without a list, and of two
+    symbols without a closure per factor."""
+    if len(args) != 2:
+        return lambda env: mul([a(env) for a in args])
+    u, v = expr.args
+    if u.is_Symbol and v.is_Symbol:
+        return lambda env: mul2(env[u], env[v])
+    first, second = args
+    return lambda env: mul2(first(env), second(env))
 
 
 def _rule(cls: type) -> Callable[..., Number] | None:
