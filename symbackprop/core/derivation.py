@@ -44,6 +44,7 @@ from .evaluation import (
     evaluate,
     evaluate_dataset,
 )
+from .local_forms import product, total
 from .network import Network
 
 __all__ = [
@@ -194,8 +195,8 @@ class Derivation(Displayable):
         for step in self.steps:
             if step.symbol == self.loss:
                 out[step.symbol] = sympy.S.One
-            else:
-                out[step.symbol] = sympy.Add(*[out[f.of] * f.general for f in step.factors])
+            else:  # the trees SymPy's Add and Mul build, built without flattening where that is safe
+                out[step.symbol] = total([product(out[f.of], f.general) for f in step.factors])
         return out
 
     def general_form(self, symbol: Symbol) -> Expr:
