@@ -6,13 +6,15 @@ import json
 import math
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
+import mpmath
 import pytest
 from conftest import EXAMPLES
 
 from symbackprop.cli import main
-from symbackprop.commands.jsonout import NON_FINITE_KEY, dumps_finite
+from symbackprop.commands.jsonout import BEYOND_DOUBLE_KEY, NON_FINITE_KEY, dumps_finite
 from symbackprop.errors import SizeLimitError
 from symbackprop.output.formats import FORMATS, escape_latex, escape_markdown, one_line
 from symbackprop.recursion import RECURSION_LIMIT, call_deep
@@ -75,20 +77,33 @@ OVERFLOWS = {
 }
 
 
-@pytest.mark.parametrize("network", OVERFLOWS.values(), ids=OVERFLOWS.keys())
-def test_derive_json_of_an_overflowing_loss_is_valid_and_exits_1(tmp_path, capsys, network) -> None:
+def _expected(name: str) -> Decimal:
+    """The loss of each, independently: an exact integer, and e**1000 by mpmath at 40 digits."""
+    if name == "power":
+        return Decimal(10) ** 400
+    with mpmath.workdps(40):
+        return Decimal(mpmath.nstr(mpmath.exp(1000), 40))
+
+
+@pytest.mark.parametrize(("name", "network"), OVERFLOWS.items(), ids=OVERFLOWS.keys())
+def test_derive_json_of_a_finite_loss_beyond_a_double_is_valid_and_exits_0(tmp_path, capsys, name, network):
+    # B2: e**1000 and 10**400 are finite; JSON writes null and the number as text, never inf
     assert sys.float_info.max < 10**400 and math.log(sys.float_info.max) < 1000  # independently: overflow
-    assert main(["derive", "--json", spec(tmp_path, network)]) == 1
+    assert main(["derive", "--json", spec(tmp_path, network)]) == 0
     report = strict_json(capsys.readouterr().out)
     assert report["loss"]["value"] is None and report["values"]["L"] is None
-    assert report[NON_FINITE_KEY]["/loss/value"] == "inf"
-    assert report["values"]["x"] == 2.0  # the finite numbers are still there
+    assert NON_FINITE_KEY not in report
+    text = report[BEYOND_DOUBLE_KEY]["/loss/value"]
+    assert abs(Decimal(text) - _expected(name)) <= Decimal("1e-28") * _expected(name)
+    assert report[BEYOND_DOUBLE_KEY]["/values/L"] == text
+    assert report["values"]["x"] == 2.0  # the numbers a double holds are still numbers
 
 
-def test_derive_text_of_an_overflowing_loss_exits_1_like_json(tmp_path, capsys) -> None:
-    assert main(["derive", spec(tmp_path, OVERFLOWS["exp"])]) == 1
-    err = capsys.readouterr().err
-    assert "not finite in double precision: loss/value (inf)" in err
+def test_derive_text_of_a_finite_loss_beyond_a_double_is_scientific_and_exits_0(tmp_path, capsys) -> None:
+    assert main(["derive", spec(tmp_path, OVERFLOWS["exp"])]) == 0
+    out, err = capsys.readouterr()
+    assert "L  ≈ 1.97007e+434" in out and "inf" not in out  # e**1000 = 1.970071114...e434
+    assert err == ""
 
 
 def test_derive_json_of_a_finite_spec_is_unchanged(capsys) -> None:
@@ -127,9 +142,9 @@ def test_json_is_valid_as_a_subprocess_too(tmp_path) -> None:
         [sys.executable, "-m", "symbackprop", "derive", "--json", spec(tmp_path, OVERFLOWS["power"])],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert out.returncode == 1, out.stderr
+    assert out.returncode == 0, out.stderr
     assert "Infinity" not in out.stdout and "NaN" not in out.stdout
-    strict_json(out.stdout)
+    assert "/loss/value" in strict_json(out.stdout)[BEYOND_DOUBLE_KEY]
 
 
 # ------------------------------------------------------------------ B7: options checked the same way

@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from ..recursion import deep
-from .jsonout import dumps_finite, print_json
+from .jsonout import dumps_finite, json_number, print_json
 from .options import add_digits_option, add_set_option, apply_set
 
 HELP = "derive every gradient of a spec and print the values (or JSON)"
@@ -64,29 +64,33 @@ def run(args: argparse.Namespace) -> int:
 
 
 def derivation_report(derivation: Any) -> dict[str, Any]:
-    """Plain data for a derivation at its point: what ``--json`` prints."""
+    """Plain data for a derivation at its point: what ``--json`` prints.
+
+    Every number goes through :func:`~.jsonout.json_number`: a finite value
+    beyond a double (e¹⁰⁰⁰) is written as text under ``"beyond_double"``, never as inf.
+    """
     network = derivation.network
     ev = derivation.evaluation
     order = network.inputs + network.targets + network.parameters + network.nodes
     report: dict[str, Any] = {
         "title": network.title,
-        "loss": {"name": network.loss.name, "value": float(ev.values[network.loss])},
-        "values": {s.name: float(ev.values[s]) for s in order},
-        "adjoints": {s.name: float(ev.adjoints[s]) for s in order if s in ev.adjoints},
-        "gradients": {p.name: float(ev.adjoints[p]) for p in network.parameters},
+        "loss": {"name": network.loss.name, "value": json_number(ev.values[network.loss])},
+        "values": {s.name: json_number(ev.values[s]) for s in order},
+        "adjoints": {s.name: json_number(ev.adjoints[s]) for s in order if s in ev.adjoints},
+        "gradients": {p.name: json_number(ev.adjoints[p]) for p in network.parameters},
         "local": [
             {
                 "of": e.of.name,
                 "wrt": e.wrt.name,
                 "expr": str(e.general),
-                "value": float(ev.local[(e.of, e.wrt)]),
+                "value": json_number(ev.local[(e.of, e.wrt)]),
             }
             for e in derivation.edges
         ],
     }
     if ev.learning_rate is not None:
-        report["learning_rate"] = float(ev.learning_rate)
-        report["update"] = {p.name: float(v) for p, v in ev.updates.items()}
+        report["learning_rate"] = json_number(ev.learning_rate)
+        report["update"] = {p.name: json_number(v) for p, v in ev.updates.items()}
         if network.frozen:
             report["frozen"] = [p.name for p in network.frozen]
     if ev.kink_points:
@@ -98,9 +102,9 @@ def derivation_report(derivation: Any) -> dict[str, Any]:
         report["dataset"] = {
             "reduction": over.reduction,
             "count": len(over.examples),
-            "loss": float(over.loss),
-            "gradients": {p.name: float(g) for p, g in over.gradients.items()},
-            "update": {p.name: float(v) for p, v in over.updates.items()},
+            "loss": json_number(over.loss),
+            "gradients": {p.name: json_number(g) for p, g in over.gradients.items()},
+            "update": {p.name: json_number(v) for p, v in over.updates.items()},
         }
     return report
 

@@ -17,6 +17,7 @@ compiled once.  No text is ever evaluated: the closures are built from the tree.
 from __future__ import annotations
 
 import functools
+import math
 from collections import ChainMap
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
@@ -24,6 +25,7 @@ from typing import Any
 
 import mpmath
 import sympy
+from mpmath.libmp import mpf_mul, mpf_sum
 from sympy import Expr, Float, Rational
 from sympy.core.relational import Relational
 from sympy.logic.boolalg import BooleanAtom
@@ -42,6 +44,7 @@ __all__ = [
     "is_exact",
     "kinks_of",
     "mul",
+    "mul2",
     "to_sympy",
 ]
 
@@ -53,6 +56,8 @@ _GUARD = 8
 
 _CTX = mpmath.MPContext()
 _CTX.dps = DPS + _GUARD
+_PREC_ROUNDING = tuple(_CTX._prec_rounding)
+_make_mpf = _CTX.make_mpf
 
 #: A value during evaluation: exact, or an mpf at the working precision.
 Number = Any  # Fraction, or mpmath.mpf
@@ -74,21 +79,42 @@ def is_exact(value: Number) -> bool:
 def _mp(value: Number) -> Any:
     """``value`` as an mpf of the working context."""
     if type(value) is Fraction:
-        return _CTX.mpf(value.numerator) / value.denominator
+        return _mp_fraction(value.numerator, value.denominator)
     return value
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _mp_fraction(numerator: int, denominator: int) -> Any:
+    """numerator/denominator rounded to the working precision; cached, as a point's few fractions recur."""
+    return _CTX.mpf(numerator) / denominator
 
 
 def _real(value: Any) -> Number:
     """``value``, refused unless it is a finite real number."""
     if type(value) is Fraction:
         return value
-    if not isinstance(value, _CTX.mpf) or not _CTX.isfinite(value):
-        raise NotReal(str(value))
+    # a finite mpf has a mantissa bit count >= 0; inf, -inf and nan carry negative ones
+    if not isinstance(value, _CTX.mpf) or value._mpf_[3] < 0:
+        raise NotReal(_reason(value))
     return value
+
+
+def _reason(value: Any) -> str:
+    """Why ``value`` (an mpf, a SymPy number) is not a finite real number, in words."""
+    text = str(value)
+    if text in ("zoo", "oo", "-oo", "+inf", "-inf", "inf"):
+        return "infinite" if text != "zoo" else "complex infinity (division by zero)"
+    if text == "nan":
+        return "undefined (nan)"
+    return f"not real: {text}"
 
 
 def exact_value(value: Any) -> Fraction:
     """A given number as an exact fraction: a float as it prints (0.1 is 1/10), a Float as its digits."""
+    if type(value) is Fraction:  # before any isinstance: Fraction's are slow, through its ABC
+        return value
+    if isinstance(value, Rational):
+        return Fraction(int(value.p), int(value.q))
     if isinstance(value, Fraction):
         return value
     if isinstance(value, bool):
@@ -99,8 +125,6 @@ def exact_value(value: Any) -> Fraction:
         return Fraction(repr(value))
     if isinstance(value, Float):
         return Fraction(str(value))
-    if isinstance(value, Rational):
-        return Fraction(int(value.p), int(value.q))
     raise TypeError(value)
 
 
@@ -112,7 +136,7 @@ def from_sympy(value: Expr) -> Number:
         return _CTX.make_mpf(value._mpf_)
     number = value.evalf(DPS + _GUARD)
     if not isinstance(number, Float):
-        raise NotReal(str(value))
+        raise NotReal(_reason(value))
     return _CTX.make_mpf(number._mpf_)
 
 
@@ -127,14 +151,24 @@ def to_sympy(value: Number) -> Expr:
 
 
 def add(values: Sequence[Number]) -> Number:
-    """The sum, exact when every term is."""
+    """The sum, exact when every term is; otherwise the exact sum of the terms, rounded once."""
     if all(type(v) is Fraction for v in values):
+        return _exact_sum(values)
+    return _real(_make_mpf(mpf_sum([_mp(v)._mpf_ for v in values], *_PREC_ROUNDING)))
+
+
+def _exact_sum(values: Sequence[Fraction]) -> Fraction:
+    """Σ values over one common denominator: one normalisation instead of one per term."""
+    if len(values) < 3:
         return sum(values, _ZERO)
-    return _real(_CTX.fsum(_mp(v) for v in values))
+    common = math.lcm(*[v.denominator for v in values])
+    return Fraction(sum(v.numerator * (common // v.denominator) for v in values), common)
 
 
 def mul(values: Sequence[Number]) -> Number:
     """The product, exact when every factor is (or when one is exactly 0)."""
+    if len(values) == 2:
+        return mul2(values[0], values[1])
     if any(type(v) is Fraction and v == 0 for v in values):
         return _ZERO  # 0 times a finite number is exactly 0
     if all(type(v) is Fraction for v in values):
@@ -143,6 +177,25 @@ def mul(values: Sequence[Number]) -> Number:
             out *= v
         return out
     return _real(_CTX.fprod(_mp(v) for v in values))
+
+
+def mul2(a: Number, b: Number) -> Number:
+    """``mul([a, b])``, without building a list: the hot operation of a backward pass.
+
+    Finite mpfs at the working precision multiply to a finite mpf, rounded once,
+    exactly as :func:`mul` rounds them.
+    """
+    if type(a) is Fraction:
+        if type(b) is Fraction:
+            return a * b
+        if not a:
+            return _ZERO
+        a = _mp_fraction(a.numerator, a.denominator)
+    elif type(b) is Fraction:
+        if not b:
+            return _ZERO
+        b = _mp_fraction(b.numerator, b.denominator)
+    return _make_mpf(mpf_mul(a._mpf_, b._mpf_, *_PREC_ROUNDING))
 
 
 def _root(value: Fraction, n: int) -> Fraction | None:
@@ -307,7 +360,7 @@ def _compound(expr: Expr) -> Compiled:
     if isinstance(expr, sympy.Add):
         return lambda env: add([a(env) for a in args])
     if isinstance(expr, sympy.Mul):
-        return lambda env: mul([a(env) for a in args])
+        return _product(expr, args)
     if isinstance(expr, sympy.Pow):
         base, exp = args
         return lambda env: _pow(base(env), exp(env))
@@ -320,6 +373,18 @@ def _compound(expr: Expr) -> Compiled:
     if isinstance(expr, LibraryFunction):
         return _elementary(expr)
     return _through_sympy(expr, args)
+
+
+def _product(expr: Expr, args: list[Compiled]) -> Compiled:
+    """A product; of two factors (``w*a``, the most common node) without a list, and of two
+    symbols without a closure per factor."""
+    if len(args) != 2:
+        return lambda env: mul([a(env) for a in args])
+    u, v = expr.args
+    if u.is_Symbol and v.is_Symbol:
+        return lambda env: mul2(env[u], env[v])
+    first, second = args
+    return lambda env: mul2(first(env), second(env))
 
 
 def _rule(cls: type) -> Callable[..., Number] | None:

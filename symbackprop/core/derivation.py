@@ -44,6 +44,7 @@ from .evaluation import (
     evaluate,
     evaluate_dataset,
 )
+from .local_forms import product, total
 from .network import Network
 
 __all__ = [
@@ -194,8 +195,8 @@ class Derivation(Displayable):
         for step in self.steps:
             if step.symbol == self.loss:
                 out[step.symbol] = sympy.S.One
-            else:
-                out[step.symbol] = sympy.Add(*[out[f.of] * f.general for f in step.factors])
+            else:  # the trees SymPy's Add and Mul build, built without flattening where that is safe
+                out[step.symbol] = total([product(out[f.of], f.general) for f in step.factors])
         return out
 
     def general_form(self, symbol: Symbol) -> Expr:
@@ -362,11 +363,10 @@ def derive(
     edges, children = build_edges(net)
     steps = build_steps(net, children)
     derivation = Derivation(network=net, edges=edges, steps=steps)
-    point = dict(net.values)
-    if at:
-        point.update(at)
-    if evaluate_point and all(s in point for s in net.inputs + net.targets + net.parameters):
-        derivation = derivation.at(point)
-    elif at is not None and evaluate_point:
-        derivation.at(point)  # raises a clear error naming what is missing
-    return derivation
+    if not evaluate_point:
+        return derivation
+    # a network holds values for its leaves only (Network checks), so a full count is a full point
+    complete = len(net.values) == len(net.inputs) + len(net.targets) + len(net.parameters)
+    if at is None and not complete:
+        return derivation  # no point to evaluate at
+    return derivation.at(at)  # ``at`` over the network's values; an incomplete point is a clear error

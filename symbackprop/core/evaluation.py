@@ -17,18 +17,29 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import MAX_EMAX, MIN_EMIN, Decimal, localcontext
 from fractions import Fraction
-from types import MappingProxyType
 from typing import Any, Protocol
 
 import mpmath
 from sympy import Expr, Float, Rational, Symbol
 
 from ..errors import InputError
-from .arithmetic import DPS, NotReal, Number, add, compiled, exact_value, from_sympy, kinks_of, mul, to_sympy
+from .arithmetic import (
+    DPS,
+    NotReal,
+    Number,
+    add,
+    compiled,
+    exact_value,
+    from_sympy,
+    kinks_of,
+    mul,
+    mul2,
+    to_sympy,
+)
 
 __all__ = [
     "DPS",
@@ -150,6 +161,8 @@ class _Rounder:
         self.quantize = quantize
         self.pinned = pinned or {}
         self.approx: set[Key] = set()
+        #: Whether any number can change here; when not, the evaluation skips the calls.
+        self.active = quantize is not None or bool(self.pinned)
 
     def __call__(self, key: Key, value: Number, rounds: bool = True) -> Number:
         if key in self.pinned:  # a number the caller fixes (a hand derivation's own, maybe wrong)
@@ -175,6 +188,8 @@ def _number(value: Expr) -> Number:
 
 def _given(value: Any, name: str) -> Fraction:
     """A value of the point, exactly (0.1 is 1/10; a Float is read as its digits)."""
+    if isinstance(value, Rational):  # the usual case, first
+        return Fraction(int(value.p), int(value.q))
     if isinstance(value, float) and not math.isfinite(value):
         msg = f"{name}: expected a finite number, got {value!r}"
         raise InputError(msg)
@@ -188,24 +203,52 @@ def _given(value: Any, name: str) -> Fraction:
         raise InputError(msg) from None
 
 
-def _run(expr: Expr, env: Mapping[Any, Number], what: str, where: str | None = None) -> Number:
+def _run(expr: Expr, env: Mapping[Any, Number], what: Any) -> Number:
+    """``expr`` at ``env``; ``what`` names it in the error (see :func:`_describe`).
+
+    A node that is not a finite real number is an input error located at its
+    key, ``[network] name``, so that the command line can name the spec's line.
+    """
     try:
         return compiled(expr)(env)
     except (NotReal, ZeroDivisionError, OverflowError, ValueError) as e:
-        msg = f"not a finite real number at this point ({e or type(e).__name__})"
-        raise InputError(msg if where else f"{what} is {msg}", where=where) from None
+        reason = f"not a finite real number at this point ({e or type(e).__name__})"
+        if isinstance(what, Symbol):
+            raise InputError(reason, where=f"[network] {what.name}") from None
+        raise InputError(f"{_describe(what)} is {reason}") from None
+
+
+def _describe(what: Any) -> str:
+    """What a failed number is: a text as given, or an edge as d{of}/d{wrt}.
+
+    Passing the object and naming it only on failure keeps string building out of the hot loop.
+    """
+    if isinstance(what, str):
+        return what
+    return f"d{what.of.name}/d{what.wrt.name}"
 
 
 def _point(derivation: _Derivation, point: Mapping[Symbol, Any] | None) -> dict[Any, Number]:
+    """Every leaf's value, exactly: ``point`` over the network's own; one look-up per leaf."""
     net = derivation.network
-    given = dict(net.values)
-    if point:
-        given.update(point)
-    leaves = net.inputs + net.targets + net.parameters
-    missing = [s.name for s in leaves if s not in given]
+    defaults = net.values
+    out: dict[Any, Number] = {}
+    missing = []
+    for s in net.inputs + net.targets + net.parameters:
+        value = point.get(s, _MISSING) if point else _MISSING
+        if value is _MISSING:
+            value = defaults.get(s, _MISSING)
+            if value is _MISSING:
+                missing.append(s.name)
+                continue
+        out[s] = _given(value, s.name)
     if missing:
         raise InputError("no value given for " + ", ".join(repr(m) for m in missing))
-    return {s: _given(given[s], s.name) for s in leaves}
+    return out
+
+
+#: Marks a leaf without a value.
+_MISSING = object()
 
 
 def evaluate(
@@ -214,22 +257,18 @@ def evaluate(
     quantize: Quantizer | None = None,
     pinned: Mapping[Key, Expr] | None = None,
 ) -> Evaluation:
-    """Compute every number of ``derivation`` at ``point`` (see :meth:`Derivation.at`)."""
+    """Compute every number of ``derivation`` at ``point`` (see :meth:`Derivation.at`).
+
+    Numbers stay Fractions and mpfs throughout; each becomes a SymPy number
+    only when it is read from the :class:`Evaluation` (see :class:`_Numbers`).
+    """
     net = derivation.network
     q = _Rounder(quantize, pinned)
-    env = {s: q(("value", s), v, rounds=False) for s, v in _point(derivation, point).items()}
-    kinks: list[KinkPoint] = []
-    for d in net.definitions:
-        env[d.symbol] = q(
-            ("value", d.symbol), _run(d.expr, env, repr(d.symbol.name), f"[network] {d.symbol.name}")
-        )
-        for condition, convention in kinks_of(d.expr):
-            if _run(condition, env, f"the kink of {d.symbol.name!r}") == 0:
-                kinks.append(KinkPoint(d.symbol, condition, convention))
-    local: dict[tuple[Symbol, Symbol], Number] = {}
-    for e in derivation.edges:
-        what = f"d{e.of.name}/d{e.wrt.name}"
-        local[(e.of, e.wrt)] = q(("local", e.of, e.wrt), _run(e.general, env, what))
+    env = _point(derivation, point)
+    if q.active:
+        env = {s: q(("value", s), v, rounds=False) for s, v in env.items()}
+    kinks = _forward(net, env, q)
+    local = _locals(derivation.edges, env, q)
     adjoints = _adjoints(derivation, local, q)
     updates: dict[Symbol, Number] = {}
     eta = None if net.learning_rate is None else exact_value(net.learning_rate)
@@ -238,10 +277,10 @@ def evaluate(
             if p not in net.frozen:
                 updates[p] = q(("update", p), _update(env[p], eta, adjoints[p]))
     return Evaluation(
-        values=_sympy(env),
-        local=_sympy(local),
-        adjoints=_sympy(adjoints),
-        updates=_sympy(updates),
+        values=_Numbers(env),
+        local=_Numbers(_EdgeValues(derivation.edges, local)),
+        adjoints=_Numbers(adjoints),
+        updates=_Numbers(updates),
         learning_rate=net.learning_rate,
         approx=frozenset(q.approx),
         kinks=tuple((k.node, k.condition) for k in kinks),
@@ -249,33 +288,116 @@ def evaluate(
     )
 
 
+def _forward(net: Any, env: dict[Any, Number], q: _Rounder) -> list[KinkPoint]:
+    """Every node's value into ``env``, in topological order; returns the kinks hit exactly."""
+    kinks: list[KinkPoint] = []
+    active = q.active
+    for d in net.definitions:
+        symbol = d.symbol
+        value = _run(d.expr, env, symbol)
+        env[symbol] = q(("value", symbol), value) if active else value
+        for condition, convention in kinks_of(d.expr):
+            if _run(condition, env, f"the kink of {symbol.name!r}") == 0:
+                kinks.append(KinkPoint(symbol, condition, convention))
+    return kinks
+
+
+def _locals(edges: Sequence[Any], env: Mapping[Any, Number], q: _Rounder) -> dict[int, Number]:
+    """Every local derivative at the point, keyed by the ``id`` of its edge (no hashing of symbols)."""
+    local: dict[int, Number] = {}
+    active = q.active
+    for e in edges:
+        general = e.general
+        value = env[general] if general.is_Symbol else _run(general, env, e)  # ∂z/∂w = a: a look-up
+        local[id(e)] = q(("local", e.of, e.wrt), value) if active else value
+    return local
+
+
 def _update(theta: Number, eta: Number, gradient: Number) -> Number:
     """θ − η·g: exact when its inputs are."""
     return add([theta, mul([Fraction(-1), eta, gradient])])
 
 
-def _adjoints(
-    derivation: _Derivation, local: Mapping[tuple[Symbol, Symbol], Number], q: _Rounder
-) -> dict[Symbol, Number]:
+def _adjoints(derivation: _Derivation, local: Mapping[int, Number], q: _Rounder) -> dict[Symbol, Number]:
+    """∂L/∂s for every symbol, in the order of the steps (``local`` is keyed by edge ``id``)."""
     adjoints: dict[Symbol, Number] = {}
     loss = derivation.loss
+    active = q.active
     for step in derivation.steps:
-        if step.symbol == loss:
-            adjoints[step.symbol] = q(("adjoint", step.symbol), Fraction(1), rounds=False)
+        symbol, factors = step.symbol, step.factors
+        if not factors and symbol == loss:
+            adjoints[symbol] = q(("adjoint", symbol), _ONE, rounds=False) if active else _ONE
             continue
-        terms = [(adjoints[f.of], local[(f.of, f.wrt)]) for f in step.factors]
-        # an adjoint that is one local factor of the loss is that factor, already rounded
-        rounds = len(step.factors) > 1 or bool(step.factors and step.factors[0].of != loss)
-        adjoints[step.symbol] = q(("adjoint", step.symbol), _sum_of_products(terms), rounds=rounds)
+        if len(factors) == 1:
+            value = mul2(adjoints[factors[0].of], local[id(factors[0])])
+        else:
+            value = add([mul2(adjoints[f.of], local[id(f)]) for f in factors]) if factors else _ZERO
+        if active:
+            # an adjoint that is one local factor of the loss is that factor, already rounded
+            rounds = len(factors) > 1 or bool(factors and factors[0].of != loss)
+            value = q(("adjoint", symbol), value, rounds=rounds)
+        adjoints[symbol] = value
     return adjoints
 
 
+_ZERO, _ONE = Fraction(0), Fraction(1)
+
+
 def _sum_of_products(terms: Sequence[tuple[Number, Number]]) -> Number:
-    return add([mul([a, b]) for a, b in terms]) if terms else Fraction(0)
+    return add([mul2(a, b) for a, b in terms]) if terms else _ZERO
 
 
-def _sympy(values: Mapping[Any, Number]) -> Mapping[Any, Expr]:
-    return MappingProxyType({k: to_sympy(v) for k, v in values.items()})
+class _EdgeValues(Mapping):
+    """``(of, wrt) -> value`` over values kept by edge ``id``; the pair index is built on first use."""
+
+    def __init__(self, edges: Sequence[Any], by_id: Mapping[int, Number]) -> None:
+        self._edges = edges
+        self._by_id = by_id
+        self._index: dict[tuple[Symbol, Symbol], Number] | None = None
+
+    def _pairs(self) -> dict[tuple[Symbol, Symbol], Number]:
+        if self._index is None:
+            self._index = {(e.of, e.wrt): self._by_id[id(e)] for e in self._edges}
+        return self._index
+
+    def __getitem__(self, key: tuple[Symbol, Symbol]) -> Number:
+        return self._pairs()[key]
+
+    def __iter__(self) -> Iterator[tuple[Symbol, Symbol]]:
+        return iter(self._pairs())
+
+    def __len__(self) -> int:
+        return len(self._pairs())
+
+
+class _Numbers(Mapping):
+    """A read-only ``key -> SymPy number`` view of computed values, each converted on its first read.
+
+    A derivation at a point computes thousands of numbers that may never be
+    printed; converting them all to SymPy up front cost as much as computing them.
+    """
+
+    def __init__(self, raw: Mapping[Any, Number]) -> None:
+        self._raw = raw
+        self._done: dict[Any, Expr] = {}
+
+    def __getitem__(self, key: Any) -> Expr:
+        done = self._done.get(key)
+        if done is None:
+            done = self._done[key] = to_sympy(self._raw[key])
+        return done
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self.items())!r})"
 
 
 def value_of(expr: Expr, numbers: Mapping[Any, Any]) -> Expr:
@@ -327,7 +449,7 @@ def evaluate_dataset(derivation: _Derivation, quantize: Quantizer | None = None)
         examples,
         dataset.reduction,
         to_sympy(loss),
-        _sympy(gradients),
-        _sympy(updates),
+        _Numbers(gradients),
+        _Numbers(updates),
         frozenset(q.approx),
     )

@@ -35,7 +35,7 @@ from sympy.core.function import ArgumentIndexError
 
 from .functions import LibraryFunction
 
-__all__ = ["local_derivatives", "parents", "substitute"]
+__all__ = ["local_derivatives", "parents", "product", "substitute", "total"]
 
 #: ``(parent, raw, general)``: one local derivative in parent names and in node names.
 Local = tuple[Symbol, Expr, Expr]
@@ -271,6 +271,45 @@ def _rebuild_mul(args: tuple[Expr, ...]) -> Expr | None:
     if len(args) == 2 and args[0].is_Number and args[1].is_Add:  # 2*(a + b) distributes
         return None
     return _canonical(Mul, args)
+
+
+def product(a: Expr, b: Expr) -> Expr:
+    """``a*b``, the same tree, without Mul's flattening where it provably changes only the order.
+
+    The factors of both sides are joined and put in canonical order when no two
+    share a base, at most one is a number (not 0 or 1), no power of a number
+    could gather with another, and a number would not distribute over a sum.
+    """
+    if a is S.One:
+        return b
+    if b is S.One:
+        return a
+    factors = _numbers_first((*(a.args if a.is_Mul else (a,)), *(b.args if b.is_Mul else (b,))))
+    if factors is None or any(f.is_Pow and f.base.is_Number for f in factors):  # √2·√3 gathers to √6
+        return a * b
+    rebuilt = _rebuild_mul(factors)
+    return rebuilt if rebuilt is not None else a * b
+
+
+def total(terms: Sequence[Expr]) -> Expr:
+    """``Add(*terms)``, the same tree, without Add's flattening where it provably changes only the order."""
+    if len(terms) < 2:
+        return terms[0] if terms else S.Zero
+    ordered = _numbers_first(tuple(terms))
+    rebuilt = None if ordered is None else _rebuild_add(ordered)
+    return rebuilt if rebuilt is not None else Add(*terms)
+
+
+def _numbers_first(items: tuple[Expr, ...]) -> tuple[Expr, ...] | None:
+    """``items`` with its number first; ``None`` unless there is at most one, finite, neither 0 nor 1
+    (SymPy would combine several, and drop or absorb those)."""
+    numbers = [x for x in items if x.is_Number]
+    if not numbers:
+        return items
+    n = numbers[0]
+    if len(numbers) > 1 or not n.is_finite or n == 0 or n == 1:
+        return None
+    return (n, *[x for x in items if not x.is_Number])
 
 
 def _plain(base: Expr) -> bool:

@@ -268,12 +268,9 @@ def column(values: Sequence[Any], digits: int = 4, rounded: Sequence[bool] | Non
     with _context():
         for v in values:
             d, exact = _split(v)
-            if (
-                d.is_finite()
-                and d != 0
-                and not _big_or_tiny(abs(d))
-                and not _equal(d.quantize(Decimal(1).scaleb(-places)), d, exact)
-            ):
+            # past 10^12 a column shows scientific notation, and quantizing would exceed the precision
+            big = not d.is_finite() or abs(d) >= Decimal("1e12")
+            if not big and d != 0 and not _equal(d.quantize(Decimal(1).scaleb(-places)), d, exact):
                 places = max(places, 1 - d.adjusted())
     places = min(places, digits + COLUMN_EXTRA)
     return [at_places(v, places) for v in values]
