@@ -47,7 +47,7 @@ NOT_REAL = {
     # log(1·0.5 − 0.5) = log(0): complex infinity
     "log-of-zero": ('L = "max(log(x*w - 0.5), y)"', 0.5, "log of a number <= 0"),
     # sqrt(1·(−0.5)): imaginary
-    "sqrt-of-negative": ('L = "max(sqrt(x*w), y)"', -0.5, "root or fractional power of a negative number"),
+    "sqrt-of-negative": ('L = "max(sqrt(x*w), y)"', -0.5, "square root of a negative number"),
 }
 
 
