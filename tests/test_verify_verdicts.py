@@ -427,3 +427,63 @@ def test_plain_text_arithmetic_lines_are_checked():
     report = run(text)
     assert [(f.line, f.verdict) for f in report.findings] == [(3, "holds"), (5, "wrong")]
     assert "-0.0082" in report.findings[-1].message
+
+
+# ------------------------------------------- rounding: what the corpus taught (issue 13)
+
+
+def test_a_value_stated_with_approx_stands_for_its_rounding_not_an_exact_given():
+    """smaxx73 session 6: ``\\hat{y} \\approx 0.7109`` is a rounded value, so the product of the
+    three rounded factors may be shown as -0.1189 although the truth is -0.11880."""
+    text = (
+        "Using $e \\approx -0.2891$, $\\hat{y} \\approx 0.7109$, $z = 0.9$, $x = 1.5$.\n\n"
+        "$$-0.5782 \\times 0.7109 \\times 0.2891 \\approx {shown}$$\n"
+    )
+    f = [mp.mpf(s) for s in ("0.5782", "0.7109", "0.2891")]
+    h = mp.mpf("0.00005")
+    low = (f[0] - h) * (f[1] - h) * (f[2] - h) - h  # the product's interval, widened by its last digit
+    high = (f[0] + h) * (f[1] + h) * (f[2] + h) + h
+    assert low <= mp.mpf("0.1189") <= high and not low <= mp.mpf("0.1350") <= high
+    assert mp.nstr(-sig("0.9") * (1 - sig("0.9")) * 2 * (sig("0.9") - 1), 4) == "0.1188"  # 2e·σ' here
+    (holds,) = [f for f in run(text.replace("{shown}", "-0.1189")).findings if "0.5782" in f.source]
+    assert holds.status is Status.OK
+    (slip,) = [f for f in run(text.replace("{shown}", "-0.1350")).findings if "0.5782" in f.source]
+    assert slip.status is Status.WRONG
+
+
+ROUNDED_ON = """`x_1 = 3000`, `w_1 = 0.001`, `b = 0.155`
+
+$$z = x_1 w_1 + b$$
+
+$$z = 3.0 + 0.155 = 3.155$$
+
+$$a = \\sigma(z) = \\frac{1}{1 + e^{-3.155}} \\approx 0.9591$$
+
+$$\\frac{\\partial a}{\\partial z} = a (1 - a) = 0.9591 \\cdot (1 - 0.9591) = {shown}$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("shown", "verdict"), [("0.03923", Status.OK), ("0.03932", Status.WRONG)], ids=["right", "swapped"]
+)
+def test_a_correctly_rounded_result_carries_its_rounding_not_a_wider_interval(shown, verdict):
+    """mahfuzar: 3.0 is 3000 * 0.001 exactly, so 3.155 is exact and 0.9591 stands for sigma(3.155)
+    rounded; 0.9591 * (1 - 0.9591) = 0.039227..., so two swapped digits (0.03932) are a slip."""
+    assert mp.nstr(sig("3.155"), 4) == "0.9591"
+    assert mp.nstr(mp.mpf("0.9591") * (1 - mp.mpf("0.9591")), 4) == "0.03923"
+    text = ROUNDED_ON.replace("{shown}", shown)
+    assert at(run(text), line_of(text, "a (1 - a)")).status is verdict
+
+
+def test_a_wrong_row_of_a_chain_is_reported_on_its_own_row():
+    """Mazur transcribed: a digit inserted in the exponent (1.1059059067 for 1.105905967) makes that
+    row wrong; the next row, 0.75136507, is out_o1 correctly rounded and holds."""
+    rows = (
+        "$$\n\\begin{aligned}\nout_{o1} &= \\frac{1}{1+e^{-net_{o1}}} \\\\\n"
+        "&= \\frac{1}{1+e^{-1.1059059067}} \\\\\n&= 0.75136507\n\\end{aligned}\n$$"
+    )
+    text = TWO_LAYER.replace("$$out_{o1} = \\sigma(net_{o1}) = 0.75136507$$", rows)
+    assert mp.nstr(mazur()["o1"], 8) == "0.75136507" and mp.nstr(sig("1.1059059067"), 9) == "0.751365058"
+    report = run(text)
+    wrong = [f for f in report.findings if f.status is Status.WRONG]
+    assert [f.line for f in wrong] == [line_of(text, "1.1059059067")]

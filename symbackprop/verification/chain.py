@@ -292,6 +292,17 @@ class Chain:
         except NoInterval as e:
             raise Unknown(f"not a finite real number ({e})") from None
 
+    def _wrong_before(self, i: int, own: Interval, prev: Interval) -> bool:
+        """Whether side ``i - 1`` is what is wrong, not the result after it: the result is the truth
+        rounded, the expression before it (on this line) is not the quantity at all
+        (``out = \\sigma(1.1059059067) = 0.75136507`` with a digit inserted in the exponent)."""
+        if self.ref_true is None or i - 1 < self.subject.start or not bare(self.st.parsed[i]):
+            return False
+        before = self.st.parsed[i - 1]
+        if bare(before) or not is_number(before):
+            return False
+        return contains(own, self.ref_true) and not contains(prev, self.ref_true)
+
     def _last_of_run(self, i: int) -> bool:
         """Whether side ``i`` ends its run of numeric sides (the truth is judged there)."""
         if i + 1 >= len(self.st.parsed) or self.st.ops[i] not in EQUALITIES:
@@ -313,6 +324,12 @@ class Chain:
                 self.arithmetic = self.arithmetic or Arithmetic.HOLDS
                 if is_bare and rounding.policy.carry:  # the truth may be anywhere the arithmetic allows
                     eff, computed = rounding.widen(prev, d), prev
+            elif self._wrong_before(i, own, prev):
+                self.arithmetic = Arithmetic.WRONG
+                before = (self.st.sides[i - 1],)
+                self.problems.append(
+                    Wrong(Problem.VALUE, before, None, None, self.ref_true, i - 1, inside(prev), self.ev)
+                )
             else:
                 self.arithmetic = Arithmetic.WRONG
                 slip = arithmetic_slip(self.st, i, middle(prev), side)
@@ -324,7 +341,9 @@ class Chain:
             return False
         self.checked += 1
         if contains(eff, self.ref_true):
-            self._remember(side, None, computed if computed is not None else point(self.ref_true))
+            if computed is None or contains(own, self.ref_true):  # the truth, rounded: it stands for that
+                computed = point(self.ref_true)
+            self._remember(side, None, computed)
             return False
         cause = self.consequence(side, eff)
         if cause is None and self.wrong_root is not None:

@@ -48,6 +48,7 @@ class Judge:
         later: Values the document states again later (see :class:`~.timeline.Timeline`).
         text: The document's text.
         repairs: Statement index -> the right definition, where the document's numbers contradict it.
+        approximate: Values the document states with ``≈``: they stand for their rounding, never exact.
     """
 
     def __init__(
@@ -63,6 +64,7 @@ class Judge:
         later: Sequence[tuple[int, Symbol, Expr]] = (),
         text: str = "",
         repairs: Mapping[int, Expr] | None = None,
+        approximate: Iterable[Expr] = (),
     ) -> None:
         self.oracle = oracle
         self.names = names
@@ -71,7 +73,7 @@ class Judge:
         self.rules = Rules(spec_mode, doc_defs)
         self.failed = failed
         exact = list(givens) + (list(oracle.exact_values) if oracle is not None else [])
-        self.memory = Memory(Rounding(policy, exact))
+        self.memory = Memory(Rounding(policy, exact, approximate))
         self.seen: set[Symbol] = set()
         net = oracle.network if oracle is not None else None
         # sets, built once: `in net.symbols` rebuilds a tuple and compares SymPy objects one by one

@@ -258,16 +258,18 @@ class Rounding:
     Args:
         policy: A key of :data:`DIGITS_POLICIES`.
         exact: The document's givens (their values are exact wherever they are written).
+        approximate: Values the document states as approximate (``≈``): never exact.
     """
 
-    def __init__(self, policy: str, exact: Iterable[Expr] = ()) -> None:
+    def __init__(self, policy: str, exact: Iterable[Expr] = (), approximate: Iterable[Expr] = ()) -> None:
         self.policy = DIGITS_POLICIES[policy]
-        self.exact: set[Rational] = {_rational(v) for v in exact}
+        self.approximate: set[Rational] = {_rational(v) for v in approximate}
+        self.exact: set[Rational] = {_rational(v) for v in exact} - self.approximate
         self.carried: dict[Rational, Interval] = {}
 
     def add_exact(self, values: Iterable[Expr]) -> None:
         """More givens (values stated later, an updated point)."""
-        self.exact |= {_rational(v) for v in values}
+        self.exact |= {_rational(v) for v in values} - self.approximate
 
     @_precise
     def half(self, decimals: int) -> Any:
@@ -283,21 +285,23 @@ class Rounding:
         An operand of arithmetic is exact when it is an integer, one of the
         document's givens, or short (at most :data:`SHORT` significant digits)
         and never shown as a result: ``0.4 \\cdot 0.711`` multiplies a weight by
-        a rounded activation.  A result (``result``) always stands for its
-        rounding, or for the interval it carries.
+        a rounded activation.  Any other number stands for its rounding, widened
+        to the interval it carries when an earlier line computed it from rounded
+        numbers (a careful reader allows both).
         """
         v = number.value
         if number.decimals <= 0:
             return point(v)
         carried = self.carried.get(abs(v)) if self.policy.carry else None
-        if not result and carried is None and (abs(v) in self.exact or _digits(number) <= SHORT):
+        exact = not result and (abs(v) in self.exact or _digits(number) <= SHORT)
+        if exact and carried is None:
             return point(v)
         h = IV.mpf(self.policy.units.p) / self.policy.units.q / IV.mpf(10) ** number.decimals
-        own = point(v) + IV.mpf([-hi(h), hi(h)])
+        own = point(v) if exact else point(v) + IV.mpf([-hi(h), hi(h)])
         if carried is None:
             return own
-        carried = carried if v >= 0 else -carried
-        return IV.mpf([min(lo(own), lo(carried)), max(hi(own), hi(carried))]) if result else carried
+        carried = carried if v >= 0 else -carried  # it only widens: the number still stands for its rounding
+        return IV.mpf([min(lo(own), lo(carried)), max(hi(own), hi(carried))])
 
     @_precise
     def interval(self, expr: Expr, numbers: Mapping[Symbol, Any], result: bool = False) -> Interval:

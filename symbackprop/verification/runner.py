@@ -38,6 +38,7 @@ from .report import Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
 from .statements import (
     Statement,
+    bare,
     defining_statements,
     failed_definitions,
     is_name,
@@ -216,6 +217,7 @@ def _judge_part(
         inferred.later,
         doc.text,
         inferred.repairs if network is None else None,
+        _approximate(statements),
     )
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
@@ -223,6 +225,18 @@ def _judge_part(
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
     return findings
+
+
+def _approximate(statements: list[Statement]) -> set[Expr]:
+    """Values the document states as approximate (``\\hat{y} \\approx 0.7109``): never exact givens."""
+    out: set[Expr] = set()
+    for st in statements:
+        if st.error or len(st.parsed) != 2 or st.ops[0] != "≈" or not is_name(st.parsed[0]):
+            continue
+        side = st.parsed[1]
+        if bare(side):
+            out.add(abs(Rational(side.exact())))
+    return out
 
 
 def _downstream(failed: Mapping[Symbol, int], net: Network | None) -> dict[Symbol, tuple[int, Symbol]]:

@@ -75,8 +75,16 @@ def wrong(chain: Any) -> Finding:
         value=None if value is None else float(value),
         checked=chain.checked,
         mistake=mistake,
-        **chain.base,
+        **_at_side(chain, first.side),
     )
+
+
+def _at_side(chain: Any, side: int) -> dict[str, Any]:
+    """The finding's place: the row where the wrong side starts (a chain may go on over rows)."""
+    lines = chain.st.lines
+    if 0 < side < len(lines):
+        return {**chain.base, "line": lines[side]}
+    return dict(chain.base)
 
 
 def formula(chain: Any) -> Any:
