@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sympy
+from mpmath import mp
 from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Evaluation, Partial
@@ -36,6 +37,7 @@ __all__ = [
     "distinct",
     "inside",
     "pointwise",
+    "same_rounded",
     "shown_number",
     "why",
     "written",
@@ -158,9 +160,21 @@ def distinct(value: Float, side: Any) -> Number:
     """``value`` with as many decimals as the side shows, or more when that would read the same."""
     d = max(decimals(side), 3)
     written = Float(side.exact(), DPS) if bare(side) else None
-    while written is not None and d < max(decimals(side), 3) + 6 and round(value, d) == round(written, d):
+    while written is not None and d < max(decimals(side), 3) + 6 and same_rounded(value, written, d):
         d += 1
     return Number(value, max(d, 1))
+
+
+def same_rounded(a: Expr, b: Expr, d: int) -> bool:
+    """Whether two values read the same with ``d`` decimals (mpmath: fast for any magnitude, even
+    ``e^{e^{e^{e^2}}}``, where SymPy's ``round`` would build its millions of digits)."""
+    with mp.workdps(40):
+        scale = mp.mpf(10) ** d
+        return bool(mp.nint(_mpf(a) * scale) == mp.nint(_mpf(b) * scale))
+
+
+def _mpf(x: Expr) -> Any:
+    return mp.mpf(Float(x, 40)._mpf_)
 
 
 def shown_number(value: Float, digits: int) -> Number:

@@ -20,6 +20,7 @@ import sympy
 from sympy import Expr, Float, Symbol
 
 from ..core.derivation import Partial
+from ..errors import SymbackpropError
 from .chain import Chain, Memory, Rules, Subject
 from .infer import Role
 from .names import Names
@@ -91,6 +92,10 @@ class Judge:
         base = _base(st)
         if st.error:
             return Finding(status=Status.NOT_CHECKED, explanation=(f"not checked: {st.error}",), **base)
+        undefined = _undefined(st)
+        if undefined is not None:
+            what = f"{undefined} is undefined: it is not a number"
+            return Finding(status=Status.WRONG, explanation=(what,), checked=1, **base)
         blocked = self._blocked(st)
         if blocked:
             return Finding(status=Status.NOT_CHECKED, explanation=(blocked,), **base)
@@ -295,6 +300,18 @@ class Judge:
         if role is Role.VALUE or (n not in net.definition and is_number(rhs)):
             return Kind.VALUE
         return Kind.CLAIM
+
+
+def _undefined(st: Statement) -> str | None:
+    """The first side written in numbers that has no value at all (``0/0``, ``1/0``), or ``None``."""
+    for text, side in zip(st.sides, st.parsed):
+        if not is_number(side) or side.expr.is_Symbol:
+            continue
+        with contextlib.suppress(SymbackpropError, TypeError, ValueError):
+            value = side.exact()
+            if value.is_number and (value.has(sympy.nan, sympy.zoo) or value.is_finite is False):
+                return text
+    return None
 
 
 def _base(st: Statement) -> dict[str, Any]:

@@ -263,13 +263,13 @@ class Rounding:
 
     def __init__(self, policy: str, exact: Iterable[Expr] = (), approximate: Iterable[Expr] = ()) -> None:
         self.policy = DIGITS_POLICIES[policy]
-        self.approximate: set[Rational] = {_rational(v) for v in approximate}
-        self.exact: set[Rational] = {_rational(v) for v in exact} - self.approximate
+        self.approximate: set[Rational] = {_rational(v) for v in approximate if _finite(v)}
+        self.exact: set[Rational] = {_rational(v) for v in exact if _finite(v)} - self.approximate
         self.carried: dict[Rational, Interval] = {}
 
     def add_exact(self, values: Iterable[Expr]) -> None:
         """More givens (values stated later, an updated point)."""
-        self.exact |= {_rational(v) for v in values} - self.approximate
+        self.exact |= {_rational(v) for v in values if _finite(v)} - self.approximate
 
     @_precise
     def half(self, decimals: int) -> Any:
@@ -377,6 +377,11 @@ def _mpf(value: Expr) -> Any:
     if isinstance(value, Rational):
         return mp.mpf(int(value.p)) / int(value.q)
     return mp.mpf(Float(value, 40)._mpf_)
+
+
+def _finite(v: Expr) -> bool:
+    """A given that is a finite real number (``r = 0/0`` gives none)."""
+    return bool(getattr(v, "is_finite", False)) and bool(getattr(v, "is_real", False))
 
 
 def _rational(v: Expr) -> Rational:

@@ -16,7 +16,7 @@ import sympy
 from sympy import Float, Symbol
 
 from ..core.derivation import DPS, Partial
-from .claims import Problem, Wrong, distinct, shown_number, written
+from .claims import Problem, Wrong, distinct, same_rounded, shown_number, written
 from .mistakes import recognise, rounding
 from .oracle import Unknown
 from .report import MISTAKES, Arithmetic, Expected, Finding, Kind, Mistake, Number, Part, Status
@@ -121,9 +121,9 @@ def _consistent(chain: Any, expected: Expected | None, first: Wrong) -> Expected
     """No correction that reads like the line itself: a right number is not offered as the fix."""
     if expected is None or expected.number is None or first.problem is Problem.VALUE:
         return expected
-    shown = round(expected.number.value, expected.number.digits)
+    value, digits = expected.number.value, expected.number.digits
     for p in chain.st.parsed:
-        if bare(p) and round(Float(p.exact(), DPS), expected.number.digits) == shown:
+        if bare(p) and same_rounded(Float(p.exact(), DPS), value, digits):
             return Expected(expected.formula, None) if expected.formula is not None else None
     return expected
 
