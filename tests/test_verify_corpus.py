@@ -142,7 +142,7 @@ def table() -> Iterator[str]:
 #: still run and print their figures; where a target is not reached they are expected failures, so
 #: that a regression elsewhere still fails CI. Remove an entry once its document is read and judged.
 FALSE_ALARMS_KNOWN: set[str] = set()
-PLANTED_MISSED_KNOWN = {"cs231n-optimization-2-planted", "smaxx73-session6-backprop-planted"}
+PLANTED_MISSED_KNOWN = {"cs231n-optimization-2-planted"}
 NOT_YET = "issue 13: target not reached yet (see the closing note's figures)"
 
 

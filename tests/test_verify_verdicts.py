@@ -487,3 +487,21 @@ def test_a_wrong_row_of_a_chain_is_reported_on_its_own_row():
     report = run(text)
     wrong = [f for f in report.findings if f.status is Status.WRONG]
     assert [f.line for f in wrong] == [line_of(text, "1.1059059067")]
+
+
+BLOCKED = """We ask: $w_6 = ?$
+
+$$z = w_6 \\cdot 2 = 0.4 \\cdot 2 = {shown}$$
+
+$$v = w_6 \\cdot 3$$
+"""
+
+
+@pytest.mark.parametrize(("shown", "verdict"), [("0.8", "holds"), ("0.9", "wrong")], ids=["right", "slip"])
+def test_arithmetic_is_checked_even_where_the_quantity_cannot_be(shown, verdict):
+    """w_6's definition is unreadable, so z's value cannot be judged; 0.4 * 2 = 0.8 still can."""
+    text = BLOCKED.replace("{shown}", shown)
+    report = run(text)
+    z = at(report, line_of(text, "z = "))
+    assert z.verdict == verdict and z.arithmetic == ("holds" if verdict == "holds" else "wrong")
+    assert at(report, line_of(text, "v = ")).status is Status.NOT_CHECKED  # no arithmetic: nothing checked

@@ -98,7 +98,7 @@ class Judge:
             return Finding(status=Status.WRONG, explanation=(what,), checked=1, **base)
         blocked = self._blocked(st)
         if blocked:
-            return Finding(status=Status.NOT_CHECKED, explanation=(blocked,), **base)
+            return self._arithmetic_only(st, blocked, base)
         first, role = st.parsed[0], self.roles.get(index)
         if index in self.repairs:
             return self._repaired(st, self.repairs[index], base)
@@ -119,13 +119,24 @@ class Judge:
                     f"not checked: the loss {loss.name} is computed from {root.name}, "
                     f"whose definition at line {line} could not be read"
                 )
-                return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
+                return self._arithmetic_only(st, why, base)
         if subject is None:
             why = "abbreviation" if role is Role.ALIAS else "definition"
             return Finding(status=Status.OK, explanation=(why,), kind=Kind.DEFINITION, **base)
         if is_name(first):
             self.seen.add(first.expr)
         return self._at_its_point(st, subject, base)
+
+    def _arithmetic_only(self, st: Statement, why: str, base: dict[str, Any]) -> Finding:
+        """A statement whose quantity cannot be judged: its arithmetic as written still is, when it
+        writes some (pure arithmetic needs no network); otherwise it is not checked, saying ``why``."""
+        kind = Kind.ARITHMETIC if is_number(st.parsed[0]) else Kind.CLAIM
+        note = "only the arithmetic is checked: " + why.removeprefix("not checked: ")
+        subject = Subject(None, kind, note=note, arithmetic_only=True)
+        found = Chain(None, None, self.rules, self.memory, st, subject, base).judge()
+        if found.checked:
+            return found
+        return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
 
     def _at_its_point(self, st: Statement, subject: Subject, base: dict[str, Any]) -> Finding:
         """Judge a chain at the point in force (a forward value after an update: maybe the updated one)."""
