@@ -505,3 +505,24 @@ def test_arithmetic_is_checked_even_where_the_quantity_cannot_be(shown, verdict)
     z = at(report, line_of(text, "z = "))
     assert z.verdict == verdict and z.arithmetic == ("holds" if verdict == "holds" else "wrong")
     assert at(report, line_of(text, "v = ")).status is Status.NOT_CHECKED  # no arithmetic: nothing checked
+
+
+NEXT_SAMPLE = """$$z = -2.53 + 0.0299865 + 0 + 0.09999924 = -2.40001426$$
+
+$$\\hat{y} = \\frac{1}{1 + e^{-z}} = \\frac{1}{1 + e^{2.40001426}}$$
+
+$$\\hat{y} \\approx {shown}$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("shown", "verdict"), [("0.0832", "holds"), ("0.0831", "wrong")], ids=["right", "truncated"]
+)
+def test_a_result_in_the_next_equation_goes_on_from_the_one_before(shown, verdict):
+    """mahfuzar, second sample: -2.40001426 shows eight decimals, what its operands give as written,
+    so it stands for its own rounding; 1/(1 + e^2.40001426) = 0.083172..., written 0.0831 one
+    equation later: truncated, not rounded."""
+    assert mp.mpf("-2.53") + mp.mpf("0.0299865") + mp.mpf("0.09999924") == mp.mpf("-2.40001426")
+    assert mp.nstr(1 / (1 + mp.exp(mp.mpf("2.40001426"))), 5) == "0.083172"
+    text = NEXT_SAMPLE.replace("{shown}", shown)
+    assert at(run(text), line_of(text, "\\approx")).verdict == verdict

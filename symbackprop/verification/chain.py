@@ -28,6 +28,7 @@ from typing import Any
 from sympy import Expr, Float, Symbol
 
 from ..core.derivation import DPS, Evaluation, Partial
+from ..errors import SymbackpropError
 from . import wording
 from .claims import (
     EQUALITIES,
@@ -46,10 +47,14 @@ from .claims import (
 )
 from .oracle import Claim, Key, Oracle, Unknown, close
 from .report import Arithmetic, Expected, Finding, Kind, Number, Part
-from .rounding import Interval, NoInterval, contains, hull, middle, overlap, point
+from .rounding import Interval, NoInterval, contains, hi, hull, lo, middle, overlap, point
 from .statements import Statement, bare, decimals, is_number
 
 __all__ = ["Chain"]
+
+#: A result with this many times less rounding than its operands' is taken as computed from them
+#: as written (see :meth:`Chain._as_written`).
+PRECISE = 100
 
 
 class Chain:
@@ -80,6 +85,7 @@ class Chain:
         self.notes: list[str] = []
         self.arithmetic: Arithmetic | None = None
         self.prev_iv: Interval | None = None
+        self.prev_exact: Float | None = None  # the value of the side before, its numbers as written
         self.last_value: Float | None = None
         self.last_root: int | None = None
         self.wrong_root: int | None = None
@@ -91,14 +97,17 @@ class Chain:
         """Judge every side after the first, remember the claim, and say what was found."""
         self._truth()
         self.prev_iv = self.memory.last_iv  # a continuation row goes on from the row before
+        self.prev_exact = self.memory.last_exact
         if is_number(self.ref) and self.subject.start == 1:
             try:  # pure arithmetic: the first side starts the run
                 self.prev_iv = self._interval(self.ref)
+                self.prev_exact = self._exact(self.ref)
             except Unknown as e:
                 self.notes.append(why(e))
         for i in range(self.subject.start, len(self.st.parsed)):
             self.side(i)
         self.memory.last_iv = None if self.problems else self.prev_iv  # an error stays on its row
+        self.memory.last_exact = None if self.problems or self.prev_iv is None else self.prev_exact
         if self.key is not None and self.last_value is not None:
             root = self.last_root if self.problems else None
             self.memory.claims[self.key] = Claim(self.last_value, root)
@@ -295,6 +304,50 @@ class Chain:
         except NoInterval as e:
             raise Unknown(f"not a finite real number ({e})") from None
 
+    def _arithmetic(self, i: int, side: Any, own: Interval) -> tuple[Interval, Interval | None]:
+        """Judge side ``i`` as the result of the one before: the interval the truth is judged in,
+        and the interval it carries (or ``None``: its own rounding)."""
+        rounding, prev, d = self.memory.rounding, self.prev_iv, decimals(side)
+        assert prev is not None
+        self.checked += 1
+        is_bare = bare(side)
+        meets = contains(rounding.widen(prev, d), written(side)) if is_bare else overlap(own, prev)
+        if meets:
+            self.arithmetic = self.arithmetic or Arithmetic.HOLDS
+            if is_bare and rounding.policy.carry:  # the truth may be anywhere the arithmetic allows
+                as_written = self.ref_true is None and self._as_written(side, prev)
+                return rounding.widen(prev, d), None if as_written else prev  # no truth: its own rounding
+            return own, None
+        self.arithmetic = Arithmetic.WRONG
+        if self._wrong_before(i, own, prev):
+            before = (self.st.sides[i - 1],)
+            self.problems.append(
+                Wrong(Problem.VALUE, before, None, None, self.ref_true, i - 1, inside(prev), self.ev)
+            )
+        else:
+            slip = arithmetic_slip(self.st, i, middle(prev), side)
+            self.problems.append(Wrong(Problem.ARITHMETIC, slip, value=middle(prev), side=i))
+        return own, None
+
+    def _as_written(self, side: Any, prev: Interval) -> bool:
+        """Whether a result shows far more digits than its operands' rounding allows, and is what
+        they give as written (``-2.53 + 0.0299865 + 0.09999924 = -2.40001426``): its author computed
+        with them as exact numbers, so it stands for its own rounding, not for their intervals."""
+        if self.prev_exact is None:
+            return False
+        half = self.memory.rounding.half(decimals(side))
+        if half * PRECISE > (hi(prev) - lo(prev)) / 2:
+            return False
+        return bool(abs(self.prev_exact - Float(written(side), DPS)) <= Float(half, DPS))
+
+    def _exact(self, side: Any) -> Float | None:
+        """A numeric side's value with its numbers as written, or ``None``."""
+        try:
+            value = Float(side.exact(), DPS)
+        except (TypeError, ValueError, SymbackpropError):
+            return None
+        return value if value.is_finite else None
+
     def _wrong_before(self, i: int, own: Interval, prev: Interval) -> bool:
         """Whether side ``i - 1`` is what is wrong, not the result after it: the result is the truth
         rounded, the expression before it (on this line) is not the quantity at all
@@ -315,29 +368,13 @@ class Chain:
 
     def numeric(self, i: int, side: Any) -> bool:
         """Judge a number; ``True`` when it is wrong (and the error may be carried on)."""
-        rounding = self.memory.rounding
         own = self._interval(side)
-        is_bare, d = bare(side), decimals(side)
+        is_bare = bare(side)
         eff, computed = own, None
         if self.prev_iv is not None:
-            self.checked += 1
-            prev = self.prev_iv
-            meets = contains(rounding.widen(prev, d), written(side)) if is_bare else overlap(own, prev)
-            if meets:
-                self.arithmetic = self.arithmetic or Arithmetic.HOLDS
-                if is_bare and rounding.policy.carry:  # the truth may be anywhere the arithmetic allows
-                    eff, computed = rounding.widen(prev, d), prev
-            elif self._wrong_before(i, own, prev):
-                self.arithmetic = Arithmetic.WRONG
-                before = (self.st.sides[i - 1],)
-                self.problems.append(
-                    Wrong(Problem.VALUE, before, None, None, self.ref_true, i - 1, inside(prev), self.ev)
-                )
-            else:
-                self.arithmetic = Arithmetic.WRONG
-                slip = arithmetic_slip(self.st, i, middle(prev), side)
-                self.problems.append(Wrong(Problem.ARITHMETIC, slip, value=middle(prev), side=i))
+            eff, computed = self._arithmetic(i, side, own)
         self.prev_iv = eff
+        self.prev_exact = None if not is_number(side) else self._exact(side)
         self.last_value, self.last_root = middle(eff) if not is_bare else Float(written(side), DPS), None
         if self.ref_true is None or not self._last_of_run(i):
             self._remember(side, None, computed)

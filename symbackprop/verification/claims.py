@@ -23,7 +23,7 @@ from ..core.derivation import DPS, Evaluation, Partial
 from .oracle import Claim, Key
 from .report import Expected, Kind, Mistake, Number, Part
 from .rounding import Interval, Rounding, contains
-from .statements import Statement, bare, decimals
+from .statements import Statement, bare, decimals, is_number
 
 __all__ = [
     "EQUALITIES",
@@ -91,6 +91,7 @@ class Memory:
         numbers: Each result the document showed -> the line of the error it carries, or ``None``.
         rounding: The intervals shown numbers stand for, and those results carry.
         last_iv: The interval the last chain ended with (a continuation row starts from it).
+        last_exact: Its value with the numbers as written.
         no_point: Why there is no point to evaluate names at (which values are missing).
     """
 
@@ -99,6 +100,7 @@ class Memory:
     flagged_defs: dict[Symbol, int] = field(default_factory=dict)
     numbers: dict[Rational, int | None] = field(default_factory=dict)
     last_iv: Interval | None = None
+    last_exact: Float | None = None
     no_point: str = "the document gives no point"
 
     def snapshot(self) -> tuple[Any, ...]:
@@ -152,8 +154,12 @@ class Wrong:
 
 
 def arithmetic_slip(st: Statement, k: int, prev: Float, side: Any) -> tuple[Part, ...]:
-    """``arithmetic: <side k-1> is <its value>, not <side k>``."""
-    return ("arithmetic: ", st.sides[k - 1], " is ", distinct(prev, side), ", not ", st.sides[k])
+    """``arithmetic: <side k-1> is <its value>, not <side k>`` (or, when side k goes on from the
+    equation before, ``arithmetic: the equation before gives <its value>, not <side k>``)."""
+    before: tuple[Part, ...] = (st.sides[k - 1], " is ")
+    if k < 1 or not is_number(st.parsed[k - 1]):
+        before = ("the equation before gives ",)
+    return ("arithmetic: ", *before, distinct(prev, side), ", not ", st.sides[k])
 
 
 def distinct(value: Float, side: Any) -> Number:

@@ -82,13 +82,15 @@ class Judge:
         self.symbols = frozenset(net.symbols if net is not None else ())
         self.timeline = Timeline(oracle, later, text) if oracle is not None else None
         self.repairs = dict(repairs or {})
+        self.previous: Statement | None = None
 
     # ------------------------------------------------------- one statement
 
     def judge(self, index: int, st: Statement, continued: bool = False) -> Finding:
         """The finding for statement number ``index`` (``continued``: it continues the row before)."""
-        if not continued:
-            self.memory.last_iv = None
+        if not continued and not self._restated(st):
+            self.memory.last_iv = self.memory.last_exact = None
+        self.previous = st
         base = _base(st)
         if st.error:
             return Finding(status=Status.NOT_CHECKED, explanation=(f"not checked: {st.error}",), **base)
@@ -126,6 +128,15 @@ class Judge:
         if is_name(first):
             self.seen.add(first.expr)
         return self._at_its_point(st, subject, base)
+
+    def _restated(self, st: Statement) -> bool:
+        """``\\hat{y} \\approx 0.0831`` right after ``\\hat{y} = \\frac{1}{1 + e^{2.40001426}}``: the
+        same name's result, in the next equation, goes on from where that one ended."""
+        before = self.previous
+        if before is None or before.error or st.error or len(st.parsed) != 2 or not bare(st.parsed[1]):
+            return False
+        first = st.parsed[0]
+        return is_name(first) and is_name(before.parsed[0]) and before.parsed[0].expr == first.expr
 
     def _arithmetic_only(self, st: Statement, why: str, base: dict[str, Any]) -> Finding:
         """A statement whose quantity cannot be judged: its arithmetic as written still is, when it

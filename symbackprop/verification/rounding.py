@@ -380,8 +380,9 @@ def _mpf(value: Expr) -> Any:
 
 
 def _finite(v: Expr) -> bool:
-    """A given that is a finite real number (``r = 0/0`` gives none)."""
-    return bool(getattr(v, "is_finite", False)) and bool(getattr(v, "is_real", False))
+    """A given that is a finite real number, written as one (``r = 0/0`` gives none, and a value
+    written as a formula, ``\\frac{1}{1 + e^{2.4}}``, is no exact number)."""
+    return bool(getattr(v, "is_Number", False)) and bool(v.is_finite) and bool(v.is_real)
 
 
 def _rational(v: Expr) -> Rational:
