@@ -526,3 +526,15 @@ def test_a_result_in_the_next_equation_goes_on_from_the_one_before(shown, verdic
     assert mp.nstr(1 / (1 + mp.exp(mp.mpf("2.40001426"))), 5) == "0.083172"
     text = NEXT_SAMPLE.replace("{shown}", shown)
     assert at(run(text), line_of(text, "\\approx")).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("gradient", "verdict"), [("0.08216704", "holds"), ("0.0821671041", "wrong")], ids=["as-written", "other"]
+)
+def test_a_result_with_many_more_digits_than_an_operand_takes_it_as_exact(gradient, verdict):
+    """dkelsh: 0.40 - 0.5 * 0.0821671041 is 0.35891644795, not 0.35891648 (that is 0.40 - 0.5 *
+    0.08216704): eight decimals do not come from a 0.40 that stands for [0.395, 0.405]."""
+    assert mp.mpf("0.40") - mp.mpf("0.5") * mp.mpf("0.0821671041") == mp.mpf("0.35891644795")
+    assert mp.mpf("0.40") - mp.mpf("0.5") * mp.mpf("0.08216704") == mp.mpf("0.35891648")
+    (f,) = run(f"$$0.40 - 0.5 * {gradient} = 0.35891648$$\n").findings
+    assert f.verdict == verdict

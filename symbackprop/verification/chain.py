@@ -47,7 +47,7 @@ from .claims import (
 )
 from .oracle import Claim, Key, Oracle, Unknown, close
 from .report import Arithmetic, Expected, Finding, Kind, Number, Part
-from .rounding import Interval, NoInterval, contains, hi, hull, lo, middle, overlap, point
+from .rounding import PRECISE_DIGITS, Interval, NoInterval, contains, hi, hull, lo, middle, overlap, point
 from .statements import Statement, bare, decimals, is_number
 
 __all__ = ["Chain"]
@@ -312,6 +312,8 @@ class Chain:
         self.checked += 1
         is_bare = bare(side)
         meets = contains(rounding.widen(prev, d), written(side)) if is_bare else overlap(own, prev)
+        if meets and is_bare and self._beyond_its_operands(i, d):
+            meets = False  # computed with its short operands as exact, and not what they give
         if meets:
             self.arithmetic = self.arithmetic or Arithmetic.HOLDS
             if is_bare and rounding.policy.carry:  # the truth may be anywhere the arithmetic allows
@@ -328,6 +330,22 @@ class Chain:
             slip = arithmetic_slip(self.st, i, middle(prev), side)
             self.problems.append(Wrong(Problem.ARITHMETIC, slip, value=middle(prev), side=i))
         return own, None
+
+    def _beyond_its_operands(self, i: int, d: int) -> bool:
+        """Whether a result shown with ``d`` decimals misses what the side before gives with its short
+        operands exact (``0.40 - 0.5 * 0.0821671041 = 0.35891648``: 0.40 is a weight, and 0.3589164480
+        is what it gives; see :data:`~.rounding.PRECISE_DIGITS`)."""
+        before = self.st.parsed[i - 1] if i >= 1 else None
+        if before is None or bare(before) or not is_number(before):
+            return False
+        upto = d - PRECISE_DIGITS
+        if not any(0 < n.decimals <= upto for n in before.numbers.values()):
+            return False
+        try:
+            tight = self.memory.rounding.interval(before.expr, before.numbers, exact_upto=upto)
+        except NoInterval:
+            return False
+        return not contains(self.memory.rounding.widen(tight, d), written(self.st.parsed[i]))
 
     def _as_written(self, side: Any, prev: Interval) -> bool:
         """Whether a result shows far more digits than its operands' rounding allows, and is what

@@ -32,6 +32,7 @@ from sympy import Expr, Float, Rational, Symbol
 __all__ = [
     "DIGITS_POLICIES",
     "IV",
+    "PRECISE_DIGITS",
     "Interval",
     "NoInterval",
     "Policy",
@@ -52,6 +53,10 @@ Interval = Any
 
 #: Operands with at most this many significant digits are read as exact (weights, inputs, rates).
 SHORT = 1
+
+#: A result shown with this many more decimals than an operand was computed with that operand as
+#: exact: nobody gets ``0.35891648`` from a ``0.40`` that stands for anything in [0.395, 0.405].
+PRECISE_DIGITS = 3
 
 #: Widening that absorbs arithmetic noise in exact values (digits at the 30th place).
 NOISE = mp.mpf("1e-25")
@@ -279,7 +284,7 @@ class Rounding:
         return mp.mpf(self.policy.units.p) / self.policy.units.q / mp.mpf(10) ** decimals
 
     @_precise
-    def shown(self, number: Any, result: bool = False) -> Interval:
+    def shown(self, number: Any, result: bool = False, exact_upto: int = 0) -> Interval:
         """The interval a written number (a :class:`~symbackprop.notation.latex.Number`) stands for.
 
         An operand of arithmetic is exact when it is an integer, one of the
@@ -293,7 +298,9 @@ class Rounding:
         if number.decimals <= 0:
             return point(v)
         carried = self.carried.get(abs(v)) if self.policy.carry else None
-        exact = not result and (abs(v) in self.exact or _digits(number) <= SHORT)
+        exact = not result and (
+            abs(v) in self.exact or _digits(number) <= SHORT or number.decimals <= exact_upto
+        )
         if exact and carried is None:
             return point(v)
         h = IV.mpf(self.policy.units.p) / self.policy.units.q / IV.mpf(10) ** number.decimals
@@ -304,15 +311,18 @@ class Rounding:
         return IV.mpf([min(lo(own), lo(carried)), max(hi(own), hi(carried))])
 
     @_precise
-    def interval(self, expr: Expr, numbers: Mapping[Symbol, Any], result: bool = False) -> Interval:
+    def interval(
+        self, expr: Expr, numbers: Mapping[Symbol, Any], result: bool = False, exact_upto: int = 0
+    ) -> Interval:
         """A side as an interval: its written numbers as intervals, everything else exact.
 
         ``result``: the side is one number, a result (see :meth:`shown`).
+        ``exact_upto``: operands with at most this many decimals are exact (see :data:`PRECISE_DIGITS`).
 
         Raises:
             NoInterval: The side is not a finite real number here.
         """
-        env = {s: self.shown(n, result) for s, n in numbers.items()}
+        env = {s: self.shown(n, result, exact_upto) for s, n in numbers.items()}
         try:
             out = evaluate(expr, env)
         except (NoInterval, ZeroDivisionError, ValueError, TypeError):
