@@ -538,3 +538,24 @@ def test_a_result_with_many_more_digits_than_an_operand_takes_it_as_exact(gradie
     assert mp.mpf("0.40") - mp.mpf("0.5") * mp.mpf("0.08216704") == mp.mpf("0.35891648")
     (f,) = run(f"$$0.40 - 0.5 * {gradient} = 0.35891648$$\n").findings
     assert f.verdict == verdict
+
+
+CARRIED = """$$-(0.99 - 0.772928465) \\cdot 0.772928465 (1 - 0.772928465) \\cdot 0.55 = -0.02095403013$$
+
+$$0.0623243528 - 0.02095403013 = {shown}$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("shown", "verdict"), [("0.041370323", "holds"), ("0.041370322", "wrong")], ids=["rounded", "truncated"]
+)
+def test_a_result_carries_what_its_short_operands_give_as_exact(shown, verdict):
+    """dkelsh: -0.02095403013 (eleven decimals) was computed with 0.99 and 0.55 exact, so it carries
+    that tight interval, not the +-0.005 of a rounded 0.55; 0.0623243528 - 0.02095403013 =
+    0.04137032267, which rounds to 0.041370323."""
+    exact = -(Fraction("0.99") - Fraction("0.772928465")) * Fraction("0.772928465")
+    exact *= (1 - Fraction("0.772928465")) * Fraction("0.55")
+    assert abs(exact + Fraction("0.02095403013")) < Fraction(1, 10**11)
+    assert Fraction("0.0623243528") - Fraction("0.02095403013") == Fraction("0.04137032267")
+    text = CARRIED.replace("{shown}", shown)
+    assert at(run(text), 3).verdict == verdict

@@ -312,13 +312,15 @@ class Chain:
         self.checked += 1
         is_bare = bare(side)
         meets = contains(rounding.widen(prev, d), written(side)) if is_bare else overlap(own, prev)
-        if meets and is_bare and self._beyond_its_operands(i, d):
+        tight = self._with_short_operands_exact(i, d) if meets and is_bare else None
+        if tight is not None and not contains(rounding.widen(tight, d), written(side)):
             meets = False  # computed with its short operands as exact, and not what they give
         if meets:
             self.arithmetic = self.arithmetic or Arithmetic.HOLDS
             if is_bare and rounding.policy.carry:  # the truth may be anywhere the arithmetic allows
-                as_written = self.ref_true is None and self._as_written(side, prev)
-                return rounding.widen(prev, d), None if as_written else prev  # no truth: its own rounding
+                if self.ref_true is None and self._as_written(side, prev):
+                    return rounding.widen(prev, d), None  # no truth to say otherwise: its own rounding
+                return rounding.widen(prev, d), prev if tight is None else tight
             return own, None
         self.arithmetic = Arithmetic.WRONG
         if self._wrong_before(i, own, prev):
@@ -331,21 +333,20 @@ class Chain:
             self.problems.append(Wrong(Problem.ARITHMETIC, slip, value=middle(prev), side=i))
         return own, None
 
-    def _beyond_its_operands(self, i: int, d: int) -> bool:
-        """Whether a result shown with ``d`` decimals misses what the side before gives with its short
-        operands exact (``0.40 - 0.5 * 0.0821671041 = 0.35891648``: 0.40 is a weight, and 0.3589164480
-        is what it gives; see :data:`~.rounding.PRECISE_DIGITS`)."""
+    def _with_short_operands_exact(self, i: int, d: int) -> Interval | None:
+        """The side before with its short operands exact, when a result shown with ``d`` decimals has
+        far more digits than they (``0.40 - 0.5 * 0.0821671041 = 0.35891648``: 0.40 is a weight, and
+        0.3589164480 is what it gives; see :data:`~.rounding.PRECISE_DIGITS`); else ``None``."""
         before = self.st.parsed[i - 1] if i >= 1 else None
         if before is None or bare(before) or not is_number(before):
-            return False
+            return None
         upto = d - PRECISE_DIGITS
         if not any(0 < n.decimals <= upto for n in before.numbers.values()):
-            return False
+            return None
         try:
-            tight = self.memory.rounding.interval(before.expr, before.numbers, exact_upto=upto)
+            return self.memory.rounding.interval(before.expr, before.numbers, exact_upto=upto)
         except NoInterval:
-            return False
-        return not contains(self.memory.rounding.widen(tight, d), written(self.st.parsed[i]))
+            return None
 
     def _as_written(self, side: Any, prev: Interval) -> bool:
         """Whether a result shows far more digits than its operands' rounding allows, and is what
