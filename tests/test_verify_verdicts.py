@@ -559,3 +559,19 @@ def test_a_result_carries_what_its_short_operands_give_as_exact(shown, verdict):
     assert Fraction("0.0623243528") - Fraction("0.02095403013") == Fraction("0.04137032267")
     text = CARRIED.replace("{shown}", shown)
     assert at(run(text), 3).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("line", "verdict"),
+    [
+        ("y_3 = F(0.21) = \\frac{1}{1 + e^{-0.21}} = 0.55", "holds"),
+        ("y_3 = F(0.21) = \\frac{1}{1 + e^{-0.21}} = 0.56", "wrong"),
+        ("y_3 = F(0.21) = 0.56", "not checked"),
+    ],
+    ids=["right", "slip", "nothing-to-compute"],
+)
+def test_the_arithmetic_of_a_chain_with_an_unreadable_side_is_checked(line, verdict):
+    """gfg: F(0.21) is an unknown function (not read), but 1/(1 + e^-0.21) = 0.55 is arithmetic."""
+    assert mp.nstr(sig("0.21"), 4) == "0.5523"
+    (f,) = run(f"$${line}$$\n").findings
+    assert f.verdict == verdict

@@ -83,6 +83,8 @@ class Judge:
         self.timeline = Timeline(oracle, later, text) if oracle is not None else None
         self.repairs = dict(repairs or {})
         self.previous: Statement | None = None
+        #: Unreadable statements -> their longest run of readable sides in numbers (see runner).
+        self.runs: dict[int, Statement] = {}
 
     # ------------------------------------------------------- one statement
 
@@ -93,7 +95,10 @@ class Judge:
         self.previous = st
         base = _base(st)
         if st.error:
-            return Finding(status=Status.NOT_CHECKED, explanation=(f"not checked: {st.error}",), **base)
+            why = f"not checked: {st.error}"
+            if index in self.runs:  # its sides in numbers only are still arithmetic
+                return self._arithmetic_only(self.runs[index], why, base)
+            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
         undefined = _undefined(st)
         if undefined is not None:
             what = f"{undefined} is undefined: it is not a number"

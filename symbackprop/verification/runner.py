@@ -24,7 +24,7 @@ from typing import Any
 import sympy
 from sympy import Expr, Float, Rational, Symbol
 
-from ..core.derivation import DPS, derive
+from ..core.derivation import DPS, Partial, derive
 from ..core.network import Network
 from ..errors import InputError, SymbackpropError
 from ..files import read_text
@@ -42,6 +42,7 @@ from .statements import (
     defining_statements,
     failed_definitions,
     is_name,
+    is_number,
     lhs_keys,
     parse_all,
     spell_names,
@@ -221,10 +222,56 @@ def _judge_part(
     )
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
+    judge.runs = _readable_runs(statements, names, _functions(network))
     findings = [judge.judge(i, st, continued=i in continues) for i, st in enumerate(statements)]
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
     return findings
+
+
+def _readable_runs(
+    statements: list[Statement], names: Names, functions: Mapping[str, Any]
+) -> dict[int, Statement]:
+    """For each unreadable chain, its longest run of sides written in numbers only, each readable
+    (``y_3 = F(0.21) = \\frac{1}{1 + e^{-0.21}} = 0.56``: ``F`` is unknown, the arithmetic is not)."""
+    from ..notation.latex_input import parse_math
+
+    known = frozenset(names.known())
+    out: dict[int, Statement] = {}
+    for i, st in enumerate(statements):
+        if not st.error or len(st.sides) < 3:
+            continue
+        parsed: list[Any] = []
+        for side in st.sides:
+            try:
+                p = parse_math(side, names.resolve, functions, gradient=Partial, known=known)
+                p.exact()  # refuses number bombs
+            except SymbackpropError:
+                p = None
+            parsed.append(p if p is not None and is_number(p) else None)
+        run = _longest_run(parsed, st.ops)
+        if run is not None:
+            a, b = run
+            lines = st.lines[a:b] if len(st.lines) == len(st.sides) else []
+            out[i] = Statement(
+                lines[0] if lines else st.line, st.block_end, st.source, st.sides[a:b], st.ops[a : b - 1],
+                parsed=parsed[a:b], lines=lines,
+            )  # fmt: skip
+    return out
+
+
+def _longest_run(parsed: list[Any], ops: list[str]) -> tuple[int, int] | None:
+    """The longest stretch ``[a, b)`` of at least two parsed sides related by equalities."""
+    best: tuple[int, int] | None = None
+    start: int | None = None
+    for k, p in enumerate([*parsed, None]):
+        if p is not None and (start is None or ops[k - 1] in ("=", "≈")):
+            start = k if start is None else start
+            continue
+        if start is not None and k - start >= 2 and (best is None or k - start > best[1] - best[0]):
+            best = (start, k)
+        start = k if p is not None else None
+    return best
 
 
 def _approximate(statements: list[Statement]) -> set[Expr]:
