@@ -575,3 +575,31 @@ def test_the_arithmetic_of_a_chain_with_an_unreadable_side_is_checked(line, verd
     assert mp.nstr(sig("0.21"), 4) == "0.5523"
     (f,) = run(f"$${line}$$\n").findings
     assert f.verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("chain", "verdict"),
+    [
+        ("\\frac{df}{dw} = 2(5-2w)(-2) = -4(5-2w) = 8w-20", "holds"),
+        ("\\frac{df}{dw} = 2(5-2w)(-2) = -4(5-2w) = 8w+20", "wrong"),
+        ("\\frac{dL}{dw} = 2(y-wx)(-x) = -2x(y-wx)", "holds"),
+        ("\\frac{dL}{dw} = 2(y-wx)(-x) = 2x(y-wx)", "wrong"),
+    ],
+    ids=["identity", "slip", "two-names", "sign"],
+)
+def test_with_no_network_a_formula_equals_the_formula_before_it(chain, verdict):
+    """smaxx73 session 5: -4(5 - 2w) = 8w - 20 for every w (by hand: -20 + 8w); 8w + 20 is not."""
+    (f,) = run(f"$${chain}$$\n").findings
+    assert f.verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("derivative", "verdict"),
+    [("-4(3-2w_1-w_2)", "holds"), ("-2(3-2w_1-w_2)", "wrong")],
+    ids=["right", "factor-2-dropped"],
+)
+def test_with_no_network_a_derivative_of_the_documents_formula_is_checked(derivative, verdict):
+    """d/dw_1 (3 - 2w_1 - w_2)^2 = 2(3 - 2w_1 - w_2)(-2) = -4(3 - 2w_1 - w_2), by hand."""
+    text = f"$$L(w_1,w_2) = (3-2w_1-w_2)^2$$\n\n$$\\frac{{\\partial L}}{{\\partial w_1}} = {derivative}$$\n"
+    first, second = run(text).findings
+    assert first.verdict == "given" and second.verdict == verdict

@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sympy import Expr, Float, Symbol
+import sympy
+from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Evaluation, Partial
 from ..errors import SymbackpropError
@@ -50,7 +51,13 @@ from .report import Arithmetic, Expected, Finding, Kind, Number, Part
 from .rounding import PRECISE_DIGITS, Interval, NoInterval, contains, hi, hull, lo, middle, overlap, point
 from .statements import Statement, bare, decimals, is_number
 
-__all__ = ["Chain"]
+__all__ = ["Chain", "plain"]
+
+#: Points at which two formulas of a chain are compared when there is no network.
+IDENTITY_POINTS = 3
+
+#: How deep a definition's own names are written out before it is differentiated.
+FORMULA_DEPTH = 8
 
 #: A result with this many times less rounding than its operands' is taken as computed from them
 #: as written (see :meth:`Chain._as_written`).
@@ -178,7 +185,8 @@ class Chain:
         """Judge a formula; always ``False`` (a wrong formula does not start a carried error)."""
         self.prev_iv = None
         if self.o is None:
-            raise Unknown("no network to check it against")
+            self._identity(i, side)
+            return False
         if self.key is None and self.ref_true is None and not self._ref_checkable():
             raise Unknown("it names no quantity of the network")
         verdict, where = self.compare(side)
@@ -199,6 +207,49 @@ class Chain:
         else:
             self.wrong_formula(i, side)
         return False
+
+    def _identity(self, i: int, side: Any) -> None:
+        """With no network, a formula equals the formula before it (``2(5-2w)(-2) = -4(5-2w)``)
+        as an identity in its names: both are compared at :data:`IDENTITY_POINTS`."""
+        before = self.st.parsed[i - 1] if i >= 1 else None
+        a = None if before is None or i - 1 < self.subject.start - 1 else self._formula_of(before)
+        if a is None or not plain(side):
+            raise Unknown("no network to check it against")
+        b = side.exact()
+        names = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+        agree = 0
+        for k in range(IDENTITY_POINTS):
+            at = {s: Rational(13 + 7 * j + 5 * k, 10 + k) for j, s in enumerate(names)}
+            x, y = (Float(e.xreplace(at).evalf(DPS), DPS) for e in (a, b))
+            if not (x.is_real and y.is_real and x.is_finite and y.is_finite):
+                continue
+            if not close(x, y):
+                text = (self.st.sides[i], " is not ", self.st.sides[i - 1], " (they differ at ")
+                where = ", ".join(f"{s.name} = {v}" for s, v in at.items())
+                self.checked += 1
+                self.problems.append(Wrong(Problem.IDENTITY, (*text, where, ")"), side=i))
+                return
+            agree += 1
+        if not agree:
+            raise Unknown("no point to compare the two formulas at")
+        self.checked += 1
+
+    def _formula_of(self, side: Any) -> Expr | None:
+        """A side as a formula of plain names: itself, or the derivative of a name the document
+        has just defined by such a formula (``df/dw`` after ``f = (5 - 2w)^2``), else ``None``."""
+        if plain(side):
+            return side.exact()
+        p = side.expr
+        formulas = self.memory.formulas
+        if not isinstance(p, Partial) or p.of.name not in formulas:
+            return None
+        f = formulas[p.of.name]
+        for _ in range(FORMULA_DEPTH):  # the names it is itself written in
+            inner = {s: formulas[s.name] for s in f.free_symbols if s.name in formulas}
+            if not inner:
+                return sympy.diff(f, p.wrt)
+            f = f.xreplace(inner)
+        return None
 
     def _ref_checkable(self) -> bool:
         """Whether the first side can be evaluated (an expression of the network's quantities)."""
@@ -489,3 +540,11 @@ class Chain:
         return self.o.value(side.expr.xreplace(reps), self.ev, side.numbers)
 
     # ------------------------------------------------------------ verdict
+
+
+def plain(side: Any) -> bool:
+    """A formula of plain names and exact numbers only: no derivative, function or rounded number."""
+    expr = side.expr
+    if not expr.free_symbols - set(side.numbers) or expr.atoms(Partial, sympy.Function):
+        return False
+    return all(n.decimals <= 0 for n in side.numbers.values())

@@ -92,6 +92,7 @@ class Memory:
         rounding: The intervals shown numbers stand for, and those results carry.
         last_iv: The interval the last chain ended with (a continuation row starts from it).
         last_exact: Its value with the numbers as written.
+        formulas: The latest formula of plain names each name was defined by (``f = 3w^2 + 2w - 1``).
         no_point: Why there is no point to evaluate names at (which values are missing).
     """
 
@@ -101,6 +102,7 @@ class Memory:
     numbers: dict[Rational, int | None] = field(default_factory=dict)
     last_iv: Interval | None = None
     last_exact: Float | None = None
+    formulas: dict[str, Expr] = field(default_factory=dict)
     no_point: str = "the document gives no point"
 
     def snapshot(self) -> tuple[Any, ...]:
@@ -127,6 +129,7 @@ class Problem(enum.Enum):
     """What is wrong with a side."""
 
     INEQUALITY = "inequality"
+    IDENTITY = "identity"
     POINT_ONLY = "point-only"
     FORMULA = "formula"
     DISAGREES = "disagrees"

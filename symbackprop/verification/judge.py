@@ -18,10 +18,11 @@ from typing import Any
 
 import sympy
 from sympy import Expr, Float, Symbol
+from sympy.core.function import AppliedUndef
 
 from ..core.derivation import Partial
 from ..errors import SymbackpropError
-from .chain import Chain, Memory, Rules, Subject
+from .chain import Chain, Memory, Rules, Subject, plain
 from .infer import Role
 from .names import Names
 from .oracle import Oracle, Unknown
@@ -93,19 +94,11 @@ class Judge:
         if not continued and not self._restated(st):
             self.memory.last_iv = self.memory.last_exact = None
         self.previous = st
+        self._remember_formula(st)
         base = _base(st)
-        if st.error:
-            why = f"not checked: {st.error}"
-            if index in self.runs:  # its sides in numbers only are still arithmetic
-                return self._arithmetic_only(self.runs[index], why, base)
-            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
-        undefined = _undefined(st)
-        if undefined is not None:
-            what = f"{undefined} is undefined: it is not a number"
-            return Finding(status=Status.WRONG, explanation=(what,), checked=1, **base)
-        blocked = self._blocked(st)
-        if blocked:
-            return self._arithmetic_only(st, blocked, base)
+        unread = self._unread(index, st, base)
+        if unread is not None:
+            return unread
         first, role = st.parsed[0], self.roles.get(index)
         if index in self.repairs:
             return self._repaired(st, self.repairs[index], base)
@@ -115,6 +108,8 @@ class Judge:
             return Finding(status=Status.OK, explanation=(given,), kind=kind, **base)
         o = self.oracle
         if o is None:
+            if len(st.parsed) == 2 and self._formula_defined(st):
+                return Finding(status=Status.OK, explanation=("definition",), kind=Kind.DEFINITION, **base)
             bare_subject = Subject(None, Kind.ARITHMETIC if is_number(first) else Kind.CLAIM)
             return Chain(None, None, self.rules, self.memory, st, bare_subject, base).judge()
         subject = self.subject(st, role)
@@ -133,6 +128,37 @@ class Judge:
         if is_name(first):
             self.seen.add(first.expr)
         return self._at_its_point(st, subject, base)
+
+    def _unread(self, index: int, st: Statement, base: dict[str, Any]) -> Finding | None:
+        """The finding on a statement that cannot be judged as a whole (unreadable, undefined, or
+        using an unreadable definition), or ``None``."""
+        if st.error:
+            why = f"not checked: {st.error}"
+            if index in self.runs:  # its sides in numbers only are still arithmetic
+                return self._arithmetic_only(self.runs[index], why, base)
+            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
+        undefined = _undefined(st)
+        if undefined is not None:
+            what = f"{undefined} is undefined: it is not a number"
+            return Finding(status=Status.WRONG, explanation=(what,), checked=1, **base)
+        blocked = self._blocked(st)
+        return self._arithmetic_only(st, blocked, base) if blocked else None
+
+    def _remember_formula(self, st: Statement) -> None:
+        """``f = (5 - 2w)^2``: the latest formula of plain names a name is defined by."""
+        name = _defined_name(st)
+        if name is None:
+            return
+        side = st.parsed[1]
+        if plain(side) and name not in {s.name for s in side.expr.free_symbols}:
+            self.memory.formulas[name] = side.exact()
+        else:
+            self.memory.formulas.pop(name, None)
+
+    def _formula_defined(self, st: Statement) -> bool:
+        """``L(w_1, w_2) = (3 - 2w_1 - w_2)^2`` with no network: a definition, given."""
+        name = _defined_name(st)
+        return name is not None and self.memory.formulas.get(name) is not None and plain(st.parsed[1])
 
     def _restated(self, st: Statement) -> bool:
         """``\\hat{y} \\approx 0.0831`` right after ``\\hat{y} = \\frac{1}{1 + e^{2.40001426}}``: the
@@ -327,6 +353,16 @@ class Judge:
         if role is Role.VALUE or (n not in net.definition and is_number(rhs)):
             return Kind.VALUE
         return Kind.CLAIM
+
+
+def _defined_name(st: Statement) -> str | None:
+    """The name a statement defines (``f = …`` or ``f(w) = …``), or ``None``."""
+    if st.error or len(st.parsed) < 2:
+        return None
+    first = st.parsed[0].expr
+    if isinstance(first, AppliedUndef) and all(isinstance(a, Symbol) for a in first.args):
+        return str(first.func.__name__)
+    return first.name if is_name(st.parsed[0]) else None
 
 
 def _undefined(st: Statement) -> str | None:

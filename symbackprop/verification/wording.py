@@ -158,7 +158,7 @@ def _explain(
         assert first.value is not None
         line = f" follows from the error at line {first.cause}; the right value is "
         return (*first.text, line, shown_number(first.value, chain.digits))
-    if first.problem in (Problem.ARITHMETIC, Problem.INEQUALITY):
+    if first.problem in (Problem.ARITHMETIC, Problem.INEQUALITY, Problem.IDENTITY):
         return first.text
     if first.problem is Problem.DISAGREES:
         return (*first.text, ": the spec has ", lhs, " = ", *(() if expected is None else (expected,)))
