@@ -603,3 +603,29 @@ def test_with_no_network_a_derivative_of_the_documents_formula_is_checked(deriva
     text = f"$$L(w_1,w_2) = (3-2w_1-w_2)^2$$\n\n$$\\frac{{\\partial L}}{{\\partial w_1}} = {derivative}$$\n"
     first, second = run(text).findings
     assert first.verdict == "given" and second.verdict == verdict
+
+
+ZERO_CHAIN = """$$net_{h1} = w_1 i_1 + w_2 i_2 + b_1$$
+
+$$out_{h1} = \\sigma(net_{h1})$$
+
+$$net_{o1} = w_5 out_{h1} + b_2$$
+
+$$\\frac{\\partial E}{\\partial w_5} = \\frac{\\partial E}{\\partial {node}} \\cdot
+\\frac{\\partial {node}}{\\partial w_5} = 0.74136507 \\cdot 0.593269992$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("node", "verdict"), [("net_{h1}", "wrong"), ("net_{o1}", "holds")], ids=["pasted", "right"]
+)
+def test_a_chain_through_a_node_that_does_not_depend_on_the_weight_is_zero(node, verdict):
+    """Mazur transcribed: the w1 chain pasted for w5 goes through net_h1 = w_1 i_1 + w_2 i_2 + b_1,
+    which does not depend on w_5: dnet_h1/dw_5 = 0, so the product is 0, not 0.7413 x 0.5932
+    (the loss E is not defined here, so nothing else can be judged)."""
+    text = ZERO_CHAIN.replace("{node}", node)
+    f = at(run(text), line_of(text, "\\partial E}{\\partial w_5}"))
+    assert f.verdict in (verdict, "not checked" if verdict == "holds" else verdict)
+    assert (f.status is Status.WRONG) == (verdict == "wrong")
+    if verdict == "wrong":
+        assert "net_h1 does not depend on w_5" in f.message

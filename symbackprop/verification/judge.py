@@ -23,11 +23,12 @@ from sympy.core.function import AppliedUndef
 from ..core.derivation import Partial
 from ..errors import SymbackpropError
 from .chain import Chain, Memory, Rules, Subject, plain
+from .claims import EQUALITIES
 from .infer import Role
 from .names import Names
 from .oracle import Oracle, Unknown
 from .report import MISTAKES, Expected, Finding, Formula, Kind, Mistake, Status
-from .rounding import DIGITS_POLICIES, Rounding
+from .rounding import DIGITS_POLICIES, NoInterval, Rounding, contains
 from .statements import Statement, bare, is_name, is_number
 from .timeline import Timeline
 
@@ -91,6 +92,13 @@ class Judge:
 
     def judge(self, index: int, st: Statement, continued: bool = False) -> Finding:
         """The finding for statement number ``index`` (``continued``: it continues the row before)."""
+        found = self._judge(index, st, continued)
+        if found.status is Status.WRONG or st.error:
+            return found
+        zero = self._zero_product(st)
+        return found if zero is None else zero
+
+    def _judge(self, index: int, st: Statement, continued: bool) -> Finding:
         if not continued and not self._restated(st):
             self.memory.last_iv = self.memory.last_exact = None
         self.previous = st
@@ -128,6 +136,53 @@ class Judge:
         if is_name(first):
             self.seen.add(first.expr)
         return self._at_its_point(st, subject, base)
+
+    def _zero_product(self, st: Statement) -> Finding | None:
+        """A product with a factor ``∂a/∂b`` where ``a`` does not depend on ``b`` at all is 0; a
+        nonzero number on the same chain contradicts it (``∂E/∂w_5 = ∂E/∂out_{h1} ·
+        ∂out_{h1}/∂net_{h1} · ∂net_{h1}/∂w_5 = 0.0821…``: net_h1 does not depend on w_5)."""
+        if self.oracle is None or any(op not in EQUALITIES for op in st.ops):
+            return None
+        numbers = [j for j, p in enumerate(st.parsed) if is_number(p) and p.numbers]
+        for i, side in enumerate(st.parsed):
+            zero = next((f for f in sympy.Mul.make_args(side.expr) if self._independent(f)), None)
+            if zero is None or not numbers:
+                continue
+            for j in numbers:
+                with contextlib.suppress(NoInterval, SymbackpropError):
+                    iv = self.memory.rounding.interval(st.parsed[j].expr, st.parsed[j].numbers)
+                    if not contains(iv, sympy.S.Zero):
+                        why = (
+                            f"{st.sides[i]} is 0 ({zero.of.name} does not depend on {zero.wrt.name}), "
+                            f"not {st.sides[j]}"
+                        )
+                        return Finding(status=Status.WRONG, explanation=(why,), checked=1, **_base(st))
+        return None
+
+    def _independent(self, factor: Expr) -> bool:
+        """``∂a/∂b`` where the network's ``a`` (not the loss, every definition under it read) does
+        not depend on ``b``, a quantity of the network."""
+        if not isinstance(factor, Partial) or self.oracle is None:
+            return False
+        net = self.oracle.network
+        of, wrt = factor.of, factor.wrt
+        if of == net.loss or of == wrt or of not in net.definition or wrt not in self.symbols:
+            return False
+        under = self._under(of)
+        return wrt not in under and not under & set(self.failed)
+
+    def _under(self, node: Symbol) -> set[Symbol]:
+        """Every symbol ``node`` is computed from, through the network's definitions."""
+        definition = self.oracle.network.definition if self.oracle is not None else {}
+        seen: set[Symbol] = set()
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            for s in definition[n].free_symbols if n in definition else ():
+                if s not in seen:
+                    seen.add(s)
+                    stack.append(s)
+        return seen
 
     def _unread(self, index: int, st: Statement, base: dict[str, Any]) -> Finding | None:
         """The finding on a statement that cannot be judged as a whole (unreadable, undefined, or
