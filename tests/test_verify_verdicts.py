@@ -584,8 +584,9 @@ def test_the_arithmetic_of_a_chain_with_an_unreadable_side_is_checked(line, verd
         ("\\frac{df}{dw} = 2(5-2w)(-2) = -4(5-2w) = 8w+20", "wrong"),
         ("\\frac{dL}{dw} = 2(y-wx)(-x) = -2x(y-wx)", "holds"),
         ("\\frac{dL}{dw} = 2(y-wx)(-x) = 2x(y-wx)", "wrong"),
+        ("\\delta = a - y = 0.5368 - 0 \\approx 0.5368", "holds"),
     ],
-    ids=["identity", "slip", "two-names", "sign"],
+    ids=["identity", "slip", "two-names", "sign", "a-name-defined-here"],
 )
 def test_with_no_network_a_formula_equals_the_formula_before_it(chain, verdict):
     """smaxx73 session 5: -4(5 - 2w) = 8w - 20 for every w (by hand: -20 + 8w); 8w + 20 is not."""

@@ -212,10 +212,12 @@ class Chain:
         """With no network, a formula equals the formula before it (``2(5-2w)(-2) = -4(5-2w)``)
         as an identity in its names: both are compared at :data:`IDENTITY_POINTS`."""
         before = self.st.parsed[i - 1] if i >= 1 else None
-        a = None if before is None or i - 1 < self.subject.start - 1 else self._formula_of(before)
-        if a is None or not plain(side):
+        if before is None or isinstance(before.expr, Symbol) or not plain(side):  # a name: defined here
             raise Unknown("no network to check it against")
-        b = side.exact()
+        a = self._formula_of(before)
+        a, b = self._written_out(a), self._written_out(side.exact())
+        if a is None or b is None:
+            raise Unknown("no network to check it against")
         names = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
         agree = 0
         for k in range(IDENTITY_POINTS):
@@ -240,14 +242,20 @@ class Chain:
         if plain(side):
             return side.exact()
         p = side.expr
-        formulas = self.memory.formulas
-        if not isinstance(p, Partial) or p.of.name not in formulas:
+        if not isinstance(p, Partial) or p.of.name not in self.memory.formulas:
             return None
-        f = formulas[p.of.name]
-        for _ in range(FORMULA_DEPTH):  # the names it is itself written in
+        f = self._written_out(self.memory.formulas[p.of.name])
+        return None if f is None else sympy.diff(f, p.wrt)
+
+    def _written_out(self, f: Expr | None) -> Expr | None:
+        """``f`` with the names the document defined by formulas written out (``None``: too deep)."""
+        formulas = self.memory.formulas
+        for _ in range(FORMULA_DEPTH):
+            if f is None:
+                return None
             inner = {s: formulas[s.name] for s in f.free_symbols if s.name in formulas}
             if not inner:
-                return sympy.diff(f, p.wrt)
+                return f
             f = f.xreplace(inner)
         return None
 
