@@ -630,3 +630,25 @@ def test_a_chain_through_a_node_that_does_not_depend_on_the_weight_is_zero(node,
     assert (f.status is Status.WRONG) == (verdict == "wrong")
     if verdict == "wrong":
         assert "net_h1 does not depend on w_5" in f.message
+
+
+OWN_FORMULA = """$$f(x,y) = x y$$
+
+For example, if $x = 4, y = -3$ then $f(x,y) = {value}$ and $\\frac{\\partial f}{\\partial x} = {slope}$.
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "slope", "verdicts"),
+    [
+        ("-12", "-3", ["holds", "holds"]),
+        ("-13.5", "-3", ["wrong", "holds"]),
+        ("-12", "4", ["holds", "wrong"]),
+    ],
+    ids=["right", "value-slip", "slope-slip"],
+)
+def test_with_no_network_a_value_of_the_documents_own_function_is_checked(value, slope, verdicts):
+    """CS231n: f(x, y) = xy at x = 4, y = -3 is -12 and df/dx = y = -3 (by hand)."""
+    text = OWN_FORMULA.replace("{value}", value).replace("{slope}", slope)
+    claims = [f for f in run(text).findings if f.source.startswith(("f(x,y) =", "\\frac"))]
+    assert [f.verdict for f in claims if f.line == 3] == verdicts

@@ -45,6 +45,7 @@ from .claims import (
     shown_number,
     why,
     written,
+    written_out,
 )
 from .oracle import Claim, Key, Oracle, Unknown, close
 from .report import Arithmetic, Expected, Finding, Kind, Number, Part
@@ -56,8 +57,6 @@ __all__ = ["Chain", "plain"]
 #: Points at which two formulas of a chain are compared when there is no network.
 IDENTITY_POINTS = 3
 
-#: How deep a definition's own names are written out before it is differentiated.
-FORMULA_DEPTH = 8
 
 #: A result with this many times less rounding than its operands' is taken as computed from them
 #: as written (see :meth:`Chain._as_written`).
@@ -131,6 +130,8 @@ class Chain:
                 self.ref_true = self.subject.scale * self.o.true_value(self.key, self.ev)
             except (Unknown, KeyError) as e:
                 self.notes.append(why(e))
+        elif self.subject.truth is not None:  # no network: from the document's own formulas and values
+            self.ref_true = Float(self.subject.truth, DPS)
         elif self.key is None and not is_number(self.ref) and not self.subject.arithmetic_only:
             self._ref_checkable()  # ∂a_2/∂w_1, or an expression of the network's quantities
 
@@ -215,7 +216,7 @@ class Chain:
         if before is None or isinstance(before.expr, Symbol) or not plain(side):  # a name: defined here
             raise Unknown("no network to check it against")
         a = self._formula_of(before)
-        a, b = self._written_out(a), self._written_out(side.exact())
+        a, b = written_out(a, self.memory.formulas), written_out(side.exact(), self.memory.formulas)
         if a is None or b is None:
             raise Unknown("no network to check it against")
         names = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
@@ -244,20 +245,8 @@ class Chain:
         p = side.expr
         if not isinstance(p, Partial) or p.of.name not in self.memory.formulas:
             return None
-        f = self._written_out(self.memory.formulas[p.of.name])
+        f = written_out(self.memory.formulas[p.of.name], self.memory.formulas)
         return None if f is None else sympy.diff(f, p.wrt)
-
-    def _written_out(self, f: Expr | None) -> Expr | None:
-        """``f`` with the names the document defined by formulas written out (``None``: too deep)."""
-        formulas = self.memory.formulas
-        for _ in range(FORMULA_DEPTH):
-            if f is None:
-                return None
-            inner = {s: formulas[s.name] for s in f.free_symbols if s.name in formulas}
-            if not inner:
-                return f
-            f = f.xreplace(inner)
-        return None
 
     def _ref_checkable(self) -> bool:
         """Whether the first side can be evaluated (an expression of the network's quantities)."""

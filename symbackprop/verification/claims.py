@@ -41,6 +41,7 @@ __all__ = [
     "shown_number",
     "why",
     "written",
+    "written_out",
 ]
 
 #: Relations whose sides are judged as equal.
@@ -58,6 +59,7 @@ class Subject:
         scale: The chain is about ``scale`` times the quantity (``\\delta = -\\partial L/\\partial z``).
         note: Why only part of the chain is judged, for the finding's message.
         arithmetic_only: Only the arithmetic as written is judged (no truth for the first side).
+        truth: Its value from the document's own formulas and values, when there is no network.
     """
 
     key: Key | None
@@ -66,6 +68,7 @@ class Subject:
     scale: Expr = sympy.S.One
     note: str | None = None
     arithmetic_only: bool = False
+    truth: Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ class Memory:
         last_iv: The interval the last chain ended with (a continuation row starts from it).
         last_exact: Its value with the numbers as written.
         formulas: The latest formula of plain names each name was defined by (``f = 3w^2 + 2w - 1``).
+        params: The parameters of those defined as functions (``f(x, y) = x y``: ``x, y``).
+        values: The latest value given for each name (``x = 4``), when there is no network.
         no_point: Why there is no point to evaluate names at (which values are missing).
     """
 
@@ -103,6 +108,8 @@ class Memory:
     last_iv: Interval | None = None
     last_exact: Float | None = None
     formulas: dict[str, Expr] = field(default_factory=dict)
+    params: dict[str, tuple[Symbol, ...]] = field(default_factory=dict)
+    values: dict[str, Expr] = field(default_factory=dict)
     no_point: str = "the document gives no point"
 
     def snapshot(self) -> tuple[Any, ...]:
@@ -154,6 +161,22 @@ class Wrong:
     shows: Callable[[Expr], bool] | None = None
     at: Evaluation | None = None
     mistake: Mistake | None = None
+
+
+#: How deep a definition's own names are written out before it is used.
+FORMULA_DEPTH = 8
+
+
+def written_out(f: Expr | None, formulas: Mapping[str, Expr]) -> Expr | None:
+    """``f`` with the names the document defined by formulas written out (``None``: too deep)."""
+    for _ in range(FORMULA_DEPTH):
+        if f is None:
+            return None
+        inner = {s: formulas[s.name] for s in f.free_symbols if s.name in formulas}
+        if not inner:
+            return f
+        f = f.xreplace(inner)
+    return None
 
 
 def arithmetic_slip(st: Statement, k: int, prev: Float, side: Any) -> tuple[Part, ...]:

@@ -20,10 +20,10 @@ import sympy
 from sympy import Expr, Float, Symbol
 from sympy.core.function import AppliedUndef
 
-from ..core.derivation import Partial
+from ..core.derivation import DPS, Partial
 from ..errors import SymbackpropError
 from .chain import Chain, Memory, Rules, Subject, plain
-from .claims import EQUALITIES
+from .claims import EQUALITIES, written_out
 from .infer import Role
 from .names import Names
 from .oracle import Oracle, Unknown
@@ -113,12 +113,15 @@ class Judge:
         given = self._given(st, role)
         if given is not None:
             kind = Kind.UPDATE if given == "the update rule" else Kind.VALUE
+            if len(st.parsed) == 2 and is_number(st.parsed[1]):
+                self.memory.values[first.expr.name] = st.parsed[1].exact()
             return Finding(status=Status.OK, explanation=(given,), kind=kind, **base)
         o = self.oracle
         if o is None:
             if len(st.parsed) == 2 and self._formula_defined(st):
                 return Finding(status=Status.OK, explanation=("definition",), kind=Kind.DEFINITION, **base)
-            bare_subject = Subject(None, Kind.ARITHMETIC if is_number(first) else Kind.CLAIM)
+            kind = Kind.ARITHMETIC if is_number(first) else Kind.CLAIM
+            bare_subject = Subject(None, kind, truth=self._own_value(first.expr))
             return Chain(None, None, self.rules, self.memory, st, bare_subject, base).judge()
         subject = self.subject(st, role)
         if subject is not None and subject.key is not None and subject.key[0] in ("adjoint", "update"):
@@ -204,11 +207,33 @@ class Judge:
         name = _defined_name(st)
         if name is None:
             return
-        side = st.parsed[1]
+        side, first = st.parsed[1], st.parsed[0].expr
         if plain(side) and name not in {s.name for s in side.expr.free_symbols}:
             self.memory.formulas[name] = side.exact()
-        else:
+            self.memory.params[name] = tuple(first.args) if isinstance(first, AppliedUndef) else ()
+        elif not is_number(side):  # a value (f(x, y) = -12) keeps the formula; a new formula does not
             self.memory.formulas.pop(name, None)
+
+    def _own_value(self, subject: Expr) -> Expr | None:
+        """With no network, what the document's own formulas and values give for ``f(x, y)``,
+        ``∂f/∂x`` or ``f`` (``f(x, y) = x y`` with ``x = 4``, ``y = -3``: -12), or ``None``."""
+        m = self.memory
+        if isinstance(subject, AppliedUndef) and subject.func.__name__ in m.formulas:
+            name = subject.func.__name__
+            if len(m.params.get(name, ())) != len(subject.args):
+                return None
+            f = m.formulas[name].xreplace(dict(zip(m.params[name], subject.args)))
+        elif isinstance(subject, Partial) and subject.of.name in m.formulas:
+            f = sympy.diff(written_out(m.formulas[subject.of.name], m.formulas), subject.wrt)
+        elif isinstance(subject, Symbol) and subject.name in m.formulas:
+            f = m.formulas[subject.name]
+        else:
+            return None
+        f = written_out(f, m.formulas)
+        if f is None or any(s.name not in m.values for s in f.free_symbols):
+            return None
+        value = f.xreplace({s: m.values[s.name] for s in f.free_symbols}).evalf(DPS)
+        return value if value.is_real and value.is_finite else None
 
     def _formula_defined(self, st: Statement) -> bool:
         """``L(w_1, w_2) = (3 - 2w_1 - w_2)^2`` with no network: a definition, given."""

@@ -58,8 +58,9 @@ def wrong(chain: Any) -> Finding:
     expected, value = first.expected, first.value
     if first.problem is Problem.ARITHMETIC:
         value = chain.ref_true  # the slip's own right result is in the message
-    elif expected is None and value is not None and chain.o is not None:
-        expected = Expected(formula(chain), _number(chain, value, first))
+    elif expected is None and value is not None:  # with no network, the number the document's formulas give
+        shape = formula(chain) if chain.o is not None else None
+        expected = Expected(shape, _number(chain, value, first))
     expected = _consistent(chain, expected, first)
     mistake = _mistake(chain, first)
     parts = _explain(chain, first, expected, mistake)
