@@ -652,3 +652,26 @@ def test_with_no_network_a_value_of_the_documents_own_function_is_checked(value,
     text = OWN_FORMULA.replace("{value}", value).replace("{slope}", slope)
     claims = [f for f in run(text).findings if f.source.startswith(("f(x,y) =", "\\frac"))]
     assert [f.verdict for f in claims if f.line == 3] == verdicts
+
+
+ROWS = """An update:
+$$
+\\begin{aligned}
+w^{+} &= 0.5 - 0.1 \\cdot 0.069 \\\\
+&= 0.5 - 0.0069 \\\\
+&= 0.4931
+\\end{aligned}
+$$
+"""
+
+
+def test_each_row_of_a_chain_that_holds_carries_its_verdict_and_is_counted_once():
+    """0.5 - 0.1 * 0.069 = 0.5 - 0.0069 = 0.4931 (by hand): every row holds; the summary counts one
+    equation, and annotating adds one note."""
+    assert Fraction("0.5") - Fraction("0.1") * Fraction("0.069") == Fraction("0.4931")
+    report = run(ROWS)
+    rows = {f.line: f for f in report.findings}
+    assert sorted(rows) == [4, 5, 6] and all(f.verdict == "holds" for f in rows.values())
+    assert [f.row_of for f in report.findings] == [None, 4, 4]
+    assert report.verdicts()["holds"] == 1 and len(report.equations) == 1
+    assert report.annotate().count("symbackprop") == 1

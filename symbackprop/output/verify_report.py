@@ -137,6 +137,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "verdict": finding.verdict,
         "checked": finding.checked,
         "mistake": finding.mistake,
+        "row_of": finding.row_of,
     }
 
 
@@ -248,7 +249,7 @@ def annotate(report: VerifyReport) -> str:
         msg = "a notebook cannot be annotated line by line; use the table or --json"
         raise InputError(msg, file=report.source)
     notes: dict[int, list[str]] = {}
-    for f in report.findings:
+    for f in report.equations:  # one note per equation, not one per row of a chain
         notes.setdefault(f.block_end or f.line, []).append(_note(report, f).replace("\n", " "))
     out: list[str] = []
     start = NOTE_STARTS.get(report.format, NOTE_STARTS["md"])

@@ -223,10 +223,31 @@ def _judge_part(
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
     judge.runs = _readable_runs(statements, names, _functions(network))
-    findings = [judge.judge(i, st, continued=i in continues) for i, st in enumerate(statements)]
+    findings = []
+    for i, st in enumerate(statements):
+        found = judge.judge(i, st, continued=i in continues)
+        findings += [found, *_other_rows(st, found)]
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
     return findings
+
+
+def _other_rows(st: Statement, found: Finding) -> list[Finding]:
+    """The rows a chain goes on over (``&= …`` in ``align``), each with the chain's verdict.
+
+    A chain that holds (or could not be checked) does so on each of its rows; a wrong chain is
+    reported on the row of its wrong side only (its other rows are not verdicts of their own).
+    """
+    if found.status is Status.WRONG or len(set(st.lines)) < 2 or len(st.lines) != len(st.sides):
+        return []
+    rows: dict[int, list[str]] = {}
+    for k, (line, side) in enumerate(zip(st.lines, st.sides)):
+        if line != found.line:
+            rows.setdefault(line, []).append(f"{st.ops[k - 1]} {side.strip()}" if k else side.strip())
+    return [
+        dataclasses.replace(found, line=line, source=" ".join(sides), row_of=found.line)
+        for line, sides in rows.items()
+    ]
 
 
 def _readable_runs(
