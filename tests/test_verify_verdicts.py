@@ -675,3 +675,15 @@ def test_each_row_of_a_chain_that_holds_carries_its_verdict_and_is_counted_once(
     assert [f.row_of for f in report.findings] == [None, 4, 4]
     assert report.verdicts()["holds"] == 1 and len(report.equations) == 1
     assert report.annotate().count("symbackprop") == 1
+
+
+def test_a_derivative_the_read_network_makes_zero_is_not_checked_rather_than_holding():
+    """E = E_1 + E_2 with E_1, E_2 never defined: the network read does not make E depend on w, so
+    'dE/dw = ...' would 'hold' as 0 = 0; that checks nothing."""
+    text = (
+        "$$net = w x + b$$\n\n$$out = \\sigma(net)$$\n\n$$E = E_1 + E_2$$\n\n"
+        "$$\\frac{\\partial E}{\\partial w} = \\frac{\\partial E}{\\partial out} "
+        "\\frac{\\partial out}{\\partial net} x$$\n"
+    )
+    f = at(run(text), 7)
+    assert f.status is Status.NOT_CHECKED and "does not depend on w" in f.message

@@ -125,13 +125,8 @@ class Judge:
             return Chain(None, None, self.rules, self.memory, st, bare_subject, base).judge()
         subject = self.subject(st, role)
         if subject is not None and subject.key is not None and subject.key[0] in ("adjoint", "update"):
-            loss = o.network.loss
-            if loss in self.failed:
-                (line, root) = self.failed[loss]
-                why = (
-                    f"not checked: the loss {loss.name} is computed from {root.name}, "
-                    f"whose definition at line {line} could not be read"
-                )
+            why = self._loss_unread(subject.key[1])
+            if why is not None:
                 return self._arithmetic_only(st, why, base)
         if subject is None:
             why = "abbreviation" if role is Role.ALIAS else "definition"
@@ -139,6 +134,24 @@ class Judge:
         if is_name(first):
             self.seen.add(first.expr)
         return self._at_its_point(st, subject, base)
+
+    def _loss_unread(self, p: Symbol) -> str | None:
+        """Why ∂L/∂p cannot be judged: the loss comes from an unreadable definition, or the network
+        read from the document makes it independent of the parameter p (0 = 0 would check nothing)."""
+        assert self.oracle is not None
+        loss = self.oracle.network.loss
+        if loss in self.failed:
+            (line, root) = self.failed[loss]
+            return (
+                f"not checked: the loss {loss.name} is computed from {root.name}, "
+                f"whose definition at line {line} could not be read"
+            )
+        if p in self.parameters and p not in self._under(loss):
+            return (
+                f"not checked: in the network read from the document, {loss.name} does not depend on "
+                f"{p.name} (a definition between them was not read)"
+            )
+        return None
 
     def _zero_product(self, st: Statement) -> Finding | None:
         """A product with a factor ``∂a/∂b`` where ``a`` does not depend on ``b`` at all is 0; a
