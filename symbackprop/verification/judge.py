@@ -87,6 +87,7 @@ class Judge:
         self.previous: Statement | None = None
         #: Unreadable statements -> their longest run of readable sides in numbers (see runner).
         self.runs: dict[int, Statement] = {}
+        self._below: dict[Symbol, set[Symbol]] = {}
 
     # ------------------------------------------------------- one statement
 
@@ -189,6 +190,8 @@ class Judge:
 
     def _under(self, node: Symbol) -> set[Symbol]:
         """Every symbol ``node`` is computed from, through the network's definitions."""
+        if node in self._below:
+            return self._below[node]
         definition = self.oracle.network.definition if self.oracle is not None else {}
         seen: set[Symbol] = set()
         stack = [node]
@@ -198,6 +201,7 @@ class Judge:
                 if s not in seen:
                     seen.add(s)
                     stack.append(s)
+        self._below[node] = seen  # once per node: a long document asks again and again
         return seen
 
     def _unread(self, index: int, st: Statement, base: dict[str, Any]) -> Finding | None:
