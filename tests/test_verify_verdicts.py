@@ -522,7 +522,7 @@ def test_a_result_in_the_next_equation_goes_on_from_the_one_before(shown, verdic
     """mahfuzar, second sample: -2.40001426 shows eight decimals, what its operands give as written,
     so it stands for its own rounding; 1/(1 + e^2.40001426) = 0.083172..., written 0.0831 one
     equation later: truncated, not rounded."""
-    assert mp.mpf("-2.53") + mp.mpf("0.0299865") + mp.mpf("0.09999924") == mp.mpf("-2.40001426")
+    assert Fraction("-2.53") + Fraction("0.0299865") + Fraction("0.09999924") == Fraction("-2.40001426")
     assert mp.nstr(1 / (1 + mp.exp(mp.mpf("2.40001426"))), 5) == "0.083172"
     text = NEXT_SAMPLE.replace("{shown}", shown)
     assert at(run(text), line_of(text, "\\approx")).verdict == verdict
@@ -534,8 +534,8 @@ def test_a_result_in_the_next_equation_goes_on_from_the_one_before(shown, verdic
 def test_a_result_with_many_more_digits_than_an_operand_takes_it_as_exact(gradient, verdict):
     """dkelsh: 0.40 - 0.5 * 0.0821671041 is 0.35891644795, not 0.35891648 (that is 0.40 - 0.5 *
     0.08216704): eight decimals do not come from a 0.40 that stands for [0.395, 0.405]."""
-    assert mp.mpf("0.40") - mp.mpf("0.5") * mp.mpf("0.0821671041") == mp.mpf("0.35891644795")
-    assert mp.mpf("0.40") - mp.mpf("0.5") * mp.mpf("0.08216704") == mp.mpf("0.35891648")
+    assert Fraction("0.40") - Fraction("0.5") * Fraction("0.0821671041") == Fraction("0.35891644795")
+    assert Fraction("0.40") - Fraction("0.5") * Fraction("0.08216704") == Fraction("0.35891648")
     (f,) = run(f"$$0.40 - 0.5 * {gradient} = 0.35891648$$\n").findings
     assert f.verdict == verdict
 
