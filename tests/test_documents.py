@@ -439,7 +439,7 @@ def test_a_notebook_finding_names_its_cell(tmp_path, capsys):
     nb.write_text(NOTEBOOK.replace("&= 1.0", "&= 2.0").replace("a &= 1", "1 &= 1"))
     assert main(["verify", str(nb)]) == 1
     out = capsys.readouterr().out
-    assert "14 (cell 1, line 4)" in out
+    assert "15 (cell 1, line 5)" in out  # the wrong row, "&= 2.0", where the chain's wrong side is
     assert main(["verify", "--annotate", str(nb)]) == 2
     assert "notebook cannot be annotated" in capsys.readouterr().err
 

@@ -427,3 +427,263 @@ def test_plain_text_arithmetic_lines_are_checked():
     report = run(text)
     assert [(f.line, f.verdict) for f in report.findings] == [(3, "holds"), (5, "wrong")]
     assert "-0.0082" in report.findings[-1].message
+
+
+# ------------------------------------------- rounding: what the corpus taught (issue 13)
+
+
+def test_a_value_stated_with_approx_stands_for_its_rounding_not_an_exact_given():
+    """smaxx73 session 6: ``\\hat{y} \\approx 0.7109`` is a rounded value, so the product of the
+    three rounded factors may be shown as -0.1189 although the truth is -0.11880."""
+    text = (
+        "Using $e \\approx -0.2891$, $\\hat{y} \\approx 0.7109$, $z = 0.9$, $x = 1.5$.\n\n"
+        "$$-0.5782 \\times 0.7109 \\times 0.2891 \\approx {shown}$$\n"
+    )
+    f = [mp.mpf(s) for s in ("0.5782", "0.7109", "0.2891")]
+    h = mp.mpf("0.00005")
+    low = (f[0] - h) * (f[1] - h) * (f[2] - h) - h  # the product's interval, widened by its last digit
+    high = (f[0] + h) * (f[1] + h) * (f[2] + h) + h
+    assert low <= mp.mpf("0.1189") <= high and not low <= mp.mpf("0.1350") <= high
+    assert mp.nstr(-sig("0.9") * (1 - sig("0.9")) * 2 * (sig("0.9") - 1), 4) == "0.1188"  # 2e·σ' here
+    (holds,) = [f for f in run(text.replace("{shown}", "-0.1189")).findings if "0.5782" in f.source]
+    assert holds.status is Status.OK
+    (slip,) = [f for f in run(text.replace("{shown}", "-0.1350")).findings if "0.5782" in f.source]
+    assert slip.status is Status.WRONG
+
+
+ROUNDED_ON = """`x_1 = 3000`, `w_1 = 0.001`, `b = 0.155`
+
+$$z = x_1 w_1 + b$$
+
+$$z = 3.0 + 0.155 = 3.155$$
+
+$$a = \\sigma(z) = \\frac{1}{1 + e^{-3.155}} \\approx 0.9591$$
+
+$$\\frac{\\partial a}{\\partial z} = a (1 - a) = 0.9591 \\cdot (1 - 0.9591) = {shown}$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("shown", "verdict"), [("0.03923", Status.OK), ("0.03932", Status.WRONG)], ids=["right", "swapped"]
+)
+def test_a_correctly_rounded_result_carries_its_rounding_not_a_wider_interval(shown, verdict):
+    """mahfuzar: 3.0 is 3000 * 0.001 exactly, so 3.155 is exact and 0.9591 stands for sigma(3.155)
+    rounded; 0.9591 * (1 - 0.9591) = 0.039227..., so two swapped digits (0.03932) are a slip."""
+    assert mp.nstr(sig("3.155"), 4) == "0.9591"
+    assert mp.nstr(mp.mpf("0.9591") * (1 - mp.mpf("0.9591")), 4) == "0.03923"
+    text = ROUNDED_ON.replace("{shown}", shown)
+    assert at(run(text), line_of(text, "a (1 - a)")).status is verdict
+
+
+def test_a_wrong_row_of_a_chain_is_reported_on_its_own_row():
+    """Mazur transcribed: a digit inserted in the exponent (1.1059059067 for 1.105905967) makes that
+    row wrong; the next row, 0.75136507, is out_o1 correctly rounded and holds."""
+    rows = (
+        "$$\n\\begin{aligned}\nout_{o1} &= \\frac{1}{1+e^{-net_{o1}}} \\\\\n"
+        "&= \\frac{1}{1+e^{-1.1059059067}} \\\\\n&= 0.75136507\n\\end{aligned}\n$$"
+    )
+    text = TWO_LAYER.replace("$$out_{o1} = \\sigma(net_{o1}) = 0.75136507$$", rows)
+    assert mp.nstr(mazur()["o1"], 8) == "0.75136507" and mp.nstr(sig("1.1059059067"), 9) == "0.751365058"
+    report = run(text)
+    wrong = [f for f in report.findings if f.status is Status.WRONG]
+    assert [f.line for f in wrong] == [line_of(text, "1.1059059067")]
+
+
+BLOCKED = """We ask: $w_6 = ?$
+
+$$z = w_6 \\cdot 2 = 0.4 \\cdot 2 = {shown}$$
+
+$$v = w_6 \\cdot 3$$
+"""
+
+
+@pytest.mark.parametrize(("shown", "verdict"), [("0.8", "holds"), ("0.9", "wrong")], ids=["right", "slip"])
+def test_arithmetic_is_checked_even_where_the_quantity_cannot_be(shown, verdict):
+    """w_6's definition is unreadable, so z's value cannot be judged; 0.4 * 2 = 0.8 still can."""
+    text = BLOCKED.replace("{shown}", shown)
+    report = run(text)
+    z = at(report, line_of(text, "z = "))
+    assert z.verdict == verdict and z.arithmetic == ("holds" if verdict == "holds" else "wrong")
+    assert at(report, line_of(text, "v = ")).status is Status.NOT_CHECKED  # no arithmetic: nothing checked
+
+
+NEXT_SAMPLE = """$$z = -2.53 + 0.0299865 + 0 + 0.09999924 = -2.40001426$$
+
+$$\\hat{y} = \\frac{1}{1 + e^{-z}} = \\frac{1}{1 + e^{2.40001426}}$$
+
+$$\\hat{y} \\approx {shown}$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("shown", "verdict"), [("0.0832", "holds"), ("0.0831", "wrong")], ids=["right", "truncated"]
+)
+def test_a_result_in_the_next_equation_goes_on_from_the_one_before(shown, verdict):
+    """mahfuzar, second sample: -2.40001426 shows eight decimals, what its operands give as written,
+    so it stands for its own rounding; 1/(1 + e^2.40001426) = 0.083172..., written 0.0831 one
+    equation later: truncated, not rounded."""
+    assert Fraction("-2.53") + Fraction("0.0299865") + Fraction("0.09999924") == Fraction("-2.40001426")
+    assert mp.nstr(1 / (1 + mp.exp(mp.mpf("2.40001426"))), 5) == "0.083172"
+    text = NEXT_SAMPLE.replace("{shown}", shown)
+    assert at(run(text), line_of(text, "\\approx")).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("gradient", "verdict"), [("0.08216704", "holds"), ("0.0821671041", "wrong")], ids=["as-written", "other"]
+)
+def test_a_result_with_many_more_digits_than_an_operand_takes_it_as_exact(gradient, verdict):
+    """dkelsh: 0.40 - 0.5 * 0.0821671041 is 0.35891644795, not 0.35891648 (that is 0.40 - 0.5 *
+    0.08216704): eight decimals do not come from a 0.40 that stands for [0.395, 0.405]."""
+    assert Fraction("0.40") - Fraction("0.5") * Fraction("0.0821671041") == Fraction("0.35891644795")
+    assert Fraction("0.40") - Fraction("0.5") * Fraction("0.08216704") == Fraction("0.35891648")
+    (f,) = run(f"$$0.40 - 0.5 * {gradient} = 0.35891648$$\n").findings
+    assert f.verdict == verdict
+
+
+CARRIED = """$$-(0.99 - 0.772928465) \\cdot 0.772928465 (1 - 0.772928465) \\cdot 0.55 = -0.02095403013$$
+
+$$0.0623243528 - 0.02095403013 = {shown}$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("shown", "verdict"), [("0.041370323", "holds"), ("0.041370322", "wrong")], ids=["rounded", "truncated"]
+)
+def test_a_result_carries_what_its_short_operands_give_as_exact(shown, verdict):
+    """dkelsh: -0.02095403013 (eleven decimals) was computed with 0.99 and 0.55 exact, so it carries
+    that tight interval, not the +-0.005 of a rounded 0.55; 0.0623243528 - 0.02095403013 =
+    0.04137032267, which rounds to 0.041370323."""
+    exact = -(Fraction("0.99") - Fraction("0.772928465")) * Fraction("0.772928465")
+    exact *= (1 - Fraction("0.772928465")) * Fraction("0.55")
+    assert abs(exact + Fraction("0.02095403013")) < Fraction(1, 10**11)
+    assert Fraction("0.0623243528") - Fraction("0.02095403013") == Fraction("0.04137032267")
+    text = CARRIED.replace("{shown}", shown)
+    assert at(run(text), 3).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("line", "verdict"),
+    [
+        ("y_3 = F(0.21) = \\frac{1}{1 + e^{-0.21}} = 0.55", "holds"),
+        ("y_3 = F(0.21) = \\frac{1}{1 + e^{-0.21}} = 0.56", "wrong"),
+        ("y_3 = F(0.21) = 0.56", "not checked"),
+    ],
+    ids=["right", "slip", "nothing-to-compute"],
+)
+def test_the_arithmetic_of_a_chain_with_an_unreadable_side_is_checked(line, verdict):
+    """gfg: F(0.21) is an unknown function (not read), but 1/(1 + e^-0.21) = 0.55 is arithmetic."""
+    assert mp.nstr(sig("0.21"), 4) == "0.5523"
+    (f,) = run(f"$${line}$$\n").findings
+    assert f.verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("chain", "verdict"),
+    [
+        ("\\frac{df}{dw} = 2(5-2w)(-2) = -4(5-2w) = 8w-20", "holds"),
+        ("\\frac{df}{dw} = 2(5-2w)(-2) = -4(5-2w) = 8w+20", "wrong"),
+        ("\\frac{dL}{dw} = 2(y-wx)(-x) = -2x(y-wx)", "holds"),
+        ("\\frac{dL}{dw} = 2(y-wx)(-x) = 2x(y-wx)", "wrong"),
+        ("\\delta = a - y = 0.5368 - 0 \\approx 0.5368", "holds"),
+    ],
+    ids=["identity", "slip", "two-names", "sign", "a-name-defined-here"],
+)
+def test_with_no_network_a_formula_equals_the_formula_before_it(chain, verdict):
+    """smaxx73 session 5: -4(5 - 2w) = 8w - 20 for every w (by hand: -20 + 8w); 8w + 20 is not."""
+    (f,) = run(f"$${chain}$$\n").findings
+    assert f.verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("derivative", "verdict"),
+    [("-4(3-2w_1-w_2)", "holds"), ("-2(3-2w_1-w_2)", "wrong")],
+    ids=["right", "factor-2-dropped"],
+)
+def test_with_no_network_a_derivative_of_the_documents_formula_is_checked(derivative, verdict):
+    """d/dw_1 (3 - 2w_1 - w_2)^2 = 2(3 - 2w_1 - w_2)(-2) = -4(3 - 2w_1 - w_2), by hand."""
+    text = f"$$L(w_1,w_2) = (3-2w_1-w_2)^2$$\n\n$$\\frac{{\\partial L}}{{\\partial w_1}} = {derivative}$$\n"
+    first, second = run(text).findings
+    assert first.verdict == "given" and second.verdict == verdict
+
+
+ZERO_CHAIN = """$$net_{h1} = w_1 i_1 + w_2 i_2 + b_1$$
+
+$$out_{h1} = \\sigma(net_{h1})$$
+
+$$net_{o1} = w_5 out_{h1} + b_2$$
+
+$$\\frac{\\partial E}{\\partial w_5} = \\frac{\\partial E}{\\partial {node}} \\cdot
+\\frac{\\partial {node}}{\\partial w_5} = 0.74136507 \\cdot 0.593269992$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("node", "verdict"), [("net_{h1}", "wrong"), ("net_{o1}", "holds")], ids=["pasted", "right"]
+)
+def test_a_chain_through_a_node_that_does_not_depend_on_the_weight_is_zero(node, verdict):
+    """Mazur transcribed: the w1 chain pasted for w5 goes through net_h1 = w_1 i_1 + w_2 i_2 + b_1,
+    which does not depend on w_5: dnet_h1/dw_5 = 0, so the product is 0, not 0.7413 x 0.5932
+    (the loss E is not defined here, so nothing else can be judged)."""
+    text = ZERO_CHAIN.replace("{node}", node)
+    f = at(run(text), line_of(text, "\\partial E}{\\partial w_5}"))
+    assert f.verdict in (verdict, "not checked" if verdict == "holds" else verdict)
+    assert (f.status is Status.WRONG) == (verdict == "wrong")
+    if verdict == "wrong":
+        assert "net_h1 does not depend on w_5" in f.message
+
+
+OWN_FORMULA = """$$f(x,y) = x y$$
+
+For example, if $x = 4, y = -3$ then $f(x,y) = {value}$ and $\\frac{\\partial f}{\\partial x} = {slope}$.
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "slope", "verdicts"),
+    [
+        ("-12", "-3", ["holds", "holds"]),
+        ("-13.5", "-3", ["wrong", "holds"]),
+        ("-12", "4", ["holds", "wrong"]),
+    ],
+    ids=["right", "value-slip", "slope-slip"],
+)
+def test_with_no_network_a_value_of_the_documents_own_function_is_checked(value, slope, verdicts):
+    """CS231n: f(x, y) = xy at x = 4, y = -3 is -12 and df/dx = y = -3 (by hand)."""
+    text = OWN_FORMULA.replace("{value}", value).replace("{slope}", slope)
+    claims = [f for f in run(text).findings if f.source.startswith(("f(x,y) =", "\\frac"))]
+    assert [f.verdict for f in claims if f.line == 3] == verdicts
+
+
+ROWS = """An update:
+$$
+\\begin{aligned}
+w^{+} &= 0.5 - 0.1 \\cdot 0.069 \\\\
+&= 0.5 - 0.0069 \\\\
+&= 0.4931
+\\end{aligned}
+$$
+"""
+
+
+def test_each_row_of_a_chain_that_holds_carries_its_verdict_and_is_counted_once():
+    """0.5 - 0.1 * 0.069 = 0.5 - 0.0069 = 0.4931 (by hand): every row holds; the summary counts one
+    equation, and annotating adds one note."""
+    assert Fraction("0.5") - Fraction("0.1") * Fraction("0.069") == Fraction("0.4931")
+    report = run(ROWS)
+    rows = {f.line: f for f in report.findings}
+    assert sorted(rows) == [4, 5, 6] and all(f.verdict == "holds" for f in rows.values())
+    assert [f.row_of for f in report.findings] == [None, 4, 4]
+    assert report.verdicts()["holds"] == 1 and len(report.equations) == 1
+    assert report.annotate().count("symbackprop") == 1
+
+
+def test_a_derivative_the_read_network_makes_zero_is_not_checked_rather_than_holding():
+    """E = E_1 + E_2 with E_1, E_2 never defined: the network read does not make E depend on w, so
+    'dE/dw = ...' would 'hold' as 0 = 0; that checks nothing."""
+    text = (
+        "$$net = w x + b$$\n\n$$out = \\sigma(net)$$\n\n$$E = E_1 + E_2$$\n\n"
+        "$$\\frac{\\partial E}{\\partial w} = \\frac{\\partial E}{\\partial out} "
+        "\\frac{\\partial out}{\\partial net} x$$\n"
+    )
+    f = at(run(text), 7)
+    assert f.status is Status.NOT_CHECKED and "does not depend on w" in f.message

@@ -64,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     _check_options(args)
     read = _read_for_writing(args)
     texts = {doc: snapshot.text for doc, snapshot in read.items()}
+    if args.annotate:
+        texts = _without_notes(args, texts)
     reports = [
         verify(
             doc,
@@ -99,6 +101,19 @@ def _check_options(args: argparse.Namespace) -> None:
         raise InputError(
             "several documents: use them with the table or --annotate --in-place", where="document"
         )
+
+
+def _without_notes(args: argparse.Namespace, texts: dict[str, str]) -> dict[str, str]:
+    """Each document to annotate without the notes of an earlier annotation (annotating is idempotent)."""
+    from ..files import read_text
+    from ..output.verify_report import without_notes
+    from ..verification.documents import format_of
+
+    out = {}
+    for doc in args.document:
+        text = texts[doc] if doc in texts else read_text(doc, "document")
+        out[doc] = without_notes(text, args.format or format_of(doc, text))
+    return out
 
 
 def _annotated(args: argparse.Namespace, doc: str, text: str, read: dict[str, Snapshot]) -> None:

@@ -12,6 +12,7 @@ themselves without the data module importing ``output``.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from ..errors import InputError
@@ -39,6 +40,7 @@ __all__ = [
     "table",
     "text",
     "where",
+    "without_notes",
 ]
 
 #: How each verdict reads in the text table (see :attr:`Finding.verdict`).
@@ -72,7 +74,23 @@ def expected_latex(correction: Expected) -> str:
 
 
 def _number(number: Number) -> str:
-    return shown(number.value, number.digits).text
+    try:
+        return shown(number.value, number.digits).text
+    except TypeError:  # beyond any decimal exponent (e^{e^{e^{e^2}}}): its order of magnitude
+        return _astronomical(number.value)
+
+
+def _astronomical(value: Any) -> str:
+    """``10^{2.53e+702}``: a value too large for any decimal, by the power of ten it is."""
+    from mpmath import mp
+    from sympy import Float
+
+    with mp.workdps(30):
+        v = mp.mpf(Float(value, 30)._mpf_)
+        if not mp.isfinite(v):
+            return shown(float(v)).text
+        power = shown(Float(mp.log10(abs(v)), 30), 3).text
+    return f"{'-' if v < 0 else ''}10^{{{power}}}"
 
 
 def _part(part: Part) -> str:
@@ -111,7 +129,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "kind": finding.kind,
         "arithmetic": finding.arithmetic,
         "cause": finding.cause,
-        "value": finding.value,
+        "value": finding.value if finding.value is None or math.isfinite(finding.value) else None,
         "block_end": finding.block_end,
         "subject": finding.subject,
         "cell": finding.cell,
@@ -119,6 +137,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "verdict": finding.verdict,
         "checked": finding.checked,
         "mistake": finding.mistake,
+        "row_of": finding.row_of,
     }
 
 
@@ -140,7 +159,7 @@ def report_dict(report: VerifyReport) -> dict[str, Any]:
 
 def report_json(report: VerifyReport) -> str:
     """:func:`report_dict` as indented JSON."""
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False)
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def where(finding: Finding) -> str:
@@ -190,6 +209,36 @@ def _note(report: VerifyReport, f: Finding) -> str:
     return f"{mark} line {f.line}: {message(f)}"
 
 
+#: How a note starts, by format: a line that starts so is an earlier annotation.
+NOTE_STARTS = {"md": "> **symbackprop** ", "tex": "% symbackprop ", "html": "<!-- symbackprop "}
+
+
+def without_notes(text: str, format: str) -> str:
+    """``text`` with the notes an earlier :func:`annotate` added taken out again.
+
+    Annotating an annotated document then replaces its notes instead of adding a
+    second set.  A Markdown note is taken out with the blank line before and after
+    it that :func:`annotate` put there.
+    """
+    start = NOTE_STARTS.get(format)
+    if start is None or start not in text:
+        return text
+    out: list[str] = []
+    skip_blank = False
+    for line in text.split("\n"):
+        if line.startswith(start):
+            if format == "md" and out and out[-1] == "":
+                out.pop()
+            skip_blank = format == "md"
+            continue
+        if skip_blank and line == "":
+            skip_blank = False
+            continue
+        skip_blank = False
+        out.append(line)
+    return "\n".join(out)
+
+
 def annotate(report: VerifyReport) -> str:
     """The document with a mark and a correction after each equation's block.
 
@@ -200,18 +249,19 @@ def annotate(report: VerifyReport) -> str:
         msg = "a notebook cannot be annotated line by line; use the table or --json"
         raise InputError(msg, file=report.source)
     notes: dict[int, list[str]] = {}
-    for f in report.findings:
+    for f in report.equations:  # one note per equation, not one per row of a chain
         notes.setdefault(f.block_end or f.line, []).append(_note(report, f).replace("\n", " "))
     out: list[str] = []
+    start = NOTE_STARTS.get(report.format, NOTE_STARTS["md"])
     for n, line in enumerate(report.text.split("\n"), start=1):
         out.append(line)
         for note in notes.get(n, []):
             if report.format == "tex":
-                out.append("% symbackprop " + note)
+                out.append(start + note)
             elif report.format == "html":
-                out.append("<!-- symbackprop " + note.replace("--", "- -") + " -->")
+                out.append(start + note.replace("--", "- -") + " -->")
             else:
-                out += ["", "> **symbackprop** " + note, ""]
+                out += ["", start + note, ""]
     return "\n".join(out)
 
 

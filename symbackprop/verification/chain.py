@@ -25,9 +25,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sympy import Expr, Float, Symbol
+import sympy
+from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Evaluation, Partial
+from ..errors import SymbackpropError
 from . import wording
 from .claims import (
     EQUALITIES,
@@ -43,13 +45,22 @@ from .claims import (
     shown_number,
     why,
     written,
+    written_out,
 )
 from .oracle import Claim, Key, Oracle, Unknown, close
 from .report import Arithmetic, Expected, Finding, Kind, Number, Part
-from .rounding import Interval, NoInterval, contains, hull, middle, overlap, point
+from .rounding import PRECISE_DIGITS, Interval, NoInterval, contains, hi, hull, lo, middle, overlap, point
 from .statements import Statement, bare, decimals, is_number
 
-__all__ = ["Chain"]
+__all__ = ["Chain", "plain"]
+
+#: Points at which two formulas of a chain are compared when there is no network.
+IDENTITY_POINTS = 3
+
+
+#: A result with this many times less rounding than its operands' is taken as computed from them
+#: as written (see :meth:`Chain._as_written`).
+PRECISE = 100
 
 
 class Chain:
@@ -80,6 +91,7 @@ class Chain:
         self.notes: list[str] = []
         self.arithmetic: Arithmetic | None = None
         self.prev_iv: Interval | None = None
+        self.prev_exact: Float | None = None  # the value of the side before, its numbers as written
         self.last_value: Float | None = None
         self.last_root: int | None = None
         self.wrong_root: int | None = None
@@ -91,14 +103,17 @@ class Chain:
         """Judge every side after the first, remember the claim, and say what was found."""
         self._truth()
         self.prev_iv = self.memory.last_iv  # a continuation row goes on from the row before
+        self.prev_exact = self.memory.last_exact
         if is_number(self.ref) and self.subject.start == 1:
             try:  # pure arithmetic: the first side starts the run
                 self.prev_iv = self._interval(self.ref)
+                self.prev_exact = self._exact(self.ref)
             except Unknown as e:
                 self.notes.append(why(e))
         for i in range(self.subject.start, len(self.st.parsed)):
             self.side(i)
         self.memory.last_iv = None if self.problems else self.prev_iv  # an error stays on its row
+        self.memory.last_exact = None if self.problems or self.prev_iv is None else self.prev_exact
         if self.key is not None and self.last_value is not None:
             root = self.last_root if self.problems else None
             self.memory.claims[self.key] = Claim(self.last_value, root)
@@ -115,6 +130,8 @@ class Chain:
                 self.ref_true = self.subject.scale * self.o.true_value(self.key, self.ev)
             except (Unknown, KeyError) as e:
                 self.notes.append(why(e))
+        elif self.subject.truth is not None:  # no network: from the document's own formulas and values
+            self.ref_true = Float(self.subject.truth, DPS)
         elif self.key is None and not is_number(self.ref) and not self.subject.arithmetic_only:
             self._ref_checkable()  # ∂a_2/∂w_1, or an expression of the network's quantities
 
@@ -129,6 +146,9 @@ class Chain:
                 self.problems.append(wrong)
             return
         numeric = any(n.decimals > 0 for n in side.numbers.values()) or is_number(side)
+        if not numeric and self.subject.arithmetic_only and self.o is None:
+            self.prev_iv = None  # a formula: the subject's note says why it is not judged
+            return
         try:
             found = self.numeric(i, side) if numeric else self.symbolic(i, side)
         except Unknown as e:
@@ -166,7 +186,8 @@ class Chain:
         """Judge a formula; always ``False`` (a wrong formula does not start a carried error)."""
         self.prev_iv = None
         if self.o is None:
-            raise Unknown("no network to check it against")
+            self._identity(i, side)
+            return False
         if self.key is None and self.ref_true is None and not self._ref_checkable():
             raise Unknown("it names no quantity of the network")
         verdict, where = self.compare(side)
@@ -187,6 +208,45 @@ class Chain:
         else:
             self.wrong_formula(i, side)
         return False
+
+    def _identity(self, i: int, side: Any) -> None:
+        """With no network, a formula equals the formula before it (``2(5-2w)(-2) = -4(5-2w)``)
+        as an identity in its names: both are compared at :data:`IDENTITY_POINTS`."""
+        before = self.st.parsed[i - 1] if i >= 1 else None
+        if before is None or isinstance(before.expr, Symbol) or not plain(side):  # a name: defined here
+            raise Unknown("no network to check it against")
+        a = self._formula_of(before)
+        a, b = written_out(a, self.memory.formulas), written_out(side.exact(), self.memory.formulas)
+        if a is None or b is None:
+            raise Unknown("no network to check it against")
+        names = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+        agree = 0
+        for k in range(IDENTITY_POINTS):
+            at = {s: Rational(13 + 7 * j + 5 * k, 10 + k) for j, s in enumerate(names)}
+            x, y = (Float(e.xreplace(at).evalf(DPS), DPS) for e in (a, b))
+            if not (x.is_real and y.is_real and x.is_finite and y.is_finite):
+                continue
+            if not close(x, y):
+                text = (self.st.sides[i], " is not ", self.st.sides[i - 1], " (they differ at ")
+                where = ", ".join(f"{s.name} = {v}" for s, v in at.items())
+                self.checked += 1
+                self.problems.append(Wrong(Problem.IDENTITY, (*text, where, ")"), side=i))
+                return
+            agree += 1
+        if not agree:
+            raise Unknown("no point to compare the two formulas at")
+        self.checked += 1
+
+    def _formula_of(self, side: Any) -> Expr | None:
+        """A side as a formula of plain names: itself, or the derivative of a name the document
+        has just defined by such a formula (``df/dw`` after ``f = (5 - 2w)^2``), else ``None``."""
+        if plain(side):
+            return side.exact()
+        p = side.expr
+        if not isinstance(p, Partial) or p.of.name not in self.memory.formulas:
+            return None
+        f = written_out(self.memory.formulas[p.of.name], self.memory.formulas)
+        return None if f is None else sympy.diff(f, p.wrt)
 
     def _ref_checkable(self) -> bool:
         """Whether the first side can be evaluated (an expression of the network's quantities)."""
@@ -292,6 +352,80 @@ class Chain:
         except NoInterval as e:
             raise Unknown(f"not a finite real number ({e})") from None
 
+    def _arithmetic(self, i: int, side: Any, own: Interval) -> tuple[Interval, Interval | None]:
+        """Judge side ``i`` as the result of the one before: the interval the truth is judged in,
+        and the interval it carries (or ``None``: its own rounding)."""
+        rounding, prev, d = self.memory.rounding, self.prev_iv, decimals(side)
+        assert prev is not None
+        self.checked += 1
+        is_bare = bare(side)
+        meets = contains(rounding.widen(prev, d), written(side)) if is_bare else overlap(own, prev)
+        tight = self._with_short_operands_exact(i, d) if meets and is_bare else None
+        if tight is not None and not contains(rounding.widen(tight, d), written(side)):
+            meets = False  # computed with its short operands as exact, and not what they give
+        if meets:
+            self.arithmetic = self.arithmetic or Arithmetic.HOLDS
+            if is_bare and rounding.policy.carry:  # the truth may be anywhere the arithmetic allows
+                if self.ref_true is None and self._as_written(side, prev):
+                    return rounding.widen(prev, d), None  # no truth to say otherwise: its own rounding
+                return rounding.widen(prev, d), prev if tight is None else tight
+            return own, None
+        self.arithmetic = Arithmetic.WRONG
+        if self._wrong_before(i, own, prev):
+            before = (self.st.sides[i - 1],)
+            self.problems.append(
+                Wrong(Problem.VALUE, before, None, None, self.ref_true, i - 1, inside(prev), self.ev)
+            )
+        else:
+            slip = arithmetic_slip(self.st, i, middle(prev), side)
+            self.problems.append(Wrong(Problem.ARITHMETIC, slip, value=middle(prev), side=i))
+        return own, None
+
+    def _with_short_operands_exact(self, i: int, d: int) -> Interval | None:
+        """The side before with its short operands exact, when a result shown with ``d`` decimals has
+        far more digits than they (``0.40 - 0.5 * 0.0821671041 = 0.35891648``: 0.40 is a weight, and
+        0.3589164480 is what it gives; see :data:`~.rounding.PRECISE_DIGITS`); else ``None``."""
+        before = self.st.parsed[i - 1] if i >= 1 else None
+        if before is None or bare(before) or not is_number(before):
+            return None
+        upto = d - PRECISE_DIGITS
+        if not any(0 < n.decimals <= upto for n in before.numbers.values()):
+            return None
+        try:
+            return self.memory.rounding.interval(before.expr, before.numbers, exact_upto=upto)
+        except NoInterval:
+            return None
+
+    def _as_written(self, side: Any, prev: Interval) -> bool:
+        """Whether a result shows far more digits than its operands' rounding allows, and is what
+        they give as written (``-2.53 + 0.0299865 + 0.09999924 = -2.40001426``): its author computed
+        with them as exact numbers, so it stands for its own rounding, not for their intervals."""
+        if self.prev_exact is None:
+            return False
+        half = self.memory.rounding.half(decimals(side))
+        if half * PRECISE > (hi(prev) - lo(prev)) / 2:
+            return False
+        return bool(abs(self.prev_exact - Float(written(side), DPS)) <= Float(half, DPS))
+
+    def _exact(self, side: Any) -> Float | None:
+        """A numeric side's value with its numbers as written, or ``None``."""
+        try:
+            value = Float(side.exact(), DPS)
+        except (TypeError, ValueError, SymbackpropError):
+            return None
+        return value if value.is_finite else None
+
+    def _wrong_before(self, i: int, own: Interval, prev: Interval) -> bool:
+        """Whether side ``i - 1`` is what is wrong, not the result after it: the result is the truth
+        rounded, the expression before it (on this line) is not the quantity at all
+        (``out = \\sigma(1.1059059067) = 0.75136507`` with a digit inserted in the exponent)."""
+        if self.ref_true is None or i - 1 < self.subject.start or not bare(self.st.parsed[i]):
+            return False
+        before = self.st.parsed[i - 1]
+        if bare(before) or not is_number(before):
+            return False
+        return contains(own, self.ref_true) and not contains(prev, self.ref_true)
+
     def _last_of_run(self, i: int) -> bool:
         """Whether side ``i`` ends its run of numeric sides (the truth is judged there)."""
         if i + 1 >= len(self.st.parsed) or self.st.ops[i] not in EQUALITIES:
@@ -301,30 +435,22 @@ class Chain:
 
     def numeric(self, i: int, side: Any) -> bool:
         """Judge a number; ``True`` when it is wrong (and the error may be carried on)."""
-        rounding = self.memory.rounding
         own = self._interval(side)
-        is_bare, d = bare(side), decimals(side)
+        is_bare = bare(side)
         eff, computed = own, None
         if self.prev_iv is not None:
-            self.checked += 1
-            prev = self.prev_iv
-            meets = contains(rounding.widen(prev, d), written(side)) if is_bare else overlap(own, prev)
-            if meets:
-                self.arithmetic = self.arithmetic or Arithmetic.HOLDS
-                if is_bare and rounding.policy.carry:  # the truth may be anywhere the arithmetic allows
-                    eff, computed = rounding.widen(prev, d), prev
-            else:
-                self.arithmetic = Arithmetic.WRONG
-                slip = arithmetic_slip(self.st, i, middle(prev), side)
-                self.problems.append(Wrong(Problem.ARITHMETIC, slip, value=middle(prev), side=i))
+            eff, computed = self._arithmetic(i, side, own)
         self.prev_iv = eff
+        self.prev_exact = None if not is_number(side) else self._exact(side)
         self.last_value, self.last_root = middle(eff) if not is_bare else Float(written(side), DPS), None
         if self.ref_true is None or not self._last_of_run(i):
             self._remember(side, None, computed)
             return False
         self.checked += 1
         if contains(eff, self.ref_true):
-            self._remember(side, None, computed if computed is not None else point(self.ref_true))
+            if computed is None or contains(own, self.ref_true):  # the truth, rounded: it stands for that
+                computed = point(self.ref_true)
+            self._remember(side, None, computed)
             return False
         cause = self.consequence(side, eff)
         if cause is None and self.wrong_root is not None:
@@ -411,3 +537,11 @@ class Chain:
         return self.o.value(side.expr.xreplace(reps), self.ev, side.numbers)
 
     # ------------------------------------------------------------ verdict
+
+
+def plain(side: Any) -> bool:
+    """A formula of plain names and exact numbers only: no derivative, function or rounded number."""
+    expr = side.expr
+    if not expr.free_symbols - set(side.numbers) or expr.atoms(Partial, sympy.Function):
+        return False
+    return all(n.decimals <= 0 for n in side.numbers.values())

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sympy
+from mpmath import mp
 from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Evaluation, Partial
 from .oracle import Claim, Key
 from .report import Expected, Kind, Mistake, Number, Part
 from .rounding import Interval, Rounding, contains
-from .statements import Statement, bare, decimals
+from .statements import Statement, bare, decimals, is_number
 
 __all__ = [
     "EQUALITIES",
@@ -36,9 +37,11 @@ __all__ = [
     "distinct",
     "inside",
     "pointwise",
+    "same_rounded",
     "shown_number",
     "why",
     "written",
+    "written_out",
 ]
 
 #: Relations whose sides are judged as equal.
@@ -56,6 +59,7 @@ class Subject:
         scale: The chain is about ``scale`` times the quantity (``\\delta = -\\partial L/\\partial z``).
         note: Why only part of the chain is judged, for the finding's message.
         arithmetic_only: Only the arithmetic as written is judged (no truth for the first side).
+        truth: Its value from the document's own formulas and values, when there is no network.
     """
 
     key: Key | None
@@ -64,6 +68,7 @@ class Subject:
     scale: Expr = sympy.S.One
     note: str | None = None
     arithmetic_only: bool = False
+    truth: Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,10 @@ class Memory:
         numbers: Each result the document showed -> the line of the error it carries, or ``None``.
         rounding: The intervals shown numbers stand for, and those results carry.
         last_iv: The interval the last chain ended with (a continuation row starts from it).
+        last_exact: Its value with the numbers as written.
+        formulas: The latest formula of plain names each name was defined by (``f = 3w^2 + 2w - 1``).
+        params: The parameters of those defined as functions (``f(x, y) = x y``: ``x, y``).
+        values: The latest value given for each name (``x = 4``), when there is no network.
         no_point: Why there is no point to evaluate names at (which values are missing).
     """
 
@@ -97,6 +106,10 @@ class Memory:
     flagged_defs: dict[Symbol, int] = field(default_factory=dict)
     numbers: dict[Rational, int | None] = field(default_factory=dict)
     last_iv: Interval | None = None
+    last_exact: Float | None = None
+    formulas: dict[str, Expr] = field(default_factory=dict)
+    params: dict[str, tuple[Symbol, ...]] = field(default_factory=dict)
+    values: dict[str, Expr] = field(default_factory=dict)
     no_point: str = "the document gives no point"
 
     def snapshot(self) -> tuple[Any, ...]:
@@ -123,6 +136,7 @@ class Problem(enum.Enum):
     """What is wrong with a side."""
 
     INEQUALITY = "inequality"
+    IDENTITY = "identity"
     POINT_ONLY = "point-only"
     FORMULA = "formula"
     DISAGREES = "disagrees"
@@ -149,18 +163,50 @@ class Wrong:
     mistake: Mistake | None = None
 
 
+#: How deep a definition's own names are written out before it is used.
+FORMULA_DEPTH = 8
+
+
+def written_out(f: Expr | None, formulas: Mapping[str, Expr]) -> Expr | None:
+    """``f`` with the names the document defined by formulas written out (``None``: too deep)."""
+    for _ in range(FORMULA_DEPTH):
+        if f is None:
+            return None
+        inner = {s: formulas[s.name] for s in f.free_symbols if s.name in formulas}
+        if not inner:
+            return f
+        f = f.xreplace(inner)
+    return None
+
+
 def arithmetic_slip(st: Statement, k: int, prev: Float, side: Any) -> tuple[Part, ...]:
-    """``arithmetic: <side k-1> is <its value>, not <side k>``."""
-    return ("arithmetic: ", st.sides[k - 1], " is ", distinct(prev, side), ", not ", st.sides[k])
+    """``arithmetic: <side k-1> is <its value>, not <side k>`` (or, when side k goes on from the
+    equation before, ``arithmetic: the equation before gives <its value>, not <side k>``)."""
+    before: tuple[Part, ...] = (st.sides[k - 1], " is ")
+    if k < 1 or not is_number(st.parsed[k - 1]):
+        before = ("the equation before gives ",)
+    return ("arithmetic: ", *before, distinct(prev, side), ", not ", st.sides[k])
 
 
 def distinct(value: Float, side: Any) -> Number:
     """``value`` with as many decimals as the side shows, or more when that would read the same."""
     d = max(decimals(side), 3)
     written = Float(side.exact(), DPS) if bare(side) else None
-    while written is not None and d < max(decimals(side), 3) + 6 and round(value, d) == round(written, d):
+    while written is not None and d < max(decimals(side), 3) + 6 and same_rounded(value, written, d):
         d += 1
     return Number(value, max(d, 1))
+
+
+def same_rounded(a: Expr, b: Expr, d: int) -> bool:
+    """Whether two values read the same with ``d`` decimals (mpmath: fast for any magnitude, even
+    ``e^{e^{e^{e^2}}}``, where SymPy's ``round`` would build its millions of digits)."""
+    with mp.workdps(40):
+        scale = mp.mpf(10) ** d
+        return bool(mp.nint(_mpf(a) * scale) == mp.nint(_mpf(b) * scale))
+
+
+def _mpf(x: Expr) -> Any:
+    return mp.mpf(Float(x, 40)._mpf_)
 
 
 def shown_number(value: Float, digits: int) -> Number:

@@ -18,14 +18,17 @@ from typing import Any
 
 import sympy
 from sympy import Expr, Float, Symbol
+from sympy.core.function import AppliedUndef
 
-from ..core.derivation import Partial
-from .chain import Chain, Memory, Rules, Subject
+from ..core.derivation import DPS, Partial
+from ..errors import SymbackpropError
+from .chain import Chain, Memory, Rules, Subject, plain
+from .claims import EQUALITIES, written_out
 from .infer import Role
 from .names import Names
 from .oracle import Oracle, Unknown
 from .report import MISTAKES, Expected, Finding, Formula, Kind, Mistake, Status
-from .rounding import DIGITS_POLICIES, Rounding
+from .rounding import DIGITS_POLICIES, NoInterval, Rounding, contains
 from .statements import Statement, bare, is_name, is_number
 from .timeline import Timeline
 
@@ -48,6 +51,7 @@ class Judge:
         later: Values the document states again later (see :class:`~.timeline.Timeline`).
         text: The document's text.
         repairs: Statement index -> the right definition, where the document's numbers contradict it.
+        approximate: Values the document states with ``≈``: they stand for their rounding, never exact.
     """
 
     def __init__(
@@ -63,6 +67,7 @@ class Judge:
         later: Sequence[tuple[int, Symbol, Expr]] = (),
         text: str = "",
         repairs: Mapping[int, Expr] | None = None,
+        approximate: Iterable[Expr] = (),
     ) -> None:
         self.oracle = oracle
         self.names = names
@@ -71,7 +76,7 @@ class Judge:
         self.rules = Rules(spec_mode, doc_defs)
         self.failed = failed
         exact = list(givens) + (list(oracle.exact_values) if oracle is not None else [])
-        self.memory = Memory(Rounding(policy, exact))
+        self.memory = Memory(Rounding(policy, exact, approximate))
         self.seen: set[Symbol] = set()
         net = oracle.network if oracle is not None else None
         # sets, built once: `in net.symbols` rebuilds a tuple and compares SymPy objects one by one
@@ -79,46 +84,198 @@ class Judge:
         self.symbols = frozenset(net.symbols if net is not None else ())
         self.timeline = Timeline(oracle, later, text) if oracle is not None else None
         self.repairs = dict(repairs or {})
+        self.previous: Statement | None = None
+        #: Unreadable statements -> their longest run of readable sides in numbers (see runner).
+        self.runs: dict[int, Statement] = {}
+        self._below: dict[Symbol, set[Symbol]] = {}
 
     # ------------------------------------------------------- one statement
 
     def judge(self, index: int, st: Statement, continued: bool = False) -> Finding:
         """The finding for statement number ``index`` (``continued``: it continues the row before)."""
-        if not continued:
-            self.memory.last_iv = None
+        found = self._judge(index, st, continued)
+        if found.status is Status.WRONG or st.error:
+            return found
+        zero = self._zero_product(st)
+        return found if zero is None else zero
+
+    def _judge(self, index: int, st: Statement, continued: bool) -> Finding:
+        if not continued and not self._restated(st):
+            self.memory.last_iv = self.memory.last_exact = None
+        self.previous = st
+        self._remember_formula(st)
         base = _base(st)
-        if st.error:
-            return Finding(status=Status.NOT_CHECKED, explanation=(f"not checked: {st.error}",), **base)
-        blocked = self._blocked(st)
-        if blocked:
-            return Finding(status=Status.NOT_CHECKED, explanation=(blocked,), **base)
+        unread = self._unread(index, st, base)
+        if unread is not None:
+            return unread
         first, role = st.parsed[0], self.roles.get(index)
         if index in self.repairs:
             return self._repaired(st, self.repairs[index], base)
         given = self._given(st, role)
         if given is not None:
             kind = Kind.UPDATE if given == "the update rule" else Kind.VALUE
+            if len(st.parsed) == 2 and is_number(st.parsed[1]):
+                self.memory.values[first.expr.name] = st.parsed[1].exact()
             return Finding(status=Status.OK, explanation=(given,), kind=kind, **base)
         o = self.oracle
         if o is None:
-            bare_subject = Subject(None, Kind.ARITHMETIC if is_number(first) else Kind.CLAIM)
+            if len(st.parsed) == 2 and self._formula_defined(st):
+                return Finding(status=Status.OK, explanation=("definition",), kind=Kind.DEFINITION, **base)
+            kind = Kind.ARITHMETIC if is_number(first) else Kind.CLAIM
+            bare_subject = Subject(None, kind, truth=self._own_value(first.expr))
             return Chain(None, None, self.rules, self.memory, st, bare_subject, base).judge()
         subject = self.subject(st, role)
         if subject is not None and subject.key is not None and subject.key[0] in ("adjoint", "update"):
-            loss = o.network.loss
-            if loss in self.failed:
-                (line, root) = self.failed[loss]
-                why = (
-                    f"not checked: the loss {loss.name} is computed from {root.name}, "
-                    f"whose definition at line {line} could not be read"
-                )
-                return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
+            why = self._loss_unread(subject.key[1])
+            if why is not None:
+                return self._arithmetic_only(st, why, base)
         if subject is None:
             why = "abbreviation" if role is Role.ALIAS else "definition"
             return Finding(status=Status.OK, explanation=(why,), kind=Kind.DEFINITION, **base)
         if is_name(first):
             self.seen.add(first.expr)
         return self._at_its_point(st, subject, base)
+
+    def _loss_unread(self, p: Symbol) -> str | None:
+        """Why ∂L/∂p cannot be judged: the loss comes from an unreadable definition, or the network
+        read from the document makes it independent of the parameter p (0 = 0 would check nothing)."""
+        assert self.oracle is not None
+        loss = self.oracle.network.loss
+        if loss in self.failed:
+            (line, root) = self.failed[loss]
+            return (
+                f"not checked: the loss {loss.name} is computed from {root.name}, "
+                f"whose definition at line {line} could not be read"
+            )
+        if p in self.parameters and p not in self._under(loss):
+            return (
+                f"not checked: in the network read from the document, {loss.name} does not depend on "
+                f"{p.name} (a definition between them was not read)"
+            )
+        return None
+
+    def _zero_product(self, st: Statement) -> Finding | None:
+        """A product with a factor ``∂a/∂b`` where ``a`` does not depend on ``b`` at all is 0; a
+        nonzero number on the same chain contradicts it (``∂E/∂w_5 = ∂E/∂out_{h1} ·
+        ∂out_{h1}/∂net_{h1} · ∂net_{h1}/∂w_5 = 0.0821…``: net_h1 does not depend on w_5)."""
+        if self.oracle is None or any(op not in EQUALITIES for op in st.ops):
+            return None
+        numbers = [j for j, p in enumerate(st.parsed) if is_number(p) and p.numbers]
+        for i, side in enumerate(st.parsed):
+            zero = next((f for f in sympy.Mul.make_args(side.expr) if self._independent(f)), None)
+            if zero is None or not numbers:
+                continue
+            for j in numbers:
+                with contextlib.suppress(NoInterval, SymbackpropError):
+                    iv = self.memory.rounding.interval(st.parsed[j].expr, st.parsed[j].numbers)
+                    if not contains(iv, sympy.S.Zero):
+                        why = (
+                            f"{st.sides[i]} is 0 ({zero.of.name} does not depend on {zero.wrt.name}), "
+                            f"not {st.sides[j]}"
+                        )
+                        return Finding(status=Status.WRONG, explanation=(why,), checked=1, **_base(st))
+        return None
+
+    def _independent(self, factor: Expr) -> bool:
+        """``∂a/∂b`` where the network's ``a`` (not the loss, every definition under it read) does
+        not depend on ``b``, a quantity of the network."""
+        if not isinstance(factor, Partial) or self.oracle is None:
+            return False
+        net = self.oracle.network
+        of, wrt = factor.of, factor.wrt
+        if of == net.loss or of == wrt or of not in net.definition or wrt not in self.symbols:
+            return False
+        under = self._under(of)
+        return wrt not in under and not under & set(self.failed)
+
+    def _under(self, node: Symbol) -> set[Symbol]:
+        """Every symbol ``node`` is computed from, through the network's definitions."""
+        if node in self._below:
+            return self._below[node]
+        definition = self.oracle.network.definition if self.oracle is not None else {}
+        seen: set[Symbol] = set()
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            for s in definition[n].free_symbols if n in definition else ():
+                if s not in seen:
+                    seen.add(s)
+                    stack.append(s)
+        self._below[node] = seen  # once per node: a long document asks again and again
+        return seen
+
+    def _unread(self, index: int, st: Statement, base: dict[str, Any]) -> Finding | None:
+        """The finding on a statement that cannot be judged as a whole (unreadable, undefined, or
+        using an unreadable definition), or ``None``."""
+        if st.error:
+            why = f"not checked: {st.error}"
+            if index in self.runs:  # its sides in numbers only are still arithmetic
+                return self._arithmetic_only(self.runs[index], why, base)
+            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
+        undefined = _undefined(st)
+        if undefined is not None:
+            what = f"{undefined} is undefined: it is not a number"
+            return Finding(status=Status.WRONG, explanation=(what,), checked=1, **base)
+        blocked = self._blocked(st)
+        return self._arithmetic_only(st, blocked, base) if blocked else None
+
+    def _remember_formula(self, st: Statement) -> None:
+        """``f = (5 - 2w)^2``: the latest formula of plain names a name is defined by."""
+        name = _defined_name(st)
+        if name is None:
+            return
+        side, first = st.parsed[1], st.parsed[0].expr
+        if plain(side) and name not in {s.name for s in side.expr.free_symbols}:
+            self.memory.formulas[name] = side.exact()
+            self.memory.params[name] = tuple(first.args) if isinstance(first, AppliedUndef) else ()
+        elif not is_number(side):  # a value (f(x, y) = -12) keeps the formula; a new formula does not
+            self.memory.formulas.pop(name, None)
+
+    def _own_value(self, subject: Expr) -> Expr | None:
+        """With no network, what the document's own formulas and values give for ``f(x, y)``,
+        ``∂f/∂x`` or ``f`` (``f(x, y) = x y`` with ``x = 4``, ``y = -3``: -12), or ``None``."""
+        m = self.memory
+        if isinstance(subject, AppliedUndef) and subject.func.__name__ in m.formulas:
+            name = subject.func.__name__
+            if len(m.params.get(name, ())) != len(subject.args):
+                return None
+            f = m.formulas[name].xreplace(dict(zip(m.params[name], subject.args)))
+        elif isinstance(subject, Partial) and subject.of.name in m.formulas:
+            f = sympy.diff(written_out(m.formulas[subject.of.name], m.formulas), subject.wrt)
+        elif isinstance(subject, Symbol) and subject.name in m.formulas:
+            f = m.formulas[subject.name]
+        else:
+            return None
+        f = written_out(f, m.formulas)
+        if f is None or any(s.name not in m.values for s in f.free_symbols):
+            return None
+        value = f.xreplace({s: m.values[s.name] for s in f.free_symbols}).evalf(DPS)
+        return value if value.is_real and value.is_finite else None
+
+    def _formula_defined(self, st: Statement) -> bool:
+        """``L(w_1, w_2) = (3 - 2w_1 - w_2)^2`` with no network: a definition, given."""
+        name = _defined_name(st)
+        return name is not None and self.memory.formulas.get(name) is not None and plain(st.parsed[1])
+
+    def _restated(self, st: Statement) -> bool:
+        """``\\hat{y} \\approx 0.0831`` right after ``\\hat{y} = \\frac{1}{1 + e^{2.40001426}}``: the
+        same name's result, in the next equation, goes on from where that one ended."""
+        before = self.previous
+        if before is None or before.error or st.error or len(st.parsed) != 2 or not bare(st.parsed[1]):
+            return False
+        first = st.parsed[0]
+        return is_name(first) and is_name(before.parsed[0]) and before.parsed[0].expr == first.expr
+
+    def _arithmetic_only(self, st: Statement, why: str, base: dict[str, Any]) -> Finding:
+        """A statement whose quantity cannot be judged: its arithmetic as written still is, when it
+        writes some (pure arithmetic needs no network); otherwise it is not checked, saying ``why``."""
+        kind = Kind.ARITHMETIC if is_number(st.parsed[0]) else Kind.CLAIM
+        note = "only the arithmetic is checked: " + why.removeprefix("not checked: ")
+        subject = Subject(None, kind, note=note, arithmetic_only=True)
+        found = Chain(None, None, self.rules, self.memory, st, subject, base).judge()
+        if found.checked:
+            return found
+        return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
 
     def _at_its_point(self, st: Statement, subject: Subject, base: dict[str, Any]) -> Finding:
         """Judge a chain at the point in force (a forward value after an update: maybe the updated one)."""
@@ -293,6 +450,28 @@ class Judge:
         if role is Role.VALUE or (n not in net.definition and is_number(rhs)):
             return Kind.VALUE
         return Kind.CLAIM
+
+
+def _defined_name(st: Statement) -> str | None:
+    """The name a statement defines (``f = …`` or ``f(w) = …``), or ``None``."""
+    if st.error or len(st.parsed) < 2:
+        return None
+    first = st.parsed[0].expr
+    if isinstance(first, AppliedUndef) and all(isinstance(a, Symbol) for a in first.args):
+        return str(first.func.__name__)
+    return first.name if is_name(st.parsed[0]) else None
+
+
+def _undefined(st: Statement) -> str | None:
+    """The first side written in numbers that has no value at all (``0/0``, ``1/0``), or ``None``."""
+    for text, side in zip(st.sides, st.parsed):
+        if not is_number(side) or side.expr.is_Symbol:
+            continue
+        with contextlib.suppress(SymbackpropError, TypeError, ValueError):
+            value = side.exact()
+            if value.is_number and (value.has(sympy.nan, sympy.zoo) or value.is_finite is False):
+                return text
+    return None
 
 
 def _base(st: Statement) -> dict[str, Any]:

@@ -153,6 +153,8 @@ class Finding:
         cell_line: In a notebook, the 1-based line within that cell.
         checked: How many of its claims were checked (0 for a definition or a given value).
         mistake: The classic mistake the wrong value is recognised as, if any.
+        row_of: On a further row of a chain (``&= …``), the line the chain starts at: the row shares
+            its verdict, and is not counted again.
     """
 
     line: int
@@ -170,6 +172,7 @@ class Finding:
     cell_line: int | None = None
     checked: int = 0
     mistake: Mistake | None = None
+    row_of: int | None = None
 
     @property
     def verdict(self) -> str:
@@ -223,19 +226,24 @@ class VerifyReport(Displayable):
         """True when nothing is wrong and nothing was left unchecked (``--strict``)."""
         return not any(f.status is not Status.OK for f in self.findings)
 
+    @property
+    def equations(self) -> tuple[Finding, ...]:
+        """One finding per equation (the further rows of a chain left out)."""
+        return tuple(f for f in self.findings if f.row_of is None)
+
     def counts(self) -> dict[Status, int]:
-        """How many findings have each status."""
-        return {s: sum(1 for f in self.findings if f.status is s) for s in Status}
+        """How many equations have each status."""
+        return {s: sum(1 for f in self.equations if f.status is s) for s in Status}
 
     def verdicts(self) -> dict[str, int]:
-        """How many findings have each verdict: ``holds``, ``given``, ``wrong``, ``not checked``."""
+        """How many equations have each verdict: ``holds``, ``given``, ``wrong``, ``not checked``."""
         words = ("holds", "given", "wrong", "not checked")
-        return {w: sum(1 for f in self.findings if f.verdict == w) for w in words}
+        return {w: sum(1 for f in self.equations if f.verdict == w) for w in words}
 
     @property
     def claims_checked(self) -> int:
         """How many claims were checked, over all equations."""
-        return sum(f.checked for f in self.findings)
+        return sum(f.checked for f in self.equations)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: source, verdict, counts and every finding."""

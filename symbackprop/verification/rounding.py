@@ -32,6 +32,7 @@ from sympy import Expr, Float, Rational, Symbol
 __all__ = [
     "DIGITS_POLICIES",
     "IV",
+    "PRECISE_DIGITS",
     "Interval",
     "NoInterval",
     "Policy",
@@ -52,6 +53,10 @@ Interval = Any
 
 #: Operands with at most this many significant digits are read as exact (weights, inputs, rates).
 SHORT = 1
+
+#: A result shown with this many more decimals than an operand was computed with that operand as
+#: exact: nobody gets ``0.35891648`` from a ``0.40`` that stands for anything in [0.395, 0.405].
+PRECISE_DIGITS = 3
 
 #: Widening that absorbs arithmetic noise in exact values (digits at the 30th place).
 NOISE = mp.mpf("1e-25")
@@ -258,16 +263,18 @@ class Rounding:
     Args:
         policy: A key of :data:`DIGITS_POLICIES`.
         exact: The document's givens (their values are exact wherever they are written).
+        approximate: Values the document states as approximate (``≈``): never exact.
     """
 
-    def __init__(self, policy: str, exact: Iterable[Expr] = ()) -> None:
+    def __init__(self, policy: str, exact: Iterable[Expr] = (), approximate: Iterable[Expr] = ()) -> None:
         self.policy = DIGITS_POLICIES[policy]
-        self.exact: set[Rational] = {_rational(v) for v in exact}
+        self.approximate: set[Rational] = {_rational(v) for v in approximate if _finite(v)}
+        self.exact: set[Rational] = {_rational(v) for v in exact if _finite(v)} - self.approximate
         self.carried: dict[Rational, Interval] = {}
 
     def add_exact(self, values: Iterable[Expr]) -> None:
         """More givens (values stated later, an updated point)."""
-        self.exact |= {_rational(v) for v in values}
+        self.exact |= {_rational(v) for v in values if _finite(v)} - self.approximate
 
     @_precise
     def half(self, decimals: int) -> Any:
@@ -277,38 +284,45 @@ class Rounding:
         return mp.mpf(self.policy.units.p) / self.policy.units.q / mp.mpf(10) ** decimals
 
     @_precise
-    def shown(self, number: Any, result: bool = False) -> Interval:
+    def shown(self, number: Any, result: bool = False, exact_upto: int = 0) -> Interval:
         """The interval a written number (a :class:`~symbackprop.notation.latex.Number`) stands for.
 
         An operand of arithmetic is exact when it is an integer, one of the
         document's givens, or short (at most :data:`SHORT` significant digits)
         and never shown as a result: ``0.4 \\cdot 0.711`` multiplies a weight by
-        a rounded activation.  A result (``result``) always stands for its
-        rounding, or for the interval it carries.
+        a rounded activation.  Any other number stands for its rounding, widened
+        to the interval it carries when an earlier line computed it from rounded
+        numbers (a careful reader allows both).
         """
         v = number.value
         if number.decimals <= 0:
             return point(v)
         carried = self.carried.get(abs(v)) if self.policy.carry else None
-        if not result and carried is None and (abs(v) in self.exact or _digits(number) <= SHORT):
+        exact = not result and (
+            abs(v) in self.exact or _digits(number) <= SHORT or number.decimals <= exact_upto
+        )
+        if exact and carried is None:
             return point(v)
         h = IV.mpf(self.policy.units.p) / self.policy.units.q / IV.mpf(10) ** number.decimals
-        own = point(v) + IV.mpf([-hi(h), hi(h)])
+        own = point(v) if exact else point(v) + IV.mpf([-hi(h), hi(h)])
         if carried is None:
             return own
-        carried = carried if v >= 0 else -carried
-        return IV.mpf([min(lo(own), lo(carried)), max(hi(own), hi(carried))]) if result else carried
+        carried = carried if v >= 0 else -carried  # it only widens: the number still stands for its rounding
+        return IV.mpf([min(lo(own), lo(carried)), max(hi(own), hi(carried))])
 
     @_precise
-    def interval(self, expr: Expr, numbers: Mapping[Symbol, Any], result: bool = False) -> Interval:
+    def interval(
+        self, expr: Expr, numbers: Mapping[Symbol, Any], result: bool = False, exact_upto: int = 0
+    ) -> Interval:
         """A side as an interval: its written numbers as intervals, everything else exact.
 
         ``result``: the side is one number, a result (see :meth:`shown`).
+        ``exact_upto``: operands with at most this many decimals are exact (see :data:`PRECISE_DIGITS`).
 
         Raises:
             NoInterval: The side is not a finite real number here.
         """
-        env = {s: self.shown(n, result) for s, n in numbers.items()}
+        env = {s: self.shown(n, result, exact_upto) for s, n in numbers.items()}
         try:
             out = evaluate(expr, env)
         except (NoInterval, ZeroDivisionError, ValueError, TypeError):
@@ -373,6 +387,12 @@ def _mpf(value: Expr) -> Any:
     if isinstance(value, Rational):
         return mp.mpf(int(value.p)) / int(value.q)
     return mp.mpf(Float(value, 40)._mpf_)
+
+
+def _finite(v: Expr) -> bool:
+    """A given that is a finite real number, written as one (``r = 0/0`` gives none, and a value
+    written as a formula, ``\\frac{1}{1 + e^{2.4}}``, is no exact number)."""
+    return bool(getattr(v, "is_Number", False)) and bool(v.is_finite) and bool(v.is_real)
 
 
 def _rational(v: Expr) -> Rational:

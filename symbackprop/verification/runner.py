@@ -24,7 +24,7 @@ from typing import Any
 import sympy
 from sympy import Expr, Float, Rational, Symbol
 
-from ..core.derivation import DPS, derive
+from ..core.derivation import DPS, Partial, derive
 from ..core.network import Network
 from ..errors import InputError, SymbackpropError
 from ..files import read_text
@@ -38,9 +38,11 @@ from .report import Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
 from .statements import (
     Statement,
+    bare,
     defining_statements,
     failed_definitions,
     is_name,
+    is_number,
     lhs_keys,
     parse_all,
     spell_names,
@@ -216,13 +218,93 @@ def _judge_part(
         inferred.later,
         doc.text,
         inferred.repairs if network is None else None,
+        _approximate(statements),
     )
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
-    findings = [judge.judge(i, st, continued=i in continues) for i, st in enumerate(statements)]
+    judge.runs = _readable_runs(statements, names, _functions(network))
+    findings = []
+    for i, st in enumerate(statements):
+        found = judge.judge(i, st, continued=i in continues)
+        findings += [found, *_other_rows(st, found)]
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
     return findings
+
+
+def _other_rows(st: Statement, found: Finding) -> list[Finding]:
+    """The rows a chain goes on over (``&= …`` in ``align``), each with the chain's verdict.
+
+    A chain that holds (or could not be checked) does so on each of its rows; a wrong chain is
+    reported on the row of its wrong side only (its other rows are not verdicts of their own).
+    """
+    if found.status is Status.WRONG or len(set(st.lines)) < 2 or len(st.lines) != len(st.sides):
+        return []
+    rows: dict[int, list[str]] = {}
+    for k, (line, side) in enumerate(zip(st.lines, st.sides)):
+        if line != found.line:
+            rows.setdefault(line, []).append(f"{st.ops[k - 1]} {side.strip()}" if k else side.strip())
+    return [
+        dataclasses.replace(found, line=line, source=" ".join(sides), row_of=found.line)
+        for line, sides in rows.items()
+    ]
+
+
+def _readable_runs(
+    statements: list[Statement], names: Names, functions: Mapping[str, Any]
+) -> dict[int, Statement]:
+    """For each unreadable chain, its longest run of sides written in numbers only, each readable
+    (``y_3 = F(0.21) = \\frac{1}{1 + e^{-0.21}} = 0.56``: ``F`` is unknown, the arithmetic is not)."""
+    from ..notation.latex_input import parse_math
+
+    known = frozenset(names.known())
+    out: dict[int, Statement] = {}
+    for i, st in enumerate(statements):
+        if not st.error or len(st.sides) < 3:
+            continue
+        parsed: list[Any] = []
+        for side in st.sides:
+            try:
+                p = parse_math(side, names.resolve, functions, gradient=Partial, known=known)
+                p.exact()  # refuses number bombs
+            except SymbackpropError:
+                p = None
+            parsed.append(p if p is not None and is_number(p) else None)
+        run = _longest_run(parsed, st.ops)
+        if run is not None:
+            a, b = run
+            lines = st.lines[a:b] if len(st.lines) == len(st.sides) else []
+            out[i] = Statement(
+                lines[0] if lines else st.line, st.block_end, st.source, st.sides[a:b], st.ops[a : b - 1],
+                parsed=parsed[a:b], lines=lines,
+            )  # fmt: skip
+    return out
+
+
+def _longest_run(parsed: list[Any], ops: list[str]) -> tuple[int, int] | None:
+    """The longest stretch ``[a, b)`` of at least two parsed sides related by equalities."""
+    best: tuple[int, int] | None = None
+    start: int | None = None
+    for k, p in enumerate([*parsed, None]):
+        if p is not None and (start is None or ops[k - 1] in ("=", "≈")):
+            start = k if start is None else start
+            continue
+        if start is not None and k - start >= 2 and (best is None or k - start > best[1] - best[0]):
+            best = (start, k)
+        start = k if p is not None else None
+    return best
+
+
+def _approximate(statements: list[Statement]) -> set[Expr]:
+    """Values the document states as approximate (``\\hat{y} \\approx 0.7109``): never exact givens."""
+    out: set[Expr] = set()
+    for st in statements:
+        if st.error or len(st.parsed) != 2 or st.ops[0] != "≈" or not is_name(st.parsed[0]):
+            continue
+        side = st.parsed[1]
+        if bare(side):
+            out.add(abs(Rational(side.exact())))
+    return out
 
 
 def _downstream(failed: Mapping[Symbol, int], net: Network | None) -> dict[Symbol, tuple[int, Symbol]]:

@@ -16,7 +16,7 @@ import sympy
 from sympy import Float, Symbol
 
 from ..core.derivation import DPS, Partial
-from .claims import Problem, Wrong, distinct, shown_number, written
+from .claims import Problem, Wrong, distinct, same_rounded, shown_number, written
 from .mistakes import recognise, rounding
 from .oracle import Unknown
 from .report import MISTAKES, Arithmetic, Expected, Finding, Kind, Mistake, Number, Part, Status
@@ -58,8 +58,9 @@ def wrong(chain: Any) -> Finding:
     expected, value = first.expected, first.value
     if first.problem is Problem.ARITHMETIC:
         value = chain.ref_true  # the slip's own right result is in the message
-    elif expected is None and value is not None and chain.o is not None:
-        expected = Expected(formula(chain), _number(chain, value, first))
+    elif expected is None and value is not None:  # with no network, the number the document's formulas give
+        shape = formula(chain) if chain.o is not None else None
+        expected = Expected(shape, _number(chain, value, first))
     expected = _consistent(chain, expected, first)
     mistake = _mistake(chain, first)
     parts = _explain(chain, first, expected, mistake)
@@ -75,8 +76,16 @@ def wrong(chain: Any) -> Finding:
         value=None if value is None else float(value),
         checked=chain.checked,
         mistake=mistake,
-        **chain.base,
+        **_at_side(chain, first.side),
     )
+
+
+def _at_side(chain: Any, side: int) -> dict[str, Any]:
+    """The finding's place: the row where the wrong side starts (a chain may go on over rows)."""
+    lines = chain.st.lines
+    if 0 < side < len(lines):
+        return {**chain.base, "line": lines[side]}
+    return dict(chain.base)
 
 
 def formula(chain: Any) -> Any:
@@ -113,9 +122,9 @@ def _consistent(chain: Any, expected: Expected | None, first: Wrong) -> Expected
     """No correction that reads like the line itself: a right number is not offered as the fix."""
     if expected is None or expected.number is None or first.problem is Problem.VALUE:
         return expected
-    shown = round(expected.number.value, expected.number.digits)
+    value, digits = expected.number.value, expected.number.digits
     for p in chain.st.parsed:
-        if bare(p) and round(Float(p.exact(), DPS), expected.number.digits) == shown:
+        if bare(p) and same_rounded(Float(p.exact(), DPS), value, digits):
             return Expected(expected.formula, None) if expected.formula is not None else None
     return expected
 
@@ -150,7 +159,7 @@ def _explain(
         assert first.value is not None
         line = f" follows from the error at line {first.cause}; the right value is "
         return (*first.text, line, shown_number(first.value, chain.digits))
-    if first.problem in (Problem.ARITHMETIC, Problem.INEQUALITY):
+    if first.problem in (Problem.ARITHMETIC, Problem.INEQUALITY, Problem.IDENTITY):
         return first.text
     if first.problem is Problem.DISAGREES:
         return (*first.text, ": the spec has ", lhs, " = ", *(() if expected is None else (expected,)))
