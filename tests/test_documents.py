@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 
 from symbackprop.verification.documents import read_document
+from symbackprop.verification.documents.blocks import OTHER_COLUMN
+from symbackprop.verification.sections import OTHER_CASE, rows
 
 MARKDOWN = (
     "# Title\n"  # 1
@@ -194,6 +196,42 @@ def test_math_in_html_blocks_and_tables_of_markdown():
         ("0.1", 10),  # before any relation: alone
         ("x_1 = 1", 10),  # a cell with its own relation starts a new chain
         ("x_2 = 2", 10),
+    ]
+
+
+def test_a_table_over_several_examples_reads_its_first_column_only():
+    text = (
+        "| | example 1 | example 2 |\n"  # 1
+        "|---|---|---|\n"  # 2
+        "| given | $x = 0, y = 0$ | $x = 0, y = 1$ |\n"  # 3
+        "| $L$ | $\\approx 0.14$ | $\\approx 0.13$ |\n"  # 4
+        "| $g$ | $0$ | $\\approx -0.02$ |\n"  # 5
+        "| $w_1$ | $0.5$ |\n"  # 6
+        "| $z = 2 \\cdot 3$ | $= 6$ | $\\approx 6.0$ |\n"  # 7
+    )
+    doc = read_document(text, "md")
+    other = OTHER_COLUMN
+    assert [(f.text, f.line, f.error) for f in doc.fragments] == [
+        ("x = 0, y = 0", 3, None),
+        ("x = 0, y = 1", 3, other),  # the same names again: another example
+        ("L \\approx 0.14", 4, None),  # a label takes one value
+        ("\\approx 0.13", 4, other),
+        ("g = 0", 4 + 1, None),
+        ("\\approx -0.02", 5, other),
+        ("w_1 = 0.5", 6, None),  # a label and a number: a given
+        ("z = 2 \\cdot 3 = 6 \\approx 6.0", 7, None),  # a chain goes on over any number of cells
+    ]
+
+
+def test_lines_of_givens_for_several_examples_read_the_first_only():
+    text = "Example 1: $x_1 = 0, y = 0$.\nExample 2: $x_1 = 0, y = 1$.\n\nThen $x_1 = 1, y = 1$.\n"
+    statements, _ = rows(read_document(text, "md"))
+    assert [(st.line, st.error) for st in statements] == [
+        (1, None),
+        (1, None),
+        (2, OTHER_CASE),
+        (4, None),  # not on the next line: not a list of examples
+        (4, None),
     ]
 
 

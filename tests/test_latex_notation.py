@@ -299,6 +299,8 @@ NAMES = [
     (r"w_{\text{old}}", "w", "subscript-old"),
     ("w_{11}^{2+}", "w^(2)_11^+", "layer-and-update"),
     ("w_{11}^{2}", "w^(2)_11", "layer-the-document-names"),
+    (r"\delta_{a^{(2)}_{1}}", "delta_a^(2)_1", "delta-of-a-layered-name"),
+    (r"\delta_{z_{1}^{(2)}}", "delta_z^(2)_1", "delta-of-a-layered-name-layer-last"),
 ]
 
 

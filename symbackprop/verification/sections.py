@@ -70,6 +70,22 @@ class _Rows:
         self.out.extend(found)
 
 
+#: ``x_1 = 0, y = 1``: givens, each a name and a number.
+_GIVEN = re.compile(r"\s*([^=,]+?)\s*=\s*[-−]?\s*\d+(?:\.\d+)?\s*")
+
+#: Why a line of givens is not read: the line before gives the same names other numbers.
+OTHER_CASE = "another case: the line before gives the same names (a list of examples)"
+
+
+def _given_names(text: str) -> frozenset[str] | None:
+    """The names of a line of two or more givens (``x_1 = 0, x_2 = 1, y = 1``), else ``None``."""
+    parts = text.strip().rstrip(".;").split(",")
+    found = [_GIVEN.fullmatch(p) for p in parts]
+    if len(parts) < 2 or not all(found):
+        return None
+    return frozenset(re.sub(r"\s+", "", m.group(1)) for m in found if m)
+
+
 def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     """The document's statements, and which of them continue the chain of the row before.
 
@@ -78,7 +94,12 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     that row.  A relation sign alone (``$\\approx$`` in prose) is no equation.
     """
     state = _Rows()
+    cases: tuple[int, frozenset[str] | None] = (0, None)  # the last line of givens, and its names
     for frag in doc.fragments:
+        given = _given_names(frag.text)
+        if given is not None and cases == (frag.line - 1, given) and not frag.error:
+            frag = dataclasses.replace(frag, error=OTHER_CASE)
+        cases = (frag.line, given) if given is not None else cases
         found = read_statements(dataclasses.replace(doc, fragments=(frag,)))
         found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
         if found:
