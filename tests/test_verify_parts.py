@@ -457,3 +457,24 @@ def test_an_exercise_sheet_is_judged_exercise_by_exercise():
     report = verify("e.md", text=text, format="md")
     assert not [f for f in report.findings if f.status == "wrong"], report.table()
     assert [f.verdict for f in report.findings if f.checked] == ["holds", "holds"]
+
+
+# ------------------------------------------------- numbers in prose after other words
+
+PROSE_AFTER_AN_EQUATION = [
+    ("$w_1 = w_2 = 0.5$, learning rate $0.1$, and input $x = 2$.", "0.1", "learning-rate-in-math"),
+    ("$w_1 = 0.5$ and the learning rate is 0.1.", "0.1", "learning-rate-in-words"),
+    ("$w_1 = 0.5$, learning rate $= 0.1$.", None, "relation-in-prose"),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "rate"), [c[:2] for c in PROSE_AFTER_AN_EQUATION], ids=[c[2] for c in PROSE_AFTER_AN_EQUATION]
+)
+def test_a_number_after_other_words_is_not_the_previous_names_value(line, rate):
+    text = f"# Example\n\n{line}\n\n$$y = w_1 \\cdot 2$$\n\n$$y = 0.5 \\cdot 2 = 1$$\n"
+    report = verify("doc.md", text=text)
+    assert not [f for f in report.findings if f.status is Status.WRONG]
+    assert not [f for f in report.findings if f.subject == "w_1" and "0.1" in f.source]
+    doc = read_document(text, "md")
+    assert (doc.learning_rate[0] if doc.learning_rate else None) == rate

@@ -3,7 +3,9 @@
 * :func:`rows`: the statements of a document, with the rows that continue
   the chain of the row before (``&= 0.3775`` under ``net_{h1} &= …``), a first
   side on a line of its own (``\\frac{\\partial out}{\\partial net}`` then
-  ``&= out(1 - out)``), and a table's value cell (``| $z = 1.0 - 0.5$ | $0.5$ |``).
+  ``&= out(1 - out)``), in display math only: ``$w_1 = 0.5$, learning rate
+  $= 0.1$`` in prose does not give ``w_1`` a second value (table cells are
+  joined by :func:`~.documents.blocks.join_cells`).
 * :func:`problems`: where each problem of an exercise sheet starts, so that
   ``y = (3x + 1)^2`` in one exercise and ``y = \\sigma(2x - 1)`` in the next are
   judged each with its own network.
@@ -22,9 +24,6 @@ from .statements import Statement, is_name, is_number, read_statements
 
 __all__ = ["headings", "problems", "rows"]
 
-#: A number alone in a math span (a table's value cell).
-_NUMBER = re.compile(r"[-−]?\s*\d+(?:\.\d+)?")
-
 #: Headings, by level: Markdown ``#``…``######``, LaTeX sectioning commands.
 _HEADING = re.compile(r"^(#{1,6})\s|^\s*\\(section|subsection|subsubsection|paragraph)\*?\{", re.M)
 _LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3, "paragraph": 4}
@@ -41,20 +40,10 @@ class _Rows:
     continues: set[int] = dataclasses.field(default_factory=set)
     pending: tuple[int, str] | None = None  # a lone first side: (its block, its text)
 
-    def value_cell(self, frag: Fragment) -> bool:
-        """``| $z = z_1 + b = 1.0 - 0.5$ | $0.5$ |``: the value cell reads as ``= 0.5``."""
-        lone = frag.text.strip()
-        prev = self.out[-1] if self.out else None
-        if prev is None or prev.error or prev.line != frag.line or not _NUMBER.fullmatch(lone):
-            return False
-        self.continues.add(len(self.out))
-        self.out.append(Statement(frag.line, frag.block_end, lone, [prev.sides[0], lone], ["="]))
-        return True
-
     def add(self, frag: Fragment, found: list[Statement]) -> None:
         """The statements of one fragment, the first continuing the row before when it starts with ``=``."""
         first = found[0]
-        if not first.error and len(first.sides) > 1 and not first.sides[0].strip():
+        if frag.display and not first.error and len(first.sides) > 1 and not first.sides[0].strip():
             prev = self.out[-1] if self.out else None
             if self.pending is not None and self.pending[0] == frag.block_end:
                 first.sides[0] = self.pending[1]
@@ -104,11 +93,10 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
         found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
         if found:
             state.add(frag, found)
-        elif state.value_cell(frag):
-            state.pending = None
         else:
             lone = frag.text.strip()
-            state.pending = (frag.block_end, lone) if lone and not lone.startswith("\\text") else None
+            keep = frag.display and lone and not lone.startswith("\\text")
+            state.pending = (frag.block_end, lone) if keep else None
     return state.out, state.continues
 
 
