@@ -241,10 +241,14 @@ class _Reading:
         """
         out: dict[int, Expr] = {}
         written = {i: statements[i].parsed[0].expr for i, r in self.roles.items() if r is Role.DEFINITION}
+        by_subject: dict[Expr, list[Statement]] = {}  # one pass: the statements about each first side
+        for st in statements:
+            if not st.error:
+                by_subject.setdefault(st.parsed[0].expr, []).append(st)
         for i, n in [*written.items(), *((-1, n) for n in self.read_back)]:
             if i >= 0 and self.definitions.get(n) != statements[i].parsed[1].exact():
                 continue
-            lines = [st for st in statements if not st.error and st.parsed[0].expr == n]
+            lines = by_subject.get(n, [])
             fixed = repaired(self.definitions[n], lines)
             if fixed is not None:
                 self.definitions[n] = fixed
