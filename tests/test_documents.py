@@ -467,7 +467,9 @@ def test_a_wrong_continuation_row_is_found(tmp_path, capsys, last, code):
     )
     assert main(["verify", str(doc)]) == code
     out = capsys.readouterr().out
-    assert ("1 hold, 0 wrong" if code == 0 else "0 hold, 1 wrong") in out
+    # each row is judged on its own line: the first holds, the continuation row is right or wrong
+    assert ("2 hold, 0 wrong" if code == 0 else "1 hold, 1 wrong") in out
+    assert ("first error at line 5" in out) == (code == 1)
 
 
 def test_a_notebook_finding_names_its_cell(tmp_path, capsys):

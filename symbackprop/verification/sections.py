@@ -19,7 +19,8 @@ from collections.abc import Iterator
 
 from sympy import Expr, Symbol
 
-from .documents import Document, Fragment
+from .documents import Document, Fragment, Row
+from .documents.blocks import relation_shape
 from .statements import Statement, is_name, is_number, read_statements
 
 __all__ = ["headings", "problems", "rows"]
@@ -75,6 +76,37 @@ def _given_names(text: str) -> frozenset[str] | None:
     return frozenset(re.sub(r"\s+", "", m.group(1)) for m in found if m)
 
 
+def _by_row(frag: Fragment) -> list[Fragment]:
+    """A fragment cut before each row that starts with a relation on a line of its own (``&= 0.3775``),
+    so that each such row is a statement of its own, on its line, that continues the one above
+    (the cells of one table row stay one statement)."""
+    if len(frag.rows) < 2:
+        return [frag]
+    ends = [r.offset for r in frag.rows[1:]] + [len(frag.text)]
+    groups: list[list[tuple[Row, str]]] = []
+    for row, end in zip(frag.rows, ends):
+        piece = frag.text[row.offset : end]
+        if not groups or (row.line > groups[-1][0][0].line and relation_shape(piece).starts_with_relation):
+            groups.append([])
+        groups[-1].append((row, piece))
+    if len(groups) < 2:
+        return [frag]
+    out = []
+    for group in groups:
+        base = group[0][0].offset
+        text = "".join(piece for _, piece in group)
+        lead = len(text) - len(text.lstrip())
+        rows = tuple(Row(max(r.offset - base - lead, 0), r.line, r.cell_line) for r, _ in group)
+        first = group[0][0]
+        cell_line = first.cell_line if first.cell_line is not None else frag.cell_line
+        out.append(
+            Fragment(
+                text.strip(), first.line, frag.display, frag.block_end, rows, frag.cell, cell_line, frag.error
+            )
+        )
+    return out
+
+
 def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     """The document's statements, and which of them continue the chain of the row before.
 
@@ -84,7 +116,7 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     """
     state = _Rows()
     cases: tuple[int, frozenset[str] | None] = (0, None)  # the last line of givens, and its names
-    for frag in doc.fragments:
+    for frag in (row for whole in doc.fragments for row in _by_row(whole)):
         given = _given_names(frag.text)
         if given is not None and cases == (frag.line - 1, given) and not frag.error:
             frag = dataclasses.replace(frag, error=OTHER_CASE)
