@@ -522,3 +522,34 @@ def test_formulas_of_equation_images(text, fmt, expected):
 )
 def test_an_image_described_in_words_is_not_math(text):
     assert read_document(text, "html" if text.startswith("<") else "md").fragments == ()
+
+
+def test_each_continued_row_is_a_statement_on_its_own_line():
+    text = (
+        "$$\n"  # 1
+        "\\begin{aligned}\n"  # 2
+        "net &= w_1 x + b \\\\\n"  # 3
+        "&= 0.5 \\cdot 2 + 1 \\\\\n"  # 4
+        "&= 2\n"  # 5
+        "\\end{aligned}\n"  # 6
+        "$$\n"  # 7
+        "$$\n"  # 8
+        "\\frac{\\partial L}{\\partial w}\n"  # 9
+        "=\n"  # 10
+        "\\frac{-2}{3}(-9)\n"  # 11
+        "=\n"  # 12
+        "6.0\n"  # 13
+        "$$\n"  # 14
+        "| $a = 1 + 2$ | $= 3$ |\n"  # 15
+        "|---|---|\n"  # 16
+    )
+    statements, continues = rows(read_document(text, "md"))
+    assert [(st.line, st.sides) for st in statements] == [
+        (3, ["net", "w_1 x + b"]),
+        (4, ["net", "0.5 \\cdot 2 + 1"]),  # the first side of the row above
+        (5, ["net", "2"]),
+        (11, ["\\frac{\\partial L}{\\partial w}", "\\frac{-2}{3}(-9)"]),  # a lone "=" row: the line after it
+        (13, ["\\frac{\\partial L}{\\partial w}", "6.0"]),
+        (15, ["a", "1 + 2", "3"]),  # the cells of one table row stay one statement
+    ]
+    assert continues == {1, 2, 4}

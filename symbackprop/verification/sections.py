@@ -76,6 +76,10 @@ def _given_names(text: str) -> frozenset[str] | None:
     return frozenset(re.sub(r"\s+", "", m.group(1)) for m in found if m)
 
 
+#: A row that holds only a relation sign: ``=`` on a line of its own.
+_RELATION_ONLY = re.compile(r"\s*(?:=|\\approx|\\simeq|:=)?\s*")
+
+
 def _by_row(frag: Fragment) -> list[Fragment]:
     """A fragment cut before each row that starts with a relation on a line of its own (``&= 0.3775``),
     so that each such row is a statement of its own, on its line, that continues the one above
@@ -97,8 +101,10 @@ def _by_row(frag: Fragment) -> list[Fragment]:
         text = "".join(piece for _, piece in group)
         lead = len(text) - len(text.lstrip())
         rows = tuple(Row(max(r.offset - base - lead, 0), r.line, r.cell_line) for r, _ in group)
-        first = group[0][0]
+        # a row of only ``=`` is written where the next row's right side starts
+        first = next((r for r, piece in group if _RELATION_ONLY.fullmatch(piece) is None), group[0][0])
         cell_line = first.cell_line if first.cell_line is not None else frag.cell_line
+        rows = (Row(0, first.line, cell_line), *rows[1:])
         out.append(
             Fragment(
                 text.strip(), first.line, frag.display, frag.block_end, rows, frag.cell, cell_line, frag.error
