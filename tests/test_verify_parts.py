@@ -478,3 +478,22 @@ def test_a_number_after_other_words_is_not_the_previous_names_value(line, rate):
     assert not [f for f in report.findings if f.subject == "w_1" and "0.1" in f.source]
     doc = read_document(text, "md")
     assert (doc.learning_rate[0] if doc.learning_rate else None) == rate
+
+
+@pytest.mark.parametrize(
+    ("chain", "status"),
+    [
+        (r"y = F(0.5) = \frac{1}{1+e^{-0.5}} \approx 0.6225", Status.OK),  # 0.62245933... (by hand)
+        (r"y = F(0.5) = \frac{1}{1+e^{-0.5}} \approx 0.6525", Status.WRONG),
+        (r"y = \frac{1}{1+e^{-0.5}} \approx F(0.5)", Status.NOT_CHECKED),  # the last side: nothing to skip to
+    ],
+    ids=["middle-side-skipped-holds", "middle-side-skipped-wrong", "last-side-unreadable"],
+)
+def test_an_unreadable_side_in_the_middle_of_a_chain_is_left_out(chain, status):
+    report = verify("doc.md", text=f"# F\n\n$${chain}$$\n")
+    assert {f.status for f in report.findings} == {status}
+    statements = read_statements(read_document(f"$${chain}$$", "md"))
+    parse_all(statements, Names(None), {})
+    if status is not Status.NOT_CHECKED:
+        assert [side for side, _ in statements[0].unread] == ["F(0.5)"]
+        assert "F(0.5)" not in statements[0].sides

@@ -83,8 +83,8 @@ _RELATION_ONLY = re.compile(r"\s*(?:=|\\approx|\\simeq|:=)?\s*")
 def _by_row(frag: Fragment) -> list[Fragment]:
     """A fragment cut before each row that starts with a relation on a line of its own (``&= 0.3775``),
     so that each such row is a statement of its own, on its line, that continues the one above
-    (the cells of one table row stay one statement)."""
-    if len(frag.rows) < 2:
+    (display math only: the cells of one table row stay one statement)."""
+    if len(frag.rows) < 2 or not frag.display:
         return [frag]
     ends = [r.offset for r in frag.rows[1:]] + [len(frag.text)]
     groups: list[list[tuple[Row, str]]] = []
