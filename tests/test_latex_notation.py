@@ -321,6 +321,18 @@ def test_names_in_products():
 # ------------------------------------------------------------- lists and tuples
 
 
+def test_a_wide_space_separates_two_equations():
+    latex = (
+        r"f = x y \hspace{0.5in} \rightarrow \hspace{0.5in} \frac{\partial f}{\partial x} = y"
+        r" \hspace{2em} g = 1"
+    )
+    assert split_relations(latex) == [
+        (["f", "x y"], ["="]),
+        ([r"\frac{\partial f}{\partial x}", "y"], ["="]),
+        (["g", "1"], ["="]),
+    ]
+
+
 def test_two_givens_separated_by_a_comma_are_two_relations():
     assert split_relations("x = 4, y = -3") == [(["x", "4"], ["="]), (["y", "-3"], ["="])]
 

@@ -497,3 +497,31 @@ def test_an_unreadable_side_in_the_middle_of_a_chain_is_left_out(chain, status):
     if status is not Status.NOT_CHECKED:
         assert [side for side, _ in statements[0].unread] == ["F(0.5)"]
         assert "F(0.5)" not in statements[0].sides
+
+
+@pytest.mark.parametrize(
+    ("first", "rest", "name"),
+    [
+        ("f(w)", ["3w^2+2w-1"], "f"),
+        ("L(w_1,w_2)", ["(3-2w_1-w_2)^2"], "L"),
+        ("L(2)", ["1"], None),  # a value at a point: stays as written
+        ("f(x)", ["3w"], None),  # the argument is not used: not a definition of f
+    ],
+    ids=["one-argument", "two-arguments", "value-at-a-point", "unused-argument"],
+)
+def test_a_function_written_with_its_arguments_defines_its_name(first, rest, name):
+    statements = read_statements(read_document(f"$${first} = {rest[0]}$$", "md"))
+    assert statements[0].sides[0] == (name or first)
+    assert statements[0].function == (name is not None)
+
+
+def test_derivatives_of_functions_defined_one_after_another():
+    # d/dw of 3w^2 + 2w - 1 is 6w + 2; of (5 - 2w)^2 it is -4(5 - 2w) (by hand); the second f is
+    # another example, not a contradiction of the first
+    text = (
+        "$$f(w)=3w^2+2w-1$$\n\n$$\\frac{df}{dw}=6w+2$$\n\n"
+        "$$f(w)=(5-2w)^2 \\hspace{1em} \\frac{df}{dw}=-4(5-2w)$$\n\n$$\\frac{df}{dw}=8w+20$$\n"
+    )
+    report = verify("doc.md", text=text)
+    verdicts = [(f.line, f.status) for f in report.findings if f.kind is not Kind.DEFINITION]
+    assert verdicts == [(3, Status.OK), (5, Status.OK), (7, Status.WRONG)]

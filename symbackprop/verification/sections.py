@@ -191,15 +191,19 @@ class _Problems:
             self.defined.setdefault(n, (expr, st.line))
 
     def conflict(self, i: int, st: Statement, n: Symbol, expr: Expr) -> None:
-        """``n`` defined again: a new exercise if a heading lies between and nothing older is used."""
+        """``n`` defined again: a new exercise if a heading lies between and nothing older is used,
+        or if it is a function written with its arguments (``f(x) = e^x``): another example."""
         since = self.defined[n][1]
         between = [(level, line) for line, level in self.heads if since < line <= st.line]
         older = [self.seen[m] for m in expr.free_symbols if m in self.seen and m != n]
-        if not between or any(line < min(between)[1] for line in older):
+        if st.function and i > self.starts[-1]:
+            j = i  # ``f(x) = 1/x`` after ``f(x, y) = x y``: another function, another example
+        elif not between or any(line < min(between)[1] for line in older):
             return  # the same problem, told in more detail
-        level, head = min(between)
-        self.levels.append(level)
-        j = next(k for k in range(self.starts[-1], i + 1) if self.statements[k].line >= head)
+        else:
+            level, head = min(between)
+            self.levels.append(level)
+            j = next(k for k in range(self.starts[-1], i + 1) if self.statements[k].line >= head)
         if j > self.starts[-1]:
             self.starts.append(j)
         self.defined = {}

@@ -51,6 +51,7 @@ class Statement:
         parsed: Each side parsed (a :class:`~symbackprop.notation.latex_input.Parsed`).
         error: Why it cannot be read, or ``None``.
         lines: The line where each side starts (a chain may go on over several rows).
+        function: The first side was written as a function of its arguments (``f(w) = 3w^2``).
         unread: Sides left out of the chain because they cannot be read, each with the reason
             (``F(0.21)``: an unknown function); the chain is judged without them.
     """
@@ -64,6 +65,7 @@ class Statement:
     error: str | None = None
     lines: list[int] = field(default_factory=list)
     unread: list[tuple[str, str]] = field(default_factory=list)
+    function: bool = False
 
 
 # ----------------------------------------------------------- what a side is
@@ -117,10 +119,34 @@ def read_statements(doc: Document) -> list[Statement]:
             if len(sides) < 2:
                 continue
             source = sides[0]
+            name = _function_name(sides[0], sides[1:])
+            function = name != sides[0]
+            sides = [name, *sides[1:]]
             for op, side in zip(ops, sides[1:]):
                 source += f" {op} {side}"
-            out.append(Statement(lines[0], frag.block_end, source, sides, ops, lines=lines))
+            out.append(
+                Statement(lines[0], frag.block_end, source, sides, ops, lines=lines, function=function)
+            )
     return out
+
+
+#: ``f(w)``, ``L(w_1, w_2)``: a name applied to names, as the left side of a definition.
+_APPLIED = re.compile(
+    r"\s*([A-Za-z](?:_\{?\w+\}?)?)\s*\(\s*([A-Za-z](?:_\{?\w+\}?)?(?:\s*,\s*[A-Za-z](?:_\{?\w+\}?)?)*)\s*\)\s*"
+)
+
+
+def _function_name(first: str, rest: list[str]) -> str:
+    """``f(w) = 3w^2 + 2w - 1`` defines ``f``: the first side without its arguments, when every
+    argument is a name that the other sides use (``L(2) = 1``, a value at a point, stays as written)."""
+    m = _APPLIED.fullmatch(first)
+    if m is None:
+        return first
+    args = [a.strip() for a in m.group(2).split(",")]
+    used = " ".join(rest)
+    if all(re.search(rf"(?<![A-Za-z\\]){re.escape(a)}(?![A-Za-z])", used) for a in args):
+        return m.group(1)
+    return first
 
 
 def parse_all(statements: list[Statement], names: Names, functions: Mapping[str, Any]) -> None:
