@@ -42,6 +42,7 @@ from .documents import Document
 from .givens import named_values, normal_name, role_values
 from .names import Names
 from .readback import agrees, repaired, substitution
+from .sections import headings
 from .statements import Statement, bare, is_name, is_number
 
 __all__ = ["LOSS_NAMES", "PARAMETER_NAMES", "TARGET_NAMES", "Inferred", "Role", "infer_network"]
@@ -428,6 +429,26 @@ def _single(p: object) -> bool:
     return bare(p)
 
 
+def _sections(doc: Document, lines: tuple[int, int | None]) -> tuple[int, int | None]:
+    """A problem's lines widened to its headings: the text from the first heading after the previous
+    problem's last equation (``## Second sample``, a code block ``x₁ = 2000``) belongs to the next."""
+    first, last = lines
+    heads = [line for line, _ in headings(doc.text)]
+    math = [f.line for f in doc.fragments]
+
+    def heading_above(line: int) -> int | None:
+        """The first heading after the last equation before ``line``, if one comes before it."""
+        before = max((m for m in math if m < line), default=0)
+        return next((h for h in heads if before < h <= line), None)
+
+    if first > 1:
+        first = heading_above(first) or first
+    if last is not None:
+        head = heading_above(last + 1)
+        last = head - 1 if head is not None else last
+    return first, last
+
+
 def infer_network(
     statements: list[Statement], names: Names, doc: Document, lines: tuple[int, int | None] = (1, None)
 ) -> Inferred:
@@ -436,7 +457,7 @@ def infer_network(
     ``lines``: the lines of the problem the statements belong to (values stated
     in its text only); the whole document by default.
     """
-    reading = _Reading(names, lines=lines)
+    reading = _Reading(names, lines=_sections(doc, lines))
     reading.find_families(statements)
     for i, st in enumerate(statements):
         if not st.error and is_name(st.parsed[0]):
