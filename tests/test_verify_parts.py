@@ -506,8 +506,19 @@ def test_an_unreadable_side_in_the_middle_of_a_chain_is_left_out(chain, status):
         ("L(w_1,w_2)", ["(3-2w_1-w_2)^2"], "L"),
         ("L(2)", ["1"], None),  # a value at a point: stays as written
         ("f(x)", ["3w"], None),  # the argument is not used: not a definition of f
+        ("L(w)", ["(y-wx)^2"], "L"),  # juxtaposed: w x
+        ("f_a(x)", ["ax"], None),  # a family of functions, then called f: not read
+        ("g(w_1)", ["w_{12}"], None),  # w_{12} is not w_1
     ],
-    ids=["one-argument", "two-arguments", "value-at-a-point", "unused-argument"],
+    ids=[
+        "one-argument",
+        "two-arguments",
+        "value-at-a-point",
+        "unused-argument",
+        "juxtaposed",
+        "family",
+        "w12",
+    ],
 )
 def test_a_function_written_with_its_arguments_defines_its_name(first, rest, name):
     statements = read_statements(read_document(f"$${first} = {rest[0]}$$", "md"))

@@ -130,9 +130,10 @@ def read_statements(doc: Document) -> list[Statement]:
     return out
 
 
-#: ``f(w)``, ``L(w_1, w_2)``: a name applied to names, as the left side of a definition.
+#: ``f(w)``, ``L(w_1, w_2)``: a letter applied to names, as the left side of a definition (``f_a(x)``,
+#: a family of functions that the text then calls ``f``, is not read).
 _APPLIED = re.compile(
-    r"\s*([A-Za-z](?:_\{?\w+\}?)?)\s*\(\s*([A-Za-z](?:_\{?\w+\}?)?(?:\s*,\s*[A-Za-z](?:_\{?\w+\}?)?)*)\s*\)\s*"
+    r"\s*([A-Za-z])\s*\(\s*([A-Za-z](?:_\{?\w+\}?)?(?:\s*,\s*[A-Za-z](?:_\{?\w+\}?)?)*)\s*\)\s*"
 )
 
 
@@ -143,10 +144,12 @@ def _function_name(first: str, rest: list[str]) -> str:
     if m is None:
         return first
     args = [a.strip() for a in m.group(2).split(",")]
-    used = " ".join(rest)
-    if all(re.search(rf"(?<![A-Za-z\\]){re.escape(a)}(?![A-Za-z])", used) for a in args):
-        return m.group(1)
-    return first
+    used = re.sub(r"\\[A-Za-z]+", " ", " ".join(rest))  # commands are no variables: \sigma, \frac
+
+    def uses(a: str) -> bool:  # a single letter may be juxtaposed (``wx``); w_1 must not be w_{12}
+        return a in used if len(a) == 1 else re.search(rf"{re.escape(a)}(?![\w}}])", used) is not None
+
+    return m.group(1) if all(uses(a) for a in args) else first
 
 
 def parse_all(statements: list[Statement], names: Names, functions: Mapping[str, Any]) -> None:
