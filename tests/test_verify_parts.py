@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from symbackprop.verification.documents import read_document
 from symbackprop.verification.infer import Role, infer_network
 from symbackprop.verification.names import Names
 from symbackprop.verification.oracle import Claim, Oracle
+from symbackprop.verification.sections import rows
 from symbackprop.verification.statements import (
     bare,
     decimals,
@@ -536,3 +538,19 @@ def test_derivatives_of_functions_defined_one_after_another():
     report = verify("doc.md", text=text)
     verdicts = [(f.line, f.status) for f in report.findings if f.kind is not Kind.DEFINITION]
     assert verdicts == [(3, Status.OK), (5, Status.OK), (7, Status.WRONG)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$$a =" + " " * 9000 + "x, b = 1$$",  # givens of several examples
+        "$$a \\\\\n" + " " * 9000 + "x$$",  # a row of only a relation
+        "$$f(w_" + "a" * 9000 + " = 1$$",  # a function's arguments
+        "$$" + "x = 1, " * 1200 + "y = 2$$",
+    ],
+    ids=["spaces-after-equals", "spaces-in-a-row", "long-argument", "many-givens"],
+)
+def test_rows_and_sides_are_read_in_bounded_work(text):
+    start = time.process_time()
+    rows(read_document(text, "md"))  # cuts rows, finds givens and function names
+    assert time.process_time() - start < 2.0

@@ -61,7 +61,7 @@ class _Rows:
 
 
 #: ``x_1 = 0, y = 1``: givens, each a name and a number.
-_GIVEN = re.compile(r"\s*([^=,]+?)\s*=\s*[-−]?\s*\d+(?:\.\d+)?\s*")
+_GIVEN = re.compile(r"([^=,]+)=\s*(?:[-−]\s*)?\d+(?:\.\d+)?")
 
 #: Why a line of givens is not read: the line before gives the same names other numbers.
 OTHER_CASE = "another case: the line before gives the same names (a list of examples)"
@@ -70,14 +70,14 @@ OTHER_CASE = "another case: the line before gives the same names (a list of exam
 def _given_names(text: str) -> frozenset[str] | None:
     """The names of a line of two or more givens (``x_1 = 0, x_2 = 1, y = 1``), else ``None``."""
     parts = text.strip().rstrip(".;").split(",")
-    found = [_GIVEN.fullmatch(p) for p in parts]
+    found = [_GIVEN.fullmatch(p.strip()) for p in parts]  # stripped: no two parts that take spaces
     if len(parts) < 2 or not all(found):
         return None
     return frozenset(re.sub(r"\s+", "", m.group(1)) for m in found if m)
 
 
 #: A row that holds only a relation sign: ``=`` on a line of its own.
-_RELATION_ONLY = re.compile(r"\s*(?:=|\\approx|\\simeq|:=)?\s*")
+_RELATION_ONLY = re.compile(r"(?:=|\\approx|\\simeq|:=)?")
 
 
 def _by_row(frag: Fragment) -> list[Fragment]:
@@ -102,7 +102,9 @@ def _by_row(frag: Fragment) -> list[Fragment]:
         lead = len(text) - len(text.lstrip())
         rows = tuple(Row(max(r.offset - base - lead, 0), r.line, r.cell_line) for r, _ in group)
         # a row of only ``=`` is written where the next row's right side starts
-        first = next((r for r, piece in group if _RELATION_ONLY.fullmatch(piece) is None), group[0][0])
+        first = next(
+            (r for r, piece in group if _RELATION_ONLY.fullmatch(piece.strip()) is None), group[0][0]
+        )
         cell_line = first.cell_line if first.cell_line is not None else frag.cell_line
         rows = (Row(0, first.line, cell_line), *rows[1:])
         out.append(

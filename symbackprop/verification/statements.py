@@ -140,7 +140,7 @@ _APPLIED = re.compile(
 def _function_name(first: str, rest: list[str]) -> str:
     """``f(w) = 3w^2 + 2w - 1`` defines ``f``: the first side without its arguments, when every
     argument is a name that the other sides use (``L(2) = 1``, a value at a point, stays as written)."""
-    m = _APPLIED.fullmatch(first)
+    m = _APPLIED.fullmatch(first) if len(first) <= 80 else None  # a short side: bounded work
     if m is None:
         return first
     args = [a.strip() for a in m.group(2).split(",")]
