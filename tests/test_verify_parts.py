@@ -554,3 +554,19 @@ def test_rows_and_sides_are_read_in_bounded_work(text):
     start = time.process_time()
     rows(read_document(text, "md"))  # cuts rows, finds givens and function names
     assert time.process_time() - start < 2.0
+
+
+@pytest.mark.parametrize(
+    ("gradient", "status"),
+    [(r"(out - y) \, a (1 - a) x", Status.OK), (r"(out - y) x", Status.WRONG)],
+    ids=["right", "sigmoid-derivative-dropped"],
+)
+def test_a_loss_written_through_another_name_of_a_node(gradient, status):
+    # out = a only renames a; L = (out - y)^2 / 2 is still the loss of the network, so
+    # dL/dw = (a - y) a (1 - a) x (sympy.diff of (sigmoid(w x) - y)^2 / 2, by hand)
+    text = (
+        "`x = 1`, `w = 0.5`, `y = 0`\n\n$$z = w x$$\n\n$$a = \\sigma(z)$$\n\n$$out = a$$\n\n"
+        f"$$L = \\frac{{1}}{{2}}(out - y)^2$$\n\n$$\\frac{{\\partial L}}{{\\partial w}} = {gradient}$$\n"
+    )
+    report = verify("doc.md", text=text)
+    assert [f.status for f in report.findings if f.line == 11] == [status]

@@ -110,6 +110,7 @@ class _Reading:
     later: list[tuple[int, Symbol, Expr]] = field(default_factory=list)
     first_line: dict[Symbol, int] = field(default_factory=dict)
     offers: list[tuple[int, int, Symbol, Expr]] = field(default_factory=list)
+    renamed: dict[Symbol, Expr] = field(default_factory=dict)  # another name for a node: out -> s_1
     read_back: list[Symbol] = field(default_factory=list)
 
     def here(self, line: int) -> bool:
@@ -134,7 +135,8 @@ class _Reading:
             return Role.UPDATE
         if is_number(rhs):
             return Role.VALUE if len(st.sides) == 2 and n not in self.values else None
-        if rhs.expr.atoms(Partial) or rhs.expr.free_symbols & (set(self.aliases) | {self.eta}):
+        shorthands = set(self.aliases) - set(self.renamed)
+        if rhs.expr.atoms(Partial) or rhs.expr.free_symbols & (shorthands | {self.eta}):
             return Role.ALIAS  # a shorthand; with the learning rate, a step (\Delta w = \eta \delta x)
         if is_name(rhs) and (rhs.expr in self.definitions or rhs.expr in self.aliases):
             return Role.ALIAS  # another name for a node: output_1 = o_1
@@ -161,13 +163,15 @@ class _Reading:
             self.updated.add(n)
         elif role is Role.ALIAS:
             self.aliases[n] = rhs.exact()
+            if is_name(rhs) and rhs.expr in self.definitions:
+                self.renamed[n] = rhs.expr  # L = (out - y)^2 after out = s_1 is a definition through s_1
         else:
             if n not in self.definitions:
                 self.order.append(n)
             else:  # a refinement: the node moves after the nodes its new definition uses
                 self.order.remove(n)
                 self.order.append(n)
-            self.definitions[n] = rhs.exact()
+            self.definitions[n] = rhs.exact().xreplace(self.renamed)
 
     def refines(self, n: Symbol, expr: Expr) -> bool:
         """Whether ``n = expr`` restates ``n``'s definition through new intermediate nodes.
