@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 
 from symbackprop.verification.documents import read_document
+from symbackprop.verification.documents.blocks import OTHER_COLUMN
+from symbackprop.verification.sections import OTHER_CASE, rows
 
 MARKDOWN = (
     "# Title\n"  # 1
@@ -194,6 +196,42 @@ def test_math_in_html_blocks_and_tables_of_markdown():
         ("0.1", 10),  # before any relation: alone
         ("x_1 = 1", 10),  # a cell with its own relation starts a new chain
         ("x_2 = 2", 10),
+    ]
+
+
+def test_a_table_over_several_examples_reads_its_first_column_only():
+    text = (
+        "| | example 1 | example 2 |\n"  # 1
+        "|---|---|---|\n"  # 2
+        "| given | $x = 0, y = 0$ | $x = 0, y = 1$ |\n"  # 3
+        "| $L$ | $\\approx 0.14$ | $\\approx 0.13$ |\n"  # 4
+        "| $g$ | $0$ | $\\approx -0.02$ |\n"  # 5
+        "| $w_1$ | $0.5$ |\n"  # 6
+        "| $z = 2 \\cdot 3$ | $= 6$ | $\\approx 6.0$ |\n"  # 7
+    )
+    doc = read_document(text, "md")
+    other = OTHER_COLUMN
+    assert [(f.text, f.line, f.error) for f in doc.fragments] == [
+        ("x = 0, y = 0", 3, None),
+        ("x = 0, y = 1", 3, other),  # the same names again: another example
+        ("L \\approx 0.14", 4, None),  # a label takes one value
+        ("\\approx 0.13", 4, other),
+        ("g = 0", 4 + 1, None),
+        ("\\approx -0.02", 5, other),
+        ("w_1 = 0.5", 6, None),  # a label and a number: a given
+        ("z = 2 \\cdot 3 = 6 \\approx 6.0", 7, None),  # a chain goes on over any number of cells
+    ]
+
+
+def test_lines_of_givens_for_several_examples_read_the_first_only():
+    text = "Example 1: $x_1 = 0, y = 0$.\nExample 2: $x_1 = 0, y = 1$.\n\nThen $x_1 = 1, y = 1$.\n"
+    statements, _ = rows(read_document(text, "md"))
+    assert [(st.line, st.error) for st in statements] == [
+        (1, None),
+        (1, None),
+        (2, OTHER_CASE),
+        (4, None),  # not on the next line: not a list of examples
+        (4, None),
     ]
 
 
@@ -429,7 +467,9 @@ def test_a_wrong_continuation_row_is_found(tmp_path, capsys, last, code):
     )
     assert main(["verify", str(doc)]) == code
     out = capsys.readouterr().out
-    assert ("1 hold, 0 wrong" if code == 0 else "0 hold, 1 wrong") in out
+    # each row is judged on its own line: the first holds, the continuation row is right or wrong
+    assert ("2 hold, 0 wrong" if code == 0 else "1 hold, 1 wrong") in out
+    assert ("first error at line 5" in out) == (code == 1)
 
 
 def test_a_notebook_finding_names_its_cell(tmp_path, capsys):
@@ -482,3 +522,34 @@ def test_formulas_of_equation_images(text, fmt, expected):
 )
 def test_an_image_described_in_words_is_not_math(text):
     assert read_document(text, "html" if text.startswith("<") else "md").fragments == ()
+
+
+def test_each_continued_row_is_a_statement_on_its_own_line():
+    text = (
+        "$$\n"  # 1
+        "\\begin{aligned}\n"  # 2
+        "net &= w_1 x + b \\\\\n"  # 3
+        "&= 0.5 \\cdot 2 + 1 \\\\\n"  # 4
+        "&= 2\n"  # 5
+        "\\end{aligned}\n"  # 6
+        "$$\n"  # 7
+        "$$\n"  # 8
+        "\\frac{\\partial L}{\\partial w}\n"  # 9
+        "=\n"  # 10
+        "\\frac{-2}{3}(-9)\n"  # 11
+        "=\n"  # 12
+        "6.0\n"  # 13
+        "$$\n"  # 14
+        "| $a = 1 + 2$ | $= 3$ |\n"  # 15
+        "|---|---|\n"  # 16
+    )
+    statements, continues = rows(read_document(text, "md"))
+    assert [(st.line, st.sides) for st in statements] == [
+        (3, ["net", "w_1 x + b"]),
+        (4, ["net", "0.5 \\cdot 2 + 1"]),  # the first side of the row above
+        (5, ["net", "2"]),
+        (11, ["\\frac{\\partial L}{\\partial w}", "\\frac{-2}{3}(-9)"]),  # a lone "=" row: the line after it
+        (13, ["\\frac{\\partial L}{\\partial w}", "6.0"]),
+        (15, ["a", "1 + 2", "3"]),  # the cells of one table row stay one statement
+    ]
+    assert continues == {1, 2, 4}

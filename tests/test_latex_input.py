@@ -207,6 +207,22 @@ def test_parse_latex_expression_for_specs():
         parse_latex_expression(r"\frac{\partial z_1}{\partial w_2}", symbols, None)
 
 
+@pytest.mark.parametrize(
+    "latex",
+    [
+        r"\frac{d}{dw_2} z_1",
+        r"\frac{\partial}{\partial w_2}(z_1 w_2)",
+        r"\frac{\mathrm{d}z_1}{\mathrm{d}w_2}",
+    ],
+    ids=["operator-d", "operator-partial", "mathrm-d"],
+)
+def test_a_derivative_where_none_is_allowed_is_an_input_error(latex):
+    symbols = {"z_1": z_1, "w_2": w_2}
+    with pytest.raises(InputError, match="not allowed") as caught:
+        parse_latex_expression(latex, symbols, None)
+    assert "\n" not in str(caught.value)
+
+
 def test_spec_parser_hands_latex_here():
     assert spec_parse("$\\sigma(z_1)$", {"z_1": z_1}) == sigmoid(z_1)
     with pytest.raises(SpecError, match="unknown name"):

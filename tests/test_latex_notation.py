@@ -299,6 +299,8 @@ NAMES = [
     (r"w_{\text{old}}", "w", "subscript-old"),
     ("w_{11}^{2+}", "w^(2)_11^+", "layer-and-update"),
     ("w_{11}^{2}", "w^(2)_11", "layer-the-document-names"),
+    (r"\delta_{a^{(2)}_{1}}", "delta_a^(2)_1", "delta-of-a-layered-name"),
+    (r"\delta_{z_{1}^{(2)}}", "delta_z^(2)_1", "delta-of-a-layered-name-layer-last"),
 ]
 
 
@@ -317,6 +319,18 @@ def test_names_in_products():
 
 
 # ------------------------------------------------------------- lists and tuples
+
+
+def test_a_wide_space_separates_two_equations():
+    latex = (
+        r"f = x y \hspace{0.5in} \rightarrow \hspace{0.5in} \frac{\partial f}{\partial x} = y"
+        r" \hspace{2em} g = 1"
+    )
+    assert split_relations(latex) == [
+        (["f", "x y"], ["="]),
+        ([r"\frac{\partial f}{\partial x}", "y"], ["="]),
+        (["g", "1"], ["="]),
+    ]
 
 
 def test_two_givens_separated_by_a_comma_are_two_relations():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from symbackprop.verification.documents import read_document
 from symbackprop.verification.infer import Role, infer_network
 from symbackprop.verification.names import Names
 from symbackprop.verification.oracle import Claim, Oracle
+from symbackprop.verification.sections import rows
 from symbackprop.verification.statements import (
     bare,
     decimals,
@@ -457,3 +459,114 @@ def test_an_exercise_sheet_is_judged_exercise_by_exercise():
     report = verify("e.md", text=text, format="md")
     assert not [f for f in report.findings if f.status == "wrong"], report.table()
     assert [f.verdict for f in report.findings if f.checked] == ["holds", "holds"]
+
+
+# ------------------------------------------------- numbers in prose after other words
+
+PROSE_AFTER_AN_EQUATION = [
+    ("$w_1 = w_2 = 0.5$, learning rate $0.1$, and input $x = 2$.", "0.1", "learning-rate-in-math"),
+    ("$w_1 = 0.5$ and the learning rate is 0.1.", "0.1", "learning-rate-in-words"),
+    ("$w_1 = 0.5$, learning rate $= 0.1$.", None, "relation-in-prose"),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "rate"), [c[:2] for c in PROSE_AFTER_AN_EQUATION], ids=[c[2] for c in PROSE_AFTER_AN_EQUATION]
+)
+def test_a_number_after_other_words_is_not_the_previous_names_value(line, rate):
+    text = f"# Example\n\n{line}\n\n$$y = w_1 \\cdot 2$$\n\n$$y = 0.5 \\cdot 2 = 1$$\n"
+    report = verify("doc.md", text=text)
+    assert not [f for f in report.findings if f.status is Status.WRONG]
+    assert not [f for f in report.findings if f.subject == "w_1" and "0.1" in f.source]
+    doc = read_document(text, "md")
+    assert (doc.learning_rate[0] if doc.learning_rate else None) == rate
+
+
+@pytest.mark.parametrize(
+    ("chain", "status"),
+    [
+        (r"y = F(0.5) = \frac{1}{1+e^{-0.5}} \approx 0.6225", Status.OK),  # 0.62245933... (by hand)
+        (r"y = F(0.5) = \frac{1}{1+e^{-0.5}} \approx 0.6525", Status.WRONG),
+        (r"y = \frac{1}{1+e^{-0.5}} \approx F(0.5)", Status.NOT_CHECKED),  # the last side: nothing to skip to
+    ],
+    ids=["middle-side-skipped-holds", "middle-side-skipped-wrong", "last-side-unreadable"],
+)
+def test_an_unreadable_side_in_the_middle_of_a_chain_is_left_out(chain, status):
+    report = verify("doc.md", text=f"# F\n\n$${chain}$$\n")
+    assert {f.status for f in report.findings} == {status}
+    statements = read_statements(read_document(f"$${chain}$$", "md"))
+    parse_all(statements, Names(None), {})
+    if status is not Status.NOT_CHECKED:
+        assert [side for side, _ in statements[0].unread] == ["F(0.5)"]
+        assert "F(0.5)" not in statements[0].sides
+
+
+@pytest.mark.parametrize(
+    ("first", "rest", "name"),
+    [
+        ("f(w)", ["3w^2+2w-1"], "f"),
+        ("L(w_1,w_2)", ["(3-2w_1-w_2)^2"], "L"),
+        ("L(2)", ["1"], None),  # a value at a point: stays as written
+        ("f(x)", ["3w"], None),  # the argument is not used: not a definition of f
+        ("L(w)", ["(y-wx)^2"], "L"),  # juxtaposed: w x
+        ("f_a(x)", ["ax"], None),  # a family of functions, then called f: not read
+        ("g(w_1)", ["w_{12}"], None),  # w_{12} is not w_1
+    ],
+    ids=[
+        "one-argument",
+        "two-arguments",
+        "value-at-a-point",
+        "unused-argument",
+        "juxtaposed",
+        "family",
+        "w12",
+    ],
+)
+def test_a_function_written_with_its_arguments_defines_its_name(first, rest, name):
+    statements = read_statements(read_document(f"$${first} = {rest[0]}$$", "md"))
+    assert statements[0].sides[0] == (name or first)
+    assert statements[0].function == (name is not None)
+
+
+def test_derivatives_of_functions_defined_one_after_another():
+    # d/dw of 3w^2 + 2w - 1 is 6w + 2; of (5 - 2w)^2 it is -4(5 - 2w) (by hand); the second f is
+    # another example, not a contradiction of the first
+    text = (
+        "$$f(w)=3w^2+2w-1$$\n\n$$\\frac{df}{dw}=6w+2$$\n\n"
+        "$$f(w)=(5-2w)^2 \\hspace{1em} \\frac{df}{dw}=-4(5-2w)$$\n\n$$\\frac{df}{dw}=8w+20$$\n"
+    )
+    report = verify("doc.md", text=text)
+    verdicts = [(f.line, f.status) for f in report.findings if f.kind is not Kind.DEFINITION]
+    assert verdicts == [(3, Status.OK), (5, Status.OK), (7, Status.WRONG)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$$a =" + " " * 9000 + "x, b = 1$$",  # givens of several examples
+        "$$a \\\\\n" + " " * 9000 + "x$$",  # a row of only a relation
+        "$$f(w_" + "a" * 9000 + " = 1$$",  # a function's arguments
+        "$$" + "x = 1, " * 1200 + "y = 2$$",
+    ],
+    ids=["spaces-after-equals", "spaces-in-a-row", "long-argument", "many-givens"],
+)
+def test_rows_and_sides_are_read_in_bounded_work(text):
+    start = time.process_time()
+    rows(read_document(text, "md"))  # cuts rows, finds givens and function names
+    assert time.process_time() - start < 2.0
+
+
+@pytest.mark.parametrize(
+    ("gradient", "status"),
+    [(r"(out - y) \, a (1 - a) x", Status.OK), (r"(out - y) x", Status.WRONG)],
+    ids=["right", "sigmoid-derivative-dropped"],
+)
+def test_a_loss_written_through_another_name_of_a_node(gradient, status):
+    # out = a only renames a; L = (out - y)^2 / 2 is still the loss of the network, so
+    # dL/dw = (a - y) a (1 - a) x (sympy.diff of (sigmoid(w x) - y)^2 / 2, by hand)
+    text = (
+        "`x = 1`, `w = 0.5`, `y = 0`\n\n$$z = w x$$\n\n$$a = \\sigma(z)$$\n\n$$out = a$$\n\n"
+        f"$$L = \\frac{{1}}{{2}}(out - y)^2$$\n\n$$\\frac{{\\partial L}}{{\\partial w}} = {gradient}$$\n"
+    )
+    report = verify("doc.md", text=text)
+    assert [f.status for f in report.findings if f.line == 11] == [status]

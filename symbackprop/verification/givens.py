@@ -79,7 +79,8 @@ def normal_name(written: str) -> str:
 
 
 #: A line of plain-text arithmetic: ``=0.67(1−0.67)(−0.17)=−0.0376`` (numbers, operators, ``=`` only).
-_PLAIN = re.compile(r"^\s*(?:=>?|⇒)?\s*([-−(]*\d[\d.()+\-−×*·/^ ]*(?:=\s*[-−(]*\d[\d.()+\-−×*·/^ ]*)+)\s*$")
+#: Matched against the stripped line, with no two neighbouring parts that both take spaces: linear time.
+_PLAIN = re.compile(r"(?:=>?|⇒)?\s*([-−(]*\d[\d.()+\-−×*·/^ ]*(?:=\s*[-−(]*\d[\d.()+\-−×*·/^ ]*)+)\Z")
 _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.M | re.S)
 _AS_LATEX = {"−": "-", "×": " \\times ", "·": " \\cdot ", "*": " \\cdot "}
 
@@ -93,7 +94,7 @@ def plain_arithmetic(text: str) -> list[tuple[int, str]]:
     visible = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), _visible(text))
     out = []
     for n, line in enumerate(visible.split("\n"), start=1):
-        m = _PLAIN.match(line.replace("`", " "))
+        m = _PLAIN.match(line.replace("`", " ").strip())
         if m is None or len(re.findall(r"\d+(?:\.\d+)?", m.group(1))) < 3:
             continue
         latex = m.group(1)

@@ -42,6 +42,7 @@ from .documents import Document
 from .givens import named_values, normal_name, role_values
 from .names import Names
 from .readback import agrees, repaired, substitution
+from .sections import headings
 from .statements import Statement, bare, is_name, is_number
 
 __all__ = ["LOSS_NAMES", "PARAMETER_NAMES", "TARGET_NAMES", "Inferred", "Role", "infer_network"]
@@ -109,6 +110,7 @@ class _Reading:
     later: list[tuple[int, Symbol, Expr]] = field(default_factory=list)
     first_line: dict[Symbol, int] = field(default_factory=dict)
     offers: list[tuple[int, int, Symbol, Expr]] = field(default_factory=list)
+    renamed: dict[Symbol, Expr] = field(default_factory=dict)  # another name for a node: out -> s_1
     read_back: list[Symbol] = field(default_factory=list)
 
     def here(self, line: int) -> bool:
@@ -133,7 +135,8 @@ class _Reading:
             return Role.UPDATE
         if is_number(rhs):
             return Role.VALUE if len(st.sides) == 2 and n not in self.values else None
-        if rhs.expr.atoms(Partial) or rhs.expr.free_symbols & (set(self.aliases) | {self.eta}):
+        shorthands = set(self.aliases) - set(self.renamed)
+        if rhs.expr.atoms(Partial) or rhs.expr.free_symbols & (shorthands | {self.eta}):
             return Role.ALIAS  # a shorthand; with the learning rate, a step (\Delta w = \eta \delta x)
         if is_name(rhs) and (rhs.expr in self.definitions or rhs.expr in self.aliases):
             return Role.ALIAS  # another name for a node: output_1 = o_1
@@ -160,13 +163,15 @@ class _Reading:
             self.updated.add(n)
         elif role is Role.ALIAS:
             self.aliases[n] = rhs.exact()
+            if is_name(rhs) and rhs.expr in self.definitions:
+                self.renamed[n] = rhs.expr  # L = (out - y)^2 after out = s_1 is a definition through s_1
         else:
             if n not in self.definitions:
                 self.order.append(n)
             else:  # a refinement: the node moves after the nodes its new definition uses
                 self.order.remove(n)
                 self.order.append(n)
-            self.definitions[n] = rhs.exact()
+            self.definitions[n] = rhs.exact().xreplace(self.renamed)
 
     def refines(self, n: Symbol, expr: Expr) -> bool:
         """Whether ``n = expr`` restates ``n``'s definition through new intermediate nodes.
@@ -241,10 +246,14 @@ class _Reading:
         """
         out: dict[int, Expr] = {}
         written = {i: statements[i].parsed[0].expr for i, r in self.roles.items() if r is Role.DEFINITION}
+        by_subject: dict[Expr, list[Statement]] = {}  # one pass: the statements about each first side
+        for st in statements:
+            if not st.error:
+                by_subject.setdefault(st.parsed[0].expr, []).append(st)
         for i, n in [*written.items(), *((-1, n) for n in self.read_back)]:
             if i >= 0 and self.definitions.get(n) != statements[i].parsed[1].exact():
                 continue
-            lines = [st for st in statements if not st.error and st.parsed[0].expr == n]
+            lines = by_subject.get(n, [])
             fixed = repaired(self.definitions[n], lines)
             if fixed is not None:
                 self.definitions[n] = fixed
@@ -424,6 +433,26 @@ def _single(p: object) -> bool:
     return bare(p)
 
 
+def _sections(doc: Document, lines: tuple[int, int | None]) -> tuple[int, int | None]:
+    """A problem's lines widened to its headings: the text from the first heading after the previous
+    problem's last equation (``## Second sample``, a code block ``x₁ = 2000``) belongs to the next."""
+    first, last = lines
+    heads = [line for line, _ in headings(doc.text)]
+    math = [f.line for f in doc.fragments]
+
+    def heading_above(line: int) -> int | None:
+        """The first heading after the last equation before ``line``, if one comes before it."""
+        before = max((m for m in math if m < line), default=0)
+        return next((h for h in heads if before < h <= line), None)
+
+    if first > 1:
+        first = heading_above(first) or first
+    if last is not None:
+        head = heading_above(last + 1)
+        last = head - 1 if head is not None else last
+    return first, last
+
+
 def infer_network(
     statements: list[Statement], names: Names, doc: Document, lines: tuple[int, int | None] = (1, None)
 ) -> Inferred:
@@ -432,7 +461,7 @@ def infer_network(
     ``lines``: the lines of the problem the statements belong to (values stated
     in its text only); the whole document by default.
     """
-    reading = _Reading(names, lines=lines)
+    reading = _Reading(names, lines=_sections(doc, lines))
     reading.find_families(statements)
     for i, st in enumerate(statements):
         if not st.error and is_name(st.parsed[0]):

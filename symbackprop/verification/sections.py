@@ -3,7 +3,9 @@
 * :func:`rows`: the statements of a document, with the rows that continue
   the chain of the row before (``&= 0.3775`` under ``net_{h1} &= …``), a first
   side on a line of its own (``\\frac{\\partial out}{\\partial net}`` then
-  ``&= out(1 - out)``), and a table's value cell (``| $z = 1.0 - 0.5$ | $0.5$ |``).
+  ``&= out(1 - out)``), in display math only: ``$w_1 = 0.5$, learning rate
+  $= 0.1$`` in prose does not give ``w_1`` a second value (table cells are
+  joined by :func:`~.documents.blocks.join_cells`).
 * :func:`problems`: where each problem of an exercise sheet starts, so that
   ``y = (3x + 1)^2`` in one exercise and ``y = \\sigma(2x - 1)`` in the next are
   judged each with its own network.
@@ -17,13 +19,11 @@ from collections.abc import Iterator
 
 from sympy import Expr, Symbol
 
-from .documents import Document, Fragment
+from .documents import Document, Fragment, Row
+from .documents.blocks import relation_shape
 from .statements import Statement, is_name, is_number, read_statements
 
 __all__ = ["headings", "problems", "rows"]
-
-#: A number alone in a math span (a table's value cell).
-_NUMBER = re.compile(r"[-−]?\s*\d+(?:\.\d+)?")
 
 #: Headings, by level: Markdown ``#``…``######``, LaTeX sectioning commands.
 _HEADING = re.compile(r"^(#{1,6})\s|^\s*\\(section|subsection|subsubsection|paragraph)\*?\{", re.M)
@@ -41,20 +41,10 @@ class _Rows:
     continues: set[int] = dataclasses.field(default_factory=set)
     pending: tuple[int, str] | None = None  # a lone first side: (its block, its text)
 
-    def value_cell(self, frag: Fragment) -> bool:
-        """``| $z = z_1 + b = 1.0 - 0.5$ | $0.5$ |``: the value cell reads as ``= 0.5``."""
-        lone = frag.text.strip()
-        prev = self.out[-1] if self.out else None
-        if prev is None or prev.error or prev.line != frag.line or not _NUMBER.fullmatch(lone):
-            return False
-        self.continues.add(len(self.out))
-        self.out.append(Statement(frag.line, frag.block_end, lone, [prev.sides[0], lone], ["="]))
-        return True
-
     def add(self, frag: Fragment, found: list[Statement]) -> None:
         """The statements of one fragment, the first continuing the row before when it starts with ``=``."""
         first = found[0]
-        if not first.error and len(first.sides) > 1 and not first.sides[0].strip():
+        if frag.display and not first.error and len(first.sides) > 1 and not first.sides[0].strip():
             prev = self.out[-1] if self.out else None
             if self.pending is not None and self.pending[0] == frag.block_end:
                 first.sides[0] = self.pending[1]
@@ -70,6 +60,61 @@ class _Rows:
         self.out.extend(found)
 
 
+#: ``x_1 = 0, y = 1``: givens, each a name and a number.
+_GIVEN = re.compile(r"([^=,]+)=\s*(?:[-−]\s*)?\d+(?:\.\d+)?")
+
+#: Why a line of givens is not read: the line before gives the same names other numbers.
+OTHER_CASE = "another case: the line before gives the same names (a list of examples)"
+
+
+def _given_names(text: str) -> frozenset[str] | None:
+    """The names of a line of two or more givens (``x_1 = 0, x_2 = 1, y = 1``), else ``None``."""
+    parts = text.strip().rstrip(".;").split(",")
+    found = [_GIVEN.fullmatch(p.strip()) for p in parts]  # stripped: no two parts that take spaces
+    if len(parts) < 2 or not all(found):
+        return None
+    return frozenset(re.sub(r"\s+", "", m.group(1)) for m in found if m)
+
+
+#: A row that holds only a relation sign: ``=`` on a line of its own.
+_RELATION_ONLY = re.compile(r"(?:=|\\approx|\\simeq|:=)?")
+
+
+def _by_row(frag: Fragment) -> list[Fragment]:
+    """A fragment cut before each row that starts with a relation on a line of its own (``&= 0.3775``),
+    so that each such row is a statement of its own, on its line, that continues the one above
+    (display math only: the cells of one table row stay one statement)."""
+    if len(frag.rows) < 2 or not frag.display:
+        return [frag]
+    ends = [r.offset for r in frag.rows[1:]] + [len(frag.text)]
+    groups: list[list[tuple[Row, str]]] = []
+    for row, end in zip(frag.rows, ends):
+        piece = frag.text[row.offset : end]
+        if not groups or (row.line > groups[-1][0][0].line and relation_shape(piece).starts_with_relation):
+            groups.append([])
+        groups[-1].append((row, piece))
+    if len(groups) < 2:
+        return [frag]
+    out = []
+    for group in groups:
+        base = group[0][0].offset
+        text = "".join(piece for _, piece in group)
+        lead = len(text) - len(text.lstrip())
+        rows = tuple(Row(max(r.offset - base - lead, 0), r.line, r.cell_line) for r, _ in group)
+        # a row of only ``=`` is written where the next row's right side starts
+        first = next(
+            (r for r, piece in group if _RELATION_ONLY.fullmatch(piece.strip()) is None), group[0][0]
+        )
+        cell_line = first.cell_line if first.cell_line is not None else frag.cell_line
+        rows = (Row(0, first.line, cell_line), *rows[1:])
+        out.append(
+            Fragment(
+                text.strip(), first.line, frag.display, frag.block_end, rows, frag.cell, cell_line, frag.error
+            )
+        )
+    return out
+
+
 def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     """The document's statements, and which of them continue the chain of the row before.
 
@@ -78,16 +123,20 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     that row.  A relation sign alone (``$\\approx$`` in prose) is no equation.
     """
     state = _Rows()
-    for frag in doc.fragments:
+    cases: tuple[int, frozenset[str] | None] = (0, None)  # the last line of givens, and its names
+    for frag in (row for whole in doc.fragments for row in _by_row(whole)):
+        given = _given_names(frag.text)
+        if given is not None and cases == (frag.line - 1, given) and not frag.error:
+            frag = dataclasses.replace(frag, error=OTHER_CASE)
+        cases = (frag.line, given) if given is not None else cases
         found = read_statements(dataclasses.replace(doc, fragments=(frag,)))
         found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
         if found:
             state.add(frag, found)
-        elif state.value_cell(frag):
-            state.pending = None
         else:
             lone = frag.text.strip()
-            state.pending = (frag.block_end, lone) if lone and not lone.startswith("\\text") else None
+            keep = frag.display and lone and not lone.startswith("\\text")
+            state.pending = (frag.block_end, lone) if keep else None
     return state.out, state.continues
 
 
@@ -144,15 +193,19 @@ class _Problems:
             self.defined.setdefault(n, (expr, st.line))
 
     def conflict(self, i: int, st: Statement, n: Symbol, expr: Expr) -> None:
-        """``n`` defined again: a new exercise if a heading lies between and nothing older is used."""
+        """``n`` defined again: a new exercise if a heading lies between and nothing older is used,
+        or if it is a function written with its arguments (``f(x) = e^x``): another example."""
         since = self.defined[n][1]
         between = [(level, line) for line, level in self.heads if since < line <= st.line]
         older = [self.seen[m] for m in expr.free_symbols if m in self.seen and m != n]
-        if not between or any(line < min(between)[1] for line in older):
+        if st.function and i > self.starts[-1]:
+            j = i  # ``f(x) = 1/x`` after ``f(x, y) = x y``: another function, another example
+        elif not between or any(line < min(between)[1] for line in older):
             return  # the same problem, told in more detail
-        level, head = min(between)
-        self.levels.append(level)
-        j = next(k for k in range(self.starts[-1], i + 1) if self.statements[k].line >= head)
+        else:
+            level, head = min(between)
+            self.levels.append(level)
+            j = next(k for k in range(self.starts[-1], i + 1) if self.statements[k].line >= head)
         if j > self.starts[-1]:
             self.starts.append(j)
         self.defined = {}

@@ -51,6 +51,9 @@ class Statement:
         parsed: Each side parsed (a :class:`~symbackprop.notation.latex_input.Parsed`).
         error: Why it cannot be read, or ``None``.
         lines: The line where each side starts (a chain may go on over several rows).
+        function: The first side was written as a function of its arguments (``f(w) = 3w^2``).
+        unread: Sides left out of the chain because they cannot be read, each with the reason
+            (``F(0.21)``: an unknown function); the chain is judged without them.
     """
 
     line: int
@@ -61,6 +64,8 @@ class Statement:
     parsed: list[Any] = field(default_factory=list)
     error: str | None = None
     lines: list[int] = field(default_factory=list)
+    unread: list[tuple[str, str]] = field(default_factory=list)
+    function: bool = False
 
 
 # ----------------------------------------------------------- what a side is
@@ -114,10 +119,37 @@ def read_statements(doc: Document) -> list[Statement]:
             if len(sides) < 2:
                 continue
             source = sides[0]
+            name = _function_name(sides[0], sides[1:])
+            function = name != sides[0]
+            sides = [name, *sides[1:]]
             for op, side in zip(ops, sides[1:]):
                 source += f" {op} {side}"
-            out.append(Statement(lines[0], frag.block_end, source, sides, ops, lines=lines))
+            out.append(
+                Statement(lines[0], frag.block_end, source, sides, ops, lines=lines, function=function)
+            )
     return out
+
+
+#: ``f(w)``, ``L(w_1, w_2)``: a letter applied to names, as the left side of a definition (``f_a(x)``,
+#: a family of functions that the text then calls ``f``, is not read).
+_APPLIED = re.compile(
+    r"\s*([A-Za-z])\s*\(\s*([A-Za-z](?:_\{?\w+\}?)?(?:\s*,\s*[A-Za-z](?:_\{?\w+\}?)?)*)\s*\)\s*"
+)
+
+
+def _function_name(first: str, rest: list[str]) -> str:
+    """``f(w) = 3w^2 + 2w - 1`` defines ``f``: the first side without its arguments, when every
+    argument is a name that the other sides use (``L(2) = 1``, a value at a point, stays as written)."""
+    m = _APPLIED.fullmatch(first) if len(first) <= 80 else None  # a short side: bounded work
+    if m is None:
+        return first
+    args = [a.strip() for a in m.group(2).split(",")]
+    used = re.sub(r"\\[A-Za-z]+", " ", " ".join(rest))  # commands are no variables: \sigma, \frac
+
+    def uses(a: str) -> bool:  # a single letter may be juxtaposed (``wx``); w_1 must not be w_{12}
+        return a in used if len(a) == 1 else re.search(rf"{re.escape(a)}(?![\w}}])", used) is not None
+
+    return m.group(1) if all(uses(a) for a in args) else first
 
 
 def parse_all(statements: list[Statement], names: Names, functions: Mapping[str, Any]) -> None:
@@ -140,10 +172,45 @@ def parse_all(statements: list[Statement], names: Names, functions: Mapping[str,
         if any(not s.strip() for s in st.sides):
             st.error = "a side of the relation is empty"
             continue
-        try:
-            st.parsed = [parse(side) for side in st.sides]
-        except SymbackpropError as e:
-            st.error = e.message
+        results: list[Any] = []
+        for side in st.sides:
+            try:
+                results.append(parse(side))
+            except SymbackpropError as e:
+                results.append(e)
+        _drop_unreadable_middle(st, results)
+
+
+#: Why a side may be left out: a function the document never names (not matrix notation, which
+#: makes the whole chain one of vectors, and never a refused command).
+_SKIPPABLE = ("unknown function",)
+
+#: Relations a chain may skip a side across: ``a = F(0.21) = 0.56`` still says ``a = 0.56``.
+_EQUAL = frozenset({"=", "≈", "\\approx"})
+
+
+def _drop_unreadable_middle(st: Statement, results: list[Any]) -> None:
+    """``st.parsed`` from the sides' results; a side in the middle of an equality chain that applies
+    an unknown function (``y_3 = F(0.21) = \\frac{1}{1+e^{-0.21}} = 0.56``) is left out, since the
+    chain claims its neighbours equal all the same; any other unreadable side makes ``error``."""
+    bad = [k for k, r in enumerate(results) if isinstance(r, SymbackpropError)]
+    if not bad:
+        st.parsed = results
+        return
+    skippable = all(results[k].message.startswith(_SKIPPABLE) for k in bad)
+    if not skippable or bad[0] == 0 or bad[-1] == len(results) - 1 or not set(st.ops) <= _EQUAL:
+        st.error = results[bad[0]].message
+        return
+    st.unread = [(st.sides[k], results[k].message) for k in bad]
+    keep = [k for k in range(len(results)) if k not in bad]
+    ops = []
+    for a, b in zip(keep, keep[1:]):
+        skipped = st.ops[a:b]
+        ops.append("=" if all(op == "=" for op in skipped) else "≈")
+    st.sides = [st.sides[k] for k in keep]
+    st.lines = [st.lines[k] for k in keep] if len(st.lines) == len(results) else st.lines
+    st.ops = ops
+    st.parsed = [results[k] for k in keep]
 
 
 def _lhs_key(side: str, functions: Mapping[str, Any]) -> str | None:

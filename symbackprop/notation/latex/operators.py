@@ -131,8 +131,11 @@ def _symbol(context: ScanContext, key: str) -> Symbol:
 
 
 def _gradient(context: ScanContext, of: Symbol, wrt: Symbol) -> Expr:
-    assert context.gradient is not None
-    value = context.gradient(of, wrt)
+    gradient = context.gradient
+    if gradient is None:  # the callers check first; an input error all the same, never an assertion
+        msg = f"a derivative (d{of.name}/d{wrt.name}) is not allowed here"
+        raise InputError(msg)
+    value = gradient(of, wrt)
     context.gradients.append(value)
     return value
 

@@ -90,8 +90,25 @@ def _top_level(toks: list[str]) -> Iterator[tuple[str, bool]]:
             i += 1
         elif depth == 0 and t == _BREAK:
             t, i = _line_break(toks, i)
+        elif depth == 0 and t == r"\hspace":  # a wide space between two equations, as \quad
+            t, i = r"\quad", _group_end(toks, i + 1)
         yield t, depth == 0
         i += 1
+
+
+def _group_end(toks: list[str], i: int) -> int:
+    """The index of the ``}`` closing the braced group at ``i`` (past spaces and a ``*``), or ``i - 1``."""
+    j = i
+    while j < len(toks) and (toks[j].isspace() or toks[j] == "*"):
+        j += 1
+    if j >= len(toks) or toks[j] != "{":
+        return i - 1
+    for k in range(j + 1, min(j + _LOOK, len(toks))):
+        if toks[k] == "}":
+            return k
+        if toks[k] == "{":
+            break
+    return i - 1
 
 
 def _line_break(toks: list[str], i: int) -> tuple[str, int]:

@@ -30,6 +30,9 @@ __all__ = [
 #: An accented letter inside a subscript: ``\\hat{y}``, ``\\hat y``.
 _ACCENTED = re.compile(r"\\(" + "|".join(ACCENTS) + r")\s*\{?\s*([A-Za-z])\s*\}?")
 
+#: A layered name as a subscript, braces removed: ``a^(2)_1`` or ``a_1^(2)``.
+_LAYERED = re.compile(r"([A-Za-z]+)(?:\^\((\w+)\)_(\w+)|_(\w+)\^\((\w+)\))")
+
 #: The most primes read on one function (``\\sigma''(z)``); more is refused before any work.
 MAX_PRIMES = 40
 
@@ -112,6 +115,14 @@ def subscript(toks: list[str]) -> str:
     text = re.sub(r"\\(?:text|mathrm|rm|mathit|operatorname)\s*", "", text)
     text = re.sub(r"\\([A-Za-z]+)\s*", lambda m: m.group(1) if m.group(1) in GREEK else m.group(0), text)
     text = re.sub(r"[{}\s,]", "", text)
+    layered = _LAYERED.fullmatch(text)
+    if layered:  # \delta_{a^{(2)}_{1}}: the subscript is a layered name, a^(2)_1
+        base, layer, sub = (
+            layered.group(1),
+            layered.group(2) or layered.group(5),
+            layered.group(3) or layered.group(4),
+        )
+        return f"{base}^({layer})_{sub}"
     if not re.fullmatch(r"[A-Za-z0-9_]+", text or "?"):
         msg = f"cannot read the subscript {''.join(toks)!r}"
         raise InputError(msg)

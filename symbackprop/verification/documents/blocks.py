@@ -24,6 +24,7 @@ Everything here is one pass over the block, whatever its content.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -350,33 +351,80 @@ def split_block(b: Block, expand: Expander | None = None) -> list[Fragment]:
     return chains.out
 
 
+#: Why a table cell in another column of the same quantity is not read (``| $L$ | $≈ 0.14$ | $≈ 0.13$ |``).
+OTHER_COLUMN = "a value in another column of a table (another case, such as another example)"
+
+
+def _subject(text: str) -> str:
+    """What a cell is about: its text before the first relation, spaces removed."""
+    m = re.search(r"=|\\approx|\\simeq|\\equiv|:=|\\leftarrow", text)
+    return re.sub(r"\s+", "", text[: m.start()] if m else text)
+
+
+def _numbers_only(text: str) -> bool:
+    """A cell of numbers (``0.5``, ``-0.3 \\cdot 2``): digits, and no letter outside a command."""
+    return (
+        re.search(r"\d", text) is not None
+        and re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", text)) is None
+    )
+
+
+@dataclass
+class _Cells:
+    """A table row read cell by cell: the chain so far, and what the row has stated."""
+
+    out: list[Fragment] = field(default_factory=list)
+    chain: list[tuple[Fragment, str]] = field(default_factory=list)  # each fragment with its glue
+    subjects: set[str] = field(default_factory=set)
+    labelled: bool = False  # the chain starts with a label cell (``$L$``): it takes one value only
+    held: list[Fragment] = field(default_factory=list)  # other columns, after the chain they follow
+
+    def flush(self) -> None:
+        if self.chain:
+            self.out.append(_joined(self.chain))
+        self.out += self.held
+        self.chain, self.labelled, self.held = [], False, []
+
+    def add(self, frag: Fragment) -> None:
+        shape = relation_shape(frag.text)
+        subject = _subject(frag.text) if shape.has_relation and not shape.starts_with_relation else ""
+        numeric = not shape.has_relation and _numbers_only(frag.text)
+        value = shape.starts_with_relation or numeric
+        taken = self.labelled and len(self.chain) > 1
+        if (subject and subject in self.subjects) or (value and taken):
+            self.held.append(dataclasses.replace(frag, error=frag.error or OTHER_COLUMN))
+            return
+        self.subjects.add(subject)
+        if self.chain and value:
+            self.chain.append((frag, "" if shape.starts_with_relation else "= "))
+            return
+        self.flush()
+        if shape.has_relation and not shape.starts_with_relation:
+            self.chain = [(frag, "")]
+        elif not value and not frag.error:
+            self.chain, self.labelled = [(frag, "")], True
+        else:
+            self.out.append(frag)
+
+
 def join_cells(cells: list[list[Fragment]]) -> list[Fragment]:
     """The equations of one table row: a cell continues the chain of the cells before it.
 
     A cell that starts with a relation (``$\\approx 0.6225$``) continues it; so does a
     cell of numbers without a relation (a "value" column: ``$1.0$`` after ``$z = 0.5
-    \\times 2$``).  A cell with a relation of its own starts a new chain.  Cells
-    before the first relation (step numbers, values of a table of givens) stay alone.
+    \\times 2$``, or after a label cell ``$w_1$``, which reads ``w_1 = 0.15``).  A cell
+    with a relation of its own starts a new chain.
+
+    A row that states the same quantity again in another column (``| $L$ | $\\approx
+    0.14$ | $\\approx 0.13$ |``, ``| $x = 0, y = 0$ | $x = 0, y = 1$ |``) is a table
+    over several cases: only the first is read, the others are marked :data:`OTHER_COLUMN`.
     """
-    out: list[Fragment] = []
-    chain: list[tuple[Fragment, str]] = []  # the fragments of the chain so far, each with its glue
+    row = _Cells()
     for cell in cells:
         for frag in cell:
-            shape = relation_shape(frag.text)
-            numeric = not shape.has_relation and re.search(r"\d", frag.text) is not None
-            if chain and (shape.starts_with_relation or numeric):
-                chain.append((frag, "" if shape.starts_with_relation else "= "))
-                continue
-            if chain:
-                out.append(_joined(chain))
-                chain = []
-            if shape.has_relation and not shape.starts_with_relation:
-                chain = [(frag, "")]
-            else:
-                out.append(frag)
-    if chain:
-        out.append(_joined(chain))
-    return out
+            row.add(frag)
+    row.flush()
+    return row.out
 
 
 def _joined(chain: list[tuple[Fragment, str]]) -> Fragment:

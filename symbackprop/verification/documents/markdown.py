@@ -59,6 +59,9 @@ _BRACKETS = (
     ("\\[", "\\]", True),
 )
 
+#: Inline math that is only a number: it is read in the prose too.
+_BARE_NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
+
 #: Lines that open a display block, and what closes it.
 _BLOCK_OPENERS = (("$$", "$$"), ("\\\\[", "\\\\]"), ("\\[", "\\]"))
 _BLANK = re.compile(r"[ \t>]*")
@@ -295,6 +298,8 @@ class _Walk:
         begin = pos + len(child.markup)
         end = begin + len(child.content)
         display = child.type == "math_inline_double"
+        if not display and _BARE_NUMBER.fullmatch(child.content):  # "learning rate $0.1$": a number in words
+            self.prose.setdefault(lines.line(pos), []).append(child.content.strip())
         self._add(Block(src, begin, end, lines.line, display, lines.line(end)))
 
     def _add(self, b: Block) -> None:
