@@ -360,3 +360,12 @@ def test_hand_rounding_of_a_tiny_value_carries_it_without_a_giant_fraction(tmp_p
     path = spec(tmp_path, 'h = "sigmoid(min(-5840869161, 3427853))"\nL = "h + w*x"')
     assert main(["walkthrough", path, "--no-check", "--rounding", "hand", "--format", "tex"]) == 0
     assert r"\times 10^{-253" in capsys.readouterr().out
+
+
+def test_an_exp_tower_is_refused_at_once_not_computed_forever(tmp_path, capsys) -> None:
+    # exp applied 8 times to ~1 is e↑↑8: its exponent alone would not fit in memory
+    path = spec(tmp_path, 'h = "exp(exp(exp(exp(exp(exp(exp(exp(x*w))))))))"\nL = "h"', x=1e-10, w=2.31e-10)
+    for command in ("derive", "walkthrough", "gradcheck"):
+        assert main([command, path]) == 2
+        err = capsys.readouterr().err.strip().splitlines()[-1]
+        assert err.startswith(f"error: {path}:9: [network] h: too large to compute at this point"), err

@@ -570,3 +570,12 @@ def test_a_loss_written_through_another_name_of_a_node(gradient, status):
     )
     report = verify("doc.md", text=text)
     assert [f.status for f in report.findings if f.line == 11] == [status]
+
+
+def test_a_defined_function_with_its_own_arguments_is_its_value_at_the_point():
+    # f(x, y) = xy at x = 4, y = -3 is -12 (by hand): "f(x,y) = -13.5" is a wrong value of f,
+    # not an unreadable tuple and not a new definition
+    text = "$$f(x,y) = x y$$\n\nIf $x = 4, y = -3$ then $f(x,y) = -13.5$ and $f(x,y) = -12$.\n"
+    report = verify("doc.md", text=text)
+    claims = [(f.source, f.status) for f in report.findings if f.source.startswith("f(x,y) = -1")]
+    assert claims == [("f(x,y) = -13.5", Status.WRONG), ("f(x,y) = -12", Status.OK)]

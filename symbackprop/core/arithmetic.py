@@ -220,11 +220,23 @@ def _pow(base: Number, exp: Number) -> Number:
         raise NotReal(f"{root} of a negative number")
     if b == 0 and exp < 0:
         raise NotReal("division by zero")
+    if abs(_mp(exp)) * abs(_CTX.log(b)) > _MAX_EXP_ARGUMENT if b != 0 else False:
+        raise NotReal("a power too large to compute")
     return _real(_CTX.power(b, _mp(exp)))
 
 
+#: The largest argument of exp that is computed: e^(2^62) has 2^62/ln 10 ≈ 2·10^18 digits in its
+#: exponent's worth of magnitude, which an mpmath number still holds; beyond it (an exp tower)
+#: the exponent itself would not fit in memory, so the value is refused, never computed forever.
+_MAX_EXP_ARGUMENT = 2**62
+
+
 def _exp(z: Number) -> Number:
-    return _ONE if z == 0 and type(z) is Fraction else _real(_CTX.exp(_mp(z)))
+    if z == 0 and type(z) is Fraction:
+        return _ONE
+    if z > _MAX_EXP_ARGUMENT:
+        raise NotReal("exp of a number beyond 4.6e18: too large to compute")
+    return _real(_CTX.exp(_mp(z)))
 
 
 def _log(z: Number) -> Number:

@@ -124,12 +124,13 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     """
     state = _Rows()
     cases: tuple[int, frozenset[str] | None] = (0, None)  # the last line of givens, and its names
+    functions: dict[str, list[str]] = {}  # the document's functions defined so far
     for frag in (row for whole in doc.fragments for row in _by_row(whole)):
         given = _given_names(frag.text)
         if given is not None and cases == (frag.line - 1, given) and not frag.error:
             frag = dataclasses.replace(frag, error=OTHER_CASE)
         cases = (frag.line, given) if given is not None else cases
-        found = read_statements(dataclasses.replace(doc, fragments=(frag,)))
+        found = read_statements(dataclasses.replace(doc, fragments=(frag,)), functions)
         found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
         if found:
             state.add(frag, found)

@@ -96,11 +96,16 @@ def decimals(side: Any) -> int:
 # ----------------------------------------------------------------- reading
 
 
-def read_statements(doc: Document) -> list[Statement]:
-    """Every relation chain of the document, in order (sides not parsed yet)."""
+def read_statements(doc: Document, functions: dict[str, list[str]] | None = None) -> list[Statement]:
+    """Every relation chain of the document, in order (sides not parsed yet).
+
+    ``functions`` (f -> its arguments, once defined as ``f(x, y) = ...``) carries the functions
+    defined so far from one call to the next, when a document is read a fragment at a time.
+    """
     from ..notation.latex_input import split_relations
 
     out: list[Statement] = []
+    functions = {} if functions is None else functions
     for frag in doc.fragments:
         try:
             if frag.error:
@@ -119,8 +124,7 @@ def read_statements(doc: Document) -> list[Statement]:
             if len(sides) < 2:
                 continue
             source = sides[0]
-            name = _function_name(sides[0], sides[1:])
-            function = name != sides[0]
+            name, function = _function_name(sides[0], sides[1:], functions)
             sides = [name, *sides[1:]]
             for op, side in zip(ops, sides[1:]):
                 source += f" {op} {side}"
@@ -137,19 +141,29 @@ _APPLIED = re.compile(
 )
 
 
-def _function_name(first: str, rest: list[str]) -> str:
-    """``f(w) = 3w^2 + 2w - 1`` defines ``f``: the first side without its arguments, when every
-    argument is a name that the other sides use (``L(2) = 1``, a value at a point, stays as written)."""
+def _function_name(first: str, rest: list[str], functions: dict[str, list[str]]) -> tuple[str, bool]:
+    """The first side as a name, and whether it defines a function.
+
+    ``f(w) = 3w^2 + 2w - 1`` defines ``f``: the first side without its arguments, when every
+    argument is a name that the other sides use. Once ``f(x, y)`` is defined, ``f(x,y) = -13.5``
+    claims f's value at the document's current x and y: the name ``f``, no definition.
+    ``L(2) = 1``, a value at a point, stays as written. ``functions`` collects the definitions.
+    """
     m = _APPLIED.fullmatch(first) if len(first) <= 80 else None  # a short side: bounded work
     if m is None:
-        return first
+        return first, False
     args = [a.strip() for a in m.group(2).split(",")]
     used = re.sub(r"\\[A-Za-z]+", " ", " ".join(rest))  # commands are no variables: \sigma, \frac
 
     def uses(a: str) -> bool:  # a single letter may be juxtaposed (``wx``); w_1 must not be w_{12}
         return a in used if len(a) == 1 else re.search(rf"{re.escape(a)}(?![\w}}])", used) is not None
 
-    return m.group(1) if all(uses(a) for a in args) else first
+    if all(uses(a) for a in args):
+        functions[m.group(1)] = args
+        return m.group(1), True
+    if functions.get(m.group(1)) == args:  # the same arguments, by name: its value at the point
+        return m.group(1), False
+    return first, False
 
 
 def parse_all(statements: list[Statement], names: Names, functions: Mapping[str, Any]) -> None:
