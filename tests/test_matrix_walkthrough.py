@@ -23,7 +23,7 @@ from symbackprop.core.derivation import Partial
 from symbackprop.core.matrix_builders import matrix_mlp
 from symbackprop.core.tensors import MatProduct, Total, Transposed
 from symbackprop.errors import InputError
-from symbackprop.notation.spec import load_spec, read_spec
+from symbackprop.notation.spec import load_spec, read_spec, reads_spec
 from symbackprop.numeric import check
 from symbackprop.output.bmatrix import matrix_latex
 from symbackprop.output.matrix_context import matrix_walkthrough_context
@@ -222,6 +222,54 @@ def test_matrix_expressions_print_as_courses_write_them(expr, expected):
     }[expr]
     written = {built: sorted(built.args, key=lambda f: not f.has(Partial))} if built.is_Mul else {}
     assert latex(built, shapes=shapes, written=written) == expected
+
+
+# ------------------------------------------------------------------ the graph of layers
+
+#: Mazur's network in matrix form, read off examples/two_layer_matrix.toml by hand: the row, left
+#: to right, and what sits above which box, each with its shape.
+MAZUR_ROW = [("x", "input", [2, 1]), ("z_1", "node", [2, 1]), ("a_1", "node", [2, 1]),
+             ("z_2", "node", [2, 1]), ("a_2", "node", [2, 1]), ("L", "loss", [1, 1])]  # fmt: skip
+MAZUR_SIDES = [("W_1", [2, 2], "z_1"), ("b_1", [1, 1], "z_1"), ("W_2", [2, 2], "z_2"),
+               ("b_2", [1, 1], "z_2"), ("y", [2, 1], "L")]  # fmt: skip
+
+
+def test_graph_of_layers_is_one_row_with_parameters_above():
+    graph = matrix_walkthrough_context(read_spec(EXAMPLES / "two_layer_matrix.toml"))["graph"]
+    assert [(n["name"], n["role"], n["shape"]) for n in graph["nodes"]] == MAZUR_ROW
+    name = {n["id"]: n["name"] for n in graph["nodes"] + graph["sides"]}
+    assert [(s["name"], s["shape"], name[s["feeds"]]) for s in graph["sides"]] == MAZUR_SIDES
+    z_1 = graph["nodes"][1]
+    assert z_1["label"] == r"z_{1} \in \mathbb{R}^{2 \times 1}" and z_1["text"] == "z_1 ∈ ℝ²ˣ¹"
+    edges = {(name[e["source"]], name[e["target"]], e["kind"]) for e in graph["edges"]}
+    assert edges == {("x", "z_1", "row"), ("z_1", "a_1", "row"), ("a_1", "z_2", "row"), ("z_2", "a_2", "row"),
+                     ("a_2", "L", "row"), ("W_1", "z_1", "side"), ("b_1", "z_1", "side"),
+                     ("W_2", "z_2", "side"), ("b_2", "z_2", "side"), ("y", "L", "side")}  # fmt: skip
+    row, sides = graph["nodes"], graph["sides"]
+    for left, right in zip(row, row[1:]):  # left to right, not touching
+        assert left["x"] + left["width"] / 2 < right["x"] - right["width"] / 2
+    for left, right in zip(sides, sides[1:]):
+        assert left["x"] + left["width"] / 2 < right["x"] - right["width"] / 2
+    assert all(s["y"] - s["height"] / 2 > row[0]["y"] + row[0]["height"] / 2 for s in sides)  # above the row
+    assert graph["width"] * graph["scale"] <= 15.0 + 1e-9
+
+
+def test_graph_of_layers_draws_skips_and_is_in_both_formats():
+    spec = (
+        (EXAMPLES / "two_layer_matrix.toml").read_text().replace('"W_2 @ a_1 + b_2"', '"W_2 @ a_1 + b_2 + x"')
+    )
+    net = reads_spec(spec)
+    graph = matrix_walkthrough_context(net, sections=["graph"])["graph"]
+    name = {n["id"]: n["name"] for n in graph["nodes"] + graph["sides"]}
+    assert {(name[e["source"]], name[e["target"]]) for e in graph["edges"] if e["kind"] == "skip"} == {
+        ("x", "z_2")
+    }
+    md = render(net, "md", sections=["graph"])
+    assert "```mermaid\nflowchart LR\n" in md and '("z_2 ∈ ℝ²ˣ¹")' in md and '[/"W_1 ∈ ℝ²ˣ²"/]' in md
+    tex = render(net, "tex", sections=["graph"])
+    assert r"\begin{tikzpicture}" in tex and "to[out=-25, in=-155]" in tex
+    assert r"{$z_{2} \in \mathbb{R}^{2 \times 1}$}" in tex
+    assert "The network" in tex  # without the setup, the picture has its own heading
 
 
 # ------------------------------------------------------------------ pages (real pdflatex)

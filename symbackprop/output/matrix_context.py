@@ -11,7 +11,8 @@ elided (:data:`~symbackprop.output.bmatrix.MAX_SHOWN`); ``A @ B`` is written
 ``A B``, elementwise products ``⊙``, transposes ``ᵀ``; the δ of a linear node
 (one with ``@``) is written ``δ_z``; each step that multiplies or transposes has
 its shapes written out, ``(2×1) = (2×2)ᵀ (2×1) ⊙ (2×1)``.  Layout: a gradient
-has its parameter's shape.
+has its parameter's shape.  The graph of layers (one row, parameters above) is
+:func:`symbackprop.output.layer_graph.layer_graph_context`'s.
 
 The scalar view's context is :func:`symbackprop.output.context.walkthrough_context`;
 :mod:`symbackprop.output.views` chooses between them.
@@ -32,6 +33,7 @@ from ..core.tensors import MatProduct, Transposed, infer_shape, is_structural
 from ..errors import InputError
 from .bmatrix import MAX_SHOWN, Matrix, budget, latex_width, matrix_latex, pack, shape_latex
 from .context import SECTIONS
+from .layer_graph import layer_graph_context
 from .numbers import plain, scientific, shown
 from .printing import Notation, make_printer
 from .tables import Column, Math, Table, Text
@@ -43,7 +45,7 @@ LAYOUT = "a gradient has its parameter's shape (as in PyTorch)"
 
 #: The sections a matrix-form walkthrough has (the others of :data:`~symbackprop.output.context.SECTIONS`
 #: are accepted and have nothing to show in this view).
-MATRIX_SECTIONS = ("setup", "forward", "loss", "backward", "gradients", "update", "check")
+MATRIX_SECTIONS = ("setup", "graph", "forward", "loss", "backward", "gradients", "update", "check")
 
 
 def _written(expr: Expr) -> dict[Expr, list[Expr]]:
@@ -488,6 +490,7 @@ def matrix_walkthrough_context(
         "rounding": rounding,
         "notation": {"derivative": notation.derivative, "delta": notation.delta, "mul": notation.mul},
         "setup": _setup(src),
+        "graph": layer_graph_context(net, src.sym),
         "forward": _forward(src),
         "loss": _loss(src),
         "layers": _backward(src),

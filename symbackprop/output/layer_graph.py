@@ -1,0 +1,118 @@
+r"""The matrix view's graph of layers: one row of named quantities, as plain data with coordinates.
+
+A matrix-form network is a chain of layers, so its picture is one row, left to right: the inputs,
+then each defined quantity in order, the loss last, each a box labelled with its symbol and shape
+(``z_1 \in \mathbb{R}^{2 \times 1}``).  Parameters and targets are small boxes above the quantity
+they feed first (``W_1``, ``b_1`` above ``z_1``; ``y`` above ``L``), pushed right where two groups
+would touch.  Sizes come from :func:`symbackprop.output.widths.math_width`, as in the scalar view's
+layered layout (:mod:`symbackprop.output.graph`); the row is scaled to fit
+:data:`~symbackprop.output.graph.PAGE_WIDTH_CM`.  Mermaid (which lays out by itself) and TikZ (at
+these coordinates) draw it in ``walkthrough_matrix.md.j2`` and ``walkthrough_matrix.tex.j2``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sympy import Symbol
+
+from ..core.matrix import MatrixNetwork
+from .bmatrix import shape_latex
+from .graph import PAGE_WIDTH_CM
+from .widths import math_width
+
+__all__ = ["layer_graph_context"]
+
+_PT_CM = 2.54 / 72.27
+#: Label font size (pt) and box height (cm): the row at the normal size, parameters and targets small.
+_ROW = (10.95, 0.6)
+_SIDE = (9.0, 0.45)
+_PAD_CM = 0.14  # label to box side
+_ROW_GAP, _SIDE_GAP, _RISE = 0.7, 0.2, 0.25  # between row boxes, side boxes, and a side box and the row
+_SIDE_Y = _ROW[1] / 2 + _RISE + _SIDE[1] / 2  # the centre of a box above the row
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _text(name: str, shape: Sequence[int]) -> str:
+    """The label as plain text, for Mermaid: ``z_1 ∈ ℝ²ˣ¹``."""
+    return f"{name} ∈ ℝ{str(shape[0]).translate(_SUPERSCRIPT)}ˣ{str(shape[1]).translate(_SUPERSCRIPT)}"
+
+
+def _box(net: MatrixNetwork, s: Symbol, sym: Callable[[Symbol], str], role: str, ids: dict) -> dict[str, Any]:
+    """A box for ``s``: its label (symbol and shape, in LaTeX and as text), role and size; placed later."""
+    font, height = _SIDE if role in ("parameter", "target") else _ROW
+    shape = net.shapes[s]
+    label = r"%s \in \mathbb{R}^{%s}" % (sym(s), shape_latex(shape))
+    width = math_width(label, display=False) * font * _PT_CM + 2 * _PAD_CM
+    return {"id": ids[s], "name": s.name, "latex": sym(s), "label": label, "text": _text(s.name, shape),
+            "role": role, "shape": list(shape), "width": width, "height": height}  # fmt: skip
+
+
+def layer_graph_context(net: MatrixNetwork, sym: Callable[[Symbol], str]) -> dict[str, Any]:
+    """The row (``nodes``), the small boxes above it (``sides``, each with the ``feeds`` id of the
+    row box it sits over), every edge ``{source, target, kind}`` (``row`` between neighbours,
+    ``skip`` past them, ``side`` from above), in cm with y upwards, and the ``scale`` that fits the page.
+
+    Args:
+        net: The matrix network.
+        sym: A quantity's symbol in LaTeX (the walkthrough's one printer).
+    """
+    ids = {s: f"n{i}" for i, s in enumerate(net.symbols)}
+    row_symbols = [*net.inputs, *(s for s in net.nodes if s != net.loss), net.loss]
+    row = [_box(net, s, sym, "loss" if s == net.loss else net.role(s), ids) for s in row_symbols]
+    _spread(row, 0.0, _ROW_GAP, 0.0)
+    edges = [(p, d.symbol) for d in net.definitions for p in net.graph.parents(d.symbol)]
+    sides = _sides(net, sym, ids, edges, dict(zip(row_symbols, row)))
+    boxes = row + sides
+    shift = -min(b["x"] - b["width"] / 2 for b in boxes)
+    for b in boxes:
+        b.update(x=round(b["x"] + shift, 3), width=round(b["width"], 3))
+    width = max(b["x"] + b["width"] / 2 for b in boxes)
+    place = {s: i for i, s in enumerate(row_symbols)}
+    return {
+        "nodes": row,
+        "sides": sides,
+        "edges": [{"source": ids[p], "target": ids[c], "kind": _kind(place, p, c)} for p, c in edges],
+        "width": round(width, 3),
+        "scale": math.floor(min(1.0, PAGE_WIDTH_CM / width) * 1000) / 1000,  # rounded down: it fits
+    }
+
+
+def _sides(
+    net: MatrixNetwork,
+    sym: Callable[[Symbol], str],
+    ids: dict,
+    edges: Sequence[tuple[Symbol, Symbol]],
+    row: dict[Symbol, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Parameters and targets, in groups above the row box each feeds first, left to right."""
+    first_fed: dict[Symbol, Symbol] = {}
+    for p, child in edges:
+        first_fed.setdefault(p, child)
+    sides: list[dict[str, Any]] = []
+    right = -math.inf
+    for s, box in row.items():
+        group = [
+            _box(net, p, sym, net.role(p), ids) for p in net.targets + net.parameters if first_fed.get(p) == s
+        ]
+        width = sum(b["width"] for b in group) + _SIDE_GAP * (len(group) - 1)
+        if group:  # centred over its box, or pushed right of the group before
+            right = _spread(group, max(box["x"] - width / 2, right + _SIDE_GAP), _SIDE_GAP, _SIDE_Y)
+            sides += [{**b, "feeds": box["id"]} for b in group]
+    return sides
+
+
+def _spread(boxes: Sequence[dict[str, Any]], left: float, gap: float, y: float) -> float:
+    """Place ``boxes`` side by side from ``left``, ``gap`` apart, centred at height ``y``; their right end."""
+    for b in boxes:
+        b.update(x=left + b["width"] / 2, y=y)
+        left += b["width"] + gap
+    return left - gap
+
+
+def _kind(place: dict[Symbol, int], source: Symbol, target: Symbol) -> str:
+    if source not in place:
+        return "side"
+    return "row" if place[target] - place[source] == 1 else "skip"
