@@ -216,11 +216,11 @@ def _pow(base: Number, exp: Number) -> Number:
             return _pow(root, Fraction(exp.numerator))
     b = _mp(base)
     if b < 0:
-        root = "square root" if exp == Fraction(1, 2) else "non-integer power"
-        raise NotReal(f"{root} of a negative number")
+        kind = "square root" if exp == Fraction(1, 2) else "non-integer power"
+        raise NotReal(f"{kind} of a negative number")
     if b == 0 and exp < 0:
         raise NotReal("division by zero")
-    if abs(_mp(exp)) * abs(_CTX.log(b)) > _MAX_EXP_ARGUMENT if b != 0 else False:
+    if b != 0 and abs(_mp(exp)) * abs(_CTX.log(b)) > _MAX_EXP_ARGUMENT:
         raise NotReal("a power too large to compute")
     return _real(_CTX.power(b, _mp(exp)))
 
