@@ -72,7 +72,7 @@ def test_cli_format_choices_come_from_the_registry(testfmt) -> None:
 
 def test_a_registered_format_renders_with_its_template_and_filters(testfmt) -> None:
     out = render(load_spec(EXAMPLES / "tiny.toml"), "testfmt")
-    assert out == f"{TINY_TITLE.upper()}\nparameter/chain rule/value\ntestfmt\n"
+    assert out == f"{TINY_TITLE.upper()}\nparameter/chain rule/value/gradient\ntestfmt\n"
 
 
 def test_a_registered_format_is_chosen_by_its_suffix(testfmt, tmp_path, capsys) -> None:
@@ -152,7 +152,7 @@ def test_markdown_table() -> None:
 def test_latex_tabular() -> None:
     assert latex_tabular(SMALL) == (
         "\\begin{tabular}{lll}\n\\hline\nparameter & value & note \\\\\n\\hline\n"
-        "$w_{1}$ & $\\approx$ 0.0692 & a\\_b \\\\\n"
+        "$w_{1}$ & $\\approx 0.0692$ & a\\_b \\\\\n"
         "$\\left|b\\right|$ & 2 & ok \\\\\n\\hline\n\\end{tabular}"
     )
 

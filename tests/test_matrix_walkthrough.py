@@ -326,7 +326,7 @@ def test_mkdocs_blocks_take_a_view(tmp_path):
     text, used = expand(page, search=[tmp_path])
     matrix, scalar = text.split("## 2-2-2 network in matrix form")[1:]
     assert r"\delta_{z_{1}} x^{\top}" in matrix and r"\in \mathbb{R}^{2 \times 2}" in matrix
-    assert "$W_{1,11}$" in scalar and r"\odot" not in scalar
+    assert r"\partial W_{1,11}$" in scalar and r"\odot" not in scalar
     assert used == [(tmp_path / "net.toml").resolve()] * 2
 
 

@@ -307,3 +307,25 @@ def test_sphinx_lays_out_the_compact_backward_pass_too(detail, tables, units):
     # by hand: compact shows 13 chains (7 + 6 steps) and the local lines of its 8 non-brief steps that
     # have one (3 + 5); full shows 38 chains and 40 local lines (2 + 8 + 4 + 26, none for ∂L/∂a₂)
     assert blocks == (13 + 8 if detail == "compact" else 38 + 40)
+
+
+@pytest.mark.parametrize(
+    ("latex", "slashed"),
+    [
+        (r"\frac{\partial L}{\partial w^{(1)}_{11}}", r"\partial L / \partial w^{(1)}_{11}"),
+        (r"\frac{\mathrm{d}L}{\mathrm{d}w_{1}}", r"\mathrm{d}L / \mathrm{d}w_{1}"),
+        (r"\frac{a}{b}+1", r"\frac{a}{b}+1"),
+        ("w", "w"),
+    ],
+    ids=["partial", "d", "not-alone", "no-fraction"],
+)
+def test_a_gradient_in_a_table_cell_is_slashed_not_a_tiny_fraction(latex, slashed):
+    from symbackprop.output.tables import _slashed
+
+    assert _slashed(latex) == slashed
+
+
+def test_the_compact_gradient_table_labels_each_value_as_a_gradient():
+    # a parameter's symbol beside a number reads as the parameter's value; the gradient's does not
+    text = render(load_spec(EXAMPLES / "mlp_342.toml"), "md", check=None)
+    assert r"| $\partial L / \partial w^{(1)}_{11}$ | ≈ 0.000159 |" in text

@@ -190,21 +190,41 @@ def check_summary(report: Any) -> str:
 
 
 def gradient_table(gradients: Iterable[Mapping[str, Any]]) -> Table:
-    """A walkthrough's gradients: parameter, chain rule, value.
+    """A walkthrough's gradients: parameter, chain rule, value, and the gradient's own symbol.
+
+    The ``quantity`` column (∂L/∂w) labels a value as a gradient where the chain is not shown:
+    a parameter's symbol beside a number would read as the parameter's value.
 
     Args:
         gradients: The ``gradients`` rows of a walkthrough context (math printed, numbers shown).
     """
-    columns = [Column("parameter", "parameter"), Column("chain", "chain rule", 4), Column("value", "value")]
+    columns = [Column("parameter", "parameter"), Column("chain", "chain rule", 4), Column("value", "value"),
+               Column("quantity", "gradient")]  # fmt: skip
     rows = [
         (
             Math(g["latex"], g["name"]),
             Math(f"{g['quantity']} = {g['chain']}"),
             Number(g["value"]["text"], approx=not g["value"]["exact"]),
+            Math(_slashed(g["quantity"])),
         )
         for g in gradients
     ]
     return _table(columns, rows)
+
+
+def _slashed(latex: str) -> str:
+    r"""``\frac{A}{B}`` as ``A/B``: an inline fraction in a table cell is set too small to read."""
+    if not latex.startswith(r"\frac{"):
+        return latex
+    parts, depth, start = [], 0, len(r"\frac")
+    for i in range(start, len(latex)):
+        depth += {"{": 1, "}": -1}.get(latex[i], 0)
+        if depth == 0:
+            parts.append(latex[start + 1 : i])
+            start = i + 1
+            if len(parts) == 2:
+                return f"{parts[0]} / {parts[1]}" if i == len(latex) - 1 else latex
+    return latex
 
 
 def _number(shown: Mapping[str, Any]) -> Number:
