@@ -68,3 +68,18 @@ def test_every_rounded_number_is_marked(capsys):
         m = re.search(r"([=≈]) (-?\d+\.\d{7,})$", line)
         assert m is None, line  # nothing longer than the digits asked for
     assert re.search(r"^  E_total\s+≈ 0\.298371$", out, re.M)  # Mazur's 0.298371109
+
+
+def test_derive_shows_the_optimisers_first_step_not_a_gradient_descent_one(tmp_path, capsys):
+    # L = (2w - 1)^2 at w = 1: g = 4; Adam's first step (m̂ = g, v̂ = g²) is g / (|g| + 1e-8),
+    # so w <- 1 - 0.1 · 4 / (4 + 1e-8) = 0.90000000025 (by hand)
+    spec = tmp_path / "adam.toml"
+    spec.write_text(
+        '[inputs]\nx = 2\n[targets]\ny = 1\n[parameters]\nw = 1\n[network]\nL = "(x*w - y)**2"\n'
+        '[training]\nlearning_rate = 0.1\noptimizer = "adam"\n',
+        encoding="utf-8",
+    )
+    assert main(["derive", str(spec), "--digits", "12"]) == 0
+    out = capsys.readouterr().out
+    assert "gradient-descent" not in out
+    assert "first adam step (learning rate 0.1" in out and "w  <- ≈ 0.900000000250" in out

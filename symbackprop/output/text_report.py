@@ -19,6 +19,7 @@ from sympy import Expr, Symbol
 
 from ..core.derivation import Derivation, LocalFactor
 from ..core.evaluation import DatasetEvaluation
+from ..core.optimizers import DEFAULT_OPTIMIZER, first_step
 from .formats import one_line
 from .numbers import given, shown
 from .printing import text
@@ -106,6 +107,24 @@ def _update_lines(
     return rows
 
 
+def _optimizer_lines(derivation: Derivation, digits: int) -> list[str]:
+    """The first update: gradient descent written out, or another optimiser's first step (t = 1)."""
+    net, ev = derivation.network, derivation.evaluation
+    rate = given(ev.learning_rate).text
+    if net.optimizer.name == DEFAULT_OPTIMIZER:
+        head = f"gradient-descent update (learning rate {rate})"
+        rows = _update_lines(net.parameters, ev.values, ev.adjoints, ev.updates, ev.learning_rate, digits)
+    else:
+        head = f"first {net.optimizer.name} step (learning rate {rate}; train runs the next ones)"
+        rows = []
+        for p in net.parameters:
+            if p in ev.updates:
+                step = first_step(net.optimizer, ev.adjoints[p], ev.values[p], ev.learning_rate)
+                rows.append((p.name, f"<- {_value(step['new'], digits)}"))
+    rows += [(f.name, "frozen (not updated)") for f in net.frozen]
+    return ["", head, *_column(rows)]
+
+
 def _dataset_lines(derivation: Derivation, over: DatasetEvaluation, digits: int) -> list[str]:
     net = derivation.network
     lines = [
@@ -154,10 +173,7 @@ def derivation_text(derivation: Derivation, *, digits: int = 6, inputs: bool = F
     lines += ["", f"gradients of {net.loss.name}"]
     lines += _column([(f"∂{net.loss.name}/∂{s.name}", _value(ev.adjoints[s], digits)) for s in wrt])
     if ev.learning_rate is not None:
-        lines += ["", f"gradient-descent update (learning rate {given(ev.learning_rate).text})"]
-        rows = _update_lines(net.parameters, ev.values, ev.adjoints, ev.updates, ev.learning_rate, digits)
-        rows += [(f.name, "frozen (not updated)") for f in net.frozen]
-        lines += _column(rows)
+        lines += _optimizer_lines(derivation, digits)
     if over is not None:
         lines += _dataset_lines(derivation, over, digits)
     kinks = _kink_lines(derivation)
