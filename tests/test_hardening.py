@@ -369,3 +369,21 @@ def test_an_exp_tower_is_refused_at_once_not_computed_forever(tmp_path, capsys) 
         assert main([command, path]) == 2
         err = capsys.readouterr().err.strip().splitlines()[-1]
         assert err.startswith(f"error: {path}:9: [network] h: too large to compute at this point"), err
+
+
+@pytest.mark.parametrize(
+    ("network", "why"),
+    [
+        ('L = "max(w*sqrt(-1.0), y)"', "an imaginary number"),
+        ('L = "(x*w - y)**2 + (-1)**0.5"', "an imaginary number"),
+    ],
+    ids=["sqrt-of-negative-constant", "half-power-of-minus-one"],
+)
+@pytest.mark.parametrize("command", ["derive", "walkthrough", "gradcheck"])
+def test_a_constant_that_is_not_real_is_refused_when_the_spec_is_read(
+    tmp_path, capsys, command, network, why
+):
+    path = spec(tmp_path, network)
+    assert main([command, path]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(f"error: {path}:9: [network] L: a constant in it is {why}"), err
