@@ -687,3 +687,44 @@ def test_a_derivative_the_read_network_makes_zero_is_not_checked_rather_than_hol
     )
     f = at(run(text), 7)
     assert f.status is Status.NOT_CHECKED and "does not depend on w" in f.message
+
+
+BLOCKED_SUM = """With `t_1 = 0.01`, `o_1 = 0.75`, `E_2 = 0.0236`.
+
+$$
+\\begin{align}
+E_1 &= \\frac{1}{2}\\|t_1 - o_1\\|^2
+\\end{align}
+$$
+
+$$
+\\begin{align}
+E &= E_1 + E_2 \\\\ \\\\
+&= 0.2738 + 0.0236 \\\\ \\\\
+&= RESULT
+\\end{align}
+$$
+"""
+
+
+@pytest.mark.parametrize(
+    "result, operands, last",
+    [
+        # 0.2738 + 0.0236 = 0.2974 by hand (Fraction), both operands with 4 decimals
+        (f"{float(Fraction('0.2738') + Fraction('0.0236')):.4f}", Status.OK, Status.OK),
+        # a 13 % slip in the result: 0.2974 * 1.13 = 0.3361 (rounded)
+        ("0.3361", Status.NOT_CHECKED, Status.WRONG),
+    ],
+    ids=["holds", "slip"],
+)
+def test_the_operands_row_of_blocked_arithmetic_is_checked_with_its_result(result, operands, last):
+    """E's definition (through E_1, a norm) is unread: the operands row ``= 0.2738 + 0.0236`` is
+    arithmetic, checked by the result on the next row; if the result is wrong, the operands row
+    is not called wrong (the slip may be in either) and stays not checked."""
+    text = BLOCKED_SUM.replace("RESULT", result)
+    report = run(text)
+    row = at(report, line_of(text, "0.2738 + 0.0236"))
+    end = at(report, line_of(text, f"&= {result}"))
+    assert (row.status, end.status) == (operands, last), (row.message, end.message)
+    if operands is Status.OK:
+        assert "only the arithmetic is checked" in row.message and "could not be read" in row.message

@@ -103,6 +103,7 @@ class Chain:
         """Judge every side after the first, remember the claim, and say what was found."""
         self._truth()
         self.prev_iv = self.memory.last_iv  # a continuation row goes on from the row before
+        self.memory.joined = None
         self.prev_exact = self.memory.last_exact
         if is_number(self.ref) and self.subject.start == 1:
             try:  # pure arithmetic: the first side starts the run
@@ -439,7 +440,10 @@ class Chain:
         is_bare = bare(side)
         eff, computed = own, None
         if self.prev_iv is not None:
+            joined = self.prev_iv is self.memory.last_iv  # the result of the row before's arithmetic
             eff, computed = self._arithmetic(i, side, own)
+            if joined and is_bare:
+                self.memory.joined = self.arithmetic
         self.prev_iv = eff
         self.prev_exact = None if not is_number(side) else self._exact(side)
         self.last_value, self.last_root = middle(eff) if not is_bare else Float(written(side), DPS), None
