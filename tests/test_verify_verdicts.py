@@ -728,3 +728,25 @@ def test_the_operands_row_of_blocked_arithmetic_is_checked_with_its_result(resul
     assert (row.status, end.status) == (operands, last), (row.message, end.message)
     if operands is Status.OK:
         assert "only the arithmetic is checked" in row.message and "could not be read" in row.message
+
+
+@pytest.mark.parametrize(
+    ("definition", "claim", "verdict"),
+    [
+        ("f(x,y) = x + y", "\\frac{\\partial f}{\\partial x} = 1", "holds"),
+        ("f(x,y) = x + y", "\\frac{\\partial f}{\\partial y} = 2", "wrong"),
+        ("f(x,y) = 3x - 2y", "\\frac{\\partial f}{\\partial y} = -2", "holds"),
+        ("f(x,y) = 3x - 2y", "\\frac{\\partial f}{\\partial x} = 2.7", "wrong"),
+        ("f(x,y) = x y", "\\frac{\\partial f}{\\partial x} = 1", "not checked"),
+    ],
+    ids=["sum", "sum-slip", "linear", "linear-slip", "depends-on-y"],
+)
+def test_a_derivative_that_is_the_same_everywhere_needs_no_point(definition, claim, verdict):
+    """cs231n: ∂(x + y)/∂x = 1 with no values of x and y is checked; ∂(xy)/∂x = y is not a number."""
+    import sympy
+
+    x, y = sympy.symbols("x y")
+    assert sympy.diff(x + y, x) == 1 and sympy.diff(3 * x - 2 * y, y) == -2
+    assert sympy.diff(x * y, x).free_symbols == {y}
+    report = run(f"$${definition}$$\n\n$${claim}$$\n")
+    assert at(report, 3).verdict == verdict, at(report, 3).message

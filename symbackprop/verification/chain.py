@@ -125,6 +125,8 @@ class Chain:
     def _truth(self) -> None:
         """The true value of what the chain is about, when there is one."""
         if self.ev is None and self.o is not None:
+            if self._constant():
+                return
             self.notes.append(self.memory.no_point)
         if self.ev is not None and self.o is not None and self.key is not None:
             try:
@@ -135,6 +137,21 @@ class Chain:
             self.ref_true = Float(self.subject.truth, DPS)
         elif self.key is None and not is_number(self.ref) and not self.subject.arithmetic_only:
             self._ref_checkable()  # ∂a_2/∂w_1, or an expression of the network's quantities
+
+    def _constant(self) -> bool:
+        """With no point, a derivative that is the same everywhere (``∂(x + y)/∂x = 1``) has its
+        true value all the same."""
+        assert self.o is not None
+        if self.key is None or self.key[0] not in ("local", "adjoint"):
+            return False
+        try:
+            value = self.o.constant(self.key)
+        except (KeyError, SymbackpropError):
+            return False
+        if value is None:
+            return False
+        self.ref_true = Float(self.subject.scale * value, DPS)
+        return True
 
     # ------------------------------------------------------------ one side
 
