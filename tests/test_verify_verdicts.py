@@ -750,3 +750,18 @@ def test_a_derivative_that_is_the_same_everywhere_needs_no_point(definition, cla
     assert sympy.diff(x * y, x).free_symbols == {y}
     report = run(f"$${definition}$$\n\n$${claim}$$\n")
     assert at(report, 3).verdict == verdict, at(report, 3).message
+
+
+@pytest.mark.parametrize(
+    ("result", "verdict"),
+    [(f"{float(Fraction('0.2738') + Fraction('0.0236')):.4f}", "holds"), ("0.3361", "wrong")],
+    ids=["holds", "slip"],
+)
+def test_blocked_arithmetic_compares_the_numbers_on_either_side_of_a_formula(result, verdict):
+    """E uses E_1, whose definition (a norm) is unread: ``0.2738 + 0.0236 = E_1 + E_2 = 0.2974`` still
+    claims 0.2738 + 0.0236 = 0.2974 (0.2974 by hand; 0.3361 is a 13 % slip)."""
+    text = BLOCKED_SUM.replace("E &= E_1 + E_2 \\\\ \\\\", f"E = 0.2738 + 0.0236 = E_1 + E_2 = {result}")
+    text = text.replace("&= 0.2738 + 0.0236 \\\\ \\\\\n&= RESULT\n", "")
+    found = at(run(text), line_of(text, "E = 0.2738"))
+    assert found.verdict == verdict, found.message
+    assert "could not be read" in found.message

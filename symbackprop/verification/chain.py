@@ -164,14 +164,17 @@ class Chain:
                 self.problems.append(wrong)
             return
         numeric = any(n.decimals > 0 for n in side.numbers.values()) or is_number(side)
-        if not numeric and self.subject.arithmetic_only and self.o is None:
-            self.prev_iv = None  # a formula: the subject's note says why it is not judged
+        # only the arithmetic is judged: a side that cannot be (a formula, the subject's note says why)
+        # is skipped, and the numbers on either side of it, claimed equal all the same, are compared
+        skip = self.subject.arithmetic_only and self.o is None
+        if not numeric and skip:
             return
+        before = self.prev_iv, self.prev_exact
         try:
             found = self.numeric(i, side) if numeric else self.symbolic(i, side)
         except Unknown as e:
             self.notes.append(f"{self.st.sides[i]}: not checked ({why(e)})")
-            self.prev_iv = None
+            self.prev_iv, self.prev_exact = before if skip else (None, self.prev_exact)
             found = False
         if found and self.problems and self.wrong_root is None:
             self.wrong_root = self.problems[-1].cause or self.st.line

@@ -184,10 +184,11 @@ def written_out(f: Expr | None, formulas: Mapping[str, Expr]) -> Expr | None:
 
 def arithmetic_slip(st: Statement, k: int, prev: Float, side: Any) -> tuple[Part, ...]:
     """``arithmetic: <side k-1> is <its value>, not <side k>`` (or, when side k goes on from the
-    equation before, ``arithmetic: the equation before gives <its value>, not <side k>``)."""
-    before: tuple[Part, ...] = (st.sides[k - 1], " is ")
-    if k < 1 or not is_number(st.parsed[k - 1]):
-        before = ("the equation before gives ",)
+    equation before, ``arithmetic: the equation before gives <its value>, not <side k>``).  When
+    only the arithmetic is judged, the side it goes on from is the last side in numbers before it
+    (a formula between them is skipped)."""
+    j = next((j for j in range(k - 1, -1, -1) if is_number(st.parsed[j])), None)
+    before: tuple[Part, ...] = (st.sides[j], " is ") if j is not None else ("the equation before gives ",)
     return ("arithmetic: ", *before, distinct(prev, side), ", not ", st.sides[k])
 
 

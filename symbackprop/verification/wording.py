@@ -66,6 +66,8 @@ def wrong(chain: Any) -> Finding:
     parts = _explain(chain, first, expected, mistake)
     if chain.arithmetic is Arithmetic.HOLDS:
         parts = (*parts, "; arithmetic as written holds")
+    if chain.subject.arithmetic_only and chain.subject.note:  # what was not checked, and why
+        parts = (*parts, "; ", chain.subject.note)
     return Finding(
         status=Status.WRONG,
         explanation=parts,
