@@ -765,3 +765,18 @@ def test_blocked_arithmetic_compares_the_numbers_on_either_side_of_a_formula(res
     found = at(run(text), line_of(text, "E = 0.2738"))
     assert found.verdict == verdict, found.message
     assert "could not be read" in found.message
+
+
+def test_every_row_of_an_update_written_over_rows_holds_and_none_is_a_given():
+    """0.5 - 0.1 * 0.069 = 0.5 - 0.0069 = 0.4931 (by hand): the first row is arithmetic, checked
+    against the next, never a "given value"."""
+    assert Fraction("0.5") - Fraction("0.1") * Fraction("0.069") == Fraction("0.5") - Fraction("0.0069")
+    report = run(ROWS)
+    assert {f.line: f.verdict for f in report.findings} == {4: "holds", 5: "holds", 6: "holds"}
+    assert "given" not in at(report, 4).message
+
+
+def test_a_side_left_out_of_the_chain_is_named_in_the_note():
+    """``F`` is unknown: ``y_3 = F(0.21) = 0.56`` is not a given value; the note names F(0.21)."""
+    found = at(run("$$y_3 = F(0.21) = 0.56$$\n"), 1)
+    assert found.verdict == "not checked" and "F(0.21): not checked (unknown function 'F'" in found.message

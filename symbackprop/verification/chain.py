@@ -462,7 +462,7 @@ class Chain:
         if self.prev_iv is not None:
             joined = self.prev_iv is self.memory.last_iv  # the result of the row before's arithmetic
             eff, computed = self._arithmetic(i, side, own)
-            if joined and is_bare:
+            if joined:
                 self.memory.joined = self.arithmetic
         self.prev_iv = eff
         self.prev_exact = None if not is_number(side) else self._exact(side)

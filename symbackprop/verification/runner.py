@@ -47,6 +47,7 @@ from .statements import (
     parse_all,
     spell_names,
 )
+from .wording import NOTHING_CHECKED
 
 __all__ = ["verify"]
 
@@ -243,10 +244,11 @@ def _operands_checked(row: Finding, st: Statement, result: int) -> Finding:
     if row.status is not Status.NOT_CHECKED or last is None or not is_number(last) or bare(last):
         return row
     why = row.message.removeprefix("not checked: ")
-    note = f"holds; arithmetic as written holds (its result is on line {result}); "
-    note += "only the arithmetic is checked: "
+    note = f"holds; arithmetic as written holds (checked against line {result})"
+    if why != NOTHING_CHECKED:
+        note += f"; only the arithmetic is checked: {why}"
     return dataclasses.replace(
-        row, status=Status.OK, explanation=(note + why,), arithmetic=Arithmetic.HOLDS, checked=1
+        row, status=Status.OK, explanation=(note,), arithmetic=Arithmetic.HOLDS, checked=1
     )
 
 
