@@ -687,3 +687,96 @@ def test_a_derivative_the_read_network_makes_zero_is_not_checked_rather_than_hol
     )
     f = at(run(text), 7)
     assert f.status is Status.NOT_CHECKED and "does not depend on w" in f.message
+
+
+BLOCKED_SUM = """With `t_1 = 0.01`, `o_1 = 0.75`, `E_2 = 0.0236`.
+
+$$
+\\begin{align}
+E_1 &= \\frac{1}{2}\\|t_1 - o_1\\|^2
+\\end{align}
+$$
+
+$$
+\\begin{align}
+E &= E_1 + E_2 \\\\ \\\\
+&= 0.2738 + 0.0236 \\\\ \\\\
+&= RESULT
+\\end{align}
+$$
+"""
+
+
+@pytest.mark.parametrize(
+    "result, operands, last",
+    [
+        # 0.2738 + 0.0236 = 0.2974 by hand (Fraction), both operands with 4 decimals
+        (f"{float(Fraction('0.2738') + Fraction('0.0236')):.4f}", Status.OK, Status.OK),
+        # a 13 % slip in the result: 0.2974 * 1.13 = 0.3361 (rounded)
+        ("0.3361", Status.NOT_CHECKED, Status.WRONG),
+    ],
+    ids=["holds", "slip"],
+)
+def test_the_operands_row_of_blocked_arithmetic_is_checked_with_its_result(result, operands, last):
+    """E's definition (through E_1, a norm) is unread: the operands row ``= 0.2738 + 0.0236`` is
+    arithmetic, checked by the result on the next row; if the result is wrong, the operands row
+    is not called wrong (the slip may be in either) and stays not checked."""
+    text = BLOCKED_SUM.replace("RESULT", result)
+    report = run(text)
+    row = at(report, line_of(text, "0.2738 + 0.0236"))
+    end = at(report, line_of(text, f"&= {result}"))
+    assert (row.status, end.status) == (operands, last), (row.message, end.message)
+    if operands is Status.OK:
+        assert "only the arithmetic is checked" in row.message and "could not be read" in row.message
+
+
+@pytest.mark.parametrize(
+    ("definition", "claim", "verdict"),
+    [
+        ("f(x,y) = x + y", "\\frac{\\partial f}{\\partial x} = 1", "holds"),
+        ("f(x,y) = x + y", "\\frac{\\partial f}{\\partial y} = 2", "wrong"),
+        ("f(x,y) = 3x - 2y", "\\frac{\\partial f}{\\partial y} = -2", "holds"),
+        ("f(x,y) = 3x - 2y", "\\frac{\\partial f}{\\partial x} = 2.7", "wrong"),
+        ("f(x,y) = x y", "\\frac{\\partial f}{\\partial x} = 1", "not checked"),
+    ],
+    ids=["sum", "sum-slip", "linear", "linear-slip", "depends-on-y"],
+)
+def test_a_derivative_that_is_the_same_everywhere_needs_no_point(definition, claim, verdict):
+    """cs231n: ∂(x + y)/∂x = 1 with no values of x and y is checked; ∂(xy)/∂x = y is not a number."""
+    import sympy
+
+    x, y = sympy.symbols("x y")
+    assert sympy.diff(x + y, x) == 1 and sympy.diff(3 * x - 2 * y, y) == -2
+    assert sympy.diff(x * y, x).free_symbols == {y}
+    report = run(f"$${definition}$$\n\n$${claim}$$\n")
+    assert at(report, 3).verdict == verdict, at(report, 3).message
+
+
+@pytest.mark.parametrize(
+    ("result", "verdict"),
+    [(f"{float(Fraction('0.2738') + Fraction('0.0236')):.4f}", "holds"), ("0.3361", "wrong")],
+    ids=["holds", "slip"],
+)
+def test_blocked_arithmetic_compares_the_numbers_on_either_side_of_a_formula(result, verdict):
+    """E uses E_1, whose definition (a norm) is unread: ``0.2738 + 0.0236 = E_1 + E_2 = 0.2974`` still
+    claims 0.2738 + 0.0236 = 0.2974 (0.2974 by hand; 0.3361 is a 13 % slip)."""
+    text = BLOCKED_SUM.replace("E &= E_1 + E_2 \\\\ \\\\", f"E = 0.2738 + 0.0236 = E_1 + E_2 = {result}")
+    text = text.replace("&= 0.2738 + 0.0236 \\\\ \\\\\n&= RESULT\n", "")
+    found = at(run(text), line_of(text, "E = 0.2738"))
+    assert found.verdict == verdict, found.message
+    assert "could not be read" in found.message
+
+
+def test_every_row_of_an_update_written_over_rows_holds_and_none_is_a_given():
+    """0.5 - 0.1 * 0.069 = 0.5 - 0.0069 = 0.4931 (by hand): the first row is arithmetic, checked
+    against the next, never a "given value"."""
+    assert Fraction("0.5") - Fraction("0.1") * Fraction("0.069") == Fraction("0.5") - Fraction("0.0069")
+    report = run(ROWS)
+    assert {f.line: f.verdict for f in report.findings} == {4: "holds", 5: "holds", 6: "holds"}
+    assert "given" not in at(report, 4).message
+
+
+def test_a_side_left_out_of_the_chain_is_named_in_the_note():
+    """``F`` is unknown: ``y_3 = F(0.21) = 0.56`` is not a given value; the note names F(0.21)."""
+    found = at(run("$$y_3 = F(0.21) = 0.56$$\n"), 1)
+    assert found.verdict == "not checked" and "F(0.21): not checked (unknown function 'F'" in found.message

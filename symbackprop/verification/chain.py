@@ -103,6 +103,7 @@ class Chain:
         """Judge every side after the first, remember the claim, and say what was found."""
         self._truth()
         self.prev_iv = self.memory.last_iv  # a continuation row goes on from the row before
+        self.memory.joined = None
         self.prev_exact = self.memory.last_exact
         if is_number(self.ref) and self.subject.start == 1:
             try:  # pure arithmetic: the first side starts the run
@@ -124,6 +125,8 @@ class Chain:
     def _truth(self) -> None:
         """The true value of what the chain is about, when there is one."""
         if self.ev is None and self.o is not None:
+            if self._constant():
+                return
             self.notes.append(self.memory.no_point)
         if self.ev is not None and self.o is not None and self.key is not None:
             try:
@@ -134,6 +137,21 @@ class Chain:
             self.ref_true = Float(self.subject.truth, DPS)
         elif self.key is None and not is_number(self.ref) and not self.subject.arithmetic_only:
             self._ref_checkable()  # ∂a_2/∂w_1, or an expression of the network's quantities
+
+    def _constant(self) -> bool:
+        """With no point, a derivative that is the same everywhere (``∂(x + y)/∂x = 1``) has its
+        true value all the same."""
+        assert self.o is not None
+        if self.key is None or self.key[0] not in ("local", "adjoint"):
+            return False
+        try:
+            value = self.o.constant(self.key)
+        except (KeyError, SymbackpropError):
+            return False
+        if value is None:
+            return False
+        self.ref_true = Float(self.subject.scale * value, DPS)
+        return True
 
     # ------------------------------------------------------------ one side
 
@@ -146,14 +164,17 @@ class Chain:
                 self.problems.append(wrong)
             return
         numeric = any(n.decimals > 0 for n in side.numbers.values()) or is_number(side)
-        if not numeric and self.subject.arithmetic_only and self.o is None:
-            self.prev_iv = None  # a formula: the subject's note says why it is not judged
+        # only the arithmetic is judged: a side that cannot be (a formula, the subject's note says why)
+        # is skipped, and the numbers on either side of it, claimed equal all the same, are compared
+        skip = self.subject.arithmetic_only and self.o is None
+        if not numeric and skip:
             return
+        before = self.prev_iv, self.prev_exact
         try:
             found = self.numeric(i, side) if numeric else self.symbolic(i, side)
         except Unknown as e:
             self.notes.append(f"{self.st.sides[i]}: not checked ({why(e)})")
-            self.prev_iv = None
+            self.prev_iv, self.prev_exact = before if skip else (None, self.prev_exact)
             found = False
         if found and self.problems and self.wrong_root is None:
             self.wrong_root = self.problems[-1].cause or self.st.line
@@ -439,7 +460,10 @@ class Chain:
         is_bare = bare(side)
         eff, computed = own, None
         if self.prev_iv is not None:
+            joined = self.prev_iv is self.memory.last_iv  # the result of the row before's arithmetic
             eff, computed = self._arithmetic(i, side, own)
+            if joined:
+                self.memory.joined = self.arithmetic
         self.prev_iv = eff
         self.prev_exact = None if not is_number(side) else self._exact(side)
         self.last_value, self.last_root = middle(eff) if not is_bare else Float(written(side), DPS), None

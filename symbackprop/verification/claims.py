@@ -21,7 +21,7 @@ from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Evaluation, Partial
 from .oracle import Claim, Key
-from .report import Expected, Kind, Mistake, Number, Part
+from .report import Arithmetic, Expected, Kind, Mistake, Number, Part
 from .rounding import Interval, Rounding, contains
 from .statements import Statement, bare, decimals, is_number
 
@@ -99,6 +99,8 @@ class Memory:
         params: The parameters of those defined as functions (``f(x, y) = x y``: ``x, y``).
         values: The latest value given for each name (``x = 4``), when there is no network.
         no_point: Why there is no point to evaluate names at (which values are missing).
+        joined: How the last chain's first result judged the arithmetic of the row before it (a
+            continuation row ``= 0.2988`` after ``= 0.2748 + 0.0240``), or ``None`` when it did not.
     """
 
     rounding: Rounding
@@ -111,6 +113,7 @@ class Memory:
     params: dict[str, tuple[Symbol, ...]] = field(default_factory=dict)
     values: dict[str, Expr] = field(default_factory=dict)
     no_point: str = "the document gives no point"
+    joined: Arithmetic | None = None
 
     def snapshot(self) -> tuple[Any, ...]:
         """What judging one chain may change (to judge it again elsewhere)."""
@@ -181,10 +184,11 @@ def written_out(f: Expr | None, formulas: Mapping[str, Expr]) -> Expr | None:
 
 def arithmetic_slip(st: Statement, k: int, prev: Float, side: Any) -> tuple[Part, ...]:
     """``arithmetic: <side k-1> is <its value>, not <side k>`` (or, when side k goes on from the
-    equation before, ``arithmetic: the equation before gives <its value>, not <side k>``)."""
-    before: tuple[Part, ...] = (st.sides[k - 1], " is ")
-    if k < 1 or not is_number(st.parsed[k - 1]):
-        before = ("the equation before gives ",)
+    equation before, ``arithmetic: the equation before gives <its value>, not <side k>``).  When
+    only the arithmetic is judged, the side it goes on from is the last side in numbers before it
+    (a formula between them is skipped)."""
+    j = next((j for j in range(k - 1, -1, -1) if is_number(st.parsed[j])), None)
+    before: tuple[Part, ...] = (st.sides[j], " is ") if j is not None else ("the equation before gives ",)
     return ("arithmetic: ", *before, distinct(prev, side), ", not ", st.sides[k])
 
 

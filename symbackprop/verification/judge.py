@@ -13,6 +13,7 @@ as its consequence.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -93,11 +94,24 @@ class Judge:
 
     def judge(self, index: int, st: Statement, continued: bool = False) -> Finding:
         """The finding for statement number ``index`` (``continued``: it continues the row before)."""
-        found = self._judge(index, st, continued)
+        found = self._with_unread(st, self._judge(index, st, continued))
         if found.status is Status.WRONG or st.error:
             return found
         zero = self._zero_product(st)
         return found if zero is None else zero
+
+    @staticmethod
+    def _with_unread(st: Statement, found: Finding) -> Finding:
+        """The sides left out of the chain (``F(0.21)`` in ``y_3 = F(0.21) = 0.56``), named in the
+        note; a chain that then checks nothing (a value "given" past an unread side) is not checked."""
+        if not st.unread or st.error:
+            return found
+        unread = "; ".join(f"{side.strip()}: not checked ({why})" for side, why in st.unread)
+        if found.status is Status.OK and not found.checked:
+            return dataclasses.replace(
+                found, status=Status.NOT_CHECKED, explanation=(f"not checked: {unread}",)
+            )
+        return dataclasses.replace(found, explanation=(*found.explanation, f"; {unread}"))
 
     def _judge(self, index: int, st: Statement, continued: bool) -> Finding:
         if not continued and not self._restated(st):
@@ -327,7 +341,7 @@ class Judge:
             return None
         n = first.expr
         value = len(parsed) == 2 and is_number(parsed[1])
-        if role is Role.VALUE and not self.spec_mode:
+        if role is Role.VALUE and not self.spec_mode and _stated(parsed):
             return "given value"
         if n == self.names.eta and value:
             return "learning rate"
@@ -460,6 +474,11 @@ def _defined_name(st: Statement) -> str | None:
     if isinstance(first, AppliedUndef) and all(isinstance(a, Symbol) for a in first.args):
         return str(first.func.__name__)
     return first.name if is_name(st.parsed[0]) else None
+
+
+def _stated(parsed: Sequence[Any]) -> bool:
+    """Whether every side after the first is a bare number (a value stated, not arithmetic to check)."""
+    return all(is_number(p) and bare(p) for p in parsed[1:])
 
 
 def _undefined(st: Statement) -> str | None:

@@ -51,6 +51,9 @@ RECURRENCE_DEPTH = 3
 #: How many random points are tried to land on both sides of every kink.
 RANDOM_TRIES = 24
 
+#: The largest written-out loss (in SymPy operations) a derivative is taken of with no point.
+WRITTEN_OUT_OPS = 400
+
 
 class Unknown(Exception):
     """A value cannot be computed: the side is not checked."""
@@ -107,6 +110,7 @@ class Oracle:
         self.latex_names: dict[Symbol, str] = {**names.latex, **self.network.latex_names}
         self.latex_names.setdefault(names.eta, r"\eta")
         self._by_loss: dict[Symbol, Derivation] = {}
+        self._constants: dict[Key, Expr | None] = {}
         self._totals: dict[tuple[Symbol, int], Evaluation] = {}
         self._pinned: tuple[frozenset, Evaluation] | None = None
         self.exact_values: list[Expr] = []
@@ -191,6 +195,38 @@ class Oracle:
                 raise Unknown(msg)
             return ev.values[key[1]] - lr * ev.adjoints[key[1]]
         raise Unknown("unknown quantity")
+
+    def constant(self, key: Key) -> Expr | None:
+        """A derivative's exact value when it is the same at every point (``∂(x + y)/∂x = 1``), else
+        ``None``: it needs no point.  Computed symbolically (every node written out in the leaves,
+        the one differentiated by kept), never from sample points."""
+        if key in self._constants:
+            return self._constants[key]
+        value: Expr | None = None
+        if key[0] == "local":
+            value = self.derivation.local(key[1], key[2]).raw
+        elif key[0] == "adjoint" and self.network.loss is not None:
+            loss = self._written_out(self.network.loss, keep=key[1])
+            # a loss that does not use the node at all: a definition between them was not read
+            value = None if loss is None or key[1] not in loss.free_symbols else sympy.diff(loss, key[1])
+        if value is not None and (value.free_symbols or not value.is_number or not value.is_finite):
+            value = None
+        self._constants[key] = value
+        return value
+
+    def _written_out(self, node: Symbol, keep: Symbol) -> Expr | None:
+        """``node`` in the network's leaves and ``keep`` (``None`` when too large to write out)."""
+        if node == keep:
+            return node
+        expr: Expr = self.definition.get(node, node)
+        for _ in range(len(self.definition) + 1):
+            inner = {s: self.definition[s] for s in expr.free_symbols if s in self.definition and s != keep}
+            if not inner:
+                return expr
+            expr = expr.xreplace(inner)
+            if sympy.count_ops(expr) > WRITTEN_OUT_OPS:
+                return None
+        return None
 
     def expected(self, key: Key | None, known: Collection[Symbol] = ()) -> Formula | None:
         """The right expression for a quantity, in textbook form, in the document's names.

@@ -34,7 +34,7 @@ from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
 from .names import Names
 from .oracle import Oracle
-from .report import Finding, Kind, Number, Status, VerifyReport
+from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
 from .statements import (
     Statement,
@@ -47,6 +47,7 @@ from .statements import (
     parse_all,
     spell_names,
 )
+from .wording import NOTHING_CHECKED
 
 __all__ = ["verify"]
 
@@ -223,13 +224,32 @@ def _judge_part(
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
     judge.runs = _readable_runs(statements, names, _functions(network))
-    findings = []
+    findings: list[Finding] = []
+    before: int | None = None  # the index in findings of the statement before's own finding
     for i, st in enumerate(statements):
         found = judge.judge(i, st, continued=i in continues)
+        if i in continues and before is not None and judge.memory.joined is Arithmetic.HOLDS:
+            findings[before] = _operands_checked(findings[before], statements[i - 1], found.line)
+        before = len(findings)
         findings += [found, *_other_rows(st, found)]
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
     return findings
+
+
+def _operands_checked(row: Finding, st: Statement, result: int) -> Finding:
+    """A row whose arithmetic the next row's result checks (``= 0.2748 + 0.0236`` then ``= 0.2984``):
+    not checked on its own (its quantity's definition is unread, say), it holds with its result."""
+    last = st.parsed[-1] if st.parsed and not st.error else None
+    if row.status is not Status.NOT_CHECKED or last is None or not is_number(last) or bare(last):
+        return row
+    why = row.message.removeprefix("not checked: ")
+    note = f"holds; arithmetic as written holds (checked against line {result})"
+    if why != NOTHING_CHECKED:
+        note += f"; only the arithmetic is checked: {why}"
+    return dataclasses.replace(
+        row, status=Status.OK, explanation=(note,), arithmetic=Arithmetic.HOLDS, checked=1
+    )
 
 
 def _other_rows(st: Statement, found: Finding) -> list[Finding]:

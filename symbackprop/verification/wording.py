@@ -25,6 +25,10 @@ from .statements import bare, decimals
 __all__ = ["formula", "holds", "unchecked", "wrong"]
 
 
+#: Why a chain none of whose claims could be checked is not checked, when nothing says more.
+NOTHING_CHECKED = "nothing on it could be checked"
+
+
 def holds(chain: Any) -> Finding:
     kind = chain.kind
     words = {Kind.UPDATE: "update holds", Kind.VALUE: "value holds"}
@@ -47,7 +51,7 @@ def holds(chain: Any) -> Finding:
 
 def unchecked(chain: Any) -> Finding:
     """No claim of the chain could be checked: say why."""
-    reasons = "; ".join(dict.fromkeys(chain.notes)) or "nothing on it could be checked"
+    reasons = "; ".join(dict.fromkeys(chain.notes)) or NOTHING_CHECKED
     return Finding(
         status=Status.NOT_CHECKED, explanation=(f"not checked: {reasons}",), kind=chain.kind, **chain.base
     )
@@ -66,6 +70,8 @@ def wrong(chain: Any) -> Finding:
     parts = _explain(chain, first, expected, mistake)
     if chain.arithmetic is Arithmetic.HOLDS:
         parts = (*parts, "; arithmetic as written holds")
+    if chain.subject.arithmetic_only and chain.subject.note:  # what was not checked, and why
+        parts = (*parts, "; ", chain.subject.note)
     return Finding(
         status=Status.WRONG,
         explanation=parts,
