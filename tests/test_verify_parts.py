@@ -355,6 +355,19 @@ def test_one_quantity_written_two_ways():
     assert "0.622" in report.findings[-1].message
 
 
+def test_a_quantity_stated_by_value_and_differentiated_is_not_an_input():
+    """``E_2 = 0.3`` and then ``∂E_2/∂w``: E_2 is computed somewhere the document does not show, so
+    its derivative is not 0 (as it would be for an input) but unknown: not checked, never wrong."""
+    text = (
+        "Inputs $x = 2$, $w = 0.5$, target $t = 3$.\n\n$y = w x$\n\n$E_1 = \\frac{1}{2}(t - y)^2$\n\n"
+        "$E_2 = 0.3$\n\n$E = E_1 + E_2$\n\n$\\frac{\\partial E_2}{\\partial w} = 0.7$\n"
+    )
+    report = verify("e.md", text=text, format="md")
+    assert [f.verdict for f in report.findings if f.line == 11] == ["not checked"]
+    assert "E_2" in report.findings[-1].message
+    assert not [f for f in report.findings if f.status == "wrong"]
+
+
 @pytest.mark.parametrize(
     "spelling",
     ["w^{+} = w - ", "w := w - ", "w \\leftarrow w - ", "w^{(new)} = w - "],

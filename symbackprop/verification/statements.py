@@ -274,7 +274,30 @@ def failed_definitions(
             continue
         if is_name(p):
             out.setdefault(p.expr, st.line)
+    for n, line in _stated_but_differentiated(statements).items():
+        out.setdefault(n, line)
     return out
+
+
+def _stated_but_differentiated(statements: list[Statement]) -> dict[Symbol, int]:
+    """Names the document states only by a number (``E_{o2} = 0.0236``) and yet differentiates
+    (``\\partial E_{o2} / \\partial out_{h1}``): computed quantities whose definition it never gives,
+    with the line of the value."""
+    valued: dict[Symbol, int] = {}
+    defined: set[Symbol] = set()
+    differentiated: set[Symbol] = set()
+    for st in statements:
+        if st.error:
+            continue
+        for p in st.parsed:
+            differentiated |= {d.of for d in p.expr.atoms(Partial)}
+        if is_name(st.parsed[0]):
+            n = st.parsed[0].expr
+            if len(st.parsed) == 2 and is_number(st.parsed[1]):
+                valued.setdefault(n, st.line)
+            else:
+                defined.add(n)
+    return {n: line for n, line in valued.items() if n in differentiated and n not in defined}
 
 
 def defining_statements(statements: list[Statement]) -> dict[Symbol, tuple[Expr, int]]:
