@@ -355,6 +355,23 @@ def test_one_quantity_written_two_ways():
     assert "0.622" in report.findings[-1].message
 
 
+@pytest.mark.parametrize(
+    ("definition", "claim", "verdict"),
+    [
+        ("L(w)=w^2-4w+5", "L(2)=1", "holds"),  # 4 - 8 + 5 = 1, by hand
+        ("L(w)=w^2-4w+5", "L(2)=1.2", "wrong"),
+        ("L(w)=(w-3)^2+1", "L(-1.5)=21.25", "holds"),  # 20.25 + 1
+        ("L(w)=w^2 + w_1", "L(2)=1", "not checked"),  # w_1 is another name: not sure
+        ("L(w)=w^2", "f(2)=4", "not checked"),  # f is not defined
+    ],
+    ids=["value", "slip", "negative-argument", "another-name-with-the-letter", "unknown-function"],
+)
+def test_a_function_the_document_defines_is_read_at_a_number(definition, claim, verdict):
+    text = f"$$\n{definition}\n$$\n\nso\n\n$$\n{claim}\n$$\n"
+    report = verify("f.md", text=text, format="md")
+    assert [f.verdict for f in report.findings if f.line == 8] == [verdict]
+
+
 def test_a_quantity_stated_by_value_and_differentiated_is_not_an_input():
     """``E_2 = 0.3`` and then ``∂E_2/∂w``: E_2 is computed somewhere the document does not show, so
     its derivative is not 0 (as it would be for an input) but unknown: not checked, never wrong."""
