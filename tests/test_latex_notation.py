@@ -166,6 +166,38 @@ def test_a_derivative_that_is_not_sure_is_not_read(latex, why):
     refused(latex, why)
 
 
+# ------------------------------------------------------------------------ norms
+
+t_o1, o_o1 = S("t_o1"), S("o_o1")
+
+SCALAR_NORMS = [
+    (r"\frac{1}{2}\|t_{o1} - o_{o1}\|^2", (t_o1 - o_o1) ** 2 / 2, "components"),
+    (r"\lVert t_{o1} - o_{o1} \rVert^{2}", (t_o1 - o_o1) ** 2, "lvert-rvert"),
+    (r"\frac{1}{2}\|0.01-0.75\|^2", sp.Rational(74, 100) ** 2 / 2, "numbers"),
+]
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"), [c[:2] for c in SCALAR_NORMS], ids=[c[2] for c in SCALAR_NORMS]
+)
+def test_the_squared_norm_of_one_component_is_its_square(latex, expected):
+    assert same(read(latex), expected)
+
+
+UNREAD_NORMS = [
+    (r"\|t - o\|^2", "bare-names-may-be-vectors"),
+    (r"\|t_{o1} - o_{o1}\|", "not-squared"),
+    (r"\|t_{o1} - o_{o1}\|^3", "another-power"),
+    (r"\|\mathbf{y}_1\|^2", "bold"),
+    (r"\|t_{o1}", "unclosed"),
+]
+
+
+@pytest.mark.parametrize("latex", [c[0] for c in UNREAD_NORMS], ids=[c[1] for c in UNREAD_NORMS])
+def test_any_other_norm_is_matrix_notation(latex):
+    refused(latex, "matrix notation")
+
+
 def test_derivatives_are_refused_where_none_is_allowed():
     with pytest.raises(InputError, match="not allowed"):
         parse_math(r"\frac{d}{dw} L", S)

@@ -356,6 +356,36 @@ def test_one_quantity_written_two_ways():
 
 
 @pytest.mark.parametrize(
+    ("definition", "claim", "verdict"),
+    [
+        ("L(w)=w^2-4w+5", "L(2)=1", "holds"),  # 4 - 8 + 5 = 1, by hand
+        ("L(w)=w^2-4w+5", "L(2)=1.2", "wrong"),
+        ("L(w)=(w-3)^2+1", "L(-1.5)=21.25", "holds"),  # 20.25 + 1
+        ("L(w)=w^2 + w_1", "L(2)=1", "not checked"),  # w_1 is another name: not sure
+        ("L(w)=w^2", "f(2)=4", "not checked"),  # f is not defined
+    ],
+    ids=["value", "slip", "negative-argument", "another-name-with-the-letter", "unknown-function"],
+)
+def test_a_function_the_document_defines_is_read_at_a_number(definition, claim, verdict):
+    text = f"$$\n{definition}\n$$\n\nso\n\n$$\n{claim}\n$$\n"
+    report = verify("f.md", text=text, format="md")
+    assert [f.verdict for f in report.findings if f.line == 8] == [verdict]
+
+
+def test_a_quantity_stated_by_value_and_differentiated_is_not_an_input():
+    """``E_2 = 0.3`` and then ``∂E_2/∂w``: E_2 is computed somewhere the document does not show, so
+    its derivative is not 0 (as it would be for an input) but unknown: not checked, never wrong."""
+    text = (
+        "Inputs $x = 2$, $w = 0.5$, target $t = 3$.\n\n$y = w x$\n\n$E_1 = \\frac{1}{2}(t - y)^2$\n\n"
+        "$E_2 = 0.3$\n\n$E = E_1 + E_2$\n\n$\\frac{\\partial E_2}{\\partial w} = 0.7$\n"
+    )
+    report = verify("e.md", text=text, format="md")
+    assert [f.verdict for f in report.findings if f.line == 11] == ["not checked"]
+    assert "E_2" in report.findings[-1].message
+    assert not [f for f in report.findings if f.status == "wrong"]
+
+
+@pytest.mark.parametrize(
     "spelling",
     ["w^{+} = w - ", "w := w - ", "w \\leftarrow w - ", "w^{(new)} = w - "],
     ids=["plus", "colon-equals", "leftarrow", "new"],

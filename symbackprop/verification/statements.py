@@ -151,7 +151,7 @@ def _function_name(first: str, rest: list[str], functions: dict[str, list[str]])
     """
     m = _APPLIED.fullmatch(first) if len(first) <= 80 else None  # a short side: bounded work
     if m is None:
-        return first, False
+        return _value_at(first, functions), False
     args = [a.strip() for a in m.group(2).split(",")]
     used = re.sub(r"\\[A-Za-z]+", " ", " ".join(rest))  # commands are no variables: \sigma, \frac
 
@@ -160,10 +160,33 @@ def _function_name(first: str, rest: list[str], functions: dict[str, list[str]])
 
     if all(uses(a) for a in args):
         functions[m.group(1)] = args
+        functions[_BODY + m.group(1)] = rest[:1]
         return m.group(1), True
     if functions.get(m.group(1)) == args:  # the same arguments, by name: its value at the point
         return m.group(1), False
     return first, False
+
+
+#: ``L(2)``, ``f(-1.5)``: a one-letter function applied to one number.
+_AT_NUMBER = re.compile(r"\s*([A-Za-z])\s*\(\s*(-?\d+(?:\.\d+)?)\s*\)\s*")
+
+#: Where ``functions`` keeps a function's body, beside its arguments: ``functions["=L"] = ["w^2-4w+5"]``.
+_BODY = "="
+
+
+def _value_at(first: str, functions: dict[str, list[str]]) -> str:
+    """``L(2)`` after ``L(w) = w^2-4w+5``: the body at the number, ``(2)^2-4(2)+5``, when the function
+    has one argument, a single letter that its body uses only as itself (never inside ``w_1``, a
+    command or a word); anything else stays as written."""
+    m = _AT_NUMBER.fullmatch(first) if len(first) <= 40 else None
+    if m is None or len(functions.get(m.group(1), ())) != 1 or not functions.get(_BODY + m.group(1)):
+        return first
+    arg, body = functions[m.group(1)][0], functions[_BODY + m.group(1)][0]
+    if len(arg) != 1 or len(body) > 200:
+        return first
+    alone = rf"(?<![A-Za-z\\]){arg}(?![A-Za-z_])"
+    at = re.sub(alone, f"({m.group(2)})", body)
+    return first if arg in re.sub(r"\\[A-Za-z]+", " ", at) else at
 
 
 def parse_all(statements: list[Statement], names: Names, functions: Mapping[str, Any]) -> None:
@@ -274,7 +297,30 @@ def failed_definitions(
             continue
         if is_name(p):
             out.setdefault(p.expr, st.line)
+    for n, line in _stated_but_differentiated(statements).items():
+        out.setdefault(n, line)
     return out
+
+
+def _stated_but_differentiated(statements: list[Statement]) -> dict[Symbol, int]:
+    """Names the document states only by a number (``E_{o2} = 0.0236``) and yet differentiates
+    (``\\partial E_{o2} / \\partial out_{h1}``): computed quantities whose definition it never gives,
+    with the line of the value."""
+    valued: dict[Symbol, int] = {}
+    defined: set[Symbol] = set()
+    differentiated: set[Symbol] = set()
+    for st in statements:
+        if st.error:
+            continue
+        for p in st.parsed:
+            differentiated |= {d.of for d in p.expr.atoms(Partial)}
+        if is_name(st.parsed[0]):
+            n = st.parsed[0].expr
+            if len(st.parsed) == 2 and is_number(st.parsed[1]):
+                valued.setdefault(n, st.line)
+            else:
+                defined.add(n)
+    return {n: line for n, line in valued.items() if n in differentiated and n not in defined}
 
 
 def defining_statements(statements: list[Statement]) -> dict[Symbol, tuple[Expr, int]]:

@@ -32,6 +32,7 @@ from .applications import call, unknown_call
 from .context import Resolver, ScanContext, matrix_notation
 from .derivatives import fraction_derivative, slash_d, slash_partial
 from .names import PRIME, letters, name_at, power_layer
+from .norms import scalar_norm_squared
 from .operators import at_point, derivative_value, nabla, name_derivative, operand
 from .parsed import Number
 from .relations import split_relations
@@ -172,7 +173,10 @@ class Scanner:
         if fixed is not None:
             return fixed(self, toks, i, depth)
         if t in NORMS:
-            raise matrix_notation(f"a norm {t} ... {t}")
+            scalar = scalar_norm_squared(toks, i)
+            if scalar is None:
+                raise matrix_notation(f"a norm {t} ... {t}")
+            return "(" + self.rewrite(scalar[0], depth + 1) + ")", scalar[1]
         if word in MATRIX_COMMANDS:
             raise matrix_notation(t)
         if word in ACCENTS or word == "Delta":
