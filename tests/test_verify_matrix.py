@@ -244,3 +244,27 @@ def test_the_matrix_walkthrough_verifies_with_nothing_wrong(tmp_path):
 def test_shapes_updates_and_reductions(line, wrong):
     (f,) = verify("one.md", spec=SPEC, text=f"$${line}$$\n").findings
     assert f.verdict == ("wrong" if wrong else "holds"), f.message
+
+
+ALIGN = r"""\documentclass{article}
+\usepackage{amsmath}
+\begin{document}
+\begin{align*}
+\boldsymbol\delta_1 &= (W_2^{\intercal} \boldsymbol\delta_2) \circ \sigma'(\mathbf z_1) \\
+  &= \begin{pmatrix} %s \end{pmatrix}
+\end{align*}
+\end{document}
+"""
+
+
+@pytest.mark.parametrize(
+    ("entries", "wrong_line"),
+    [(_col(D1, 3)[16:-14], None), (_col(NO_SIGMA, 3)[16:-14], 6)],
+    ids=["right", "missing-sigma-prime"],
+)
+def test_a_latex_align_derivation_is_judged_row_by_row(entries, wrong_line):
+    report = verify("d.tex", spec=SPEC, text=ALIGN % entries)
+    wrongs = [f for f in report.findings if f.status is Status.WRONG]
+    assert [f.line for f in wrongs] == ([wrong_line] if wrong_line else []), report.table()
+    assert all(f.mistake is Mistake.DROPPED_ACTIVATION_DERIVATIVE for f in wrongs)
+    assert report.claims_checked >= 2

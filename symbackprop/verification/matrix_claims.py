@@ -166,14 +166,15 @@ class MatrixJudge:
         base = _base(st)
         checked, unread = 0, []
         # the scalar reader left out middle sides it could not read (``sum(…)``): judge them here
-        for side in [*(u for u, _ in st.unread), *st.sides[1:]]:
+        rows = st.lines if len(st.lines) == len(st.sides) else [st.line] * len(st.sides)
+        for side, line in [*((u, st.line) for u, _ in st.unread), *zip(st.sides[1:], rows[1:])]:
             try:
                 verdict = self.side(side, truth, target)
             except MatrixUnread as e:
                 unread.append(f"{side.strip()[:40]}: {e}")
                 continue
-            if verdict is not None:
-                return Finding(**base, **verdict, checked=checked + 1)
+            if verdict is not None:  # reported on the row of its wrong side (``&= …`` in ``align``)
+                return Finding(**{**base, "line": line}, **verdict, checked=checked + 1)
             checked += 1
         if checked == 0:
             why = f"not checked: matrix notation: {'; '.join(unread) or 'nothing to compare'}"
