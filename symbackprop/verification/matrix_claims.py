@@ -61,6 +61,7 @@ class MatrixJudge:
         self.evaluation = ev
         self.units = 0.5 if policy == "strict" else 1.0
         self.by_name = {s.name: s for s in network.symbols}
+        self.last: tuple[Target | None, Any] | None = None  # the subject of the chain before
 
     # ------------------------------------------------------------ names
 
@@ -142,32 +143,38 @@ class MatrixJudge:
         from ..core.matrix_values import Evaluator
 
         t = sympy.Dummy("t")
-        expr = FUNCTIONS[name].func(t)
-        for _ in range(primes):
-            expr = sympy.diff(expr, t)
+        info = FUNCTIONS.get(name)
+        if info is None or not info.accepts(1):
+            raise MatrixUnread(f"{name} is not a function applied elementwise")
         try:
+            expr = info.func(t)
+            for _ in range(primes):
+                expr = sympy.diff(expr, t)
             return Evaluator({t: self.value(arg)})(expr)
         except (SymbackpropError, TypeError, ValueError) as e:
             raise MatrixUnread(f"{name}: {e}") from None
 
     # ------------------------------------------------------------ judging
 
-    def judge(self, st: Statement) -> Finding | None:
-        """The finding on one chain, or ``None`` when its first side is not matrix-form quantity."""
+    def judge(self, st: Statement, continued: bool = False) -> Finding | None:
+        """The finding on one chain, or ``None`` when its first side is not matrix-form quantity.
+
+        ``continued``: the chain goes on from the one before (``&\\approx …`` on a row of its
+        own), and is about the same quantity.
+        """
         if len(st.sides) < 2 or any(op not in ("=", "≈") for op in st.ops):
             return None
         if _SHAPE_NOTE.fullmatch(st.sides[0].strip()):  # (2 \times 1) = (2 \times 2) (2 \times 1)
             why = "not checked: a shape annotation"
             return Finding(status=Status.NOT_CHECKED, explanation=(why,), **_base(st))
-        subject = self.subject(st)
+        subject = self.last if continued else self.subject(st)
+        self.last = subject
         if subject is None:
             return None
         target, truth = subject
         base = _base(st)
         checked, unread = 0, []
-        # the scalar reader left out middle sides it could not read (``sum(…)``): judge them here
-        rows = st.lines if len(st.lines) == len(st.sides) else [st.line] * len(st.sides)
-        for side, line in [*((u, st.line) for u, _ in st.unread), *zip(st.sides[1:], rows[1:])]:
+        for side, line in _later_sides(st):
             try:
                 verdict = self.side(side, truth, target)
             except MatrixUnread as e:
@@ -228,6 +235,13 @@ class MatrixJudge:
             "mistake": mistake,
             "value": one,
         }
+
+
+def _later_sides(st: Statement) -> list[tuple[str, int]]:
+    """Every side after the first, with its line; the middle sides the scalar reader left out
+    (``sum(…)``) first."""
+    rows = st.lines if len(st.lines) == len(st.sides) else [st.line] * len(st.sides)
+    return [*((u, st.line) for u, _ in st.unread), *zip(st.sides[1:], rows[1:])]
 
 
 def _base(st: Statement) -> dict[str, Any]:

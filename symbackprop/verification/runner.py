@@ -240,7 +240,7 @@ def _judge_part(
     for i, st in enumerate(statements):
         found = judge.judge(i, st, continued=i in continues)
         if matrix is not None:  # a matrix spec: matrix-form claims are judged element by element
-            found = matrix.judge(st) or found
+            found = matrix.judge(st, continued=i in continues) or found
         findings += [found, *_other_rows(st, found)]
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))

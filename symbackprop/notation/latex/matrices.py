@@ -330,6 +330,12 @@ class _Parser:
             if self.take() == "^" and "".join(self.group()) not in (r"\prime", "'"):
                 raise MatrixUnread("a power of a function")
             primes += 1
+        if self.peek() == "{":  # \tanh{\left(z_1\right)}: SymPy's printer braces the argument
+            inner = _Parser(self.group())
+            arg = inner.expr()
+            if inner.i != len(inner.toks):
+                raise MatrixUnread(f"the argument of {word}")
+            return Node("call", (name, primes, arg))
         if self.peek() not in _OPEN:
             raise MatrixUnread(f"{word} without parentheses")
         return Node("call", (name, primes, self.primary()))
