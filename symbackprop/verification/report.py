@@ -76,6 +76,8 @@ class Mistake(_Word):
     USED_UPDATED_VALUE = "used-updated-value"
     ROUNDING = "rounding"
     ARITHMETIC_SLIP = "arithmetic-slip"
+    MISSING_TRANSPOSE = "missing-transpose"
+    WRONG_ORDER = "wrong-order"
 
 
 #: Each mistake in words, as a correction names it.
@@ -88,6 +90,8 @@ MISTAKES: dict[Mistake, str] = {
     Mistake.USED_UPDATED_VALUE: "a value from after the update is used before it",
     Mistake.ROUNDING: "the number is truncated or rounded wrongly",
     Mistake.ARITHMETIC_SLIP: "an arithmetic slip",
+    Mistake.MISSING_TRANSPOSE: "a transpose is missing (W δ for Wᵀ δ)",
+    Mistake.WRONG_ORDER: "the product is in the wrong order (aᵀ δ or a δᵀ for δ aᵀ)",
 }
 
 

@@ -25,6 +25,7 @@ import sympy
 from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Partial, derive
+from ..core.matrix import MatrixNetwork
 from ..core.network import Network
 from ..errors import InputError, SymbackpropError
 from ..files import read_text
@@ -98,18 +99,27 @@ def verify(
         doc = read_document(text, format)
     except ValueError as e:
         raise InputError(str(e), file=name) from None
-    network: Network | None
-    if isinstance(spec, Network) or spec is None:
-        network = spec
-    else:
-        from ..notation.spec import load_spec
-
-        network = load_spec(spec)
+    network, matrix = _network(spec, digits_policy)
     try:
-        report = _verify(doc, network, name, digits_policy, seed)
+        report = _verify(doc, network, name, digits_policy, seed, matrix)
     except SymbackpropError as e:
         raise e.located(file=name) from None
     return dataclasses.replace(report, strict=strict) if strict else report
+
+
+def _network(spec: str | Path | Network | MatrixNetwork | None, policy: str) -> tuple[Network | None, Any]:
+    """The (scalar) network to check against and, for a matrix spec, the judge of matrix-form claims."""
+    if isinstance(spec, Network) or spec is None:
+        return spec, None
+    if not isinstance(spec, MatrixNetwork):
+        from ..notation.spec import read_spec
+
+        spec = read_spec(spec)
+    if isinstance(spec, MatrixNetwork):
+        from .matrix_claims import MatrixJudge
+
+        return spec.scalar(), MatrixJudge(spec, policy)
+    return spec, None
 
 
 def _functions(network: Network | None) -> Mapping[str, Any]:
@@ -170,7 +180,9 @@ def _oracle(net: Network | None, names: Names, aliases: Mapping[Symbol, Expr], s
     return Oracle(d, names, aliases, seed)
 
 
-def _verify(doc: Document, network: Network | None, name: str, policy: str, seed: int) -> VerifyReport:
+def _verify(
+    doc: Document, network: Network | None, name: str, policy: str, seed: int, matrix: Any = None
+) -> VerifyReport:
     statements, names, continues = _read(doc, network)
     starts = [0] if network is not None else problems(statements, doc.text)
     findings: list[Finding] = []
@@ -180,7 +192,7 @@ def _verify(doc: Document, network: Network | None, name: str, policy: str, seed
         part = statements[a:b]
         again = {i - a for i in continues if a <= i < b}
         findings += _judge_part(
-            doc, part, again, names, network, policy, seed, (first, last) if a else (1, last)
+            doc, part, again, names, network, policy, seed, (first, last) if a else (1, last), matrix
         )
     findings.sort(key=lambda f: f.line)
     source = "spec" if network is not None else "document"
@@ -196,6 +208,7 @@ def _judge_part(
     policy: str,
     seed: int,
     lines: tuple[int, int | None],
+    matrix: Any = None,
 ) -> list[Finding]:
     """Judge one problem of the document (the whole document, unless it holds several exercises)."""
     doc_defs = defining_statements(statements)
@@ -228,6 +241,8 @@ def _judge_part(
     before: int | None = None  # the index in findings of the statement before's own finding
     for i, st in enumerate(statements):
         found = judge.judge(i, st, continued=i in continues)
+        if matrix is not None:  # a matrix spec: matrix-form claims are judged element by element
+            found = matrix.judge(st, continued=i in continues) or found
         if i in continues and before is not None and judge.memory.joined is Arithmetic.HOLDS:
             findings[before] = _operands_checked(findings[before], statements[i - 1], found.line)
         before = len(findings)

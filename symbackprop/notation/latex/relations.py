@@ -10,8 +10,8 @@ from .vocabulary import RELATIONS, SEPARATORS, TOKEN
 __all__ = ["split_relations"]
 
 #: Tokens that open and close a level; relations inside a level do not split.
-_OPEN = ("{", "(", "[", r"\{", r"\left")
-_CLOSE = ("}", ")", "]", r"\}", r"\right")
+_OPEN = ("{", "(", "[", r"\{", r"\left", r"\begin")
+_CLOSE = ("}", ")", "]", r"\}", r"\right", r"\end")
 
 
 @dataclass
