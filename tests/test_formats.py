@@ -152,7 +152,7 @@ def test_markdown_table() -> None:
 def test_latex_tabular() -> None:
     assert latex_tabular(SMALL) == (
         "\\begin{tabular}{lll}\n\\hline\nparameter & value & note \\\\\n\\hline\n"
-        "$w_{1}$ & $\\approx 0.0692$ & a\\_b \\\\\n"
+        "$w_{1}$ & $\\approx$ 0.0692 & a\\_b \\\\\n"
         "$\\left|b\\right|$ & 2 & ok \\\\\n\\hline\n\\end{tabular}"
     )
 

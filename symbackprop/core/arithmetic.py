@@ -89,6 +89,11 @@ def _mp_fraction(numerator: int, denominator: int) -> Any:
     return _CTX.mpf(numerator) / denominator
 
 
+#: The largest binary exponent of a value computed: a decimal exponent of about 3.5·10^17, within
+#: what a shown number (a ``decimal.Decimal``) can hold.
+_MAX_BINARY_EXPONENT = 2**60
+
+
 def _real(value: Any) -> Number:
     """``value``, refused unless it is a finite real number."""
     if type(value) is Fraction:
@@ -234,8 +239,9 @@ _MAX_EXP_ARGUMENT = 2**62
 def _exp(z: Number) -> Number:
     if z == 0 and type(z) is Fraction:
         return _ONE
-    if z > _MAX_EXP_ARGUMENT:
-        raise NotReal("exp of a number beyond 4.6e18: too large to compute")
+    if abs(z) > _MAX_EXP_ARGUMENT:  # e^(±4.6e18) is as far as a shown number's exponent reaches
+        big = "large" if z > 0 else "small"
+        raise NotReal(f"exp of a number beyond ±4.6e18: too {big} to compute")
     return _real(_CTX.exp(_mp(z)))
 
 

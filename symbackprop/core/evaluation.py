@@ -213,8 +213,8 @@ def _run(expr: Expr, env: Mapping[Any, Number], what: Any) -> Number:
         return compiled(expr)(env)
     except (NotReal, ZeroDivisionError, OverflowError, ValueError) as e:
         reason = f"not a finite real number at this point ({e or type(e).__name__})"
-        if "too large to compute" in str(e):  # finite, but beyond any number that can be held
-            reason = f"too large to compute at this point ({e})"
+        if "to compute" in str(e):  # finite, but beyond any number that can be shown
+            reason = f"too {'large' if 'large' in str(e) else 'small'} to compute at this point ({e})"
         if isinstance(what, Symbol):
             raise InputError(reason, where=f"[network] {what.name}") from None
         raise InputError(f"{_describe(what)} is {reason}") from None

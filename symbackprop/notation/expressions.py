@@ -45,6 +45,7 @@ from .limits import (
     MAX_ROOT,
     nesting_depth,
 )
+from .literals import check_real
 from .literals import exact_decimal as _exact_decimal
 
 __all__ = ["BINARY_OPERATORS", "NODES", "UNARY_OPERATORS", "BinaryOperator", "parse_expression"]
@@ -216,24 +217,8 @@ def parse_expression(
         raise SpecError(f"{e.message}{at}", where=where or None) from None
     if written is not None:
         written.update(builder.written)
-    _check_real(expr, where)
+    check_real(expr, where)
     return expr
-
-
-def _check_real(expr: Expr, where: str) -> None:
-    """Refuse a constant part that is not a real number: ``sqrt(-1.0)`` is i, ``1/0`` is ``zoo``."""
-    import sympy
-
-    bad = {
-        sympy.I: "an imaginary number (the square root of a negative constant)",
-        sympy.zoo: "complex infinity (division by zero)",
-        sympy.nan: "not a number (such as 0/0)",
-        sympy.oo: "infinity",
-    }
-    atoms = expr.atoms(sympy.Number, sympy.NumberSymbol, sympy.core.numbers.ImaginaryUnit)
-    for atom, what in bad.items():
-        if atom in atoms or -atom in atoms:
-            raise SpecError(f"a constant in it is {what}, not a real number", where=where or None)
 
 
 def _parse_latex(latex: str, symbols: Mapping[str, Symbol], functions: Mapping[str, Any], where: str) -> Expr:

@@ -6,9 +6,10 @@ import re
 
 from sympy import Expr, Integer, Rational
 
+from ..errors import SpecError
 from .limits import MAX_NUMBER_BITS
 
-__all__ = ["exact_decimal"]
+__all__ = ["check_real", "exact_decimal"]
 
 #: A decimal literal: digits, an optional fraction, an optional exponent.
 _DECIMAL = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\Z")
@@ -34,3 +35,19 @@ def exact_decimal(literal: str) -> Expr | None:
         return None
     mantissa = Integer(int(whole + fraction))
     return mantissa * Integer(10) ** shift if shift >= 0 else Rational(mantissa, Integer(10) ** -shift)
+
+
+def check_real(expr: Expr, where: str) -> None:
+    """Refuse a constant part that is not a real number: ``sqrt(-1.0)`` is i, ``1/0`` is ``zoo``."""
+    import sympy
+
+    bad = {
+        sympy.I: "an imaginary number (the square root of a negative constant)",
+        sympy.zoo: "complex infinity (division by zero)",
+        sympy.nan: "not a number (such as 0/0)",
+        sympy.oo: "infinity",
+    }
+    atoms = expr.atoms(sympy.Number, sympy.NumberSymbol, sympy.core.numbers.ImaginaryUnit)
+    for atom, what in bad.items():
+        if atom in atoms or -atom in atoms:
+            raise SpecError(f"a constant in it is {what}, not a real number", where=where or None)

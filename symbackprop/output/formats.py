@@ -135,14 +135,8 @@ def _tabular_cell(cell: Cell) -> str:
     if isinstance(cell, Math):
         return "$%s$" % cell.latex if cell.latex else ""
     if isinstance(cell, Number):
-        if (cell.approx or cell.text.startswith("-")) and _DECIMAL.fullmatch(cell.text):
-            # in math: a true minus sign, and ≈ bound to its number
-            return "$%s%s$" % (r"\approx " if cell.approx else "", cell.text)
         return r"$\approx$ " + cell.text if cell.approx else cell.text
     return escape_latex(cell.text)
-
-
-_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 
 
 #: ``\tabcolsep`` on both sides of a cell, in em.

@@ -186,12 +186,26 @@ def _context() -> Iterator[None]:
         yield
 
 
+def _astronomical(value: Any, digits: int) -> Shown:
+    """A number whose exponent is beyond what a decimal holds (e^(-10^29)), in scientific notation.
+
+    Its ``value`` is NaN: nothing computes with it further (a line is not reproduced from it).
+    """
+    import mpmath
+
+    mantissa, _, exponent = mpmath.nstr(mpmath.mpf(value._mpf_), max(digits, 2)).partition("e")
+    exponent = exponent.lstrip("+")
+    return Shown(f"{mantissa}e{exponent}", r"%s \times 10^{%s}" % (mantissa, exponent), False, Decimal("NaN"))
+
+
 @functools.lru_cache(maxsize=1 << 15)
 def _shown(value: Any, digits: int) -> Shown:
     with _context():
         try:
             d, exact = _split(value)
         except (InvalidOperation, ValueError, TypeError) as e:
+            if hasattr(value, "_mpf_"):
+                return _astronomical(value, digits)
             msg = f"not a number: {value!r}"
             raise TypeError(msg) from e
         if not d.is_finite():
@@ -267,7 +281,10 @@ def column(values: Sequence[Any], digits: int = 4, rounded: Sequence[bool] | Non
     places = digits
     with _context():
         for v in values:
-            d, exact = _split(v)
+            try:
+                d, exact = _split(v)
+            except (InvalidOperation, ValueError, TypeError):  # beyond a decimal's exponents: as shown
+                return [shown(v, digits) for v in values]
             # past 10^12 a column shows scientific notation, and quantizing would exceed the precision
             big = not d.is_finite() or abs(d) >= Decimal("1e12")
             if not big and d != 0 and not _equal(d.quantize(Decimal(1).scaleb(-places)), d, exact):

@@ -110,6 +110,7 @@ def _update_lines(
 def _optimizer_lines(derivation: Derivation, digits: int) -> list[str]:
     """The first update: gradient descent written out, or another optimiser's first step (t = 1)."""
     net, ev = derivation.network, derivation.evaluation
+    assert ev is not None  # derivation_text evaluates the point first
     rate = given(ev.learning_rate).text
     if net.optimizer.name == DEFAULT_OPTIMIZER:
         head = f"gradient-descent update (learning rate {rate})"
