@@ -387,3 +387,14 @@ def test_a_constant_that_is_not_real_is_refused_when_the_spec_is_read(
     assert main([command, path]) == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith(f"error: {path}:9: [network] L: a constant in it is {why}"), err
+
+
+def test_a_walkthrough_with_an_astronomically_small_value_is_shown_and_verified(tmp_path, capsys) -> None:
+    # sigmoid(-1.2e29) ≈ e^(-1.2e29): shown in scientific notation, and verify does not turn the
+    # shown 8.29e-53616602221555739999533126579 into an exact fraction (it hung)
+    path = spec(tmp_path, 'h = "sigmoid(x*w)"\nL = "(h - y)**2"', x=1.2345678901234568e29, w=-1.0)
+    out = tmp_path / "walk.md"
+    assert main(["walkthrough", path, "--no-check", "-o", str(out)]) == 0
+    assert "e-5361" in out.read_text(encoding="utf-8")
+    assert main(["verify", str(out), "--spec", path]) in (0, 1)
+    assert "internal error" not in capsys.readouterr().err

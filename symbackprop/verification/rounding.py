@@ -392,7 +392,15 @@ def _mpf(value: Expr) -> Any:
 def _finite(v: Expr) -> bool:
     """A given that is a finite real number, written as one (``r = 0/0`` gives none, and a value
     written as a formula, ``\\frac{1}{1 + e^{2.4}}``, is no exact number)."""
-    return bool(getattr(v, "is_Number", False)) and bool(v.is_finite) and bool(v.is_real)
+    if not (bool(getattr(v, "is_Number", False)) and bool(v.is_finite) and bool(v.is_real)):
+        return False
+    mpf = getattr(v, "_mpf_", None)  # a Float: as an exact fraction only within 2^(±4000)
+    return mpf is None or not mpf[1] or abs(mpf[2] + mpf[3]) <= _EXACT_BITS
+
+
+#: A written number whose binary exponent is beyond this is not made an exact fraction
+#: (8.29e-53616602221555739999533126579 would need a denominator of 5·10^28 digits).
+_EXACT_BITS = 4000
 
 
 def _rational(v: Expr) -> Rational:
