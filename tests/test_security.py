@@ -126,11 +126,14 @@ RESOURCE_CASES = [
     ("10k-node-chain", _spec_with_chain(10_000), 0, "", 300),
 ]
 
+#: Cases that take a minute or more: run with the fuzzing (``-m long``), not in the default run.
+LONG_CASES = {"10k-node-chain"}
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "code", "message", "seconds"),
-    [c[1:] for c in RESOURCE_CASES],
+    [pytest.param(*c[1:], marks=(pytest.mark.long,) if c[0] in LONG_CASES else ()) for c in RESOURCE_CASES],
     ids=[c[0] for c in RESOURCE_CASES],
 )
 def test_pathological_specs_fail_fast_or_finish_within_bounds(text, code, message, seconds, tmp_path):

@@ -193,8 +193,14 @@ def _astronomical(value: Any, digits: int) -> Shown:
     """
     import mpmath
 
-    mantissa, _, exponent = mpmath.nstr(mpmath.mpf(value._mpf_), max(digits, 2)).partition("e")
+    number = mpmath.mpf(value._mpf_)
+    mantissa, _, exponent = mpmath.nstr(number, max(digits, 2)).partition("e")
     exponent = exponent.lstrip("+")
+    if len(exponent) > 15:  # the exponent itself is astronomical: its order of magnitude, 10^{2.53e+702}
+        sign = "-" if number < 0 else ""
+        power = mpmath.nstr(mpmath.log10(abs(number)), 3)
+        text = f"{sign}10^{{{power}}}"
+        return Shown(text, text, False, Decimal("NaN"))
     return Shown(f"{mantissa}e{exponent}", r"%s \times 10^{%s}" % (mantissa, exponent), False, Decimal("NaN"))
 
 
