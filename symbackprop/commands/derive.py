@@ -16,7 +16,7 @@ from typing import Any
 
 from ..recursion import deep
 from .jsonout import dumps_finite, json_number, print_json
-from .options import add_digits_option, add_set_option, apply_set
+from .options import add_digits_option, add_set_option, add_view_option, apply_set
 
 HELP = "derive every gradient of a spec and print the values (or JSON)"
 
@@ -32,13 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also list the local derivatives with respect to inputs and targets, and their gradients",
     )
-    parser.add_argument(
-        "--view",
-        choices=("matrix", "scalar"),
-        default=None,
-        help="matrix: vectors and matrices, layer by layer (the default for a matrix spec); "
-        "scalar: every element on its own (the scalar view)",
-    )
+    add_view_option(parser, "vectors and matrices, layer by layer (the default for a matrix spec)")
     add_set_option(parser)
 
 

@@ -15,7 +15,15 @@ if TYPE_CHECKING:  # the network module imports SymPy; --help must not
     from ..core.network import Network
     from ..output.formats import Format
 
-__all__ = ["DIGITS_RANGE", "add_digits_option", "add_set_option", "apply_set", "digits", "output_format"]
+__all__ = [
+    "DIGITS_RANGE",
+    "add_digits_option",
+    "add_set_option",
+    "add_view_option",
+    "apply_set",
+    "digits",
+    "output_format",
+]
 
 #: The one range of ``--digits``, in every command that has it.
 DIGITS_RANGE = (0, 15)
@@ -31,6 +39,16 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="override an input, target or parameter value (repeatable), e.g. --set w_1=0.3",
+    )
+
+
+def add_view_option(parser: argparse.ArgumentParser, matrix: str) -> None:
+    """``--view matrix|scalar``: how a matrix spec is written; ``matrix`` says what that view shows."""
+    parser.add_argument(
+        "--view",
+        choices=("matrix", "scalar"),
+        default=None,
+        help=f"matrix: {matrix}; scalar: every element on its own",
     )
 
 

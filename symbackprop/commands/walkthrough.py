@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from ..recursion import deep
-from .options import add_digits_option, add_set_option, output_format
+from .options import add_digits_option, add_set_option, add_view_option, output_format
 
 HELP = "write a step-by-step walkthrough (Markdown or LaTeX) of a spec's forward and backward pass"
 
@@ -65,12 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="K",
         help="add a table of K training steps (step 1 worked)",
     )
-    parser.add_argument(
-        "--view",
-        choices=("matrix", "scalar"),
-        default=None,
-        help="matrix: layers as vectors and matrices (the default for a matrix spec, "
-        "unless --rounding hand); scalar: every element on its own",
+    add_view_option(
+        parser, "layers as vectors and matrices (the default for a matrix spec, unless --rounding hand)"
     )
     add_set_option(parser)
 
