@@ -113,19 +113,35 @@ def slash_partial(toks: list[str], i: int) -> tuple[str, str, int]:
 
 
 def slash_d(toks: list[str], i: int) -> tuple[str, str, int] | None:
-    """``dL/dw`` at ``i`` (a ``d``) -> (key of L, key of w, index after it), or ``None`` if it is not one.
+    """``dL/dw`` or ``\\mathrm{d}L / \\mathrm{d}w`` at ``i`` -> (key of L, key of w, index after) or ``None``.
 
     Plain text writes a derivative as a ratio of differentials; read as letters it
     would be ``d*L / (d*w) = L/w``, so it is recognised before the letters are.
     """
-    found = name_at(toks, i + 1) if i + 1 < len(toks) and toks[i] == "d" else None
+    start = _after_d(toks, i)
+    found = name_at(toks, skip_space(toks, start)) if start is not None and start < len(toks) else None
     if found is None:
         return None
     slash = skip_space(toks, found[1])
     k = skip_space(toks, slash + 1)
-    if slash >= len(toks) or toks[slash] != "/" or k + 1 >= len(toks) or toks[k] != "d":
-        return None
-    wrt = name_at(toks, k + 1, layers=True)
+    after = _after_d(toks, k) if slash < len(toks) and toks[slash] == "/" else None
+    wrt = (
+        name_at(toks, skip_space(toks, after), layers=True)
+        if after is not None and after < len(toks)
+        else None
+    )
     if wrt is None:
         return None
     return found[0], wrt[0], wrt[1]
+
+
+def _after_d(toks: list[str], i: int) -> int | None:
+    """The index after a differential ``d`` or ``\\mathrm{d}`` at ``i``, or ``None``."""
+    if i >= len(toks):
+        return None
+    if toks[i] == "d":
+        return i + 1
+    if toks[i].startswith("\\") and toks[i][1:] in WORD_COMMANDS:
+        g, j = group(toks, i + 1)
+        return j if "".join(g).strip() == "d" else None
+    return None

@@ -184,6 +184,9 @@ class Scanner:
             if found is not None:
                 return self.primed(found[0], toks, found[1])
         if word in WORD_COMMANDS:
+            derivative = slash_d(toks, i)  # \mathrm{d}L / \mathrm{d}w
+            if derivative is not None:
+                return self.gradient(derivative[0], derivative[1], toks, derivative[2], depth)
             return self.word_command(toks, i, depth)
         if word in FUNCTION_ALIASES and (word not in GREEK or self.applied(toks, i + 1, _APPLIED_GREEK)):
             return self.apply(FUNCTION_ALIASES[word], toks, i + 1, depth, t)
