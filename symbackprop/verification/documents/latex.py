@@ -12,11 +12,13 @@ defines (``\\newcommand`` in the preamble, or anywhere) are expanded in its math
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pylatexenc.latexwalker import (
+    LatexCharsNode,
     LatexCommentNode,
     LatexEnvironmentNode,
     LatexGroupNode,
@@ -25,9 +27,12 @@ from pylatexenc.latexwalker import (
     LatexNode,
     LatexSpecialsNode,
     LatexWalker,
+    get_default_latex_context_db,
 )
+from pylatexenc.macrospec import MacroSpec
 
 from .blocks import LAYOUT, Block, Unit, assemble
+from .headed import Cell, headed_rows
 from .macros import collect
 from .model import Lines, Reading, blank_spans, code_value
 
@@ -126,29 +131,35 @@ class _Walk:
         return [a for a in n.nodeargd.argnlist or [] if a is not None]
 
     def table(self, nodes: list[LatexNode] | None) -> list[Unit]:
-        """The rows of a table, each a list of cells, each cell's math blocks."""
-        rows: list[Unit] = []
+        """The rows of a table, each a list of cells, read under its header (:mod:`.headed`)."""
+        rows: list[list[Cell]] = []
+        extras: list[list[Unit]] = []
         row: list[list[LatexNode]] = [[]]
-        for n in nodes or []:
+        for n in [*(nodes or []), None]:
             if isinstance(n, LatexSpecialsNode) and n.specials_chars == "&":
                 row.append([])
-            elif isinstance(n, LatexMacroNode) and n.macroname in ROW_ENDS:
-                rows.extend(self._row(row))
+            elif n is None or (isinstance(n, LatexMacroNode) and n.macroname in ROW_ENDS):
+                cells, extra = self._row(row)
+                if any(c.blocks or c.text for c in cells) or extra:
+                    rows.append(cells)
+                    extras.append(extra)
                 row = [[]]
             else:
                 row[-1].append(n)
-        rows.extend(self._row(row))
-        return rows
+        return headed_rows(rows, lambda k: extras[k])
 
-    def _row(self, cells: list[list[LatexNode]]) -> list[Unit]:
-        """A table row: its cells' blocks as one row unit, nested rows and tables after it."""
-        row: list[list[Block]] = []
+    def _row(self, cells: list[list[LatexNode]]) -> tuple[list[Cell], list[Unit]]:
+        """A table row: its cells (math blocks and text), and the nested rows and tables in them."""
+        row: list[Cell] = []
         extra: list[Unit] = []
         for cell in cells:
             found = self.units(cell)
-            row.append([u for u in found if isinstance(u, Block)])
+            text = "".join(n.chars for n in cell if isinstance(n, LatexCharsNode)).strip()
+            first = next((n for n in cell if not (isinstance(n, LatexCharsNode) and n.chars.isspace())), None)
+            line = self.lines.line(first.pos) if first is not None else 0
+            row.append(Cell(tuple(u for u in found if isinstance(u, Block)), text, line))
             extra.extend(u for u in found if not isinstance(u, Block))
-        return [row, *extra] if any(row) else extra
+        return row, extra
 
 
 #: What to do with each kind of node (others hold no math: text, specials).
@@ -164,9 +175,17 @@ _VISIT: dict[type, Callable[[_Walk, Any, list[Unit]], list[LatexNode | None]]] =
 _END: Any = object()
 
 
+@functools.cache
+def _context() -> Any:
+    """pylatexenc's macros, and the layout macros whose arguments are not text (``\\rule``)."""
+    db = get_default_latex_context_db().filter_context()
+    db.add_context_category("layout", macros=[MacroSpec("rule", "[{{")], prepend=True)
+    return db
+
+
 def _nodes(text: str) -> list[LatexNode]:
     """Every top-level node; a stray closing brace does not end the document."""
-    walker = LatexWalker(text, tolerant_parsing=True)
+    walker = LatexWalker(text, latex_context=_context(), tolerant_parsing=True)
     out: list[LatexNode] = []
     pos = 0
     while pos < len(text):
