@@ -31,6 +31,7 @@ from sympy import Expr, Float, Rational, Symbol
 from ..core.derivation import DPS, Evaluation, Partial
 from ..errors import SymbackpropError
 from . import wording
+from .carried import follows_shown
 from .claims import (
     EQUALITIES,
     Memory,
@@ -475,6 +476,12 @@ class Chain:
             if computed is None or contains(own, self.ref_true):  # the truth, rounded: it stands for that
                 computed = point(self.ref_true)
             self._remember(side, None, computed)
+            return False
+        if not self.problems and follows_shown(
+            self.o, self.ev, self.key, self.subject.scale, self.memory.claims, self.memory.rounding, eff
+        ):
+            self.notes.append("computed from the rounded values shown before")
+            self._remember(side, None, None)
             return False
         cause = self.consequence(side, eff)
         if cause is None and self.wrong_root is not None:
