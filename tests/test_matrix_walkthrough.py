@@ -272,6 +272,43 @@ def test_graph_of_layers_draws_skips_and_is_in_both_formats():
     assert "The network" in tex  # without the setup, the picture has its own heading
 
 
+def _on_border(box, point, tol=2e-3):
+    """Whether ``point`` lies on ``box``'s outline."""
+    dx, dy = abs(point["x"] - box["x"]), abs(point["y"] - box["y"])
+    w, h = box["width"] / 2, box["height"] / 2
+    return (abs(dx - w) <= tol and dy <= h + tol) or (abs(dy - h) <= tol and dx <= w + tol)
+
+
+def test_graph_of_layers_as_svg_joins_box_borders_with_shaped_labels():
+    from symbackprop.output.layer_graph import layer_graph_svg, svg_layout
+
+    spec = (
+        (EXAMPLES / "two_layer_matrix.toml").read_text().replace('"W_2 @ a_1 + b_2"', '"W_2 @ a_1 + b_2 + x"')
+    )
+    graph = matrix_walkthrough_context(reads_spec(spec), sections=["graph"])["graph"]
+    layout = svg_layout(graph)
+    boxes = {b["id"]: b for b in layout["nodes"]}
+    assert len(boxes) == len(graph["nodes"]) + len(graph["sides"]) == 11
+    name = {i: b["name"] for i, b in boxes.items()}
+    for e in layout["edges"]:  # every edge leaves its source's outline and enters its target's
+        end = e["segments"][-1]["to"]
+        assert _on_border(boxes[e["source"]], e["start"]) and _on_border(boxes[e["target"]], end), e
+        assert e["segments"][0]["curve"] == ((name[e["source"]], name[e["target"]]) == ("x", "z_2"))
+        if not e["segments"][0]["curve"]:  # a line points from the source's centre to the target's
+            sx, sy = boxes[e["source"]]["x"], boxes[e["source"]]["y"]
+            tx, ty = boxes[e["target"]]["x"], boxes[e["target"]]["y"]
+            cross = (end["x"] - e["start"]["x"]) * (ty - sy) - (end["y"] - e["start"]["y"]) * (tx - sx)
+            assert abs(cross) < 1e-2 and (end["x"] - e["start"]["x"]) * (tx - sx) >= 0
+    skip = next(e for e in layout["edges"] if e["segments"][0]["curve"])
+    assert skip["segments"][0]["c1"]["y"] < skip["start"]["y"]  # below the row, as TikZ's out=-25
+    ys = [b["y"] + k * b["height"] / 2 for b in boxes.values() for k in (-1, 1)]
+    assert min(ys) >= 0 and max(ys) <= layout["height"] + 1e-9
+    svg = layer_graph_svg(graph, "Mazur")
+    assert svg.count("<rect") == 11 + 1 and svg.count("<path d=") == len(graph["edges"]) + 1  # loss: 2; arrow
+    assert "ℝ</tspan>" in svg and "<title>Mazur</title>" in svg
+    assert '<tspan dy="0.0" font-size="12.0" font-style="italic">y</tspan>' in svg  # a target is small
+
+
 # ------------------------------------------------------------------ pages (real pdflatex)
 
 
@@ -346,6 +383,32 @@ def test_sphinx_build_lays_out_the_matrix_view(tmp_path):
     truth = _mazur_by_hand()
     assert r"\odot" in html and "bmatrix" in html and ">Layer 2: " in html
     assert _round(truth["W_2"][0, 0], 4) in html and ">Gradient check</p>" in html
+    assert (
+        ">The network</p>" in html
+        and html.count('<svg xmlns="http://www.w3.org/2000/svg" class="symbackprop-graph"') == 1
+    )
+    assert 'font-style="italic">W</tspan><tspan dy="4.2" font-size="8.6">1</tspan>' in html  # W_1, small
+
+
+def test_sphinx_matrix_graph_is_svg_in_html_and_a_table_elsewhere():
+    from sphinx import addnodes
+
+    from symbackprop.integrations.sphinx import _MatrixBuilder
+
+    context = matrix_walkthrough_context(read_spec(EXAMPLES / "two_layer_matrix.toml"), sections=["graph"])
+    heading, _, picture, fallback = _MatrixBuilder(context, "index").section_graph()
+    assert heading.astext() == "The network"
+    assert isinstance(picture, addnodes.only) and picture["expr"] == "html" and "<svg" in picture.astext()
+    assert isinstance(fallback, addnodes.only) and fallback["expr"] == "not html"
+    rows = [
+        [e.astext() for e in r.findall(lambda n: n.tagname == "entry")]
+        for r in fallback.findall(lambda n: n.tagname == "row")
+    ]
+    assert rows[0] == ["node", "kind", "shape", "computed from"]
+    cells = {r[0]: (r[1], r[2], set(r[3].split(", "))) for r in rows[1:]}
+    assert cells["z_{1}"] == ("node", r"\mathbb{R}^{2 \times 1}", {"x", "W_{1}", "b_{1}"})
+    assert cells["L"] == ("loss", r"\mathbb{R}^{1 \times 1}", {"a_{2}", "y"})
+    assert list(cells) == ["z_{1}", "a_{1}", "z_{2}", "a_{2}", "L"]
 
 
 def test_cli_full_shows_big_matrices_whole(tmp_path, capsys):

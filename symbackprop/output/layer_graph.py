@@ -7,7 +7,9 @@ they feed first (``W_1``, ``b_1`` above ``z_1``; ``y`` above ``L``), pushed righ
 would touch.  Sizes come from :func:`symbackprop.output.widths.math_width`, as in the scalar view's
 layered layout (:mod:`symbackprop.output.graph`); the row is scaled to fit
 :data:`~symbackprop.output.graph.PAGE_WIDTH_CM`.  Mermaid (which lays out by itself) and TikZ (at
-these coordinates) draw it in ``walkthrough_matrix.md.j2`` and ``walkthrough_matrix.tex.j2``.
+these coordinates) draw it in ``walkthrough_matrix.md.j2`` and ``walkthrough_matrix.tex.j2``;
+:func:`layer_graph_svg` draws it as inline SVG (the Sphinx directive's HTML), with the scalar view's
+:func:`~symbackprop.output.svg.graph_svg`, along the routes TikZ takes.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from sympy import Symbol
 from ..core.matrix import MatrixNetwork
 from .bmatrix import shape_latex
 from .graph import PAGE_WIDTH_CM
+from .svg import graph_svg
 from .widths import math_width
 
-__all__ = ["layer_graph_context"]
+__all__ = ["layer_graph_context", "layer_graph_svg"]
 
 _PT_CM = 2.54 / 72.27
 #: Label font size (pt) and box height (cm): the row at the normal size, parameters and targets small.
@@ -116,3 +119,73 @@ def _kind(place: dict[Symbol, int], source: Symbol, target: Symbol) -> str:
     if source not in place:
         return "side"
     return "row" if place[target] - place[source] == 1 else "skip"
+
+
+# ------------------------------------------------------------------ SVG
+
+#: TikZ's ``to[out=-25, in=-155]`` of a skip edge, and its control distance (looseness 1).
+_SKIP_OUT, _SKIP_IN, _LOOSENESS = -25.0, -155.0, 0.3915
+
+
+def _border(box: dict[str, Any], dx: float, dy: float) -> tuple[float, float]:
+    """Where the ray from ``box``'s centre along ``(dx, dy)`` leaves the box."""
+    t = min(box["width"] / 2 / abs(dx) if dx else math.inf, box["height"] / 2 / abs(dy) if dy else math.inf)
+    return box["x"] + t * dx, box["y"] + t * dy
+
+
+def _route(source: dict[str, Any], target: dict[str, Any], kind: str) -> list[tuple[float, float]]:
+    """An edge's points: ``[start, end]`` for a line, ``[start, c1, c2, end]`` for a skip's curve."""
+    if kind == "skip":
+        out, into = math.radians(_SKIP_OUT), math.radians(_SKIP_IN)
+        start = _border(source, math.cos(out), math.sin(out))
+        end = _border(target, math.cos(into), math.sin(into))
+        d = _LOOSENESS * math.dist(start, end)
+        c1 = (start[0] + d * math.cos(out), start[1] + d * math.sin(out))
+        c2 = (end[0] + d * math.cos(into), end[1] + d * math.sin(into))
+        return [start, c1, c2, end]
+    dx, dy = target["x"] - source["x"], target["y"] - source["y"]
+    return [_border(source, dx, dy), _border(target, -dx, -dy)]
+
+
+def svg_layout(graph: dict[str, Any]) -> dict[str, Any]:
+    """The graph of layers in :func:`~symbackprop.output.svg.graph_svg`'s terms: every box (labelled
+    with its symbol and shape, ``z_1 ∈ ℝ^{2×1}``), each edge as a ``start`` and ``segments``, y from 0
+    up to ``height``, at scale 1 (the picture shrinks to its container, labels with it)."""
+    boxes = graph["nodes"] + graph["sides"]
+    by_id = {b["id"]: b for b in boxes}
+    routes = [(e, _route(by_id[e["source"]], by_id[e["target"]], e["kind"])) for e in graph["edges"]]
+    ys = [b["y"] + sign * b["height"] / 2 for b in boxes for sign in (-1, 1)]
+    ys += [p[1] for _, points in routes for p in points]
+    bottom, top = min(ys), max(ys)
+
+    def point(p: tuple[float, float]) -> dict[str, float]:
+        return {"x": round(p[0], 3), "y": round(p[1] - bottom, 3)}
+
+    nodes = [
+        {**b, "latex": r"%s \in \mathrm{ℝ}^{%s}" % (b["latex"], shape_latex(b["shape"])),
+         "y": round(b["y"] - bottom, 3), "small": b["role"] in ("parameter", "target")}
+        for b in boxes
+    ]  # fmt: skip
+    edges = []
+    for e, points in routes:
+        if len(points) == 4:
+            segments = [
+                {"curve": True, "c1": point(points[1]), "c2": point(points[2]), "to": point(points[3])}
+            ]
+        else:
+            segments = [{"curve": False, "to": point(points[1])}]
+        edges.append(
+            {"source": e["source"], "target": e["target"], "start": point(points[0]), "segments": segments}
+        )
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "width": graph["width"],
+        "height": round(top - bottom, 3),
+        "scale": 1.0,
+    }
+
+
+def layer_graph_svg(graph: dict[str, Any], title: str = "The network") -> str:
+    """The graph of layers (:func:`layer_graph_context`'s) as an inline ``<svg>`` element."""
+    return graph_svg(svg_layout(graph), title)
