@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from decimal import ROUND_HALF_EVEN, Decimal
 
+import mpmath
 import numpy
 import pytest
 import sympy
@@ -182,8 +183,8 @@ def test_the_scalar_view_of_a_matrix_spec_is_the_expanded_walkthrough():
         render(load_spec(EXAMPLES / "tiny.toml"), "md", view="matrix")
     with pytest.raises(InputError, match="unknown view"):
         render(net, "md", view="tensor")
-    with pytest.raises(InputError, match="hand rounding"):
-        render(net, "md", rounding="hand")
+    with pytest.raises(InputError, match="rounding must be 'exact' or 'hand'"):
+        render(net, "md", rounding="sloppy")
 
 
 def test_cli_walkthrough_defaults_to_the_matrix_view_for_a_matrix_spec(capsys):
@@ -222,6 +223,91 @@ def test_matrix_expressions_print_as_courses_write_them(expr, expected):
     }[expr]
     written = {built: sorted(built.args, key=lambda f: not f.has(Partial))} if built.is_Mul else {}
     assert latex(built, shapes=shapes, written=written) == expected
+
+
+# ------------------------------------------------------------------ hand rounding
+
+HAND_CASES = [f"two_layer_matrix_hand.{fmt}" for fmt in ("md", "tex")]
+
+
+@pytest.mark.parametrize("golden_name", HAND_CASES, ids=HAND_CASES)
+def test_hand_rounded_matrix_walkthrough_matches_golden(golden_name, golden):
+    net = read_spec(EXAMPLES / "two_layer_matrix.toml")
+    fmt = golden_name.rsplit(".", 1)[1]
+    golden(golden_name, render(net, fmt, rounding="hand", check=check(net.scalar())))
+
+
+def _hand(value) -> Decimal:
+    """``value`` as a student with 4 decimals writes it down: kept when it has at most 5 decimals,
+    else rounded half-even to 4 decimals, or to 4 significant digits when that leaves fewer than 2."""
+    d = (
+        Decimal(mpmath.nstr(value, 40, strip_zeros=False))
+        if isinstance(value, mpmath.mpf)
+        else Decimal(value)
+    )
+    if d == d.quantize(Decimal("1e-5")):
+        return d.normalize()
+    rounded = d.quantize(Decimal("1e-4"), rounding=ROUND_HALF_EVEN)
+    if abs(rounded) < Decimal("0.001"):  # fewer than two significant digits
+        rounded = d.quantize(Decimal(1).scaleb(d.adjusted() - 3), rounding=ROUND_HALF_EVEN)
+    return rounded
+
+
+def _mazur_by_hand_rounded() -> dict[str, list[list[Decimal]]]:
+    """Mazur's network with every computed number rounded as written down (mpmath for σ, Decimal
+    for the rest), each step from the rounded numbers before it."""
+    mpmath.mp.dps = 40
+    D = Decimal
+    x, y, eta = [D("0.05"), D("0.10")], [D("0.01"), D("0.99")], D("0.5")
+    W1, W2 = (
+        [[D("0.15"), D("0.20")], [D("0.25"), D("0.30")]],
+        [[D("0.40"), D("0.45")], [D("0.50"), D("0.55")]],
+    )
+
+    def sigma(v):
+        return _hand(1 / (1 + mpmath.exp(-mpmath.mpf(str(v)))))
+
+    z1 = [_hand(W1[i][0] * x[0] + W1[i][1] * x[1] + D("0.35")) for i in range(2)]
+    a1 = [sigma(v) for v in z1]
+    z2 = [_hand(W2[i][0] * a1[0] + W2[i][1] * a1[1] + D("0.60")) for i in range(2)]
+    a2 = [sigma(v) for v in z2]
+    dL_da2 = [_hand(a2[i] - y[i]) for i in range(2)]
+    d2 = [_hand(dL_da2[i] * a2[i] * (1 - a2[i])) for i in range(2)]
+    dL_da1 = [_hand(W2[0][j] * d2[0] + W2[1][j] * d2[1]) for j in range(2)]
+    d1 = [_hand(dL_da1[i] * a1[i] * (1 - a1[i])) for i in range(2)]
+    gW2 = [[_hand(d2[i] * a1[j]) for j in range(2)] for i in range(2)]
+    gW1 = [[_hand(d1[i] * x[j]) for j in range(2)] for i in range(2)]
+    return {
+        "a_1": [[v] for v in a1],
+        "a_2": [[v] for v in a2],
+        "delta_2": [[v] for v in d2],
+        "dL_da1": [[v] for v in dL_da1],
+        "delta_1": [[v] for v in d1],
+        "W_1": gW1,
+        "W_2": gW2,
+        "W_1_new": [[_hand(W1[i][j] - eta * gW1[i][j]) for j in range(2)] for i in range(2)],
+        "W_2_new": [[_hand(W2[i][j] - eta * gW2[i][j]) for j in range(2)] for i in range(2)],
+    }
+
+
+def test_hand_rounding_carries_each_matrix_on_as_shown():
+    net = read_spec(EXAMPLES / "two_layer_matrix.toml")
+    text = render(net, "md", rounding="hand", sections=["forward", "backward", "update"])
+    by_hand = _mazur_by_hand_rounded()
+
+    def bmatrix(rows):
+        return r"\begin{bmatrix} %s \end{bmatrix}" % r" \\ ".join(" & ".join(str(v) for v in r) for r in rows)
+
+    assert by_hand["delta_1"] == [[Decimal("0.0088")], [Decimal("0.0100")]]  # the zeros a student keeps
+    assert by_hand["W_2_new"][0][0] == Decimal("0.3589")  # Mazur's w5+ = 0.35891648, to 4 decimals
+    for name, rel in [("a_1", r"\approx"), ("a_2", r"\approx"), ("delta_2", r"\approx"), ("dL_da1", "="),
+                      ("delta_1", r"\approx"), ("W_1", "="), ("W_2", r"\approx"), ("W_1_new", "="),
+                      ("W_2_new", "=")]:  # fmt: skip
+        assert f"{rel} {bmatrix(by_hand[name])}" in text, name
+    # each step from the shown numbers: δ_{z_1} from the shown ∂L/∂a_1, not from W_2ᵀ δ_{z_2} again
+    assert rf"= {bmatrix(by_hand['dL_da1'])} \odot {bmatrix(by_hand['a_1'])}" in text
+    exact = render(net, "md", sections=["backward"])
+    assert r"\approx \begin{bmatrix} 0.0004386 & 0.0008771" in exact and "0.00044 & 0.00088" in text
 
 
 # ------------------------------------------------------------------ the graph of layers
@@ -336,7 +422,12 @@ def test_matrix_walkthroughs_compile_with_nothing_off_the_page(stem, tmp_path):
 
 @pytest.mark.parametrize(
     ("options", "view"),
-    [({}, "matrix"), ({"view": "scalar"}, None), ({"rounding": "hand"}, None), ({"check": None}, "matrix")],
+    [
+        ({}, "matrix"),
+        ({"view": "scalar"}, None),
+        ({"rounding": "hand"}, None),
+        ({"check": None}, "matrix"),
+    ],
     ids=["default", "scalar", "hand-is-scalar", "check"],
 )
 def test_sphinx_directive_writes_a_matrix_spec_in_its_view(options, view):
