@@ -425,10 +425,10 @@ def test_matrix_walkthroughs_compile_with_nothing_off_the_page(stem, tmp_path):
     [
         ({}, "matrix"),
         ({"view": "scalar"}, None),
-        ({"rounding": "hand"}, None),
+        ({"rounding": "hand"}, "matrix"),
         ({"check": None}, "matrix"),
     ],
-    ids=["default", "scalar", "hand-is-scalar", "check"],
+    ids=["default", "scalar", "hand", "check"],
 )
 def test_sphinx_directive_writes_a_matrix_spec_in_its_view(options, view):
     from types import SimpleNamespace
@@ -466,7 +466,9 @@ def test_sphinx_build_lays_out_the_matrix_view(tmp_path):
     src.mkdir()
     (src / "conf.py").write_text('extensions = ["symbackprop.sphinx"]\nproject = "m"\n', encoding="utf-8")
     shutil.copy(EXAMPLES / "two_layer_matrix.toml", src / "net.toml")
-    (src / "index.rst").write_text("Net\n===\n\n.. symbackprop:: net.toml\n   :check:\n", encoding="utf-8")
+    hand = ".. symbackprop:: net.toml\n   :rounding: hand\n   :sections: backward\n   :no-title:\n"
+    page = "Net\n===\n\n.. symbackprop:: net.toml\n   :check:\n\nBy hand\n-------\n\n" + hand
+    (src / "index.rst").write_text(page, encoding="utf-8")
     cmd = [sys.executable, "-m", "sphinx", "-W", "-b", "html", "-q", str(src), str(tmp_path / "html")]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -479,6 +481,8 @@ def test_sphinx_build_lays_out_the_matrix_view(tmp_path):
         and html.count('<svg xmlns="http://www.w3.org/2000/svg" class="symbackprop-graph"') == 1
     )
     assert 'font-style="italic">W</tspan><tspan dy="4.2" font-size="8.6">1</tspan>' in html  # W_1, small
+    by_hand = html.split("By hand")[-1]  # the matrix view, rounded as shown: ∂L/∂a_1 from the shown δ_{z_2}
+    assert r"0.03635 \\ 0.04137" in by_hand and "as by hand" in by_hand and r"\odot" in by_hand
 
 
 def test_sphinx_matrix_graph_is_svg_in_html_and_a_table_elsewhere():
