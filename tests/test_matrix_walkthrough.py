@@ -225,6 +225,12 @@ def test_matrix_expressions_print_as_courses_write_them(expr, expected):
     assert latex(built, shapes=shapes, written=written) == expected
 
 
+def test_transpose_of_a_name_with_a_superscript_is_braced():
+    tex = render(matrix_mlp([3, 4, 2]), "tex", sections=["backward"])
+    assert r"\delta_{z^{(2)}} {a^{(1)}}^{\top}" in tex and r"{W^{(2)}}^{\top}" in tex
+    assert not re.search(r"\^\{\(\d\)\}\^", tex)  # a^{(1)}^{\top} is a double superscript in TeX
+
+
 # ------------------------------------------------------------------ hand rounding
 
 HAND_CASES = [f"two_layer_matrix_hand.{fmt}" for fmt in ("md", "tex")]
