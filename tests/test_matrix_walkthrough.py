@@ -225,6 +225,27 @@ def test_matrix_expressions_print_as_courses_write_them(expr, expected):
     assert latex(built, shapes=shapes, written=written) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(8.9936e-10, r"8.994 \times 10^{-10}"), (-2.5e-7, r"-2.5 \times 10^{-7}"), (0.00004363, "0.00004363")],
+    ids=["rounded", "exact", "kept"],
+)
+def test_tiny_entries_are_written_in_scientific_notation(value, expected):
+    assert (
+        matrix_latex(numpy.array([[value, 1.0]])).latex == r"\begin{bmatrix} %s & 1 \end{bmatrix}" % expected
+    )
+
+
+def test_width_of_an_elided_matrix_counts_its_shape_underneath():
+    from symbackprop.output.bmatrix import latex_width
+    from symbackprop.output.widths import math_width
+
+    body = r"\begin{bmatrix} 1 \\ 2 \end{bmatrix}"
+    shape = math_width(r"{}_{10 \times 128}")  # the subscript set after the bracket
+    assert latex_width(body + r"_{10 \times 128}") == pytest.approx(latex_width(body) + shape)
+    assert shape > 2.0
+
+
 def test_transpose_of_a_name_with_a_superscript_is_braced():
     tex = render(matrix_mlp([3, 4, 2]), "tex", sections=["backward"])
     assert r"\delta_{z^{(2)}} {a^{(1)}}^{\top}" in tex and r"{W^{(2)}}^{\top}" in tex
@@ -404,12 +425,21 @@ def test_graph_of_layers_as_svg_joins_box_borders_with_shaped_labels():
 # ------------------------------------------------------------------ pages (real pdflatex)
 
 
+PAGE_CASES = [*MATRIX_SPECS, "two_layer_matrix_hand", "mlp_784_128_10"]
+
+
 @pytest.mark.slow
 @requires_pdflatex
-@pytest.mark.parametrize("stem", MATRIX_SPECS)
-def test_matrix_walkthroughs_compile_with_nothing_off_the_page(stem, tmp_path):
-    tex = tmp_path / f"{stem}.tex"
-    assert main(["walkthrough", str(EXAMPLES / f"{stem}.toml"), "--standalone", "-o", str(tex)]) == 0
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_matrix_walkthroughs_compile_with_nothing_off_the_page(case, tmp_path):
+    tex = tmp_path / f"{case}.tex"
+    if case.startswith("mlp"):  # built through the API, its big matrices elided
+        tex.write_text(render(matrix_mlp([784, 128, 10]), "tex", standalone=True), encoding="utf-8")
+    else:
+        stem, hand = case.removesuffix("_hand"), case.endswith("_hand")
+        options = ["--rounding", "hand"] if hand else []
+        spec = str(EXAMPLES / f"{stem}.toml")
+        assert main(["walkthrough", spec, "--standalone", *options, "-o", str(tex)]) == 0
     result = subprocess.run(
         [shutil.which("pdflatex") or "pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
         cwd=tmp_path, capture_output=True, text=True, timeout=180,
@@ -419,8 +449,8 @@ def test_matrix_walkthroughs_compile_with_nothing_off_the_page(stem, tmp_path):
     overfull = [float(x) for x in re.findall(r"Overfull \\[hv]box \((\d+(?:\.\d+)?)pt too", log)]
     assert not [x for x in overfull if x > 1.0], overfull
     pages = int(re.search(r"Output written on .*?\((\d+) pages?", log, flags=re.S).group(1))
-    if stem == "two_layer_matrix":
-        assert pages <= 2  # Mazur's 2-2-2 network in matrix form fits on two pages
+    if case.startswith("two_layer_matrix"):
+        assert pages <= 2  # Mazur's 2-2-2 network in matrix form fits on two pages, by hand too
 
 
 # ------------------------------------------------------------------ docs integrations

@@ -5,7 +5,8 @@ every value as a ``bmatrix`` of numbers, each shown by the one number formatter
 (:func:`symbackprop.output.numbers.shown`).  A matrix with more than
 ``max_shown`` rows or columns shows its first ``max_shown - 1`` and its last,
 with ``\cdots``, ``\vdots`` and ``\ddots`` between, and its shape written under
-it.  A scalar ``(1×1)`` is a plain number.
+it.  A scalar ``(1×1)`` is a plain number; an entry below 10⁻⁵ is written in
+scientific notation (the same digits), so that a column of tiny numbers fits.
 
 The values of the matrix view are float64 (:class:`~symbackprop.core.matrix_derivation.MatrixEvaluation`);
 each is read at 15 significant digits, float64's own precision, so that
@@ -24,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from .breaking import TEXT_WIDTH_PT, split_top_level
@@ -82,8 +84,17 @@ def _shown(value: Any, digits: int) -> Any:
     return shown(float(f"{float(value):.15g}"), digits)
 
 
+#: Entries smaller than this are written ``8.994 \times 10^{-10}``: as decimals their zeros
+#: would make a column wider than the page.
+_TINY = Decimal("1e-5")
+
+
 def _entry(value: Any, digits: int, carry: bool = False) -> tuple[str, bool]:
     s = carried(float(f"{float(value):.15g}"), digits) if carry else _shown(value, digits)
+    d = s.value
+    if d.is_finite() and 0 < abs(d) < _TINY and r"\times" not in s.latex:  # the same number, shorter
+        mantissa = d.scaleb(-d.adjusted())
+        return r"%s \times 10^{%d}" % (mantissa.normalize() if s.exact else mantissa, d.adjusted()), s.exact
     return s.latex, s.exact
 
 
@@ -145,7 +156,7 @@ def latex_width(latex: str) -> float:
     """The estimated width of ``latex`` in em, ``bmatrix`` environments included."""
     matrices = _BMATRIX.findall(latex)
     rest = _BMATRIX.sub(" ", latex)
-    return math_width(rest) + sum(_bmatrix_width(body) + 0.5 * bool(sub) for body, sub in matrices)
+    return math_width(rest) + sum(_bmatrix_width(body) + math_width("{}" + sub) for body, sub in matrices)
 
 
 def budget(lhs_width: float = 0.0, width_pt: float = TEXT_WIDTH_PT) -> float:
