@@ -246,6 +246,25 @@ def test_width_of_an_elided_matrix_counts_its_shape_underneath():
     assert shape > 2.0
 
 
+@pytest.mark.parametrize(
+    ("stem", "batch"),
+    [("batch_matrix", {"m": 4, "n": 4, "factor": r"\frac{1}{4}"}), ("two_layer_matrix", None),
+     ("softmax_matrix", None)],
+    ids=["batch-mean", "one-example", "softmax"],
+)  # fmt: skip
+def test_a_mean_over_a_batch_says_each_delta_carries_one_over_n(stem, batch):
+    from symbackprop.integrations.sphinx import _MatrixBuilder
+
+    net = read_spec(EXAMPLES / f"{stem}.toml")  # batch_matrix: X is 2×4, L = mean of a 1×4 array
+    context = matrix_walkthrough_context(net, sections=["backward"])
+    assert context["batch"] == batch
+    md = render(net, "md", sections=["backward"])
+    said = r"is $\frac{1}{4} \Delta A^{\top}$, with $\Delta$ the per-example deltas side by side" in md
+    assert said == (batch is not None)
+    paragraphs = [n.astext() for n in _MatrixBuilder(context, "index").section_backward()[:3]]
+    assert any("mean's factor" in t for t in paragraphs) == (batch is not None)
+
+
 def test_transpose_of_a_name_with_a_superscript_is_braced():
     tex = render(matrix_mlp([3, 4, 2]), "tex", sections=["backward"])
     assert r"\delta_{z^{(2)}} {a^{(1)}}^{\top}" in tex and r"{W^{(2)}}^{\top}" in tex

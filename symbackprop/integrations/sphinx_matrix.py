@@ -18,7 +18,15 @@ from ..output.bmatrix import shape_latex
 from ..output.layer_graph import layer_graph_svg
 from ..output.tables import Column, Math, Table, Text
 
-__all__ = ["MatrixSections"]
+__all__ = ["BATCH_NOTE", "MatrixSections"]
+
+#: What a mean over a batch does to every δ (the templates say the same).
+BATCH_NOTE = (
+    "The batch holds {m} examples, one per column, and the loss is a mean over {n} numbers: every "
+    "$\\delta$ below carries the mean's factor ${factor}$. So a weight gradient $\\delta A^{{\\top}}$ is "
+    "${factor} \\Delta A^{{\\top}}$, with $\\Delta$ the per-example deltas side by side: the mean of the "
+    "per-example gradients; a bias gradient sums $\\delta$ over the batch."
+)
 
 
 class MatrixSections:
@@ -108,6 +116,8 @@ class MatrixSections:
                 "for each node $z$ that multiplies a matrix; a gradient has its parameter's shape."
             ),
         ]
+        if self.c["batch"]:
+            out.append(self.para(BATCH_NOTE.format(**self.c["batch"])))
         for layer in self.c["layers"]:
             title = f"Layer {layer['number']}" + (f": ${layer['latex']}$" if layer["latex"] else "")
             out += [self.heading(title), self.block([r for step in layer["steps"] for r in step["rows"]])]

@@ -29,7 +29,7 @@ from sympy import Dummy, Expr, Symbol
 from ..core.derivation import Partial
 from ..core.matrix import MatrixNetwork
 from ..core.matrix_derivation import MatrixDerivation, derive_matrix
-from ..core.tensors import MatProduct, Transposed, infer_shape, is_structural
+from ..core.tensors import Average, MatProduct, Transposed, infer_shape, is_structural
 from ..errors import InputError
 from .bmatrix import MAX_SHOWN, Matrix, budget, hand_rounder, latex_width, matrix_latex, pack, shape_latex
 from .context import SECTIONS
@@ -320,6 +320,19 @@ def _backward_layers(src: _Source) -> list[tuple[Symbol | None, list[Symbol]]]:
     return layers
 
 
+def _batch(src: _Source) -> dict[str, Any] | None:
+    """A batch (inputs with more than one column) whose loss is a ``mean``: the batch size ``m``
+    and the count ``n`` the mean divides by, which every δ carries (δ Aᵀ is Δ Aᵀ / n), as ``factor``."""
+    net = src.net
+    m = max((net.shapes[s][1] for s in net.inputs), default=1)
+    means = [n for n in sympy.preorder_traversal(net.definition[net.loss]) if isinstance(n, Average)]
+    if m < 2 or len(means) != 1:
+        return None
+    rows, columns = infer_shape(means[0].args[0], src.shapes, src.memo)
+    n = rows * columns
+    return {"m": m, "n": n, "factor": r"\frac{1}{%d}" % n}
+
+
 def _backward(src: _Source) -> list[dict[str, Any]]:
     """The layers of the backward pass, each with its steps; numbered down from the last layer."""
     layers = _backward_layers(src)
@@ -522,6 +535,7 @@ def matrix_walkthrough_context(
         "forward": _forward(src),
         "loss": _loss(src),
         "layers": _backward(src),
+        "batch": _batch(src),
         "gradients": _gradients(src),
         "update": _update(src),
         "check": _check(src, check),
