@@ -191,6 +191,8 @@ def test_cli_walkthrough_defaults_to_the_matrix_view_for_a_matrix_spec(capsys):
     spec = str(EXAMPLES / "two_layer_matrix.toml")
     assert main(["walkthrough", spec, "--no-check"]) == 0
     assert r"\odot" in capsys.readouterr().out
+    assert main(["walkthrough", spec, "--no-check", "--rounding", "hand"]) == 0  # by hand, still matrices
+    assert r"\odot" in (by_hand := capsys.readouterr().out) and r"0.03635 \\ 0.04137" in by_hand
     assert main(["walkthrough", spec]) == 0
     assert capsys.readouterr().out == (GOLDEN / "two_layer_matrix_view.md").read_text(encoding="utf-8")
     assert main(["walkthrough", spec, "--view", "scalar"]) == 0
