@@ -374,7 +374,7 @@ def test_graph_of_layers_is_one_row_with_parameters_above():
     name = {n["id"]: n["name"] for n in graph["nodes"] + graph["sides"]}
     assert [(s["name"], s["shape"], name[s["feeds"]]) for s in graph["sides"]] == MAZUR_SIDES
     z_1 = graph["nodes"][1]
-    assert z_1["label"] == r"z_{1} \in \mathbb{R}^{2 \times 1}" and z_1["text"] == "z_1 ∈ ℝ²ˣ¹"
+    assert z_1["label"] == r"z_{1} \in \mathbb{R}^{2 \times 1}" and z_1["text"] == "z₁ ∈ ℝ²ˣ¹"
     edges = {(name[e["source"]], name[e["target"]], e["kind"]) for e in graph["edges"]}
     assert edges == {("x", "z_1", "row"), ("z_1", "a_1", "row"), ("a_1", "z_2", "row"), ("z_2", "a_2", "row"),
                      ("a_2", "L", "row"), ("W_1", "z_1", "side"), ("b_1", "z_1", "side"),
@@ -399,11 +399,18 @@ def test_graph_of_layers_draws_skips_and_is_in_both_formats():
         ("x", "z_2")
     }
     md = render(net, "md", sections=["graph"])
-    assert "```mermaid\nflowchart LR\n" in md and '("z_2 ∈ ℝ²ˣ¹")' in md and '[/"W_1 ∈ ℝ²ˣ²"/]' in md
+    assert "```mermaid\nflowchart LR\n" in md and '("z₂ ∈ ℝ²ˣ¹")' in md and '[/"W₁ ∈ ℝ²ˣ²"/]' in md
     tex = render(net, "tex", sections=["graph"])
     assert r"\begin{tikzpicture}" in tex and "to[out=-25, in=-155]" in tex
     assert r"{$z_{2} \in \mathbb{R}^{2 \times 1}$}" in tex
     assert "The network" in tex  # without the setup, the picture has its own heading
+
+
+def test_mermaid_labels_write_the_symbols_as_the_math_does():
+    md = render(matrix_mlp([3, 4, 2]), "md", sections=["graph"])  # printed z^{(1)}, W^{(2)}
+    assert '("z⁽¹⁾ ∈ ℝ⁴ˣ¹")' in md and '[/"W⁽²⁾ ∈ ℝ²ˣ⁴"/]' in md and "z_1" not in md
+    spec = (EXAMPLES / "two_layer_matrix.toml").read_text() + "[latex]\nW_1 = 'W_{\\mathrm{in}}'\n"
+    assert '[/"W_1 ∈ ℝ²ˣ²"/]' in render(reads_spec(spec), "md", sections=["graph"])  # no Unicode for "in"
 
 
 def _on_border(box, point, tol=2e-3):

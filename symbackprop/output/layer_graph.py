@@ -23,7 +23,7 @@ from sympy import Symbol
 from ..core.matrix import MatrixNetwork
 from .bmatrix import shape_latex
 from .graph import PAGE_WIDTH_CM
-from .svg import graph_svg
+from .svg import graph_svg, svg_label_runs
 from .widths import math_width
 
 __all__ = ["layer_graph_context", "layer_graph_svg"]
@@ -35,12 +35,27 @@ _SIDE = (9.0, 0.45)
 _PAD_CM = 0.14  # label to box side
 _ROW_GAP, _SIDE_GAP, _RISE = 0.7, 0.2, 0.25  # between row boxes, side boxes, and a side box and the row
 _SIDE_Y = _ROW[1] / 2 + _RISE + _SIDE[1] / 2  # the centre of a box above the row
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SCRIPTS = {
+    1: dict(zip("0123456789()+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁺⁻")),
+    -1: dict(zip("0123456789()+-", "₀₁₂₃₄₅₆₇₈₉₍₎₊₋")),
+}
 
 
-def _text(name: str, shape: Sequence[int]) -> str:
-    """The label as plain text, for Mermaid: ``z_1 ∈ ℝ²ˣ¹``."""
-    return f"{name} ∈ ℝ{str(shape[0]).translate(_SUPERSCRIPT)}ˣ{str(shape[1]).translate(_SUPERSCRIPT)}"
+def _plain(latex: str, name: str) -> str:
+    """A symbol's LaTeX as plain text, scripts in Unicode (``z^{(1)}`` is ``z⁽¹⁾``, ``W_{1}`` is
+    ``W₁``); its name when a script has no Unicode form."""
+    out = []
+    for text, _, level in svg_label_runs(latex, name):
+        if level and not set(text) <= set(_SCRIPTS.get(level, {})):
+            return name
+        out.append("".join(_SCRIPTS[level][c] for c in text) if level else text)
+    return "".join(out)
+
+
+def _text(plain: str, shape: Sequence[int]) -> str:
+    """The label as plain text, for Mermaid: ``z₁ ∈ ℝ²ˣ¹``."""
+    rows, columns = ("".join(_SCRIPTS[1][c] for c in str(n)) for n in shape)
+    return f"{plain} ∈ ℝ{rows}ˣ{columns}"
 
 
 def _box(net: MatrixNetwork, s: Symbol, sym: Callable[[Symbol], str], role: str, ids: dict) -> dict[str, Any]:
@@ -49,7 +64,8 @@ def _box(net: MatrixNetwork, s: Symbol, sym: Callable[[Symbol], str], role: str,
     shape = net.shapes[s]
     label = r"%s \in \mathbb{R}^{%s}" % (sym(s), shape_latex(shape))
     width = math_width(label, display=False) * font * _PT_CM + 2 * _PAD_CM
-    return {"id": ids[s], "name": s.name, "latex": sym(s), "label": label, "text": _text(s.name, shape),
+    text = _text(_plain(sym(s), s.name), shape)
+    return {"id": ids[s], "name": s.name, "latex": sym(s), "label": label, "text": text,
             "role": role, "shape": list(shape), "width": width, "height": height}  # fmt: skip
 
 
