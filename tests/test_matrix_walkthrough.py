@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from decimal import ROUND_HALF_EVEN, Decimal
 
+import mpmath
 import numpy
 import pytest
 import sympy
@@ -182,14 +183,16 @@ def test_the_scalar_view_of_a_matrix_spec_is_the_expanded_walkthrough():
         render(load_spec(EXAMPLES / "tiny.toml"), "md", view="matrix")
     with pytest.raises(InputError, match="unknown view"):
         render(net, "md", view="tensor")
-    with pytest.raises(InputError, match="hand rounding"):
-        render(net, "md", rounding="hand")
+    with pytest.raises(InputError, match="rounding must be 'exact' or 'hand'"):
+        render(net, "md", rounding="sloppy")
 
 
 def test_cli_walkthrough_defaults_to_the_matrix_view_for_a_matrix_spec(capsys):
     spec = str(EXAMPLES / "two_layer_matrix.toml")
     assert main(["walkthrough", spec, "--no-check"]) == 0
     assert r"\odot" in capsys.readouterr().out
+    assert main(["walkthrough", spec, "--no-check", "--rounding", "hand"]) == 0  # by hand, still matrices
+    assert r"\odot" in (by_hand := capsys.readouterr().out) and r"0.03635 \\ 0.04137" in by_hand
     assert main(["walkthrough", spec]) == 0
     assert capsys.readouterr().out == (GOLDEN / "two_layer_matrix_view.md").read_text(encoding="utf-8")
     assert main(["walkthrough", spec, "--view", "scalar"]) == 0
@@ -224,6 +227,137 @@ def test_matrix_expressions_print_as_courses_write_them(expr, expected):
     assert latex(built, shapes=shapes, written=written) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(8.9936e-10, r"8.994 \times 10^{-10}"), (-2.5e-7, r"-2.5 \times 10^{-7}"), (0.00004363, "0.00004363")],
+    ids=["rounded", "exact", "kept"],
+)
+def test_tiny_entries_are_written_in_scientific_notation(value, expected):
+    assert (
+        matrix_latex(numpy.array([[value, 1.0]])).latex == r"\begin{bmatrix} %s & 1 \end{bmatrix}" % expected
+    )
+
+
+def test_width_of_an_elided_matrix_counts_its_shape_underneath():
+    from symbackprop.output.bmatrix import latex_width
+    from symbackprop.output.widths import math_width
+
+    body = r"\begin{bmatrix} 1 \\ 2 \end{bmatrix}"
+    shape = math_width(r"{}_{10 \times 128}")  # the subscript set after the bracket
+    assert latex_width(body + r"_{10 \times 128}") == pytest.approx(latex_width(body) + shape)
+    assert shape > 2.0
+
+
+@pytest.mark.parametrize(
+    ("stem", "batch"),
+    [("batch_matrix", {"m": 4, "n": 4, "factor": r"\frac{1}{4}"}), ("two_layer_matrix", None),
+     ("softmax_matrix", None)],
+    ids=["batch-mean", "one-example", "softmax"],
+)  # fmt: skip
+def test_a_mean_over_a_batch_says_each_delta_carries_one_over_n(stem, batch):
+    from symbackprop.integrations.sphinx import _MatrixBuilder
+
+    net = read_spec(EXAMPLES / f"{stem}.toml")  # batch_matrix: X is 2×4, L = mean of a 1×4 array
+    context = matrix_walkthrough_context(net, sections=["backward"])
+    assert context["batch"] == batch
+    md = render(net, "md", sections=["backward"])
+    said = r"is $\frac{1}{4} \Delta A^{\top}$, with $\Delta$ the per-example deltas side by side" in md
+    assert said == (batch is not None)
+    paragraphs = [n.astext() for n in _MatrixBuilder(context, "index").section_backward()[:3]]
+    assert any("mean's factor" in t for t in paragraphs) == (batch is not None)
+
+
+def test_transpose_of_a_name_with_a_superscript_is_braced():
+    tex = render(matrix_mlp([3, 4, 2]), "tex", sections=["backward"])
+    assert r"\delta_{z^{(2)}} {a^{(1)}}^{\top}" in tex and r"{W^{(2)}}^{\top}" in tex
+    assert not re.search(r"\^\{\(\d\)\}\^", tex)  # a^{(1)}^{\top} is a double superscript in TeX
+
+
+# ------------------------------------------------------------------ hand rounding
+
+HAND_CASES = [f"two_layer_matrix_hand.{fmt}" for fmt in ("md", "tex")]
+
+
+@pytest.mark.parametrize("golden_name", HAND_CASES, ids=HAND_CASES)
+def test_hand_rounded_matrix_walkthrough_matches_golden(golden_name, golden):
+    net = read_spec(EXAMPLES / "two_layer_matrix.toml")
+    fmt = golden_name.rsplit(".", 1)[1]
+    golden(golden_name, render(net, fmt, rounding="hand", check=check(net.scalar())))
+
+
+def _hand(value) -> Decimal:
+    """``value`` as a student with 4 decimals writes it down: kept when it has at most 5 decimals,
+    else rounded half-even to 4 decimals, or to 4 significant digits when that leaves fewer than 2."""
+    d = (
+        Decimal(mpmath.nstr(value, 40, strip_zeros=False))
+        if isinstance(value, mpmath.mpf)
+        else Decimal(value)
+    )
+    if d == d.quantize(Decimal("1e-5")):
+        return d.normalize()
+    rounded = d.quantize(Decimal("1e-4"), rounding=ROUND_HALF_EVEN)
+    if abs(rounded) < Decimal("0.001"):  # fewer than two significant digits
+        rounded = d.quantize(Decimal(1).scaleb(d.adjusted() - 3), rounding=ROUND_HALF_EVEN)
+    return rounded
+
+
+def _mazur_by_hand_rounded() -> dict[str, list[list[Decimal]]]:
+    """Mazur's network with every computed number rounded as written down (mpmath for σ, Decimal
+    for the rest), each step from the rounded numbers before it."""
+    mpmath.mp.dps = 40
+    D = Decimal
+    x, y, eta = [D("0.05"), D("0.10")], [D("0.01"), D("0.99")], D("0.5")
+    W1, W2 = (
+        [[D("0.15"), D("0.20")], [D("0.25"), D("0.30")]],
+        [[D("0.40"), D("0.45")], [D("0.50"), D("0.55")]],
+    )
+
+    def sigma(v):
+        return _hand(1 / (1 + mpmath.exp(-mpmath.mpf(str(v)))))
+
+    z1 = [_hand(W1[i][0] * x[0] + W1[i][1] * x[1] + D("0.35")) for i in range(2)]
+    a1 = [sigma(v) for v in z1]
+    z2 = [_hand(W2[i][0] * a1[0] + W2[i][1] * a1[1] + D("0.60")) for i in range(2)]
+    a2 = [sigma(v) for v in z2]
+    dL_da2 = [_hand(a2[i] - y[i]) for i in range(2)]
+    d2 = [_hand(dL_da2[i] * a2[i] * (1 - a2[i])) for i in range(2)]
+    dL_da1 = [_hand(W2[0][j] * d2[0] + W2[1][j] * d2[1]) for j in range(2)]
+    d1 = [_hand(dL_da1[i] * a1[i] * (1 - a1[i])) for i in range(2)]
+    gW2 = [[_hand(d2[i] * a1[j]) for j in range(2)] for i in range(2)]
+    gW1 = [[_hand(d1[i] * x[j]) for j in range(2)] for i in range(2)]
+    return {
+        "a_1": [[v] for v in a1],
+        "a_2": [[v] for v in a2],
+        "delta_2": [[v] for v in d2],
+        "dL_da1": [[v] for v in dL_da1],
+        "delta_1": [[v] for v in d1],
+        "W_1": gW1,
+        "W_2": gW2,
+        "W_1_new": [[_hand(W1[i][j] - eta * gW1[i][j]) for j in range(2)] for i in range(2)],
+        "W_2_new": [[_hand(W2[i][j] - eta * gW2[i][j]) for j in range(2)] for i in range(2)],
+    }
+
+
+def test_hand_rounding_carries_each_matrix_on_as_shown():
+    net = read_spec(EXAMPLES / "two_layer_matrix.toml")
+    text = render(net, "md", rounding="hand", sections=["forward", "backward", "update"])
+    by_hand = _mazur_by_hand_rounded()
+
+    def bmatrix(rows):
+        return r"\begin{bmatrix} %s \end{bmatrix}" % r" \\ ".join(" & ".join(str(v) for v in r) for r in rows)
+
+    assert by_hand["delta_1"] == [[Decimal("0.0088")], [Decimal("0.0100")]]  # the zeros a student keeps
+    assert by_hand["W_2_new"][0][0] == Decimal("0.3589")  # Mazur's w5+ = 0.35891648, to 4 decimals
+    for name, rel in [("a_1", r"\approx"), ("a_2", r"\approx"), ("delta_2", r"\approx"), ("dL_da1", "="),
+                      ("delta_1", r"\approx"), ("W_1", "="), ("W_2", r"\approx"), ("W_1_new", "="),
+                      ("W_2_new", "=")]:  # fmt: skip
+        assert f"{rel} {bmatrix(by_hand[name])}" in text, name
+    # each step from the shown numbers: δ_{z_1} from the shown ∂L/∂a_1, not from W_2ᵀ δ_{z_2} again
+    assert rf"= {bmatrix(by_hand['dL_da1'])} \odot {bmatrix(by_hand['a_1'])}" in text
+    exact = render(net, "md", sections=["backward"])
+    assert r"\approx \begin{bmatrix} 0.0004386 & 0.0008771" in exact and "0.00044 & 0.00088" in text
+
+
 # ------------------------------------------------------------------ the graph of layers
 
 #: Mazur's network in matrix form, read off examples/two_layer_matrix.toml by hand: the row, left
@@ -240,7 +374,7 @@ def test_graph_of_layers_is_one_row_with_parameters_above():
     name = {n["id"]: n["name"] for n in graph["nodes"] + graph["sides"]}
     assert [(s["name"], s["shape"], name[s["feeds"]]) for s in graph["sides"]] == MAZUR_SIDES
     z_1 = graph["nodes"][1]
-    assert z_1["label"] == r"z_{1} \in \mathbb{R}^{2 \times 1}" and z_1["text"] == "z_1 ∈ ℝ²ˣ¹"
+    assert z_1["label"] == r"z_{1} \in \mathbb{R}^{2 \times 1}" and z_1["text"] == "z₁ ∈ ℝ²ˣ¹"
     edges = {(name[e["source"]], name[e["target"]], e["kind"]) for e in graph["edges"]}
     assert edges == {("x", "z_1", "row"), ("z_1", "a_1", "row"), ("a_1", "z_2", "row"), ("z_2", "a_2", "row"),
                      ("a_2", "L", "row"), ("W_1", "z_1", "side"), ("b_1", "z_1", "side"),
@@ -265,22 +399,75 @@ def test_graph_of_layers_draws_skips_and_is_in_both_formats():
         ("x", "z_2")
     }
     md = render(net, "md", sections=["graph"])
-    assert "```mermaid\nflowchart LR\n" in md and '("z_2 ∈ ℝ²ˣ¹")' in md and '[/"W_1 ∈ ℝ²ˣ²"/]' in md
+    assert "```mermaid\nflowchart LR\n" in md and '("z₂ ∈ ℝ²ˣ¹")' in md and '[/"W₁ ∈ ℝ²ˣ²"/]' in md
     tex = render(net, "tex", sections=["graph"])
     assert r"\begin{tikzpicture}" in tex and "to[out=-25, in=-155]" in tex
     assert r"{$z_{2} \in \mathbb{R}^{2 \times 1}$}" in tex
     assert "The network" in tex  # without the setup, the picture has its own heading
 
 
+def test_mermaid_labels_write_the_symbols_as_the_math_does():
+    md = render(matrix_mlp([3, 4, 2]), "md", sections=["graph"])  # printed z^{(1)}, W^{(2)}
+    assert '("z⁽¹⁾ ∈ ℝ⁴ˣ¹")' in md and '[/"W⁽²⁾ ∈ ℝ²ˣ⁴"/]' in md and "z_1" not in md
+    spec = (EXAMPLES / "two_layer_matrix.toml").read_text() + "[latex]\nW_1 = 'W_{\\mathrm{in}}'\n"
+    assert '[/"W_1 ∈ ℝ²ˣ²"/]' in render(reads_spec(spec), "md", sections=["graph"])  # no Unicode for "in"
+
+
+def _on_border(box, point, tol=2e-3):
+    """Whether ``point`` lies on ``box``'s outline."""
+    dx, dy = abs(point["x"] - box["x"]), abs(point["y"] - box["y"])
+    w, h = box["width"] / 2, box["height"] / 2
+    return (abs(dx - w) <= tol and dy <= h + tol) or (abs(dy - h) <= tol and dx <= w + tol)
+
+
+def test_graph_of_layers_as_svg_joins_box_borders_with_shaped_labels():
+    from symbackprop.output.layer_graph import layer_graph_svg, svg_layout
+
+    spec = (
+        (EXAMPLES / "two_layer_matrix.toml").read_text().replace('"W_2 @ a_1 + b_2"', '"W_2 @ a_1 + b_2 + x"')
+    )
+    graph = matrix_walkthrough_context(reads_spec(spec), sections=["graph"])["graph"]
+    layout = svg_layout(graph)
+    boxes = {b["id"]: b for b in layout["nodes"]}
+    assert len(boxes) == len(graph["nodes"]) + len(graph["sides"]) == 11
+    name = {i: b["name"] for i, b in boxes.items()}
+    for e in layout["edges"]:  # every edge leaves its source's outline and enters its target's
+        end = e["segments"][-1]["to"]
+        assert _on_border(boxes[e["source"]], e["start"]) and _on_border(boxes[e["target"]], end), e
+        assert e["segments"][0]["curve"] == ((name[e["source"]], name[e["target"]]) == ("x", "z_2"))
+        if not e["segments"][0]["curve"]:  # a line points from the source's centre to the target's
+            sx, sy = boxes[e["source"]]["x"], boxes[e["source"]]["y"]
+            tx, ty = boxes[e["target"]]["x"], boxes[e["target"]]["y"]
+            cross = (end["x"] - e["start"]["x"]) * (ty - sy) - (end["y"] - e["start"]["y"]) * (tx - sx)
+            assert abs(cross) < 1e-2 and (end["x"] - e["start"]["x"]) * (tx - sx) >= 0
+    skip = next(e for e in layout["edges"] if e["segments"][0]["curve"])
+    assert skip["segments"][0]["c1"]["y"] < skip["start"]["y"]  # below the row, as TikZ's out=-25
+    ys = [b["y"] + k * b["height"] / 2 for b in boxes.values() for k in (-1, 1)]
+    assert min(ys) >= 0 and max(ys) <= layout["height"] + 1e-9
+    svg = layer_graph_svg(graph, "Mazur")
+    assert svg.count("<rect") == 11 + 1 and svg.count("<path d=") == len(graph["edges"]) + 1  # loss: 2; arrow
+    assert "ℝ</tspan>" in svg and "<title>Mazur</title>" in svg
+    assert '<tspan dy="0.0" font-size="12.0" font-style="italic">y</tspan>' in svg  # a target is small
+
+
 # ------------------------------------------------------------------ pages (real pdflatex)
+
+
+PAGE_CASES = [*MATRIX_SPECS, "two_layer_matrix_hand", "mlp_784_128_10"]
 
 
 @pytest.mark.slow
 @requires_pdflatex
-@pytest.mark.parametrize("stem", MATRIX_SPECS)
-def test_matrix_walkthroughs_compile_with_nothing_off_the_page(stem, tmp_path):
-    tex = tmp_path / f"{stem}.tex"
-    assert main(["walkthrough", str(EXAMPLES / f"{stem}.toml"), "--standalone", "-o", str(tex)]) == 0
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_matrix_walkthroughs_compile_with_nothing_off_the_page(case, tmp_path):
+    tex = tmp_path / f"{case}.tex"
+    if case.startswith("mlp"):  # built through the API, its big matrices elided
+        tex.write_text(render(matrix_mlp([784, 128, 10]), "tex", standalone=True), encoding="utf-8")
+    else:
+        stem, hand = case.removesuffix("_hand"), case.endswith("_hand")
+        options = ["--rounding", "hand"] if hand else []
+        spec = str(EXAMPLES / f"{stem}.toml")
+        assert main(["walkthrough", spec, "--standalone", *options, "-o", str(tex)]) == 0
     result = subprocess.run(
         [shutil.which("pdflatex") or "pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
         cwd=tmp_path, capture_output=True, text=True, timeout=180,
@@ -290,8 +477,8 @@ def test_matrix_walkthroughs_compile_with_nothing_off_the_page(stem, tmp_path):
     overfull = [float(x) for x in re.findall(r"Overfull \\[hv]box \((\d+(?:\.\d+)?)pt too", log)]
     assert not [x for x in overfull if x > 1.0], overfull
     pages = int(re.search(r"Output written on .*?\((\d+) pages?", log, flags=re.S).group(1))
-    if stem == "two_layer_matrix":
-        assert pages <= 2  # Mazur's 2-2-2 network in matrix form fits on two pages
+    if case.startswith("two_layer_matrix"):
+        assert pages <= 2  # Mazur's 2-2-2 network in matrix form fits on two pages, by hand too
 
 
 # ------------------------------------------------------------------ docs integrations
@@ -299,8 +486,13 @@ def test_matrix_walkthroughs_compile_with_nothing_off_the_page(stem, tmp_path):
 
 @pytest.mark.parametrize(
     ("options", "view"),
-    [({}, "matrix"), ({"view": "scalar"}, None), ({"rounding": "hand"}, None), ({"check": None}, "matrix")],
-    ids=["default", "scalar", "hand-is-scalar", "check"],
+    [
+        ({}, "matrix"),
+        ({"view": "scalar"}, None),
+        ({"rounding": "hand"}, "matrix"),
+        ({"check": None}, "matrix"),
+    ],
+    ids=["default", "scalar", "hand", "check"],
 )
 def test_sphinx_directive_writes_a_matrix_spec_in_its_view(options, view):
     from types import SimpleNamespace
@@ -338,7 +530,9 @@ def test_sphinx_build_lays_out_the_matrix_view(tmp_path):
     src.mkdir()
     (src / "conf.py").write_text('extensions = ["symbackprop.sphinx"]\nproject = "m"\n', encoding="utf-8")
     shutil.copy(EXAMPLES / "two_layer_matrix.toml", src / "net.toml")
-    (src / "index.rst").write_text("Net\n===\n\n.. symbackprop:: net.toml\n   :check:\n", encoding="utf-8")
+    hand = ".. symbackprop:: net.toml\n   :rounding: hand\n   :sections: backward\n   :no-title:\n"
+    page = "Net\n===\n\n.. symbackprop:: net.toml\n   :check:\n\nBy hand\n-------\n\n" + hand
+    (src / "index.rst").write_text(page, encoding="utf-8")
     cmd = [sys.executable, "-m", "sphinx", "-W", "-b", "html", "-q", str(src), str(tmp_path / "html")]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -346,6 +540,34 @@ def test_sphinx_build_lays_out_the_matrix_view(tmp_path):
     truth = _mazur_by_hand()
     assert r"\odot" in html and "bmatrix" in html and ">Layer 2: " in html
     assert _round(truth["W_2"][0, 0], 4) in html and ">Gradient check</p>" in html
+    assert (
+        ">The network</p>" in html
+        and html.count('<svg xmlns="http://www.w3.org/2000/svg" class="symbackprop-graph"') == 1
+    )
+    assert 'font-style="italic">W</tspan><tspan dy="4.2" font-size="8.6">1</tspan>' in html  # W_1, small
+    by_hand = html.split("By hand")[-1]  # the matrix view, rounded as shown: ∂L/∂a_1 from the shown δ_{z_2}
+    assert r"0.03635 \\ 0.04137" in by_hand and "as by hand" in by_hand and r"\odot" in by_hand
+
+
+def test_sphinx_matrix_graph_is_svg_in_html_and_a_table_elsewhere():
+    from sphinx import addnodes
+
+    from symbackprop.integrations.sphinx import _MatrixBuilder
+
+    context = matrix_walkthrough_context(read_spec(EXAMPLES / "two_layer_matrix.toml"), sections=["graph"])
+    heading, _, picture, fallback = _MatrixBuilder(context, "index").section_graph()
+    assert heading.astext() == "The network"
+    assert isinstance(picture, addnodes.only) and picture["expr"] == "html" and "<svg" in picture.astext()
+    assert isinstance(fallback, addnodes.only) and fallback["expr"] == "not html"
+    rows = [
+        [e.astext() for e in r.findall(lambda n: n.tagname == "entry")]
+        for r in fallback.findall(lambda n: n.tagname == "row")
+    ]
+    assert rows[0] == ["node", "kind", "shape", "computed from"]
+    cells = {r[0]: (r[1], r[2], set(r[3].split(", "))) for r in rows[1:]}
+    assert cells["z_{1}"] == ("node", r"\mathbb{R}^{2 \times 1}", {"x", "W_{1}", "b_{1}"})
+    assert cells["L"] == ("loss", r"\mathbb{R}^{1 \times 1}", {"a_{2}", "y"})
+    assert list(cells) == ["z_{1}", "a_{1}", "z_{2}", "a_{2}", "L"]
 
 
 def test_cli_full_shows_big_matrices_whole(tmp_path, capsys):

@@ -65,9 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="K",
         help="add a table of K training steps (step 1 worked)",
     )
-    add_view_option(
-        parser, "layers as vectors and matrices (the default for a matrix spec, unless --rounding hand)"
-    )
+    add_view_option(parser, "layers as vectors and matrices (the default for a matrix spec)")
     add_set_option(parser)
 
 
@@ -87,8 +85,6 @@ def run(args: argparse.Namespace) -> int:
     sections = None
     if args.sections is not None:
         sections = [s.strip() for s in args.sections.split(",") if s.strip()]
-    if args.view is None and args.rounding == "hand":
-        args.view = "scalar"  # hand rounding is the scalar view's
     network = _read(args)  # a MatrixNetwork in the matrix view, else a Network with --set applied
     matrix = not isinstance(network, Network)
     derivation: Any = derive_matrix(network) if matrix else derive(network, evaluate_point=False)  # once

@@ -27,7 +27,7 @@ that is the scalar view's derivation.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
@@ -103,12 +103,15 @@ class MatrixEvaluation:
         adjoints: ``quantity -> ∂L/∂quantity``, in the quantity's shape.
         updates: ``parameter -> θ − η·∂L/∂θ`` for parameters that are not frozen, when η is known.
         learning_rate: η, or ``None``.
+        rounded: ``("value" | "adjoint" | "update", symbol)`` of every array a quantizer rounded
+            (see :meth:`MatrixDerivation.at`).
     """
 
     values: Mapping[Symbol, Any]
     adjoints: Mapping[Symbol, Any]
     updates: Mapping[Symbol, Any] = field(default_factory=dict)
     learning_rate: float | None = None
+    rounded: frozenset[tuple[str, Symbol]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -232,12 +235,19 @@ class MatrixDerivation:
 
     # ------------------------------------------------------------ level 4
 
-    def at(self, values: Mapping[Any, Any] | None = None) -> MatrixDerivation:
+    def at(
+        self,
+        values: Mapping[Any, Any] | None = None,
+        quantize: Callable[[Any], tuple[Any, bool]] | None = None,
+    ) -> MatrixDerivation:
         """The same derivation with every vector and matrix evaluated at a point.
 
-        ``values`` (by symbol or name) are merged over the network's default point.
+        ``values`` (by symbol or name) are merged over the network's default point.  ``quantize``
+        is called on every computed array (forward values, adjoints, updates) before it is used
+        further, and returns the array to carry on with and whether it rounded it: how hand
+        rounding recomputes each step from the numbers as shown.
         """
-        return replace(self, evaluation=_evaluate(self, self.network.point(values)))
+        return replace(self, evaluation=_evaluate(self, self.network.point(values), quantize))
 
     @property
     def gradients(self) -> dict[Symbol, Any]:
@@ -401,31 +411,48 @@ def _local(func: Any, pattern: tuple[Expr | None, ...], i: int) -> Expr:
 # ---------------------------------------------------------------- numbers
 
 
-def _evaluate(derivation: MatrixDerivation, point: Mapping[Symbol, Any]) -> MatrixEvaluation:
+def _evaluate(
+    derivation: MatrixDerivation,
+    point: Mapping[Symbol, Any],
+    quantize: Callable[[Any], tuple[Any, bool]] | None,
+) -> MatrixEvaluation:
     import numpy
 
     net = derivation.network
     known: dict[Expr, Any] = dict(point)
+    rounded: set[tuple[str, Symbol]] = set()
+
+    def carried(key: tuple[str, Symbol], array: Any) -> Any:
+        if quantize is None:
+            return array
+        array, was_rounded = quantize(array)
+        if was_rounded:
+            rounded.add(key)
+        return _frozen(array)
+
     with numpy.errstate(all="ignore"):
         for d in net.definitions:
-            known[d.symbol] = _shaped(Evaluator(known)(d.expr), net.shapes[d.symbol], d.symbol.name)
+            value = _shaped(Evaluator(known)(d.expr), net.shapes[d.symbol], d.symbol.name)
+            known[d.symbol] = carried(("value", d.symbol), value)
         values = {s: known[s] for s in net.symbols}
         adjoints: dict[Symbol, Any] = {}
         for step in derivation.steps:
             value = Evaluator(known)(step.recurrence())
-            adjoints[step.symbol] = _shaped(value, step.shape, f"d{net.loss.name}/d{step.symbol.name}")
+            adjoint = _shaped(value, step.shape, f"d{net.loss.name}/d{step.symbol.name}")
+            adjoints[step.symbol] = carried(("adjoint", step.symbol), adjoint)
             known[step.adjoint] = adjoints[step.symbol]
     updates: dict[Symbol, Any] = {}
     eta = None if net.learning_rate is None else float(net.learning_rate)
     if eta is not None:
         for p in net.parameters:
             if p not in net.frozen:
-                updates[p] = _frozen(values[p] - eta * adjoints[p])
+                updates[p] = carried(("update", p), _frozen(values[p] - eta * adjoints[p]))
     return MatrixEvaluation(
         values=MappingProxyType(values),
         adjoints=MappingProxyType(adjoints),
         updates=MappingProxyType(updates),
         learning_rate=eta,
+        rounded=frozenset(rounded),
     )
 
 

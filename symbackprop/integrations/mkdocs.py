@@ -234,7 +234,7 @@ def expand(
             rounding=options["rounding"],
             sections=options.get("sections"),
             detail=options.get("detail", "compact"),
-            view=options.get("view") or ("scalar" if options["rounding"] == "hand" else None),
+            view=options.get("view"),
         )
         text = _shift_headings(text.rstrip("\n"), options["heading_offset"])
         lines[block.start : block.end + 1] = ["", *text.split("\n"), ""]

@@ -425,7 +425,7 @@ class SymbackpropDirective(SphinxDirective):
 
         config = self.config
         rounding = self.options.get("rounding", config.symbackprop_rounding)
-        view = choose_view(network, self.options.get("view") or ("scalar" if rounding == "hand" else None))
+        view = choose_view(network, self.options.get("view"))
         network = view.prepare(network)  # the scalar view of a matrix spec, or the matrix network
         derivation = network if view.name == "matrix" else derive(network, evaluate_point=False)  # once
         check = None

@@ -14,7 +14,19 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-__all__ = ["MatrixSections"]
+from ..output.bmatrix import shape_latex
+from ..output.layer_graph import layer_graph_svg
+from ..output.tables import Column, Math, Table, Text
+
+__all__ = ["BATCH_NOTE", "MatrixSections"]
+
+#: What a mean over a batch does to every δ (the templates say the same).
+BATCH_NOTE = (
+    "The batch holds {m} examples, one per column, and the loss is a mean over {n} numbers: every "
+    "$\\delta$ below carries the mean's factor ${factor}$. So a weight gradient $\\delta A^{{\\top}}$ is "
+    "${factor} \\Delta A^{{\\top}}$, with $\\Delta$ the per-example deltas side by side: the mean of the "
+    "per-example gradients; a bias gradient sums $\\delta$ over the batch."
+)
 
 
 class MatrixSections:
@@ -51,7 +63,38 @@ class MatrixSections:
         return out
 
     def section_graph(self) -> list[nodes.Node]:
-        return []  # the matrix view draws no graph
+        """The graph of layers as inline SVG for HTML, as the scalar view draws its graph; a table of
+        who computes from whom, with shapes, for other builders."""
+        from sphinx import addnodes
+
+        graph = self.c["graph"]
+        boxes = {b["id"]: b for b in graph["nodes"] + graph["sides"]}
+        parents: dict[str, list[str]] = {}
+        for e in graph["edges"]:
+            parents.setdefault(e["target"], []).append(boxes[e["source"]]["latex"])
+        rows = tuple(
+            (
+                Math(n["latex"], n["name"]),
+                Text("loss" if n["role"] == "loss" else "node"),
+                Math(r"\mathbb{R}^{%s}" % shape_latex(n["shape"])),
+                Math(", ".join(parents[n["id"]])),
+            )
+            for n in graph["nodes"]
+            if n["id"] in parents
+        )
+        columns = tuple(Column(k, k) for k in ("node", "kind", "shape", "computed from"))
+        picture = addnodes.only(expr="html")
+        picture += nodes.raw("", layer_graph_svg(graph, f"The network: {self.c['title']}"), format="html")
+        fallback = addnodes.only(expr="not html")
+        fallback += self.table(Table(columns, rows))
+        return [
+            self.heading("The network"),
+            self.para(
+                "One box per quantity, with its shape; parameters and targets feed the box below them."
+            ),
+            picture,
+            fallback,
+        ]
 
     def section_dataset(self) -> list[nodes.Node]:
         return []  # a batch is the matrix view's dataset
@@ -73,6 +116,8 @@ class MatrixSections:
                 "for each node $z$ that multiplies a matrix; a gradient has its parameter's shape."
             ),
         ]
+        if self.c["batch"]:
+            out.append(self.para(BATCH_NOTE.format(**self.c["batch"])))
         for layer in self.c["layers"]:
             title = f"Layer {layer['number']}" + (f": ${layer['latex']}$" if layer["latex"] else "")
             out += [self.heading(title), self.block([r for step in layer["steps"] for r in step["rows"]])]

@@ -5,7 +5,8 @@ every value as a ``bmatrix`` of numbers, each shown by the one number formatter
 (:func:`symbackprop.output.numbers.shown`).  A matrix with more than
 ``max_shown`` rows or columns shows its first ``max_shown - 1`` and its last,
 with ``\cdots``, ``\vdots`` and ``\ddots`` between, and its shape written under
-it.  A scalar ``(1×1)`` is a plain number.
+it.  A scalar ``(1×1)`` is a plain number; an entry below 10⁻⁵ is written in
+scientific notation (the same digits), so that a column of tiny numbers fits.
 
 The values of the matrix view are float64 (:class:`~symbackprop.core.matrix_derivation.MatrixEvaluation`);
 each is read at 15 significant digits, float64's own precision, so that
@@ -22,15 +23,25 @@ its own is broken before its top-level ``+`` and ``-``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from .breaking import TEXT_WIDTH_PT, split_top_level
-from .numbers import relation, shown
+from .numbers import carried, relation, shown
 from .widths import LATEX_EM_PT, math_width
 
-__all__ = ["MAX_SHOWN", "Matrix", "budget", "latex_width", "matrix_latex", "pack", "shape_latex"]
+__all__ = [
+    "MAX_SHOWN",
+    "Matrix",
+    "budget",
+    "hand_rounder",
+    "latex_width",
+    "matrix_latex",
+    "pack",
+    "shape_latex",
+]
 
 #: Rows and columns shown of a vector or matrix before the middle is elided.
 MAX_SHOWN = 4
@@ -69,22 +80,53 @@ def _indices(n: int, max_shown: int | None) -> list[int | None]:
     return [*range(max_shown - 1), None, n - 1]
 
 
-def _entry(value: Any, digits: int) -> tuple[str, bool]:
-    s = shown(float(f"{float(value):.15g}"), digits)
+def _shown(value: Any, digits: int) -> Any:
+    return shown(float(f"{float(value):.15g}"), digits)
+
+
+#: Entries smaller than this are written ``8.994 \times 10^{-10}``: as decimals their zeros
+#: would make a column wider than the page.
+_TINY = Decimal("1e-5")
+
+
+def _entry(value: Any, digits: int, carry: bool = False) -> tuple[str, bool]:
+    s = carried(float(f"{float(value):.15g}"), digits) if carry else _shown(value, digits)
+    d = s.value
+    if d.is_finite() and 0 < abs(d) < _TINY and r"\times" not in s.latex:  # the same number, shorter
+        mantissa = d.scaleb(-d.adjusted())
+        return r"%s \times 10^{%d}" % (mantissa.normalize() if s.exact else mantissa, d.adjusted()), s.exact
     return s.latex, s.exact
 
 
-def matrix_latex(array: Any, digits: int = 4, max_shown: int | None = MAX_SHOWN) -> Matrix:
+def hand_rounder(digits: int) -> Callable[[Any], tuple[Any, bool]]:
+    """A quantizer for :meth:`~symbackprop.core.matrix_derivation.MatrixDerivation.at`: every entry of
+    an array as :func:`matrix_latex` shows it, and whether any entry changed (hand rounding)."""
+
+    def quantize(array: Any) -> tuple[Any, bool]:
+        import numpy
+
+        entries = [[_shown(v, digits) for v in row] for row in array]
+        rounded = numpy.array([[float(s.value) for s in row] for row in entries], dtype=float)
+        return rounded, not all(s.exact for row in entries for s in row)
+
+    return quantize
+
+
+def matrix_latex(
+    array: Any, digits: int = 4, max_shown: int | None = MAX_SHOWN, carry: bool = False
+) -> Matrix:
     """A 2-D array as a ``bmatrix`` of shown numbers (a ``(1×1)`` array as one number).
 
     Args:
         array: The value (rows × columns).
         digits: Decimals, as :func:`~symbackprop.output.numbers.shown` takes them.
         max_shown: Rows and columns shown before eliding; ``None`` shows every entry.
+        carry: The array is one hand rounding rounded and carried on: its entries are shown as
+            :func:`~symbackprop.output.numbers.carried` (trailing zeros kept, ≈).
     """
     rows, columns = array.shape
     if (rows, columns) == (1, 1):
-        text, exact = _entry(array[0, 0], digits)
+        text, exact = _entry(array[0, 0], digits, carry)
         return Matrix(text, exact, False)
     row_index, column_index = _indices(rows, max_shown), _indices(columns, max_shown)
     exact = True
@@ -95,7 +137,7 @@ def matrix_latex(array: Any, digits: int = 4, max_shown: int | None = MAX_SHOWN)
             if i is None or j is None:
                 cells.append(r"\ddots" if i is None and j is None else r"\vdots" if i is None else r"\cdots")
                 continue
-            text, ok = _entry(array[i, j], digits)
+            text, ok = _entry(array[i, j], digits, carry)
             exact = exact and ok
             cells.append(text)
         lines.append(" & ".join(cells))
@@ -114,7 +156,7 @@ def latex_width(latex: str) -> float:
     """The estimated width of ``latex`` in em, ``bmatrix`` environments included."""
     matrices = _BMATRIX.findall(latex)
     rest = _BMATRIX.sub(" ", latex)
-    return math_width(rest) + sum(_bmatrix_width(body) + 0.5 * bool(sub) for body, sub in matrices)
+    return math_width(rest) + sum(_bmatrix_width(body) + math_width("{}" + sub) for body, sub in matrices)
 
 
 def budget(lhs_width: float = 0.0, width_pt: float = TEXT_WIDTH_PT) -> float:

@@ -7,7 +7,9 @@ they feed first (``W_1``, ``b_1`` above ``z_1``; ``y`` above ``L``), pushed righ
 would touch.  Sizes come from :func:`symbackprop.output.widths.math_width`, as in the scalar view's
 layered layout (:mod:`symbackprop.output.graph`); the row is scaled to fit
 :data:`~symbackprop.output.graph.PAGE_WIDTH_CM`.  Mermaid (which lays out by itself) and TikZ (at
-these coordinates) draw it in ``walkthrough_matrix.md.j2`` and ``walkthrough_matrix.tex.j2``.
+these coordinates) draw it in ``walkthrough_matrix.md.j2`` and ``walkthrough_matrix.tex.j2``;
+:func:`layer_graph_svg` draws it as inline SVG (the Sphinx directive's HTML), with the scalar view's
+:func:`~symbackprop.output.svg.graph_svg`, along the routes TikZ takes.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from sympy import Symbol
 from ..core.matrix import MatrixNetwork
 from .bmatrix import shape_latex
 from .graph import PAGE_WIDTH_CM
+from .svg import graph_svg, svg_label_runs
 from .widths import math_width
 
-__all__ = ["layer_graph_context"]
+__all__ = ["layer_graph_context", "layer_graph_svg"]
 
 _PT_CM = 2.54 / 72.27
 #: Label font size (pt) and box height (cm): the row at the normal size, parameters and targets small.
@@ -32,12 +35,27 @@ _SIDE = (9.0, 0.45)
 _PAD_CM = 0.14  # label to box side
 _ROW_GAP, _SIDE_GAP, _RISE = 0.7, 0.2, 0.25  # between row boxes, side boxes, and a side box and the row
 _SIDE_Y = _ROW[1] / 2 + _RISE + _SIDE[1] / 2  # the centre of a box above the row
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SCRIPTS = {
+    1: dict(zip("0123456789()+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁺⁻")),
+    -1: dict(zip("0123456789()+-", "₀₁₂₃₄₅₆₇₈₉₍₎₊₋")),
+}
 
 
-def _text(name: str, shape: Sequence[int]) -> str:
-    """The label as plain text, for Mermaid: ``z_1 ∈ ℝ²ˣ¹``."""
-    return f"{name} ∈ ℝ{str(shape[0]).translate(_SUPERSCRIPT)}ˣ{str(shape[1]).translate(_SUPERSCRIPT)}"
+def _plain(latex: str, name: str) -> str:
+    """A symbol's LaTeX as plain text, scripts in Unicode (``z^{(1)}`` is ``z⁽¹⁾``, ``W_{1}`` is
+    ``W₁``); its name when a script has no Unicode form."""
+    out = []
+    for text, _, level in svg_label_runs(latex, name):
+        if level and not set(text) <= set(_SCRIPTS.get(level, {})):
+            return name
+        out.append("".join(_SCRIPTS[level][c] for c in text) if level else text)
+    return "".join(out)
+
+
+def _text(plain: str, shape: Sequence[int]) -> str:
+    """The label as plain text, for Mermaid: ``z₁ ∈ ℝ²ˣ¹``."""
+    rows, columns = ("".join(_SCRIPTS[1][c] for c in str(n)) for n in shape)
+    return f"{plain} ∈ ℝ{rows}ˣ{columns}"
 
 
 def _box(net: MatrixNetwork, s: Symbol, sym: Callable[[Symbol], str], role: str, ids: dict) -> dict[str, Any]:
@@ -46,7 +64,8 @@ def _box(net: MatrixNetwork, s: Symbol, sym: Callable[[Symbol], str], role: str,
     shape = net.shapes[s]
     label = r"%s \in \mathbb{R}^{%s}" % (sym(s), shape_latex(shape))
     width = math_width(label, display=False) * font * _PT_CM + 2 * _PAD_CM
-    return {"id": ids[s], "name": s.name, "latex": sym(s), "label": label, "text": _text(s.name, shape),
+    text = _text(_plain(sym(s), s.name), shape)
+    return {"id": ids[s], "name": s.name, "latex": sym(s), "label": label, "text": text,
             "role": role, "shape": list(shape), "width": width, "height": height}  # fmt: skip
 
 
@@ -116,3 +135,73 @@ def _kind(place: dict[Symbol, int], source: Symbol, target: Symbol) -> str:
     if source not in place:
         return "side"
     return "row" if place[target] - place[source] == 1 else "skip"
+
+
+# ------------------------------------------------------------------ SVG
+
+#: TikZ's ``to[out=-25, in=-155]`` of a skip edge, and its control distance (looseness 1).
+_SKIP_OUT, _SKIP_IN, _LOOSENESS = -25.0, -155.0, 0.3915
+
+
+def _border(box: dict[str, Any], dx: float, dy: float) -> tuple[float, float]:
+    """Where the ray from ``box``'s centre along ``(dx, dy)`` leaves the box."""
+    t = min(box["width"] / 2 / abs(dx) if dx else math.inf, box["height"] / 2 / abs(dy) if dy else math.inf)
+    return box["x"] + t * dx, box["y"] + t * dy
+
+
+def _route(source: dict[str, Any], target: dict[str, Any], kind: str) -> list[tuple[float, float]]:
+    """An edge's points: ``[start, end]`` for a line, ``[start, c1, c2, end]`` for a skip's curve."""
+    if kind == "skip":
+        out, into = math.radians(_SKIP_OUT), math.radians(_SKIP_IN)
+        start = _border(source, math.cos(out), math.sin(out))
+        end = _border(target, math.cos(into), math.sin(into))
+        d = _LOOSENESS * math.dist(start, end)
+        c1 = (start[0] + d * math.cos(out), start[1] + d * math.sin(out))
+        c2 = (end[0] + d * math.cos(into), end[1] + d * math.sin(into))
+        return [start, c1, c2, end]
+    dx, dy = target["x"] - source["x"], target["y"] - source["y"]
+    return [_border(source, dx, dy), _border(target, -dx, -dy)]
+
+
+def svg_layout(graph: dict[str, Any]) -> dict[str, Any]:
+    """The graph of layers in :func:`~symbackprop.output.svg.graph_svg`'s terms: every box (labelled
+    with its symbol and shape, ``z_1 ∈ ℝ^{2×1}``), each edge as a ``start`` and ``segments``, y from 0
+    up to ``height``, at scale 1 (the picture shrinks to its container, labels with it)."""
+    boxes = graph["nodes"] + graph["sides"]
+    by_id = {b["id"]: b for b in boxes}
+    routes = [(e, _route(by_id[e["source"]], by_id[e["target"]], e["kind"])) for e in graph["edges"]]
+    ys = [b["y"] + sign * b["height"] / 2 for b in boxes for sign in (-1, 1)]
+    ys += [p[1] for _, points in routes for p in points]
+    bottom, top = min(ys), max(ys)
+
+    def point(p: tuple[float, float]) -> dict[str, float]:
+        return {"x": round(p[0], 3), "y": round(p[1] - bottom, 3)}
+
+    nodes = [
+        {**b, "latex": r"%s \in \mathrm{ℝ}^{%s}" % (b["latex"], shape_latex(b["shape"])),
+         "y": round(b["y"] - bottom, 3), "small": b["role"] in ("parameter", "target")}
+        for b in boxes
+    ]  # fmt: skip
+    edges = []
+    for e, points in routes:
+        if len(points) == 4:
+            segments = [
+                {"curve": True, "c1": point(points[1]), "c2": point(points[2]), "to": point(points[3])}
+            ]
+        else:
+            segments = [{"curve": False, "to": point(points[1])}]
+        edges.append(
+            {"source": e["source"], "target": e["target"], "start": point(points[0]), "segments": segments}
+        )
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "width": graph["width"],
+        "height": round(top - bottom, 3),
+        "scale": 1.0,
+    }
+
+
+def layer_graph_svg(graph: dict[str, Any], title: str = "The network") -> str:
+    """The graph of layers (:func:`layer_graph_context`'s) as an inline ``<svg>`` element."""
+    return graph_svg(svg_layout(graph), title)

@@ -29,9 +29,9 @@ from sympy import Dummy, Expr, Symbol
 from ..core.derivation import Partial
 from ..core.matrix import MatrixNetwork
 from ..core.matrix_derivation import MatrixDerivation, derive_matrix
-from ..core.tensors import MatProduct, Transposed, infer_shape, is_structural
+from ..core.tensors import Average, MatProduct, Transposed, infer_shape, is_structural
 from ..errors import InputError
-from .bmatrix import MAX_SHOWN, Matrix, budget, latex_width, matrix_latex, pack, shape_latex
+from .bmatrix import MAX_SHOWN, Matrix, budget, hand_rounder, latex_width, matrix_latex, pack, shape_latex
 from .context import SECTIONS
 from .layer_graph import layer_graph_context
 from .numbers import plain, scientific, shown
@@ -81,11 +81,14 @@ def _replaced(written: Mapping[Expr, Sequence[Expr]], mapping: Mapping[Expr, Exp
 class _Source:
     """The derivation, its point and the printer settings every relation shares."""
 
-    def __init__(self, derivation: MatrixDerivation, notation: Notation, digits: int, max_shown: int | None):
+    def __init__(
+        self, derivation: MatrixDerivation, notation: Notation, digits: int, max_shown: int | None, hand: bool
+    ):
         self.derivation = derivation
         self.net = net = derivation.network
         self.ev = derivation.evaluation
         self.digits = digits
+        self.hand = hand
         self.max_shown = max_shown
         self.linear = frozenset(d.symbol for d in net.definitions if d.expr.has(MatProduct))
         self.shapes: dict[Any, tuple[int, int]] = dict(net.shapes)
@@ -119,8 +122,11 @@ class _Source:
         """∂L/∂s, always as a fraction (a δ is named beside it)."""
         return make_printer({**self.settings, "delta": False}).doprint(Partial(self.net.loss, s))
 
-    def value(self, array: Any) -> Matrix:
-        m = matrix_latex(array, self.digits, self.max_shown)
+    def value(self, array: Any, key: tuple[str, Expr] | None = None) -> Matrix:
+        """``array`` as shown; ``key`` (``("value" | "adjoint" | "update", symbol)``) names a computed
+        one, which by hand is shown as carried on (with its zeros, ≈) when rounding changed it."""
+        carry = self.hand and self.ev is not None and key in self.ev.rounded
+        m = matrix_latex(array, self.digits, self.max_shown, carry)
         self.elided = self.elided or m.elided
         return m
 
@@ -141,8 +147,9 @@ class _Source:
             if node in mapping or not (atom in self.shapes and (atom.is_Symbol or isinstance(atom, Partial))):
                 continue
             value = self.of(atom).T if transposed else self.of(atom)
+            key = ("adjoint", atom.wrt) if isinstance(atom, Partial) else ("value", atom)
             dummy = Dummy(getattr(atom, "name", "d"))
-            mapping[node], numbers[dummy], shapes[dummy] = dummy, self.value(value).latex, value.shape
+            mapping[node], numbers[dummy], shapes[dummy] = dummy, self.value(value, key).latex, value.shape
         return self._print_replaced(expr, mapping, numbers, shapes)
 
     def hadamard(self, node: Expr) -> bool:
@@ -271,7 +278,11 @@ def _forward(src: _Source) -> list[list[str]]:
     net = src.net
     return [
         _relation(
-            src, src.sym(d.symbol), [src.latex(d.expr)], src.substituted(d.expr), src.value(src.of(d.symbol))
+            src,
+            src.sym(d.symbol),
+            [src.latex(d.expr)],
+            src.substituted(d.expr),
+            src.value(src.of(d.symbol), ("value", d.symbol)),
         )
         for d in net.definitions
         if d.symbol != net.loss
@@ -281,7 +292,8 @@ def _forward(src: _Source) -> list[list[str]]:
 def _loss(src: _Source) -> list[str]:
     expr = src.net.definition[src.net.loss]
     loss = src.net.loss
-    return _relation(src, src.sym(loss), [src.latex(expr)], src.substituted(expr), src.value(src.of(loss)))
+    value = src.value(src.of(loss), ("value", loss))
+    return _relation(src, src.sym(loss), [src.latex(expr)], src.substituted(expr), value)
 
 
 def _backward_layers(src: _Source) -> list[tuple[Symbol | None, list[Symbol]]]:
@@ -308,6 +320,19 @@ def _backward_layers(src: _Source) -> list[tuple[Symbol | None, list[Symbol]]]:
     return layers
 
 
+def _batch(src: _Source) -> dict[str, Any] | None:
+    """A batch (inputs with more than one column) whose loss is a ``mean``: the batch size ``m``
+    and the count ``n`` the mean divides by, which every δ carries (δ Aᵀ is Δ Aᵀ / n), as ``factor``."""
+    net = src.net
+    m = max((net.shapes[s][1] for s in net.inputs), default=1)
+    means = [n for n in sympy.preorder_traversal(net.definition[net.loss]) if isinstance(n, Average)]
+    if m < 2 or len(means) != 1:
+        return None
+    rows, columns = infer_shape(means[0].args[0], src.shapes, src.memo)
+    n = rows * columns
+    return {"m": m, "n": n, "factor": r"\frac{1}{%d}" % n}
+
+
 def _backward(src: _Source) -> list[dict[str, Any]]:
     """The layers of the backward pass, each with its steps; numbered down from the last layer."""
     layers = _backward_layers(src)
@@ -320,21 +345,29 @@ def _backward(src: _Source) -> list[dict[str, Any]]:
 
 
 def _backward_step(src: _Source, s: Symbol) -> dict[str, Any]:
+    """One quantity's adjoint: its one-step recurrence and textbook form, then the numbers.
+
+    By hand, the numbers are the recurrence's (the adjoints just shown, as rounded), written last.
+    """
     derivation, net = src.derivation, src.net
     recurrence, textbook = derivation.recurrence(s), derivation.textbook(s)
-    forms = [src.latex(recurrence)] + ([src.latex(textbook)] if textbook != recurrence else [])
+    order = [textbook, recurrence] if src.hand else [recurrence, textbook]
+    forms = [src.latex(order[0])] + ([src.latex(order[1])] if textbook != recurrence else [])
     quantity = src.partial(s)
     lhs = quantity
     if s in src.linear:
         forms.insert(0, quantity)
         lhs = src.latex(Partial(net.loss, s))
-    value = src.value(src.of(Partial(net.loss, s)))
+    value = src.value(src.of(Partial(net.loss, s)), ("adjoint", s))
     shapes = (
         r"(%s) = %s" % (shape_latex(net.shapes[s]), src.shapes_of(textbook))
         if src.annotated(textbook)
         else None
     )
-    numbers = forms[-1] if textbook.is_Atom or isinstance(textbook, Partial) else src.substituted(textbook)
+    substituted = order[1] if textbook != recurrence else textbook
+    numbers = (
+        forms[-1] if substituted.is_Atom or isinstance(substituted, Partial) else src.substituted(substituted)
+    )
     rows = _relation(src, lhs, forms, numbers, value, shapes)
     return {
         "name": s.name,
@@ -352,7 +385,7 @@ def _gradients(src: _Source) -> list[dict[str, Any]]:
     net, derivation = src.net, src.derivation
     out = []
     for p in net.parameters:
-        value = src.value(src.of(Partial(net.loss, p)))
+        value = src.value(src.of(Partial(net.loss, p)), ("adjoint", p))
         chain = src.latex(derivation.textbook(p))
         rows = pack(
             [src.partial(p), "=", chain, value.rel, value.latex + " " + _in(net.shapes[p])], src.lhs_width
@@ -368,7 +401,8 @@ def _update(src: _Source) -> dict[str, Any] | None:
     eta = _scalar(ev.learning_rate)
     rows = []
     for p, new in ev.updates.items():
-        old, gradient, after = src.value(ev.values[p]), src.value(ev.adjoints[p]), src.value(new)
+        old, gradient = src.value(ev.values[p]), src.value(ev.adjoints[p], ("adjoint", p))
+        after = src.value(new, ("update", p))
         general = r"%s - \eta \, %s" % (src.sym(p), src.partial(p))
         step = r"\left(%s\right)" % gradient.latex if gradient.latex.startswith("-") else gradient.latex
         numbers = r"%s - %s \cdot %s" % (old.latex, eta["latex"], step)
@@ -425,11 +459,19 @@ def _check(src: _Source, report: Any) -> dict[str, Any] | None:
 # ------------------------------------------------------------------ the context
 
 
-def _derivation(source: MatrixDerivation | MatrixNetwork) -> MatrixDerivation:
+def _derivation(source: MatrixDerivation | MatrixNetwork, digits: int, hand: bool) -> MatrixDerivation:
+    """The derivation at its point; by hand, every computed array rounded as shown before it is used."""
     derivation = source if isinstance(source, MatrixDerivation) else derive_matrix(source)
-    if derivation.evaluation is None:
-        derivation = derivation.at(None)
+    if hand or derivation.evaluation is None:
+        derivation = derivation.at(None, quantize=hand_rounder(digits) if hand else None)
     return derivation
+
+
+def _check_numbers(rounding: str, digits: int) -> None:
+    if rounding not in ("exact", "hand"):
+        raise InputError(f"rounding must be 'exact' or 'hand', not {rounding!r}", where="--rounding")
+    if not 0 <= digits <= 15:
+        raise InputError(f"digits must be between 0 and 15, not {digits}")
 
 
 def matrix_walkthrough_context(
@@ -449,7 +491,8 @@ def matrix_walkthrough_context(
     Args:
         source: A matrix network with values, or its derivation.
         digits: Decimals shown (see :func:`symbackprop.output.numbers.shown`).
-        rounding: Only ``"exact"``: hand rounding is the scalar view's.
+        rounding: ``"exact"`` rounds each shown number from the value; ``"hand"`` carries on with
+            every vector and matrix as shown (rounded to ``digits``), like a student.
         notation: Derivative notation; ``delta`` names every node's δ (linear nodes' always are).
         check: A :class:`~symbackprop.numeric.gradcheck.CheckReport` of the scalar view, or None.
         sections: Which of :data:`~symbackprop.output.context.SECTIONS` to include (default: all).
@@ -459,12 +502,9 @@ def matrix_walkthrough_context(
         steps: Must be 0: the table of training steps is the scalar view's (``--view scalar``).
 
     Raises:
-        InputError: An unknown section, digits out of range, or hand rounding.
+        InputError: An unknown section or rounding, or digits out of range.
     """
-    if rounding != "exact":
-        raise InputError("hand rounding is for the scalar view; use --view scalar", where="--rounding")
-    if not 0 <= digits <= 15:
-        raise InputError(f"digits must be between 0 and 15, not {digits}")
+    _check_numbers(rounding, digits)
     chosen = list(SECTIONS if sections is None else sections)
     unknown = [s for s in chosen if s not in SECTIONS]
     if unknown:
@@ -479,7 +519,8 @@ def matrix_walkthrough_context(
     if max_shown is not None and max_shown < 2:
         raise InputError(f"max_shown must be at least 2, not {max_shown}")
     notation = notation or Notation()
-    src = _Source(_derivation(source), notation, digits, max_shown)
+    hand = rounding == "hand"
+    src = _Source(_derivation(source, digits, hand), notation, digits, max_shown, hand)
     net = src.net
     context: dict[str, Any] = {
         "title": net.title or "Backpropagation walkthrough in matrix form",
@@ -494,6 +535,7 @@ def matrix_walkthrough_context(
         "forward": _forward(src),
         "loss": _loss(src),
         "layers": _backward(src),
+        "batch": _batch(src),
         "gradients": _gradients(src),
         "update": _update(src),
         "check": _check(src, check),

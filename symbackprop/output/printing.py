@@ -330,6 +330,8 @@ class SymbackpropLatexPrinter(LatexPrinter):
             return number
         inner = self._print(expr.args[0])
         simple = isinstance(expr.args[0], Symbol) and r"\frac" not in inner
+        if simple and "^" in inner:  # a^{(1)}: braced, or ^{\top} would be a double superscript
+            inner = "{%s}" % inner
         return _power(r"%s^{\top}" % (inner if simple else r"\left(%s\right)" % inner), exp)
 
     def _print_TensorOp(self, expr: Expr, exp: str | None = None) -> str:

@@ -104,7 +104,7 @@ def svg_label_runs(latex: str, fallback: str) -> list[Run]:
 
 
 def _label(node: Mapping[str, Any], x: float, y: float) -> str:
-    size = 12.0 if node["role"] == "parameter" else 14.5
+    size = 12.0 if node.get("small", node["role"] == "parameter") else 14.5  # a small box's label is small
     spans, shift = [], 0.0
     for text, italic, level in svg_label_runs(node["latex"], node["name"]):
         target = -0.35 * size * level if level else 0.0
