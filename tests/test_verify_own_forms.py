@@ -106,3 +106,23 @@ def test_a_rounded_right_value_keeps_approx():
     )
     (found,) = [f for f in _findings(text) if f.status is Status.WRONG]
     assert "\\approx -0.333" in found.message, found.message
+
+
+# ---------------------------------------------- a product of negative numbers
+
+#: x₂ = -0.5 and w₁₂ = -0.3 from the table: z = w₁₁ x₁ + w₁₂ x₂ = 0.2 · 1 + (-0.3)(-0.5) = 0.35 (by hand).
+#: Read back without signs, (-0.3)(-0.5) is also 0.3 · 0.5: never a reason to think x₂ = 0.5.
+NEGATIVES = (
+    "| symbol | role | value |\n|---|---|---|\n| $x_{1}$ | input | 1 |\n| $x_{2}$ | input | -0.5 |\n"
+    "| $w_{11}$ | parameter | 0.2 |\n| $w_{12}$ | parameter | -0.3 |\n\n"
+    "$$z = w_{11} x_{1} + w_{12} x_{2}$$\n\n"
+    "$$z = w_{11} \\cdot x_{1} + w_{12} \\cdot x_{2}"
+    " = 0.2 \\cdot 1 + \\left(-0.3\\right) \\cdot \\left(-0.5\\right) = 0.35$$\n\n"
+    "$$\\frac{\\partial z}{\\partial w_{12}} = x_{2} = -0.5$$\n"
+)
+
+
+def test_a_product_of_negative_numbers_does_not_restate_the_values():
+    assert pytest.approx(0.35) == 0.2 * 1 + (-0.3) * (-0.5)
+    verdicts = [(f.line, f.status) for f in _findings(NEGATIVES) if f.line >= 10]
+    assert verdicts == [(10, Status.OK), (12, Status.OK)]
