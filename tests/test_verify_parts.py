@@ -255,10 +255,18 @@ def test_report_module_never_imports_output():
         (("x is ", Number(sp.Rational(1, 3), 4)), "x is 0.3333"),
         ((Formula(sp.Symbol("w1"), names={sp.Symbol("w1"): "w^{(1)}"}),), "w^{(1)}"),
         ((Formula(sp.Symbol("a"), sp.Symbol("b")),), "\\frac{a}{b}"),
-        ((Expected(Formula(sp.Symbol("a")), Number(sp.Rational(1, 2), 3)),), "a \\approx 0.5"),
+        ((Expected(Formula(sp.Symbol("a")), Number(sp.Rational(2, 3), 3)),), "a \\approx 0.667"),
+        ((Expected(Formula(sp.Symbol("a")), Number(sp.Rational(1, 2), 3)),), "a = 0.5"),  # exact: no ≈
         ((Expected(None, Number(sp.Rational(2, 3), 3)),), "0.667"),
     ],
-    ids=["number", "spelled-name", "fraction", "formula-and-number", "number-only"],
+    ids=[
+        "number",
+        "spelled-name",
+        "fraction",
+        "formula-and-number",
+        "formula-and-exact-number",
+        "number-only",
+    ],
 )
 def test_explanations_are_presented_by_output(parts, expected):
     assert text(parts) == expected

@@ -64,13 +64,21 @@ def formula_latex(formula: Formula) -> str:
 
 
 def expected_latex(correction: Expected) -> str:
-    """``formula \\approx number``, or whichever of the two is known."""
+    """``formula \\approx number`` (``formula = number`` when the number is exact), or whichever is known."""
     pieces = []
     if correction.formula is not None:
         pieces.append(formula_latex(correction.formula))
     if correction.number is not None:
         pieces.append(_number(correction.number))
-    return r" \approx ".join(pieces)
+    return (" = " if _exact(correction.number) else r" \approx ").join(pieces)
+
+
+def _exact(number: Number | None) -> bool:
+    """Whether a number is shown exactly (``-12``, ``0.5``), not rounded."""
+    try:
+        return number is not None and shown(number.value, number.digits).exact
+    except TypeError:  # beyond any decimal exponent: rounded
+        return False
 
 
 def _number(number: Number) -> str:

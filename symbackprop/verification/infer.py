@@ -366,8 +366,15 @@ class _Reading:
                     found = substitution(form, num, self.names)
                     if found is not None:
                         for s, v in found.items():
-                            self.offer(st.line, s, v, leaves, SUBSTITUTED)
+                            if not self.negated(s, v):
+                                self.offer(st.line, s, v, leaves, SUBSTITUTED)
                         break
+
+    def negated(self, sym: Symbol, value: Expr) -> bool:
+        """Whether ``-value`` is already stated for ``sym``: a substitution cannot tell the signs of a
+        product of negatives apart (``(-0.3) \\cdot (-0.5)`` is ``0.3 \\cdot 0.5``)."""
+        stated = [v for _, _, s, v in self.offers if s == sym]
+        return value != 0 and -value in (*stated, self.values.get(sym))
 
     # ----------------------------------------------------------- network
 

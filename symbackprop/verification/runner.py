@@ -37,6 +37,7 @@ from .names import Names
 from .oracle import Oracle
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
+from .shapes import shape_finding
 from .statements import (
     Statement,
     bare,
@@ -217,8 +218,10 @@ def _judge_part(
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
+    spec_defines = set(network.symbols) if network is not None else set()  # the spec's, read or not
     blocked = _downstream(
-        {sym: line for sym, line in failed.items() if sym not in doc_defs}, inferred.network
+        {sym: line for sym, line in failed.items() if sym not in doc_defs and sym not in spec_defines},
+        inferred.network,
     )
     judge = Judge(
         oracle,
@@ -242,7 +245,12 @@ def _judge_part(
     for i, st in enumerate(statements):
         found = judge.judge(i, st, continued=i in continues)
         if matrix is not None:  # a matrix spec: matrix-form claims are judged element by element
-            found = matrix.judge(st, continued=i in continues) or found
+            read = matrix.judge(st, continued=i in continues)
+            if read is not None and (
+                read.status is not Status.NOT_CHECKED or found.status is Status.NOT_CHECKED
+            ):
+                found = read  # (the scalar view's verdict stands where the matrix reading checks nothing)
+        found = shape_finding(st) or found  # (2 \times 1) = (2 \times 2) (2 \times 1): shapes, not numbers
         if i in continues and before is not None and judge.memory.joined is Arithmetic.HOLDS:
             findings[before] = _operands_checked(findings[before], statements[i - 1], found.line)
         before = len(findings)

@@ -344,11 +344,12 @@ class _Parser:
         """``\\frac{\\partial L}{\\partial W_2}`` (a gradient) or ``\\frac{1}{2}`` (a number)."""
         self.take()
         num, den = self.group(), self.group()
-        if num and den and num[0] == den[0] == r"\partial" and "".join(num[1:]) == "L":
-            sub = _Parser(den[1:])
+        of, wrt = _after_differential(num), _after_differential(den)
+        if of is not None and wrt and "".join(of) == "L":  # ∂L/∂W, dL/dW, \mathrm{d}L/\mathrm{d}W
+            sub = _Parser(wrt)
             key, updated = sub.name_key()
             if sub.i != len(sub.toks) or updated:
-                raise MatrixUnread(f"∂L/∂{''.join(den[1:])}")
+                raise MatrixUnread(f"∂L/∂{''.join(wrt)}")
             return Node("grad", (key,))
         if len(num) == 1 and len(den) == 1 and num[0].isdigit() and den[0].isdigit():
             return Node("div", (Node("num", (num[0],)), Node("num", (den[0],))))
@@ -368,6 +369,19 @@ class _Parser:
     def eta(self) -> Node:
         self.take()
         return Node("eta", ())
+
+
+def _after_differential(toks: list[str]) -> list[str] | None:
+    """The tokens after a differential ``\\partial``, ``d`` or ``\\mathrm{d}`` that ``toks`` start with."""
+    if toks[:1] in ([r"\partial"], ["d"]):
+        return toks[1:]
+    if toks[:1] in ([r"\mathrm"], [r"\text"], [r"\textrm"], [r"\operatorname"]) and toks[1:4] == [
+        "{",
+        "d",
+        "}",
+    ]:
+        return toks[4:]
+    return None
 
 
 def _signed(node: Node) -> str | None:

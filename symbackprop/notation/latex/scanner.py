@@ -77,6 +77,10 @@ _APPLIED = ("(", "'", "^", r"\left")
 _APPLIED_GREEK = (*_APPLIED, "[")
 
 
+#: Words that lead into an equation at its start, dropped: ``\\text{i.e. }``, ``\\text{so}``.
+_LEADING_WORDS = re.compile(r"(?:i\.\s?e\.|that is|so|hence|thus|then|therefore),?", re.I)
+
+
 class Scanner:
     """Rewrites one side into placeholder LaTeX; :meth:`read` gives its SymPy expression."""
 
@@ -249,6 +253,8 @@ class Scanner:
         at_end = skip_space(toks, j) >= len(toks)
         if not text or (at_end and skip_space(toks[:i], 0) < i):
             return " ", j  # a unit or a remark after the value: "-10.8 \\text{ °F/km}"
+        if skip_space(toks[:i], 0) >= i and _LEADING_WORDS.fullmatch(text):
+            return " ", j  # words that lead into the equation: "\\text{i.e. } a - y = …"
         msg = f"prose in math is not checked: {toks[i]}{{{text}}}"
         raise InputError(msg)
 
