@@ -37,6 +37,7 @@ from .names import Names
 from .oracle import Oracle
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
+from .spellings import loss_spellings, respelled
 from .statements import (
     Statement,
     bare,
@@ -216,6 +217,7 @@ def _judge_part(
     inferred = infer_network(statements, names, doc, lines)
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
+    statements = respelled(statements, loss_spellings(statements, inferred.network))
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
     blocked = _downstream(
         {sym: line for sym, line in failed.items() if sym not in doc_defs}, inferred.network
