@@ -84,3 +84,43 @@ def test_a_differentiated_name_not_named_like_a_loss_is_not_the_loss():
     text = LOSS_SPELT.replace("{{", "{").replace("}}", "}").replace("{rhs}", "-2(y - \\hat{y})")
     report = run(text.replace("\\partial l}", "\\partial q}"))
     assert status(report, 9) is Status.NOT_CHECKED
+
+
+# --------------------------- a chain whose product is 0, contradicted on the row below
+
+CHAIN = """With `x = 2`, `w_1 = 0.3`, `w_2 = 0.5`, `y = 1`.
+
+$$h = w_1 x$$
+
+$$o = w_2 h$$
+
+$$E_1 = \\frac{1}{2}(o - y)^2$$
+
+$$E_2 = 0.02$$
+
+$$L = E_1 + E_2$$
+
+$$\\frac{\\partial E_2}{\\partial h} = 0.1$$
+
+$$
+\\begin{align}
+\\frac{\\partial L}{\\partial w_2} &=
+\\frac{\\partial L}{\\partial FIRST} \\cdot \\frac{\\partial FIRST}{\\partial w_2} \\\\
+&= -0.7 \\cdot 0.6
+\\end{align}
+$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [("h", True), ("o", False)],
+    ids=["through-h-is-zero", "through-o"],
+)
+def test_a_zero_product_is_contradicted_by_the_next_rows_numbers(first, expected):
+    """E_2 is stated by a value yet differentiated: the chain cannot be checked as a formula, but
+    ∂h/∂w_2 is 0 (h does not depend on w_2), and the next row's numbers are not 0."""
+    # by hand: h = 0.6, o = 0.3, dL/do = o - y = -0.7, do/dw_2 = h = 0.6
+    report = run(CHAIN.replace("FIRST", first))
+    assert (status(report, 17) is Status.WRONG) is expected
+    assert status(report, 19) is not Status.WRONG  # the numbers row's own arithmetic holds

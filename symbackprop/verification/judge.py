@@ -172,20 +172,27 @@ class Judge:
         """A product with a factor ``∂a/∂b`` where ``a`` does not depend on ``b`` at all is 0; a
         nonzero number on the same chain contradicts it (``∂E/∂w_5 = ∂E/∂out_{h1} ·
         ∂out_{h1}/∂net_{h1} · ∂net_{h1}/∂w_5 = 0.0821…``: net_h1 does not depend on w_5)."""
-        if self.oracle is None or any(op not in EQUALITIES for op in st.ops):
+        return self.zero_continued(st, st)
+
+    def zero_continued(self, st: Statement, row: Statement) -> Finding | None:
+        """:meth:`_zero_product` across rows: a side of ``st`` that is 0, contradicted by a nonzero
+        number on ``row``, the row that continues its chain (``\\frac{∂E}{∂w_5} &= … ∂net_{h1}/∂w_5``,
+        then ``&= 0.74 · 0.19 · 0.59``); the finding is on ``st``, whose side is wrong."""
+        if self.oracle is None or any(op not in EQUALITIES for op in (*st.ops, *row.ops)) or row.error:
             return None
-        numbers = [j for j, p in enumerate(st.parsed) if is_number(p) and p.numbers]
+        numbers = [j for j, p in enumerate(row.parsed) if is_number(p) and p.numbers]
         for i, side in enumerate(st.parsed):
             zero = next((f for f in sympy.Mul.make_args(side.expr) if self._independent(f)), None)
             if zero is None or not numbers:
                 continue
             for j in numbers:
                 with contextlib.suppress(NoInterval, SymbackpropError):
-                    iv = self.memory.rounding.interval(st.parsed[j].expr, st.parsed[j].numbers)
+                    iv = self.memory.rounding.interval(row.parsed[j].expr, row.parsed[j].numbers)
                     if not contains(iv, sympy.S.Zero):
+                        at = f" (line {row.line})" if row is not st else ""
                         why = (
                             f"{st.sides[i]} is 0 ({zero.of.name} does not depend on {zero.wrt.name}), "
-                            f"not {st.sides[j]}"
+                            f"not {row.sides[j]}{at}"
                         )
                         return Finding(status=Status.WRONG, explanation=(why,), checked=1, **_base(st))
         return None

@@ -247,11 +247,29 @@ def _judge_part(
             found = matrix.judge(st, continued=i in continues) or found
         if i in continues and before is not None and judge.memory.joined is Arithmetic.HOLDS:
             findings[before] = _operands_checked(findings[before], statements[i - 1], found.line)
+        if i in continues and before is not None:
+            findings = _zero_continued(findings, before, judge, statements[i - 1], st)
         before = len(findings)
         findings += [found, *_other_rows(st, found)]
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
     return findings
+
+
+def _zero_continued(
+    findings: list[Finding], before: int, judge: Judge, previous: Statement, row: Statement
+) -> list[Finding]:
+    """The findings with the previous statement's made wrong when its chain has a side that is 0 and
+    ``row``, which continues it, a nonzero number (see :meth:`Judge.zero_continued`); a wrong chain
+    is reported on its wrong row only (see :func:`_other_rows`)."""
+    if findings[before].status is Status.WRONG:
+        return findings
+    zero = judge.zero_continued(previous, row)
+    if zero is None:
+        return findings
+    out = [f for f in findings if f.row_of != zero.line]
+    out[before] = zero  # the rows dropped come after it
+    return out
 
 
 def _operands_checked(row: Finding, st: Statement, result: int) -> Finding:
