@@ -124,3 +124,107 @@ def test_a_zero_product_is_contradicted_by_the_next_rows_numbers(first, expected
     report = run(CHAIN.replace("FIRST", first))
     assert (status(report, 17) is Status.WRONG) is expected
     assert status(report, 19) is not Status.WRONG  # the numbers row's own arithmetic holds
+
+
+# ------------------- a quantity stated only by its value, beside a sibling that is defined
+
+SIBLING = """$$i_1 = 1$$
+
+$$w_1 = 0.5$$
+
+$$w_5 = 0.3$$
+
+$$target_{o1} = 1$$
+
+$$net_{h1} = w_1 i_1$$
+
+$$out_{o1} = w_5 \\, net_{h1}$$
+
+$$E_{o1} = \\frac{1}{2}(target_{o1} - out_{o1})^2$$
+
+$$E_{o2} = 0.02$$
+
+$$E_{total} = E_{o1} + E_{o2}$$
+
+$$\\frac{\\partial E_{o2}}{\\partial net_{h1}} = 0.1$$
+
+$$\\frac{\\partial E_{total}}{\\partial WRT} = RHS$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("wrt", "rhs", "expected"),
+    [
+        # by hand: net_h1 = 0.5, out_o1 = 0.15; dE/dw_5 = (out_o1 - target_o1) net_h1 = -0.425
+        ("w_5", "(out_{o1} - target_{o1}) \\, net_{h1}", Status.OK),
+        ("w_5", "(target_{o1} - out_{o1}) \\, net_{h1}", Status.WRONG),
+        ("w_5", "-0.425", Status.OK),
+        ("w_5", "-0.48", Status.WRONG),
+        # E_o2 may be computed from net_h1 (as E_o1 is): its derivative through w_1 is unknown
+        ("w_1", "(out_{o1} - target_{o1}) w_5 i_1", Status.NOT_CHECKED),
+        ("w_1", "-0.3", Status.NOT_CHECKED),
+    ],
+    ids=["w5-formula", "w5-sign", "w5-value", "w5-slip", "w1-formula", "w1-value"],
+)
+def test_a_derivative_past_a_quantity_stated_by_value_is_checked_where_its_sibling_says(wrt, rhs, expected):
+    report = run(SIBLING.replace("WRT", wrt).replace("RHS", rhs))
+    assert status(report, 21) is expected
+
+
+def test_without_a_sibling_of_a_layer_and_unit_nothing_past_it_is_checked():
+    text = SIBLING.replace("WRT", "w_5").replace("RHS", "-0.425")
+    for old, new in (("{o1}", "{1}"), ("{o2}", "{2}")):
+        text = text.replace(old, new)
+    assert status(run(text), 21) is Status.NOT_CHECKED
+
+
+# ---------------------------------------------- another source's convention, not the document's
+
+CONVENTION = """With `x = 2`, `w = 0.3`, `y = 1`.
+
+$$z = w x$$
+
+$$L = \\frac{1}{2}(z - y)^2$$
+
+$$\\delta = \\frac{\\partial L}{\\partial z}$$
+
+PROSE
+
+$$\\frac{\\partial L}{\\partial w} = -\\delta x$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("prose", "expected"),
+    [
+        (
+            "Some sources extract the negative sign from the delta, so it would be written as:",
+            Status.NOT_CHECKED,
+        ),
+        ("Therefore:", Status.WRONG),
+    ],
+    ids=["other-sources", "the-documents-own"],
+)
+def test_a_line_presented_as_other_sources_convention_is_not_called_wrong(prose, expected):
+    report = run(CONVENTION.replace("PROSE", prose))
+    assert status(report, 11) is expected
+
+
+# ------------------------------------------------- "the new weights" is not "with the new weights"
+
+
+def test_computing_the_new_weights_does_not_move_to_the_updated_point():
+    text = """With `x = 2`, `w = 0.3`, `v = 0.5`, `y = 1`, `eta = 0.5`.
+
+$$z = w x$$
+
+$$L = \\frac{1}{2}(z - y)^2$$
+
+$$w^{+} = w - \\eta \\frac{\\partial L}{\\partial w} = 0.3 - 0.5 \\cdot (-0.8) = 0.7$$
+
+We repeat this process to get the new weights. Then:
+
+$$\\frac{\\partial L}{\\partial z} = -0.4$$
+"""
+    # by hand, at the document's point: z = 0.6, dL/dz = z - y = -0.4 (at w = 0.7 it would be 0.4)
+    assert status(run(text), 11) is Status.OK

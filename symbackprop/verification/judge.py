@@ -89,6 +89,8 @@ class Judge:
         #: Unreadable statements -> their longest run of readable sides in numbers (see runner).
         self.runs: dict[int, Statement] = {}
         self._below: dict[Symbol, set[Symbol]] = {}
+        #: Quantities stated only by their values -> what they may be computed from (see runner).
+        self.computed_from: Mapping[Symbol, frozenset[Symbol]] = {}
 
     # ------------------------------------------------------- one statement
 
@@ -155,7 +157,7 @@ class Judge:
         read from the document makes it independent of the parameter p (0 = 0 would check nothing)."""
         assert self.oracle is not None
         loss = self.oracle.network.loss
-        if loss in self.failed:
+        if loss in self.failed and not self._valued_only(loss, p):
             (line, root) = self.failed[loss]
             return (
                 f"not checked: the loss {loss.name} is computed from {root.name}, "
@@ -364,9 +366,10 @@ class Judge:
         """Why a statement cannot be checked: it uses a name whose definition was unreadable."""
         used: set[Symbol] = set()
         for p in st.parsed:
-            used |= p.expr.free_symbols
+            used |= {s for s in p.expr.free_symbols if not self._valued_only(s)}
             for d in p.expr.atoms(Partial):
-                used |= {d.of, d.wrt}
+                if not self._valued_only(d.of, d.wrt) or not self._valued_only(d.wrt):
+                    used |= {d.of, d.wrt}
         blocked = sorted(
             ((self.failed[s], s.name) for s in used if s in self.failed),
             key=lambda b: (b[0][0], b[0][1].name, b[1]),  # by line and name: SymPy symbols do not order
@@ -380,6 +383,18 @@ class Judge:
             f"not checked: it uses {name}, computed from {root.name}, "
             f"whose definition at line {line} could not be read"
         )
+
+    def _valued_only(self, node: Symbol, wrt: Symbol | None = None) -> bool:
+        """Whether ``node`` (or ∂node/∂wrt) can be judged although it is computed from quantities the
+        document states only by their values (:attr:`computed_from`): their values are known, and
+        ``wrt`` is none of the things they may be computed from."""
+        if node not in self.failed:
+            return True
+        under = self._under(node) | {node}
+        roots = {r for r in under if r in self.failed and self.failed[r][1] == r}
+        if not roots or any(r not in self.computed_from for r in roots):
+            return False
+        return wrt is None or (wrt in self.symbols and all(wrt not in self.computed_from[r] for r in roots))
 
     def subject(self, st: Statement, role: Role | None) -> Subject | None:
         """What the chain is about; ``None`` for a definition or shorthand that states nothing more."""

@@ -29,6 +29,7 @@ from ..core.matrix import MatrixNetwork
 from ..core.network import Network
 from ..errors import InputError, SymbackpropError
 from ..files import read_text
+from .conventions import as_convention, other_conventions
 from .documents import Document, Fragment, format_of, read_document
 from .givens import plain_arithmetic
 from .infer import Inferred, Role, infer_network
@@ -37,6 +38,7 @@ from .names import Names
 from .oracle import Oracle
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
+from .siblings import computed_from
 from .spellings import loss_spellings, respelled
 from .statements import (
     Statement,
@@ -239,12 +241,12 @@ def _judge_part(
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
     judge.runs = _readable_runs(statements, names, _functions(network))
+    judge.computed_from = _computed_from(inferred, failed, statements) if network is None else {}
     findings: list[Finding] = []
     before: int | None = None  # the index in findings of the statement before's own finding
+    others = other_conventions(statements, doc.text)
     for i, st in enumerate(statements):
-        found = judge.judge(i, st, continued=i in continues)
-        if matrix is not None:  # a matrix spec: matrix-form claims are judged element by element
-            found = matrix.judge(st, continued=i in continues) or found
+        found = _judged(judge, matrix, i, st, i in continues, i in others)
         if i in continues and before is not None and judge.memory.joined is Arithmetic.HOLDS:
             findings[before] = _operands_checked(findings[before], statements[i - 1], found.line)
         if i in continues and before is not None:
@@ -254,6 +256,32 @@ def _judge_part(
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
     return findings
+
+
+def _judged(judge: Judge, matrix: Any, i: int, st: Statement, continued: bool, other: bool) -> Finding:
+    """The finding on one statement: by the judge, by the matrix judge for matrix-form claims, and
+    not checked instead of wrong where the text presents it as other sources' convention."""
+    found = judge.judge(i, st, continued=continued)
+    if matrix is not None:  # a matrix spec: matrix-form claims are judged element by element
+        found = matrix.judge(st, continued=continued) or found
+    return as_convention(found) if other else found
+
+
+def _computed_from(
+    inferred: Inferred, failed: Mapping[Symbol, int], statements: list[Statement]
+) -> dict[Symbol, frozenset[Symbol]]:
+    """What the quantities stated only by their values (``E_{o2} = 0.0236``, yet differentiated) may
+    be computed from (see :mod:`.siblings`), when the document gives a complete point (without one,
+    nothing is judged through them); an unreadable definition stays unreadable."""
+    net = inferred.network
+    if net is None or inferred.missing is not None:
+        return {}
+    valued = {  # each name's value lines: the line ``failed`` gives for it is its first
+        (st.parsed[0].expr, st.line)
+        for st in statements
+        if not st.error and len(st.parsed) == 2 and is_name(st.parsed[0]) and is_number(st.parsed[1])
+    }
+    return computed_from(net, [s for s, line in failed.items() if (s, line) in valued])
 
 
 def _zero_continued(
