@@ -228,3 +228,30 @@ $$\\frac{\\partial L}{\\partial z} = -0.4$$
 """
     # by hand, at the document's point: z = 0.6, dL/dz = z - y = -0.4 (at w = 0.7 it would be 0.4)
     assert status(run(text), 11) is Status.OK
+
+
+@pytest.mark.parametrize(
+    ("wrt", "rhs", "expected"),
+    [
+        # E_total = E_o1 + E_o2: the sum over both paths holds whatever E_o2 is computed from
+        (
+            "net_{h1}",
+            "\\frac{\\partial E_{o1}}{\\partial net_{h1}} + \\frac{\\partial E_{o2}}{\\partial net_{h1}}",
+            Status.OK,
+        ),
+        # a missing path (E_o2 may depend on net_h1, as E_o1 does): not known to hold, never wrong
+        ("net_{h1}", "\\frac{\\partial E_{o1}}{\\partial net_{h1}}", Status.NOT_CHECKED),
+        # the chain rule through net_h1: w_1 reaches E_total only through it
+        (
+            "w_1",
+            "\\frac{\\partial E_{total}}{\\partial net_{h1}}"
+            " \\cdot \\frac{\\partial net_{h1}}{\\partial w_1}",
+            Status.OK,
+        ),
+        ("w_1", "\\frac{\\partial E_{total}}{\\partial net_{h1}} \\cdot 2 i_1", Status.NOT_CHECKED),
+    ],
+    ids=["sum-over-paths", "a-path-missing", "chain-rule", "chain-rule-doubled"],
+)
+def test_a_chain_rule_identity_past_a_quantity_stated_by_value_holds_whatever_it_is(wrt, rhs, expected):
+    report = run(SIBLING.replace("WRT", wrt).replace("RHS", rhs))
+    assert status(report, 21) is expected

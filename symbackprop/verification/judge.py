@@ -27,6 +27,7 @@ from .chain import Chain, Memory, Rules, Subject, plain
 from .claims import EQUALITIES, written_out
 from .infer import Role
 from .names import Names
+from .opaque import holds_whatever
 from .oracle import Oracle, Unknown
 from .report import MISTAKES, Expected, Finding, Formula, Kind, Mistake, Status
 from .rounding import DIGITS_POLICIES, NoInterval, Rounding, contains
@@ -91,6 +92,8 @@ class Judge:
         self._below: dict[Symbol, set[Symbol]] = {}
         #: Quantities stated only by their values -> what they may be computed from (see runner).
         self.computed_from: Mapping[Symbol, frozenset[Symbol]] = {}
+        #: The same quantities -> what they read directly (see :func:`.siblings.frontiers`).
+        self.frontiers: Mapping[Symbol, frozenset[Symbol]] = {}
 
     # ------------------------------------------------------- one statement
 
@@ -240,7 +243,24 @@ class Judge:
             what = f"{undefined} is undefined: it is not a number"
             return Finding(status=Status.WRONG, explanation=(what,), checked=1, **base)
         blocked = self._blocked(st)
+        if blocked and self._holds_whatever(st):
+            why = "holds whatever the quantities stated only by their values are computed from"
+            return Finding(status=Status.OK, explanation=(why,), checked=1, **base)
         return self._arithmetic_only(st, blocked, base) if blocked else None
+
+    def _holds_whatever(self, st: Statement) -> bool:
+        """A chain of formulas blocked only by quantities stated by their values, that holds whatever
+        those are computed from (see :mod:`.opaque`)."""
+        if self.oracle is None or not self.frontiers:
+            return False
+        used: set[Symbol] = set()
+        for p in st.parsed:
+            used |= p.expr.free_symbols | {s for d in p.expr.atoms(Partial) for s in (d.of, d.wrt)}
+        roots = {self.failed[s][1] for s in used if s in self.failed}
+        roots |= {self.failed[r][1] for s in used for r in self._under(s) if r in self.failed}
+        if not all(self._valued_only(s) for s in used) or not roots <= set(self.frontiers):
+            return False
+        return holds_whatever(self.oracle, st, self.frontiers)
 
     def _remember_formula(self, st: Statement) -> None:
         """``f = (5 - 2w)^2``: the latest formula of plain names a name is defined by."""

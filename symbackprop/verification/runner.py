@@ -38,7 +38,7 @@ from .names import Names
 from .oracle import Oracle
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
-from .siblings import computed_from
+from .siblings import computed_from, frontiers
 from .spellings import loss_spellings, respelled
 from .statements import (
     Statement,
@@ -241,7 +241,10 @@ def _judge_part(
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
     judge.runs = _readable_runs(statements, names, _functions(network))
-    judge.computed_from = _computed_from(inferred, failed, statements) if network is None else {}
+    valued = _stated_by_value(inferred, failed, statements) if network is None else []
+    if valued and inferred.network is not None:
+        judge.computed_from = computed_from(inferred.network, valued)
+        judge.frontiers = frontiers(inferred.network, valued)
     findings: list[Finding] = []
     before: int | None = None  # the index in findings of the statement before's own finding
     others = other_conventions(statements, doc.text)
@@ -267,21 +270,21 @@ def _judged(judge: Judge, matrix: Any, i: int, st: Statement, continued: bool, o
     return as_convention(found) if other else found
 
 
-def _computed_from(
+def _stated_by_value(
     inferred: Inferred, failed: Mapping[Symbol, int], statements: list[Statement]
-) -> dict[Symbol, frozenset[Symbol]]:
-    """What the quantities stated only by their values (``E_{o2} = 0.0236``, yet differentiated) may
-    be computed from (see :mod:`.siblings`), when the document gives a complete point (without one,
-    nothing is judged through them); an unreadable definition stays unreadable."""
-    net = inferred.network
-    if net is None or inferred.missing is not None:
-        return {}
+) -> list[Symbol]:
+    """The quantities stated only by their values (``E_{o2} = 0.0236``), yet differentiated: what
+    they may be computed from is read from their siblings (see :mod:`.siblings`), when the document
+    gives a complete point (without one, nothing is judged through them); an unreadable definition
+    stays unreadable."""
+    if inferred.network is None or inferred.missing is not None:
+        return []
     valued = {  # each name's value lines: the line ``failed`` gives for it is its first
         (st.parsed[0].expr, st.line)
         for st in statements
         if not st.error and len(st.parsed) == 2 and is_name(st.parsed[0]) and is_number(st.parsed[1])
     }
-    return computed_from(net, [s for s, line in failed.items() if (s, line) in valued])
+    return [s for s, line in failed.items() if (s, line) in valued]
 
 
 def _zero_continued(

@@ -21,7 +21,7 @@ from sympy import Symbol
 
 from ..core.network import Network
 
-__all__ = ["WEIGHT_NAMES", "computed_from"]
+__all__ = ["WEIGHT_NAMES", "computed_from", "frontiers", "upstream"]
 
 #: Names of weights: each belongs to one edge (a bias may be shared by a layer).
 WEIGHT_NAMES = re.compile(r"(?:w|W|theta|\\theta)(?:\^.*|_.*|\d.*)?\Z")
@@ -29,23 +29,38 @@ WEIGHT_NAMES = re.compile(r"(?:w|W|theta|\\theta)(?:\^.*|_.*|\d.*)?\Z")
 
 def computed_from(network: Network, valued: Iterable[Symbol]) -> dict[Symbol, frozenset[Symbol]]:
     """For each quantity stated only by its value, the network's symbols it may be computed from."""
-    definition = network.definition
     everything = frozenset(network.symbols)
     out: dict[Symbol, frozenset[Symbol]] = {}
     for r in valued:
-        siblings = [k for k in definition if _siblings(r.name, k.name)]
-        if not siblings:
-            out[r] = everything
-            continue
-        may: set[Symbol] = set()
-        for k in siblings:
-            below = _upstream(k, definition)
-            index = k.name.partition("_")[2]
-            branch = {s for s in below | {k} if s.name.partition("_")[2] == index}
-            edges = [definition[b] for b in branch if b in definition]
-            weights = {s for e in edges for s in e.free_symbols if WEIGHT_NAMES.match(s.name)}
-            may |= below - branch - weights
-        out[r] = frozenset(may)
+        parts = _branches(network, r)
+        out[r] = frozenset().union(*(below - branch - weights for below, branch, weights, _ in parts))
+        out[r] = out[r] if parts else everything
+    return out
+
+
+def frontiers(network: Network, valued: Iterable[Symbol]) -> dict[Symbol, frozenset[Symbol]]:
+    """For each quantity stated only by its value that has a sibling, what it reads directly from
+    outside its own branch (as its sibling's branch does: ``out_{h1}``, ``out_{h2}``, ``b_2``)."""
+    return {
+        r: frozenset().union(*(reads for *_, reads in parts))
+        for r in valued
+        if (parts := _branches(network, r))
+    }
+
+
+def _branches(network: Network, r: Symbol) -> list[tuple[set[Symbol], set[Symbol], set[Symbol], set[Symbol]]]:
+    """For each sibling of ``r``: what it is computed from, its own branch, the weights on the
+    branch's edges, and what the branch reads from outside itself."""
+    definition = network.definition
+    out = []
+    for k in (k for k in definition if _siblings(r.name, k.name)):
+        below = upstream(k, definition)
+        index = k.name.partition("_")[2]
+        branch = {s for s in below | {k} if s.name.partition("_")[2] == index}
+        edges = [definition[b] for b in branch if b in definition]
+        weights = {s for e in edges for s in e.free_symbols if WEIGHT_NAMES.match(s.name)}
+        reads = {s for e in edges for s in e.free_symbols} - branch - weights
+        out.append((below, branch, weights, reads))
     return out
 
 
@@ -63,7 +78,7 @@ def _siblings(a: str, b: str) -> bool:
     return re.sub(r"\d+", "#", index_a) == re.sub(r"\d+", "#", index_b)
 
 
-def _upstream(node: Symbol, definition: Mapping[Symbol, object]) -> set[Symbol]:
+def upstream(node: Symbol, definition: Mapping[Symbol, object]) -> set[Symbol]:
     """Every symbol ``node`` is computed from, through the definitions."""
     seen: set[Symbol] = set()
     stack = [node]
