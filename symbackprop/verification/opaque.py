@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sympy import Expr, Float, Rational, Symbol
 
@@ -53,7 +54,8 @@ def holds_whatever(
                     for r in frontiers
                     for f in frontiers[r]
                 }
-                values = [_value(oracle, p.expr, ev, frontiers, unknown) for p in st.parsed]
+                at = _At(oracle, ev, frontiers, unknown)
+                values = [at.value(p.expr) for p in st.parsed]
                 if not all(close(values[0], v) for v in values[1:]):
                     return False
     except (Unknown, SymbackpropError, KeyError):
@@ -61,41 +63,36 @@ def holds_whatever(
     return bool(evaluations)
 
 
-def _value(
-    oracle: Oracle,
-    expr: Expr,
-    ev: Evaluation,
-    frontiers: Mapping[Symbol, frozenset[Symbol]],
-    unknown: Mapping[tuple[Symbol, Symbol], Expr],
-) -> Float:
-    for _ in range(8):  # the document's shorthands first (δ_{o1} -> ∂E/∂net_{o1})
-        if not any(s in oracle.aliases for s in expr.free_symbols):
-            break
-        expr = expr.xreplace(oracle.aliases)
-    reps = {p: _partial(oracle, p, ev, frontiers, unknown) for p in expr.atoms(Partial)}
-    return oracle.value(expr.xreplace(reps), ev, {})
+@dataclass(frozen=True)
+class _At:
+    """One evaluation, with one draw of the unknown derivatives ``(R, f) -> ∂R/∂f``."""
 
+    oracle: Oracle
+    ev: Evaluation
+    frontiers: Mapping[Symbol, frozenset[Symbol]]
+    unknown: Mapping[tuple[Symbol, Symbol], Expr]
 
-def _partial(
-    oracle: Oracle,
-    p: Partial,
-    ev: Evaluation,
-    frontiers: Mapping[Symbol, frozenset[Symbol]],
-    unknown: Mapping[tuple[Symbol, Symbol], Expr],
-) -> Expr:
-    """∂of/∂wrt with each valued-only quantity under ``of`` an unknown function of its frontier."""
-    held = oracle.partial(p, ev)
-    if held is None:
-        raise Unknown(f"d{p.of.name}/d{p.wrt.name} is not part of the network")
-    total = held
-    under = upstream(p.of, oracle.definition) | {p.of}
-    for r in (r for r in frontiers if r in under and r != p.wrt):
-        through = oracle.partial(Partial(p.of, r), ev)
-        if through is None:
-            raise Unknown(f"d{p.of.name}/d{r.name} is not part of the network")
-        for f in frontiers[r]:
-            step = oracle.partial(Partial(f, p.wrt), ev)
-            if step is None:
-                raise Unknown(f"d{f.name}/d{p.wrt.name} is not part of the network")
-            total += through * unknown[(r, f)] * step
-    return total
+    def value(self, expr: Expr) -> Float:
+        for _ in range(8):  # the document's shorthands first (δ_{o1} -> ∂E/∂net_{o1})
+            if not any(s in self.oracle.aliases for s in expr.free_symbols):
+                break
+            expr = expr.xreplace(self.oracle.aliases)
+        reps = {p: self.partial(p) for p in expr.atoms(Partial)}
+        return self.oracle.value(expr.xreplace(reps), self.ev, {})
+
+    def partial(self, p: Partial) -> Expr:
+        """∂of/∂wrt with each valued-only quantity under ``of`` an unknown function of its frontier."""
+        total = self._known(p.of, p.wrt)
+        under = upstream(p.of, self.oracle.definition) | {p.of}
+        for r in (r for r in self.frontiers if r in under and r != p.wrt):
+            through = self._known(p.of, r)
+            for f in self.frontiers[r]:
+                total += through * self.unknown[(r, f)] * self._known(f, p.wrt)
+        return total
+
+    def _known(self, of: Symbol, wrt: Symbol) -> Expr:
+        """∂of/∂wrt in the network read (the valued-only quantities held)."""
+        held = self.oracle.partial(Partial(of, wrt), self.ev)
+        if held is None:
+            raise Unknown(f"d{of.name}/d{wrt.name} is not part of the network")
+        return held
