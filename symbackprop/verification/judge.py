@@ -27,6 +27,7 @@ from .chain import Chain, Memory, Rules, Subject, plain
 from .claims import EQUALITIES, written_out
 from .infer import Role
 from .names import Names
+from .opaque import holds_whatever
 from .oracle import Oracle, Unknown
 from .report import MISTAKES, Expected, Finding, Formula, Kind, Mistake, Status
 from .rounding import DIGITS_POLICIES, NoInterval, Rounding, contains
@@ -89,6 +90,10 @@ class Judge:
         #: Unreadable statements -> their longest run of readable sides in numbers (see runner).
         self.runs: dict[int, Statement] = {}
         self._below: dict[Symbol, set[Symbol]] = {}
+        #: Quantities stated only by their values -> what they may be computed from (see runner).
+        self.computed_from: Mapping[Symbol, frozenset[Symbol]] = {}
+        #: The same quantities -> what they read directly (see :func:`.siblings.frontiers`).
+        self.frontiers: Mapping[Symbol, frozenset[Symbol]] = {}
 
     # ------------------------------------------------------- one statement
 
@@ -155,7 +160,7 @@ class Judge:
         read from the document makes it independent of the parameter p (0 = 0 would check nothing)."""
         assert self.oracle is not None
         loss = self.oracle.network.loss
-        if loss in self.failed:
+        if loss in self.failed and not self._valued_only(loss, p):
             (line, root) = self.failed[loss]
             return (
                 f"not checked: the loss {loss.name} is computed from {root.name}, "
@@ -172,20 +177,27 @@ class Judge:
         """A product with a factor ``∂a/∂b`` where ``a`` does not depend on ``b`` at all is 0; a
         nonzero number on the same chain contradicts it (``∂E/∂w_5 = ∂E/∂out_{h1} ·
         ∂out_{h1}/∂net_{h1} · ∂net_{h1}/∂w_5 = 0.0821…``: net_h1 does not depend on w_5)."""
-        if self.oracle is None or any(op not in EQUALITIES for op in st.ops):
+        return self.zero_continued(st, st)
+
+    def zero_continued(self, st: Statement, row: Statement) -> Finding | None:
+        """:meth:`_zero_product` across rows: a side of ``st`` that is 0, contradicted by a nonzero
+        number on ``row``, the row that continues its chain (``\\frac{∂E}{∂w_5} &= … ∂net_{h1}/∂w_5``,
+        then ``&= 0.74 · 0.19 · 0.59``); the finding is on ``st``, whose side is wrong."""
+        if self.oracle is None or any(op not in EQUALITIES for op in (*st.ops, *row.ops)) or row.error:
             return None
-        numbers = [j for j, p in enumerate(st.parsed) if is_number(p) and p.numbers]
+        numbers = [j for j, p in enumerate(row.parsed) if is_number(p) and p.numbers]
         for i, side in enumerate(st.parsed):
             zero = next((f for f in sympy.Mul.make_args(side.expr) if self._independent(f)), None)
             if zero is None or not numbers:
                 continue
             for j in numbers:
                 with contextlib.suppress(NoInterval, SymbackpropError):
-                    iv = self.memory.rounding.interval(st.parsed[j].expr, st.parsed[j].numbers)
+                    iv = self.memory.rounding.interval(row.parsed[j].expr, row.parsed[j].numbers)
                     if not contains(iv, sympy.S.Zero):
+                        at = f" (line {row.line})" if row is not st else ""
                         why = (
                             f"{st.sides[i]} is 0 ({zero.of.name} does not depend on {zero.wrt.name}), "
-                            f"not {st.sides[j]}"
+                            f"not {row.sides[j]}{at}"
                         )
                         return Finding(status=Status.WRONG, explanation=(why,), checked=1, **_base(st))
         return None
@@ -231,7 +243,24 @@ class Judge:
             what = f"{undefined} is undefined: it is not a number"
             return Finding(status=Status.WRONG, explanation=(what,), checked=1, **base)
         blocked = self._blocked(st)
+        if blocked and self._holds_whatever(st):
+            why = "holds whatever the quantities stated only by their values are computed from"
+            return Finding(status=Status.OK, explanation=(why,), checked=1, **base)
         return self._arithmetic_only(st, blocked, base) if blocked else None
+
+    def _holds_whatever(self, st: Statement) -> bool:
+        """A chain of formulas blocked only by quantities stated by their values, that holds whatever
+        those are computed from (see :mod:`.opaque`)."""
+        if self.oracle is None or not self.frontiers:
+            return False
+        used: set[Symbol] = set()
+        for p in st.parsed:
+            used |= p.expr.free_symbols | {s for d in p.expr.atoms(Partial) for s in (d.of, d.wrt)}
+        roots = {self.failed[s][1] for s in used if s in self.failed}
+        roots |= {self.failed[r][1] for s in used for r in self._under(s) if r in self.failed}
+        if not all(self._valued_only(s) for s in used) or not roots <= set(self.frontiers):
+            return False
+        return holds_whatever(self.oracle, st, self.frontiers)
 
     def _remember_formula(self, st: Statement) -> None:
         """``f = (5 - 2w)^2``: the latest formula of plain names a name is defined by."""
@@ -357,9 +386,10 @@ class Judge:
         """Why a statement cannot be checked: it uses a name whose definition was unreadable."""
         used: set[Symbol] = set()
         for p in st.parsed:
-            used |= p.expr.free_symbols
+            used |= {s for s in p.expr.free_symbols if not self._valued_only(s)}
             for d in p.expr.atoms(Partial):
-                used |= {d.of, d.wrt}
+                if not self._valued_only(d.of, d.wrt) or not self._valued_only(d.wrt):
+                    used |= {d.of, d.wrt}
         blocked = sorted(
             ((self.failed[s], s.name) for s in used if s in self.failed),
             key=lambda b: (b[0][0], b[0][1].name, b[1]),  # by line and name: SymPy symbols do not order
@@ -373,6 +403,18 @@ class Judge:
             f"not checked: it uses {name}, computed from {root.name}, "
             f"whose definition at line {line} could not be read"
         )
+
+    def _valued_only(self, node: Symbol, wrt: Symbol | None = None) -> bool:
+        """Whether ``node`` (or ∂node/∂wrt) can be judged although it is computed from quantities the
+        document states only by their values (:attr:`computed_from`): their values are known, and
+        ``wrt`` is none of the things they may be computed from."""
+        if node not in self.failed:
+            return True
+        under = self._under(node) | {node}
+        roots = {r for r in under if r in self.failed and self.failed[r][1] == r}
+        if not roots or any(r not in self.computed_from for r in roots):
+            return False
+        return wrt is None or (wrt in self.symbols and all(wrt not in self.computed_from[r] for r in roots))
 
     def subject(self, st: Statement, role: Role | None) -> Subject | None:
         """What the chain is about; ``None`` for a definition or shorthand that states nothing more."""

@@ -29,6 +29,7 @@ from ..core.matrix import MatrixNetwork
 from ..core.network import Network
 from ..errors import InputError, SymbackpropError
 from ..files import read_text
+from .conventions import as_convention, other_conventions
 from .documents import Document, Fragment, format_of, read_document
 from .givens import plain_arithmetic
 from .infer import Inferred, Role, infer_network
@@ -38,6 +39,8 @@ from .oracle import Oracle
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
 from .shapes import shape_finding
+from .siblings import computed_from, frontiers
+from .spellings import loss_spellings, respelled
 from .statements import (
     Statement,
     bare,
@@ -217,6 +220,7 @@ def _judge_part(
     inferred = infer_network(statements, names, doc, lines)
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
+    statements = respelled(statements, loss_spellings(statements, inferred.network))
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
     spec_defines = set(network.symbols) if network is not None else set()  # the spec's, read or not
     blocked = _downstream(
@@ -240,24 +244,69 @@ def _judge_part(
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
     judge.runs = _readable_runs(statements, names, _functions(network))
+    valued = _stated_by_value(inferred, failed, statements) if network is None else []
+    if valued and inferred.network is not None:
+        judge.computed_from = computed_from(inferred.network, valued)
+        judge.frontiers = frontiers(inferred.network, valued)
     findings: list[Finding] = []
     before: int | None = None  # the index in findings of the statement before's own finding
+    others = other_conventions(statements, doc.text)
     for i, st in enumerate(statements):
-        found = judge.judge(i, st, continued=i in continues)
-        if matrix is not None:  # a matrix spec: matrix-form claims are judged element by element
-            read = matrix.judge(st, continued=i in continues)
-            if read is not None and (
-                read.status is not Status.NOT_CHECKED or found.status is Status.NOT_CHECKED
-            ):
-                found = read  # (the scalar view's verdict stands where the matrix reading checks nothing)
-        found = shape_finding(st) or found  # (2 \times 1) = (2 \times 2) (2 \times 1): shapes, not numbers
+        found = _judged(judge, matrix, i, st, i in continues, i in others)
         if i in continues and before is not None and judge.memory.joined is Arithmetic.HOLDS:
             findings[before] = _operands_checked(findings[before], statements[i - 1], found.line)
+        if i in continues and before is not None:
+            findings = _zero_continued(findings, before, judge, statements[i - 1], st)
         before = len(findings)
         findings += [found, *_other_rows(st, found)]
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
     return findings
+
+
+def _judged(judge: Judge, matrix: Any, i: int, st: Statement, continued: bool, other: bool) -> Finding:
+    """The finding on one statement: by the judge, by the matrix judge for matrix-form claims, and
+    not checked instead of wrong where the text presents it as other sources' convention."""
+    found = judge.judge(i, st, continued=continued)
+    if matrix is not None:  # a matrix spec: matrix-form claims are judged element by element
+        read = matrix.judge(st, continued=continued)
+        if read is not None and (read.status is not Status.NOT_CHECKED or found.status is Status.NOT_CHECKED):
+            found = read  # (the scalar view's verdict stands where the matrix reading checks nothing)
+    found = shape_finding(st) or found  # (2 \times 1) = (2 \times 2) (2 \times 1): shapes, not numbers
+    return as_convention(found) if other else found
+
+
+def _stated_by_value(
+    inferred: Inferred, failed: Mapping[Symbol, int], statements: list[Statement]
+) -> list[Symbol]:
+    """The quantities stated only by their values (``E_{o2} = 0.0236``), yet differentiated: what
+    they may be computed from is read from their siblings (see :mod:`.siblings`), when the document
+    gives a complete point (without one, nothing is judged through them); an unreadable definition
+    stays unreadable."""
+    if inferred.network is None or inferred.missing is not None:
+        return []
+    valued = {  # each name's value lines: the line ``failed`` gives for it is its first
+        (st.parsed[0].expr, st.line)
+        for st in statements
+        if not st.error and len(st.parsed) == 2 and is_name(st.parsed[0]) and is_number(st.parsed[1])
+    }
+    return [s for s, line in failed.items() if (s, line) in valued]
+
+
+def _zero_continued(
+    findings: list[Finding], before: int, judge: Judge, previous: Statement, row: Statement
+) -> list[Finding]:
+    """The findings with the previous statement's made wrong when its chain has a side that is 0 and
+    ``row``, which continues it, a nonzero number (see :meth:`Judge.zero_continued`); a wrong chain
+    is reported on its wrong row only (see :func:`_other_rows`)."""
+    if findings[before].status is Status.WRONG:
+        return findings
+    zero = judge.zero_continued(previous, row)
+    if zero is None:
+        return findings
+    out = [f for f in findings if f.row_of != zero.line]
+    out[before] = zero  # the rows dropped come after it
+    return out
 
 
 def _operands_checked(row: Finding, st: Statement, result: int) -> Finding:

@@ -30,7 +30,7 @@ __all__ = ["SIGNALS", "Timeline"]
 SIGNALS = re.compile(
     r"after (?:one|the|a|this|1|an) (?:step|update|iteration|epoch)"
     r"|updated (?:weights|parameters|values|network)"
-    r"|with (?:the )?new (?:weights|parameters|values)|new weights|forward pass (?:is )?(?:repeated|again)"
+    r"|(?:with|using) (?:the )?new (?:weights|parameters|values)|forward pass (?:is )?(?:repeated|again)"
     r"|repeat(?:ed|ing)? the forward|(?:second|next) (?:sample|example|iteration|step|round|training)"
     r"|after (?:updating|the update)",
     re.I,

@@ -4,7 +4,8 @@ A norm is vector notation, except when every name inside it is one component
 (a subscripted name such as ``target_{o1}``) or a number: then the quantity is a
 scalar and its squared norm is its square, whatever its sign.  Only the square is
 read; a bare ``\\|a\\|`` (an absolute value whose sign a derivation often ignores)
-and a norm of anything else stay unread ("not checked: matrix notation").
+and a norm of anything else stay unread ("not checked: matrix notation"), except a norm of
+numbers only (``\\|0.01 - 0.7514\\|``): that is arithmetic, the number's absolute value.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from .tokens import group, skip_space
 from .vocabulary import NORMS, NUMBER, TIMES
 
-__all__ = ["scalar_norm_squared"]
+__all__ = ["numbers_norm", "scalar_norm_squared"]
 
 #: Tokens a scalar norm may hold besides components and numbers.
 _PLAIN = frozenset({"+", "-", "(", ")", "."}) | TIMES
@@ -29,6 +30,17 @@ def scalar_norm_squared(toks: list[str], i: int) -> tuple[list[str], int] | None
         return None
     inner = toks[i + 1 : close]
     return (inner, close + 1) if _components_only(inner) else None
+
+
+def numbers_norm(toks: list[str], i: int) -> tuple[list[str], int] | None:
+    """The inside of ``\\|…\\|`` opening at ``i`` -> (its tokens, the index after its closing bars),
+    when it holds numbers and arithmetic signs only: its absolute value; ``None`` otherwise."""
+    close = next((j for j in range(i + 1, len(toks)) if toks[j] in NORMS), None)
+    if close is None:
+        return None
+    inner = toks[i + 1 : close]
+    plain = all(t.isspace() or t in _PLAIN or NUMBER.fullmatch(t) for t in inner)
+    return (inner, close + 1) if plain and any(NUMBER.fullmatch(t) for t in inner) else None
 
 
 def _components_only(toks: list[str]) -> bool:

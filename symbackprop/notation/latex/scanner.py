@@ -32,7 +32,7 @@ from .applications import call, unknown_call
 from .context import Resolver, ScanContext, matrix_notation
 from .derivatives import fraction_derivative, slash_d, slash_partial
 from .names import PRIME, letters, name_at, power_layer
-from .norms import scalar_norm_squared
+from .norms import numbers_norm, scalar_norm_squared
 from .operators import at_point, derivative_value, nabla, name_derivative, operand
 from .parsed import Number
 from .relations import split_relations
@@ -178,6 +178,9 @@ class Scanner:
             return fixed(self, toks, i, depth)
         if t in NORMS:
             scalar = scalar_norm_squared(toks, i)
+            absolute = numbers_norm(toks, i) if scalar is None else None
+            if absolute is not None:
+                return "|" + self.rewrite(absolute[0], depth + 1) + "|", absolute[1]
             if scalar is None:
                 raise matrix_notation(f"a norm {t} ... {t}")
             return "(" + self.rewrite(scalar[0], depth + 1) + ")", scalar[1]
