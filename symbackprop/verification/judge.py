@@ -148,7 +148,18 @@ class Judge:
             return Finding(status=Status.OK, explanation=(why,), kind=Kind.DEFINITION, **base)
         if is_name(first):
             self.seen.add(first.expr)
-        return self._at_its_point(st, subject, base)
+        return self._unless_off_the_loss(st, subject, base)
+
+    def _unless_off_the_loss(self, st: Statement, subject: Subject, base: dict[str, Any]) -> Finding:
+        """The chain judged at its point; a wrong one through a quantity the loss never uses is only
+        checked for its arithmetic (see :meth:`_off_the_loss`)."""
+        saved = self.memory.snapshot()
+        found = self._at_its_point(st, subject, base)
+        off = self._off_the_loss(st, subject) if found.status is Status.WRONG else None
+        if off is None:
+            return found
+        self.memory.restore(saved)
+        return self._arithmetic_only(st, off, base)
 
     def _loss_unread(self, p: Symbol) -> str | None:
         """Why ∂L/∂p cannot be judged: the loss comes from an unreadable definition, or the network
@@ -166,6 +177,28 @@ class Judge:
                 f"not checked: in the network read from the document, {loss.name} does not depend on "
                 f"{p.name} (a definition between them was not read)"
             )
+        return None
+
+    def _off_the_loss(self, st: Statement, subject: Subject) -> str | None:
+        """Why a chain for the loss's derivative that came out wrong cannot be judged after all: a
+        factor names a quantity the document defines, yet the loss of the network read from the
+        document does not depend on it (``∂E/∂y_1`` where ``y_1 = w_5 out_{h1} + …`` feeds nothing).
+        The document then names one quantity two ways that its definitions never join, and calling
+        the chain wrong would be a guess."""
+        key = subject.key
+        if self.spec_mode or self.oracle is None or key is None or key[0] not in ("adjoint", "update"):
+            return None
+        loss = self.oracle.network.loss
+        under = self._under(loss)
+        for p in st.parsed:
+            for d in sorted(p.expr.atoms(Partial), key=str):
+                for n in (d.of, d.wrt):
+                    if n != loss and n in self.rules.doc_defs and n not in under:
+                        return (
+                            f"not checked: in the network read from the document, {loss.name} does not "
+                            f"depend on {n.name} (defined at line {self.rules.doc_defs[n][1]}); the document "
+                            "may name one quantity two ways"
+                        )
         return None
 
     def _zero_product(self, st: Statement) -> Finding | None:
