@@ -6,6 +6,9 @@ hand from the document's own definitions, never taken from verify.
 
 from __future__ import annotations
 
+import mpmath as mp
+import pytest
+
 from symbackprop.verification import Status, verify
 
 POINT = "With `x = 0.5`, `w = 0.8`, `y = 1` and `eta = 0.5`.\n\n"
@@ -53,3 +56,34 @@ def test_a_chain_through_a_name_the_loss_uses_is_still_judged():
     text = ORPHAN.replace("\\partial u}", "\\partial z}").replace("{\\partial u}", "{\\partial z}")
     found = at(run(text), 11)
     assert found.status is Status.OK and found.checked, found.explanation
+
+
+STATED = """The weights are in a figure we do not have.
+
+$$z = w x + b$$
+
+$$a = \\sigma(z)$$
+
+$$z = 0.2 + 0.1 = 0.3$$
+
+$$a = \\sigma(z) = {shown}$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("shown", "status"), [("0.5744", Status.OK), ("0.5844", Status.WRONG)], ids=["right", "slip"]
+)
+def test_with_no_point_a_value_line_is_checked_at_the_values_the_document_stated(shown, status):
+    # w, x, b have no values, so a cannot be judged against the network; the author's own step
+    # σ(z) at the z = 0.3 stated above still can: σ(0.3) = 0.574442516..., so 0.5744 holds.
+    assert mp.nstr(1 / (1 + mp.exp(-mp.mpf("0.3"))), 4) == "0.5744"
+    found = at(run(STATED.replace("{shown}", shown)), 9)
+    assert found.status is status and found.checked, found.explanation
+    assert "z = 0.3 (line 7)" in " ".join(map(str, found.explanation))
+
+
+def test_a_stated_value_is_not_used_for_the_name_it_defines():
+    # a = \sigma(a) (circular) is not "checked" by putting a's own earlier value in its place
+    text = STATED.replace("{shown}", "0.5744") + "\n$$a = \\sigma(a) + 0 = 0.6398$$\n"
+    found = at(run(text), 11)
+    assert not (found.status is Status.OK and found.checked), found.explanation

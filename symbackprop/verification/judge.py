@@ -30,6 +30,7 @@ from .names import Names
 from .oracle import Oracle, Unknown
 from .report import MISTAKES, Expected, Finding, Formula, Kind, Mistake, Status
 from .rounding import DIGITS_POLICIES, NoInterval, Rounding, contains
+from .stated import StatedValues
 from .statements import Statement, bare, is_name, is_number
 from .timeline import Timeline
 
@@ -89,16 +90,47 @@ class Judge:
         #: Unreadable statements -> their longest run of readable sides in numbers (see runner).
         self.runs: dict[int, Statement] = {}
         self._below: dict[Symbol, set[Symbol]] = {}
+        self.stated = StatedValues()
 
     # ------------------------------------------------------- one statement
 
     def judge(self, index: int, st: Statement, continued: bool = False) -> Finding:
         """The finding for statement number ``index`` (``continued``: it continues the row before)."""
+        saved = self.memory.snapshot(), self.memory.last_exact
         found = self._with_unread(st, self._judge(index, st, continued))
+        found = self._at_stated_values(st, found, saved, continued)
+        self.stated.remember(st)
         if found.status is Status.WRONG or st.error:
             return found
         zero = self._zero_product(st)
         return found if zero is None else zero
+
+    def _at_stated_values(
+        self, st: Statement, found: Finding, before: tuple[Any, Any], continued: bool
+    ) -> Finding:
+        """With no complete point, a chain's numbers are still the arithmetic its author did: its
+        formula at the values the document stated for its names (see :mod:`.stated`), judged from the
+        memory ``before`` the chain was first judged. It replaces a finding that checked nothing, and
+        any finding when that arithmetic is wrong."""
+        if found.status is Status.WRONG or self.oracle is None or self.oracle.point:
+            return found
+        at = self.stated.substituted(st)
+        if at is None:
+            return found
+        after = self.memory.snapshot(), self.memory.last_exact
+        self.memory.restore(before[0])
+        self.memory.last_exact = before[1]
+        if not continued:  # as when it was first judged (a chain of three sides is no restatement)
+            self.memory.last_iv = self.memory.last_exact = None
+        again = self._arithmetic_only(at[0], f"not checked: {at[1]}; {self.memory.no_point}", _base(st))
+        if again.checked and (not found.checked or again.status is Status.WRONG):
+            return again
+        self.memory.restore(after[0])
+        self.memory.last_exact = after[1]
+        if not again.checked:
+            return found
+        also = f"; the arithmetic {at[1]} holds"
+        return dataclasses.replace(found, explanation=(*found.explanation, also), checked=found.checked + 1)
 
     @staticmethod
     def _with_unread(st: Statement, found: Finding) -> Finding:
