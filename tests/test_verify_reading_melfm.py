@@ -37,15 +37,15 @@ def test_a_question_mark_asks_for_a_value_and_defines_nothing():
 ORPHAN = (
     POINT
     + "$$z = w x$$\n\n$$a = \\sigma(z)$$\n\n$$L = \\frac{1}{2}(a - y)^2$$\n\n"
-    + "$$u = w x$$\n\n"
+    + "$$u = w x + 1$$\n\n"
     + "$$\\frac{\\partial L}{\\partial w} = \\frac{\\partial L}{\\partial a} "
     + "\\frac{\\partial a}{\\partial u} \\frac{\\partial u}{\\partial w}$$\n"
 )
 
 
 def test_a_chain_through_a_name_the_loss_never_uses_is_not_checked():
-    # u is defined like z but feeds nothing: the chain names z twice over (u and z), so in the read
-    # network ∂a/∂u = 0 and the chain would be "wrong" only because the names were never joined.
+    # u is defined but feeds nothing: in the read network ∂a/∂u = 0, and the chain would be "wrong"
+    # only because the document's names and its definitions were never joined.
     found = at(run(ORPHAN), 11)
     assert found.status is Status.NOT_CHECKED, found.explanation
     assert "does not depend on u (defined at line 9)" in " ".join(map(str, found.explanation))
@@ -87,3 +87,36 @@ def test_a_stated_value_is_not_used_for_the_name_it_defines():
     text = STATED.replace("{shown}", "0.5744") + "\n$$a = \\sigma(a) + 0 = 0.6398$$\n"
     found = at(run(text), 11)
     assert not (found.status is Status.OK and found.checked), found.explanation
+
+
+TWICE = (
+    POINT
+    + "$$z = w x$$\n\n$$a = \\sigma(z)$$\n\n$$L = \\frac{1}{2}(a - y)^2$$\n\n"
+    + "In the backward pass we write $net$ and $out$.\n\n"
+    + "$$net = {net}$$\n\n$$out = \\frac{1}{1 + e^{-net}}$$\n\n"
+    + "$$\\frac{\\partial L}{\\partial w} = {chain}$$\n"
+)
+CHAIN = (
+    "\\frac{\\partial L}{\\partial out} \\frac{\\partial out}{\\partial net} "
+    "\\frac{\\partial net}{\\partial w}"
+)
+
+
+@pytest.mark.parametrize(
+    ("net", "chain", "status"),
+    [
+        ("w x", CHAIN, Status.OK),
+        ("x w", CHAIN, Status.OK),
+        ("w x", CHAIN.removesuffix(" \\frac{\\partial net}{\\partial w}"), Status.WRONG),
+        ("w x + 1", CHAIN, Status.NOT_CHECKED),
+    ],
+    ids=["same-definition", "same-function", "wrong-chain-still-found", "another-node"],
+)
+def test_a_node_defined_again_under_another_name_is_that_node(net, chain, status):
+    # net = w x restates z = w x, so out = 1/(1 + e^{-net}) is a = σ(z): the backward pass's chain
+    # ∂L/∂out · ∂out/∂net · ∂net/∂w is ∂L/∂w (by hand: (a - y) a (1 - a) x) and holds; without the
+    # factor x it is wrong (x = 0.5 ≠ 1). net = w x + 1 is another quantity, which L never uses.
+    text = TWICE.replace("{net}", net).replace("{chain}", chain)
+    found = at(run(text), 15)
+    assert found.status is status, found.explanation
+    assert status is Status.NOT_CHECKED or found.checked

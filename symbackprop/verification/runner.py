@@ -48,6 +48,7 @@ from .statements import (
     parse_all,
     spell_names,
 )
+from .twins import join_names
 from .wording import NOTHING_CHECKED
 
 __all__ = ["verify"]
@@ -214,6 +215,7 @@ def _judge_part(
     doc_defs = defining_statements(statements)
     failed = failed_definitions(statements, names, _functions(network))
     inferred = infer_network(statements, names, doc, lines)
+    join_names(statements, inferred.twins)
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
