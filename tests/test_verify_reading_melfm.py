@@ -120,3 +120,33 @@ def test_a_node_defined_again_under_another_name_is_that_node(net, chain, status
     found = at(run(text), 15)
     assert found.status is status, found.explanation
     assert status is Status.NOT_CHECKED or found.checked
+
+
+MISNAMED = """$$a_1 = 0.6225$$
+
+$$a_2 = 0.7311$$
+
+$$z = w_1 a_1 + w_2 {second}$$
+
+$$z = 0.4 \\cdot 0.6225 + 0.5 \\cdot {number} = {result}$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("second", "number", "result", "status"),
+    [
+        ("a_1", "0.7311", "0.61455", Status.WRONG),
+        ("a_2", "0.7311", "0.61455", Status.OK),
+        ("a_1", "0.7", "0.599", Status.OK),
+    ],
+    ids=["a_2-written-a_1", "as-defined", "no-name-has-that-value"],
+)
+def test_a_definition_whose_own_numbers_put_another_names_value_in_its_place(second, number, result, status):
+    # z = w_1 a_1 + w_2 a_1, then 0.4 * 0.6225 + 0.5 * 0.7311: the second a_1 is given 0.7311, which
+    # is a_2 (stated above), while a_1 is 0.6225: the definition names a_1 where a_2 is meant.
+    # 0.4 * 0.6225 + 0.5 * 0.7311 = 0.61455 and 0.4 * 0.6225 + 0.5 * 0.7 = 0.599 by hand.
+    text = MISNAMED.replace("{second}", second).replace("{number}", number).replace("{result}", result)
+    found = at(run(text), 5)
+    assert found.status is status, found.explanation
+    if status is Status.WRONG:
+        assert "the value of a_2 (line 3)" in found.explanation[0]

@@ -91,6 +91,8 @@ class Judge:
         self.runs: dict[int, Statement] = {}
         self._below: dict[Symbol, set[Symbol]] = {}
         self.stated = StatedValues()
+        #: Definitions their own numbers contradict by name -> why (see :mod:`.misnamed`).
+        self.misnamed: dict[int, str] = {}
 
     # ------------------------------------------------------- one statement
 
@@ -285,7 +287,9 @@ class Judge:
 
     def _unread(self, index: int, st: Statement, base: dict[str, Any]) -> Finding | None:
         """The finding on a statement that cannot be judged as a whole (unreadable, undefined, or
-        using an unreadable definition), or ``None``."""
+        using an unreadable definition, or contradicted by its own numbers), or ``None``."""
+        if index in self.misnamed:
+            return Finding(status=Status.WRONG, explanation=(self.misnamed[index],), checked=1, **base)
         if st.error:
             why = f"not checked: {st.error}"
             if index in self.runs:  # its sides in numbers only are still arithmetic

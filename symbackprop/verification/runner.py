@@ -33,6 +33,7 @@ from .documents import Document, Fragment, format_of, read_document
 from .givens import plain_arithmetic
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
+from .misnamed import misnamed_definitions
 from .names import Names
 from .oracle import Oracle
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
@@ -239,6 +240,7 @@ def _judge_part(
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
     judge.runs = _readable_runs(statements, names, _functions(network))
+    judge.misnamed = misnamed_definitions(statements, inferred.roles, names) if network is None else {}
     findings: list[Finding] = []
     before: int | None = None  # the index in findings of the statement before's own finding
     for i, st in enumerate(statements):
