@@ -489,7 +489,7 @@ def test_a_wrong_row_of_a_chain_is_reported_on_its_own_row():
     assert [f.line for f in wrong] == [line_of(text, "1.1059059067")]
 
 
-BLOCKED = """We ask: $w_6 = ?$
+BLOCKED = """We define $w_6 = 2 \\bowtie 3$
 
 $$z = w_6 \\cdot 2 = 0.4 \\cdot 2 = {shown}$$
 
@@ -499,7 +499,8 @@ $$v = w_6 \\cdot 3$$
 
 @pytest.mark.parametrize(("shown", "verdict"), [("0.8", "holds"), ("0.9", "wrong")], ids=["right", "slip"])
 def test_arithmetic_is_checked_even_where_the_quantity_cannot_be(shown, verdict):
-    """w_6's definition is unreadable, so z's value cannot be judged; 0.4 * 2 = 0.8 still can."""
+    """w_6's definition is unreadable (an unknown command; ``w_6 = ?`` asks a question and defines
+    nothing), so z's value cannot be judged; 0.4 * 2 = 0.8 still can."""
     text = BLOCKED.replace("{shown}", shown)
     report = run(text)
     z = at(report, line_of(text, "z = "))

@@ -44,6 +44,7 @@ from .names import Names
 from .readback import agrees, repaired, substitution
 from .sections import headings
 from .statements import Statement, bare, is_name, is_number
+from .twins import twin_nodes
 
 __all__ = ["LOSS_NAMES", "PARAMETER_NAMES", "TARGET_NAMES", "Inferred", "Role", "infer_network"]
 
@@ -82,6 +83,7 @@ class Inferred:
             ``(line, symbol, value)``.
         repairs: Statement index -> the right definition, for a definition that its own
             numbers contradict (``1/(1 + e^{net})`` where every number is σ(net)).
+        twins: Nodes defined again under another name -> the node they name (see :mod:`.twins`).
     """
 
     network: Network | None
@@ -91,6 +93,7 @@ class Inferred:
     givens: tuple[Expr, ...] = ()
     later: tuple[tuple[int, Symbol, Expr], ...] = ()
     repairs: dict[int, Expr] = field(default_factory=dict)
+    twins: dict[Symbol, Symbol] = field(default_factory=dict)
 
 
 @dataclass
@@ -112,6 +115,7 @@ class _Reading:
     offers: list[tuple[int, int, Symbol, Expr]] = field(default_factory=list)
     renamed: dict[Symbol, Expr] = field(default_factory=dict)  # another name for a node: out -> s_1
     read_back: list[Symbol] = field(default_factory=list)
+    twins: dict[Symbol, Symbol] = field(default_factory=dict)  # a node defined again: net_{h1} -> z_1
 
     def here(self, line: int) -> bool:
         """Whether a line belongs to the problem being read."""
@@ -172,6 +176,21 @@ class _Reading:
                 self.order.remove(n)
                 self.order.append(n)
             self.definitions[n] = rhs.exact().xreplace(self.renamed)
+
+    def join_twins(self, statements: list[Statement]) -> None:
+        """A node defined again under another name (see :mod:`.twins`) becomes that other name."""
+        self.twins = joined = twin_nodes(self.definitions, self.order)
+        if not joined:
+            return
+        for twin, node in joined.items():
+            del self.definitions[twin]
+            self.order.remove(twin)
+            self.aliases[twin] = self.renamed[twin] = node
+        self.definitions = {n: e.xreplace(joined) for n, e in self.definitions.items()}
+        self.aliases = {n: _rename(e, joined) if n not in joined else e for n, e in self.aliases.items()}
+        for i, role in self.roles.items():
+            if role is Role.DEFINITION and statements[i].parsed[0].expr in joined:
+                self.roles[i] = Role.ALIAS
 
     def refines(self, n: Symbol, expr: Expr) -> bool:
         """Whether ``n = expr`` restates ``n``'s definition through new intermediate nodes.
@@ -474,6 +493,7 @@ def infer_network(
         if not st.error and is_name(st.parsed[0]):
             reading.read(i, st)
     repairs = reading.repair(statements)
+    reading.join_twins(statements)
     if not reading.definitions:
         givens = (*reading.values.values(), *(Rational(cv.number) for cv in doc.code_values))
         givens += tuple(Rational(g.value.numerator, g.value.denominator) for g in named_values(doc.text))
@@ -488,4 +508,5 @@ def infer_network(
     network = reading.network(dict(names.latex))
     givens = tuple(v for s, v in reading.values.items() if s in leaves or s == reading.eta)
     later = tuple((ln, s, v) for ln, s, v in reading.later if s in leaves)
-    return Inferred(network, reading.aliases, reading.roles, reading.missing(), givens, later, repairs)
+    missing = reading.missing()
+    return Inferred(network, reading.aliases, reading.roles, missing, givens, later, repairs, reading.twins)

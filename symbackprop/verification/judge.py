@@ -31,6 +31,7 @@ from .opaque import holds_whatever
 from .oracle import Oracle, Unknown
 from .report import MISTAKES, Expected, Finding, Formula, Kind, Mistake, Status
 from .rounding import DIGITS_POLICIES, NoInterval, Rounding, contains
+from .stated import StatedValues
 from .statements import Statement, bare, is_name, is_number
 from .timeline import Timeline
 
@@ -94,16 +95,49 @@ class Judge:
         self.computed_from: Mapping[Symbol, frozenset[Symbol]] = {}
         #: The same quantities -> what they read directly (see :func:`.siblings.frontiers`).
         self.frontiers: Mapping[Symbol, frozenset[Symbol]] = {}
+        self.stated = StatedValues()
+        #: Definitions their own numbers contradict by name -> why (see :mod:`.misnamed`).
+        self.misnamed: dict[int, str] = {}
 
     # ------------------------------------------------------- one statement
 
     def judge(self, index: int, st: Statement, continued: bool = False) -> Finding:
         """The finding for statement number ``index`` (``continued``: it continues the row before)."""
+        saved = self.memory.snapshot(), self.memory.last_exact
         found = self._with_unread(st, self._judge(index, st, continued))
+        found = self._at_stated_values(st, found, saved, continued)
+        self.stated.remember(st)
         if found.status is Status.WRONG or st.error:
             return found
         zero = self._zero_product(st)
         return found if zero is None else zero
+
+    def _at_stated_values(
+        self, st: Statement, found: Finding, before: tuple[Any, Any], continued: bool
+    ) -> Finding:
+        """With no complete point, a chain's numbers are still the arithmetic its author did: its
+        formula at the values the document stated for its names (see :mod:`.stated`), judged from the
+        memory ``before`` the chain was first judged. It replaces a finding that checked nothing, and
+        any finding when that arithmetic is wrong."""
+        if found.status is Status.WRONG or self.oracle is None or self.oracle.point:
+            return found
+        at = self.stated.substituted(st)
+        if at is None:
+            return found
+        after = self.memory.snapshot(), self.memory.last_exact
+        self.memory.restore(before[0])
+        self.memory.last_exact = before[1]
+        if not continued:  # as when it was first judged (a chain of three sides is no restatement)
+            self.memory.last_iv = self.memory.last_exact = None
+        again = self._arithmetic_only(at[0], f"not checked: {at[1]}; {self.memory.no_point}", _base(st))
+        if again.checked and (not found.checked or again.status is Status.WRONG):
+            return again
+        self.memory.restore(after[0])
+        self.memory.last_exact = after[1]
+        if not again.checked:
+            return found
+        also = f"; the arithmetic {at[1]} holds"
+        return dataclasses.replace(found, explanation=(*found.explanation, also), checked=found.checked + 1)
 
     @staticmethod
     def _with_unread(st: Statement, found: Finding) -> Finding:
@@ -153,7 +187,18 @@ class Judge:
             return Finding(status=Status.OK, explanation=(why,), kind=Kind.DEFINITION, **base)
         if is_name(first):
             self.seen.add(first.expr)
-        return self._at_its_point(st, subject, base)
+        return self._unless_off_the_loss(st, subject, base)
+
+    def _unless_off_the_loss(self, st: Statement, subject: Subject, base: dict[str, Any]) -> Finding:
+        """The chain judged at its point; a wrong one through a quantity the loss never uses is only
+        checked for its arithmetic (see :meth:`_off_the_loss`)."""
+        saved = self.memory.snapshot()
+        found = self._at_its_point(st, subject, base)
+        off = self._off_the_loss(st, subject) if found.status is Status.WRONG else None
+        if off is None:
+            return found
+        self.memory.restore(saved)
+        return self._arithmetic_only(st, off, base)
 
     def _loss_unread(self, p: Symbol) -> str | None:
         """Why ∂L/∂p cannot be judged: the loss comes from an unreadable definition, or the network
@@ -171,6 +216,28 @@ class Judge:
                 f"not checked: in the network read from the document, {loss.name} does not depend on "
                 f"{p.name} (a definition between them was not read)"
             )
+        return None
+
+    def _off_the_loss(self, st: Statement, subject: Subject) -> str | None:
+        """Why a chain for the loss's derivative that came out wrong cannot be judged after all: a
+        factor names a quantity the document defines, yet the loss of the network read from the
+        document does not depend on it (``∂E/∂y_1`` where ``y_1 = w_5 out_{h1} + …`` feeds nothing).
+        The document then names one quantity two ways that its definitions never join, and calling
+        the chain wrong would be a guess."""
+        key = subject.key
+        if self.spec_mode or self.oracle is None or key is None or key[0] not in ("adjoint", "update"):
+            return None
+        loss = self.oracle.network.loss
+        under = self._under(loss)
+        for p in st.parsed:
+            for d in sorted(p.expr.atoms(Partial), key=str):
+                for n in (d.of, d.wrt):
+                    if n != loss and n in self.rules.doc_defs and n not in under:
+                        return (
+                            f"not checked: in the network read from the document, {loss.name} does not "
+                            f"depend on {n.name} (defined at line {self.rules.doc_defs[n][1]}); the document "
+                            "may name one quantity two ways"
+                        )
         return None
 
     def _zero_product(self, st: Statement) -> Finding | None:
@@ -232,7 +299,9 @@ class Judge:
 
     def _unread(self, index: int, st: Statement, base: dict[str, Any]) -> Finding | None:
         """The finding on a statement that cannot be judged as a whole (unreadable, undefined, or
-        using an unreadable definition), or ``None``."""
+        using an unreadable definition, or contradicted by its own numbers), or ``None``."""
+        if index in self.misnamed:
+            return Finding(status=Status.WRONG, explanation=(self.misnamed[index],), checked=1, **base)
         if st.error:
             why = f"not checked: {st.error}"
             if index in self.runs:  # its sides in numbers only are still arithmetic

@@ -34,6 +34,7 @@ from .documents import Document, Fragment, format_of, read_document
 from .givens import plain_arithmetic
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
+from .misnamed import misnamed_definitions
 from .names import Names
 from .oracle import Oracle
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
@@ -52,6 +53,7 @@ from .statements import (
     parse_all,
     spell_names,
 )
+from .twins import join_names
 from .wording import NOTHING_CHECKED
 
 __all__ = ["verify"]
@@ -218,6 +220,7 @@ def _judge_part(
     doc_defs = defining_statements(statements)
     failed = failed_definitions(statements, names, _functions(network))
     inferred = infer_network(statements, names, doc, lines)
+    join_names(statements, inferred.twins)
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     statements = respelled(statements, loss_spellings(statements, inferred.network))
@@ -248,6 +251,7 @@ def _judge_part(
     if valued and inferred.network is not None:
         judge.computed_from = computed_from(inferred.network, valued)
         judge.frontiers = frontiers(inferred.network, valued)
+    judge.misnamed = misnamed_definitions(statements, inferred.roles, names) if network is None else {}
     findings: list[Finding] = []
     before: int | None = None  # the index in findings of the statement before's own finding
     others = other_conventions(statements, doc.text)

@@ -282,12 +282,13 @@ def lhs_keys(statements: list[Statement], functions: Mapping[str, Any]) -> set[s
 def failed_definitions(
     statements: list[Statement], names: Names, functions: Mapping[str, Any]
 ) -> dict[Symbol, int]:
-    """Names whose defining equation could not be read, with its line."""
+    """Names whose defining equation could not be read, with its line (``w_6 = ?`` asks for a value
+    the reader is to work out: it defines nothing, so it blocks nothing)."""
     from ..notation.latex_input import parse_math
 
     out: dict[Symbol, int] = {}
     for st in statements:
-        if not st.error or len(st.sides) < 2:
+        if not st.error or len(st.sides) < 2 or any(x.strip() == "?" for x in st.sides):
             continue
         try:
             p = parse_math(
