@@ -48,6 +48,7 @@ from .statements import (
     parse_all,
     spell_names,
 )
+from .templates import instances
 from .wording import NOTHING_CHECKED
 
 __all__ = ["verify"]
@@ -213,7 +214,8 @@ def _judge_part(
     """Judge one problem of the document (the whole document, unless it holds several exercises)."""
     doc_defs = defining_statements(statements)
     failed = failed_definitions(statements, names, _functions(network))
-    inferred = infer_network(statements, names, doc, lines)
+    templated = instances(statements, names)  # out_{h_i} = ...: judged as out_{h_1}, defining nothing
+    inferred = infer_network(_hidden(statements, templated), names, doc, lines)
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
@@ -240,7 +242,7 @@ def _judge_part(
     findings: list[Finding] = []
     before: int | None = None  # the index in findings of the statement before's own finding
     for i, st in enumerate(statements):
-        found = judge.judge(i, st, continued=i in continues)
+        found = judge.judge(i, templated.get(i, st), continued=i in continues)
         if matrix is not None:  # a matrix spec: matrix-form claims are judged element by element
             found = matrix.judge(st, continued=i in continues) or found
         if i in continues and before is not None and judge.memory.joined is Arithmetic.HOLDS:
@@ -250,6 +252,14 @@ def _judge_part(
     if network is not None and oracle is not None and oracle.point is not None:
         findings.extend(_code_value_findings(doc, names, oracle))
     return findings
+
+
+def _hidden(statements: list[Statement], templates: Mapping[int, Statement]) -> list[Statement]:
+    """The statements with the templates left unread: a formula for every node defines none."""
+    if not templates:
+        return statements
+    why = "a formula for every node of a layer"
+    return [dataclasses.replace(st, error=why) if i in templates else st for i, st in enumerate(statements)]
 
 
 def _operands_checked(row: Finding, st: Statement, result: int) -> Finding:
