@@ -17,6 +17,7 @@ from symbackprop.notation.latex import parse_math
 from symbackprop.verification import verify
 from symbackprop.verification.readback import near
 from symbackprop.verification.report import Finding, Status
+from symbackprop.verification.shorthands import telescoped
 from symbackprop.verification.termwise import parts_defined
 
 
@@ -252,3 +253,57 @@ def test_an_update_whose_result_is_far_off_gives_no_value():
         GRADIENT,
     )
     assert "gives no value for w" in findings(text)[15].message
+
+
+# -------------------------------------------- a shorthand defined for one node, used for others
+
+
+def D(of: str, wrt: str) -> Partial:
+    return Partial(S(of), S(wrt))
+
+
+TELESCOPED = [
+    (D("E", "out_o1") * D("out_o1", "net_o1"), (1, D("E", "net_o1")), "two-factors"),
+    (D("out_o1", "net_o1") * D("E", "out_o1"), (1, D("E", "net_o1")), "factors-in-any-order"),
+    (-D("E", "net_o1"), (-1, D("E", "net_o1")), "a-sign-kept"),
+    (D("E", "out_o1") * D("out_o2", "net_o2"), None, "a-broken-chain"),
+    (D("E", "out_o1") * S("out_o1"), None, "a-value-among-the-factors"),
+]
+
+
+@pytest.mark.parametrize(("expr", "expected"), [c[:2] for c in TELESCOPED], ids=[c[2] for c in TELESCOPED])
+def test_a_chain_of_derivatives_telescopes(expr, expected):
+    assert telescoped(expr) == expected
+
+
+HIDDEN_NODE = (
+    "x = 1",
+    "w_1 = 0.5",
+    "w_2 = 0.3",
+    "t = 0",
+    "net_{h1} = w_1 x",
+    r"out_{h1} = \frac{1}{1+e^{-net_{h1}}}",
+    "net_{o1} = w_2 out_{h1}",
+    r"E = \frac{1}{2}(net_{o1} - t)^2",
+)
+
+
+def test_a_delta_defined_for_one_node_stands_for_the_same_derivative_at_another():
+    text = lines(
+        *HIDDEN_NODE,
+        r"\delta_{o1} = \frac{\partial E}{\partial net_{o1}}",
+        r"\frac{\partial E}{\partial w_1} = \delta_{h1} x",  # ∂net_h1/∂w_1 = x: holds
+        r"\frac{\partial E}{\partial w_1} = \delta_{h1} w_2",  # w_2 is no factor of ∂net_h1/∂w_1
+    )
+    got = findings(text)
+    assert got[19].status is Status.OK and got[19].checked
+    assert got[21].status is Status.WRONG
+
+
+def test_a_delta_defined_by_values_says_nothing_about_other_nodes():
+    text = lines(
+        *HIDDEN_NODE,
+        r"\delta_{o1} = net_{o1} - t",
+        r"\frac{\partial E}{\partial w_1} = \delta_{h1} x",
+    )
+    assert findings(text)[19].status is Status.NOT_CHECKED

@@ -44,6 +44,7 @@ from .givens import named_values, normal_name, role_values
 from .names import Names
 from .readback import near, repaired, substitution
 from .sections import headings
+from .shorthands import by_subscript
 from .statements import Statement, bare, is_name, is_number
 from .termwise import parts_defined
 
@@ -493,6 +494,8 @@ def infer_network(
         if not st.error and is_name(st.parsed[0]):
             reading.read(i, st)
     repairs = reading.repair(statements)
+    used = {s for st in statements if not st.error for p in st.parsed for s in p.expr.free_symbols}
+    reading.aliases.update(by_subscript(used - set(reading.definitions), reading.aliases, names))
     if not reading.definitions:
         givens = (*reading.values.values(), *(Rational(cv.number) for cv in doc.code_values))
         givens += tuple(Rational(g.value.numerator, g.value.denominator) for g in named_values(doc.text))
