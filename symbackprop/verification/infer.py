@@ -32,6 +32,7 @@ import random
 import re
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 from sympy import Expr, Rational, Symbol
 
@@ -41,9 +42,11 @@ from ..errors import GraphError, InputError, SymbackpropWarning
 from .documents import Document
 from .givens import named_values, normal_name, role_values
 from .names import Names
-from .readback import agrees, repaired, substitution
+from .readback import near, repaired, substitution
 from .sections import headings
+from .shorthands import by_subscript
 from .statements import Statement, bare, is_name, is_number
+from .termwise import parts_defined
 from .twins import twin_nodes
 
 __all__ = ["LOSS_NAMES", "PARAMETER_NAMES", "TARGET_NAMES", "Inferred", "Role", "infer_network"]
@@ -151,6 +154,9 @@ class _Reading:
         if n not in self.aliases and (meaning := self.instance(n)) is not None:
             self.aliases[n] = meaning
         role = self.role_of(st)
+        if role is None and self.spell_out(st):
+            self.roles[index] = Role.DEFINITION
+            return
         if role is None:
             self.unsubstitute(st)
             self.note_shown(st)
@@ -191,6 +197,22 @@ class _Reading:
         for i, role in self.roles.items():
             if role is Role.DEFINITION and statements[i].parsed[0].expr in joined:
                 self.roles[i] = Role.ALIAS
+
+    def spell_out(self, st: Statement) -> bool:
+        """``E = E_{o1} + E_{o2}``, then ``E = ½(t_{o1} − out_{o1})² + …``: each term defines its part
+        (see :mod:`.termwise`); ``E`` keeps its sum, after its parts."""
+        n = st.parsed[0].expr
+        if n not in self.definitions or len(st.parsed) != 2 or is_number(st.parsed[1]):
+            return False
+        found = parts_defined(self.definitions[n], st.parsed[1].exact(), self.definitions)
+        if found is None:
+            return False
+        self.order.remove(n)
+        for part, term in found.items():
+            self.definitions[part] = term.xreplace(self.renamed)
+            self.order.append(part)
+        self.order.append(n)
+        return True
 
     def refines(self, n: Symbol, expr: Expr) -> bool:
         """Whether ``n = expr`` restates ``n``'s definition through new intermediate nodes.
@@ -369,9 +391,9 @@ class _Reading:
 
     def substitute(self, statements: list[Statement], leaves: set[Symbol]) -> None:
         """Leaf values from ``node = expression = the same expression in numbers`` (arithmetic holding)."""
-        forms: dict[Symbol, list] = {}
+        forms: dict[Expr, list] = {}  # by first side: a name, or a derivative (∂E/∂out = … = …)
         for st in statements:
-            if st.error or not is_name(st.parsed[0]):
+            if st.error or not (is_name(st.parsed[0]) or _derivative(st.parsed[0])):
                 continue
             n = st.parsed[0].expr
             sides = st.parsed[1:]
@@ -379,7 +401,7 @@ class _Reading:
             numeric = [p for p in sides if is_number(p) and not _single(p)]
             results = [p for p in sides if is_number(p) and _single(p)]
             for num in numeric:
-                if results and not agrees(num, results[-1]):
+                if results and not near(num, results[-1]):
                     continue  # the written arithmetic does not hold: its numbers are not trusted
                 for form in forms.get(n, ()):
                     found = substitution(form, num, self.names)
@@ -454,6 +476,11 @@ def _rename(expr: Expr, names: dict[Symbol, Symbol]) -> Expr:
     return expr.xreplace(partials).xreplace(names)
 
 
+def _derivative(side: Any) -> bool:
+    """A side that is one derivative (``\\frac{\\partial E}{\\partial out_{o1}}``)."""
+    return isinstance(side.expr, Partial) and not side.numbers
+
+
 def _single(p: object) -> bool:
     """A side that is one written number (a result, not arithmetic)."""
     return bare(p)
@@ -494,6 +521,8 @@ def infer_network(
             reading.read(i, st)
     repairs = reading.repair(statements)
     reading.join_twins(statements)
+    used = {s for st in statements if not st.error for p in st.parsed for s in p.expr.free_symbols}
+    reading.aliases.update(by_subscript(used - set(reading.definitions), reading.aliases, names))
     if not reading.definitions:
         givens = (*reading.values.values(), *(Rational(cv.number) for cv in doc.code_values))
         givens += tuple(Rational(g.value.numerator, g.value.denominator) for g in named_values(doc.text))

@@ -17,10 +17,14 @@ from typing import Any
 import sympy
 from sympy import Expr, Rational, Symbol
 
+from ..core.derivation import Partial
 from .names import Names
 from .statements import Statement, bare, is_number
 
-__all__ = ["SUBSTITUTION_CONSTANTS", "agrees", "repaired", "substitution"]
+__all__ = ["NEAR", "SUBSTITUTION_CONSTANTS", "agrees", "near", "repaired", "substitution"]
+
+#: How close (relative) written arithmetic must come to its result for its numbers to be read back.
+NEAR = Rational(1, 10**6)
 
 #: Most numbers of the written constants a substitution tries to place.
 SUBSTITUTION_CONSTANTS = 3
@@ -34,6 +38,15 @@ def agrees(arith: Any, result: Any) -> bool:
     return bool(a.is_number and abs(a - v) <= Rational(1, 10**r.decimals))
 
 
+def near(arith: Any, result: Any) -> bool:
+    """The written arithmetic gives the written result within its last digit, or within
+    :data:`NEAR` relative: a result slipped in its last digits (``0.40 - 0.5 \\cdot 0.0821671041 =
+    0.35891648``) still shows which numbers were substituted."""
+    a = arith.exact().evalf(30)
+    v = result.exact()
+    return agrees(arith, result) or bool(a.is_number and abs(a - v) <= NEAR * abs(v))
+
+
 def substitution(form: Any, num: Any, names: Names) -> dict[Symbol, Rational] | None:
     """The leaf values that make ``form`` (names) the written ``num`` (numbers), or ``None``.
 
@@ -41,8 +54,8 @@ def substitution(form: Any, num: Any, names: Names) -> dict[Symbol, Rational] | 
     constants (the ``1`` of ``b_1 \\cdot 1``) are matched with equal numbers.  The
     match must reproduce the numeric side exactly.
     """
-    keys = list(dict.fromkeys(form.names))
-    written = list(form.names)
+    written = _slots(form, names)
+    keys = list(dict.fromkeys(written))
     constants = list(form.numbers.values())
     numbers = list(num.numbers.values())
     if len(numbers) != len(written) + len(constants) or len(constants) > SUBSTITUTION_CONSTANTS:
@@ -50,13 +63,31 @@ def substitution(form: Any, num: Any, names: Names) -> dict[Symbol, Rational] | 
     target = num.exact()
     for spots in _constant_spots(numbers, constants):
         rest = [n for i, n in enumerate(numbers) if i not in spots]
-        assignment: dict[str, Rational] = {}
+        assignment: dict[str | Partial, Rational] = {}
         if any(assignment.setdefault(k, n.value) != n.value for k, n in zip(written, rest)):
             continue
-        values = {names.resolve(k): assignment[k] for k in keys}
+        values = {names.resolve(k) if isinstance(k, str) else k: assignment[k] for k in keys}
         if form.exact().xreplace(values) == target:
-            return values
+            return {s: v for s, v in values.items() if isinstance(s, Symbol)}
     return None
+
+
+def _slots(form: Any, names: Names) -> list[str | Partial]:
+    """The form's names in written order, a derivative (``\\frac{\\partial E}{\\partial w}``, whose two
+    names come one after the other) as one slot: the update ``w - \\eta \\frac{∂E}{∂w}`` has three."""
+    partials = {(d.of, d.wrt): d for d in form.expr.atoms(Partial)}
+    written = list(form.names)
+    out: list[str | Partial] = []
+    k = 0
+    while k < len(written):
+        pair = (names.lookup(written[k]), names.lookup(written[k + 1])) if k + 1 < len(written) else None
+        if pair in partials:
+            out.append(partials[pair])
+            k += 2
+        else:
+            out.append(written[k])
+            k += 1
+    return out
 
 
 def _constant_spots(numbers: list, constants: list) -> Iterator[set[int]]:

@@ -53,6 +53,7 @@ from .statements import (
     parse_all,
     spell_names,
 )
+from .templates import instances
 from .twins import join_names
 from .wording import NOTHING_CHECKED
 
@@ -219,7 +220,8 @@ def _judge_part(
     """Judge one problem of the document (the whole document, unless it holds several exercises)."""
     doc_defs = defining_statements(statements)
     failed = failed_definitions(statements, names, _functions(network))
-    inferred = infer_network(statements, names, doc, lines)
+    templated = instances(statements, names)  # out_{h_i} = ...: judged as out_{h_1}, defining nothing
+    inferred = infer_network(_hidden(statements, templated), names, doc, lines)
     join_names(statements, inferred.twins)
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
@@ -256,7 +258,7 @@ def _judge_part(
     before: int | None = None  # the index in findings of the statement before's own finding
     others = other_conventions(statements, doc.text)
     for i, st in enumerate(statements):
-        found = _judged(judge, matrix, i, st, i in continues, i in others)
+        found = _judged(judge, matrix, i, templated.get(i, st), i in continues, i in others)
         if i in continues and before is not None and judge.memory.joined is Arithmetic.HOLDS:
             findings[before] = _operands_checked(findings[before], statements[i - 1], found.line)
         if i in continues and before is not None:
@@ -311,6 +313,14 @@ def _zero_continued(
     out = [f for f in findings if f.row_of != zero.line]
     out[before] = zero  # the rows dropped come after it
     return out
+
+
+def _hidden(statements: list[Statement], templates: Mapping[int, Statement]) -> list[Statement]:
+    """The statements with the templates left unread: a formula for every node defines none."""
+    if not templates:
+        return statements
+    why = "a formula for every node of a layer"
+    return [dataclasses.replace(st, error=why) if i in templates else st for i, st in enumerate(statements)]
 
 
 def _operands_checked(row: Finding, st: Statement, result: int) -> Finding:

@@ -15,6 +15,7 @@ is not read: it is index or matrix notation, and the line is not checked.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Protocol
 
 from sympy import Symbol
@@ -104,8 +105,9 @@ def _limits(toks: list[str], j: int) -> tuple[str, int | None, int | None, int]:
 def _substitute(body: list[str], index: str, value: list[str]) -> list[str]:
     """The summand with the index replaced by ``value``.
 
-    Inside a sub- or superscript every letter is an index (``w_{jk}``); elsewhere
-    only a letter that stands on its own is (the ``o`` of ``out_o`` is not).
+    Inside a sub- or superscript every letter is an index (``w_{jk}``) except in a word
+    (the ``o`` of ``E_{total}``); elsewhere only a letter that stands on its own is (the
+    ``o`` of ``out_o`` is not).
     """
     out: list[list[str]] = [[t] for t in body]
     for k, depth in enumerate(_script_depths(body)):
@@ -113,7 +115,7 @@ def _substitute(body: list[str], index: str, value: list[str]) -> list[str]:
             continue
         if not depth and k and body[k - 1] in ("_", "^"):
             out[k] = ["{", *value, "}"]  # x_j -> x_{o1}
-        elif depth or _stands_alone(body, k):
+        elif (depth and not _in_word(body, k)) or _stands_alone(body, k):
             out[k] = value
     return [t for piece in out for t in piece]
 
@@ -134,6 +136,20 @@ def _script_depths(body: list[str]) -> list[int]:
 def _stands_alone(body: list[str], k: int) -> bool:
     """Whether the letter at ``k`` is not glued to other letters (the ``o`` of ``out`` is)."""
     return not any(0 <= n < len(body) and body[n].isalpha() and body[n].isascii() for n in (k - 1, k + 1))
+
+
+def _in_word(body: list[str], k: int) -> bool:
+    """Whether the letter at ``k`` is one of at least three letters in a row (``total``, not ``jk``)."""
+
+    def letter(n: int) -> bool:
+        return 0 <= n < len(body) and body[n].isalpha() and body[n].isascii()
+
+    first = last = k
+    while letter(first - 1):
+        first -= 1
+    while letter(last + 1):
+        last += 1
+    return last - first >= 2
 
 
 def _family(scanner: Expanding, body: list[str], index: str) -> list[str]:
@@ -161,16 +177,31 @@ def _family(scanner: Expanding, body: list[str], index: str) -> list[str]:
     if not templates:
         msg = f"cannot tell the range of the sum over {index}: no name in it is indexed by {index}"
         raise InputError(msg)
-    ranges = []
-    for key in templates:
-        pattern = re.compile(re.escape(key).replace(_PROBE, f"({index}?\\d+)"))
-        ranges.append({m.group(1) for k in c.known if (m := pattern.fullmatch(k))})
-    values = sorted(set.intersection(*ranges), key=lambda v: (len(v), v))
+    values = _values(templates, index, c.known, _spelled) or _values(templates, index, c.known, _squashed)
     if not _consecutive(values):
         family = ", ".join(key.replace(_PROBE, v) for key in sorted(templates) for v in values[:4])
         msg = f"cannot tell the range of the sum over {index} (the document defines {family or 'none'})"
         raise InputError(msg)
     return values
+
+
+def _spelled(key: str) -> str:
+    """A key as it is written."""
+    return key
+
+
+def _squashed(key: str) -> str:
+    """A key without sub/superscript marks and braces: ``out_{o_{1}}`` and ``out_{o1}`` meet here."""
+    return re.sub(r"[_^(){}]", "", key)
+
+
+def _values(templates: set[str], index: str, known: frozenset[str], form: Callable[[str], str]) -> list[str]:
+    """The values of ``index`` for which every template names a known key, both read through ``form``."""
+    ranges = []
+    for key in templates:
+        pattern = re.compile(re.escape(form(key)).replace(_PROBE, f"({index}?\\d+)"))
+        ranges.append({m.group(1) for k in known if (m := pattern.fullmatch(form(k)))})
+    return sorted(set.intersection(*ranges), key=lambda v: (len(v), v))
 
 
 def _consecutive(values: list[str]) -> bool:
