@@ -63,7 +63,7 @@ def test_a_latex_tabular_of_values_is_judged_row_by_row(line, status):
 @pytest.mark.parametrize(
     "table",
     [
-        "| Sample | Error | Squared error |\n|---|---|---|\n| 1 | 0.2 | 0.05 |\n",
+        "| Sample | Error | Loss |\n|---|---|---|\n| 1 | 0.2 | 0.05 |\n",
         "| $w$ | $b$ |\n|---|---|\n| 1.0 | 2.0 |\n",
         "| $w$ | note |\n|---|---|\n| 1.0 | 7 |\n",
     ],
@@ -126,3 +126,42 @@ def test_the_slope_of_a_defined_function_at_a_number_is_its_bodys_derivative(sid
 def test_a_slope_at_a_number_is_judged(claim, status):
     found = statuses(LOSS + f"$${claim}$$\n")
     assert found[5] == {status}
+
+
+SQUARES = (
+    "| Sample | Error | Squared error |\n"  # line 1
+    "|---|---:|---:|\n"
+    "| 1 | 0.2 | 0.04 |\n"  # line 3: 0.2^2 = 0.04
+    "| 2 | -0.3 | 0.06 |\n"  # line 4: (-0.3)^2 = 0.09, not 0.06
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "status"), [(3, {Status.OK}), (4, {Status.WRONG})], ids=["right-square", "wrong-square"]
+)
+def test_a_column_headed_as_the_square_of_another_holds_its_square(line, status):
+    assert statuses(SQUARES)[line] == status
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Squared error", "error squared", "Error²", "**Squared error**"],
+    ids=["prefix", "suffix", "sup", "bold"],
+)
+def test_the_square_of_a_column_is_read_in_any_common_wording(header):
+    table = f"| Error | {header} |\n|---|---|\n| 0.5 | 0.25 |\n"
+    assert [f.text for f in read_document(table, "md").fragments] == ["(0.5)^2 = 0.25"]
+
+
+EXPRESSION = (
+    "| $x$ | $3x + 1$ | $x^2$ |\n"  # line 1
+    "|---|---|---|\n"
+    "| 2 | 7 | 4 |\n"  # line 3: right
+    "| 0.5 | 2.5 | 0.36 |\n"  # line 4: 0.5^2 = 0.25, not 0.36
+)
+
+
+def test_a_column_headed_by_an_expression_holds_its_value_at_the_row():
+    texts = [(f.line, f.text) for f in read_document(EXPRESSION, "md").fragments if "=" in f.text]
+    assert texts == [(3, "3(2) + 1 = 7"), (3, "(2)^2 = 4"), (4, "3(0.5) + 1 = 2.5"), (4, "(0.5)^2 = 0.36")]
+    assert statuses(EXPRESSION)[4] == {Status.OK, Status.WRONG}

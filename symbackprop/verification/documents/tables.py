@@ -12,10 +12,13 @@ A column whose header is a lone name in math (``$w$``) holds that name's value i
 row.  A column whose header is math that uses such a name (``$L(w)$``, ``$dL/dw$``)
 holds the value of that expression at the row's point, so each of its number cells
 is a claim: ``L(0.000) = 5.000`` for a function written with the name as its argument,
-``\\left. \\frac{dL}{dw} \\right|_{w=0.000} = -4.000`` otherwise (the evaluation bar that
-the LaTeX reader reads).  Headers in words (``Step``, ``New $w$``) and cells that are
-not plain numbers (equations of their own, read as math where they stand) are left
-alone.  The claims are math blocks of one line each, the line of their row.
+``\\left. \\frac{dL}{dw} \\right|_{w=0.000} = -4.000`` for a derivative (the evaluation bar
+that the LaTeX reader reads), and the expression with the row's numbers in place of the
+names otherwise (``$x^2$`` under ``$x$``: ``(0.5)^2 = 0.25``).  In words, a column headed
+as the square of another (``Error``, ``Squared error``) holds its square.  Other headers
+in words (``Step``, ``New $w$``) and cells that are not plain numbers (equations of
+their own, read as math where they stand) are left alone.  The claims are math blocks
+of one line each, the line of their row.
 
 Everything here is linear in the size of the table.
 """
@@ -46,6 +49,12 @@ _NUMBER = re.compile(r"[\s*$]*([-−]?(?:\d+(?:\.\d*)?|\.\d+))[\s*$]*")
 
 #: ``L(w)``: a one-letter function applied to the row's names.
 _APPLIED = re.compile(r"\s*([A-Za-z])\s*\(([^()]{1,80})\)\s*")
+
+#: A header that differentiates: ``\\frac{dL}{dw}``, ``dL/dw``, ``\\partial``, ``L'``.
+_DERIVATIVE = re.compile(r"\\partial|\\nabla|'|\\[dt]?frac\s*\{\s*d|(?<![A-Za-z\\])d[A-Za-z]\s*/")
+
+#: ``Squared error``, ``error squared``, ``error²``, ``error^2``.
+_SQUARED = re.compile(r"squared\s+([a-z][a-z ]{0,30})|([a-z][a-z ]{0,30}?)\s*(?:squared|²|\^2)")
 
 #: A command (not a variable) inside a header.
 _COMMAND = re.compile(r"\\[A-Za-z]+")
@@ -79,8 +88,25 @@ def _claim(header: str, point: dict[str, str], value: str) -> str | None:
         args = [a.strip() for a in m.group(2).split(",")]
         if all(a in used for a in args):
             return f"{m.group(1)}({', '.join(used[a] for a in args)}) = {value}"
+    if not _DERIVATIVE.search(header):  # an expression: the row's numbers in place of its names
+        alone = {n: re.compile(rf"(?<![A-Za-z\\]){re.escape(n)}(?![A-Za-z0-9_])") for n in used}
+        for n, pattern in alone.items():
+            header = pattern.sub(f"({used[n]})", header)
+        return None if any(p.search(header) for p in alone.values()) else f"{header} = {value}"
     at = ", ".join(f"{n}={v}" for n, v in used.items())
     return f"\\left. {header} \\right|_{{{at}}} = {value}"
+
+
+def _squares(header: Sequence[str]) -> dict[int, int]:
+    """Columns headed in words as the square of another (``Error``, ``Squared error``): column -> its base."""
+    words = {h.strip(" *").lower(): k for k, h in enumerate(header)}
+    out = {}
+    for k, h in enumerate(header):
+        m = _SQUARED.fullmatch(h.strip(" *").lower())
+        base = (m.group(1) or m.group(2) or "").strip() if m else ""
+        if words.get(base) not in (None, k):
+            out[k] = words[base]
+    return out
 
 
 def point_blocks(header: Sequence[str], rows: Sequence[tuple[Sequence[str], int]]) -> list[Block]:
@@ -92,14 +118,19 @@ def point_blocks(header: Sequence[str], rows: Sequence[tuple[Sequence[str], int]
 
     Returns:
         For every number cell under a math header that uses a named column, the claim
-        that the header at the row's point has that value (nothing when no column is
-        headed by a lone name).
+        that the header at the row's point has that value, and for every number under a
+        "squared" column, the claim that it is the square of its base column's number.
     """
     heads = [_math(h) for h in header]
     names = {k: h for k, h in enumerate(heads) if h is not None and _NAME.fullmatch(h)}
-    if not names:
-        return []
-    return [b for cells, line in rows for b in _row(heads, names, cells, line)]
+    squares = _squares(header)
+    out = [b for cells, line in rows for b in _row(heads, names, cells, line)] if names else []
+    for cells, line in rows if squares else ():
+        for k, base in squares.items():
+            x, y = (_number(cells[j]) if j < len(cells) else None for j in (base, k))
+            if x is not None and y is not None:
+                out.append(_block(f"({x})^2 = {y}", line))
+    return out
 
 
 def _row(heads: list[str | None], names: dict[int, str], cells: Sequence[str], line: int) -> list[Block]:
@@ -110,10 +141,14 @@ def _row(heads: list[str | None], names: dict[int, str], cells: Sequence[str], l
         value = _number(cells[k]) if head is not None and k not in names else None
         text = _claim(head, point, value) if head is not None and value is not None else None
         if text is not None:
-            out.append(Block(text, 0, len(text), _on(line), True, line))
+            out.append(_block(text, line))
     return out
 
 
+def _block(text: str, line: int) -> Block:
+    """A claim as a math block of its own, every offset on its row's line."""
+    return Block(text, 0, len(text), _on(line), True, line)
+
+
 def _on(line: int) -> Callable[[int], int]:
-    """Every offset of a claim is on its row's line."""
     return lambda _offset: line
