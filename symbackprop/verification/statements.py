@@ -22,6 +22,7 @@ from ..core.derivation import Partial
 from ..errors import InputError, SymbackpropError
 from .documents import Document
 from .names import Names
+from .sizes import at_size, size_letters
 from .values_at import derivative_at
 
 __all__ = [
@@ -107,6 +108,7 @@ def read_statements(doc: Document, functions: dict[str, list[str]] | None = None
 
     out: list[Statement] = []
     functions = {} if functions is None else functions
+    sizes = size_letters(doc.text)  # N of \sum_{i=1}^{N} anywhere in the document: read at one size
     for frag in doc.fragments:
         try:
             if frag.error:
@@ -129,8 +131,11 @@ def read_statements(doc: Document, functions: dict[str, list[str]] | None = None
             sides = [name, *sides[1:]]
             for op, side in zip(ops, sides[1:]):
                 source += f" {op} {side}"
+            sides, unread = at_size(sides, sizes) if sizes else (sides, None)
             out.append(
-                Statement(lines[0], frag.block_end, source, sides, ops, lines=lines, function=function)
+                Statement(
+                    lines[0], frag.block_end, source, sides, ops, lines=lines, function=function, error=unread
+                )
             )
     return out
 
