@@ -318,6 +318,25 @@ class _Reading:
                 if k.name == index and k.name in INDEX_NAMES and base and base not in self.families:
                     self.families[base] = (k, meaning)
 
+    def find_samples(self, statements: list[Statement]) -> None:
+        """``\\hat y_3`` where ``\\hat y = w_1 x + w_2`` is defined and ``x_3`` is written: the model at
+        sample 3, its definition with each input at that sample (an alias, like a family's member)."""
+        for st in statements:
+            for p in () if st.error else st.parsed:
+                for s in sorted(p.expr.free_symbols, key=lambda s: s.name):
+                    if s not in self.aliases and (meaning := self.sample(s)) is not None:
+                        self.aliases[s] = meaning
+
+    def sample(self, n: Symbol) -> Expr | None:
+        """What ``\\hat y_3`` means, as :meth:`find_samples` reads it, or ``None``."""
+        base, _, k = n.name.rpartition("_")
+        node = self.names.lookup(base) if k.isdigit() and base else None
+        if node is None or node not in self.definitions or n in self.definitions or n in self.values:
+            return None
+        meaning = self.definitions[node]
+        at = {s: i for s in meaning.free_symbols if (i := self.names.lookup(f"{s.name}_{k}")) is not None}
+        return meaning.xreplace(at) if at and not set(at) & set(self.definitions) else None
+
     def instance(self, n: Symbol) -> Expr | None:
         """What ``\\delta_{a_2}`` means when the document defines the family ``\\delta_n``."""
         base, _, index = n.name.partition("_")
@@ -523,6 +542,7 @@ def infer_network(
     reading.join_twins(statements)
     used = {s for st in statements if not st.error for p in st.parsed for s in p.expr.free_symbols}
     reading.aliases.update(by_subscript(used - set(reading.definitions), reading.aliases, names))
+    reading.find_samples(statements)
     if not reading.definitions:
         givens = (*reading.values.values(), *(Rational(cv.number) for cv in doc.code_values))
         givens += tuple(Rational(g.value.numerator, g.value.denominator) for g in named_values(doc.text))

@@ -236,4 +236,35 @@ def problems(statements: list[Statement], text: str) -> list[int]:
     state = _Problems(statements, headings(text))
     for i, st in enumerate(statements):
         state.read(i, st)
-    return sorted(set(state.starts) | set(state.all_exercises()))
+    starts = sorted(set(state.starts) | set(state.all_exercises()))
+    kept = starts[:1]
+    for start in starts[1:]:
+        if not _recalls(statements[kept[-1] : start], statements[start:]):
+            kept.append(start)
+    return kept
+
+
+def _recalls(before: list[Statement], after: list[Statement]) -> bool:
+    """Whether a problem opens by recalling what the one before computed ("using the values from
+    Question 4: ``e \\approx -0.2891``, ``z = 0.9``"): then it is that problem's next part.
+
+    The givens it opens with must repeat, number for number, at least one value the problem
+    before computed (the number its definition's chain ended on) and contradict none it stated.
+    """
+    known: dict[Symbol, Expr] = {}
+    computed: set[Symbol] = set()
+    for st in before:
+        if (given := _gives(st)) is not None:
+            known[given[0]] = given[1]
+        elif _defines(st) is not None and len(st.parsed) > 2 and is_number(st.parsed[-1]):
+            known[st.parsed[0].expr] = st.parsed[-1].exact()
+            computed.add(st.parsed[0].expr)
+    recalled = False
+    for st in after:
+        if (given := _gives(st)) is None:
+            break
+        name, value = given
+        if name in known and known[name] != value:
+            return False
+        recalled = recalled or name in computed
+    return recalled

@@ -22,6 +22,8 @@ from ..core.derivation import Partial
 from ..errors import InputError, SymbackpropError
 from .documents import Document
 from .names import Names
+from .sizes import at_size, size_letters
+from .values_at import derivative_at
 
 __all__ = [
     "Statement",
@@ -106,6 +108,7 @@ def read_statements(doc: Document, functions: dict[str, list[str]] | None = None
 
     out: list[Statement] = []
     functions = {} if functions is None else functions
+    sizes = size_letters(doc.text)  # N of \sum_{i=1}^{N} anywhere in the document: read at one size
     for frag in doc.fragments:
         try:
             if frag.error:
@@ -128,8 +131,11 @@ def read_statements(doc: Document, functions: dict[str, list[str]] | None = None
             sides = [name, *sides[1:]]
             for op, side in zip(ops, sides[1:]):
                 source += f" {op} {side}"
+            sides, unread = at_size(sides, sizes) if sizes else (sides, None)
             out.append(
-                Statement(lines[0], frag.block_end, source, sides, ops, lines=lines, function=function)
+                Statement(
+                    lines[0], frag.block_end, source, sides, ops, lines=lines, function=function, error=unread
+                )
             )
     return out
 
@@ -178,6 +184,9 @@ def _value_at(first: str, functions: dict[str, list[str]]) -> str:
     """``L(2)`` after ``L(w) = w^2-4w+5``: the body at the number, ``(2)^2-4(2)+5``, when the function
     has one argument, a single letter that its body uses only as itself (never inside ``w_1``, a
     command or a word); anything else stays as written."""
+    slope = derivative_at(first, functions, _BODY)  # L'(2), dL/dw at w = 2: the body's derivative there
+    if slope is not None:
+        return slope
     m = _AT_NUMBER.fullmatch(first) if len(first) <= 40 else None
     if m is None or len(functions.get(m.group(1), ())) != 1 or not functions.get(_BODY + m.group(1)):
         return first

@@ -94,7 +94,7 @@ def derivative_value(scanner: Reading, of: list[str], wrt_key: str, depth: int) 
     if len(context.gradients) > before or expr.atoms(AtPoint):
         raise InputError("a derivative of a derivative is not read")
     context.names.append(wrt_key)
-    value = sympy.diff(expr, wrt)
+    value = sympy.powsimp(sympy.diff(expr, wrt), combine="exp")  # n w^n / w -> n w^(n-1): finite at w = 0
     closed = True
     for s in sorted(expr.free_symbols - set(context.numbers) - {wrt}, key=lambda s: s.name):
         inner = sympy.diff(expr, s)

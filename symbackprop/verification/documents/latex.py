@@ -35,6 +35,7 @@ from .blocks import LAYOUT, Block, Unit, assemble
 from .headed import Cell, headed_rows
 from .macros import collect
 from .model import Lines, Reading, blank_spans, code_value
+from .tables import point_blocks
 
 __all__ = ["read_latex"]
 
@@ -50,6 +51,11 @@ DEFINITIONS = frozenset({"newcommand", "renewcommand", "providecommand", "def", 
 ROW_ENDS = frozenset({"\\", "tabularnewline", "cr"})
 
 _BEGIN = re.compile(r"\\begin\s*\{[^{}]*\}")
+#: Rules and spacing between table rows (``\midrule``, ``\cline{2-3}``, ``[0.8em]`` after ``\\``).
+_RULES = re.compile(
+    r"(?:\s|\\(?:toprule|midrule|bottomrule|hline|cline|cmidrule|addlinespace)(?![A-Za-z])"
+    r"(?:\([^()\n]{0,20}\))?(?:\{[^{}\n]{0,20}\})?|\[[^\]\n]{0,20}\])+"
+)
 _CODE = re.compile(r"\\(?:texttt|verb)\s*(?:\{([^{}\n]*)\}|\|([^|\n]*)\|)")
 
 
@@ -146,7 +152,33 @@ class _Walk:
                 row = [[]]
             else:
                 row[-1].append(n)
-        return headed_rows(rows, lambda k: extras[k])
+        return headed_rows(rows, lambda k: extras[k]) + self._values(nodes or [])
+
+    def _values(self, nodes: list[LatexNode]) -> list[Unit]:
+        """The claims of a table of values (:mod:`.tables`): its cells as written, by row."""
+        rows: list[tuple[list[str], int]] = []
+        row: list[list[LatexNode]] = [[]]
+        for n in [*nodes, None]:
+            if n is None or (isinstance(n, LatexMacroNode) and n.macroname in ROW_ENDS):
+                rows += self._cells(row)
+                row = [[]]
+            elif isinstance(n, LatexSpecialsNode) and n.specials_chars == "&":
+                row.append([])
+            else:
+                row[-1].append(n)
+        return list(point_blocks(rows[0][0], rows[1:])) if rows else []
+
+    def _cells(self, row: list[list[LatexNode]]) -> list[tuple[list[str], int]]:
+        """A row's cells as written (rules and spacing before it dropped), and its line; none if empty."""
+        spans = [(cell[0].pos, cell[-1].pos + cell[-1].len) if cell else (0, 0) for cell in row]
+        if not row[0]:
+            return []
+        rule = _RULES.match(self.text, spans[0][0], spans[0][1])
+        spans[0] = (rule.end() if rule else spans[0][0], spans[0][1])
+        cells = [self.text[a:b].strip() for a, b in spans]
+        if not any(cells):
+            return []
+        return [(cells, self.lines.line(spans[0][0]))]
 
     def _row(self, cells: list[list[LatexNode]]) -> tuple[list[Cell], list[Unit]]:
         """A table row: its cells (math blocks and text), and the nested rows and tables in them."""

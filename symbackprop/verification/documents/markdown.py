@@ -44,6 +44,7 @@ from .blocks import LAYOUT, Block, Unit, assemble, bodies
 from .html import html_math
 from .macros import collect
 from .model import Lines, Reading, code_value
+from .tables import point_blocks
 from .textmath import image_formula
 
 __all__ = ["read_markdown", "read_markdown_units"]
@@ -240,6 +241,35 @@ def parser() -> MarkdownIt:
     return md
 
 
+class _Table:
+    """The cells of the table being walked, as written, for its table of values (:mod:`.tables`)."""
+
+    def __init__(self) -> None:
+        self.header: list[str] | None = None
+        self.rows: list[tuple[list[str], int]] = []
+        self.row: list[str] | None = None
+        self.line = 0
+
+    def open_row(self, token: Token) -> None:
+        self.row, self.line = [], token.map[0] + 1 if token.map else 0
+
+    def cell(self, token: Token) -> None:
+        if self.row is not None:
+            self.row.append(token.content)
+
+    def close_row(self) -> None:
+        if self.row is not None and self.header is None:
+            self.header = self.row
+        elif self.row is not None:
+            self.rows.append((self.row, self.line))
+        self.row = None
+
+    def close(self) -> list[Block]:
+        blocks = point_blocks(self.header or [], self.rows)
+        self.header, self.rows = None, []
+        return blocks
+
+
 class _Walk:
     """The parser's tokens walked once: math blocks, table rows, code values, prose."""
 
@@ -249,6 +279,7 @@ class _Walk:
         self.prose: dict[int, list[str]] = {}
         self.row: list[list[Block]] | None = None
         self.lines = text.count("\n") + 1
+        self.table = _Table()
 
     def block(self, token: Token) -> None:
         assert token.map is not None
@@ -321,13 +352,18 @@ class _Walk:
                 self.html(token)
             elif kind == "inline":
                 self.inline(token)
+                self.table.cell(token)
             elif kind == "tr_open":
                 self.row = []
+                self.table.open_row(token)
             elif kind in ("th_open", "td_open") and self.row is not None:
                 self.row.append([])
             elif kind == "tr_close" and self.row is not None:
                 self.units.append(self.row)
                 self.row = None
+                self.table.close_row()
+            elif kind == "table_close":
+                self.units.extend(self.table.close())
 
     def prose_text(self) -> str:
         return "\n".join(" ".join(self.prose.get(n, ())) for n in range(1, self.lines + 1))
