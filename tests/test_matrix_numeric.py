@@ -8,6 +8,8 @@ losses, parameters), since the matrix program must give what they give.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sympy
 from conftest import EXAMPLES
@@ -217,3 +219,31 @@ def test_bad_optimizer_keys_in_a_matrix_spec_are_the_scalar_specs_errors(extra, 
     with pytest.raises(SpecError) as same:
         reads_spec(scalar, file="m.toml")
     assert str(same.value).split(": ", 2)[-1] == message.split(": ", 2)[-1]
+
+
+# ------------------------------------------------------------ the command line
+
+
+def test_gradcheck_and_train_commands_run_a_matrix_spec_on_its_arrays(tmp_path, capsys):
+    from symbackprop.cli import main
+
+    spec = tmp_path / "adam_matrix.toml"
+    spec.write_text((EXAMPLES / "two_layer_matrix.toml").read_text() + ADAM)
+    assert main(["train", str(spec), "--steps", "3", "--json", "--quiet"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    expected = train(load_spec(spec), 3)  # the scalar view, read by the scalar reader
+    assert data["optimizer"] == {"name": "adam", "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-7}
+    assert data["parameters"]["W_2"][0][1] == pytest.approx(expected.parameters["W_2_1_2"], rel=1e-12)
+    assert data["parameters"]["b_1"] == 0.35
+    assert main(["gradcheck", str(spec), "--set", "W_1_2_1=0.9", "--json"]) == 0
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)["rows"]}
+    moved = check(_moved(spec))  # the scalar view with --set applied
+    assert rows["W_1_2_1"]["symbolic"] == pytest.approx(
+        next(r.symbolic for r in moved.rows if r.name == "W_1_2_1"), rel=1e-12
+    )
+
+
+def _moved(spec):
+    from symbackprop.commands.options import apply_set
+
+    return apply_set(load_spec(spec), ["W_1_2_1=0.9"])
