@@ -219,18 +219,20 @@ ACTIVATIONS = ["sigmoid", "tanh", "softplus", None]
 
 
 @st.composite
-def layered_networks(draw):
-    sizes = draw(st.lists(st.integers(1, 3), min_size=2, max_size=4))
+def layered_networks(draw, width=3, depth=4, activations=tuple(ACTIVATIONS), **options):
+    """A drawn MLP in matrix form: up to ``depth`` sizes of 1 to ``width``; ``options`` go to matrix_mlp."""
+    sizes = draw(st.lists(st.integers(1, width), min_size=2, max_size=depth))
     loss = draw(st.sampled_from(sorted(MATRIX_LOSSES)))
-    output = "sigmoid" if loss == "binary_cross_entropy" else draw(st.sampled_from(ACTIVATIONS))
+    output = "sigmoid" if loss == "binary_cross_entropy" else draw(st.sampled_from(activations))
     return matrix_mlp(
         sizes,
-        activation=draw(st.sampled_from(ACTIVATIONS)),
+        activation=draw(st.sampled_from(activations)),
         output_activation=output,
         loss=loss,
         bias=draw(st.sampled_from(["unit", "shared", None])),
         batch=draw(st.integers(1, 2)),
         seed=draw(st.integers(0, 10_000)),
+        **options,
     )
 
 

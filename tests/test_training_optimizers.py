@@ -236,19 +236,3 @@ def test_train_cli_optimizer_option_and_header():
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["optimizer"] == {"name": "adam", "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
-
-
-def test_a_matrix_spec_refuses_optimizer_keys_and_trains_with_the_command_line_optimizer(tmp_path, capsys):
-    from conftest import EXAMPLES
-
-    from symbackprop.cli import main
-
-    text = (EXAMPLES / "two_layer_matrix.toml").read_text()
-    bad = tmp_path / "adam_matrix.toml"
-    bad.write_text(text + 'optimizer = "adam"\n')
-    assert main(["train", str(bad), "--steps", "1"]) == 2
-    err = capsys.readouterr().err
-    assert f"{bad}:" in err and "[training] optimizer: a matrix spec trains with gradient descent" in err
-    good = EXAMPLES / "two_layer_matrix.toml"
-    assert main(["train", str(good), "--steps", "2", "--optimizer", "adam", "--json", "--quiet"]) == 0
-    assert json.loads(capsys.readouterr().out)["optimizer"]["name"] == "adam"

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..recursion import deep
 from .jsonout import print_json
-from .options import add_set_option, apply_set
+from .options import add_set_option, numeric_spec
 
 HELP = "check every symbolic gradient against central finite differences (exit 1 on a mismatch)"
 
@@ -56,12 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 @deep
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
-    from ..notation.spec import load_spec
     from ..numeric import check
 
     if args.directions is not None and not args.fast:
         raise InputError("--directions: only with --fast (the full check compares every gradient)")
-    network = apply_set(load_spec(args.spec), args.set)
+    network = numeric_spec(args.spec, args.set)  # a matrix spec is checked on its own arrays
     report = check(
         network,
         points=args.points,

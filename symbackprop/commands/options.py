@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputError
 
 if TYPE_CHECKING:  # the network module imports SymPy; --help must not
+    from ..core.matrix import MatrixNetwork
     from ..core.network import Network
     from ..output.formats import Format
 
@@ -22,6 +23,7 @@ __all__ = [
     "add_view_option",
     "apply_set",
     "digits",
+    "numeric_spec",
     "output_format",
 ]
 
@@ -50,6 +52,19 @@ def add_view_option(parser: argparse.ArgumentParser, matrix: str) -> None:
         default=None,
         help=f"matrix: {matrix}; scalar: every element on its own",
     )
+
+
+def numeric_spec(path: str, assignments: Sequence[str]) -> Network | MatrixNetwork:
+    """The spec for ``gradcheck`` and ``train``, with ``--set`` applied: a matrix spec stays a
+    :class:`~symbackprop.core.matrix.MatrixNetwork` (its own array program runs it); ``--set``
+    names its entries as the scalar view does (``W_1_1_2``)."""
+    from ..core.network import Network
+    from ..notation.spec import read_spec
+
+    spec = read_spec(path)
+    if isinstance(spec, Network):
+        return apply_set(spec, assignments)
+    return spec.from_scalar(apply_set(spec.scalar(), assignments)) if assignments else spec
 
 
 def apply_set(network: Network, assignments: Sequence[str]) -> Network:

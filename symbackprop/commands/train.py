@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..recursion import deep
 from .jsonout import print_json
-from .options import add_set_option, apply_set
+from .options import add_set_option, numeric_spec
 
 if TYPE_CHECKING:  # the network module imports SymPy; --help must not
-    from ..core.network import Network
     from ..numeric.training import TrainResult
 
 HELP = "train on the spec's dataset (gradient descent, momentum or Adam); print the loss trace and parameters"
@@ -102,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         if result.diverged_at is not None:
             data["error"] = diverged_message(result)
         return max(print_json(data), 1 if result.diverged_at is not None else 0)
-    _print_text(result, every, "the dataset" if network.dataset else "one example")
+    _print_text(result, every, "the dataset" if getattr(network, "dataset", None) else "one example")
     if result.diverged_at is not None:
         print(f"error: {diverged_message(result)}", file=sys.stderr)
         return 1
@@ -140,15 +139,12 @@ def _print_text(result: TrainResult, every: int, data: str) -> None:
         print(f"  {name:<{width}}  {result.initial[name]:.8g} -> {value:.8g}{note}")
 
 
-def _read(args: argparse.Namespace) -> tuple[Network, Any]:
-    """The network to train, and the matrix spec it is the scalar view of (or ``None``)."""
+def _read(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The network to train, and the same network if it is a matrix spec (or ``None``)."""
     from ..core.network import Network
-    from ..notation.spec import read_spec
 
-    spec = read_spec(args.spec)
-    if isinstance(spec, Network):
-        return apply_set(spec, args.set), None
-    return apply_set(spec.scalar(), args.set), spec  # a matrix spec trains through its scalar view
+    network = numeric_spec(args.spec, args.set)  # a matrix spec trains on its own arrays
+    return network, (None if isinstance(network, Network) else network)
 
 
 def _shaped(data: dict[str, Any], matrix: Any) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from sympy import Expr, Rational, Symbol
 
 from ..errors import GraphError, SymbackpropWarning
 from .network import Definition, Network
+from .optimizers import Optimizer
 from .tensors import (
     DISTRIBUTION_OPS,
     SCALAR,
@@ -146,7 +147,7 @@ class MatrixNetwork:
         shapes: Shapes of declared quantities that have no value; the others
             take their value's shape.  After building, every quantity's shape.
         loss: The loss node (a scalar); by default the last definition.
-        title, latex_names, learning_rate, frozen: As for
+        title, latex_names, learning_rate, frozen, optimizer: As for
             :class:`~symbackprop.core.network.Network`.
 
     Raises:
@@ -166,6 +167,7 @@ class MatrixNetwork:
     latex_names: Mapping[Symbol, str] = field(default_factory=dict)
     learning_rate: Expr | None = None
     frozen: tuple[Symbol, ...] = ()
+    optimizer: Optimizer = field(default_factory=Optimizer)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -346,7 +348,8 @@ class MatrixNetwork:
 
         Its definitions are the matrix definitions expanded (``z_1_1 := W_1_1_1*x_1
         + W_1_1_2*x_2 + b_1``), its point is this network's values as exact
-        decimals, and its frozen parameters are the elements of the frozen ones.
+        decimals, its frozen parameters are the elements of the frozen ones, and
+        it trains with the same optimiser.
         """
         return self._scalar
 
@@ -377,6 +380,7 @@ class MatrixNetwork:
                 latex_names=self._element_latex(),
                 learning_rate=self.learning_rate,
                 frozen=self._flat_elements(self.frozen),
+                optimizer=self.optimizer,
             )
 
     def _flat_elements(self, symbols: Iterable[Symbol]) -> tuple[Symbol, ...]:

@@ -22,7 +22,7 @@ from .functions import to_elementary
 from .layers import placeholder
 from .tensors import TENSOR_RULES
 
-__all__ = ["Evaluator"]
+__all__ = ["Evaluator", "elementwise_kernel"]
 
 
 class Evaluator:
@@ -52,11 +52,21 @@ class Evaluator:
         elif isinstance(expr, Symbol):
             raise InputError(f"no value for {expr.name!r}")
         else:
-            leaves: list[Expr] = []
-            template = _template(expr, self.known, leaves)
-            value = _kernel(template, len(leaves))(*[self(leaf) for leaf in leaves])
+            kernel, leaves = elementwise_kernel(expr, self.known)
+            value = kernel(*[self(leaf) for leaf in leaves])
         self.memo[expr] = value
         return value
+
+
+def elementwise_kernel(expr: Expr, known: Mapping[Expr, Any]) -> tuple[Callable[..., Any], list[Expr]]:
+    """The NumPy function of ``expr``'s elementwise run, and the operands it takes, in order.
+
+    Each operand is a symbol, an atom of ``known`` or a structural operation;
+    the function is compiled once per template (and cached).
+    """
+    leaves: list[Expr] = []
+    template = _template(expr, known, leaves)
+    return _kernel(template, len(leaves)), leaves
 
 
 def _template(expr: Expr, known: Mapping[Expr, Any], leaves: list[Expr]) -> Expr:

@@ -193,7 +193,8 @@ class TensorRule:
         name: The name a spec calls it by (``"@"`` for the operator).
         arity: How many arguments it takes.
         shape: Argument shapes -> the result's shape; raises :class:`Mismatch`.
-        numeric: NumPy arrays (2-D float64) -> the value.
+        numeric: NumPy arrays -> the value.  An array is 2-D, or 3-D with a leading axis of
+            copies (the perturbed points of a gradient check): rules act on the last two axes.
         expand: Argument grids -> the result's grid: the operation in scalar elements.
         adjoint: The textbook adjoints; see :data:`AdjointRule`.
         text: ``(printer, args) -> str``: how it prints, in spec syntax.
@@ -251,21 +252,21 @@ def _transpose_text(printer: Any, args: tuple[Expr, ...]) -> str:
 def _softmax_numeric(z: Any) -> Any:
     import numpy
 
-    e = numpy.exp(z - z.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
+    e = numpy.exp(z - z.max(axis=-2, keepdims=True))
+    return e / e.sum(axis=-2, keepdims=True)
 
 
 def _log_softmax(z: Any) -> Any:
     import numpy
 
-    m = z.max(axis=0, keepdims=True)
-    return z - m - numpy.log(numpy.exp(z - m).sum(axis=0, keepdims=True))
+    m = z.max(axis=-2, keepdims=True)
+    return z - m - numpy.log(numpy.exp(z - m).sum(axis=-2, keepdims=True))
 
 
 def _cross_entropy_numeric(p: Any, y: Any) -> Any:
     import numpy
 
-    return -(y * numpy.log(p)).sum(axis=0, keepdims=True)
+    return -(y * numpy.log(p)).sum(axis=-2, keepdims=True)
 
 
 TENSOR_RULES[MatProduct] = TensorRule(
@@ -288,7 +289,7 @@ TENSOR_RULES[Transposed] = TensorRule(
     name="transpose",
     arity=1,
     shape=lambda a: (a[1], a[0]),
-    numeric=lambda a: a.T,
+    numeric=lambda a: a.swapaxes(-1, -2),
     expand=lambda A: tuple(tuple(col) for col in _columns(A)),
     adjoint=lambda node, G, shapes: (Transposed(G),),
     text=_transpose_text,
@@ -298,7 +299,7 @@ TENSOR_RULES[Total] = TensorRule(
     name="sum",
     arity=1,
     shape=lambda a: SCALAR,
-    numeric=lambda a: a.sum(keepdims=True),
+    numeric=lambda a: a.sum(axis=(-2, -1), keepdims=True),
     expand=lambda A: ((Add(*[e for row in A for e in row]),),),
     adjoint=lambda node, G, shapes: (G,),  # G broadcasts: every element counts once
     text=_call_text("sum"),
@@ -308,7 +309,7 @@ TENSOR_RULES[Average] = TensorRule(
     name="mean",
     arity=1,
     shape=lambda a: SCALAR,
-    numeric=lambda a: a.mean(keepdims=True),
+    numeric=lambda a: a.mean(axis=(-2, -1), keepdims=True),
     expand=lambda A: ((Add(*[e for row in A for e in row]) / (len(A) * len(A[0])),),),
     adjoint=lambda node, G, shapes: (G / (shapes[0][0] * shapes[0][1]),),
     text=_call_text("mean"),
@@ -318,7 +319,7 @@ TENSOR_RULES[RowSums] = TensorRule(
     name="row_sums",
     arity=1,
     shape=lambda a: (a[0], 1),
-    numeric=lambda a: a.sum(axis=1, keepdims=True),
+    numeric=lambda a: a.sum(axis=-1, keepdims=True),
     expand=lambda A: tuple((Add(*row),) for row in A),
     adjoint=lambda node, G, shapes: (G,),
     text=_call_text("row_sums"),
@@ -328,7 +329,7 @@ TENSOR_RULES[ColumnSums] = TensorRule(
     name="column_sums",
     arity=1,
     shape=lambda a: (1, a[1]),
-    numeric=lambda a: a.sum(axis=0, keepdims=True),
+    numeric=lambda a: a.sum(axis=-2, keepdims=True),
     expand=lambda A: (tuple(Add(*col) for col in _columns(A)),),
     adjoint=lambda node, G, shapes: (G,),
     text=_call_text("column_sums"),
@@ -361,7 +362,7 @@ TENSOR_RULES[ColumnSoftmaxCrossEntropy] = TensorRule(
     name="softmax_cross_entropy",
     arity=2,
     shape=_equal_shapes("softmax_cross_entropy"),
-    numeric=lambda z, y: -(y * _log_softmax(z)).sum(axis=0, keepdims=True),
+    numeric=lambda z, y: -(y * _log_softmax(z)).sum(axis=-2, keepdims=True),
     expand=lambda Z, Y: (tuple(softmax_cross_entropy(*z, *y) for z, y in zip(_columns(Z), _columns(Y))),),
     # softmax(Z) ⊙ column_sums(Y) − Y, which is the textbook p − y when Y's columns sum to 1
     adjoint=lambda node, G, shapes: (

@@ -18,7 +18,9 @@ Right-hand sides are read by the same parser as every spec
 ``@`` and ``.T`` allowed and the functions of :data:`MATRIX_FUNCTIONS`; ``*``
 is elementwise.  Shapes are checked as the spec is read: a mismatch names both
 shapes, the file, the line and the key.  The other tables are read by the
-scalar reader (:mod:`symbackprop.notation.spec`), which hands itself over.
+scalar reader (:mod:`symbackprop.notation.spec`), which hands itself over:
+``[training]`` (learning rate, frozen parameters, optimiser and its
+hyper-parameters) reads the same keys, with the same checks, as in a scalar spec.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from sympy import Expr, Symbol
 from ..core.functions import FunctionInfo
 from ..core.matrix import MatrixNetwork
 from ..core.network import Definition
-from ..core.optimizers import hyper_parameter_keys
+from ..core.optimizers import Optimizer
 from ..core.tensors import TENSOR_RULES, Average, ShapeError
 from ..errors import GraphError, SpecError, SymbackpropWarning
 from .expressions import describe
@@ -94,6 +96,8 @@ class Reader(Protocol):
 
     def training(self, parameters: list[str]) -> tuple[Expr | None, list[str]]: ...
 
+    def optimizer(self) -> Optimizer: ...
+
     def latex_names(self, symbols: Mapping[str, Symbol]) -> dict[Symbol, str]: ...
 
 
@@ -141,10 +145,7 @@ def read_matrix(reader: Reader) -> MatrixNetwork:
     ]
     loss = reader.loss(network)
     learning_rate, frozen = reader.training(names.by_role["parameter"])
-    for key in reader.data.get("training", {}):
-        if key == "optimizer" or key in hyper_parameter_keys():  # the matrix view has no optimizer yet
-            msg = "a matrix spec trains with gradient descent; choose another with train --optimizer"
-            raise reader.error(msg, "training", key)
+    optimizer = reader.optimizer()
     latex_names = reader.latex_names(symbols)
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -160,6 +161,7 @@ def read_matrix(reader: Reader) -> MatrixNetwork:
                 latex_names=latex_names,
                 learning_rate=learning_rate,
                 frozen=tuple(symbols[f] for f in frozen),
+                optimizer=optimizer,
             )
     except ShapeError as e:
         table = "network" if e.node in network else names.roles.get(e.node, ("", ""))[1]

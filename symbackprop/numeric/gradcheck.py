@@ -10,7 +10,6 @@ differentiable, never as a mismatch or a silent pass.
 from __future__ import annotations
 
 import functools
-import math
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,13 +19,15 @@ import sympy
 from sympy import Expr, Symbol
 
 from ..core.derivation import Derivation, derive
-from ..core.display import Displayable
 from ..core.functions import kink_conditions, kink_convention, to_elementary
 from ..core.network import Network
 from ..errors import InputError
 from ..output.printing import latex as print_latex
+from .verdicts import CheckReport, CheckRow, check_options, every_point, raise_exactly, row
 
 if TYPE_CHECKING:
+    from ..core.matrix import MatrixNetwork
+    from ..core.matrix_derivation import MatrixDerivation
     from .runtime import VectorizedNetwork
 
 __all__ = [
@@ -54,93 +55,6 @@ DEFAULT_DIRECTIONS = 3
 _Kinks = list[tuple[Symbol, Callable[[Mapping[str, Any]], Any], str]]
 
 
-@dataclass(frozen=True)
-class CheckRow:
-    """One parameter (or input) at one point.
-
-    ``ok`` is ``True`` (agrees), ``False`` (disagrees) or ``None`` (nothing to
-    compare: the point is within a step of a kink, or, with ``finite`` False, a
-    value there is not finite in double precision).
-    """
-
-    name: str
-    latex: str
-    symbolic: float
-    numeric: float
-    abs_error: float
-    rel_error: float
-    verdict: str
-    ok: bool | None
-    point: int = 0
-    finite: bool = True
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "point": self.point,
-            "symbolic": self.symbolic,
-            "numeric": self.numeric,
-            "abs_error": self.abs_error,
-            "rel_error": self.rel_error,
-            "verdict": self.verdict,
-            "ok": self.ok,
-            "finite": self.finite,
-        }
-
-
-@dataclass(frozen=True)
-class CheckReport(Displayable):
-    """Every gradient of a network against central finite differences."""
-
-    rows: tuple[CheckRow, ...]
-    points: tuple[dict[str, float], ...]
-    seed: int
-    rtol: float
-    atol: float
-    eps: float
-    title: str = ""
-    directions: int = 0
-
-    @property
-    def fast(self) -> bool:
-        """Whether rows are random directions (``check(..., fast=True)``), not single gradients."""
-        return self.directions > 0
-
-    @property
-    def ok(self) -> bool:
-        """True when no gradient disagrees and every value is finite (kinks are reported, not failures)."""
-        return all(r.ok is not False and r.finite for r in self.rows)
-
-    @property
-    def failures(self) -> tuple[CheckRow, ...]:
-        """The rows whose gradients disagree with finite differences."""
-        return tuple(r for r in self.rows if r.ok is False)
-
-    @property
-    def not_finite(self) -> tuple[CheckRow, ...]:
-        """The rows not compared because a value there is not finite in double precision."""
-        return tuple(r for r in self.rows if not r.finite)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "seed": self.seed,
-            "rtol": self.rtol,
-            "atol": self.atol,
-            "eps": self.eps,
-            "mode": "fast" if self.fast else "full",
-            "directions": self.directions,
-            "points": list(self.points),
-            "rows": [r.to_dict() for r in self.rows],
-        }
-
-    def format(self, digits: int = 6) -> str:
-        """A plain-text table, one row per parameter and point (laid out by :mod:`..output.tables`)."""
-        from ..output.tables import check_table, text_table
-
-        return text_table(check_table(self, digits))
-
-
 def _kink_expressions(net: Network) -> list[tuple[Symbol, Expr, str]]:
     """(node, expression that is 0 at the kink, convention) for every kink in the network."""
     out = []
@@ -156,7 +70,7 @@ def _convention(expr: Expr) -> str:
 
 
 def check(
-    network: Network | Derivation,
+    network: Network | Derivation | MatrixNetwork | MatrixDerivation,
     *,
     points: int = 0,
     seed: int = 0,
@@ -180,7 +94,10 @@ def check(
 
     Args:
         network: What to check: a network, or its derivation (which is then
-            compiled as it is, not derived again).
+            compiled as it is, not derived again).  A matrix network (or its
+            :class:`~symbackprop.core.matrix_derivation.MatrixDerivation`) is
+            checked on its own array program (:mod:`.matrix_check`), entry by
+            entry, with the rows its scalar view's check would have.
         points: How many random points to check besides the spec's own
             (parameters uniform in [-1, 1], inputs in [0, 1]; seeded).
         seed: The seed of the random points; reported.
@@ -198,13 +115,18 @@ def check(
             says some gradient is wrong, not which: run the full check then.
         directions: How many directions per point in fast mode (1 to 1000).
     """
-    net = network.network if isinstance(network, Derivation) else network
-    _check_options(points, rtol=rtol, atol=atol, eps=eps)
+    check_options(points, rtol=rtol, atol=atol, eps=eps)
     if fast and not 1 <= directions <= 1000:
         raise InputError(f"directions must be between 1 and 1000, got {directions}")
-    import numpy  # NumPy is imported only when numbers are asked for
+    if not isinstance(network, (Network, Derivation)):  # a matrix network: its own array program
+        from .matrix_check import check_matrix
 
-    from .vectorization import vectorize
+        return check_matrix(
+            network, points=points, seed=seed, rtol=rtol, atol=atol, eps=eps,
+            inputs=inputs, fast=fast, directions=directions,
+        )  # fmt: skip
+    net = network.network if isinstance(network, Derivation) else network
+    from .vectorization import vectorize  # NumPy is imported only when numbers are asked for
 
     symbolic = network if isinstance(network, Derivation) else derive(net, evaluate_point=False)
     program = vectorize(symbolic)
@@ -215,23 +137,10 @@ def check(
     all_points = _points(net, points, seed)
     wrt = list(net.parameters) + (list(net.inputs) if inputs else [])
     setup = _Setup(symbolic, program, tuple(wrt), _kink_functions(net), rtol, atol, eps)
-    rows = []
-    with numpy.errstate(all="ignore"):  # values that are not finite are reported row by row
-        for k, point in enumerate(all_points):
-            if fast:
-                rows += _check_directions(setup, point, k, directions, seed)
-            else:
-                rows += _check_point(setup, point, k)
+    along = functools.partial(_check_directions, setup, count=directions, seed=seed)
+    rows = every_point(all_points, fast, functools.partial(_check_point, setup), along)
     count = directions if fast else 0
     return CheckReport(tuple(rows), tuple(all_points), seed, rtol, atol, eps, net.title, count)
-
-
-def _check_options(points: int, *, rtol: float, atol: float, eps: float) -> None:
-    if points < 0 or points > 10_000:
-        raise InputError(f"points must be between 0 and 10000, got {points}")
-    for name, value in (("rtol", rtol), ("atol", atol), ("eps", eps)):
-        if not (math.isfinite(value) and value >= 0) or (name == "eps" and value == 0):
-            raise InputError(f"{name} must be a positive number, got {value}")
 
 
 def _points(net: Network, points: int, seed: int) -> list[dict[str, float]]:
@@ -329,20 +238,10 @@ def _gradients(setup: _Setup, point: dict[str, float], k: int) -> tuple[float, d
     finite = numpy.isfinite(loss).all() and numpy.isfinite(grad).all() and numpy.isfinite(dX).all()
     if k == 0:
         if not finite:
-            _exactly(setup.symbolic)
+            raise_exactly(setup.symbolic)
         exact = _exact_at_kinks(setup, point)
         derived.update({name: exact[name] for name in derived if name in exact})
     return float(loss[0]), derived
-
-
-def _exactly(symbolic: Derivation) -> None:
-    """Raise derive's error when a value at the network's point is not a finite real number."""
-    try:
-        symbolic.at(None)
-    except InputError:
-        raise
-    except (ArithmeticError, TypeError, ValueError):
-        return  # numbers past every float range: the float64 verdict ("not finite") stands
 
 
 def _check_point(setup: _Setup, point: dict[str, float], k: int) -> list[CheckRow]:
@@ -361,18 +260,8 @@ def _check_point(setup: _Setup, point: dict[str, float], k: int) -> list[CheckRo
     rows = []
     for i, s in enumerate(wrt):
         latex = print_latex(s, latex_names=net.latex_names)
-        rows.append(_row(s.name, latex, derived[s.name], float(numeric[i]), bound, near.get(i), loss0, k))
+        rows.append(row(s.name, latex, derived[s.name], float(numeric[i]), bound, near.get(i), loss0, k))
     return rows
-
-
-def _row(
-    name: str, latex: str, g: float, h: float, bound: float, kink: str | None, loss: float, k: int
-) -> CheckRow:
-    """One row: the symbolic value ``g`` against the finite difference ``h``."""
-    err = abs(g - h)
-    rel = err / max(abs(g), abs(h), 1e-300)
-    ok, verdict = _verdict(g, h, err, bound, kink, loss)
-    return CheckRow(name, latex, g, h, err, rel, verdict, ok, k, ok is not None or kink is not None)
 
 
 def _check_directions(
@@ -391,7 +280,7 @@ def _check_directions(
     numeric = (loss[:count] - loss[count:]) / (2 * eps)
     near = _near_kinks(setup.kinks, conditions, count)
     return [
-        _row(f"v{j + 1}", f"v_{{{j + 1}}}", float(along[j]), float(numeric[j]),
+        row(f"v{j + 1}", f"v_{{{j + 1}}}", float(along[j]), float(numeric[j]),
              setup.atol + setup.rtol * float(terms[j]), near.get(j), loss0, k)
         for j in range(count)
     ]  # fmt: skip
@@ -476,19 +365,3 @@ def _near_kinks(kinks: _Kinks, conditions: list[Any], n: int) -> dict[int, str]:
                 i, f"not differentiable here: {node.name} is at a kink (convention: {convention})"
             )
     return near
-
-
-def _verdict(
-    g: float, h: float, err: float, bound: float, kink: str | None, loss: float
-) -> tuple[bool | None, str]:
-    if kink is not None:
-        return None, kink
-    if not math.isfinite(loss):
-        return None, f"not checked: the loss is {loss} here"
-    if not math.isfinite(g):
-        return None, f"not checked: the gradient is {g} here"
-    if not math.isfinite(h):
-        return None, "not checked: a finite difference is not finite"
-    if err <= bound:
-        return True, "ok"
-    return False, f"MISMATCH (error {err:.2e} > tolerance {bound:.2e})"

@@ -12,12 +12,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..core.derivation import Derivation, derive
+from ..core.matrix import MatrixNetwork
+from ..core.matrix_derivation import MatrixDerivation
 from ..core.network import Network
 from ..core.optimizers import Optimizer, choose_optimizer
 from ..errors import InputError
 
 if TYPE_CHECKING:
+    from .matrix_program import FlatProgram
     from .runtime import VectorizedNetwork
+
+#: What a training run starts from: the program, ``theta``, the data ``(X, Y, weight)``, the
+#: reduction, the frozen entries' names and the starting values by name.
+_Run = tuple[Any, Any, tuple[Any, Any, float], str, list[str], dict[str, float]]
 
 __all__ = ["TrainResult", "train"]
 
@@ -75,7 +82,7 @@ class TrainResult:
 
 
 def train(
-    network: Network | Derivation,
+    network: Network | Derivation | MatrixNetwork | MatrixDerivation,
     steps: int,
     *,
     learning_rate: float | None = None,
@@ -94,6 +101,9 @@ def train(
     Args:
         network: The network (or its :class:`~symbackprop.core.derivation.Derivation`,
             which is then not derived again); its values are the starting point.
+            A matrix network (or its derivation) trains on its own array
+            program (:mod:`.matrix_program`), matrices updated whole; the
+            result names the entries as its scalar view does (``W_1_1_2``).
         steps: How many updates.
         learning_rate: η; default the network's.
         callback: Called as ``callback(step, loss)`` after every step.
@@ -104,25 +114,18 @@ def train(
     """
     import numpy
 
-    net = network.network if isinstance(network, Derivation) else network
+    net = network.network if isinstance(network, (Derivation, MatrixDerivation)) else network
     eta = _learning_rate(net, learning_rate)
     if steps < 0 or steps > 10_000_000:
         raise InputError(f"steps must be between 0 and 10000000, got {steps}")
-    from .vectorization import vectorize  # NumPy is imported only when numbers are asked for
-
-    program = vectorize(network if isinstance(network, Derivation) else derive(net, evaluate_point=False))
     missing = [p.name for p in net.parameters if p not in net.values]
-    if missing:
-        raise InputError(f"no starting value for {', '.join(missing)}")
+    if isinstance(network, (MatrixNetwork, MatrixDerivation)):
+        program, theta, data, reduction, frozen_names, params = _matrix_run(network, missing)
+    else:
+        program, theta, data, reduction, frozen_names, params = _scalar_run(network, missing)
     chosen = _optimizer(net, optimizer)
-    params = {p.name: float(net.values[p]) for p in net.parameters}
-    reduction, x, y, count = _data(net, program)
-    weight = 1.0 / count if reduction == "mean" else 1.0
-    theta = program.pack(params)
-    frozen = numpy.isin(program.parameters, [p.name for p in net.frozen])
-    losses, history, diverged = _descend(
-        program, theta, (x, y, weight), frozen, chosen, eta, steps, callback, record
-    )
+    frozen = numpy.isin(program.parameters, frozen_names)
+    losses, history, diverged = _descend(program, theta, data, frozen, chosen, eta, steps, callback, record)
     return TrainResult(
         losses=tuple(losses),
         parameters=dict(zip(program.parameters, theta.tolist())),
@@ -130,15 +133,48 @@ def train(
         steps=steps,
         learning_rate=eta,
         reduction=reduction,
-        frozen=tuple(p.name for p in net.frozen),
+        frozen=tuple(frozen_names),
         optimizer=chosen,
         history=tuple(history),
         diverged_at=diverged,
     )
 
 
+def _scalar_run(network: Network | Derivation, missing: list[str]) -> _Run:
+    """The scalar program, the starting ``theta``, the data ``(X, Y, weight)``, the reduction, the
+    frozen parameters and the starting values by name."""
+    from .vectorization import vectorize  # NumPy is imported only when numbers are asked for
+
+    net = network.network if isinstance(network, Derivation) else network
+    program = vectorize(network if isinstance(network, Derivation) else derive(net, evaluate_point=False))
+    if missing:
+        raise InputError(f"no starting value for {', '.join(missing)}")
+    reduction, x, y, count = _data(net, program)
+    weight = 1.0 / count if reduction == "mean" else 1.0
+    params = {p.name: float(net.values[p]) for p in net.parameters}
+    theta = program.pack(params)
+    return program, theta, (x, y, weight), reduction, [p.name for p in net.frozen], params
+
+
+def _matrix_run(network: MatrixNetwork | MatrixDerivation, missing: list[str]) -> _Run:
+    """:func:`_scalar_run` for a matrix network: its own array program, on its one point (a batch is
+    an input matrix, reduced by the loss itself); the entries are named as the scalar view names them."""
+    from .matrix_program import FlatProgram, compile_matrix
+
+    net = network.network if isinstance(network, MatrixDerivation) else network
+    if missing:
+        raise InputError(f"no starting value for {', '.join(missing)}")
+    absent = [s.name for s in net.inputs + net.targets if s not in net.values]
+    if absent:
+        raise InputError(f"no value for {absent[0]!r}")
+    program = FlatProgram(compile_matrix(network, inputs=False), net.values)
+    names = [n for (p, a, b, _) in program.layout if p in net.frozen for n in program.parameters[a:b]]
+    theta = program.pack()
+    return program, theta, (None, None, 1.0), "sum", names, dict(zip(program.parameters, theta.tolist()))
+
+
 def _descend(
-    program: VectorizedNetwork,
+    program: VectorizedNetwork | FlatProgram,
     theta: Any,
     data: tuple[Any, Any, float],
     frozen: Any,
@@ -180,7 +216,7 @@ def _descend(
     return losses, history, None
 
 
-def _optimizer(net: Network, given: Optimizer | str | None) -> Optimizer:
+def _optimizer(net: Network | MatrixNetwork, given: Optimizer | str | None) -> Optimizer:
     """The optimiser to train with: ``given`` (a name takes the network's settings for that name)."""
     if isinstance(given, Optimizer):
         return given
@@ -189,7 +225,7 @@ def _optimizer(net: Network, given: Optimizer | str | None) -> Optimizer:
     return choose_optimizer(given)
 
 
-def _learning_rate(net: Network, given: float | None) -> float:
+def _learning_rate(net: Network | MatrixNetwork, given: float | None) -> float:
     eta = given if given is not None else net.learning_rate
     if eta is None:
         raise InputError("no learning rate: give one in [training] or with --learning-rate")
