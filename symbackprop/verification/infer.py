@@ -410,19 +410,24 @@ class _Reading:
 
     def substitute(self, statements: list[Statement], leaves: set[Symbol]) -> None:
         """Leaf values from ``node = expression = the same expression in numbers`` (arithmetic holding)."""
-        forms: dict[Expr, list] = {}  # by first side: a name, or a derivative (∂E/∂out = … = …)
+        # by first side (a name, or a derivative: ∂E/∂out = … = …), each form once: a line repeated
+        # N times must not make N² attempts
+        forms: dict[Expr, dict[tuple, Any]] = {}
         for st in statements:
             if st.error or not (is_name(st.parsed[0]) or _derivative(st.parsed[0])):
                 continue
             n = st.parsed[0].expr
             sides = st.parsed[1:]
-            forms.setdefault(n, []).extend(p for p in sides if not is_number(p) and p.names)
+            known = forms.setdefault(n, {})
+            for p in sides:
+                if not is_number(p) and p.names:
+                    known.setdefault((p.expr, p.names, tuple(p.numbers.values())), p)
             numeric = [p for p in sides if is_number(p) and not _single(p)]
             results = [p for p in sides if is_number(p) and _single(p)]
             for num in numeric:
                 if results and not near(num, results[-1]):
                     continue  # the written arithmetic does not hold: its numbers are not trusted
-                for form in forms.get(n, ()):
+                for form in forms.get(n, {}).values():
                     found = substitution(form, num, self.names)
                     if found is not None:
                         for s, v in found.items():
