@@ -51,6 +51,7 @@ from .statements import (
     parse_all,
     spell_names,
 )
+from .units import members
 from .wording import NOTHING_CHECKED
 
 __all__ = ["verify"]
@@ -220,6 +221,7 @@ def _judge_part(
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     statements = respelled(statements, loss_spellings(statements, inferred.network))
+    inferred = _with_members(inferred, statements)
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
     blocked = _downstream(
         {sym: line for sym, line in failed.items() if sym not in doc_defs}, inferred.network
@@ -268,6 +270,16 @@ def _judged(judge: Judge, matrix: Any, i: int, st: Statement, continued: bool, o
     if matrix is not None:  # a matrix spec: matrix-form claims are judged element by element
         found = matrix.judge(st, continued=continued) or found
     return as_convention(found) if other else found
+
+
+def _with_members(inferred: Inferred, statements: list[Statement]) -> Inferred:
+    """The shorthands, with those the document uses for another unit than it defines them for
+    (``\\delta_{h1}`` after ``\\delta_{o1} = ∂E/∂net_{o1}``; see :mod:`.units`)."""
+    if inferred.network is None or not inferred.aliases:
+        return inferred
+    used = {s for st in statements if not st.error for p in st.parsed for s in p.expr.free_symbols}
+    more = members(inferred.aliases, used, frozenset(inferred.network.symbols))
+    return dataclasses.replace(inferred, aliases={**inferred.aliases, **more}) if more else inferred
 
 
 def _stated_by_value(
