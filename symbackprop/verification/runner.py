@@ -244,7 +244,8 @@ def _judge_part(
         judge.memory.no_point = inferred.missing
     judge.runs = _readable_runs(statements, names, _functions(network))
     valued = _stated_by_value(inferred, failed, statements) if network is None else []
-    if valued and inferred.network is not None:
+    judge.valued = frozenset(valued)
+    if valued and inferred.network is not None and inferred.missing is None:
         judge.computed_from = computed_from(inferred.network, valued)
         judge.frontiers = frontiers(inferred.network, valued)
     findings: list[Finding] = []
@@ -286,10 +287,10 @@ def _stated_by_value(
     inferred: Inferred, failed: Mapping[Symbol, int], statements: list[Statement]
 ) -> list[Symbol]:
     """The quantities stated only by their values (``E_{o2} = 0.0236``), yet differentiated: what
-    they may be computed from is read from their siblings (see :mod:`.siblings`), when the document
+    they may be computed from is read from their siblings (see :mod:`.siblings`) when the document
     gives a complete point (without one, nothing is judged through them); an unreadable definition
     stays unreadable."""
-    if inferred.network is None or inferred.missing is not None:
+    if inferred.network is None:
         return []
     valued = {  # each name's value lines: the line ``failed`` gives for it is its first
         (st.parsed[0].expr, st.line)
