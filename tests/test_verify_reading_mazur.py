@@ -255,3 +255,45 @@ $$\\frac{\\partial L}{\\partial z} = -0.4$$
 def test_a_chain_rule_identity_past_a_quantity_stated_by_value_holds_whatever_it_is(wrt, rhs, expected):
     report = run(SIBLING.replace("WRT", wrt).replace("RHS", rhs))
     assert status(report, 21) is expected
+
+
+# ----------------------------------- a shorthand defined for one unit, used for another
+
+MEMBER = """$$i_1 = 1$$
+
+$$w_1 = 0.5$$
+
+$$w_5 = 0.3$$
+
+$$target_{o1} = 1$$
+
+$$net_{h1} = w_1 i_1$$
+
+$$out_{h1} = \\sigma(net_{h1})$$
+
+$$net_{o1} = w_5 \\, out_{h1}$$
+
+$$out_{o1} = \\sigma(net_{o1})$$
+
+$$E = \\frac{1}{2}(target_{o1} - out_{o1})^2$$
+
+$$\\delta_{o1} = \\frac{\\partial E}{\\partial net_{o1}}$$
+
+$$\\frac{\\partial E}{\\partial w_1} = RHS$$
+"""
+
+
+@pytest.mark.parametrize(
+    ("rhs", "expected"),
+    [
+        # delta_h1 = dE/dnet_h1, and net_h1 = w_1 i_1: dE/dw_1 = delta_h1 i_1 (i_1 = 1, w_1 = 0.5)
+        ("\\delta_{h1} \\, i_1", Status.OK),
+        ("\\delta_{h1} \\, w_1", Status.WRONG),
+        # no net_{q1} in the document: delta_{q1} is not read
+        ("\\delta_{q1} \\, i_1", Status.NOT_CHECKED),
+    ],
+    ids=["delta-h1", "delta-h1-wrong-factor", "no-such-unit"],
+)
+def test_a_shorthand_defined_for_one_unit_is_read_for_another(rhs, expected):
+    report = run(MEMBER.replace("RHS", rhs))
+    assert status(report, 21) is expected

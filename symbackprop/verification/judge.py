@@ -98,6 +98,8 @@ class Judge:
         self.stated = StatedValues()
         #: Definitions their own numbers contradict by name -> why (see :mod:`.misnamed`).
         self.misnamed: dict[int, str] = {}
+        #: Quantities stated only by their values, yet differentiated (see runner).
+        self.valued: frozenset[Symbol] = frozenset()
 
     # ------------------------------------------------------- one statement
 
@@ -207,10 +209,8 @@ class Judge:
         loss = self.oracle.network.loss
         if loss in self.failed and not self._valued_only(loss, p):
             (line, root) = self.failed[loss]
-            return (
-                f"not checked: the loss {loss.name} is computed from {root.name}, "
-                f"whose definition at line {line} could not be read"
-            )
+            why = self._unread_root(line, root)
+            return f"not checked: the loss {loss.name} is computed from {root.name}, {why}"
         if p in self.parameters and p not in self._under(loss):
             return (
                 f"not checked: in the network read from the document, {loss.name} does not depend on "
@@ -467,11 +467,15 @@ class Judge:
             return None
         (line, root), name = blocked[0]
         if root.name == name:
-            return f"not checked: it uses {name}, whose definition at line {line} could not be read"
-        return (
-            f"not checked: it uses {name}, computed from {root.name}, "
-            f"whose definition at line {line} could not be read"
-        )
+            return f"not checked: it uses {name}, {self._unread_root(line, root)}"
+        return f"not checked: it uses {name}, computed from {root.name}, {self._unread_root(line, root)}"
+
+    def _unread_root(self, line: int, root: Symbol) -> str:
+        """What is missing about a quantity that blocks a statement: its definition is unreadable, or
+        the document states only its value (``E_{o2} = 0.0236``) and never what it is computed from."""
+        if root in self.valued:
+            return f"which the document states only by its value (line {line}), not what it is computed from"
+        return f"whose definition at line {line} could not be read"
 
     def _valued_only(self, node: Symbol, wrt: Symbol | None = None) -> bool:
         """Whether ``node`` (or ∂node/∂wrt) can be judged although it is computed from quantities the

@@ -55,6 +55,7 @@ from .statements import (
 )
 from .templates import instances
 from .twins import join_names
+from .units import members
 from .wording import NOTHING_CHECKED
 
 __all__ = ["verify"]
@@ -226,6 +227,7 @@ def _judge_part(
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     statements = respelled(statements, loss_spellings(statements, inferred.network))
+    inferred = _with_members(inferred, statements)
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
     spec_defines = set(network.symbols) if network is not None else set()  # the spec's, read or not
     blocked = _downstream(
@@ -250,7 +252,8 @@ def _judge_part(
         judge.memory.no_point = inferred.missing
     judge.runs = _readable_runs(statements, names, _functions(network))
     valued = _stated_by_value(inferred, failed, statements) if network is None else []
-    if valued and inferred.network is not None:
+    judge.valued = frozenset(valued)
+    if valued and inferred.network is not None and inferred.missing is None:
         judge.computed_from = computed_from(inferred.network, valued)
         judge.frontiers = frontiers(inferred.network, valued)
     judge.misnamed = misnamed_definitions(statements, inferred.roles, names) if network is None else {}
@@ -282,14 +285,24 @@ def _judged(judge: Judge, matrix: Any, i: int, st: Statement, continued: bool, o
     return as_convention(found) if other else found
 
 
+def _with_members(inferred: Inferred, statements: list[Statement]) -> Inferred:
+    """The shorthands, with those the document uses for another unit than it defines them for
+    (``\\delta_{h1}`` after ``\\delta_{o1} = ∂E/∂net_{o1}``; see :mod:`.units`)."""
+    if inferred.network is None or not inferred.aliases:
+        return inferred
+    used = {s for st in statements if not st.error for p in st.parsed for s in p.expr.free_symbols}
+    more = members(inferred.aliases, used, frozenset(inferred.network.symbols))
+    return dataclasses.replace(inferred, aliases={**inferred.aliases, **more}) if more else inferred
+
+
 def _stated_by_value(
     inferred: Inferred, failed: Mapping[Symbol, int], statements: list[Statement]
 ) -> list[Symbol]:
     """The quantities stated only by their values (``E_{o2} = 0.0236``), yet differentiated: what
-    they may be computed from is read from their siblings (see :mod:`.siblings`), when the document
+    they may be computed from is read from their siblings (see :mod:`.siblings`) when the document
     gives a complete point (without one, nothing is judged through them); an unreadable definition
     stays unreadable."""
-    if inferred.network is None or inferred.missing is not None:
+    if inferred.network is None:
         return []
     valued = {  # each name's value lines: the line ``failed`` gives for it is its first
         (st.parsed[0].expr, st.line)

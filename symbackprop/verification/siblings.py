@@ -21,7 +21,7 @@ from sympy import Symbol
 
 from ..core.network import Network
 
-__all__ = ["WEIGHT_NAMES", "computed_from", "frontiers", "upstream"]
+__all__ = ["WEIGHT_NAMES", "computed_from", "frontiers", "is_unit", "upstream"]
 
 #: Names of weights: each belongs to one edge (a bias may be shared by a layer).
 WEIGHT_NAMES = re.compile(r"(?:w|W|theta|\\theta)(?:\^.*|_.*|\d.*)?\Z")
@@ -67,6 +67,11 @@ def _branches(network: Network, r: Symbol) -> list[tuple[set[Symbol], set[Symbol
 #: An index that names its layer and its unit (``o1``, ``h2``); a bare number (``E_1``, ``o_1``,
 #: ``h_1``) does not tell a unit's own branch from the layer below, so it has no siblings.
 _UNIT = re.compile(r"[A-Za-z]+\d+")
+
+
+def is_unit(index: str) -> bool:
+    """Whether an index names a layer and a unit (``o1``, ``h2``)."""
+    return _UNIT.fullmatch(index) is not None
 
 
 def _siblings(a: str, b: str) -> bool:
