@@ -20,7 +20,7 @@ from symbackprop.core.functions import to_elementary
 from symbackprop.core.matrix import MatrixNetwork
 from symbackprop.core.matrix_derivation import derive_matrix
 from symbackprop.core.tensors import ColumnSoftmaxCrossEntropy
-from symbackprop.errors import SpecError
+from symbackprop.errors import InputError, SpecError
 from symbackprop.notation.spec import load_spec, read_spec, reads_spec
 from symbackprop.numeric import check, train
 
@@ -140,6 +140,17 @@ def test_a_kink_met_at_the_spec_point_is_reported_as_the_scalar_view_reports_it(
         if r.ok:
             assert r.symbolic == pytest.approx(oracle[r.name], rel=1e-12, abs=1e-12), r.name
     assert_same_report(report, check(net.scalar()))
+
+
+def test_a_value_that_is_not_finite_at_the_spec_point_stops_the_check_as_for_the_scalar_view():
+    text = '[inputs]\nx = [1.0, 2.0]\n[parameters]\nW = [[0.5, -1.0]]\n[network]\nz = "W @ x"\n'
+    net = reads_spec(text + 'L = "sum(log(z))"\n')  # log of W @ x = -1.5
+    errors = []
+    for source in (net, net.scalar()):
+        with pytest.raises(InputError) as caught:
+            check(source)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] and "log of a number <= 0" in errors[0]
 
 
 def test_a_derivation_is_checked_and_trained_as_it_is():

@@ -151,8 +151,8 @@ def _named(net: MatrixNetwork, point: Mapping[Symbol, Any]) -> dict[str, float]:
     return out
 
 
-def _gradients(setup: _Setup, point: dict[Symbol, Any], k: int) -> tuple[float, Any]:
-    """The loss and every entry's symbolic gradient at a point, in float64.
+def _gradients(setup: _Setup, point: dict[Symbol, Any], k: int) -> tuple[float, Any, list[Any]]:
+    """The loss, every entry's symbolic gradient, and the program's slots at a point, in float64.
 
     At the spec's own point (``k = 0``) a value that is not finite is looked up
     exactly, and a kink within float rounding is decided exactly, both by the
@@ -171,20 +171,20 @@ def _gradients(setup: _Setup, point: dict[Symbol, Any], k: int) -> tuple[float, 
             assert exact is not None
             by_name = {s.name: float(v) for s, v in exact.adjoints.items()}
             g = numpy.array([by_name.get(name, v) for name, v in zip(setup.entries.names, g)])
-    return loss, g
+    return loss, g, slots
 
 
 def _check_point(setup: _Setup, point: dict[Symbol, Any], k: int) -> list[CheckRow]:
     """Every entry's gradient at one point against central differences."""
     entries = setup.entries
-    loss0, g = _gradients(setup, point, k)
+    loss0, g, base = _gradients(setup, point, k)
     theta = entries.flat(point, setup.net.shapes)
     steps = setup.eps * numpy.maximum(1.0, numpy.abs(theta))
     n = len(theta)
     plus, minus, near = numpy.empty(n), numpy.empty(n), {}
     for a in range(0, n, setup.pairs):
         index = numpy.arange(a, min(n, a + setup.pairs))
-        loss, kinks = _perturbed(setup, point, index, steps[index])
+        loss, kinks = _perturbed(setup, point, base, index, steps[index])
         m = len(index)
         plus[index], minus[index] = loss[:m], loss[m:]
         near.update({int(index[i]): why for i, why in kinks.items()})
@@ -197,7 +197,9 @@ def _check_point(setup: _Setup, point: dict[Symbol, Any], k: int) -> list[CheckR
     ]
 
 
-def _perturbed(setup: _Setup, point: dict[Symbol, Any], index: Any, steps: Any) -> tuple[Any, dict[int, str]]:
+def _perturbed(
+    setup: _Setup, point: dict[Symbol, Any], base: list[Any], index: Any, steps: Any
+) -> tuple[Any, dict[int, str]]:
     """The loss at ``θ + h_i e_i`` (copy i) and ``θ − h_i e_i`` (copy m + i) for the entries ``index``,
     and the kinks within a step of each."""
     net, entries = setup.net, setup.entries
@@ -210,7 +212,7 @@ def _perturbed(setup: _Setup, point: dict[Symbol, Any], index: Any, steps: Any) 
             local = numpy.where(mine, flat - low, 0)
             columns = net.shapes[s][1]
             values[s] = Sparse(point[s], local // columns, local % columns, numpy.where(mine, delta, 0.0))
-    slots = setup.program.forward(values)
+    slots = setup.program.forward(values, base)
     return _losses(setup, slots, len(flat)), _near_kinks(setup, slots, len(index))
 
 
@@ -249,7 +251,7 @@ def _check_directions(
 ) -> list[CheckRow]:
     """``count`` random directions at one point against central differences (``2·count`` copies)."""
     net, entries, eps = setup.net, setup.entries, setup.eps
-    loss0, g = _gradients(setup, point, k)
+    loss0, g, base = _gradients(setup, point, k)
     theta = entries.flat(point, net.shapes)
     V = numpy.random.default_rng([seed, k]).standard_normal((count, len(theta))) * numpy.maximum(
         1.0, numpy.abs(theta)
@@ -259,7 +261,7 @@ def _check_directions(
     values = dict(point)
     for s, (low, high) in zip(entries.wrt, entries.ranges):
         values[s] = point[s][None] + moves[:, low:high].reshape(2 * count, *net.shapes[s])
-    slots = setup.program.forward(values)
+    slots = setup.program.forward(values, base)
     loss = _losses(setup, slots, 2 * count)
     numeric = (loss[:count] - loss[count:]) / (2 * eps)
     near = _near_kinks(setup, slots, count)

@@ -70,30 +70,32 @@ def _copies(array: Any, count: int) -> Any:
     return numpy.repeat(array[None], count, axis=0) if array.ndim == 2 else array
 
 
-def _sparse_product(a: Any, b: Any) -> Any:
+def _sparse_product(a: Any, b: Any, shared: Any = None) -> Any:
     """``a @ b`` where one side is :class:`Sparse`: the shared product, then one row or column per copy.
 
     ``(W + δE_ij) @ A`` is ``W @ A`` with ``δ·A[j, :]`` added to row ``i``;
-    ``A @ (W + δE_ij)`` is ``A @ W`` with ``δ·A[:, i]`` added to column ``j``.
+    ``A @ (W + δE_ij)`` is ``A @ W`` with ``δ·A[:, i]`` added to column ``j``.  ``shared`` is
+    ``W @ A`` (or ``A @ W``) when it is known already.
     """
     if isinstance(a, Sparse):
         k = numpy.arange(len(a.delta))
-        out = _copies(a.base @ b, len(k))
+        out = _copies(a.base @ b if shared is None else shared, len(k))
         picked = b[a.cols, :] if b.ndim == 2 else b[k, a.cols, :]
         out[k, a.rows, :] += a.delta[:, None] * picked
         return out
     k = numpy.arange(len(b.delta))
-    out = _copies(a @ b.base, len(k))
+    out = _copies(a @ b.base if shared is None else shared, len(k))
     picked = a[:, b.rows].T if a.ndim == 2 else a[k, :, b.rows]
     out[k, :, b.cols] += b.delta[:, None] * picked
     return out
 
 
-def _call(function: Callable[..., Any], args: list[Any]) -> Any:
-    """``function(*args)`` where some argument is :class:`Sparse`."""
+def _call(function: Callable[..., Any], args: list[Any], shared: Any) -> Any:
+    """``function(*args)`` where some argument is :class:`Sparse`; ``shared``: the product at the
+    unmoved point, if known."""
     sparse = [isinstance(a, Sparse) for a in args]
     if function is _PRODUCT and sum(sparse) == 1:
-        return _sparse_product(*args)
+        return _sparse_product(args[0], args[1], shared)
     return function(*[a.dense() if s else a for a, s in zip(args, sparse)])
 
 
@@ -191,20 +193,30 @@ class MatrixProgram:
         """The loss's slot."""
         return self.nodes[self.network.loss]
 
-    def forward(self, values: Mapping[Symbol, Any]) -> list[Any]:
+    def forward(self, values: Mapping[Symbol, Any], base: Sequence[Any] | None = None) -> list[Any]:
         """Every slot of the forward pass (values and kink conditions) at ``values``.
 
         A value may be an array (2-D, or 3-D copies) or :class:`Sparse` copies.
+        ``base``: the slots of a run at the same point, where only the values
+        that are not ``base``'s own arrays moved; what they do not reach is
+        taken from ``base``, not computed again (the check's perturbed runs).
         """
         slots: list[Any] = [None] * self.size
+        moved = [base is not None] * self.size
         for s, i in self.leaves.items():
             slots[i] = values[s]
+            moved[i] = base is not None and values[s] is not base[i]
         for i, c in self.constants.items():
             slots[i] = c
+            moved[i] = False
         for out, function, args in self.forward_code:
+            if base is not None and not any(moved[a] for a in args):
+                slots[out], moved[out] = base[out], False
+                continue
             given = [slots[a] for a in args]
             if any(isinstance(a, Sparse) for a in given):
-                slots[out] = _call(function, given)
+                once = base is not None and sum(moved[a] for a in args) == 1
+                slots[out] = _call(function, given, base[out] if once else None)  # type: ignore[index]
             else:
                 slots[out] = function(*given)
         return slots
