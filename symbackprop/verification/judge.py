@@ -24,16 +24,17 @@ from sympy.core.function import AppliedUndef
 from ..core.derivation import DPS, Partial
 from ..errors import SymbackpropError
 from .chain import Chain, Memory, Rules, Subject, plain
-from .claims import EQUALITIES, written_out
+from .claims import written_out
 from .infer import Role
 from .names import Names
 from .opaque import holds_whatever
 from .oracle import Oracle, Unknown
 from .report import MISTAKES, Expected, Finding, Formula, Kind, Mistake, Status
-from .rounding import DIGITS_POLICIES, NoInterval, Rounding, contains
+from .rounding import DIGITS_POLICIES, Rounding
 from .stated import StatedValues
 from .statements import Statement, bare, is_name, is_number
 from .timeline import Timeline
+from .zeros import independent, zero_contradicted
 
 __all__ = ["DIGITS_POLICIES", "Judge"]
 
@@ -247,39 +248,16 @@ class Judge:
         return self.zero_continued(st, st)
 
     def zero_continued(self, st: Statement, row: Statement) -> Finding | None:
-        """:meth:`_zero_product` across rows: a side of ``st`` that is 0, contradicted by a nonzero
-        number on ``row``, the row that continues its chain (``\\frac{∂E}{∂w_5} &= … ∂net_{h1}/∂w_5``,
-        then ``&= 0.74 · 0.19 · 0.59``); the finding is on ``st``, whose side is wrong."""
-        if self.oracle is None or any(op not in EQUALITIES for op in (*st.ops, *row.ops)) or row.error:
+        """:meth:`_zero_product` across rows (see :func:`.zeros.zero_contradicted`)."""
+        if self.oracle is None:
             return None
-        numbers = [j for j, p in enumerate(row.parsed) if is_number(p) and p.numbers]
-        for i, side in enumerate(st.parsed):
-            zero = next((f for f in sympy.Mul.make_args(side.expr) if self._independent(f)), None)
-            if zero is None or not numbers:
-                continue
-            for j in numbers:
-                with contextlib.suppress(NoInterval, SymbackpropError):
-                    iv = self.memory.rounding.interval(row.parsed[j].expr, row.parsed[j].numbers)
-                    if not contains(iv, sympy.S.Zero):
-                        at = f" (line {row.line})" if row is not st else ""
-                        why = (
-                            f"{st.sides[i]} is 0 ({zero.of.name} does not depend on {zero.wrt.name}), "
-                            f"not {row.sides[j]}{at}"
-                        )
-                        return Finding(status=Status.WRONG, explanation=(why,), checked=1, **_base(st))
-        return None
-
-    def _independent(self, factor: Expr) -> bool:
-        """``∂a/∂b`` where the network's ``a`` (not the loss, every definition under it read) does
-        not depend on ``b``, a quantity of the network."""
-        if not isinstance(factor, Partial) or self.oracle is None:
-            return False
         net = self.oracle.network
-        of, wrt = factor.of, factor.wrt
-        if of == net.loss or of == wrt or of not in net.definition or wrt not in self.symbols:
-            return False
-        under = self._under(of)
-        return wrt not in under and not under & set(self.failed)
+        return zero_contradicted(
+            st,
+            row,
+            self.memory.rounding,
+            lambda f: independent(f, net, self.symbols, self.failed, self._under),
+        )
 
     def _under(self, node: Symbol) -> set[Symbol]:
         """Every symbol ``node`` is computed from, through the network's definitions."""
