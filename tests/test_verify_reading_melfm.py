@@ -150,3 +150,26 @@ def test_a_definition_whose_own_numbers_put_another_names_value_in_its_place(sec
     assert found.status is status, found.explanation
     if status is Status.WRONG:
         assert "the value of a_2 (line 3)" in found.explanation[0]
+
+
+D = "\\frac{{\\partial {0}}}{{\\partial {1}}}"
+
+
+@pytest.mark.parametrize(
+    ("chain", "status"),
+    [
+        (f"{D.format('E', 'z')} = {D.format('E', 'z')} \\times {D.format('a', 'z')}", Status.WRONG),
+        (f"{D.format('E', 'h')} = {D.format('E_1', 'h')} + {D.format('E_2', 'g')}", Status.WRONG),
+        (f"{D.format('E', 'h')} = {D.format('E_1', 'h')} + {D.format('E_2', 'h')}", None),
+        (f"{D.format('E', 'w')} = {D.format('E', 'a')} {D.format('a', 'w')}", None),
+    ],
+    ids=["circular", "a-term-about-another-quantity", "sum-over-paths", "chain-rule"],
+)
+def test_a_chain_of_derivatives_wrong_by_its_shape(chain, status):
+    # ∂E/∂z = ∂E/∂z · ∂a/∂z would need ∂a/∂z = 1; ∂E/∂h = ∂E_1/∂h + ∂E_2/∂g sums a derivative
+    # with respect to g into one with respect to h. The last two are the sum and chain rules.
+    found = at(run(f"$${chain}$$\n"), 1)
+    if status is None:
+        assert found.status is not Status.WRONG, found.explanation
+    else:
+        assert found.status is status, found.explanation

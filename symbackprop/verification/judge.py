@@ -91,8 +91,9 @@ class Judge:
         self.runs: dict[int, Statement] = {}
         self._below: dict[Symbol, set[Symbol]] = {}
         self.stated = StatedValues()
-        #: Definitions their own numbers contradict by name -> why (see :mod:`.misnamed`).
-        self.misnamed: dict[int, str] = {}
+        #: Statements wrong as written, whatever the network -> why: a chain of derivatives by its
+        #: shape (:mod:`.shapes`), a definition its own numbers contradict by name (:mod:`.misnamed`).
+        self.as_written: dict[int, str] = {}
 
     # ------------------------------------------------------- one statement
 
@@ -288,8 +289,8 @@ class Judge:
     def _unread(self, index: int, st: Statement, base: dict[str, Any]) -> Finding | None:
         """The finding on a statement that cannot be judged as a whole (unreadable, undefined, or
         using an unreadable definition, or contradicted by its own numbers), or ``None``."""
-        if index in self.misnamed:
-            return Finding(status=Status.WRONG, explanation=(self.misnamed[index],), checked=1, **base)
+        if index in self.as_written:
+            return Finding(status=Status.WRONG, explanation=(self.as_written[index],), checked=1, **base)
         if st.error:
             why = f"not checked: {st.error}"
             if index in self.runs:  # its sides in numbers only are still arithmetic

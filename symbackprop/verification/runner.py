@@ -38,6 +38,7 @@ from .names import Names
 from .oracle import Oracle
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
+from .shapes import shape_error
 from .statements import (
     Statement,
     bare,
@@ -216,6 +217,7 @@ def _judge_part(
     doc_defs = defining_statements(statements)
     failed = failed_definitions(statements, names, _functions(network))
     inferred = infer_network(statements, names, doc, lines)
+    shapes = {i: why for i, st in enumerate(statements) if (why := shape_error(st)) is not None}
     join_names(statements, inferred.twins)
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
@@ -240,7 +242,8 @@ def _judge_part(
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
     judge.runs = _readable_runs(statements, names, _functions(network))
-    judge.misnamed = misnamed_definitions(statements, inferred.roles, names) if network is None else {}
+    misnamed = misnamed_definitions(statements, inferred.roles, names) if network is None else {}
+    judge.as_written = {**shapes, **misnamed}
     findings: list[Finding] = []
     before: int | None = None  # the index in findings of the statement before's own finding
     for i, st in enumerate(statements):
