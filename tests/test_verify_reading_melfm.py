@@ -173,3 +173,31 @@ def test_a_chain_of_derivatives_wrong_by_its_shape(chain, status):
         assert found.status is not Status.WRONG, found.explanation
     else:
         assert found.status is status, found.explanation
+
+
+FACTORS = (
+    f"$${D.format('E', 'a')} = 0.5$$\n\n$${D.format('a', 'z')} = 0.25$$\n\n$${D.format('z', 'h')} = 0.4$$\n\n"
+    f"{{stated}}\n\n"
+    f"$${D.format('E', 'h')} = {D.format('E', 'z')} {D.format('z', 'h')} = {{numbers}}$$\n"
+)
+STATED_DELTA = f"$${D.format('E', 'z')} = 0.125$$"
+
+
+@pytest.mark.parametrize(
+    ("stated", "numbers", "wrong"),
+    [
+        ("", "0.5 \\times 0.25 = 0.125", True),
+        (STATED_DELTA, "0.5 \\times 0.25 = 0.125", False),
+        (STATED_DELTA, "0.125 \\times 0.4 = 0.05", False),
+        ("", "0.3 \\times 0.25 = 0.075", False),
+    ],
+    ids=["leaves-out-a-stated-factor", "two-left-out", "the-stated-factors", "a-number-never-stated"],
+)
+def test_a_product_of_derivatives_in_numbers_that_leaves_out_a_stated_factor(stated, numbers, wrong):
+    # ∂E/∂h = ∂E/∂z · ∂z/∂h, with ∂z/∂h = 0.4 stated: 0.5 × 0.25 are ∂E/∂a and ∂a/∂z (that is ∂E/∂z,
+    # 0.125), so ∂z/∂h is left out. With ∂E/∂z = 0.125 stated too, both factors are left out and the
+    # numbers may be ∂E/∂z computed: no verdict. 0.125 × 0.4 = 0.05 holds; 0.3 is no stated quantity.
+    found = at(run(FACTORS.replace("{stated}", stated).replace("{numbers}", numbers)), 9)
+    assert (found.status is Status.WRONG) is wrong, found.explanation
+    if wrong:
+        assert "leaves out ∂z/∂h, which is 0.4 (line 5)" in found.explanation[0]

@@ -33,7 +33,7 @@ from .documents import Document, Fragment, format_of, read_document
 from .givens import plain_arithmetic
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
-from .misnamed import misnamed_definitions
+from .misnamed import misnamed_definitions, misplaced_factors
 from .names import Names
 from .oracle import Oracle
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
@@ -218,6 +218,7 @@ def _judge_part(
     failed = failed_definitions(statements, names, _functions(network))
     inferred = infer_network(statements, names, doc, lines)
     shapes = {i: why for i, st in enumerate(statements) if (why := shape_error(st)) is not None}
+    shapes |= misplaced_factors(statements)  # as written, before twins are joined
     join_names(statements, inferred.twins)
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
