@@ -201,3 +201,12 @@ def test_a_product_of_derivatives_in_numbers_that_leaves_out_a_stated_factor(sta
     assert (found.status is Status.WRONG) is wrong, found.explanation
     if wrong:
         assert "leaves out ∂z/∂h, which is 0.4 (line 5)" in found.explanation[0]
+
+
+def test_a_derivative_with_respect_to_a_name_the_loss_never_uses_is_not_called_zero():
+    # (no point: judged by its shape) a = σ(z) does not depend on u in the read network, but u feeds
+    # nothing the loss uses:
+    # the document may mean z by it, so "∂a/∂u is 0, not 0.24" would be a guess.
+    text = ORPHAN.removeprefix(POINT).split("$$\\frac")[0] + f"$${D.format('a', 'u')} = 0.24$$\n"
+    found = at(run(text), 9)
+    assert found.status is not Status.WRONG, found.explanation

@@ -267,6 +267,8 @@ class Judge:
         of, wrt = factor.of, factor.wrt
         if of == net.loss or of == wrt or of not in net.definition or wrt not in self.symbols:
             return False
+        if not self.spec_mode and wrt in self.rules.doc_defs and wrt not in self._under(net.loss):
+            return False  # b feeds nothing the loss uses: the document may name one quantity two ways
         under = self._under(of)
         return wrt not in under and not under & set(self.failed)
 
