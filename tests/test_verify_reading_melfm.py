@@ -150,3 +150,63 @@ def test_a_definition_whose_own_numbers_put_another_names_value_in_its_place(sec
     assert found.status is status, found.explanation
     if status is Status.WRONG:
         assert "the value of a_2 (line 3)" in found.explanation[0]
+
+
+D = "\\frac{{\\partial {0}}}{{\\partial {1}}}"
+
+
+@pytest.mark.parametrize(
+    ("chain", "status"),
+    [
+        (f"{D.format('E', 'z')} = {D.format('E', 'z')} \\times {D.format('a', 'z')}", Status.WRONG),
+        (f"{D.format('E', 'h')} = {D.format('E_1', 'h')} + {D.format('E_2', 'g')}", Status.WRONG),
+        (f"{D.format('E', 'h')} = {D.format('E_1', 'h')} + {D.format('E_2', 'h')}", None),
+        (f"{D.format('E', 'w')} = {D.format('E', 'a')} {D.format('a', 'w')}", None),
+    ],
+    ids=["circular", "a-term-about-another-quantity", "sum-over-paths", "chain-rule"],
+)
+def test_a_chain_of_derivatives_wrong_by_its_shape(chain, status):
+    # ∂E/∂z = ∂E/∂z · ∂a/∂z would need ∂a/∂z = 1; ∂E/∂h = ∂E_1/∂h + ∂E_2/∂g sums a derivative
+    # with respect to g into one with respect to h. The last two are the sum and chain rules.
+    found = at(run(f"$${chain}$$\n"), 1)
+    if status is None:
+        assert found.status is not Status.WRONG, found.explanation
+    else:
+        assert found.status is status, found.explanation
+
+
+FACTORS = (
+    f"$${D.format('E', 'a')} = 0.5$$\n\n$${D.format('a', 'z')} = 0.25$$\n\n$${D.format('z', 'h')} = 0.4$$\n\n"
+    f"{{stated}}\n\n"
+    f"$${D.format('E', 'h')} = {D.format('E', 'z')} {D.format('z', 'h')} = {{numbers}}$$\n"
+)
+STATED_DELTA = f"$${D.format('E', 'z')} = 0.125$$"
+
+
+@pytest.mark.parametrize(
+    ("stated", "numbers", "wrong"),
+    [
+        ("", "0.5 \\times 0.25 = 0.125", True),
+        (STATED_DELTA, "0.5 \\times 0.25 = 0.125", False),
+        (STATED_DELTA, "0.125 \\times 0.4 = 0.05", False),
+        ("", "0.3 \\times 0.25 = 0.075", False),
+    ],
+    ids=["leaves-out-a-stated-factor", "two-left-out", "the-stated-factors", "a-number-never-stated"],
+)
+def test_a_product_of_derivatives_in_numbers_that_leaves_out_a_stated_factor(stated, numbers, wrong):
+    # ∂E/∂h = ∂E/∂z · ∂z/∂h, with ∂z/∂h = 0.4 stated: 0.5 × 0.25 are ∂E/∂a and ∂a/∂z (that is ∂E/∂z,
+    # 0.125), so ∂z/∂h is left out. With ∂E/∂z = 0.125 stated too, both factors are left out and the
+    # numbers may be ∂E/∂z computed: no verdict. 0.125 × 0.4 = 0.05 holds; 0.3 is no stated quantity.
+    found = at(run(FACTORS.replace("{stated}", stated).replace("{numbers}", numbers)), 9)
+    assert (found.status is Status.WRONG) is wrong, found.explanation
+    if wrong:
+        assert "leaves out ∂z/∂h, which is 0.4 (line 5)" in found.explanation[0]
+
+
+def test_a_derivative_with_respect_to_a_name_the_loss_never_uses_is_not_called_zero():
+    # (no point: judged by its shape) a = σ(z) does not depend on u in the read network, but u feeds
+    # nothing the loss uses:
+    # the document may mean z by it, so "∂a/∂u is 0, not 0.24" would be a guess.
+    text = ORPHAN.removeprefix(POINT).split("$$\\frac")[0] + f"$${D.format('a', 'u')} = 0.24$$\n"
+    found = at(run(text), 9)
+    assert found.status is not Status.WRONG, found.explanation

@@ -97,10 +97,11 @@ class Judge:
         #: The same quantities -> what they read directly (see :func:`.siblings.frontiers`).
         self.frontiers: Mapping[Symbol, frozenset[Symbol]] = {}
         self.stated = StatedValues()
-        #: Definitions their own numbers contradict by name -> why (see :mod:`.misnamed`).
-        self.misnamed: dict[int, str] = {}
         #: Quantities stated only by their values, yet differentiated (see runner).
         self.valued: frozenset[Symbol] = frozenset()
+        #: Statements wrong as written, whatever the network -> why: a chain of derivatives by its
+        #: shape (:mod:`.chain_shapes`), a definition its own numbers contradict by name (:mod:`.misnamed`).
+        self.as_written: dict[int, str] = {}
 
     # ------------------------------------------------------- one statement
 
@@ -252,12 +253,19 @@ class Judge:
         if self.oracle is None:
             return None
         net = self.oracle.network
-        return zero_contradicted(
-            st,
-            row,
-            self.memory.rounding,
-            lambda f: independent(f, net, self.symbols, self.failed, self._under),
-        )
+        return zero_contradicted(st, row, self.memory.rounding, lambda f: self._zero_factor(net, f))
+
+    def _zero_factor(self, net: Any, factor: Expr) -> bool:
+        """A factor ``∂a/∂b`` that is 0 in the network (see :func:`.zeros.independent`); without a spec,
+        not where ``b`` feeds nothing the loss uses (the document may name one quantity two ways)."""
+        if (
+            isinstance(factor, Partial)
+            and not self.spec_mode
+            and factor.wrt in self.rules.doc_defs
+            and factor.wrt not in self._under(net.loss)
+        ):
+            return False
+        return independent(factor, net, self.symbols, self.failed, self._under)
 
     def _under(self, node: Symbol) -> set[Symbol]:
         """Every symbol ``node`` is computed from, through the network's definitions."""
@@ -278,8 +286,8 @@ class Judge:
     def _unread(self, index: int, st: Statement, base: dict[str, Any]) -> Finding | None:
         """The finding on a statement that cannot be judged as a whole (unreadable, undefined, or
         using an unreadable definition, or contradicted by its own numbers), or ``None``."""
-        if index in self.misnamed:
-            return Finding(status=Status.WRONG, explanation=(self.misnamed[index],), checked=1, **base)
+        if index in self.as_written:
+            return Finding(status=Status.WRONG, explanation=(self.as_written[index],), checked=1, **base)
         if st.error:
             why = f"not checked: {st.error}"
             if index in self.runs:  # its sides in numbers only are still arithmetic

@@ -15,13 +15,14 @@ import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sympy import Rational, Symbol
+from sympy import Mul, Rational, Symbol
 
+from ..core.derivation import Partial
 from .infer import Role
 from .names import Names
 from .statements import Statement, bare, is_name, is_number
 
-__all__ = ["misnamed_definitions"]
+__all__ = ["misnamed_definitions", "misplaced_factors"]
 
 
 def misnamed_definitions(
@@ -93,3 +94,49 @@ def _swapped(occurrences: list[tuple[str, Any]], stated: Stated, names: Names, l
             f"one: the value of {twins[0].name} (line {at}); {key} is {own[1]} (line {own[2]})"
         )
     return None
+
+
+def misplaced_factors(statements: Sequence[Statement]) -> dict[int, str]:
+    """Statement index -> why a product of derivatives, written again in numbers, leaves out a
+    factor's stated value (``∂E/∂out_{h1} = ∂E/∂net_{o1} · ∂net_{o1}/∂out_{h1} = 0.7576 × 0.1784``
+    after ``∂net_{o1}/∂out_{h1} = 0.4``: both numbers are other derivatives the document stated)."""
+    out: dict[int, str] = {}
+    stated: dict[Any, tuple[Rational, str, int]] = {}  # a name or derivative -> its latest value
+    for i, st in enumerate(statements):
+        if not st.error and len(st.parsed) >= 3:
+            why = _left_out(st, stated)
+            if why is not None:
+                out[i] = why
+        if not st.error and len(st.parsed) >= 2 and bare(st.parsed[-1]):
+            number = next(iter(st.parsed[-1].numbers.values()))
+            stated[st.parsed[0].expr] = (abs(st.parsed[-1].exact()), number.text, st.line)
+    return out
+
+
+def _left_out(st: Statement, stated: Mapping[Any, tuple[Rational, str, int]]) -> str | None:
+    """Why a product of derivatives and the same product in numbers disagree, or ``None``."""
+    for form, num in zip(st.parsed[1:], st.parsed[2:]):
+        factors = Mul.make_args(form.expr)
+        if form.numbers or len(factors) < 2 or not all(isinstance(f, Partial) for f in factors):
+            continue
+        if not is_number(num) or len(num.numbers) != len(factors) or num.expr != Mul(*num.numbers):
+            continue
+        values = {abs(n.value) for n in num.numbers.values()}
+        known = {v: (k, line) for k, (v, _, line) in stated.items() if k not in factors}
+        if not values <= set(known):
+            continue  # a number the document never stated: no telling what it stands for
+        left_out = [f for f in factors if f in stated and stated[f][0] not in values]
+        if len(left_out) == 1:  # two left out: the numbers may be one of them, computed
+            missing = left_out[0]
+            (_, text, line) = stated[missing]
+            shown = " × ".join(n.text for n in num.numbers.values())
+            what = ", ".join(
+                f"{n.text} is {_spelled(known[abs(n.value)][0])} (line {known[abs(n.value)][1]})"
+                for n in num.numbers.values()
+            )
+            return f"{shown} leaves out {_spelled(missing)}, which is {text} (line {line}): {what}"
+    return None
+
+
+def _spelled(q: Any) -> str:
+    return f"∂{q.of.name}/∂{q.wrt.name}" if isinstance(q, Partial) else str(q)

@@ -29,12 +29,13 @@ from ..core.matrix import MatrixNetwork
 from ..core.network import Network
 from ..errors import InputError, SymbackpropError
 from ..files import read_text
+from .chain_shapes import shape_error
 from .conventions import as_convention, other_conventions
 from .documents import Document, Fragment, format_of, read_document
 from .givens import plain_arithmetic
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
-from .misnamed import misnamed_definitions
+from .misnamed import misnamed_definitions, misplaced_factors
 from .names import Names
 from .oracle import Oracle
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
@@ -223,6 +224,8 @@ def _judge_part(
     failed = failed_definitions(statements, names, _functions(network))
     templated = instances(statements, names)  # out_{h_i} = ...: judged as out_{h_1}, defining nothing
     inferred = infer_network(_hidden(statements, templated), names, doc, lines)
+    shapes = {i: why for i, st in enumerate(statements) if (why := shape_error(st)) is not None}
+    shapes |= misplaced_factors(statements)  # as written, before twins are joined
     join_names(statements, inferred.twins)
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
@@ -256,7 +259,8 @@ def _judge_part(
     if valued and inferred.network is not None and inferred.missing is None:
         judge.computed_from = computed_from(inferred.network, valued)
         judge.frontiers = frontiers(inferred.network, valued)
-    judge.misnamed = misnamed_definitions(statements, inferred.roles, names) if network is None else {}
+    misnamed = misnamed_definitions(statements, inferred.roles, names) if network is None else {}
+    judge.as_written = {**shapes, **misnamed}
     findings: list[Finding] = []
     before: int | None = None  # the index in findings of the statement before's own finding
     others = other_conventions(statements, doc.text)
