@@ -18,6 +18,7 @@ from symbackprop.verification import verify
 from symbackprop.verification.readback import near
 from symbackprop.verification.report import Finding, Status
 from symbackprop.verification.shorthands import telescoped
+from symbackprop.verification.solved import read_off
 from symbackprop.verification.termwise import parts_defined
 
 
@@ -307,3 +308,106 @@ def test_a_delta_defined_by_values_says_nothing_about_other_nodes():
         r"\frac{\partial E}{\partial w_1} = \delta_{h1} x",
     )
     assert findings(text)[19].status is Status.NOT_CHECKED
+
+
+# -------------------------------------------- a leaf read off the value the document shows
+
+b = S("b")
+
+
+READ_OFF = [
+    (
+        sp.Rational(2, 5) * sp.Rational(5933, 10000) + b,
+        "0.83732",
+        5,
+        sp.Rational(3, 5),
+        "a-bias-of-one-digit",
+    ),
+    (2 * b + 1, "1.7", 1, sp.Rational(7, 20), "the-shortest-decimal-within-the-last-digit"),
+    (b + sp.Rational(1, 3), "0.9", 1, sp.Rational(6, 10), "shortest-within-half-a-unit"),
+    (sp.exp(b), "1.8221", 4, None, "not-linear"),
+    (b + S("w"), "1.0", 1, None, "another-unknown"),
+    (b + sp.Rational(1, 7), "0.61234567", 8, None, "not-short"),
+]
+
+
+@pytest.mark.parametrize(
+    ("f", "shown", "decimals", "expected"), [c[:4] for c in READ_OFF], ids=[c[4] for c in READ_OFF]
+)
+def test_a_leaf_is_read_off_a_shown_value_when_linear_and_short(f, shown, decimals, expected):
+    assert read_off(f, b, sp.Rational(shown), decimals) == expected
+
+
+BIAS_IN_A_FIGURE = (
+    "The input is $x = 1$ and the weight is $w = 0.5$.",
+    "",
+    "$$ z = w x + b $$",
+    "",
+    r"$$ z = 0.5 \cdot 1 + 0.2 = 0.80 $$",  # the sum is 0.7: the bias written is not the one used
+    "",
+    r"$$ a = \frac{1}{1+e^{-z}} $$",
+    "",
+    r"$$ a = \frac{1}{1+e^{-0.8}} = 0.68997448 $$",  # sigma(0.8) = 0.6899744811 (mpmath)
+    "",
+    "$$ L = a $$",
+    "",
+)
+
+
+def test_a_bias_the_document_never_states_is_read_off_the_value_it_shows():
+    got = findings("\n".join(BIAS_IN_A_FIGURE))
+    assert got[9].status is Status.OK and got[9].checked
+    assert "gives no value" not in got[9].message
+
+
+def test_a_leaf_read_off_one_value_and_contradicted_by_another_is_not_taken():
+    text = "\n".join((*BIAS_IN_A_FIGURE, "$$ u = b + 1 $$", "", "$$ u = 1.25 $$", ""))  # b = 0.3 gives 1.3
+    assert "gives no value for b" in findings(text)[9].message
+
+
+# ------------------------------------------------- the backward pass goes on at the old point
+
+AFTER_AN_UPDATE = (
+    r"The input is $x = 2$, the target is $t = 0$, the weight is $w = 0.5$ and the learning rate is "
+    r"$\eta = 0.1$.",
+    "",
+    "$$ y = w x $$",
+    "",
+    r"$$ E = \frac{1}{2}(y - t)^2 $$",
+    "",
+    r"$$ \frac{\partial E}{\partial w} = (y - t) x = 2 $$",
+    "",
+    r"$$ w^{+} = w - \eta \frac{\partial E}{\partial w} = 0.5 - 0.1 \cdot 2 = 0.3 $$",
+    "",
+    "Calculating the updated weights of the other layers takes the same steps.",
+    "",
+    r"$$ \frac{\partial E}{\partial y} = y - t = 1 $$",  # at the old point: y = 1 (at the new one, 0.6)
+    "",
+    r"$$ y = 0.3 \cdot 2 = 0.6 $$",  # a forward value: the updated point is in force
+    "",
+)
+
+
+def test_words_about_updated_weights_move_the_point_at_the_next_forward_value_only():
+    got = findings("\n".join(AFTER_AN_UPDATE))
+    assert got[13].status is Status.OK and got[13].checked
+    assert got[15].status is Status.OK and got[15].checked
+
+
+# ------------------------------------------- a wrong expression before a right result
+
+
+def test_a_wrong_expression_before_a_right_result_is_not_corrected_by_that_result():
+    # sigma(0.5) = 0.6224593312 is right; 1/(1 + e^{-0.6}) = 0.6456563062 is not (mpmath)
+    eqs = (
+        "x = 1",
+        "w = 0.5",
+        "z = w x",
+        r"a = \frac{1}{1+e^{-z}}",
+        "L = a",
+        r"a = \frac{1}{1+e^{-0.6}} = 0.62245933",
+    )
+    got = findings(lines(*eqs))[11]
+    assert got.status is Status.WRONG
+    number = got.correction.number if got.correction is not None else None
+    assert number is None or abs(float(number.value) - 0.62245933) > 1e-6

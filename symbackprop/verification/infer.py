@@ -45,6 +45,7 @@ from .names import Names
 from .readback import near, repaired, substitution
 from .sections import headings
 from .shorthands import by_subscript
+from .solved import agrees_with, read_off
 from .statements import Statement, bare, is_name, is_number
 from .termwise import parts_defined
 from .twins import twin_nodes
@@ -55,6 +56,9 @@ __all__ = ["LOSS_NAMES", "PARAMETER_NAMES", "TARGET_NAMES", "Inferred", "Role", 
 TARGET_NAMES = re.compile(r"(?:y|t|target|y_true|label|ideal)(?:_.*)?\Z")
 PARAMETER_NAMES = re.compile(r"(?:w|W|b|theta|beta|gamma|v|u)(?:\^.*|_.*|\d.*)?\Z")
 LOSS_NAMES = ("L", "E", "J", "C", "E_total", "loss", "Loss", "cost", "l", "Error", "error")
+
+#: The most leaves without a value that are read off the values the document shows (see :mod:`.solved`).
+READ_OFF_MOST = 3
 
 #: Index letters of a family of names (``\delta_n``, ``\delta_j``).
 INDEX_NAMES = frozenset("ijklmnohpqc")
@@ -410,30 +414,67 @@ class _Reading:
 
     def substitute(self, statements: list[Statement], leaves: set[Symbol]) -> None:
         """Leaf values from ``node = expression = the same expression in numbers`` (arithmetic holding)."""
-        # by first side (a name, or a derivative: ∂E/∂out = … = …), each form once: a line repeated
-        # N times must not make N² attempts
-        forms: dict[Expr, dict[tuple, Any]] = {}
+        forms: dict[Expr, dict] = {}  # by first side: a name, or a derivative (∂E/∂out = … = …)
+        tried: set[tuple[int, int]] = set()  # a side written again is parsed once: try each pair once
         for st in statements:
             if st.error or not (is_name(st.parsed[0]) or _derivative(st.parsed[0])):
                 continue
             n = st.parsed[0].expr
             sides = st.parsed[1:]
-            known = forms.setdefault(n, {})
-            for p in sides:
-                if not is_number(p) and p.names:
-                    known.setdefault((p.expr, p.names, tuple(p.numbers.values())), p)
+            forms.setdefault(n, {}).update((p.expr, p) for p in sides if not is_number(p) and p.names)
             numeric = [p for p in sides if is_number(p) and not _single(p)]
             results = [p for p in sides if is_number(p) and _single(p)]
             for num in numeric:
                 if results and not near(num, results[-1]):
                     continue  # the written arithmetic does not hold: its numbers are not trusted
-                for form in forms.get(n, {}).values():
-                    found = substitution(form, num, self.names)
-                    if found is not None:
-                        for s, v in found.items():
-                            if not self.negated(s, v):
-                                self.offer(st.line, s, v, leaves, SUBSTITUTED)
-                        break
+                untried = [f for f in forms.get(n, {}).values() if (id(f), id(num)) not in tried]
+                tried.update((id(f), id(num)) for f in untried)
+                self._read_back(st.line, untried, num, leaves)
+
+    def _read_back(self, line: int, forms: list, num: Any, leaves: set[Symbol]) -> None:
+        """The leaf values of the first form that the numbers ``num`` substitute (:func:`substitution`)."""
+        for form in forms:
+            found = substitution(form, num, self.names)
+            if found is not None:
+                for s, v in found.items():
+                    if not self.negated(s, v):
+                        self.offer(line, s, v, leaves, SUBSTITUTED)
+                return
+
+    def read_off(self, statements: list[Statement], leaves: set[Symbol]) -> None:
+        """A leaf still without a value, read off a node's shown value (see :mod:`.solved`)."""
+        missing = sorted((s for s in leaves if s not in self.values), key=lambda s: s.name)
+        if not missing or len(missing) > READ_OFF_MOST:
+            return
+        shown = self.shown_values(statements)
+        for leaf in missing:
+            node = next(
+                (n for n in self.order if n in shown and leaf in self.definitions[n].free_symbols), None
+            )
+            if node is None:
+                continue
+            x = read_off(self.computed(node), leaf, *shown[node])
+            if x is not None and all(
+                agrees_with(self.computed(n).xreplace({leaf: x}), *shown[n])
+                for n in shown
+                if leaf in self.computed(n).free_symbols
+            ):
+                self.values[leaf] = x
+
+    def shown_values(self, statements: list[Statement]) -> dict[Symbol, tuple[Rational, int]]:
+        """Each node's first shown value (``net_{o1} = … = 1.105905967``) and its decimals."""
+        out: dict[Symbol, tuple[Rational, int]] = {}
+        for st in statements:
+            if st.error or len(st.parsed) < 2 or not is_name(st.parsed[0]) or not _single(st.parsed[-1]):
+                continue
+            n, last = st.parsed[0].expr, st.parsed[-1]
+            if n in self.definitions and n not in out:
+                out[n] = (Rational(last.exact()), max(x.decimals for x in last.numbers.values()))
+        return out
+
+    def computed(self, node: Symbol) -> Expr:
+        """A node in its leaves, with the values known put in."""
+        return self._inline(self.definitions[node]).xreplace(self.values)
 
     def negated(self, sym: Symbol, value: Expr) -> bool:
         """Whether ``-value`` is already stated for ``sym``: a substitution cannot tell the signs of a
@@ -559,6 +600,7 @@ def infer_network(
     reading.substitute(statements, leaves)
     reading.settle(leaves)
     reading.read_roles(doc, inputs, targets)
+    reading.read_off(statements, leaves)
     network = reading.network(dict(names.latex))
     givens = tuple(v for s, v in reading.values.items() if s in leaves or s == reading.eta)
     later = tuple((ln, s, v) for ln, s, v in reading.later if s in leaves)

@@ -54,21 +54,28 @@ class Timeline:
         self.lines = text.split("\n")
         self.last_line = 0
         self.moved = False
+        self.signalled = False  # the text said the updates are in force; at the next forward value
 
     def update(self, p: Symbol, value: Expr) -> None:
         """The document updated ``p``; its true updated value is ``value`` (in force later)."""
         self.pending[p] = value
 
-    def before(self, line: int) -> None:
-        """Move to the point in force at ``line``: restated values and the words since the last line."""
+    def before(self, line: int, forward: bool = True) -> None:
+        """Move to the point in force at ``line``: restated values and the words since the last line.
+
+        The words take effect at the next forward value (``forward``): a derivative after
+        "calculating the updated weights" still belongs to the backward pass at the old point.
+        """
         changes: dict[Symbol, Expr] = {}
         while self.later and self.later[0][0] <= line:
             _, s, v = self.later.pop(0)
             changes[s] = v
         said = "\n".join(self.lines[max(self.last_line, 0) : max(line - 1, 0)])
         self.last_line = max(self.last_line, line)
-        if self.ev is None or (not changes and not (self.pending and SIGNALS.search(said))):
+        self.signalled = self.signalled or bool(self.pending and SIGNALS.search(said))
+        if self.ev is None or (not changes and not (self.signalled and forward)):
             return
+        self.signalled = False
         params = set(self.o.network.parameters)
         data = {s: v for s, v in changes.items() if s not in params}
         if data or self.pending or changes:

@@ -126,8 +126,13 @@ def _number(chain: Any, value: Float, first: Wrong) -> Number:
 
 def _consistent(chain: Any, expected: Expected | None, first: Wrong) -> Expected | None:
     """No correction that reads like the line itself: a right number is not offered as the fix."""
-    if expected is None or expected.number is None or first.problem is Problem.VALUE:
-        return expected
+    side = chain.st.parsed[first.side] if first.side else None
+    if (
+        expected is None
+        or expected.number is None
+        or (first.problem is Problem.VALUE and side is not None and bare(side))
+    ):
+        return expected  # a wrong result: its right value differs from it; a wrong expression: it may not
     value, digits = expected.number.value, expected.number.digits
     for p in chain.st.parsed:
         if bare(p) and same_rounded(Float(p.exact(), DPS), value, digits):

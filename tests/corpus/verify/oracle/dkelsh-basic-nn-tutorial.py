@@ -401,9 +401,13 @@ def build() -> Doc:
         r"\delta_{h1} = 0.036350307 * 0.241300709 = 0.008771354",
         "0.008771354",
         V["delta_h1"],
-        "K['douth1']*0.241300709",
-        expect="holds",
+        "0.036350307*0.241300709",
+        expect="wrong",
+        kind="rounding",
         label="dh1",
+        note="0.036350307 x 0.241300709 = 0.00877135485 and the true delta_h1 = 0.00877135469 both round to "
+        "0.008771355; 0.008771354 is truncated, as at line 376 (line 296's 0.036350307 is exact arithmetic "
+        "of its shown numbers, and the truth, 0.0363503064, does not give ...354 either)",
     )
     na(r"w_{11}^{1+} = w_{11}^{1} - \eta \frac{\partial E_{total}}{\partial w_{11}^{1}} $", "the update rule")
     n(
