@@ -126,3 +126,48 @@ def test_a_product_of_negative_numbers_does_not_restate_the_values():
     assert pytest.approx(0.35) == 0.2 * 1 + (-0.3) * (-0.5)
     verdicts = [(f.line, f.status) for f in _findings(NEGATIVES) if f.line >= 10]
     assert verdicts == [(10, Status.OK), (12, Status.OK)]
+
+
+# ------------------------------------------------------ index notation (issue 15 §4)
+
+INDEX = [
+    (
+        r"\delta^{(1)}_j = \sum_k w^{(2)}_{kj} \delta^{(2)}_k \sigma'(z^{(1)}_j)",
+        "sum over k",
+        "delta-layered",
+    ),
+    (r"\delta_j = \sum_k w_{kj} \delta_k \sigma'(z_j)", "sum over k", "delta-bare"),
+    (
+        r"\delta^{(1)}_j = \sum_k w^{(2)}_{jk} \delta^{(2)}_k \sigma'(z^{(1)}_j)",
+        "sum over k",
+        "indices-swapped",
+    ),
+    (r"\mathbf{x}^{(i)} = 0.85", "matrix notation", "example-superscript"),
+]
+
+
+@pytest.fixture(scope="module")
+def layered_walkthrough(tmp_path_factory) -> str:
+    """The 2-3-1 walkthrough (names w^{(2)}_{kj}, z^{(1)}_j as in index notation), in Markdown."""
+    from conftest import EXAMPLES
+
+    from symbackprop.cli import main
+
+    out = tmp_path_factory.mktemp("index") / "w.md"
+    assert main(["walkthrough", str(EXAMPLES / "mlp_231.toml"), "-o", str(out)]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("latex", "why"), [c[:2] for c in INDEX], ids=[c[2] for c in INDEX])
+def test_index_notation_is_never_misread_against_a_spec_with_matching_names(latex: str, why: str):
+    from conftest import EXAMPLES
+
+    last = verify("i.md", text=f"$$\n{latex}\n$$\n", format="md", spec=EXAMPLES / "mlp_231.toml").findings[-1]
+    assert (last.status, why in last.message) == (Status.NOT_CHECKED, True), last.message
+
+
+def test_index_notation_is_never_misread_in_a_document_that_defines_the_names(layered_walkthrough: str):
+    latex = INDEX[0][0]
+    last = verify("w.md", text=f"{layered_walkthrough}\n\n$$\n{latex}\n$$\n", format="md").findings[-1]
+    assert latex[:12] in last.source
+    assert (last.status, "sum over k" in last.message) == (Status.NOT_CHECKED, True), last.message
