@@ -171,3 +171,25 @@ def test_index_notation_is_never_misread_in_a_document_that_defines_the_names(la
     last = verify("w.md", text=f"{layered_walkthrough}\n\n$$\n{latex}\n$$\n", format="md").findings[-1]
     assert latex[:12] in last.source
     assert (last.status, "sum over k" in last.message) == (Status.NOT_CHECKED, True), last.message
+
+
+# --------------------------------------------------- a parameter by the table's role column
+
+#: x = 2, y = 1, w = 0.5, c = 0.5: z = w x + c = 1.5, ∂L/∂c = z - y = 0.5 for L = ½(z - y)²,
+#: so c ← 0.5 - 0.1 · 0.5 = 0.45 (by hand).  ``c`` is no parameter by its name: the table says it is.
+ROLES = (
+    "| symbol | role | value |\n|---|---|---|\n| $x$ | input | 2 |\n| $y$ | target | 1 |\n"
+    "| $w$ | parameter | 0.5 |\n| $c$ | parameter | 0.5 |\n| $\\eta$ | learning rate | 0.1 |\n\n"
+    "$$z = w x + c$$\n\n$$L = \\frac{1}{2}(z - y)^2$$\n\n"
+    "$$\\frac{\\partial L}{\\partial c} = z - y = 0.5$$\n\n$$c \\leftarrow 0.5 - 0.1 \\cdot 0.5 = 0.45$$\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("update", "status"), [("0.45", Status.OK), ("0.39", Status.WRONG)], ids=["right", "wrong"]
+)
+def test_a_name_the_table_calls_a_parameter_is_updated_as_one(update: str, status: Status):
+    assert pytest.approx(0.45) == 0.5 - 0.1 * (0.5 * 2 + 0.5 - 1)
+    last = _findings(ROLES.replace("= 0.45", f"= {update}"))[-1]
+    assert (last.line, last.status) == (15, status), last.message
+    assert "expected c = 0.5" not in last.message
