@@ -211,8 +211,8 @@ NOT_CLEAN_YET = {
     "two_layer_matrix": MATRIX,
     "swish": "swish is a custom function: the spec defines it, the walkthrough does not",
     "swish_wrong": "swish is a custom function: the spec defines it, the walkthrough does not",
-    "xor": "Markdown: c is taken for an input (its role is stated in the setup table only), and the "
-    "dataset table's other examples are not checked; LaTeX: the dataset's givens start new problems",
+    "xor": "the dataset table's other examples are not checked (Markdown), and its givens start new "
+    "problems (LaTeX)",
 }
 NOT_CLEAN_CASES = {("mlp_342", "md", "delta"): "a second-layer δ is stated only in the compact table's text"}
 
