@@ -202,13 +202,31 @@ NOTATIONS = {
     "mul-times": ["--mul", "times"],
     "mul-none": ["--mul", "none"],
 }
-CASES = [(spec, fmt, opt) for spec in EXAMPLE_SPECS for fmt in ("md", "tex") for opt in NOTATIONS]
+
+#: Walkthroughs that do not verify cleanly without their spec yet, and why (issue 13, issue 15 §4).
+MATRIX = "matrix notation is read against a matrix spec only (issue 15 §4)"
+NOT_CLEAN_YET = {
+    "batch_matrix": MATRIX,
+    "softmax_matrix": MATRIX,
+    "two_layer_matrix": MATRIX,
+    "swish": "swish is a custom function: the spec defines it, the walkthrough does not",
+    "swish_wrong": "swish is a custom function: the spec defines it, the walkthrough does not",
+    "xor": "the dataset table's other examples are not checked (Markdown), and its givens start new "
+    "problems (LaTeX)",
+}
+NOT_CLEAN_CASES = {("mlp_342", "md", "delta"): "a second-layer δ is stated only in the compact table's text"}
 
 
-@pytest.mark.parametrize(("spec", "fmt", "notation"), CASES, ids=[f"{s.stem}-{f}-{o}" for s, f, o in CASES])
-@pytest.mark.xfail(
-    reason="issue 13: our own walkthroughs are not all read yet (3 of 90 cases clean)", strict=False
-)
+def _own_case(spec: Path, fmt: str, opt: str) -> object:
+    why = NOT_CLEAN_YET.get(spec.stem) or NOT_CLEAN_CASES.get((spec.stem, fmt, opt))
+    marks = [pytest.mark.xfail(reason=f"issue 13: {why}", strict=False)] if why else []
+    return pytest.param(spec, fmt, opt, id=f"{spec.stem}-{fmt}-{opt}", marks=marks)
+
+
+CASES = [_own_case(spec, fmt, opt) for spec in EXAMPLE_SPECS for fmt in ("md", "tex") for opt in NOTATIONS]
+
+
+@pytest.mark.parametrize(("spec", "fmt", "notation"), CASES)
 def test_the_projects_own_walkthroughs_verify_cleanly(tmp_path, spec, fmt, notation):
     out = tmp_path / f"walkthrough.{fmt}"
     assert main(["walkthrough", str(spec), "--format", fmt, "-o", str(out), *NOTATIONS[notation]]) == 0

@@ -126,3 +126,70 @@ def test_a_product_of_negative_numbers_does_not_restate_the_values():
     assert pytest.approx(0.35) == 0.2 * 1 + (-0.3) * (-0.5)
     verdicts = [(f.line, f.status) for f in _findings(NEGATIVES) if f.line >= 10]
     assert verdicts == [(10, Status.OK), (12, Status.OK)]
+
+
+# ------------------------------------------------------ index notation (issue 15 §4)
+
+INDEX = [
+    (
+        r"\delta^{(1)}_j = \sum_k w^{(2)}_{kj} \delta^{(2)}_k \sigma'(z^{(1)}_j)",
+        "sum over k",
+        "delta-layered",
+    ),
+    (r"\delta_j = \sum_k w_{kj} \delta_k \sigma'(z_j)", "sum over k", "delta-bare"),
+    (
+        r"\delta^{(1)}_j = \sum_k w^{(2)}_{jk} \delta^{(2)}_k \sigma'(z^{(1)}_j)",
+        "sum over k",
+        "indices-swapped",
+    ),
+    (r"\mathbf{x}^{(i)} = 0.85", "matrix notation", "example-superscript"),
+]
+
+
+@pytest.fixture(scope="module")
+def layered_walkthrough(tmp_path_factory) -> str:
+    """The 2-3-1 walkthrough (names w^{(2)}_{kj}, z^{(1)}_j as in index notation), in Markdown."""
+    from conftest import EXAMPLES
+
+    from symbackprop.cli import main
+
+    out = tmp_path_factory.mktemp("index") / "w.md"
+    assert main(["walkthrough", str(EXAMPLES / "mlp_231.toml"), "-o", str(out)]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("latex", "why"), [c[:2] for c in INDEX], ids=[c[2] for c in INDEX])
+def test_index_notation_is_never_misread_against_a_spec_with_matching_names(latex: str, why: str):
+    from conftest import EXAMPLES
+
+    last = verify("i.md", text=f"$$\n{latex}\n$$\n", format="md", spec=EXAMPLES / "mlp_231.toml").findings[-1]
+    assert (last.status, why in last.message) == (Status.NOT_CHECKED, True), last.message
+
+
+def test_index_notation_is_never_misread_in_a_document_that_defines_the_names(layered_walkthrough: str):
+    latex = INDEX[0][0]
+    last = verify("w.md", text=f"{layered_walkthrough}\n\n$$\n{latex}\n$$\n", format="md").findings[-1]
+    assert latex[:12] in last.source
+    assert (last.status, "sum over k" in last.message) == (Status.NOT_CHECKED, True), last.message
+
+
+# --------------------------------------------------- a parameter by the table's role column
+
+#: x = 2, y = 1, w = 0.5, c = 0.5: z = w x + c = 1.5, ∂L/∂c = z - y = 0.5 for L = ½(z - y)²,
+#: so c ← 0.5 - 0.1 · 0.5 = 0.45 (by hand).  ``c`` is no parameter by its name: the table says it is.
+ROLES = (
+    "| symbol | role | value |\n|---|---|---|\n| $x$ | input | 2 |\n| $y$ | target | 1 |\n"
+    "| $w$ | parameter | 0.5 |\n| $c$ | parameter | 0.5 |\n| $\\eta$ | learning rate | 0.1 |\n\n"
+    "$$z = w x + c$$\n\n$$L = \\frac{1}{2}(z - y)^2$$\n\n"
+    "$$\\frac{\\partial L}{\\partial c} = z - y = 0.5$$\n\n$$c \\leftarrow 0.5 - 0.1 \\cdot 0.5 = 0.45$$\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("update", "status"), [("0.45", Status.OK), ("0.39", Status.WRONG)], ids=["right", "wrong"]
+)
+def test_a_name_the_table_calls_a_parameter_is_updated_as_one(update: str, status: Status):
+    assert pytest.approx(0.45) == 0.5 - 0.1 * (0.5 * 2 + 0.5 - 1)
+    last = _findings(ROLES.replace("= 0.45", f"= {update}"))[-1]
+    assert (last.line, last.status) == (15, status), last.message
+    assert "expected c = 0.5" not in last.message

@@ -59,12 +59,14 @@ class Given:
         value: Its exact value.
         line: The 1-based line.
         table: Whether it comes from a table (stated more explicitly than in prose).
+        parameter: Whether the table's role column calls it a parameter (``| $c$ | parameter | 0.05 |``).
     """
 
     name: str
     value: Fraction
     line: int
     table: bool = False
+    parameter: bool = False
 
 
 def normal_name(written: str) -> str:
@@ -174,10 +176,14 @@ def _table_values(first: int, rows: list[list[str]]) -> list[Given]:
         column = 1
     if column is None or column == 0:
         return []
+    role = header.index("role") if "role" in header else None
     out = []
     for k, cells in enumerate(rows[1:], start=first + 2):
         if len(cells) > column and re.fullmatch(_NAME, cells[0]) and re.fullmatch(_NUM, cells[column]):
-            out.append(Given(normal_name(cells[0]), _number(cells[column]), k, table=True))
+            parameter = role is not None and len(cells) > role and cells[role].lower() == "parameter"
+            out.append(
+                Given(normal_name(cells[0]), _number(cells[column]), k, table=True, parameter=parameter)
+            )
     return out
 
 

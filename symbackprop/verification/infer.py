@@ -114,6 +114,7 @@ class _Reading:
     values: dict[Symbol, Expr] = field(default_factory=dict)
     roles: dict[int, Role] = field(default_factory=dict)
     updated: set[Symbol] = field(default_factory=set)
+    declared: set[Symbol] = field(default_factory=set)  # parameters by a table's role column
     families: dict[str, tuple[Symbol, Expr]] = field(default_factory=dict)
     lines: tuple[int, int | None] = (1, None)
     shown: dict[Rational, Symbol] = field(default_factory=dict)
@@ -512,7 +513,9 @@ class _Reading:
         for e in self.definitions.values():
             used |= e.free_symbols
         leaves = sorted(used - set(self.definitions) - {self.eta}, key=lambda s: s.name)
-        params = [s for s in leaves if s in self.updated or PARAMETER_NAMES.match(s.name)]
+        params = [
+            s for s in leaves if s in self.updated or s in self.declared or PARAMETER_NAMES.match(s.name)
+        ]
         taken = set(params)  # sets: a list would make each test a scan of SymPy comparisons
         targets = [s for s in leaves if s not in taken and TARGET_NAMES.match(s.name)]
         taken.update(targets)
@@ -594,6 +597,9 @@ def infer_network(
         givens += tuple(Rational(g.value.numerator, g.value.denominator) for g in named_values(doc.text))
         why = "the document defines no network (no definition such as z = w x + b)"
         return Inferred(None, reading.aliases, reading.roles, why, givens, repairs=repairs)
+    reading.declared = {
+        s for g in named_values(doc.text) if g.parameter and (s := names.lookup(g.name)) is not None
+    }
     inputs, targets, params = reading.leaves()
     leaves = set(inputs + targets + params)
     reading.read_text(doc, leaves)
