@@ -307,3 +307,37 @@ def test_perturbed_mode_refuses_bad_columns():
         program.perturbed(theta, [len(theta)], [0.1], numpy.zeros(2), numpy.zeros(1))
     with pytest.raises(InputError, match="one length"):
         program.perturbed(theta, [0, 1], [0.1], numpy.zeros(2), numpy.zeros(1))
+
+
+ONE_CLASS = """title = "softmax over one class"
+[inputs]
+x = [1.0, 2.0]
+[targets]
+y = [1.0]
+[parameters]
+W = [[0.2, 0.3]]
+b = 0.1
+[network]
+z = "W @ x + b"
+L = "softmax_cross_entropy(z, y)"
+"""
+
+
+def test_a_loss_that_simplifies_to_a_constant_is_compiled_with_one_value_per_example(tmp_path):
+    """A softmax over one class is 1, so the loss -y log(1) is 0 and every gradient is 0 (sympy.diff of
+    the inlined loss, below); its program used to broadcast a bare 0 and crash in matmul."""
+    z, y = sp.symbols("z y")
+    assert sp.simplify(sp.diff(-y * sp.log(sp.exp(z) / sp.exp(z)), z)) == 0
+    spec = tmp_path / "one.toml"
+    spec.write_text(ONE_CLASS)
+    from symbackprop import check, read_spec
+
+    net = read_spec(spec).scalar()
+    program = vectorize(net)
+    theta = program.pack(net.values)
+    X, Y = program.data(net.values)
+    X3, Y3 = numpy.repeat(X, 3, axis=-1), numpy.repeat(Y, 3, axis=-1)
+    loss, grad = program.gradient(theta, X3, Y3)
+    assert loss.shape == (3,) and not loss.any() and not grad.any()
+    report = check(net)
+    assert [row.ok for row in report.rows] == [True, True, True] and not any(r.symbolic for r in report.rows)

@@ -29,6 +29,7 @@ from .ops import (
     BroadcastTo,
     Code,
     Fill,
+    Formula,
     MatMul,
     MatMulInto,
     Name,
@@ -201,13 +202,15 @@ class Backward:
                  if ph in general.free_symbols for s in unit.lanes[q]]  # fmt: skip
         if OUT in general.free_symbols:
             kinds.append(variation[unit.nodes[0]])
+        lanes = len(unit.lanes[0]) if unit.lanes else 0
+        if isinstance(local, Formula) and not local.expr.free_symbols:  # simplified to a constant
+            return Plus(Zeros(max(lanes, 1)), Paren(local)) if seed else Times(dG, Paren(local))
         if not seed:
             value: Code = Times(dG, Paren(local))
         elif max(kinds, default=Variation.CONSTANT) == Variation.EXAMPLE:
             value = Paren(local)
         else:
             value = Times(Ones(), Paren(local))
-        lanes = len(unit.lanes[0]) if unit.lanes else 0
         if unit.summed and lanes > 1 and not self.f.varies(unit, general):
             value = BroadcastTo(value, lanes)
         return value

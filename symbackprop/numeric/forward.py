@@ -41,6 +41,7 @@ from .ops import (
     Stack,
     Statement,
     SumLanes,
+    Zeros,
 )
 from .plan import AffineUnit, MapUnit, Plan
 
@@ -338,7 +339,9 @@ class Forward:
             lines.append(Assign(Name(str(temp)), formula(value, names)))
             names[temp] = str(temp)
         expr: Code = formula(shared.forward, names)
-        if not names or (unit.width > 1 and not self.varies(unit, unit.forward)):
+        if not shared.forward.free_symbols:  # simplified to a constant (softmax over one class): per lane
+            expr = Plus(Zeros(unit.width), Paren(expr))
+        elif not names or (unit.width > 1 and not self.varies(unit, unit.forward)):
             expr = Lanes(expr, unit.width)
         if unit.summed:
             expr = SumLanes(Paren(expr))
