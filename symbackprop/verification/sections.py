@@ -76,6 +76,12 @@ def _given_names(text: str) -> frozenset[str] | None:
     return frozenset(re.sub(r"\s+", "", m.group(1)) for m in found if m)
 
 
+#: ``w = -2`` in inline math: one name given one number.
+_ONE_GIVEN = re.compile(r"\s*([A-Za-z\\][^=,]{0,40}?)\s*=\s*((?:[-−]\s*)?\d+(?:\.\d+)?)\s*")
+
+#: Why a second inline value of a name on the same line is not read as a claim.
+OTHER_VALUE = "another value of the same name on the line (from one value to another): not a claim"
+
 #: A row that holds only a relation sign: ``=`` on a line of its own.
 _RELATION_ONLY = re.compile(r"(?:=|\\approx|\\simeq|:=)?")
 
@@ -125,10 +131,17 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     state = _Rows()
     cases: tuple[int, frozenset[str] | None] = (0, None)  # the last line of givens, and its names
     functions: dict[str, list[str]] = {}  # the document's functions defined so far
+    inline: tuple[int, dict[str, str]] = (0, {})  # a line's inline givens so far: name -> number
     for frag in (row for whole in doc.fragments for row in _by_row(whole)):
         given = _given_names(frag.text)
         if given is not None and cases == (frag.line - 1, given) and not frag.error:
             frag = dataclasses.replace(frag, error=OTHER_CASE)
+        one = None if frag.display else _ONE_GIVEN.fullmatch(frag.text)
+        if one is not None:
+            inline = inline if inline[0] == frag.line else (frag.line, {})
+            name, number = re.sub(r"\s+", "", one.group(1)), re.sub(r"\s+", "", one.group(2))
+            if inline[1].setdefault(name, number) != number and not frag.error:
+                frag = dataclasses.replace(frag, error=OTHER_VALUE)
         cases = (frag.line, given) if given is not None else cases
         found = read_statements(dataclasses.replace(doc, fragments=(frag,)), functions)
         found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
