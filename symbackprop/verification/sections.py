@@ -121,6 +121,26 @@ def _by_row(frag: Fragment) -> list[Fragment]:
     return out
 
 
+@dataclasses.dataclass
+class _InlineValues:
+    """The values that inline math on the current line has given, by name."""
+
+    line: int = 0
+    numbers: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def read(self, frag: Fragment) -> Fragment:
+        """``frag``, marked :data:`OTHER_VALUE` when its line gave its name another number before."""
+        one = None if frag.display else _ONE_GIVEN.fullmatch(frag.text)
+        if one is None:
+            return frag
+        if self.line != frag.line:
+            self.line, self.numbers = frag.line, {}
+        name, number = re.sub(r"\s+", "", one.group(1)), re.sub(r"\s+", "", one.group(2))
+        if self.numbers.setdefault(name, number) != number and not frag.error:
+            return dataclasses.replace(frag, error=OTHER_VALUE)
+        return frag
+
+
 def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     """The document's statements, and which of them continue the chain of the row before.
 
@@ -131,17 +151,12 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     state = _Rows()
     cases: tuple[int, frozenset[str] | None] = (0, None)  # the last line of givens, and its names
     functions: dict[str, list[str]] = {}  # the document's functions defined so far
-    inline: tuple[int, dict[str, str]] = (0, {})  # a line's inline givens so far: name -> number
+    inline = _InlineValues()
     for frag in (row for whole in doc.fragments for row in _by_row(whole)):
         given = _given_names(frag.text)
         if given is not None and cases == (frag.line - 1, given) and not frag.error:
             frag = dataclasses.replace(frag, error=OTHER_CASE)
-        one = None if frag.display else _ONE_GIVEN.fullmatch(frag.text)
-        if one is not None:
-            inline = inline if inline[0] == frag.line else (frag.line, {})
-            name, number = re.sub(r"\s+", "", one.group(1)), re.sub(r"\s+", "", one.group(2))
-            if inline[1].setdefault(name, number) != number and not frag.error:
-                frag = dataclasses.replace(frag, error=OTHER_VALUE)
+        frag = inline.read(frag)
         cases = (frag.line, given) if given is not None else cases
         found = read_statements(dataclasses.replace(doc, fragments=(frag,)), functions)
         found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
