@@ -50,3 +50,17 @@ def test_a_problem_that_recalls_a_computed_value_is_judged_with_the_network_befo
 )
 def test_a_problem_that_does_not_recall_a_computed_value_stays_a_problem_of_its_own(recall):
     assert status_at(recall, "36") == {Status.NOT_CHECKED}
+
+
+@pytest.mark.parametrize(
+    ("line", "second"),
+    [
+        ("Starting from $w=-2$, gradient descent moves toward $w=3$.", Status.NOT_CHECKED),
+        ("Starting from $w=-2$, gradient descent keeps $w=-2$.", Status.OK),
+    ],
+    ids=["another-value", "the-same-value"],
+)
+def test_a_second_inline_value_of_a_name_on_one_line_is_no_claim(line, second):
+    """ "From $w=-2$ toward $w=3$" names two values of w: the second is no claim that w is 3."""
+    report = verify("doc.md", text="$$L(w) = (w-3)^2 + 1$$\n\n" + line + "\n", format="md")
+    assert [f.status for f in report.findings if f.line == 3] == [Status.OK, second]

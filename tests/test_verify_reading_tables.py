@@ -165,3 +165,22 @@ def test_a_column_headed_by_an_expression_holds_its_value_at_the_row():
     texts = [(f.line, f.text) for f in read_document(EXPRESSION, "md").fragments if "=" in f.text]
     assert texts == [(3, "3(2) + 1 = 7"), (3, "(2)^2 = 4"), (4, "3(0.5) + 1 = 2.5"), (4, "(0.5)^2 = 0.36")]
     assert statuses(EXPRESSION)[4] == {Status.OK, Status.WRONG}
+
+
+PRIMES = LOSS + (
+    "| $z$ | $\\sigma'(z)$ | $w$ | $L'(w)$ |\n"  # line 5
+    "|---|---|---|---|\n"
+    "| 0 | 0.25 | 0 | -4 |\n"  # line 7: sigma'(0) = 1/4, L'(0) = -4
+    "| 2 | 0.3 | 1 | -3 |\n"  # line 8: sigma'(2) = 0.105, L'(1) = -2
+)
+
+
+def test_a_primed_function_under_a_named_column_is_its_derivative_at_the_rows_number():
+    texts = [(f.line, f.text) for f in read_document(PRIMES, "md").fragments if "=" in f.text and f.line > 6]
+    assert texts == [
+        (7, "\\sigma'(0) = 0.25"),
+        (7, "L'(0) = -4"),
+        (8, "\\sigma'(2) = 0.3"),
+        (8, "L'(1) = -3"),
+    ]
+    assert statuses(PRIMES)[7] == {Status.OK} and statuses(PRIMES)[8] == {Status.WRONG}

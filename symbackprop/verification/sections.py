@@ -76,6 +76,12 @@ def _given_names(text: str) -> frozenset[str] | None:
     return frozenset(re.sub(r"\s+", "", m.group(1)) for m in found if m)
 
 
+#: ``w = -2`` in inline math: one name given one number.
+_ONE_GIVEN = re.compile(r"\s*([A-Za-z\\][^=,]{0,40}?)\s*=\s*((?:[-−]\s*)?\d+(?:\.\d+)?)\s*")
+
+#: Why a second inline value of a name on the same line is not read as a claim.
+OTHER_VALUE = "another value of the same name on the line (from one value to another): not a claim"
+
 #: A row that holds only a relation sign: ``=`` on a line of its own.
 _RELATION_ONLY = re.compile(r"(?:=|\\approx|\\simeq|:=)?")
 
@@ -115,6 +121,26 @@ def _by_row(frag: Fragment) -> list[Fragment]:
     return out
 
 
+@dataclasses.dataclass
+class _InlineValues:
+    """The values that inline math on the current line has given, by name."""
+
+    line: int = 0
+    numbers: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def read(self, frag: Fragment) -> Fragment:
+        """``frag``, marked :data:`OTHER_VALUE` when its line gave its name another number before."""
+        one = None if frag.display else _ONE_GIVEN.fullmatch(frag.text)
+        if one is None:
+            return frag
+        if self.line != frag.line:
+            self.line, self.numbers = frag.line, {}
+        name, number = re.sub(r"\s+", "", one.group(1)), re.sub(r"\s+", "", one.group(2))
+        if self.numbers.setdefault(name, number) != number and not frag.error:
+            return dataclasses.replace(frag, error=OTHER_VALUE)
+        return frag
+
+
 def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     """The document's statements, and which of them continue the chain of the row before.
 
@@ -125,10 +151,12 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     state = _Rows()
     cases: tuple[int, frozenset[str] | None] = (0, None)  # the last line of givens, and its names
     functions: dict[str, list[str]] = {}  # the document's functions defined so far
+    inline = _InlineValues()
     for frag in (row for whole in doc.fragments for row in _by_row(whole)):
         given = _given_names(frag.text)
         if given is not None and cases == (frag.line - 1, given) and not frag.error:
             frag = dataclasses.replace(frag, error=OTHER_CASE)
+        frag = inline.read(frag)
         cases = (frag.line, given) if given is not None else cases
         found = read_statements(dataclasses.replace(doc, fragments=(frag,)), functions)
         found = [st for st in found if st.error or any(side.strip() for side in st.sides)]

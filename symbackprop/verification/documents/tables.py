@@ -50,8 +50,12 @@ _NUMBER = re.compile(r"[\s*$]*([-−]?(?:\d+(?:\.\d*)?|\.\d+))[\s*$]*")
 #: ``L(w)``: a one-letter function applied to the row's names.
 _APPLIED = re.compile(r"\s*([A-Za-z])\s*\(([^()]{1,80})\)\s*")
 
-#: A header that differentiates: ``\\frac{dL}{dw}``, ``dL/dw``, ``\\partial``, ``L'``.
-_DERIVATIVE = re.compile(r"\\partial|\\nabla|'|\\[dt]?frac\s*\{\s*d|(?<![A-Za-z\\])d[A-Za-z]\s*/")
+#: A header that differentiates by a variable: ``\\frac{dL}{dw}``, ``dL/dw``, ``\\partial``
+#: (``\\sigma'(z)`` is a function at the row's number, written out like any other expression).
+_DERIVATIVE = re.compile(r"\\partial|\\nabla|\\[dt]?frac\s*\{\s*d|(?<![A-Za-z\\])d[A-Za-z]\s*/")
+
+#: A number in double parentheses, once a name in ``f(w)`` is replaced: ``f((0.5))`` -> ``f(0.5)``.
+_DOUBLED = re.compile(r"\(\((-?[0-9.]+)\)\)")
 
 #: ``Squared error``, ``error squared``, ``error²``, ``error^2``.
 _SQUARED = re.compile(r"squared\s+([a-z][a-z ]{0,30})|([a-z][a-z ]{0,30}?)\s*(?:squared|²|\^2)")
@@ -92,7 +96,9 @@ def _claim(header: str, point: dict[str, str], value: str) -> str | None:
         alone = {n: re.compile(rf"(?<![A-Za-z\\]){re.escape(n)}(?![A-Za-z0-9_])") for n in used}
         for n, pattern in alone.items():
             header = pattern.sub(f"({used[n]})", header)
-        return None if any(p.search(header) for p in alone.values()) else f"{header} = {value}"
+        if any(p.search(header) for p in alone.values()):
+            return None
+        return _DOUBLED.sub(r"(\1)", header) + f" = {value}"
     at = ", ".join(f"{n}={v}" for n, v in used.items())
     return f"\\left. {header} \\right|_{{{at}}} = {value}"
 
