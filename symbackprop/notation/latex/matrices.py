@@ -73,8 +73,8 @@ _OPEN = {"(": ")", "[": "]"}
 #: Tokens that end a product.
 _STOP = frozenset({"+", "-", ")", "]", "}", "&", ",", "\\\\", r"\rVert", r"\|", r"\Vert", r"\in"})
 
-#: Reductions of a whole vector or matrix to a number.
-_REDUCTIONS = frozenset({"sum", "mean"})
+#: Reductions of a whole vector or matrix to a number (``rowsum``: of each row, to a column).
+_REDUCTIONS = frozenset({"sum", "mean", "rowsum"})
 
 #: The bars of a norm.
 _NORMS = frozenset({r"\lVert", r"\rVert", r"\|", r"\Vert"})
@@ -341,7 +341,8 @@ class _Parser:
         return Node("call", (name, primes, self.primary()))
 
     def fraction(self) -> Node:
-        """``\\frac{\\partial L}{\\partial W_2}`` (a gradient) or ``\\frac{1}{2}`` (a number)."""
+        """``\\frac{\\partial L}{\\partial W_2}`` (a gradient), ``\\frac{1}{2}`` (a number) or
+        ``\\frac{y}{p}`` (a quotient)."""
         self.take()
         num, den = self.group(), self.group()
         if num and den and num[0] == den[0] == r"\partial" and "".join(num[1:]) == "L":
@@ -352,7 +353,13 @@ class _Parser:
             return Node("grad", (key,))
         if len(num) == 1 and len(den) == 1 and num[0].isdigit() and den[0].isdigit():
             return Node("div", (Node("num", (num[0],)), Node("num", (den[0],))))
-        raise MatrixUnread(r"a \frac that is neither ∂L/∂x nor a number")
+        if r"\partial" in num or r"\partial" in den:
+            raise MatrixUnread(r"a \frac that is neither ∂L/∂x nor a number")
+        parts = [_Parser(num), _Parser(den)]
+        sides = [part.expr() for part in parts]
+        if any(part.i != len(part.toks) for part in parts):
+            raise MatrixUnread(r"a \frac of more than one expression")
+        return Node("div", tuple(sides))  # \frac{y}{p}: a quotient (elementwise, or by a number)
 
     def nabla(self) -> Node:
         """``\\nabla_{\\mathbf W_2} L``."""
