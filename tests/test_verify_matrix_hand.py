@@ -29,8 +29,8 @@ def _wrong(report):
     return [f for f in report.findings if f.status is Status.WRONG]
 
 
-def _unchecked(report):
-    return sorted(f.line for f in report.findings if f.status is Status.NOT_CHECKED)
+#: What the matrix reader cannot read yet: a function of two vectors.
+NOT_READ = "the function 'CE'"
 
 
 @pytest.mark.parametrize(
@@ -42,15 +42,15 @@ def _unchecked(report):
     ],
 )
 def test_hand_rounded_matrix_walkthrough_verifies(tmp_path: Path, stem: str, fmt: str):
-    """Nothing wrong; and rounding by hand leaves no more lines unchecked than the exact page."""
+    """Nothing wrong, and nothing unchecked but the cross-entropy ``CE(p, y)`` of two vectors (not read)."""
     spec = EXAMPLES / f"{stem}.toml"
-    hand, exact = tmp_path / f"hand.{fmt}", tmp_path / f"exact.{fmt}"
+    hand = tmp_path / f"hand.{fmt}"
     assert main(["walkthrough", str(spec), "--format", fmt, "-o", str(hand), "--rounding", "hand"]) == 0
-    assert main(["walkthrough", str(spec), "--format", fmt, "-o", str(exact)]) == 0
     report = verify(hand, spec=spec)
     assert _wrong(report) == [], "\n".join(f"{f.line}: {f.message[:200]}" for f in _wrong(report))
-    assert len(_unchecked(report)) <= len(_unchecked(verify(exact, spec=spec)))
-    assert sum(f.status is Status.OK for f in report.findings) >= 35
+    unchecked = [f for f in report.findings if f.status is Status.NOT_CHECKED and NOT_READ not in f.message]
+    assert unchecked == [], "\n".join(f"{f.line}: {f.message[:200]}" for f in unchecked)
+    assert sum(f.status is Status.OK for f in report.findings) >= 45
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -96,3 +96,28 @@ def test_strict_policy_does_not_carry():
     golden = GOLDEN / "two_layer_matrix_hand.md"
     report = verify(golden, spec=EXAMPLES / "two_layer_matrix.toml", digits_policy="strict")
     assert _line_of(golden.read_text(), "0.40865") in {f.line for f in _wrong(report)}
+
+
+@pytest.mark.parametrize(
+    ("note", "status"),
+    [
+        (r"(2 \times 2) = (2 \times 1) (2 \times 1)^{\top}", Status.OK),
+        (r"(2 \times 1) = \left((2 \times 2)^{\top} (2 \times 1)\right) \odot (2 \times 1)", Status.OK),
+        (r"\text{shapes: } (3 \times 1) = \operatorname{rowsum}\left((3 \times 4)\right)", Status.OK),
+        (r"(2 \times 2) = (2 \times 1) (2 \times 1)", Status.WRONG),
+        (r"(1 \times 2) = (2 \times 1) (2 \times 1)^{\top}", Status.WRONG),
+        (r"(2 \times 1) = (2 \times 2) (2 \times 1) + (3 \times 1)", Status.WRONG),
+    ],
+    ids=["outer", "backward-step", "rowsum", "missing-transpose", "wrong-result", "cannot-add"],
+)
+def test_shape_annotations_are_checked(note: str, status: Status):
+    """A shape note is worked out by each operation's shape rule: (m×k)(k×n) is m×n, ⊙ and + need one
+    shape (or a row or column broadcast), a transpose swaps, rowsum gives a column."""
+    (f,) = verify("one.md", spec=EXAMPLES / "two_layer_matrix.toml", text=f"$${note}$$\n").findings
+    assert f.status is status, f.message
+
+
+def test_delta_notation_is_a_definition():
+    text = "$$\\delta_{z} = \\partial L / \\partial z$$\n"
+    (f,) = verify("one.md", spec=EXAMPLES / "two_layer_matrix.toml", text=text).findings
+    assert f.verdict == "given" and "notation" in f.message

@@ -46,6 +46,9 @@ __all__ = ["MatrixJudge"]
 #: A shape written as a side: ``(2 \\times 1)``.
 _SHAPE_NOTE = re.compile(r"\(\s*\d+\s*\\times\s*\d+\s*\)")
 
+#: The label before a shape annotation: ``\\qquad \\text{shapes: }``.
+_SHAPES_LABEL = re.compile(r"^\s*(?:\\q?quad\s*)?\\text\{\s*shapes?\s*:?\s*\}\s*")
+
 #: How far a side written in symbols may be from the truth (float64 rounding).
 EXACT = 1e-9
 
@@ -161,10 +164,12 @@ class MatrixJudge:
         return numpy.array([[float(x) for x in row] for row in node.args])
 
     def call(self, name: str, primes: int, arg: Node, shown: bool = False) -> Any:
-        """A library function (or its derivative) applied elementwise."""
+        """A library function (or its derivative) applied elementwise, or softmax of each column."""
         from ..core.functions import FUNCTIONS
         from ..core.matrix_values import Evaluator
 
+        if name in _VECTOR_FUNCTIONS and not primes and not shown:
+            return _VECTOR_FUNCTIONS[name](self.value(arg))
         t = sympy.Dummy("t")
         info = FUNCTIONS.get(name)
         if info is None or not info.accepts(1):
@@ -189,9 +194,11 @@ class MatrixJudge:
         """
         if len(st.sides) < 2 or any(op not in ("=", "≈") for op in st.ops):
             return None
-        if _SHAPE_NOTE.fullmatch(st.sides[0].strip()):  # (2 \times 1) = (2 \times 2) (2 \times 1)
-            why = "not checked: a shape annotation"
-            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **_base(st))
+        if _SHAPE_NOTE.fullmatch(_SHAPES_LABEL.sub("", st.sides[0]).strip()):  # (2 \times 1) = (2 \times 2) …
+            return _shape_finding(st)
+        if _delta_notation(st, self.by_name):
+            said = ("a definition of notation: δ_z is ∂L/∂z, as verify reads it",)
+            return Finding(status=Status.OK, explanation=said, kind=Kind.DEFINITION, **_base(st))
         subject = self.last if continued else self.subject(st)
         self.last = subject
         if subject is None:
@@ -286,6 +293,90 @@ def _given_values(network: MatrixNetwork) -> list[Any]:
 
     out = [v for value in network.values.values() for v in numpy.asarray(value, dtype=object).flat]
     return [*out, *([network.learning_rate] if network.learning_rate is not None else [])]
+
+
+def _shape_finding(st: Statement) -> Finding:
+    """A shape annotation, ``(2 \\times 1) = (2 \\times 2)^{\\top} (2 \\times 1) \\odot (2 \\times 1)``: every
+    side's shape worked out by the rules of its operations must be the first side's."""
+    base = _base(st)
+    shapes = []
+    for side in st.sides:
+        try:
+            shapes.append(_shape_of(_SHAPES_LABEL.sub("", side)))
+        except _Mismatch as e:
+            return Finding(status=Status.WRONG, explanation=(f"{side.strip()} is wrong: {e}",), **base)
+        except MatrixUnread as e:
+            why = f"not checked: a shape annotation: {e}"
+            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
+    for side, shape in zip(st.sides[1:], shapes[1:]):
+        if shape != shapes[0]:
+            size = "×".join(str(n) for n in shape)
+            said = (f"{side.strip()} is wrong: its shape is {size}",)
+            return Finding(status=Status.WRONG, explanation=said, **base)
+    return Finding(status=Status.OK, explanation=("the shapes agree",), checked=len(shapes) - 1, **base)
+
+
+def _shape_of(text: str) -> tuple[int, ...]:
+    """The shape a side of shapes comes to: each ``(m \\times n)`` an m×n matrix, operated on."""
+    import numpy
+
+    env: dict[str, Any] = {}
+
+    def placeholder(m: re.Match[str]) -> str:
+        env[f"S_{len(env) + 1}"] = numpy.ones((int(m.group(1)), int(m.group(2))))
+        return f" S_{{{len(env)}}} "
+
+    spelled = re.sub(r"\(\s*(\d+)\s*\\times\s*(\d+)\s*\)", placeholder, text)
+    return tuple(_shaped(read_matrix_side(spelled), env).shape)
+
+
+def _shaped(node: Node, env: dict[str, Any]) -> Any:
+    """A side of placeholders (ones of each shape) evaluated by the operations' shape rules."""
+    import numpy
+
+    op = node.op
+    if op == "name":
+        if node.args[0] not in env:
+            raise MatrixUnread(f"{node.args[0]} in a shape annotation")
+        return env[node.args[0]]
+    if op == "num":
+        return numpy.ones((1, 1))
+    if op == "call":  # a function of a vector keeps its shape (elementwise, or softmax)
+        return _shaped(node.args[2], env)
+    if op == "reduce":
+        inner = _shaped(node.args[1], env)
+        return inner.sum(axis=1, keepdims=True) if node.args[0] == "rowsum" else numpy.ones((1, 1))
+    if op == "in" or not isinstance(node.args[0], Node):
+        raise MatrixUnread(f"{op} in a shape annotation")
+    args = [_shaped(a, env) for a in node.args]
+    if op == "mul" and min(a.size for a in args) > 1 and args[0].shape[1] != args[1].shape[0]:
+        raise _Mismatch(f"shapes {args[0].shape} and {args[1].shape} cannot be multiplied")
+    try:
+        return _OPERATIONS[op](*args)
+    except MatrixUnread as e:
+        raise _Mismatch(str(e)) from None
+
+
+class _Mismatch(ValueError):
+    """Shapes that an operation of a shape annotation cannot combine."""
+
+
+#: ``\\delta_{z}`` and ``\\partial L / \\partial z`` (or as a ``\\frac``) of a generic ``z``.
+_DELTA = re.compile(r"\\delta_\{?([A-Za-z])\}?")
+_PARTIAL = re.compile(
+    r"\\partial\s*L\s*/\s*\\partial\s*\{?([A-Za-z])\}?|\\frac\{\\partial\s*L\}\{\\partial\s*([A-Za-z])\}"
+)
+
+
+def _delta_notation(st: Statement, names: Mapping[str, Any]) -> bool:
+    """``\\delta_{z} = \\partial L / \\partial z`` for a ``z`` that is no quantity of the network: the
+    convention by which verify reads ``δ_k`` itself."""
+    if len(st.sides) != 2:
+        return False
+    delta, partial = _DELTA.fullmatch(st.sides[0].strip()), _PARTIAL.fullmatch(st.sides[1].strip())
+    if delta is None or partial is None:
+        return False
+    return delta.group(1) == (partial.group(1) or partial.group(2)) and delta.group(1) not in names
 
 
 def _later_sides(st: Statement) -> list[tuple[str, int]]:
@@ -397,6 +488,17 @@ def _product(a: Any, b: Any) -> Any:
         raise MatrixUnread(f"cannot multiply shapes {a.shape} and {b.shape}")
     return a @ b
 
+
+def _softmax(v: Any) -> Any:
+    """Softmax of each column (a vector, or a batch's examples)."""
+    import numpy
+
+    e = numpy.exp(v - v.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+#: Functions of a whole vector (not elementwise), by their library name.
+_VECTOR_FUNCTIONS = {"softmax": _softmax}
 
 _OPERATIONS = {
     "T": lambda a: a.T,
