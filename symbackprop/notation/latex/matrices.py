@@ -76,6 +76,9 @@ _STOP = frozenset({"+", "-", ")", "]", "}", "&", ",", "\\\\", r"\rVert", r"\|", 
 #: Reductions of a whole vector or matrix to a number (``rowsum``: of each row, to a column).
 _REDUCTIONS = frozenset({"sum", "mean", "rowsum"})
 
+#: Functions of two vectors, each column against each column (``pair`` nodes), by their written name.
+_PAIR_FUNCTIONS = {"CE": "cross_entropy"}
+
 #: The bars of a norm.
 _NORMS = frozenset({r"\lVert", r"\rVert", r"\|", r"\Vert"})
 
@@ -322,6 +325,13 @@ class _Parser:
             if self.peek() not in _OPEN:
                 raise MatrixUnread(f"{word} without parentheses")
             return Node("reduce", (word, self.primary()))
+        if word in _PAIR_FUNCTIONS:  # \operatorname{CE}\left(p, y\right): a function of two vectors
+            self.take("(")
+            first = self.expr()
+            self.take(",")
+            second = self.expr()
+            self.take(")")
+            return Node("pair", (_PAIR_FUNCTIONS[word], first, second))
         name = FUNCTION_ALIASES.get(word.lower())
         if name is None:
             raise MatrixUnread(f"the function {word!r}")
