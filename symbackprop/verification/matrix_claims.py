@@ -15,8 +15,9 @@ rounded by hand) holds, under those policies, when it lies in the interval
 propagated from their shown entries, widened by its own last digit
 (:mod:`.matrix_carried`).  ``δ_k`` (``\\delta_{z_k}``, ``\\delta^{(k)}``) is ∂L/∂z_k, as courses write it.
 
-A side that cannot be read for sure, or that mixes written numbers with
-operations, is left out; a chain with nothing compared is "not checked".  A
+Shape annotations are worked out by :mod:`.matrix_shapes`, and
+``δ_z = ∂L/∂z`` of a generic ``z`` is read as the notation it is.  A side that
+cannot be read for sure, or that mixes written numbers with operations, is left out; a chain with nothing compared is "not checked".  A
 wrong side is recognised, when it can be, as one of the classic matrix-form
 mistakes (:mod:`.matrix_mistakes`).
 """
@@ -38,18 +39,13 @@ from ..errors import SymbackpropError
 from ..notation.latex.matrices import MatrixUnread, Node, read_matrix_side
 from .matrix_carried import ShownMatrices, exact_number
 from .matrix_mistakes import Target, recognise
+from .matrix_operations import OPERATIONS, PAIRS, VECTOR_FUNCTIONS
+from .matrix_shapes import is_shape_note, shape_finding
 from .report import MISTAKES, Expected, Finding, Formula, Kind, Status
 from .statements import Statement
 
 __all__ = ["MatrixJudge"]
 
-#: A shape written as a side: ``(2 \\times 1)``.
-_SHAPE_NOTE = re.compile(r"\(\s*\d+\s*\\times\s*\d+\s*\)")
-
-#: The label before a shape annotation: ``\\qquad \\text{shapes: }``.
-_SHAPES_LABEL = re.compile(r"^\s*(?:\\q?quad\s*)?\\text\{\s*shapes?\s*:?\s*\}\s*")
-
-#: How far a side written in symbols may be from the truth (float64 rounding).
 EXACT = 1e-9
 
 
@@ -133,6 +129,10 @@ class MatrixJudge:
         if op == "call":
             name, primes, arg = node.args
             return self.call(name, primes, arg, shown)
+        if op == "pair" and not shown:  # CE(p, y): each column against each column
+            return PAIRS[node.args[0]](self.value(node.args[1]), self.value(node.args[2]))
+        if op == "pair":
+            raise MatrixUnread(f"{node.args[0]} of shown numbers")
         if op == "reduce":
             inner = self.value(node.args[1], shown)
             total = inner.sum(axis=1, keepdims=True) if node.args[0] == "rowsum" else inner.sum(keepdims=True)
@@ -140,7 +140,7 @@ class MatrixJudge:
         if op == "in":
             return self.value(node.args[0], shown)
         args = [self.value(a, shown) for a in node.args]
-        return _OPERATIONS[op](*args) if not shown else numpy.asarray(_OPERATIONS[op](*args), dtype=object)
+        return OPERATIONS[op](*args) if not shown else numpy.asarray(OPERATIONS[op](*args), dtype=object)
 
     def leaf(self, node: Node, shown: bool) -> Any:
         """A number, a written matrix, a quantity or η: exact, or as the intervals the page showed."""
@@ -168,8 +168,8 @@ class MatrixJudge:
         from ..core.functions import FUNCTIONS
         from ..core.matrix_values import Evaluator
 
-        if name in _VECTOR_FUNCTIONS and not primes and not shown:
-            return _VECTOR_FUNCTIONS[name](self.value(arg))
+        if name in VECTOR_FUNCTIONS and not primes and not shown:
+            return VECTOR_FUNCTIONS[name](self.value(arg))
         t = sympy.Dummy("t")
         info = FUNCTIONS.get(name)
         if info is None or not info.accepts(1):
@@ -194,8 +194,8 @@ class MatrixJudge:
         """
         if len(st.sides) < 2 or any(op not in ("=", "≈") for op in st.ops):
             return None
-        if _SHAPE_NOTE.fullmatch(_SHAPES_LABEL.sub("", st.sides[0]).strip()):  # (2 \times 1) = (2 \times 2) …
-            return _shape_finding(st)
+        if is_shape_note(st.sides[0]):  # (2 \times 1) = (2 \times 2) (2 \times 1)
+            return shape_finding(st, _base(st))
         if _delta_notation(st, self.by_name):
             said = ("a definition of notation: δ_z is ∂L/∂z, as verify reads it",)
             return Finding(status=Status.OK, explanation=said, kind=Kind.DEFINITION, **_base(st))
@@ -295,72 +295,6 @@ def _given_values(network: MatrixNetwork) -> list[Any]:
     return [*out, *([network.learning_rate] if network.learning_rate is not None else [])]
 
 
-def _shape_finding(st: Statement) -> Finding:
-    """A shape annotation, ``(2 \\times 1) = (2 \\times 2)^{\\top} (2 \\times 1) \\odot (2 \\times 1)``: every
-    side's shape worked out by the rules of its operations must be the first side's."""
-    base = _base(st)
-    shapes = []
-    for side in st.sides:
-        try:
-            shapes.append(_shape_of(_SHAPES_LABEL.sub("", side)))
-        except _Mismatch as e:
-            return Finding(status=Status.WRONG, explanation=(f"{side.strip()} is wrong: {e}",), **base)
-        except MatrixUnread as e:
-            why = f"not checked: a shape annotation: {e}"
-            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
-    for side, shape in zip(st.sides[1:], shapes[1:]):
-        if shape != shapes[0]:
-            size = "×".join(str(n) for n in shape)
-            said = (f"{side.strip()} is wrong: its shape is {size}",)
-            return Finding(status=Status.WRONG, explanation=said, **base)
-    return Finding(status=Status.OK, explanation=("the shapes agree",), checked=len(shapes) - 1, **base)
-
-
-def _shape_of(text: str) -> tuple[int, ...]:
-    """The shape a side of shapes comes to: each ``(m \\times n)`` an m×n matrix, operated on."""
-    import numpy
-
-    env: dict[str, Any] = {}
-
-    def placeholder(m: re.Match[str]) -> str:
-        env[f"S_{len(env) + 1}"] = numpy.ones((int(m.group(1)), int(m.group(2))))
-        return f" S_{{{len(env)}}} "
-
-    spelled = re.sub(r"\(\s*(\d+)\s*\\times\s*(\d+)\s*\)", placeholder, text)
-    return tuple(_shaped(read_matrix_side(spelled), env).shape)
-
-
-def _shaped(node: Node, env: dict[str, Any]) -> Any:
-    """A side of placeholders (ones of each shape) evaluated by the operations' shape rules."""
-    import numpy
-
-    op = node.op
-    if op == "name":
-        if node.args[0] not in env:
-            raise MatrixUnread(f"{node.args[0]} in a shape annotation")
-        return env[node.args[0]]
-    if op == "num":
-        return numpy.ones((1, 1))
-    if op == "call":  # a function of a vector keeps its shape (elementwise, or softmax)
-        return _shaped(node.args[2], env)
-    if op == "reduce":
-        inner = _shaped(node.args[1], env)
-        return inner.sum(axis=1, keepdims=True) if node.args[0] == "rowsum" else numpy.ones((1, 1))
-    if op == "in" or not isinstance(node.args[0], Node):
-        raise MatrixUnread(f"{op} in a shape annotation")
-    args = [_shaped(a, env) for a in node.args]
-    if op == "mul" and min(a.size for a in args) > 1 and args[0].shape[1] != args[1].shape[0]:
-        raise _Mismatch(f"shapes {args[0].shape} and {args[1].shape} cannot be multiplied")
-    try:
-        return _OPERATIONS[op](*args)
-    except MatrixUnread as e:
-        raise _Mismatch(str(e)) from None
-
-
-class _Mismatch(ValueError):
-    """Shapes that an operation of a shape annotation cannot combine."""
-
-
 #: ``\\delta_{z}`` and ``\\partial L / \\partial z`` (or as a ``\\frac``) of a generic ``z``.
 _DELTA = re.compile(r"\\delta_\{?([A-Za-z])\}?")
 _PARTIAL = re.compile(
@@ -454,59 +388,3 @@ def _matrix(array: Any) -> Any:
     if array.size == 1:
         return sympy.Float(float(array.flat[0]), 6)
     return sympy.Matrix([[sympy.Float(float(v), 6) for v in row] for row in array])
-
-
-def _shapes(a: Any, b: Any, what: str) -> None:
-    """Equal shapes, a number, or a row or column broadcast along the other (a batch's bias)."""
-    if any(m != n and 1 not in (m, n) for m, n in zip(a.shape, b.shape)):
-        raise MatrixUnread(f"cannot {what} shapes {a.shape} and {b.shape}")
-
-
-def _elementwise(f: Any, what: str) -> Any:
-    def apply(a: Any, b: Any) -> Any:
-        _shapes(a, b, what)
-        return f(a, b)
-
-    return apply
-
-
-def _quotient(a: Any, b: Any) -> Any:
-    """A division by a number (``… / 2``, ``\\frac{1}{2}``), or elementwise (``\\frac{y}{p}``)."""
-    if b.size != 1 and a.shape != b.shape:
-        raise MatrixUnread(f"cannot divide shapes {a.shape} and {b.shape}")
-    return a / b
-
-
-def _product(a: Any, b: Any) -> Any:
-    """Juxtaposition: a scalar times a matrix, or a matrix product; two matrices of one shape that
-    cannot be multiplied as matrices are multiplied elementwise (``Y \\log A``)."""
-    if a.size == 1 or b.size == 1:
-        return a * b
-    if a.shape[1] != b.shape[0]:
-        if a.shape == b.shape:
-            return a * b
-        raise MatrixUnread(f"cannot multiply shapes {a.shape} and {b.shape}")
-    return a @ b
-
-
-def _softmax(v: Any) -> Any:
-    """Softmax of each column (a vector, or a batch's examples)."""
-    import numpy
-
-    e = numpy.exp(v - v.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
-
-
-#: Functions of a whole vector (not elementwise), by their library name.
-_VECTOR_FUNCTIONS = {"softmax": _softmax}
-
-_OPERATIONS = {
-    "T": lambda a: a.T,
-    "neg": lambda a: -a,
-    "add": _elementwise(lambda a, b: a + b, "add"),
-    "sub": _elementwise(lambda a, b: a - b, "subtract"),
-    "had": _elementwise(lambda a, b: a * b, "multiply elementwise"),
-    "div": _quotient,
-    "mul": _product,
-    "norm2": lambda a: (a * a).sum(keepdims=True).reshape(1, 1),
-}
