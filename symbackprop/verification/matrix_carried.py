@@ -28,7 +28,10 @@ from ..notation.latex.parsed import Number
 from .matrix_mistakes import Target
 from .rounding import IV, Interval, NoInterval, Rounding, contains, evaluate, hi, lo, point
 
-__all__ = ["ShownMatrices", "exact_number"]
+__all__ = ["MAX_ENTRIES", "ShownMatrices", "exact_number"]
+
+#: The most entries of a quantity followed by intervals (a page shows a larger one elided).
+MAX_ENTRIES = 4096
 
 
 def exact_number(x: Any) -> Expr:
@@ -80,6 +83,8 @@ class ShownMatrices:
         if target is not None and target in self.shown:
             return self.shown[target]
         arr = numpy.asarray(truth, dtype=float)
+        if arr.size > MAX_ENTRIES:
+            raise MatrixUnread(f"{arr.size} entries are too many to follow by intervals")
         return _objects(arr.shape, [point(exact_number(v)) for v in arr.flat])
 
     @staticmethod

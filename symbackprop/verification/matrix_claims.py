@@ -10,16 +10,17 @@ Every other side is given a value from the network's matrices (NumPy, never
 number) entry by entry, each number standing for ± half a unit of its last
 digit (a whole unit under the ``round`` and ``loose`` policies, which accept a
 value carried from rounded numbers); a side written in symbols exactly (to
-1e-9).  A written entry computed from matrices the page showed before (a walkthrough
-rounded by hand) holds, under those policies, when it lies in the interval
-propagated from their shown entries, widened by its own last digit
-(:mod:`.matrix_carried`).  ``δ_k`` (``\\delta_{z_k}``, ``\\delta^{(k)}``) is ∂L/∂z_k, as courses write it.
+1e-9).  A written entry computed from matrices the page showed before (a
+walkthrough rounded by hand) holds, under those policies, when it lies in the
+interval propagated from their shown entries, widened by its own last digit
+(:mod:`.matrix_carried`).  ``δ_k`` (``\\delta_{z_k}``, ``\\delta^{(k)}``) is ∂L/∂z_k,
+as courses write it.
 
-Shape annotations are worked out by :mod:`.matrix_shapes`, and
-``δ_z = ∂L/∂z`` of a generic ``z`` is read as the notation it is.  A side that
-cannot be read for sure, or that mixes written numbers with operations, is left out; a chain with nothing compared is "not checked".  A
-wrong side is recognised, when it can be, as one of the classic matrix-form
-mistakes (:mod:`.matrix_mistakes`).
+Shape annotations are worked out by :mod:`.matrix_shapes`, and ``δ_z = ∂L/∂z`` of a
+generic ``z`` is read as the notation it is.  A side that cannot be read for sure,
+or that mixes written numbers with operations, is left out; a chain with nothing
+compared is "not checked".  A wrong side is recognised, when it can be, as one of
+the classic matrix-form mistakes (:mod:`.matrix_mistakes`).
 """
 
 from __future__ import annotations
@@ -207,7 +208,9 @@ class MatrixJudge:
         base = _base(st)
         checked, unread = 0, []
         if not continued:
-            self.routes, self.written = [self.shown.of(target, truth)], None
+            self.routes, self.written = [], None
+            with contextlib.suppress(MatrixUnread):  # the value shown for it before, restated
+                self.routes.append(self.shown.of(target, truth))
         for side, line in _later_sides(st):
             try:
                 verdict = self.side(side, truth, target)
