@@ -223,8 +223,8 @@ def test_what_cannot_be_read_for_sure_is_not_checked(line):
 @pytest.mark.parametrize("example", ["two_layer_matrix", "softmax_matrix", "batch_matrix"])
 def test_the_matrix_walkthroughs_verify_with_nothing_wrong(tmp_path, example):
     """The project's own matrix-form walkthroughs: their matrix claims hold; shape notes
-    (``(2 \\times 1) = (2 \\times 2) (2 \\times 1)``) are not numbers, and are not checked;
-    softmax and cross-entropy (not elementwise) are not checked, never an error."""
+    (``(2 \\times 1) = (2 \\times 2) (2 \\times 1)``) are checked by the shape rules;
+    cross-entropy of two vectors is not checked, never an error."""
     spec = ROOT / "examples" / f"{example}.toml"
     assert main(["walkthrough", str(spec), "-o", str(tmp_path / "w.md")]) == 0
     report = verify(tmp_path / "w.md", spec=spec)

@@ -37,6 +37,7 @@ from .layer_graph import layer_graph_context
 from .numbers import plain, scientific, shown
 from .printing import Notation, make_printer
 from .tables import Column, Math, Table, Text
+from .training_steps import matrix_training_context
 
 __all__ = ["LAYOUT", "MATRIX_SECTIONS", "matrix_walkthrough_context"]
 
@@ -499,7 +500,7 @@ def matrix_walkthrough_context(
         max_shown: Rows and columns shown of a vector or matrix; ``None`` shows them in full.
         detail: ``"compact"`` elides big vectors and matrices to ``max_shown`` rows and columns;
             ``"full"`` shows every entry.
-        steps: Must be 0: the table of training steps is the scalar view's (``--view scalar``).
+        steps: Training steps shown as a table after the update (:mod:`.training_steps`).
 
     Raises:
         InputError: An unknown section or rounding, or digits out of range.
@@ -511,9 +512,6 @@ def matrix_walkthrough_context(
         raise InputError(f"unknown section {unknown[0]!r}; choose from {', '.join(SECTIONS)}")
     if detail not in ("compact", "full"):
         raise InputError(f"unknown detail {detail!r}; choose from compact, full", where="--detail")
-    if steps:
-        msg = "the table of training steps is for the scalar view; use --view scalar"
-        raise InputError(msg, where="--steps")
     if detail == "full":
         max_shown = None
     if max_shown is not None and max_shown < 2:
@@ -539,6 +537,7 @@ def matrix_walkthrough_context(
         "gradients": _gradients(src),
         "update": _update(src),
         "check": _check(src, check),
+        "training": matrix_training_context(net, src.sym, digits, steps, max_shown),
         "max_shown": max_shown,
     }
     context["backward"] = [step for layer in context["layers"] for step in layer["steps"]]

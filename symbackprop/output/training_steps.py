@@ -20,9 +20,9 @@ Nothing here differentiates; numbers are shown by :mod:`symbackprop.output.numbe
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from string import Template
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sympy import Expr, Symbol
 
@@ -31,7 +31,10 @@ from ..errors import InputError
 from .numbers import Shown, column, given, shown
 from .source import Source, number_data, paren
 
-__all__ = ["MAX_STEPS", "TABLE_COLUMNS", "training_context"]
+if TYPE_CHECKING:
+    from ..core.matrix import MatrixNetwork
+
+__all__ = ["MAX_STEPS", "TABLE_COLUMNS", "matrix_training_context", "training_context"]
 
 #: Most training steps a walkthrough shows.
 MAX_STEPS = 100
@@ -50,35 +53,13 @@ def training_context(src: Source, steps: int = 0) -> dict[str, Any] | None:
     Raises:
         InputError: ``steps`` is out of range, or steps are asked without a learning rate.
     """
-    if not 0 <= steps <= MAX_STEPS:
-        msg = f"--steps must be between 0 and {MAX_STEPS}, got {steps}"
-        raise InputError(msg, where="--steps")
     net = src.net
     optimizer: Optimizer = net.optimizer
     plain = optimizer.name == "sgd"
-    if net.learning_rate is None:
-        if steps:
-            msg = "--steps needs a learning rate: give learning_rate in [training]"
-            raise InputError(msg, where="--steps")
+    if not _steps_wanted(steps, net.learning_rate is not None) or (plain and not steps):
         return None
-    if plain and not steps:
-        return None
-    info = optimizer.info
     return {
-        "optimizer": {
-            "name": info.name,
-            "title": info.title,
-            "reference": info.reference,
-            "hyper": [
-                {
-                    "key": h.key,
-                    "latex": h.latex,
-                    "meaning": h.meaning,
-                    "value": number_data(given(v, src.digits)),
-                }
-                for h, (_, v) in zip(info.hyper, optimizer.settings)
-            ],
-        },
+        "optimizer": _optimizer_data(optimizer, src.digits),
         "plain": plain,
         "learning_rate": number_data(given(net.learning_rate, src.digits)),
         "over": "the dataset" if net.dataset is not None else "the point",
@@ -86,6 +67,82 @@ def training_context(src: Source, steps: int = 0) -> dict[str, Any] | None:
         "frozen": [{"name": f.name, "latex": src.sym(f)} for f in net.frozen],
         "steps": steps,
         "table": _table(src, steps) if steps else None,
+    }
+
+
+def _entry_columns(
+    net: MatrixNetwork, sym: Callable[[Symbol], str], max_shown: int | None
+) -> tuple[list[tuple[str, str, bool]], bool]:
+    """One column per entry shown of each parameter (name in ``train``'s results, LaTeX, frozen), and
+    whether a matrix has more entries than are shown."""
+    columns, elided = [], False
+    for p in net.parameters:
+        grid = net.elements(p)
+        rows, cols = len(grid), len(grid[0])
+        limit = max(rows, cols) if max_shown is None else max_shown
+        elided |= max(rows, cols) > limit
+        for i, row in enumerate(grid[:limit]):
+            for j, e in enumerate(row[:limit]):
+                at = "" if rows == cols == 1 else f"[{i + 1}]" if cols == 1 else f"[{i + 1}, {j + 1}]"
+                columns.append((e.name, sym(p) + at, p in net.frozen))
+    return columns, elided
+
+
+def _steps_wanted(steps: int, has_rate: bool) -> bool:
+    """Whether there is a training part to show (a learning rate); ``steps`` checked.
+
+    Raises:
+        InputError: ``steps`` is out of range, or steps are asked without a learning rate.
+    """
+    if not 0 <= steps <= MAX_STEPS:
+        msg = f"--steps must be between 0 and {MAX_STEPS}, got {steps}"
+        raise InputError(msg, where="--steps")
+    if not has_rate and steps:
+        msg = "--steps needs a learning rate: give learning_rate in [training]"
+        raise InputError(msg, where="--steps")
+    return has_rate
+
+
+def _optimizer_data(optimizer: Optimizer, digits: int) -> dict[str, Any]:
+    info = optimizer.info
+    return {
+        "name": info.name,
+        "title": info.title,
+        "reference": info.reference,
+        "hyper": [
+            {"key": h.key, "latex": h.latex, "meaning": h.meaning, "value": number_data(given(v, digits))}
+            for h, (_, v) in zip(info.hyper, optimizer.settings)
+        ],
+    }
+
+
+def matrix_training_context(
+    net: MatrixNetwork, sym: Callable[[Symbol], str], digits: int, steps: int, max_shown: int | None
+) -> dict[str, Any] | None:
+    """The matrix view's training part: the table of ``steps`` gradient-descent steps (step 1 is the
+    walkthrough's own update section), every entry of every parameter a column labelled as the page
+    writes the matrix (``W_{1}[1, 2]``; a column vector's ``b_{1}[2]``), from ``train`` on the matrix
+    spec as ``symbackprop train`` runs it; ``None`` when no steps are asked.  Of a large matrix, the
+    entries of its first ``max_shown`` rows and columns, as the page shows it (``elided``).
+
+    Raises:
+        InputError: As :func:`training_context`.
+    """
+    if not _steps_wanted(steps, net.learning_rate is not None) or not steps:
+        return None
+    scalar = net.scalar()
+    columns, elided = _entry_columns(net, sym, max_shown)
+    batch = any(len(net.elements(x)[0]) > 1 for x in net.inputs)
+    return {
+        "optimizer": _optimizer_data(scalar.optimizer, digits),
+        "plain": True,
+        "learning_rate": number_data(given(net.learning_rate, digits)),
+        "over": "the batch" if batch else "the point",
+        "worked": [],
+        "frozen": [{"name": f.name, "latex": sym(f)} for f in net.frozen],
+        "steps": steps,
+        "table": _table_of(_train(scalar, steps), columns, sym(net.loss), digits),
+        "elided": elided,
     }
 
 
@@ -166,28 +223,37 @@ def _column(values: Sequence[float], digits: int) -> list[Shown]:
     return [next(fixed) if p else shown(v, digits) for v, p in zip(values, plain)]
 
 
-def _table(src: Source, steps: int) -> dict[str, Any]:
-    """The loss and parameters after 0 ... ``steps`` updates, as ``train`` computes them."""
+def _train(network: Any, steps: int) -> Any:
     from ..numeric.training import train
 
-    result = train(src.derivation, steps, record=True)
+    return train(network, steps, record=True)
+
+
+def _table(src: Source, steps: int) -> dict[str, Any]:
+    """The loss and parameters after 0 ... ``steps`` updates, as ``train`` computes them."""
     net = src.net
-    losses = [number_data(s) for s in _column(result.losses, src.digits)]
-    names = [p.name for p in net.parameters]
-    by_parameter = {n: _column([row[n] for row in result.history], src.digits) for n in names}
+    columns = [(p.name, src.sym(p), p in net.frozen) for p in net.parameters]
+    return _table_of(_train(src.derivation, steps), columns, src.sym(net.loss), src.digits)
+
+
+def _table_of(
+    result: Any, columns: Sequence[tuple[str, str, bool]], loss: str, digits: int
+) -> dict[str, Any]:
+    """The table of a training run: ``columns`` are (name in ``train``'s results, LaTeX, frozen)."""
+    losses = [number_data(s) for s in _column(result.losses, digits)]
+    by_name = {n: _column([row[n] for row in result.history], digits) for n, _, _ in columns}
     parts = []
-    for start in range(0, len(names), TABLE_COLUMNS):
-        chunk = net.parameters[start : start + TABLE_COLUMNS]
+    for start in range(0, len(columns), TABLE_COLUMNS):
+        chunk = columns[start : start + TABLE_COLUMNS]
         parts.append({
-            "columns": [{"name": p.name, "latex": src.sym(p), "frozen": p in net.frozen} for p in chunk],
+            "columns": [{"name": name, "latex": latex, "frozen": frozen} for name, latex, frozen in chunk],
             "rows": [
-                {"step": i, "loss": losses[i],
-                 "cells": [number_data(by_parameter[p.name][i]) for p in chunk]}
-                for i in range(len(result.losses))
+                {"step": i, "loss": loss_i, "cells": [number_data(by_name[name][i]) for name, _, _ in chunk]}
+                for i, loss_i in enumerate(losses)
             ],
         })  # fmt: skip
     return {
-        "loss": src.sym(net.loss),
+        "loss": loss,
         "parts": parts,
         "diverged_at": result.diverged_at,
         "learning_rate": result.learning_rate,

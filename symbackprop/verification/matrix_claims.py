@@ -10,16 +10,22 @@ Every other side is given a value from the network's matrices (NumPy, never
 number) entry by entry, each number standing for ± half a unit of its last
 digit (a whole unit under the ``round`` and ``loose`` policies, which accept a
 value carried from rounded numbers); a side written in symbols exactly (to
-1e-9).  ``δ_k`` (``\\delta_{z_k}``, ``\\delta^{(k)}``) is ∂L/∂z_k, as courses write it.
+1e-9).  A written entry computed from matrices the page showed before (a
+walkthrough rounded by hand) holds, under those policies, when it lies in the
+interval propagated from their shown entries, widened by its own last digit
+(:mod:`.matrix_carried`).  ``δ_k`` (``\\delta_{z_k}``, ``\\delta^{(k)}``) is ∂L/∂z_k,
+as courses write it.
 
-A side that cannot be read for sure, or that mixes written numbers with
-operations, is left out; a chain with nothing compared is "not checked".  A
-wrong side is recognised, when it can be, as one of the classic matrix-form
-mistakes (:mod:`.matrix_mistakes`).
+Shape annotations are worked out by :mod:`.matrix_shapes`, and ``δ_z = ∂L/∂z`` of a
+generic ``z`` is read as the notation it is.  A side that cannot be read for sure,
+or that mixes written numbers with operations, is left out; a chain with nothing
+compared is "not checked".  A wrong side is recognised, when it can be, as one of
+the classic matrix-form mistakes (:mod:`.matrix_mistakes`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -32,16 +38,15 @@ from ..core.matrix import MatrixNetwork
 from ..core.matrix_derivation import MatrixDerivation, derive_matrix
 from ..errors import SymbackpropError
 from ..notation.latex.matrices import MatrixUnread, Node, read_matrix_side
+from .matrix_carried import ShownMatrices, exact_number
 from .matrix_mistakes import Target, recognise
+from .matrix_operations import OPERATIONS, PAIRS, VECTOR_FUNCTIONS
+from .matrix_shapes import is_shape_note, shape_finding
 from .report import MISTAKES, Expected, Finding, Formula, Kind, Status
 from .statements import Statement
 
 __all__ = ["MatrixJudge"]
 
-#: A shape written as a side: ``(2 \\times 1)``.
-_SHAPE_NOTE = re.compile(r"\(\s*\d+\s*\\times\s*\d+\s*\)")
-
-#: How far a side written in symbols may be from the truth (float64 rounding).
 EXACT = 1e-9
 
 
@@ -62,6 +67,10 @@ class MatrixJudge:
         self.units = 0.5 if policy == "strict" else 1.0
         self.by_name = {s.name: s for s in network.symbols}
         self.last: tuple[Target | None, Any] | None = None  # the subject of the chain before
+        givens = [exact_number(v) for v in _given_values(network)]
+        self.shown = ShownMatrices(policy, givens)
+        self.routes: list[Any] = []  # interval values of the chain's sides so far
+        self.written: tuple[Node, Any] | None = None  # the chain's last written side, and what it carries
 
     # ------------------------------------------------------------ names
 
@@ -110,38 +119,58 @@ class MatrixJudge:
 
     # ------------------------------------------------------------ values
 
-    def value(self, node: Node) -> Any:
-        """A node's value from the network's matrices (2-D float arrays)."""
+    def value(self, node: Node, shown: bool = False) -> Any:
+        """A node's value from the network's matrices (2-D float arrays); with ``shown``, as intervals
+        (object arrays) from what the page showed before (:mod:`.matrix_carried`)."""
         import numpy
 
         op = node.op
-        if op == "num":
-            return numpy.full((1, 1), float(node.args[0]))
-        if op == "lit":
-            return numpy.array([[float(x) for x in row] for row in node.args])
+        if op in ("num", "lit", "name", "grad", "eta"):
+            return self.leaf(node, shown)
+        if op == "call":
+            name, primes, arg = node.args
+            return self.call(name, primes, arg, shown)
+        if op == "pair" and not shown:  # CE(p, y): each column against each column
+            return PAIRS[node.args[0]](self.value(node.args[1]), self.value(node.args[2]))
+        if op == "pair":
+            raise MatrixUnread(f"{node.args[0]} of shown numbers")
+        if op == "reduce":
+            inner = self.value(node.args[1], shown)
+            total = inner.sum(axis=1, keepdims=True) if node.args[0] == "rowsum" else inner.sum(keepdims=True)
+            return total.reshape(-1, 1) / (inner.size if node.args[0] == "mean" else 1)
+        if op == "in":
+            return self.value(node.args[0], shown)
+        args = [self.value(a, shown) for a in node.args]
+        return OPERATIONS[op](*args) if not shown else numpy.asarray(OPERATIONS[op](*args), dtype=object)
+
+    def leaf(self, node: Node, shown: bool) -> Any:
+        """A number, a written matrix, a quantity or η: exact, or as the intervals the page showed."""
+        import numpy
+
+        op = node.op
         if op in ("name", "grad"):
             target = self.target(node)
             assert target is not None
-            return numpy.asarray(self.truth(target), dtype=float)
+            truth = self.truth(target)
+            return self.shown.of(target, truth) if shown else numpy.asarray(truth, dtype=float)
         if op == "eta":
             if self.evaluation.learning_rate is None:
                 raise MatrixUnread("the spec has no learning rate")
-            return numpy.full((1, 1), self.evaluation.learning_rate)
-        if op == "call":
-            return self.call(*node.args)
-        if op == "reduce":
-            inner = self.value(node.args[1])
-            return numpy.full((1, 1), inner.sum() if node.args[0] == "sum" else inner.mean())
-        if op == "in":
-            return self.value(node.args[0])
-        args = [self.value(a) for a in node.args]
-        return _OPERATIONS[op](*args)
+            rate = self.evaluation.learning_rate
+            return self.shown.of(None, rate) if shown else numpy.full((1, 1), rate)
+        if op == "num":
+            return self.shown.number(node.args[0]) if shown else numpy.full((1, 1), float(node.args[0]))
+        if shown:
+            return self.shown.literal(node.args)
+        return numpy.array([[float(x) for x in row] for row in node.args])
 
-    def call(self, name: str, primes: int, arg: Node) -> Any:
-        """A library function (or its derivative) applied elementwise."""
+    def call(self, name: str, primes: int, arg: Node, shown: bool = False) -> Any:
+        """A library function (or its derivative) applied elementwise, or softmax of each column."""
         from ..core.functions import FUNCTIONS
         from ..core.matrix_values import Evaluator
 
+        if name in VECTOR_FUNCTIONS and not primes and not shown:
+            return VECTOR_FUNCTIONS[name](self.value(arg))
         t = sympy.Dummy("t")
         info = FUNCTIONS.get(name)
         if info is None or not info.accepts(1):
@@ -150,6 +179,8 @@ class MatrixJudge:
             expr = info.func(t)
             for _ in range(primes):
                 expr = sympy.diff(expr, t)
+            if shown:
+                return self.shown.apply(expr, t, self.value(arg, shown))
             return Evaluator({t: self.value(arg)})(expr)
         except (SymbackpropError, TypeError, ValueError) as e:
             raise MatrixUnread(f"{name}: {e}") from None
@@ -164,9 +195,11 @@ class MatrixJudge:
         """
         if len(st.sides) < 2 or any(op not in ("=", "≈") for op in st.ops):
             return None
-        if _SHAPE_NOTE.fullmatch(st.sides[0].strip()):  # (2 \times 1) = (2 \times 2) (2 \times 1)
-            why = "not checked: a shape annotation"
-            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **_base(st))
+        if is_shape_note(st.sides[0]):  # (2 \times 1) = (2 \times 2) (2 \times 1)
+            return shape_finding(st, _base(st))
+        if _delta_notation(st, self.by_name):
+            said = ("a definition of notation: δ_z is ∂L/∂z, as verify reads it",)
+            return Finding(status=Status.OK, explanation=said, kind=Kind.DEFINITION, **_base(st))
         subject = self.last if continued else self.subject(st)
         self.last = subject
         if subject is None:
@@ -174,6 +207,10 @@ class MatrixJudge:
         target, truth = subject
         base = _base(st)
         checked, unread = 0, []
+        if not continued:
+            self.routes, self.written = [], None
+            with contextlib.suppress(MatrixUnread):  # the value shown for it before, restated
+                self.routes.append(self.shown.of(target, truth))
         for side, line in _later_sides(st):
             try:
                 verdict = self.side(side, truth, target)
@@ -186,6 +223,8 @@ class MatrixJudge:
         if checked == 0:
             why = f"not checked: matrix notation: {'; '.join(unread) or 'nothing to compare'}"
             return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
+        if self.written is not None:
+            self.shown.remember(target, *self.written)
         kind = Kind.UPDATE if target is not None and target[0] == "update" else Kind.CLAIM
         return Finding(status=Status.OK, explanation=("holds",), kind=kind, checked=checked, **base)
 
@@ -213,11 +252,19 @@ class MatrixJudge:
                     "explanation": (f"{text.strip()} is wrong: the shape is {size}",),
                 }
         written = _written(node)
-        if written is None and _has_numbers(node):
-            raise MatrixUnread("arithmetic on written numbers")
+        if written is None:
+            self._route(node)
+            if _has_numbers(node):
+                raise MatrixUnread("arithmetic on written numbers")
         value = self.value(node)
         tolerance = EXACT if written is None else _tolerance(written, self.units, value.shape)
         if _agrees(value, truth, tolerance):
+            if written is not None:
+                self.written = (node, None)
+            return None
+        carried = self.shown.holds(node, written, self.routes) if written and self.shown.carries else None
+        if carried is not None:  # computed from the numbers the page showed before
+            self.written = (node, carried)
             return None
         mistake = None
         if target is not None:
@@ -235,6 +282,38 @@ class MatrixJudge:
             "mistake": mistake,
             "value": one,
         }
+
+    def _route(self, node: Node) -> None:
+        """A side in symbols or in arithmetic on written numbers: its value from what the page showed
+        (intervals), which a written side after it may have been computed from."""
+        with contextlib.suppress(MatrixUnread, ArithmeticError, TypeError, ValueError):
+            self.routes.append(self.value(node, shown=True))
+
+
+def _given_values(network: MatrixNetwork) -> list[Any]:
+    """Every entry of the spec's given values, and its learning rate."""
+    import numpy
+
+    out = [v for value in network.values.values() for v in numpy.asarray(value, dtype=object).flat]
+    return [*out, *([network.learning_rate] if network.learning_rate is not None else [])]
+
+
+#: ``\\delta_{z}`` and ``\\partial L / \\partial z`` (or as a ``\\frac``) of a generic ``z``.
+_DELTA = re.compile(r"\\delta_\{?([A-Za-z])\}?")
+_PARTIAL = re.compile(
+    r"\\partial\s*L\s*/\s*\\partial\s*\{?([A-Za-z])\}?|\\frac\{\\partial\s*L\}\{\\partial\s*([A-Za-z])\}"
+)
+
+
+def _delta_notation(st: Statement, names: Mapping[str, Any]) -> bool:
+    """``\\delta_{z} = \\partial L / \\partial z`` for a ``z`` that is no quantity of the network: the
+    convention by which verify reads ``δ_k`` itself."""
+    if len(st.sides) != 2:
+        return False
+    delta, partial = _DELTA.fullmatch(st.sides[0].strip()), _PARTIAL.fullmatch(st.sides[1].strip())
+    if delta is None or partial is None:
+        return False
+    return delta.group(1) == (partial.group(1) or partial.group(2)) and delta.group(1) not in names
 
 
 def _later_sides(st: Statement) -> list[tuple[str, int]]:
@@ -312,44 +391,3 @@ def _matrix(array: Any) -> Any:
     if array.size == 1:
         return sympy.Float(float(array.flat[0]), 6)
     return sympy.Matrix([[sympy.Float(float(v), 6) for v in row] for row in array])
-
-
-def _shapes(a: Any, b: Any, what: str) -> None:
-    if a.shape != b.shape and a.size != 1 and b.size != 1:
-        raise MatrixUnread(f"cannot {what} shapes {a.shape} and {b.shape}")
-
-
-def _elementwise(f: Any, what: str) -> Any:
-    def apply(a: Any, b: Any) -> Any:
-        _shapes(a, b, what)
-        return f(a, b)
-
-    return apply
-
-
-def _quotient(a: Any, b: Any) -> Any:
-    """A division by a number (``… / 2``, ``\\frac{1}{2}``)."""
-    if b.size != 1:
-        raise MatrixUnread("a division by a matrix")
-    return a / b
-
-
-def _product(a: Any, b: Any) -> Any:
-    """Juxtaposition: a scalar times a matrix, or a matrix product."""
-    if a.size == 1 or b.size == 1:
-        return a * b
-    if a.shape[1] != b.shape[0]:
-        raise MatrixUnread(f"cannot multiply shapes {a.shape} and {b.shape}")
-    return a @ b
-
-
-_OPERATIONS = {
-    "T": lambda a: a.T,
-    "neg": lambda a: -a,
-    "add": _elementwise(lambda a, b: a + b, "add"),
-    "sub": _elementwise(lambda a, b: a - b, "subtract"),
-    "had": _elementwise(lambda a, b: a * b, "multiply elementwise"),
-    "div": _quotient,
-    "mul": _product,
-    "norm2": lambda a: (a * a).sum(keepdims=True).reshape(1, 1),
-}

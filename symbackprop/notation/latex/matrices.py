@@ -73,8 +73,11 @@ _OPEN = {"(": ")", "[": "]"}
 #: Tokens that end a product.
 _STOP = frozenset({"+", "-", ")", "]", "}", "&", ",", "\\\\", r"\rVert", r"\|", r"\Vert", r"\in"})
 
-#: Reductions of a whole vector or matrix to a number.
-_REDUCTIONS = frozenset({"sum", "mean"})
+#: Reductions of a whole vector or matrix to a number (``rowsum``: of each row, to a column).
+_REDUCTIONS = frozenset({"sum", "mean", "rowsum"})
+
+#: Functions of two vectors, each column against each column (``pair`` nodes), by their written name.
+_PAIR_FUNCTIONS = {"CE": "cross_entropy"}
 
 #: The bars of a norm.
 _NORMS = frozenset({r"\lVert", r"\rVert", r"\|", r"\Vert"})
@@ -322,6 +325,13 @@ class _Parser:
             if self.peek() not in _OPEN:
                 raise MatrixUnread(f"{word} without parentheses")
             return Node("reduce", (word, self.primary()))
+        if word in _PAIR_FUNCTIONS:  # \operatorname{CE}\left(p, y\right): a function of two vectors
+            self.take("(")
+            first = self.expr()
+            self.take(",")
+            second = self.expr()
+            self.take(")")
+            return Node("pair", (_PAIR_FUNCTIONS[word], first, second))
         name = FUNCTION_ALIASES.get(word.lower())
         if name is None:
             raise MatrixUnread(f"the function {word!r}")
@@ -341,7 +351,8 @@ class _Parser:
         return Node("call", (name, primes, self.primary()))
 
     def fraction(self) -> Node:
-        """``\\frac{\\partial L}{\\partial W_2}`` (a gradient) or ``\\frac{1}{2}`` (a number)."""
+        """``\\frac{\\partial L}{\\partial W_2}`` (a gradient), ``\\frac{1}{2}`` (a number) or
+        ``\\frac{y}{p}`` (a quotient)."""
         self.take()
         num, den = self.group(), self.group()
         of, wrt = _after_differential(num), _after_differential(den)
@@ -353,7 +364,13 @@ class _Parser:
             return Node("grad", (key,))
         if len(num) == 1 and len(den) == 1 and num[0].isdigit() and den[0].isdigit():
             return Node("div", (Node("num", (num[0],)), Node("num", (den[0],))))
-        raise MatrixUnread(r"a \frac that is neither ∂L/∂x nor a number")
+        if r"\partial" in num or r"\partial" in den:
+            raise MatrixUnread(r"a \frac that is neither ∂L/∂x nor a number")
+        parts = [_Parser(num), _Parser(den)]
+        sides = [part.expr() for part in parts]
+        if any(part.i != len(part.toks) for part in parts):
+            raise MatrixUnread(r"a \frac of more than one expression")
+        return Node("div", tuple(sides))  # \frac{y}{p}: a quotient (elementwise, or by a number)
 
     def nabla(self) -> Node:
         """``\\nabla_{\\mathbf W_2} L``."""
