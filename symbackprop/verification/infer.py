@@ -45,7 +45,7 @@ from .names import Names
 from .readback import near, repaired, substitution
 from .sections import headings
 from .shorthands import by_subscript
-from .solved import agrees_with, read_off
+from .solved import leaves_read_off, shown_values
 from .statements import Statement, bare, is_name, is_number
 from .termwise import parts_defined
 from .twins import twin_nodes
@@ -445,37 +445,10 @@ class _Reading:
     def read_off(self, statements: list[Statement], leaves: set[Symbol]) -> None:
         """A leaf still without a value, read off a node's shown value (see :mod:`.solved`)."""
         missing = sorted((s for s in leaves if s not in self.values), key=lambda s: s.name)
-        if not missing or len(missing) > READ_OFF_MOST:
-            return
-        shown = self.shown_values(statements)
-        for leaf in missing:
-            node = next(
-                (n for n in self.order if n in shown and leaf in self.definitions[n].free_symbols), None
-            )
-            if node is None:
-                continue
-            x = read_off(self.computed(node), leaf, *shown[node])
-            if x is not None and all(
-                agrees_with(self.computed(n).xreplace({leaf: x}), *shown[n])
-                for n in shown
-                if leaf in self.computed(n).free_symbols
-            ):
-                self.values[leaf] = x
-
-    def shown_values(self, statements: list[Statement]) -> dict[Symbol, tuple[Rational, int]]:
-        """Each node's first shown value (``net_{o1} = … = 1.105905967``) and its decimals."""
-        out: dict[Symbol, tuple[Rational, int]] = {}
-        for st in statements:
-            if st.error or len(st.parsed) < 2 or not is_name(st.parsed[0]) or not _single(st.parsed[-1]):
-                continue
-            n, last = st.parsed[0].expr, st.parsed[-1]
-            if n in self.definitions and n not in out:
-                out[n] = (Rational(last.exact()), max(x.decimals for x in last.numbers.values()))
-        return out
-
-    def computed(self, node: Symbol) -> Expr:
-        """A node in its leaves, with the values known put in."""
-        return self._inline(self.definitions[node]).xreplace(self.values)
+        if missing and len(missing) <= READ_OFF_MOST:
+            computed = lambda n: self._inline(self.definitions[n]).xreplace(self.values)  # noqa: E731
+            shown = shown_values(statements, self.definitions)
+            leaves_read_off(missing, self.order, self.definitions, shown, computed, self.values)
 
     def negated(self, sym: Symbol, value: Expr) -> bool:
         """Whether ``-value`` is already stated for ``sym``: a substitution cannot tell the signs of a

@@ -12,9 +12,14 @@ every other value the document shows for a node computed from it agrees.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
 from sympy import Expr, Float, Integer, Rational, Symbol
 
-__all__ = ["AGREE", "SHORT_DIGITS", "agrees_with", "read_off"]
+from .statements import Statement, bare, is_name
+
+__all__ = ["AGREE", "SHORT_DIGITS", "agrees_with", "leaves_read_off", "read_off", "shown_values"]
 
 #: The most significant digits a leaf read off a shown value may have.
 SHORT_DIGITS = 4
@@ -60,3 +65,38 @@ def _significant(x: Rational) -> int:
     """Significant digits of a terminating decimal (``0.6``: 1, ``0.35``: 2, ``12``: 2)."""
     digits = str(abs(x.p) * 10**30 // x.q).rstrip("0").lstrip("0")
     return max(len(digits), 1)
+
+
+def shown_values(statements: Sequence[Statement], definitions: Mapping[Symbol, Expr]) -> dict[Symbol, tuple]:
+    """Each defined node's first shown value (``net_{o1} = … = 1.105905967``) and its decimals."""
+    out: dict[Symbol, tuple[Rational, int]] = {}
+    for st in statements:
+        if st.error or len(st.parsed) < 2 or not is_name(st.parsed[0]) or not bare(st.parsed[-1]):
+            continue
+        n, last = st.parsed[0].expr, st.parsed[-1]
+        if n in definitions and n not in out:
+            out[n] = (Rational(last.exact()), max(x.decimals for x in last.numbers.values()))
+    return out
+
+
+def leaves_read_off(
+    missing: Sequence[Symbol],
+    order: Sequence[Symbol],
+    definitions: Mapping[Symbol, Expr],
+    shown: Mapping[Symbol, tuple],
+    computed: Callable[[Symbol], Expr],
+    values: dict[Symbol, Any],
+) -> None:
+    """Put into ``values`` each missing leaf read off the first node shown that uses it (``computed``
+    is a node in its leaves with ``values`` put in), when every other node shown agrees with it."""
+    for leaf in missing:
+        node = next((n for n in order if n in shown and leaf in definitions[n].free_symbols), None)
+        if node is None:
+            continue
+        x = read_off(computed(node), leaf, *shown[node])
+        if x is not None and all(
+            agrees_with(computed(n).xreplace({leaf: x}), *shown[n])
+            for n in shown
+            if leaf in computed(n).free_symbols
+        ):
+            values[leaf] = x
