@@ -41,11 +41,13 @@ from .oracle import Oracle
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
 from .shapes import shape_finding
+from .sibling_definitions import adopted, with_definitions
 from .siblings import computed_from, frontiers
 from .spellings import loss_spellings, respelled
 from .statements import (
     Statement,
     bare,
+    decimals,
     defining_statements,
     failed_definitions,
     is_name,
@@ -231,6 +233,7 @@ def _judge_part(
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     statements = respelled(statements, loss_spellings(statements, inferred.network))
     inferred = _with_members(inferred, statements)
+    inferred, failed = _with_siblings(inferred, failed, statements, policy, own=network is None)
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
     spec_defines = set(network.symbols) if network is not None else set()  # the spec's, read or not
     blocked = _downstream(
@@ -297,6 +300,26 @@ def _with_members(inferred: Inferred, statements: list[Statement]) -> Inferred:
     used = {s for st in statements if not st.error for p in st.parsed for s in p.expr.free_symbols}
     more = members(inferred.aliases, used, frozenset(inferred.network.symbols))
     return dataclasses.replace(inferred, aliases={**inferred.aliases, **more}) if more else inferred
+
+
+def _with_siblings(
+    inferred: Inferred, failed: dict[Symbol, int], statements: list[Statement], policy: str, own: bool
+) -> tuple[Inferred, dict[Symbol, int]]:
+    """The document's own network (``own``: no spec given) with each quantity stated only by its
+    value defined as its siblings are, for its own unit, where that reading reproduces the value
+    (see :mod:`.sibling_definitions`)."""
+    net = inferred.network
+    valued = _stated_by_value(inferred, failed, statements) if own else []
+    if net is None or inferred.missing is not None or not valued:
+        return inferred, failed
+    lines = {(st.parsed[0].expr, st.line): st.parsed[1] for st in statements if not st.error}
+    stated = {s: (lines[s, failed[s]].exact(), decimals(lines[s, failed[s]])) for s in valued}
+    more = adopted(net, stated, policy)
+    wider = with_definitions(net, more) if more else None
+    if wider is None:
+        return inferred, failed
+    failed = {s: line for s, line in failed.items() if s not in more}
+    return dataclasses.replace(inferred, network=wider), failed
 
 
 def _stated_by_value(
