@@ -114,3 +114,9 @@ def _status(e_o2: str, derivative: str) -> Status:
 )
 def test_document_differentiates_through_the_adopted_definition(e_o2, derivative, expected):
     assert _status(e_o2, derivative) is expected
+
+
+def test_the_adopted_value_line_is_a_checked_claim():
+    report = verify("doc.md", text=_document(E_O2, mp.nstr(DERIVATIVE, 6)), format="md")
+    line = next(f for f in report.findings if f.line == 13)
+    assert line.status is Status.OK and line.checked >= 1

@@ -318,8 +318,13 @@ def _with_siblings(
     wider = with_definitions(net, more) if more else None
     if wider is None:
         return inferred, failed
+    adopted_at = {(s, failed[s]) for s in more}  # the value lines: now claims, no longer givens
+    claims = {
+        i for i, st in enumerate(statements) if not st.error and (st.parsed[0].expr, st.line) in adopted_at
+    }
+    roles = {i: r for i, r in inferred.roles.items() if i not in claims}
     failed = {s: line for s, line in failed.items() if s not in more}
-    return dataclasses.replace(inferred, network=wider), failed
+    return dataclasses.replace(inferred, network=wider, roles=roles), failed
 
 
 def _stated_by_value(
