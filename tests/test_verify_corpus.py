@@ -137,8 +137,8 @@ def table() -> Iterator[str]:
     )
 
 
-#: Issue 13's targets are not all reached yet (figures measured: errors found 27/49 = 55%,
-#: false alarms 0, planted slips found 13/14 = 93%, not checked 97/420 = 23%). The tests below
+#: Issue 13's targets are not all reached yet (figures measured: errors found 39/50 = 78%,
+#: false alarms 0, planted slips found 13/14 = 93%, not checked 22/420 = 5%). The tests below
 #: still run and print their figures; where a target is not reached they are expected failures, so
 #: that a regression elsewhere still fails CI. Remove an entry once its document is read and judged.
 FALSE_ALARMS_KNOWN: set[str] = set()
@@ -175,10 +175,12 @@ def test_planted_slips_are_found(toml, request):
 
 
 def test_the_reached_targets_hold_over_the_whole_corpus():
-    """No false alarm anywhere, and at least 90 % of all planted slips found (reached; held for real)."""
+    """No false alarm anywhere, at least 90 % of all planted slips found and at most 10 % of the
+    equations not checked (reached; held for real)."""
     t = _total()
     assert not t.false_alarms
     assert len(t.planted_found) >= PLANTED_FOUND * len(t.planted), _ratio(t.planted_found, t.planted)
+    assert len(t.not_checked) <= NOT_CHECKED * len(t.equations), _ratio(t.not_checked, t.equations)
 
 
 @pytest.mark.xfail(reason=NOT_YET, strict=False)
