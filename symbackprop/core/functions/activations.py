@@ -138,6 +138,11 @@ class leaky_relu(LibraryFunction):  # noqa: N801
 
     @classmethod
     def elementary(cls, z: Expr, alpha: Expr = LEAKY_SLOPE) -> Expr:
+        # max(z, αz) for 0 <= α <= 1, min(z, αz) for α > 1: no Piecewise, whose condition would
+        # hold the inner definitions of a nesting and be folded (simplify_logic) at every level
+        if alpha.is_Number and alpha >= 0:
+            pick = sympy.Max if alpha <= 1 else sympy.Min
+            return pick(z, alpha * z, evaluate=False)
         return sympy.Piecewise((z, z > 0), (alpha * z, True))
 
     @property
