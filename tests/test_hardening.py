@@ -6,15 +6,19 @@ import json
 import math
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
 import mpmath
 import pytest
+import sympy
 from conftest import EXAMPLES
 
 from symbackprop.cli import main
 from symbackprop.commands.jsonout import BEYOND_DOUBLE_KEY, NON_FINITE_KEY, dumps_finite
+from symbackprop.core.functions import REGISTRY
+from symbackprop.core.functions.activations import leaky_relu, sigmoid
 from symbackprop.errors import SizeLimitError
 from symbackprop.output.formats import FORMATS, escape_latex, escape_markdown, one_line
 from symbackprop.recursion import RECURSION_LIMIT, call_deep
@@ -397,4 +401,93 @@ def test_a_walkthrough_with_an_astronomically_small_value_is_shown_and_verified(
     assert main(["walkthrough", path, "--no-check", "-o", str(out)]) == 0
     assert "10^{-5.36e+28}" in out.read_text(encoding="utf-8")  # log10(e) * 1.2346e29 = 5.36e28
     assert main(["verify", str(out), "--spec", path]) in (0, 1)
+    assert "internal error" not in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ C2: nestings that were slow or crashed
+# Found by the long property test (tests/test_property_commands.py) and reduced by hand.
+
+
+def _sigmoids(depth: int, inner: str = "x*w") -> str:
+    return "sigmoid(" * depth + inner + ")" * depth
+
+
+def test_verify_of_11_nested_sigmoids_ends_in_seconds(tmp_path, capsys) -> None:
+    # verify evaluated the chain rule's product through SymPy's evalf, which re-evaluated every
+    # level of the nesting at rising precision: time exponential in the depth (11 levels: minutes)
+    path = spec(tmp_path, f'h = "{_sigmoids(11)}"\nL = "h"', x=1.0, w=1.0)
+    out = tmp_path / "walk.md"
+    assert main(["walkthrough", path, "--no-check", "-o", str(out)]) == 0
+    start = time.process_time()
+    assert main(["verify", str(out), "--spec", path]) == 0
+    assert time.process_time() - start < 15, "verify of 11 nested sigmoids should take seconds"
+    assert "internal error" not in capsys.readouterr().err
+
+
+def test_98_nested_sigmoids_evaluate_to_their_value_at_once() -> None:
+    # the derivation's numbers go through the named-node program; SymPy's evalf of a library
+    # function must be linear in the depth as well (verify and the printers call it)
+    w = sympy.Rational("123456789012345678901234567890.5")
+    expr = sympy.Integer(511) * w
+    for _ in range(98):
+        expr = sigmoid(expr)
+    start = time.process_time()
+    value = expr.evalf(30)
+    assert time.process_time() - start < 5
+    with mpmath.workdps(60):  # the oracle: the logistic function iterated in mpmath
+        v = 511 * mpmath.mpf("123456789012345678901234567890.5")
+        for _ in range(98):
+            v = 1 / (1 + mpmath.exp(-v))
+        assert abs(mpmath.mpf(str(value)) - v) < mpmath.mpf(10) ** -28
+
+
+def test_gradcheck_of_leaky_relus_around_logs_agrees(tmp_path, capsys) -> None:
+    # the compiler rewrote leaky_relu to a Piecewise whose condition held the inner leaky_relu's
+    # Piecewise; SymPy folded it (simplify_logic), and NumPy then got a condition that was no array
+    path = spec(tmp_path, 'h = "leaky_relu(log(leaky_relu(log(x*w))))"\nL = "half_squared_error(h, y)"')
+    assert main(["gradcheck", path]) == 0
+    assert "every gradient agrees" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("alpha", "z", "expected"),
+    [
+        (None, 3, 3),
+        (None, -3, sympy.Rational(-3, 100)),
+        (sympy.Rational(1, 2), -4, -2),
+        (sympy.Integer(0), -4, 0),
+        (sympy.Integer(1), -4, -4),
+        (sympy.Integer(3), -4, -12),
+        (sympy.Integer(3), 2, 2),
+        (sympy.Integer(-1), -4, 4),
+    ],
+    ids=["default-pos", "default-neg", "half", "zero", "one", "steep-neg", "steep-pos", "negative-slope"],
+)
+def test_leaky_relu_elementary_is_z_above_0_and_alpha_z_below(alpha, z, expected) -> None:
+    # expected values from the definition by hand: z for z > 0, alpha*z otherwise
+    t = sympy.Symbol("t", real=True)
+    args = (t,) if alpha is None else (t, alpha)
+    definition = leaky_relu.elementary(*args)
+    assert not definition.has(sympy.Piecewise) or (alpha is not None and alpha < 0)
+    assert definition.subs(t, z) == expected
+
+
+def test_abs_of_a_value_sympy_cannot_prove_real_differentiates_as_sign() -> None:
+    # SymPy's Abs took sqrt(log(x)) apart into real and imaginary parts (arg, atan2, ...), twice per
+    # level of a nesting; a network's values are real, so |z|' = sign(z) z' (by hand below)
+    x = sympy.Symbol("x", real=True)
+    z = sympy.sqrt(sympy.log(x))
+    derivative = sympy.diff(REGISTRY["abs"].func(z), x)
+    assert derivative == sympy.sign(z) / (2 * x * z)
+
+
+def test_derive_of_nested_abs_around_roots_and_logs_ends_at_once(tmp_path, capsys) -> None:
+    # reduced from a drawn spec of 90 mixed calls that derive did not finish in 180 s
+    inner = "x*w"
+    for _ in range(3):
+        inner = f"leaky_relu(abs(sqrt(log(exp(tanh(sqrt(softplus(sqrt({inner})))))))))"
+    path = spec(tmp_path, f'h = "{inner}"\nL = "h"')
+    start = time.process_time()
+    assert main(["derive", path]) == 0
+    assert time.process_time() - start < 10
     assert "internal error" not in capsys.readouterr().err

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from symbackprop.cli import main
+from symbackprop.notation.limits import MAX_DEPTH
 
 #: Library functions of one argument, and the two-argument ones that take expressions.
 UNARY = ("sigmoid", "tanh", "exp", "log", "sqrt", "abs", "relu", "leaky_relu", "softplus", "identity")
@@ -106,13 +107,17 @@ def expressions(max_leaves: int) -> st.SearchStrategy[str]:
 
 
 def nested(depth: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
-    """One function applied to itself ``depth`` times, around ``x*w_1``."""
+    """Library functions applied to one another ``depth`` times, around ``x*w_1``: one function
+    repeated, or a mix of them."""
 
-    def build(pair: tuple[str, int]) -> str:
-        name, k = pair
-        return f"{name}(" * k + "x*w_1" + ")" * k
+    def build(names: list[str]) -> str:
+        return "".join(f"{name}(" for name in names) + "x*w_1" + ")" * len(names)
 
-    return st.tuples(st.sampled_from(("sigmoid", "tanh", "relu", "softplus", "exp")), depth).map(build)
+    repeated = st.tuples(st.sampled_from(("sigmoid", "tanh", "relu", "softplus", "exp")), depth).map(
+        lambda t: [t[0]] * t[1]
+    )
+    mixed = depth.flatmap(lambda k: st.lists(st.sampled_from(UNARY), min_size=k, max_size=k))
+    return st.one_of(repeated, mixed).map(build)
 
 
 @st.composite
@@ -200,14 +205,12 @@ def test_every_command_on_generated_specs(text, tmp_path_factory, capsys):
     _run_every_command(text, tmp_path_factory.mktemp("grammar"), capsys)
 
 
-#: Nesting drawn by the long run. Deeper nestings of mixed functions around numbers beyond float
-#: range can spend minutes in SymPy's evalf (issue 17, open); 99 nested calls of one function are
+#: Nesting drawn by the long run: the documented limit.  99 nested calls of one function are also
 #: held in every command by tests/test_hardening.py::test_99_nested_sigmoids_work_in_every_command.
-LONG_DEPTH = 12
+LONG_DEPTH = MAX_DEPTH
 
 
 @pytest.mark.long
-@pytest.mark.xfail(reason="issue 17: a drawn spec fails in the long run, not reduced yet", strict=False)
 @settings(
     max_examples=150,
     deadline=None,

@@ -78,6 +78,29 @@ class step(LibraryFunction):  # noqa: N801
 register(FunctionInfo("step", step, 2, "indicator 1[z > 0]", latex_name=r"\mathbf{1}", spec_names=()))
 
 
+class _Max(sympy.Max):
+    """``Max`` of a definition (ReLU's, leaky ReLU's), not simplified while any argument is symbolic.
+
+    SymPy's ``Max`` compares its arguments when it is built, which asks signs of the whole
+    subtree below; rebuilt once per level of a nesting (substitutions do), that cost the compiler
+    minutes.  Printers and evaluation treat it as ``Max``.
+    """
+
+    def __new__(cls, *args: Expr, **options: object) -> Expr:  # type: ignore[misc]
+        if all(a.is_number for a in args):
+            return sympy.Max(*args)
+        return super().__new__(cls, *args, evaluate=False)
+
+
+class _Min(sympy.Min):
+    """``Min`` as :class:`_Max` is ``Max``."""
+
+    def __new__(cls, *args: Expr, **options: object) -> Expr:  # type: ignore[misc]
+        if all(a.is_number for a in args):
+            return sympy.Min(*args)
+        return super().__new__(cls, *args, evaluate=False)
+
+
 class relu(LibraryFunction):  # noqa: N801
     """ReLU(z) = max(0, z).
 
@@ -89,7 +112,7 @@ class relu(LibraryFunction):  # noqa: N801
 
     @classmethod
     def elementary(cls, z: Expr, at_zero: Expr = S.Zero) -> Expr:
-        return sympy.Max(0, z)
+        return _Max(S.Zero, z)
 
     @classmethod
     def eval(cls, z: Expr, at_zero: Expr | None = None) -> Expr | None:
@@ -138,6 +161,11 @@ class leaky_relu(LibraryFunction):  # noqa: N801
 
     @classmethod
     def elementary(cls, z: Expr, alpha: Expr = LEAKY_SLOPE) -> Expr:
+        # max(z, αz) for 0 <= α <= 1, min(z, αz) for α > 1: no Piecewise, whose condition would
+        # hold the inner definitions of a nesting and be folded (simplify_logic) at every level
+        if alpha.is_Number and alpha >= 0:
+            pick = _Max if alpha <= 1 else _Min
+            return pick(z, alpha * z)
         return sympy.Piecewise((z, z > 0), (alpha * z, True))
 
     @property

@@ -18,16 +18,22 @@ reads and kinks is in its registry entry (:mod:`.registry`), not in the class.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import ClassVar, cast
 
 import sympy
+from mpmath.libmp import prec_to_dps
 from sympy import Expr, Function, S, Symbol
 
 from ...errors import GraphError
 from .registry import FunctionInfo
 
 __all__ = ["CustomFunction", "LibraryFunction", "custom_function", "to_elementary"]
+
+
+#: Bits carried beyond the asked precision when a library function's arguments are evaluated.
+_GUARD_BITS = 20
 
 
 def _all_numbers(args: Sequence[Expr]) -> bool:
@@ -57,7 +63,37 @@ class LibraryFunction(Function):
         return None
 
     def _eval_evalf(self, prec: int) -> Expr:
-        return self.elementary(*self.args)._eval_evalf(prec)
+        # Numbers in, the definition applied to them: each argument is evaluated once, with guard
+        # bits.  Handing SymPy the definition over unevaluated arguments lets its adaptive evalf
+        # evaluate them again at rising precision, once per level of a nesting: 11 nested sigmoids
+        # took seconds and 98 would not end (issue 17).
+        if not all(a.is_number for a in self.args):
+            return self.elementary(*self.args)._eval_evalf(prec)
+        args = [a if a.is_Number else _evaluated(a, prec + _GUARD_BITS) for a in self.args]
+        return self.elementary(*args)._eval_evalf(prec)
+
+
+#: Arguments already evaluated, at the highest precision asked so far (see :func:`_evaluated`).
+_EVALUATED: OrderedDict[Expr, Expr] = OrderedDict()
+_EVALUATED_SIZE = 1 << 12
+
+
+def _evaluated(arg: Expr, prec: int) -> Expr:
+    """``arg`` evaluated to at least ``prec`` bits, remembered.
+
+    A chain-rule product names the same inner node once per factor, and each level of a nesting
+    asks for a few more bits than the one around it; a value kept at a higher precision serves
+    every later request for fewer bits, so each node of a nesting is evaluated about once.
+    """
+    known = _EVALUATED.get(arg)
+    if known is not None and getattr(known, "_prec", 0) >= prec:
+        _EVALUATED.move_to_end(arg)
+        return known
+    value = arg.evalf(prec_to_dps(prec))
+    _EVALUATED[arg] = value
+    if len(_EVALUATED) > _EVALUATED_SIZE:
+        _EVALUATED.popitem(last=False)
+    return value
 
 
 class CustomFunction(LibraryFunction):

@@ -19,6 +19,20 @@ def _tanh(z: Expr) -> Expr:
     return sympy.tanh(z, evaluate=not z.free_symbols)
 
 
+class Abs(sympy.Abs):
+    """|z| of a network's value, whose derivative is sign(z) times the inner derivative.
+
+    A network's values are real (one that is not is refused where it is computed).  SymPy's own
+    ``Abs`` differentiates an argument it cannot prove real (``log(…)``, ``sqrt(…)``) through its
+    real and imaginary parts, each differentiated again: nested k deep, 2^k derivatives (issue 17).
+    For an argument SymPy knows to be real the two agree: sign(conjugate(z)) is sign(z).
+    """
+
+    def _eval_derivative(self, x: Expr) -> Expr:
+        z = self.args[0]
+        return sympy.Derivative(z, x, evaluate=True) * sympy.sign(z)
+
+
 def _at_zero(z: Expr) -> tuple[Expr, ...]:
     return (z,)
 
@@ -35,9 +49,10 @@ register(FunctionInfo("sqrt", sympy.sqrt, 1, "square root", latex_aliases=("sqrt
 register(
     FunctionInfo(
         "abs",
-        sympy.Abs,
+        Abs,
         1,
         "absolute value",
+        cls=sympy.Abs,
         latex_aliases=("abs",),
         kink=Kink(_at_zero, "|z|'(0) = {}"),
     )
