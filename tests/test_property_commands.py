@@ -209,14 +209,23 @@ def test_every_command_on_generated_specs(text, tmp_path_factory, capsys):
 #: held in every command by tests/test_hardening.py::test_99_nested_sigmoids_work_in_every_command.
 LONG_DEPTH = MAX_DEPTH
 
+#: The long run's shapes: many specs of wide expressions and shallow nesting, and fewer specs nested
+#: up to the documented limit (each of those takes up to half a minute over every command).
+_LONG_RUNS = {"wide": (110, 12), "deep": (40, LONG_DEPTH)}
 
-@pytest.mark.long
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=_HEALTH,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: minutes per attempt
-)
-@given(text=specs(max_leaves=12, max_depth=LONG_DEPTH))
-def test_every_command_on_many_generated_specs(text, tmp_path_factory, capsys):
+
+def _long_run(examples: int, depth: int):
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=_HEALTH,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: minutes per attempt
+    )(given(text=specs(max_leaves=12, max_depth=depth))(_every_command))
+
+
+def _every_command(text, tmp_path_factory, capsys):
     _run_every_command(text, tmp_path_factory.mktemp("grammar"), capsys)
+
+
+test_every_command_on_many_wide_specs = pytest.mark.long(_long_run(*_LONG_RUNS["wide"]))
+test_every_command_on_deeply_nested_specs = pytest.mark.long(_long_run(*_LONG_RUNS["deep"]))
