@@ -133,3 +133,17 @@ def test_bad_arguments_are_graph_errors():
     assert F.FUNCTIONS["half_squared_error"].accepts(2)
     assert not F.FUNCTIONS["half_squared_error"].accepts(3)
     assert F.FUNCTIONS["mse"].accepts(4) and not F.FUNCTIONS["mse"].accepts(3)
+
+
+def test_relu_definition_prints_as_max_for_sympy_lambdify():
+    """ReLU's definition uses an unsimplified Max (issue 17); SymPy's printers must still know it:
+    lambdify of the elementary form (mpmath and NumPy) gives max(0, z), computed by hand."""
+    import sympy
+
+    from symbackprop.core.functions import relu, to_elementary
+
+    z = sympy.Symbol("z", real=True)
+    f = to_elementary(relu(z))
+    assert sympy.lambdify(z, f, "mpmath")(-2) == 0
+    assert sympy.lambdify(z, f, "numpy")(3.0) == 3.0
+    assert sympy.lambdify(z, sympy.diff(to_elementary(relu(2 * z)), z), "math")(1.0) == 2

@@ -101,6 +101,11 @@ class _Min(sympy.Min):
         return super().__new__(cls, *args, evaluate=False)
 
 
+# Printers (SymPy's lambdify among them) look functions up by class name: they print these as the
+# Max and Min they are (pickle finds the classes by their qualified names, which stay private).
+_Max.__name__, _Min.__name__ = "Max", "Min"
+
+
 class relu(LibraryFunction):  # noqa: N801
     """ReLU(z) = max(0, z).
 
