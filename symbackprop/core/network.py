@@ -8,6 +8,7 @@ and there is a loss.  Later stages (:mod:`symbackprop.core.derivation`) only rea
 from __future__ import annotations
 
 import difflib
+import functools
 import heapq
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -213,10 +214,10 @@ class Network:
         """Defined symbols, in topological order."""
         return tuple(d.symbol for d in self.definitions)
 
-    @property
+    @functools.cached_property
     def definition(self) -> Mapping[Symbol, Expr]:
-        """``node -> expression``."""
-        return {d.symbol: d.expr for d in self.definitions}
+        """``node -> expression`` (built once: a long document asks for it once per equation)."""
+        return MappingProxyType({d.symbol: d.expr for d in self.definitions})
 
     @property
     def symbols(self) -> tuple[Symbol, ...]:

@@ -107,7 +107,8 @@ class Judge:
 
     def judge(self, index: int, st: Statement, continued: bool = False) -> Finding:
         """The finding for statement number ``index`` (``continued``: it continues the row before)."""
-        saved = self.memory.snapshot(), self.memory.last_exact
+        no_point = self.oracle is not None and not self.oracle.point  # only then is it judged again
+        saved = (self.memory.snapshot(), self.memory.last_exact) if no_point else None
         found = self._with_unread(st, self._judge(index, st, continued))
         found = self._at_stated_values(st, found, saved, continued)
         self.stated.remember(st)
@@ -117,13 +118,13 @@ class Judge:
         return found if zero is None else zero
 
     def _at_stated_values(
-        self, st: Statement, found: Finding, before: tuple[Any, Any], continued: bool
+        self, st: Statement, found: Finding, before: tuple[Any, Any] | None, continued: bool
     ) -> Finding:
         """With no complete point, a chain's numbers are still the arithmetic its author did: its
         formula at the values the document stated for its names (see :mod:`.stated`), judged from the
         memory ``before`` the chain was first judged. It replaces a finding that checked nothing, and
         any finding when that arithmetic is wrong."""
-        if found.status is Status.WRONG or self.oracle is None or self.oracle.point:
+        if found.status is Status.WRONG or self.oracle is None or self.oracle.point or before is None:
             return found
         at = self.stated.substituted(st)
         if at is None:

@@ -80,7 +80,11 @@ def number(expr: Expr) -> Float | None:
 
 def close(a: Expr, b: Expr) -> bool:
     """Equal up to :data:`SAME` (relative, or absolute near zero)."""
-    return bool(abs(a - b) <= Float(SAME, DPS) * max(1, abs(a), abs(b)))
+    return bool(abs(a - b) <= _SAME * max(1, abs(a), abs(b)))
+
+
+#: :data:`SAME` as a Float, made once (``close`` runs several times per side).
+_SAME = Float(SAME, DPS)
 
 
 class Oracle:

@@ -10,6 +10,7 @@ keeps the reason in ``error`` and is reported as not checked.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -80,7 +81,13 @@ def is_name(side: Any) -> bool:
 
 def is_number(side: Any) -> bool:
     """A side of numbers only (``0.562 \\cdot 0.438``)."""
-    return not side.expr.free_symbols - set(side.numbers) and not side.expr.atoms(Partial)
+    return _numbers_only(side.expr, tuple(side.numbers))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _numbers_only(expr: Expr, placeholders: tuple[Symbol, ...]) -> bool:
+    """:func:`is_number` of one expression (asked many times per side: remembered)."""
+    return not expr.free_symbols - set(placeholders) and not expr.atoms(Partial)
 
 
 def bare(side: Any) -> bool:

@@ -85,15 +85,21 @@ class Parsed:
             InputError: A power of numbers would exceed :data:`~symbackprop.notation.limits.MAX_NUMBER_BITS`
                 (``9^{9^{9}}`` is refused before it is computed).
         """
-        floats = {s: sympy.Float(n.value, 15) for s, n in self.numbers.items()}
-        for p in self.expr.atoms(sympy.Pow):
+        done = self.__dict__.get("_exact")
+        if done is not None:
+            return done
+        pows = self.expr.atoms(sympy.Pow)
+        floats = {s: sympy.Float(n.value, 15) for s, n in self.numbers.items()} if pows else {}
+        for p in pows:
             base, exp = p.base.xreplace(floats), p.exp.xreplace(floats)
             if not (base.is_Number and exp.is_Number) or base.is_zero or abs(base) == 1:  # Float(0) != 0
                 continue
             if abs(float(exp)) * self._bits(p.base, base) > MAX_NUMBER_BITS:
                 msg = f"a power of numbers is too large to compute exactly (over {MAX_NUMBER_BITS} bits)"
                 raise InputError(msg)
-        return self.expr.xreplace({s: n.value for s, n in self.numbers.items()})
+        done = self.expr.xreplace({s: n.value for s, n in self.numbers.items()})
+        object.__setattr__(self, "_exact", done)  # frozen: asked many times per side
+        return done
 
     def _bits(self, written: Expr, value: Expr) -> float:
         """The size of a power's base, in bits."""
