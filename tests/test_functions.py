@@ -147,3 +147,15 @@ def test_relu_definition_prints_as_max_for_sympy_lambdify():
     assert sympy.lambdify(z, f, "mpmath")(-2) == 0
     assert sympy.lambdify(z, f, "numpy")(3.0) == 3.0
     assert sympy.lambdify(z, sympy.diff(to_elementary(relu(2 * z)), z), "math")(1.0) == 2
+
+
+def test_the_elementary_form_of_relu_equals_the_max_written_by_hand():
+    """to_elementary gives SymPy's own Max (issue 17 keeps an unsimplified one inside), so a loss
+    inlined by hand compares equal: max(0, 2z) - Max(0, 2z) is 0."""
+    import sympy
+
+    from symbackprop.core.functions import relu, to_elementary
+
+    z = sympy.Symbol("z", real=True)
+    assert to_elementary(relu(2 * z)) - sympy.Max(0, 2 * z) == 0
+    assert type(to_elementary(relu(2 * z))) is sympy.Max

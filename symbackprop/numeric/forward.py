@@ -311,7 +311,9 @@ class Forward:
         """Common subexpressions of a unit's definition and local derivatives (see :class:`Shared`)."""
         if unit.array in self.cse:
             return self.cse[unit.array]
-        exprs = [to_elementary(unit.forward)] + [to_elementary(g) for _, g in unit.edges]
+        exprs = [to_elementary(unit.forward, plain=False)] + [
+            to_elementary(g, plain=False) for _, g in unit.edges
+        ]
         temps = sympy.numbered_symbols(f"x{u}_", real=True)
         replacements, reduced = sympy.cse(exprs, symbols=temps, order="none")
         definitions = dict(replacements)

@@ -167,7 +167,9 @@ def _kink_functions(net: Network) -> _Kinks:
             continue
         names = sorted(cond.free_symbols, key=str)
         stand_in = {sym: Symbol(f"k{j}") for j, sym in enumerate(names)}
-        f = sympy.lambdify(list(stand_in.values()), to_elementary(cond).xreplace(stand_in), "numpy")
+        f = sympy.lambdify(
+            list(stand_in.values()), to_elementary(cond, plain=False).xreplace(stand_in), "numpy"
+        )
         out.append((node, functools.partial(_apply, f=f, names=[s.name for s in names]), convention))
     return out
 

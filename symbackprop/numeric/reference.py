@@ -89,7 +89,7 @@ def compile_network(derivation: Derivation | Network, backend: str = "numpy") ->
     printer, zero, one, namespace = _backend(backend)
 
     def code(expr: Expr) -> str:
-        return printer.doprint(to_elementary(expr).xreplace(ident))
+        return printer.doprint(to_elementary(expr, plain=False).xreplace(ident))
 
     lines = ["def program(%s):" % ", ".join(str(ident[s]) for s in declared)]
     lines += [f"    {ident[dfn.symbol]} = {code(dfn.expr)}" for dfn in net.definitions]

@@ -91,6 +91,10 @@ class _Max(sympy.Max):
             return sympy.Max(*args)
         return super().__new__(cls, *args, evaluate=False)
 
+    def plain(self) -> Expr:
+        """SymPy's own ``Max`` of the same arguments (not evaluated), for :func:`to_elementary`."""
+        return sympy.Max(*self.args, evaluate=False)
+
 
 class _Min(sympy.Min):
     """``Min`` as :class:`_Max` is ``Max``."""
@@ -99,6 +103,10 @@ class _Min(sympy.Min):
         if all(a.is_number for a in args):
             return sympy.Min(*args)
         return super().__new__(cls, *args, evaluate=False)
+
+    def plain(self) -> Expr:
+        """SymPy's own ``Min`` of the same arguments (not evaluated), for :func:`to_elementary`."""
+        return sympy.Min(*self.args, evaluate=False)
 
 
 # Printers (SymPy's lambdify among them) look functions up by class name: they print these as the

@@ -157,11 +157,14 @@ def custom_function(
     return cls
 
 
-def to_elementary(expr: Expr) -> Expr:
+def to_elementary(expr: Expr, plain: bool = True) -> Expr:
     """Rewrite every library function in ``expr`` into elementary functions.
 
     Repeats until none is left, since a custom function's definition may call
-    library functions (swish is ``z*sigmoid(z)``).
+    library functions (swish is ``z*sigmoid(z)``).  ``plain``: write the
+    definitions' own unsimplified ``Max``/``Min`` (ReLU's) as SymPy's, so that
+    the result equals what a user writes by hand; the compilers keep them
+    (``plain=False``), since SymPy's compares its arguments whenever it is rebuilt.
     """
     for _ in range(32):
         new = expr.replace(
@@ -169,7 +172,7 @@ def to_elementary(expr: Expr) -> Expr:
             lambda e: type(e).elementary(*e.args),
         )
         if new == expr:
-            return new
+            return new.replace(lambda e: hasattr(e, "plain"), lambda e: e.plain()) if plain else new
         expr = new
     msg = "function definitions nest more than 32 levels deep"
     raise GraphError(msg)
