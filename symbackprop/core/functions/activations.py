@@ -78,35 +78,33 @@ class step(LibraryFunction):  # noqa: N801
 register(FunctionInfo("step", step, 2, "indicator 1[z > 0]", latex_name=r"\mathbf{1}", spec_names=()))
 
 
-class _Max(sympy.Max):
-    """``Max`` of a definition (ReLU's, leaky ReLU's), not simplified while any argument is symbolic.
+class _Unsimplified:
+    """A ``Max``/``Min`` of a definition (ReLU's, leaky ReLU's), not simplified while any argument is
+    symbolic.
 
     SymPy's ``Max`` compares its arguments when it is built, which asks signs of the whole
     subtree below; rebuilt once per level of a nesting (substitutions do), that cost the compiler
-    minutes.  Printers and evaluation treat it as ``Max``.
+    minutes.  Printers and evaluation treat it as SymPy's own (:attr:`sympy_class`).
     """
 
-    def __new__(cls, *args: Expr, **options: object) -> Expr:  # type: ignore[misc]
-        if all(a.is_number for a in args):
-            return sympy.Max(*args)
-        return super().__new__(cls, *args, evaluate=False)
-
-    def plain(self) -> Expr:
-        """SymPy's own ``Max`` of the same arguments (not evaluated), for :func:`to_elementary`."""
-        return sympy.Max(*self.args, evaluate=False)
-
-
-class _Min(sympy.Min):
-    """``Min`` as :class:`_Max` is ``Max``."""
+    sympy_class: type
 
     def __new__(cls, *args: Expr, **options: object) -> Expr:  # type: ignore[misc]
         if all(a.is_number for a in args):
-            return sympy.Min(*args)
-        return super().__new__(cls, *args, evaluate=False)
+            return cls.sympy_class(*args)
+        return super().__new__(cls, *args, evaluate=False)  # type: ignore[call-arg]
 
     def plain(self) -> Expr:
-        """SymPy's own ``Min`` of the same arguments (not evaluated), for :func:`to_elementary`."""
-        return sympy.Min(*self.args, evaluate=False)
+        """SymPy's own ``Max``/``Min`` of the same arguments (not evaluated), for :func:`to_elementary`."""
+        return self.sympy_class(*self.args, evaluate=False)  # type: ignore[attr-defined]
+
+
+class _Max(_Unsimplified, sympy.Max):
+    sympy_class = sympy.Max
+
+
+class _Min(_Unsimplified, sympy.Min):
+    sympy_class = sympy.Min
 
 
 # Printers (SymPy's lambdify among them) look functions up by class name: they print these as the
