@@ -82,9 +82,17 @@ def _uses(header: str, name: str) -> bool:
     return re.search(rf"(?<![A-Za-z])d?{re.escape(name)}(?![A-Za-z0-9_])", plain) is not None
 
 
+def _index_only(header: str, name: str) -> bool:
+    """Whether a name occurs in the header only as a subscript (``j`` in ``\\frac{∂L}{∂b_{j}}``): an
+    index column, which numbers the header's quantity (the Markdown reader puts it in), no point."""
+    anywhere = re.findall(rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z0-9])", header)
+    subscripts = re.findall(rf"_\{{\s*{re.escape(name)}\s*\}}|_{re.escape(name)}(?![A-Za-z0-9])", header)
+    return bool(anywhere) and len(anywhere) == len(subscripts)
+
+
 def _claim(header: str, point: dict[str, str], value: str) -> str | None:
     """The claim of one cell: the header's expression at the row's point equals the cell's number."""
-    used = {n: v for n, v in point.items() if _uses(header, n)}
+    used = {n: v for n, v in point.items() if _uses(header, n) and not _index_only(header, n)}
     if not used:
         return None
     m = _APPLIED.fullmatch(header)
