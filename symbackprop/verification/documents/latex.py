@@ -137,36 +137,19 @@ class _Walk:
         return [a for a in n.nodeargd.argnlist or [] if a is not None]
 
     def table(self, nodes: list[LatexNode] | None) -> list[Unit]:
-        """The rows of a table, each a list of cells, read under its header (:mod:`.headed`)."""
+        """The rows of a table, read under its header (:mod:`.headed`), and as a table of values
+        (:mod:`.tables`: its cells as written), split into rows and cells once."""
         rows: list[list[Cell]] = []
         extras: list[list[Unit]] = []
-        row: list[list[LatexNode]] = [[]]
-        for n in [*(nodes or []), None]:
-            if isinstance(n, LatexSpecialsNode) and n.specials_chars == "&":
-                row.append([])
-            elif n is None or (isinstance(n, LatexMacroNode) and n.macroname in ROW_ENDS):
-                cells, extra = self._row(row)
-                if any(c.blocks or c.text for c in cells) or extra:
-                    rows.append(cells)
-                    extras.append(extra)
-                row = [[]]
-            else:
-                row[-1].append(n)
-        return headed_rows(rows, lambda k: extras[k]) + self._values(nodes or [])
-
-    def _values(self, nodes: list[LatexNode]) -> list[Unit]:
-        """The claims of a table of values (:mod:`.tables`): its cells as written, by row."""
-        rows: list[tuple[list[str], int]] = []
-        row: list[list[LatexNode]] = [[]]
-        for n in [*nodes, None]:
-            if n is None or (isinstance(n, LatexMacroNode) and n.macroname in ROW_ENDS):
-                rows += self._cells(row)
-                row = [[]]
-            elif isinstance(n, LatexSpecialsNode) and n.specials_chars == "&":
-                row.append([])
-            else:
-                row[-1].append(n)
-        return list(point_blocks(rows[0][0], rows[1:])) if rows else []
+        written: list[tuple[list[str], int]] = []
+        for row in _split(nodes or []):
+            cells, extra = self._row(row)
+            if any(c.blocks or c.text for c in cells) or extra:
+                rows.append(cells)
+                extras.append(extra)
+            written += self._cells(row)
+        values = list(point_blocks(written[0][0], written[1:])) if written else []
+        return headed_rows(rows, lambda k: extras[k]) + values
 
     def _cells(self, row: list[list[LatexNode]]) -> list[tuple[list[str], int]]:
         """A row's cells as written (rules and spacing before it dropped), and its line; none if empty."""
@@ -192,6 +175,19 @@ class _Walk:
             row.append(Cell(tuple(u for u in found if isinstance(u, Block)), text, line))
             extra.extend(u for u in found if not isinstance(u, Block))
         return row, extra
+
+
+def _split(nodes: list[LatexNode]) -> Iterator[list[list[LatexNode]]]:
+    """A table's rows (at ``\\\\`` and the like), each a list of cells (at ``&``), each its nodes."""
+    row: list[list[LatexNode]] = [[]]
+    for n in [*nodes, None]:
+        if isinstance(n, LatexSpecialsNode) and n.specials_chars == "&":
+            row.append([])
+        elif n is None or (isinstance(n, LatexMacroNode) and n.macroname in ROW_ENDS):
+            yield row
+            row = [[]]
+        else:
+            row[-1].append(n)
 
 
 #: What to do with each kind of node (others hold no math: text, specials).
