@@ -41,7 +41,7 @@ from ..notation.latex.matrices import MatrixUnread, Node, read_matrix_side
 from .matrix_carried import ShownMatrices, exact_number
 from .matrix_mistakes import Target, recognise
 from .matrix_operations import OPERATIONS, PAIRS, VECTOR_FUNCTIONS
-from .matrix_shapes import is_shape_note, shape_finding
+from .matrix_shapes import is_shape_note, shape_note
 from .report import MISTAKES, Expected, Finding, Formula, Kind, Status
 from .statements import Statement
 
@@ -196,7 +196,7 @@ class MatrixJudge:
         if len(st.sides) < 2 or any(op not in ("=", "≈") for op in st.ops):
             return None
         if is_shape_note(st.sides[0]):  # (2 \times 1) = (2 \times 2) (2 \times 1)
-            return shape_finding(st, _base(st))
+            return shape_note(st)
         if _delta_notation(st, self.by_name):
             said = ("a definition of notation: δ_z is ∂L/∂z, as verify reads it",)
             return Finding(status=Status.OK, explanation=said, kind=Kind.DEFINITION, **_base(st))

@@ -15,10 +15,10 @@ from typing import Any
 
 from ..notation.latex.matrices import MatrixUnread, Node, read_matrix_side
 from .matrix_operations import OPERATIONS
-from .report import Finding, Status
+from .report import Finding, Kind, Status
 from .statements import Statement
 
-__all__ = ["is_shape_note", "shape_finding"]
+__all__ = ["is_shape_note", "shape_note"]
 
 #: A shape written as a side: ``(2 \\times 1)``.
 _SHAPE_NOTE = re.compile(r"\(\s*\d+\s*\\times\s*\d+\s*\)")
@@ -32,24 +32,43 @@ def is_shape_note(first: str) -> bool:
     return _SHAPE_NOTE.fullmatch(_SHAPES_LABEL.sub("", first).strip()) is not None
 
 
-def shape_finding(st: Statement, base: dict[str, Any]) -> Finding:
-    """A shape annotation, ``(2 \\times 1) = (2 \\times 2)^{\\top} (2 \\times 1) \\odot (2 \\times 1)``: every
-    side's shape worked out by the rules of its operations must be the first side's."""
+def shape_note(st: Statement) -> Finding | None:
+    """The finding on a shape annotation (``(2 \\times 1) = (2 \\times 2)^{\\top} (2 \\times 1) \\odot
+    (2 \\times 1)``), with or without a spec, or ``None`` when ``st`` is not one: every side's shape,
+    worked out by the rules of its operations, must be the first side's."""
+    if len(st.sides) < 2 or any(op != "=" for op in st.ops) or not is_shape_note(st.sides[0]):
+        return None
+    base: dict[str, Any] = {
+        "line": st.line,
+        "source": st.source,
+        "block_end": st.block_end,
+        "subject": st.sides[0].strip(),
+        "kind": Kind.CLAIM,
+        "checked": 1,
+    }
     shapes = []
-    for side in st.sides:
+    for k, side in enumerate(st.sides):
         try:
             shapes.append(_shape_of(_SHAPES_LABEL.sub("", side)))
         except _Mismatch as e:
-            return Finding(status=Status.WRONG, explanation=(f"{side.strip()} is wrong: {e}",), **base)
+            return _wrong(st, k, f"{side.strip()}: {e}", base)
         except MatrixUnread as e:
             why = f"not checked: a shape annotation: {e}"
-            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **base)
-    for side, shape in zip(st.sides[1:], shapes[1:]):
+            return Finding(status=Status.NOT_CHECKED, explanation=(why,), **{**base, "checked": 0})
+    for k, shape in enumerate(shapes[1:], start=1):
         if shape != shapes[0]:
-            size = "×".join(str(n) for n in shape)
-            said = (f"{side.strip()} is wrong: its shape is {size}",)
-            return Finding(status=Status.WRONG, explanation=said, **base)
-    return Finding(status=Status.OK, explanation=("the shapes agree",), checked=len(shapes) - 1, **base)
+            return _wrong(st, k, f"{st.sides[k].strip()} is {_show(shape)}, not {_show(shapes[0])}", base)
+    return Finding(status=Status.OK, explanation=("shapes agree",), **base)
+
+
+def _show(shape: tuple[int, ...]) -> str:
+    return "×".join(str(n) for n in shape)
+
+
+def _wrong(st: Statement, k: int, why: str, base: dict[str, Any]) -> Finding:
+    """Wrong, on the row of the side ``k`` (a chain may continue over rows)."""
+    line = st.lines[k] if k < len(st.lines) else st.line
+    return Finding(status=Status.WRONG, explanation=(f"shapes: {why}",), **{**base, "line": line})
 
 
 def _shape_of(text: str) -> tuple[int, ...]:

@@ -35,12 +35,12 @@ from .documents import Document, Fragment, format_of, read_document
 from .givens import plain_arithmetic
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
+from .matrix_shapes import shape_note
 from .misnamed import misnamed_definitions, misplaced_factors
 from .names import Names
 from .oracle import Oracle
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
-from .shapes import shape_finding
 from .sibling_definitions import adopted, with_definitions
 from .siblings import computed_from, frontiers
 from .spellings import loss_spellings, respelled
@@ -288,7 +288,7 @@ def _judged(judge: Judge, matrix: Any, i: int, st: Statement, continued: bool, o
         read = matrix.judge(st, continued=continued)
         if read is not None and (read.status is not Status.NOT_CHECKED or found.status is Status.NOT_CHECKED):
             found = read  # (the scalar view's verdict stands where the matrix reading checks nothing)
-    found = shape_finding(st) or found  # (2 \times 1) = (2 \times 2) (2 \times 1): shapes, not numbers
+    found = shape_note(st) or found  # (2 \times 1) = (2 \times 2) (2 \times 1): shapes, not numbers
     return as_convention(found) if other else found
 
 
