@@ -4,7 +4,7 @@ A document defines ``E_{o1} = \\frac{1}{2}(target_{o1} - out_{o1})^2``, then say
 "repeating this process for o2" and gives only ``E_{o2} = 0.023560026``.  A careful
 reader takes ``E_{o2}``'s definition from its sibling ``E_{o1}`` (the same base name,
 an index of a layer and a unit: see :func:`.siblings.is_unit`), with the unit's names
-renamed (``o1`` -> ``o2``, as :func:`.units._for_unit` renames a shorthand's).  The
+renamed (``o1`` -> ``o2``, as :func:`.units.for_unit` renames a shorthand's).  The
 reading is adopted only when
 
 * every renamed name is a quantity of the network (``target_{o2}``, ``out_{o2}``);
@@ -29,7 +29,7 @@ from ..core.network import Definition, Network
 from ..errors import SymbackpropError
 from .rounding import Rounding
 from .siblings import is_unit
-from .units import _for_unit
+from .units import for_unit
 
 __all__ = ["adopted", "with_definitions"]
 
@@ -49,7 +49,7 @@ def adopted(
         if s in definition or not is_unit(index):
             continue
         siblings = [k for k in definition if _sibling(k, base, index)]
-        readings = {_for_unit(definition[k], k.name.partition("_")[2], index, by_name) for k in siblings}
+        readings = {for_unit(definition[k], k.name.partition("_")[2], index, by_name) for k in siblings}
         if len(readings) != 1 or None in readings:
             continue
         reading = readings.pop()

@@ -17,7 +17,7 @@ from sympy import Expr, Symbol
 from ..core.derivation import Partial
 from .siblings import is_unit
 
-__all__ = ["members"]
+__all__ = ["for_unit", "members"]
 
 
 def members(
@@ -36,13 +36,13 @@ def members(
         base, _, index = s.name.partition("_")
         if s in aliases or s in known or base not in by_base or not is_unit(index):
             continue
-        readings = {_for_unit(meaning, old, index, by_name) for old, meaning in by_base[base]}
+        readings = {for_unit(meaning, old, index, by_name) for old, meaning in by_base[base]}
         if len(readings) == 1 and None not in readings:
             out[s] = readings.pop()
     return out
 
 
-def _for_unit(meaning: Expr, old: str, new: str, by_name: Mapping[str, Symbol]) -> Expr | None:
+def for_unit(meaning: Expr, old: str, new: str, by_name: Mapping[str, Symbol]) -> Expr | None:
     """``meaning`` with each name of unit ``old`` renamed to unit ``new``; ``None`` when a renamed
     name is no quantity of the network or nothing is renamed."""
     symbols = set(meaning.free_symbols)
