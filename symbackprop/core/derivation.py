@@ -23,10 +23,11 @@ differentiated again (:mod:`symbackprop.core.local_forms`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import sympy
 from sympy import Expr, S, Symbol
@@ -46,6 +47,10 @@ from .evaluation import (
 )
 from .local_forms import product, total
 from .network import Network
+
+if TYPE_CHECKING:
+    from .matrix import MatrixNetwork
+    from .matrix_derivation import MatrixDerivation
 
 __all__ = [
     "CLOSED_FORM_LIMIT",
@@ -345,10 +350,42 @@ def inlined_size(expr: Expr, sizes: Mapping[Expr, int]) -> int:
     return total
 
 
+#: Other kinds of network that :func:`derive` hands on: ``kind -> function(network, at,
+#: evaluate_point=)``, registered by the module that derives them (:mod:`.matrix_derivation`
+#: registers :class:`~symbackprop.core.matrix.MatrixNetwork`).  Those modules import this one, so
+#: they are named here by a string and imported on the first network of another kind.
+_KINDS: dict[type, Callable[..., Any]] = {}
+_KIND_PROVIDERS = ("symbackprop.core.matrix_derivation",)
+
+
+def register_kind(kind: type, function: Callable[..., Any]) -> None:
+    """``derive(network)`` of a ``kind`` calls ``function(network, at, evaluate_point=...)``."""
+    _KINDS[kind] = function
+
+
+def _kind(network: Any) -> Callable[..., Any]:
+    for module in _KIND_PROVIDERS:
+        importlib.import_module(module)  # registers its kind
+    for kind, function in _KINDS.items():
+        if isinstance(network, kind):
+            return function
+    raise InputError(f"derive() takes a Network or a MatrixNetwork, not {type(network).__name__}")
+
+
+@overload
 def derive(
     network: Network, at: Mapping[Symbol, Any] | None = None, *, evaluate_point: bool = True
-) -> Derivation:
+) -> Derivation: ...
+@overload
+def derive(
+    network: MatrixNetwork, at: Mapping[Any, Any] | None = None, *, evaluate_point: bool = True
+) -> MatrixDerivation: ...
+def derive(network: Any, at: Mapping[Any, Any] | None = None, *, evaluate_point: bool = True) -> Any:
     """Derive ∂L/∂s for every symbol of ``network`` by reverse accumulation.
+
+    A :class:`~symbackprop.core.matrix.MatrixNetwork` (what ``mlp()`` builds by
+    default) is derived layer by layer:
+    :func:`~symbackprop.core.matrix_derivation.derive_matrix`.
 
     Args:
         network: The network.
@@ -359,6 +396,8 @@ def derive(
         A frozen :class:`Derivation`; it holds an :class:`Evaluation` when a
         complete point is known.
     """
+    if not isinstance(network, Network):
+        return _kind(network)(network, at, evaluate_point=evaluate_point)
     net = network
     edges, children = build_edges(net)
     steps = build_steps(net, children)

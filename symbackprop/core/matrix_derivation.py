@@ -37,7 +37,7 @@ import sympy
 from sympy import Expr, Symbol
 
 from ..errors import GraphError, InputError, SizeLimitError
-from .derivation import CLOSED_FORM_LIMIT, PATH_LIMIT, Partial
+from .derivation import CLOSED_FORM_LIMIT, PATH_LIMIT, Partial, register_kind
 from .derivation import inlined_size as _size
 from .layers import placeholder
 from .matrix import MatrixNetwork
@@ -325,6 +325,9 @@ def derive_matrix(
     if evaluate_point and (at or all(s in net.values for s in declared)):
         derivation = derivation.at(at)
     return derivation
+
+
+register_kind(MatrixNetwork, derive_matrix)  # derive(net) of a matrix network is derive_matrix(net)
 
 
 def _steps(net: MatrixNetwork, terms: Mapping[Symbol, list[MatrixTerm]]) -> tuple[MatrixStep, ...]:
