@@ -172,12 +172,12 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true", help="skip the naive sympy.diff baseline")
     args = parser.parse_args()
     se_ok = _have_symengine()
-    cold = once(lambda: derive(mlp(SHAPES[0], seed=0), evaluate_point=False), clear_cache=True)
+    cold = once(lambda: derive(mlp(SHAPES[0], seed=0, view="scalar"), evaluate_point=False), clear_cache=True)
     print(f"first symbolic derive of the process (builds the template cache): {cold.text()}")
     print(f"CPU medians of {args.repeat} runs (wall medians in parentheses); ratios are of CPU medians\n")
     rows: dict[int, dict[str, Timing]] = {}
     for sizes in SHAPES:
-        net = mlp(sizes, seed=0)
+        net = mlp(sizes, seed=0, view="scalar")
         rows[len(net.parameters)] = r = _measure(sizes, net, args.repeat, se_ok, args.levels)
         print(f"{'-'.join(map(str, sizes))} ({len(net.parameters):,} parameters)")
         for key, label in LABELS.items():
@@ -235,7 +235,7 @@ def _targets(rows: dict[int, dict[str, Timing]]) -> None:
 
 
 def _naive(rows: dict[int, dict[str, Timing]]) -> None:
-    net = mlp(SHAPES[0], seed=0)
+    net = mlp(SHAPES[0], seed=0, view="scalar")
     base = once(lambda: naive(net), clear_cache=True)
     r = rows[len(net.parameters)]
     print(f"naive sympy.diff of the inlined loss, 280 parameters, one run: {base.text()}")
@@ -248,7 +248,7 @@ def _exponents(rows: dict[int, dict[str, Timing]], repeat: int) -> None:
     ns = list(rows)
     for key in ("symbolic", "full"):
         print(f"exponent of {key} time vs parameters: {fit(ns, [rows[n][key].cpu for n in ns]):.2f}")
-    nets = [mlp(s, seed=0) for s in DEPTHS]
+    nets = [mlp(s, seed=0, view="scalar") for s in DEPTHS]
     depth = [measure(lambda n=n: derive(n, evaluate_point=False), repeat, clear_cache=True).cpu for n in nets]
     layers = [len(s) - 1 for s in DEPTHS]
     print(f"exponent of symbolic time vs depth (width 4): {fit(layers, depth):.2f}  (linear = 1)")

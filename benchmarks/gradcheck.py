@@ -66,7 +66,7 @@ def main() -> None:
     print("{:>7} {:>22} {:>22} {:>7} {:>22} {:>6} {:>22}".format(*head))
     rows: dict[int, dict[str, Timing]] = {}
     for sizes in SHAPES:
-        net = mlp(sizes, seed=0)
+        net = mlp(sizes, seed=0, view="scalar")
         P = len(net.parameters)
         program = vectorize(derive(net, evaluate_point=False))
         values = {s.name: float(v) for s, v in net.values.items()}

@@ -96,7 +96,7 @@ def main() -> None:
     head = ("shape", "params", "batch", "ours", "numpy", "ratio", "torch", "/torch", "scalar prog")
     print("{:>10} {:>6} {:>6} {:>10} {:>10} {:>6} {:>10} {:>6} {:>11}".format(*head))
     for sizes in SHAPES:
-        net = mlp(sizes, seed=0)
+        net = mlp(sizes, seed=0, view="scalar")
         derivation = derive(net, evaluate_point=False)
         program = vectorize(derivation)
         scalar = compile_network(derivation)
@@ -130,7 +130,7 @@ def main() -> None:
                 f"{shape:>10} {len(net.parameters):>6} {batch:>6} {ours * 1e3:>8.3f}ms {base * 1e3:>8.3f}ms"
                 f" {ours / base:>6.2f} {torch_text} {slow * 1e3:>9.3f}ms"
             )
-    big = mlp([16, 32, 16], seed=0)
+    big = mlp([16, 32, 16], seed=0, view="scalar")
     t = median_time(lambda: check(big), max(3, args.repeat // 6), clear_cache=True)
     print(
         f"\ncheck() at 1,072 parameters (derive, compile, 2,144 perturbed points; cache cleared): {t:.3f} s"

@@ -67,7 +67,7 @@ def wide_spec(width: int) -> str:
     """The 4-width-width-1 sigmoid MLP of :func:`symbackprop.mlp` as a spec."""
     from symbackprop import mlp
 
-    net = mlp([4, width, width, 1], seed=0, learning_rate=0.5)
+    net = mlp([4, width, width, 1], seed=0, learning_rate=0.5, view="scalar")
     values = {s.name: float(v) for s, v in net.values.items()}
     lines = [f'title = "{net.title}"']
     for section, group in (("inputs", net.inputs), ("targets", net.targets), ("parameters", net.parameters)):

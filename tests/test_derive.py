@@ -132,7 +132,7 @@ def test_closed_form_equals_sympy_diff_symbolically_for_small_nets():
     loss = net.inlined()
     for p in net.parameters:
         assert sp.simplify(to_elementary(d.closed_form(p) - sp.diff(loss, p))) == 0
-    two = mlp([2, 2, 1], seed=3)
+    two = mlp([2, 2, 1], seed=3, view="scalar")
     d2 = derive(two, evaluate_point=False)
     for p in two.parameters:
         assert sp.simplify(to_elementary(d2.closed_form(p)) - sp.diff(to_elementary(two.inlined()), p)) == 0
@@ -145,7 +145,7 @@ def test_general_form_is_in_node_names():
 
 
 def test_closed_form_size_limit_points_to_named_form():
-    deep = mlp([4, 8, 8, 8, 8, 2], seed=0)
+    deep = mlp([4, 8, 8, 8, 8, 2], seed=0, view="scalar")
     d = derive(deep, evaluate_point=False)
     with pytest.raises(SizeLimitError, match="named-intermediate"):
         d.closed_form(deep.parameters[0])
@@ -163,7 +163,7 @@ def random_mlp(draw):
     sizes = [draw(st.integers(1, 3)) for _ in range(draw(st.integers(2, 4)))]
     act = draw(st.sampled_from([sigmoid, sp.tanh, relu, None]))
     loss = draw(st.sampled_from(["half_squared_error", "squared_error", "mean_squared_error"]))
-    return mlp(sizes, activation=act, loss=loss, seed=draw(st.integers(0, 10_000)))
+    return mlp(sizes, activation=act, loss=loss, seed=draw(st.integers(0, 10_000)), view="scalar")
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -55,7 +55,7 @@ def _break_one_gradient(monkeypatch, index: int, by: float) -> None:
 
 
 def test_fast_mode_catches_one_wrong_gradient_and_the_full_check_names_it(monkeypatch) -> None:
-    net = mlp([3, 4, 2], seed=1)
+    net = mlp([3, 4, 2], seed=1, view="scalar")
     assert check(net, fast=True).ok
     _break_one_gradient(monkeypatch, 7, 1e-3)
     fast = check(net, fast=True, directions=3)
@@ -101,7 +101,7 @@ def test_fast_mode_costs_two_forward_passes_per_direction(monkeypatch) -> None:
 
     monkeypatch.setattr(VectorizedNetwork, "forward", counted)
     monkeypatch.setattr(VectorizedNetwork, "perturbed", refuse)
-    net = mlp([8, 16, 4], seed=0)  # 212 parameters
+    net = mlp([8, 16, 4], seed=0, view="scalar")  # 212 parameters
     check(net, fast=True, directions=3, points=1)
     assert sorted(c for c in calls if c > 1) == [6, 6]
 

@@ -51,9 +51,9 @@ L = "half_squared_error(h, y) + c * x_2"
 
 NETWORKS = {
     **{name: (lambda name=name: load_spec(EXAMPLES / name)) for name in SPECS},
-    "mlp-3-4-2 (builder)": lambda: mlp([3, 4, 2], seed=0),
-    "mlp-4-4-2 (49 symbols)": lambda: mlp([4, 4, 2], seed=0),
-    "mlp-2-3-3-2 (builder)": lambda: mlp([2, 3, 3, 2], seed=0),
+    "mlp-3-4-2 (builder)": lambda: mlp([3, 4, 2], seed=0, view="scalar"),
+    "mlp-4-4-2 (49 symbols)": lambda: mlp([4, 4, 2], seed=0, view="scalar"),
+    "mlp-2-3-3-2 (builder)": lambda: mlp([2, 3, 3, 2], seed=0, view="scalar"),
     "skip connections": lambda: loads_spec(SKIPS),
 }
 
@@ -202,7 +202,7 @@ def test_sweeps_never_end_with_more_crossings_than_the_declared_order(network):
 
 
 def test_past_the_limit_there_is_no_picture_and_a_one_line_note():
-    big = mlp([4, 5, 2], seed=0)  # 4 + 2 inputs/targets, 37 parameters, 15 nodes = 58 symbols
+    big = mlp([4, 5, 2], seed=0, view="scalar")  # 4 + 2 inputs/targets, 37 parameters, 15 nodes = 58 symbols
     assert len(big.symbols) > GRAPH_LIMIT
     assert graph_layout(big, lambda s: s.name) is None
     context = walkthrough_context(big, sections=["graph"])
@@ -212,7 +212,7 @@ def test_past_the_limit_there_is_no_picture_and_a_one_line_note():
         note = [line for line in text.splitlines() if "not drawn" in line]
         assert note == [f"The network has {len(big.symbols)} symbols, more than the 50 a picture can show; "
                         "it is not drawn."]  # fmt: skip
-    assert len(mlp([4, 4, 2], seed=0).symbols) == 49  # drawn (it is among the networks above)
+    assert len(mlp([4, 4, 2], seed=0, view="scalar").symbols) == 49  # drawn (it is among the networks above)
 
 
 def test_context_graph_is_the_layout_and_templates_draw_it():
@@ -261,7 +261,7 @@ def test_svg_labels_from_latex(latex, runs):
 
 
 def test_labels_are_the_printed_symbols():
-    net = mlp([2, 1, 1], seed=0)
+    net = mlp([2, 1, 1], seed=0, view="scalar")
     layout = _layout(net)
     assert {b.latex for b in layout.boxes if b.name == "w1_1_2"} == {"w^{(1)}_{12}"}
 

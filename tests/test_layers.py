@@ -50,7 +50,7 @@ def _plain(net: Network) -> Network:
 )
 def test_dense_declares_an_affine_layer_then_its_activation(bias, want_biases):
     x1, x2 = _symbols("x_1 x_2")
-    built = dense([x1, x2], 3, layer=1, bias=bias)
+    built = dense([x1, x2], 3, layer=1, bias=bias, view="scalar")
     defs, params, outputs, _names = built  # still the 4-tuple it always was
     assert len(params) == 6 + (3 if bias == "unit" else 1 if bias else 0)
     assert [d.symbol.name for d in defs][:2] == ["z1_1", "a1_1"]
@@ -66,13 +66,13 @@ def test_dense_declares_an_affine_layer_then_its_activation(bias, want_biases):
 
 def test_dense_without_activation_declares_only_the_affine_layer():
     x1 = _symbols("x_1")[0]
-    (affine,) = dense([x1], 2, layer=4, activation=None).layers
+    (affine,) = dense([x1], 2, layer=4, activation=None, view="scalar").layers
     assert [s.name for s in affine.outputs] == ["z4_1", "z4_2"] and affine.shape == (2, 1)
 
 
 def test_dense_over_expressions_declares_nothing():
     x1 = _symbols("x_1")[0]
-    assert dense([x1**2], 2, layer=1).layers == ()
+    assert dense([x1**2], 2, layer=1, view="scalar").layers == ()
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_dense_over_expressions_declares_nothing():
     ids=["sigmoid-half-se", "linear", "mse-loss"],
 )
 def test_mlp_declares_its_layers(kwargs, want):
-    net = mlp([3, 4, 2], seed=None, **kwargs)
+    net = mlp([3, 4, 2], seed=None, view="scalar", **kwargs)
     got = []
     for layer in net.layers:
         if isinstance(layer, Affine):
@@ -108,10 +108,10 @@ def test_mlp_declares_its_layers(kwargs, want):
 
 
 def test_mlp_loss_layers_spelled_out():
-    net = mlp([2, 2], seed=None, activation=None, output_activation=None)
+    net = mlp([2, 2], seed=None, activation=None, output_activation=None, view="scalar")
     a, y = net.layers[0].outputs, net.targets
     assert net.layers[-1] == Reduction(net.loss, HALF_SE, tuple(zip(a, y)))
-    mse = mlp([2, 2], seed=None, output_activation=None, loss="mean_squared_error")
+    mse = mlp([2, 2], seed=None, output_activation=None, loss="mean_squared_error", view="scalar")
     q = [placeholder(i) for i in range(4)]
     assert mse.layers[-1] == Elementwise(
         (mse.loss,), sp.Lambda(tuple(q), mean_squared_error(*q)), ((*mse.layers[0].outputs, *mse.targets),)
@@ -147,7 +147,7 @@ def _renamed(layer, mapping):
 def test_find_layers_finds_in_mazurs_hand_written_network_what_mlp_declares():
     mazur = load_spec(EXAMPLES / "two_layer.toml")
     assert mazur.layers == ()
-    built = mlp([2, 2, 2], bias="shared", seed=None)
+    built = mlp([2, 2, 2], bias="shared", seed=None, view="scalar")
     mapping = {s: sp.Symbol(_MAZUR_NAMES[s.name], real=True) for s in built.symbols}
     assert find_layers(mazur) == tuple(_renamed(layer, mapping) for layer in built.layers)
 
@@ -164,7 +164,7 @@ def test_find_layers_finds_in_mazurs_hand_written_network_what_mlp_declares():
     ids=["3-4-2", "tanh-no-bias", "relu-linear-se", "mse-shared", "wide-linear"],
 )
 def test_find_layers_on_the_bare_definitions_equals_the_declaration(sizes, kwargs):
-    net = mlp(sizes, seed=None, **kwargs)
+    net = mlp(sizes, seed=None, view="scalar", **kwargs)
     assert find_layers(net) == net.layers
     assert find_layers(_plain(net)) == net.layers
 
@@ -262,7 +262,7 @@ def test_the_loss_must_be_a_layer_of_its_own():
 
 
 def test_declared_layers_survive_with_values_and_compile_like_found_ones():
-    net = mlp([3, 4, 2], seed=1)
+    net = mlp([3, 4, 2], seed=1, view="scalar")
     moved = net.with_values({net.parameters[0]: 0.5})
     assert moved.layers == net.layers
     assert vectorize(net).source == vectorize(_plain(net)).source
@@ -286,7 +286,7 @@ def _sympy_gradient(net: Network, point: dict[str, float]) -> dict[str, float]:
     ids=["sigmoid", "tanh-shared-bias", "no-bias-mse"],
 )
 def test_the_vectorised_gradient_of_an_mlp_equals_sympy_diff_of_the_inlined_loss(kwargs):
-    net = mlp([3, 4, 2], seed=None, **kwargs)
+    net = mlp([3, 4, 2], seed=None, view="scalar", **kwargs)
     rng = numpy.random.default_rng(7)
     point = {s.name: float(rng.uniform(-1, 1)) for s in net.parameters}
     point.update({s.name: float(rng.uniform(0, 1)) for s in net.inputs + net.targets})

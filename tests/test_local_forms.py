@@ -130,10 +130,12 @@ def test_substitute_equals_xreplace(expr, rule):
 
 NETWORKS = {
     **{p.stem: lambda p=p: load_spec(p) for p in sorted((ROOT / "examples").glob("*.toml"))},
-    "mlp-sigmoid": lambda: mlp([3, 4, 2], seed=1),
-    "mlp-tanh-mse": lambda: mlp([2, 3, 2], activation=sp.tanh, loss="mean_squared_error", seed=2),
-    "mlp-relu-squared": lambda: mlp([2, 3, 1], activation=relu, loss="squared_error", seed=3),
-    "mlp-linear": lambda: mlp([2, 2, 2], activation=None, output_activation=None, seed=4),
+    "mlp-sigmoid": lambda: mlp([3, 4, 2], seed=1, view="scalar"),
+    "mlp-tanh-mse": lambda: mlp(
+        [2, 3, 2], activation=sp.tanh, loss="mean_squared_error", seed=2, view="scalar"
+    ),
+    "mlp-relu-squared": lambda: mlp([2, 3, 1], activation=relu, loss="squared_error", seed=3, view="scalar"),
+    "mlp-linear": lambda: mlp([2, 2, 2], activation=None, output_activation=None, seed=4, view="scalar"),
 }
 
 
@@ -176,7 +178,9 @@ def test_leibniz_chains_equal_the_unevaluated_products_of_partials(make):
 def test_an_mlp_is_derived_without_sympy_diff_or_assumption_queries(monkeypatch):
     import sys
 
-    derive(mlp([3, 4, 2], seed=0), evaluate_point=False)  # the templates of sigmoid and the loss, once
+    derive(
+        mlp([3, 4, 2], seed=0, view="scalar"), evaluate_point=False
+    )  # the templates of sigmoid and the loss, once
     assumptions = sys.modules["sympy.core.assumptions"]
     asked, differentiated = [], []
     ask, diff = assumptions._ask, sp.diff
@@ -185,7 +189,7 @@ def test_an_mlp_is_derived_without_sympy_diff_or_assumption_queries(monkeypatch)
     fresh = sp.symbols("u_1 u_2", real=True)
     assert (fresh[0] - fresh[1]).is_positive is None and asked  # the probe sees a query
     asked.clear()
-    d = derive(mlp([5, 6, 3], seed=1), evaluate_point=False)
+    d = derive(mlp([5, 6, 3], seed=1, view="scalar"), evaluate_point=False)
     assert len(d.edges) == 6 * (2 * 5 + 1) + 6 + 3 * (2 * 6 + 1) + 3 + 2 * 3  # z1, a1, z2, a2, L
     assert differentiated == []
     assert asked == []

@@ -1,4 +1,4 @@
-"""``dense`` and ``mlp`` build matrix layers on request; their scalar view is the same network, expanded.
+"""``dense`` and ``mlp`` build matrix layers by default; their scalar view is the same network, expanded.
 
 Expected gradients come from sympy.diff of the scalar view's inlined loss, never from the
 matrix derivation under test.
@@ -11,6 +11,7 @@ import pytest
 import sympy
 
 from symbackprop import dense, mlp
+from symbackprop.core.builders import Dense
 from symbackprop.core.functions import sigmoid, to_elementary
 from symbackprop.core.matrix import MatrixNetwork
 from symbackprop.core.matrix_builders import MatrixDense, matrix_mlp
@@ -24,15 +25,17 @@ def _sym(name: str) -> sympy.Symbol:
     return sympy.Symbol(name, real=True)
 
 
-def test_mlp_builds_one_matrix_per_layer_on_request():
-    net = mlp([3, 4, 2], view="matrix", seed=1)
+def test_mlp_builds_one_matrix_per_layer_by_default():
+    net = mlp([3, 4, 2], seed=1)
     assert isinstance(net, MatrixNetwork)
     shapes = {s.name: net.shapes[s] for s in net.parameters}
     assert shapes == {"W_1": (4, 3), "b_1": (4, 1), "W_2": (2, 4), "b_2": (2, 1)}
     assert net.definition[_sym("z_1")] == MatProduct(_sym("W_1"), _sym("x")) + _sym("b_1")
     scalar = net.scalar()
     assert isinstance(scalar, Network) and len(scalar.parameters) == 3 * 4 + 4 + 4 * 2 + 2
-    assert isinstance(mlp([3, 4, 2]), Network)  # the scalar view stays the default
+    assert isinstance(mlp([3, 4, 2], view="scalar"), Network)  # the scalar view on request
+    assert isinstance(dense(_sym("x"), 4, layer=1, size=3), MatrixDense)
+    assert isinstance(dense([_sym("x_1")], 4, layer=1, view="scalar"), Dense)
 
 
 @pytest.mark.parametrize(

@@ -84,7 +84,7 @@ def test_inlined_loss_substitutes_every_definition():
 
 
 def test_dense_names_print_like_a_textbook():
-    defs, params, _outs, names = dense([x, y], 2, layer=1)
+    defs, params, _outs, names = dense([x, y], 2, layer=1, view="scalar")
     w21 = next(p for p in params if p.name == "w1_2_1")
     assert names[w21] == "w^{(1)}_{21}"
     assert sp.latex(w21, symbol_names=names) == "w^{(1)}_{21}"
@@ -93,7 +93,7 @@ def test_dense_names_print_like_a_textbook():
 
 
 def test_mlp_parameter_count():
-    net = mlp([16, 32, 16])
+    net = mlp([16, 32, 16], view="scalar")
     assert len(net.parameters) == 16 * 32 + 32 + 32 * 16 + 16
-    shared = mlp([2, 2, 2], bias="shared")
+    shared = mlp([2, 2, 2], bias="shared", view="scalar")
     assert [p.name for p in shared.parameters if p.name.startswith("b")] == ["b1", "b2"]

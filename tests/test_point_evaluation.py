@@ -30,9 +30,11 @@ NETS = [
 
 def _net(sizes, activation, loss):
     if activation == "sigmoid":
-        return mlp(sizes, loss=loss, seed=3)
+        return mlp(sizes, loss=loss, seed=3, view="scalar")
     # a linear network is linear to the end: no sigmoid at the output either
-    return mlp(sizes, activation=activation, output_activation=activation or None, loss=loss, seed=3)
+    return mlp(
+        sizes, activation=activation, output_activation=activation or None, loss=loss, seed=3, view="scalar"
+    )
 
 
 def _rel_close(got, expected, digits=28):

@@ -135,7 +135,7 @@ def test_symbol_names(name, expected):
 
 
 def test_latex_names_win_and_dense_names_print_like_a_textbook():
-    _, _, _, names = dense([sp.Symbol("x_1"), sp.Symbol("x_2")], 2, layer=1)
+    _, _, _, names = dense([sp.Symbol("x_1"), sp.Symbol("x_2")], 2, layer=1, view="scalar")
     w121 = next(s for s in names if s.name == "w1_2_1")
     assert latex(w121, latex_names=names) == "w^{(1)}_{21}"
     assert latex(sp.Symbol("q"), latex_names={sp.Symbol("q"): r"\mathcal{Q}"}) == r"\mathcal{Q}"

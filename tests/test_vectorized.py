@@ -89,7 +89,7 @@ def test_every_example_matches_sympy_diff_over_a_batch(name):
 
 
 def test_an_mlp_is_compiled_as_matrix_layers():
-    program = vectorize(mlp([16, 32, 16], seed=0))
+    program = vectorize(mlp([16, 32, 16], seed=0, view="scalar"))
     assert program.describe().splitlines() == [
         "affine 32x16: z1_1 .. z1_32 (32 nodes)",
         "map x32: a1_1 .. a1_32 (32 nodes)",
@@ -111,7 +111,7 @@ def random_mlp(draw):
     out = draw(st.sampled_from([sigmoid, None]))
     loss = draw(st.sampled_from(["half_squared_error", "squared_error", "mean_squared_error"]))
     bias = draw(st.sampled_from(["unit", "shared", None]))
-    return mlp(sizes, activation=act, output_activation=out, loss=loss, bias=bias, seed=None)
+    return mlp(sizes, activation=act, output_activation=out, loss=loss, bias=bias, seed=None, view="scalar")
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -199,7 +199,7 @@ def test_columns_mode_gives_each_column_its_own_parameters():
 
 
 def test_the_gradient_is_a_new_array_unless_out_is_given():
-    net = mlp([2, 3, 1], seed=1)
+    net = mlp([2, 3, 1], seed=1, view="scalar")
     program = vectorize(net)
     theta = program.pack(net.values)
     X, Y = program.data(net.values)
@@ -216,7 +216,7 @@ def test_the_gradient_is_a_new_array_unless_out_is_given():
 
 
 def test_bad_arguments_are_named():
-    net = mlp([2, 2, 1], seed=0)
+    net = mlp([2, 2, 1], seed=0, view="scalar")
     program = vectorize(net)
     theta = program.pack(net.values)
     X, Y = program.data(net.values)
@@ -251,7 +251,7 @@ def test_a_big_batch_runs_in_blocks_and_sums_them_exactly():
     # node, broadcasting over the whole batch at once) is the reference.
     from symbackprop.numeric import compile_network
 
-    net = mlp([3, 4, 2], activation=sp.tanh, seed=2)
+    net = mlp([3, 4, 2], activation=sp.tanh, seed=2, view="scalar")
     program = vectorize(net)
     assert program._cache["block"] < 9_000
     rng = numpy.random.default_rng(9)
@@ -274,7 +274,7 @@ def _loss_oracle(net: Network, example: dict[str, float], thetas: list[dict[str,
         return [float(f(*[mpmath.mpf({**example, **t}[s.name]) for s in args])) for t in thetas]
 
 
-PERTURBED = {"mlp 2-3-2": mlp([2, 3, 2], seed=1), **IRREGULAR}
+PERTURBED = {"mlp 2-3-2": mlp([2, 3, 2], seed=1, view="scalar"), **IRREGULAR}
 PERTURBED.update({name: load_spec(EXAMPLES / name) for name in ("tiny.toml", "softmax.toml", "xor.toml")})
 
 
@@ -301,7 +301,7 @@ def test_perturbed_mode_moves_one_parameter_per_column(name):
 
 
 def test_perturbed_mode_refuses_bad_columns():
-    program = vectorize(mlp([2, 2, 1], seed=0))
+    program = vectorize(mlp([2, 2, 1], seed=0, view="scalar"))
     theta = numpy.zeros(len(program.parameters))
     with pytest.raises(InputError, match="rows of theta"):
         program.perturbed(theta, [len(theta)], [0.1], numpy.zeros(2), numpy.zeros(1))

@@ -1,13 +1,13 @@
 """Builders: fully connected layers and multilayer perceptrons with textbook names.
 
-They build the scalar definitions (``z1_2 := w1_2_1·x_1 + ... + b1_2``) that
-every later stage reads, and declare the layers they stand for
-(:mod:`symbackprop.core.layers`), so the vectorised compiler and the
-walkthrough need not find them again.  With ``view="matrix"`` they build
-layers of whole matrices instead (``z_1 = W_1 @ x + b_1``,
-:mod:`symbackprop.core.matrix_builders`): a
-:class:`~symbackprop.core.matrix.MatrixNetwork`, whose scalar view
-(``net.scalar()``) is the scalar network written out weight by weight.
+By default (``view="matrix"``) they build layers of whole matrices
+(``z_1 = W_1 @ x + b_1``, :mod:`symbackprop.core.matrix_builders`): a
+:class:`~symbackprop.core.matrix.MatrixNetwork`, derived layer by layer, whose
+scalar view (``net.scalar()``) is the same network written out weight by weight.
+With ``view="scalar"`` they build the scalar definitions
+(``z1_2 := w1_2_1·x_1 + ... + b1_2``) directly, and declare the layers they
+stand for (:mod:`symbackprop.core.layers`), so the vectorised compiler and the
+walkthrough need not find them again.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from .network import Definition, Network
 
 __all__ = ["VIEWS", "Dense", "dense", "mlp"]
 
-#: What the builders can build: ``"scalar"`` (one symbol per weight) or ``"matrix"`` (one per layer).
-VIEWS = ("scalar", "matrix")
+#: What the builders can build: ``"matrix"`` (one symbol per layer, the default) or ``"scalar"``
+#: (one per weight).
+VIEWS = ("matrix", "scalar")
 
 
 def _view(view: str) -> str:
@@ -92,31 +93,34 @@ def dense(
     layer: int,
     activation: Callable[[Expr], Expr] | None = sigmoid,
     bias: str | None = "unit",
-    view: str = "scalar",
+    view: str = "matrix",
     size: int | None = None,
 ) -> Any:
-    """One fully connected layer with textbook names: scalar weights, or one weight matrix.
+    """One fully connected layer with textbook names: one weight matrix, or scalar weights.
 
-    Unit ``j`` of layer ``l`` computes ``z^{(l)}_j = Σ_k w^{(l)}_{jk} a_k +
+    By default (``view="matrix"``) ``inputs`` is one quantity of ``size`` rows and
+    the layer is ``z_l = W_l @ inputs + b_l`` (see
+    :func:`~symbackprop.core.matrix_builders.matrix_dense`).  With ``view="scalar"``,
+    unit ``j`` of layer ``l`` computes ``z^{(l)}_j = Σ_k w^{(l)}_{jk} a_k +
     b^{(l)}_j`` and ``a^{(l)}_j = activation(z^{(l)}_j)``.  Symbol names are
     identifiers (``w1_2_1``); the returned LaTeX names print them as
     ``w^{(1)}_{21}``.
 
     Args:
-        inputs: The layer's inputs (symbols of the previous layer).
+        inputs: The layer's input quantity (matrix view), or its inputs, symbols of the
+            previous layer (scalar view).
         units: Number of units.
         layer: The layer number ``l`` used in names.
         activation: Applied to each ``z``; ``None`` means no activation node.
         bias: ``"unit"`` (one bias per unit), ``"shared"`` (one per layer) or ``None``.
-        view: ``"scalar"``, or ``"matrix"``: ``inputs`` is then one quantity of ``size``
-            rows and the layer is ``z_l = W_l @ inputs + b_l`` (see
-            :func:`~symbackprop.core.matrix_builders.matrix_dense`).
+        view: ``"matrix"`` (the default) or ``"scalar"``.
         size: The number of rows of ``inputs`` (matrix view only).
 
     Returns:
-        ``(definitions, parameters, outputs, latex_names)``, with the declared
-        layer records as ``.layers`` (see :class:`Dense`); in the matrix view a
-        :class:`~symbackprop.core.matrix_builders.MatrixDense`, which also holds the parameters' shapes.
+        In the matrix view a :class:`~symbackprop.core.matrix_builders.MatrixDense`,
+        ``(definitions, parameters, outputs, latex_names, shapes)``; in the scalar view
+        ``(definitions, parameters, outputs, latex_names)``, with the declared layer
+        records as ``.layers`` (see :class:`Dense`).
     """
     if _view(view) == "matrix":
         return _matrix_dense(inputs, units, layer=layer, activation=activation, bias=bias, size=size)
@@ -176,8 +180,14 @@ def dense(
 def _matrix_dense(
     inputs: Any, units: int, *, layer: int, activation: Any, bias: str | None, size: int | None
 ) -> MatrixDense:
-    if not isinstance(inputs, Expr) or size is None:
-        msg = "dense(..., view='matrix') takes one input quantity and its rows: dense(x, 4, size=3, ...)"
+    if not isinstance(inputs, Expr):
+        msg = (
+            "dense() builds a matrix layer by default and takes one input quantity and its rows "
+            "(dense(x, 4, layer=1, size=3)); for a list of scalar inputs pass view='scalar'"
+        )
+        raise GraphError(msg)
+    if size is None:
+        msg = "dense(..., view='matrix') takes one input quantity and its rows: dense(x, 4, layer=1, size=3)"
         raise GraphError(msg)
     return matrix_dense(inputs, units, layer=layer, size=size, activation=activation, bias=bias)
 
@@ -192,17 +202,21 @@ def mlp(
     seed: int | None = 0,
     learning_rate: float | None = None,
     title: str = "",
-    view: str = "scalar",
+    view: str = "matrix",
     batch: int = 1,
 ) -> Any:
-    """A multilayer perceptron ``sizes[0] -> ... -> sizes[-1]``: scalar weights, or one matrix per layer.
+    """A multilayer perceptron ``sizes[0] -> ... -> sizes[-1]``: one matrix per layer, or scalar weights.
 
-    ``view="matrix"`` builds :func:`~symbackprop.core.matrix_builders.matrix_mlp`
-    (a :class:`~symbackprop.core.matrix.MatrixNetwork` with input ``x`` of
-    ``batch`` columns; it also takes the losses ``"softmax_cross_entropy"`` and
-    ``"binary_cross_entropy"``); its ``.scalar()`` is the scalar view.  The rest
-    of this docstring is about the scalar view.
+    By default (``view="matrix"``) it is
+    :func:`~symbackprop.core.matrix_builders.matrix_mlp`: a
+    :class:`~symbackprop.core.matrix.MatrixNetwork` with input ``x`` of ``batch``
+    columns (it also takes the losses ``"softmax_cross_entropy"`` and
+    ``"binary_cross_entropy"``), derived layer by layer (``derive``), shown in
+    matrix form (``render``), checked and trained on the array program; its
+    ``.scalar()`` is the same network written out weight by weight.
 
+    ``view="scalar"`` builds that scalar network directly, with textbook names
+    (``w1_2_1``, printed ``w^{(1)}_{21}``); the rest of this docstring is about it.
     Inputs are ``x_1..x_n`` and targets ``y_1..y_m``.  The loss is
     ``"half_squared_error"`` or ``"squared_error"`` summed over outputs, or
     ``"mean_squared_error"``.  With a ``seed``, the default point has weights
@@ -232,7 +246,7 @@ def mlp(
     current: list[Symbol] = list(xs)
     for layer, units in enumerate(sizes[1:], start=1):
         act = output_activation if layer == len(sizes) - 1 else activation
-        built = dense(current, units, layer=layer, activation=act, bias=bias)
+        built = dense(current, units, layer=layer, activation=act, bias=bias, view="scalar")
         defs += built.definitions
         params += built.parameters
         current = built.outputs

@@ -7,6 +7,10 @@ and ``mlp(..., view="matrix")`` call them): layer ``l`` is
 layer instead of one symbol per weight, so that deriving it costs per layer, not
 per weight.  Its scalar view (:meth:`~symbackprop.core.matrix.MatrixNetwork.scalar`)
 is the same network written out weight by weight.
+
+What they build is the default of ``dense`` and ``mlp``; code written when the
+scalar view was the default (``net.layers``, ``net.symbol("w1_1_1")``,
+``built.layers``) gets a one-line error that names ``view="scalar"``.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from .matrix import MatrixNetwork
 from .network import Definition
 from .tensors import Average, ColumnSoftmaxCrossEntropy, MatProduct, Total
 
-__all__ = ["MATRIX_LOSSES", "MatrixDense", "matrix_dense", "matrix_mlp"]
+__all__ = ["MATRIX_LOSSES", "MatrixDense", "MatrixMLP", "matrix_dense", "matrix_mlp"]
 
 Activation = str | Callable[[Expr], Expr] | None
 
@@ -67,6 +71,33 @@ def _activation(activation: Activation) -> Callable[[Expr], Expr] | None:
     return info.func
 
 
+#: What a scalar :class:`~symbackprop.core.network.Network` has and a matrix network has not.
+SCALAR_ONLY = frozenset({"dataset", "inlined", "layers", "parents", "written"})
+
+_SCALAR_HINT = "mlp() builds one matrix per layer by default; pass view='scalar' for the scalar network"
+
+
+class MatrixMLP(MatrixNetwork):
+    """What :func:`matrix_mlp` (and ``mlp()`` by default) returns: a :class:`MatrixNetwork`.
+
+    It is used as any matrix network; a use that only the scalar network has (an
+    attribute of :data:`SCALAR_ONLY`, a scalar weight's name such as ``w1_1_1``)
+    raises a one-line error naming ``view='scalar'`` (or ``net.scalar()``).
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        if name in SCALAR_ONLY:
+            raise AttributeError(f"{name!r} is the scalar network's: {_SCALAR_HINT} (or use net.scalar())")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def symbol(self, name: str) -> Symbol:
+        """Look a quantity up by name; a scalar weight's name is an error naming ``view='scalar'``."""
+        try:
+            return super().symbol(name)
+        except GraphError as e:
+            raise GraphError(f"{e}; {_SCALAR_HINT} (its weights are named w1_1_1, b1_1, ...)") from None
+
+
 def matrix_mlp(
     sizes: Sequence[int],
     *,
@@ -78,7 +109,7 @@ def matrix_mlp(
     seed: int | None = 0,
     learning_rate: float | None = None,
     title: str = "",
-) -> MatrixNetwork:
+) -> MatrixMLP:
     """A multilayer perceptron ``sizes[0] -> ... -> sizes[-1]`` with one matrix per layer.
 
     The input ``x`` is ``(sizes[0]×batch)`` and the target ``y``
@@ -106,7 +137,7 @@ def matrix_mlp(
     L = Symbol("L", real=True)
     definitions.append(Definition(L, MATRIX_LOSSES[loss](a, y, z, batch)))
     values = _values(sizes, parameters, bias, batch, seed, one_hot=loss == "softmax_cross_entropy")
-    return MatrixNetwork(
+    return MatrixMLP(
         tuple(definitions),
         inputs=(x,),
         targets=(y,),
@@ -132,6 +163,12 @@ class MatrixDense(NamedTuple):
     outputs: list[Symbol]
     latex_names: dict[Symbol, str]
     shapes: dict[Symbol, tuple[int, int]]
+
+    @property
+    def layers(self) -> Any:
+        """Scalar layer records belong to ``dense(..., view='scalar')``: an error that says so."""
+        msg = "dense() builds a matrix layer by default; pass view='scalar' for scalar weights and .layers"
+        raise AttributeError(msg)
 
 
 def matrix_dense(
