@@ -50,7 +50,6 @@ from .network import Network
 
 if TYPE_CHECKING:
     from .matrix import MatrixNetwork
-    from .matrix_derivation import MatrixDerivation
 
 __all__ = [
     "CLOSED_FORM_LIMIT",
@@ -377,9 +376,9 @@ def derive(
     network: Network, at: Mapping[Symbol, Any] | None = None, *, evaluate_point: bool = True
 ) -> Derivation: ...
 @overload
-def derive(
+def derive(  # a MatrixDerivation (its module imports this one, so it is not named here)
     network: MatrixNetwork, at: Mapping[Any, Any] | None = None, *, evaluate_point: bool = True
-) -> MatrixDerivation: ...
+) -> Any: ...
 def derive(network: Any, at: Mapping[Any, Any] | None = None, *, evaluate_point: bool = True) -> Any:
     """Derive ∂L/∂s for every symbol of ``network`` by reverse accumulation.
 
