@@ -13,7 +13,18 @@ import sympy
 from conftest import ROOT
 
 import symbackprop
-from symbackprop import MatrixDerivation, MatrixNetwork, Network, check, dense, derive, mlp, render, train
+from symbackprop import (
+    MatrixDerivation,
+    MatrixNetwork,
+    Network,
+    check,
+    dense,
+    derive,
+    mlp,
+    render,
+    train,
+    walkthrough_context,
+)
 from symbackprop.core.functions import relu, to_elementary
 from symbackprop.errors import GraphError
 
@@ -135,3 +146,10 @@ def test_derive_takes_any_matrix_network_and_names_what_it_cannot():
     assert w5 == pytest.approx(0.082167041, abs=5e-10)
     with pytest.raises(symbackprop.InputError, match="takes a Network or a MatrixNetwork, not dict"):
         derive({})
+
+
+def test_walkthrough_context_of_the_default_is_the_matrix_view_and_scalar_on_request():
+    net = mlp([2, 2, 2])
+    assert walkthrough_context(net)["view"] == "matrix"
+    scalar = walkthrough_context(net, view="scalar")
+    assert "view" not in scalar and "W^{(1)}_{12}" in str(scalar["setup"])

@@ -17,7 +17,7 @@ from typing import Any
 from ..core.derivation import Derivation
 from ..core.network import Network
 from ..errors import TemplateError
-from .context import SECTIONS, walkthrough_context
+from .context import SECTIONS
 from .formats import FORMATS, MARKDOWN, Format, get_format
 from .numbers import fixed, plain, scientific, significant
 from .tables import side_by_side
@@ -71,6 +71,18 @@ def _environment(fmt: Format, directory: Path) -> Any:
     return env
 
 
+def walkthrough_context(source: Any, *, view: str | None = None, **options: Any) -> dict[str, Any]:
+    """The plain data a walkthrough template receives, in ``view`` (by default the source's own).
+
+    A scalar source gets :func:`symbackprop.output.context.walkthrough_context`, a matrix
+    network or derivation (what ``mlp()`` builds by default) the matrix view's context;
+    ``options`` (``digits``, ``rounding``, ``notation``, ``check``, ``sections``, ``detail``,
+    ``steps``) go to it.
+    """
+    chosen = choose_view(source, view)
+    return chosen.context(chosen.prepare(source), **options)
+
+
 def render(
     source: Derivation | Network | Mapping[str, Any],
     format: str | Format = MARKDOWN.name,
@@ -102,8 +114,7 @@ def render(
     if isinstance(source, Mapping):
         context = dict(source)
     else:
-        chosen = choose_view(source, view)
-        context = chosen.context(chosen.prepare(source), **context_options)
+        context = walkthrough_context(source, view=view, **context_options)
     context["standalone"] = standalone
     context["format"] = fmt.name
     bundled = VIEWS[context.get("view", "scalar")].template(fmt.name)  # None: the format's own template
