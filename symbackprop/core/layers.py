@@ -14,7 +14,7 @@ textbook examples write by hand:
     ``L = Σ_t g(u_t, ...)``: a sum of like terms (``Σ_j ½(a_j − y_j)²``).
 
 :func:`~symbackprop.core.builders.mlp` and :func:`~symbackprop.core.builders.dense`
-declare their layers; :func:`find_layers` returns those, or finds the layers of
+with ``view="scalar"`` declare their layers; :func:`find_layers` returns those, or finds the layers of
 a hand-written graph.  The records are frozen and hold SymPy symbols and
 expressions only.  Functions are :class:`sympy.Lambda` objects over the shared
 placeholders of :func:`placeholder`, so two layers that apply the same function
@@ -248,7 +248,7 @@ class Variation(IntEnum):
 def find_layers(network: Network) -> tuple[Layer, ...]:
     """The network's layers: the ones it declares, or the ones its graph has.
 
-    A network built by :func:`~symbackprop.core.builders.mlp` declares its
+    A network built by :func:`~symbackprop.core.builders.mlp` (``view="scalar"``) declares its
     layers, and they are returned when they cover every definition.  Otherwise
     the definitions are grouped by depth (a node's depth is one more than its
     deepest operand's): nodes of one depth that are affine in per-example

@@ -118,7 +118,7 @@ class Network:
         dataset: Several examples, if the network is trained on a dataset.
         layers: Layer records (:mod:`symbackprop.core.layers`) that say which
             definitions form one vector operation; :func:`~symbackprop.core.builders.mlp`
-            declares them.  Each must agree with the definitions it covers.
+            with ``view="scalar"`` declares them.  Each must agree with the definitions it covers.
         written: For printing only: ``sum or product -> its terms in the order
             the definition wrote them`` (SymPy sorts them); the spec reader fills it.
         optimizer: The update rule and its hyper-parameters
