@@ -131,3 +131,14 @@ def test_integrated(f, expected):
 )
 def test_constant_of(values, expected):
     assert constant_of(values) == expected
+
+
+def test_a_new_derivative_of_the_same_function_starts_a_new_stretch():
+    # L = w^2 + 1 (L(1) = 2), then L = 3w^2 (L(1) = 3): each value is judged against its own L
+    doc = (
+        "$\\frac{dL}{dw} = 2w$, with $L(0) = 1$\n\n$L(1) = 2$\n\n"
+        "$\\frac{dL}{dw} = 6w$, with $L(0) = 0$\n\n$L(1) = 3$\n\n$L(2) = 4$\n"
+    )
+    got = statuses(doc)
+    assert got[3] == {Status.OK} and got[7] == {Status.OK}
+    assert Status.WRONG in got[9]  # 3 * 2^2 = 12

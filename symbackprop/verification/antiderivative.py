@@ -146,29 +146,35 @@ class Antiderivatives:
 
     def __init__(self, fragments: Sequence[Fragment], headings: Sequence[int]) -> None:
         self.found = list(_recovered(fragments, headings))
+        self._starts: dict[int, list[int]] = {}
+        self._ends: dict[int, list[int]] = {}
+        for k, r in enumerate(self.found):
+            self._starts.setdefault(r.start, []).append(k)
+            self._ends.setdefault(r.end, []).append(k)
+        self._ties = [r for r in self.found if r.why is not None]
         self._saved: dict[int, dict[str, list[str] | None]] = {}
 
     def enter(self, index: int, functions: dict[str, list[str]], body_key: str) -> None:
         """Before fragment ``index`` is read: forget each function whose stretch ends there, and make
         known in ``functions`` (``name -> [arg]``, ``body_key + name -> [body]``) each that starts there
         (unless the document defined that function itself before)."""
-        for k, r in enumerate(self.found):
-            if r.end == index and k in self._saved:
-                for key, old in self._saved.pop(k).items():
-                    if old is None:
-                        functions.pop(key, None)
-                    else:
-                        functions[key] = old
-        for k, r in enumerate(self.found):
-            if r.start == index and r.body is not None and body_key + r.name not in functions:
+        for k in self._ends.get(index, ()):
+            for key, old in self._saved.pop(k, {}).items():
+                if old is None:
+                    functions.pop(key, None)
+                else:
+                    functions[key] = old
+        for k in self._starts.get(index, ()):
+            r = self.found[k]
+            if r.body is not None and body_key + r.name not in functions:
                 self._saved[k] = {r.name: functions.get(r.name), body_key + r.name: None}
                 functions[r.name], functions[body_key + r.name] = [r.arg], [r.body]
 
     def unknown_at(self, index: int, sides: Sequence[str]) -> str | None:
         """Why a statement of fragment ``index`` whose first side is a value at a point (``L(3)``) of a
         function whose stated values disagree is not checked, or ``None``."""
-        for r in self.found:
-            at = r.why is not None and r.start <= index < r.end and sides
+        for r in self._ties:
+            at = r.start <= index < r.end and sides
             if at and re.fullmatch(_AT.format(re.escape(r.name), _NUMBER), sides[0]):
                 return r.why
         return None
