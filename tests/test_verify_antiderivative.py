@@ -8,6 +8,8 @@ y(2) = 8 + 2 + 2 = 12.  With dy/dx = e^{x} and y(0) = 1: y = e^x, y(1) = e = 2.7
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sympy import E, Rational, Symbol, exp
 
@@ -142,3 +144,14 @@ def test_a_new_derivative_of_the_same_function_starts_a_new_stretch():
     got = statuses(doc)
     assert got[3] == {Status.OK} and got[7] == {Status.OK}
     assert Status.WRONG in got[9]  # 3 * 2^2 = 12
+
+
+def test_bounded_work_on_many_derivatives():
+    from symbackprop.verification.antiderivative import Antiderivatives
+    from symbackprop.verification.documents import read_document
+
+    text = "$\\frac{dL}{dw} = 2w - 6$, with $L(3) = 1$\n\n$L(0) = 10$\n\n" * 1500
+    fragments = read_document(text, "md").fragments
+    start = time.process_time()
+    found = Antiderivatives(fragments, []).found
+    assert len(found) == 1500 and time.process_time() - start < 3

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator, Sequence
 
@@ -77,6 +78,7 @@ class Recovered:
     end: int
 
 
+@functools.lru_cache(maxsize=256)
 def integrated(f: Expr, v: Symbol) -> Expr | None:
     """An antiderivative of ``f`` in ``v`` (constant 0), exact, or ``None`` beyond the size bound or
     when SymPy leaves an integral."""
@@ -202,7 +204,7 @@ def _recovered(fragments: Sequence[Fragment], headings: Sequence[int]) -> Iterat
         while end < before and section[end] == section[k]:
             end += 1
         values = [x for frag in fragments[start:end] if (x := _value(frag.text, name))]
-        r = _with_constant((name, arg), v, f, values)
+        r = _with_constant((name, arg), v, f, tuple(values))
         if r is not None:
             yield dataclasses.replace(r, start=start, end=end)
 
@@ -232,6 +234,7 @@ def _defined(text: str) -> str | None:
     return m.group(1) if m is not None else None
 
 
+@functools.lru_cache(maxsize=1 << 12)  # a derivative written again is read once
 def _derivative(text: str) -> tuple[tuple[str, str], Symbol, Expr] | None:
     """``((F, v), v, f)`` for a fragment ``\\frac{dF}{dv} = f(v)`` whose every other side is the same
     expression in ``v`` alone, or ``None``."""
@@ -268,6 +271,7 @@ def _value(text: str, name: str) -> tuple[Rational, Rational, int] | None:
     return Rational(m.group(2)), Rational(b), len(b.partition(".")[2])
 
 
+@functools.lru_cache(maxsize=256)  # the same derivative and values again: the same function
 def _with_constant(
     key: tuple[str, str], v: Symbol, f: Expr, values: Sequence[tuple[Rational, Rational, int]]
 ) -> Recovered | None:
@@ -302,6 +306,7 @@ class _Body(LatexPrinter):
         return inner if exp is None else rf"{inner}^{{{exp}}}"
 
 
+@functools.lru_cache(maxsize=256)
 def _reads_back(body: str, expected: Expr, v: Symbol) -> bool:
     """Whether the LaTeX reader reads ``body`` as ``expected``, and ``body`` with a number put in for
     its argument (as a value at a point is written out) as ``expected`` there."""
