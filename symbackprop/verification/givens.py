@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .prose_arithmetic import in_sentence
+
 __all__ = ["Given", "named_values", "normal_name", "plain_arithmetic", "role_values"]
 
 #: A number as written in prose (a Unicode minus too).
@@ -98,6 +100,7 @@ def plain_arithmetic(text: str) -> list[tuple[int, str]]:
     for n, line in enumerate(visible.split("\n"), start=1):
         m = _PLAIN.match(line.replace("`", " ").strip())
         if m is None or len(re.findall(r"\d+(?:\.\d+)?", m.group(1))) < 3:
+            out += [(n, latex) for latex in in_sentence(line)] if m is None else []  # "… 0.3 * 2 = 0.6, as"
             continue
         latex = m.group(1)
         for plain, tex in _AS_LATEX.items():

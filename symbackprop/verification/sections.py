@@ -19,9 +19,10 @@ from collections.abc import Iterator
 
 from sympy import Expr, Symbol
 
+from .antiderivative import Antiderivatives
 from .documents import Document, Fragment, Row
 from .documents.blocks import relation_shape
-from .statements import Statement, is_name, is_number, read_statements
+from .statements import BODY, Statement, is_name, is_number, read_statements
 
 __all__ = ["headings", "problems", "rows"]
 
@@ -152,7 +153,10 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     cases: tuple[int, frozenset[str] | None] = (0, None)  # the last line of givens, and its names
     functions: dict[str, list[str]] = {}  # the document's functions defined so far
     inline = _InlineValues()
-    for frag in (row for whole in doc.fragments for row in _by_row(whole)):
+    fragments = [row for whole in doc.fragments for row in _by_row(whole)]
+    slopes = Antiderivatives(fragments, [line for line, _ in headings(doc.text)])  # dL/dw = 2w - 6
+    for k, frag in enumerate(fragments):
+        slopes.enter(k, functions, BODY)
         given = _given_names(frag.text)
         if given is not None and cases == (frag.line - 1, given) and not frag.error:
             frag = dataclasses.replace(frag, error=OTHER_CASE)
@@ -160,6 +164,8 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
         cases = (frag.line, given) if given is not None else cases
         found = read_statements(dataclasses.replace(doc, fragments=(frag,)), functions)
         found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
+        for st in found:  # L(3) = 1 beside L(0) = 12, with dL/dw given: the constant is unknown
+            st.error = st.error or slopes.unknown_at(k, st.sides)
         if found:
             state.add(frag, found)
         else:

@@ -27,6 +27,7 @@ from .sizes import at_size, size_letters
 from .values_at import derivative_at
 
 __all__ = [
+    "BODY",
     "Statement",
     "bare",
     "decimals",
@@ -173,7 +174,7 @@ def _function_name(first: str, rest: list[str], functions: dict[str, list[str]])
 
     if all(uses(a) for a in args):
         functions[m.group(1)] = args
-        functions[_BODY + m.group(1)] = rest[:1]
+        functions[BODY + m.group(1)] = rest[:1]
         return m.group(1), True
     if functions.get(m.group(1)) == args:  # the same arguments, by name: its value at the point
         return m.group(1), False
@@ -184,20 +185,20 @@ def _function_name(first: str, rest: list[str], functions: dict[str, list[str]])
 _AT_NUMBER = re.compile(r"\s*([A-Za-z])\s*\(\s*(-?\d+(?:\.\d+)?)\s*\)\s*")
 
 #: Where ``functions`` keeps a function's body, beside its arguments: ``functions["=L"] = ["w^2-4w+5"]``.
-_BODY = "="
+BODY = "="
 
 
 def _value_at(first: str, functions: dict[str, list[str]]) -> str:
     """``L(2)`` after ``L(w) = w^2-4w+5``: the body at the number, ``(2)^2-4(2)+5``, when the function
     has one argument, a single letter that its body uses only as itself (never inside ``w_1``, a
     command or a word); anything else stays as written."""
-    slope = derivative_at(first, functions, _BODY)  # L'(2), dL/dw at w = 2: the body's derivative there
+    slope = derivative_at(first, functions, BODY)  # L'(2), dL/dw at w = 2: the body's derivative there
     if slope is not None:
         return slope
     m = _AT_NUMBER.fullmatch(first) if len(first) <= 40 else None
-    if m is None or len(functions.get(m.group(1), ())) != 1 or not functions.get(_BODY + m.group(1)):
+    if m is None or len(functions.get(m.group(1), ())) != 1 or not functions.get(BODY + m.group(1)):
         return first
-    arg, body = functions[m.group(1)][0], functions[_BODY + m.group(1)][0]
+    arg, body = functions[m.group(1)][0], functions[BODY + m.group(1)][0]
     if len(arg) != 1 or len(body) > 200:
         return first
     alone = rf"(?<![A-Za-z\\]){arg}(?![A-Za-z_])"
