@@ -253,6 +253,14 @@ def test_no_message_doubles_its_words_or_contradicts_itself():
             assert rendered not in written, (f.line, f.message)
 
 
+def test_a_constant_correction_is_written_once():
+    """f = 3 + x: df/dx is the constant 1 (by hand); the correction says "= 1", not "= 1 = 1"."""
+    f = at(run("# t\n\n$f(x)=3+x$\n\n$\\frac{df}{dx}=3$\n"), 5)
+    assert f.status is Status.WRONG
+    assert f.message.endswith("expected \\frac{df}{dx} = 1"), f.message
+    assert f.value == 1
+
+
 def test_a_right_number_is_not_offered_as_the_correction_of_a_wrong_formula():
     """w_2 = a_1 = 0.5 at this point: the formula is wrong in general, the number 0.0692 is right."""
     text = (
