@@ -253,9 +253,9 @@ class MatrixJudge:
                 }
         written = _written(node)
         if written is None:
-            self._route(node)
+            route = self._route(node)
             if _has_numbers(node):
-                raise MatrixUnread("arithmetic on written numbers")
+                return self._arithmetic(text, node, route, truth)
         value = self.value(node)
         tolerance = EXACT if written is None else _tolerance(written, self.units, value.shape)
         if _agrees(value, truth, tolerance):
@@ -283,11 +283,36 @@ class MatrixJudge:
             "value": one,
         }
 
-    def _route(self, node: Node) -> None:
+    def _route(self, node: Node) -> Any | None:
         """A side in symbols or in arithmetic on written numbers: its value from what the page showed
-        (intervals), which a written side after it may have been computed from."""
-        with contextlib.suppress(MatrixUnread, ArithmeticError, TypeError, ValueError):
-            self.routes.append(self.value(node, shown=True))
+        (intervals), which a written side after it may have been computed from; ``None`` if none."""
+        try:
+            route = self.value(node, shown=True)
+        except (MatrixUnread, ArithmeticError, TypeError, ValueError):
+            return None
+        self.routes.append(route)
+        return route
+
+    def _arithmetic(self, text: str, node: Node, route: Any | None, truth: Any) -> dict[str, Any] | None:
+        """A side of arithmetic on written numbers (``(\\begin{bmatrix} 0.5547 … \\end{bmatrix} - Y) / 4``):
+        ``None`` when the truth lies in the interval it stands for, its numbers as the page showed
+        them (a whole unit of their last digit at most, as a shown result is accepted), else wrong."""
+        if route is None:
+            raise MatrixUnread("arithmetic on written numbers, not in intervals")
+        if self.shown.encloses(route, truth):
+            return None
+        with self.shown.loosely(), contextlib.suppress(MatrixUnread, ArithmeticError, TypeError, ValueError):
+            if self.shown.encloses(self.value(node, shown=True), truth):
+                return None
+        right = Formula(_matrix(truth))
+        one = float(truth.flat[0]) if truth.size == 1 else None
+        why = (f"{text.strip()} is wrong: as written it is not ", right)
+        return {
+            "status": Status.WRONG,
+            "explanation": why,
+            "correction": Expected(formula=right),
+            "value": one,
+        }
 
 
 def _given_values(network: MatrixNetwork) -> list[Any]:
