@@ -310,3 +310,20 @@ def test_a_batch_with_a_bias_column_and_an_elementwise_cross_entropy():
     report = verify("b.md", text=text)
     assert _bad(report) == []
     assert report.network_from == "document"
+
+
+@pytest.mark.parametrize(
+    ("definitions", "why"),
+    [
+        (r"$$z = W x$$" + "\n\n" + r"$$L = \operatorname{sum}(\log(z - 5))$$", "no value at its point"),
+        (r"$$z = 2 x$$", "must be a scalar"),
+        (r"$$z = W \odot x$$" + "\n\n" + r"$$L = \operatorname{sum}(z)$$", "cannot multiply"),
+        ("", "defines no quantity"),
+    ],
+    ids=["log-of-negative", "vector-loss", "shapes", "no-definition"],
+)
+def test_a_matrix_document_whose_network_cannot_be_used_is_not_checked_with_the_reason(definitions, why):
+    text = r"$$x = \begin{bmatrix} 1 \\ 2 \end{bmatrix}, \qquad W = \begin{bmatrix} 1 & 1 \end{bmatrix}$$"
+    report = verify("w.md", text=text + "\n\n" + definitions + "\n")
+    assert not [f for f in report.findings if f.status is Status.WRONG]
+    assert any(why in f.message for f in report.findings if f.status is Status.NOT_CHECKED)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,7 @@ from sympy import Expr, Rational, Symbol
 
 from ..core.matrix import MatrixNetwork
 from ..core.network import Definition
-from ..errors import GraphError
+from ..errors import SymbackpropError, SymbackpropWarning
 from ..notation.latex.matrices import MatrixUnread, Node, read_matrix_side
 from .matrix_terms import Terms
 from .report import Status, VerifyReport
@@ -52,6 +53,9 @@ _MATRIX = re.compile(r"\\begin\s*\{[bp]matrix\}")
 
 #: Names of a loss, in order of preference.
 _LOSSES = ("L", "E", "J", "C")
+
+#: What a side that writes a gradient contains.
+_DIFFERENTIALS = (r"\partial", r"\nabla", r"\frac{d", r"{\mathrm{d}", r"{\text{d}", r"{\operatorname{d}")
 
 #: Base letters of targets, and of parameters (weights, biases).
 _TARGETS = frozenset({"y", "Y", "t", "T"})
@@ -183,7 +187,7 @@ def _gradients(statements: list[Statement]) -> set[str]:
     out: set[str] = set()
     for st in statements:
         for side in st.sides:
-            if "partial" in side or "nabla" in side or "d" in side:
+            if any(mark in side for mark in _DIFFERENTIALS):
                 node = _side(side)
                 out |= {g.args[0] for g in _used(node, "grad")} if node is not None else set()
     return out
@@ -205,8 +209,10 @@ def read_matrix_document(statements: list[Statement], text: str) -> MatrixDocume
     if not any(len(v) * len(v[0]) > 1 for v in reading.values.values()):
         return None  # no written vector or matrix among the givens
     try:
-        network = _network(reading, _gradients(statements))
-    except (MatrixUnread, GraphError, ValueError, TypeError) as e:
+        with warnings.catch_warnings():  # a parameter the loss does not use: the document's own matter
+            warnings.simplefilter("ignore", SymbackpropWarning)
+            network = _network(reading, _gradients(statements))
+    except (MatrixUnread, SymbackpropError, ArithmeticError, ValueError, TypeError) as e:
         return MatrixDocument(None, str(e).rstrip("."), reading.own)
     return MatrixDocument(network, None, reading.own)
 
@@ -256,7 +262,10 @@ def document_matrix(doc: Document, policy: str) -> tuple[Network, MatrixJudge] |
         return None
     if read.network is None:
         return read.why
-    return read.network.scalar(), MatrixJudge(read.network, policy, read.own)
+    try:
+        return read.network.scalar(), MatrixJudge(read.network, policy, read.own)
+    except (SymbackpropError, ArithmeticError, ValueError, TypeError) as e:  # e.g. log of a negative number
+        return f"its network has no value at its point ({str(e).rstrip('.')})"
 
 
 def with_reason(report: VerifyReport, why: str) -> VerifyReport:
