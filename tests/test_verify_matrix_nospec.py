@@ -187,6 +187,22 @@ def test_a_missing_transpose_is_named():
     assert found.mistake is not None and "transpose" in found.message
 
 
+@pytest.mark.parametrize(
+    ("mistake", "needle"),
+    [("dropped-activation-derivative", r"\delta_1 ="), ("wrong-order", r"\frac{\partial L}{\partial W_2}")],
+    ids=["missing-sigma-prime", "a-delta-transposed"],
+)
+def test_the_other_classic_matrix_mistakes_are_named(mistake, needle):
+    v = _two_layer()
+    # a_1 δ_2ᵀ for δ_2 a_1ᵀ (the gradient transposed), or δ_1 = W_2ᵀ δ_2 without ⊙ σ′(z_1)
+    slip = {"gW2": v["a1"] @ v["d2"].T} if mistake == "wrong-order" else {"d1": W2.T @ v["d2"]}
+    text = _two_layer_doc(v, **slip)
+    report = verify("two.md", text=text)
+    found = next(f for f in report.findings if f.status is Status.WRONG)
+    assert found.line == _line(text, needle)
+    assert found.mistake is not None and found.mistake.value == mistake
+
+
 def _network_of(text: str):
     doc = read_document(text, "md")
     return read_matrix_document(rows(doc)[0], doc.text)
