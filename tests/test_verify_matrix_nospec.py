@@ -8,6 +8,8 @@ gradient from sympy.diff of the inlined scalar loss, never from the code under t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import sympy
@@ -343,3 +345,22 @@ def test_a_matrix_document_whose_network_cannot_be_used_is_not_checked_with_the_
     report = verify("w.md", text=text + "\n\n" + definitions + "\n")
     assert not [f for f in report.findings if f.status is Status.WRONG]
     assert any(why in f.message for f in report.findings if f.status is Status.NOT_CHECKED)
+
+
+MAZUR = Path(__file__).parent / "fixtures" / "verify" / "matrix_mazur.md"
+MAZUR_GIVENS = (
+    r"$$\mathbf W_1 = \begin{bmatrix} 0.15 & 0.2 \\ 0.25 & 0.3 \end{bmatrix}, \quad b_1 = 0.35, \quad "
+    r"\mathbf W_2 = \begin{bmatrix} 0.4 & 0.45 \\ 0.5 & 0.55 \end{bmatrix}, \quad b_2 = 0.6$$"
+)
+
+
+def test_mazurs_matrix_derivation_verifies_without_a_spec_once_it_states_its_weights():
+    """The fixture (written for --spec) states x and y as transposed rows and its loss in prose before
+    a_2 is defined; with its weights stated too, every line holds."""
+    text = MAZUR.read_text()
+    bare = verify(MAZUR)
+    assert not [f for f in bare.findings if f.status is Status.WRONG]
+    assert any("W_1 is neither given nor defined" in f.message for f in bare.findings)
+    report = verify("mazur.md", text=text.replace("## Forward pass", MAZUR_GIVENS + "\n\n## Forward pass"))
+    assert _bad(report) == []
+    assert sum(f.message == "holds" for f in report.findings) >= 12

@@ -98,6 +98,8 @@ def _numbers(node: Node) -> Any | None:
         return (("-" + node.args[0].args[0],),)
     if node.op == "lit":
         return node.args
+    if node.op == "T" and node.args[0].op == "lit":  # (0.05, 0.10)^\top: a column
+        return tuple(zip(*node.args[0].args))
     return None
 
 
@@ -217,6 +219,22 @@ def read_matrix_document(statements: list[Statement], text: str) -> MatrixDocume
     return MatrixDocument(network, None, reading.own)
 
 
+def _in_order(definitions: dict[str, Node], known: set[str]) -> list[str]:
+    """The defined names, each after the names its definition uses (a loss is often stated first, in
+    prose); a name that waits on something never defined comes last, where it is reported."""
+    out: list[str] = []
+    pending = dict(definitions)
+    while pending:
+        ready = [k for k, node in pending.items() if _names(node) <= known]
+        if not ready:  # the one that waits on a name nobody defines first: its error is the cause
+            ready = sorted(pending, key=lambda k: bool(_names(pending[k]) & set(pending)))
+        for k in ready:
+            out.append(k)
+            known.add(k)
+            del pending[k]
+    return out
+
+
 def _network(reading: _Reading, gradients: set[str]) -> MatrixNetwork:
     """The network of what was read.
 
@@ -232,8 +250,8 @@ def _network(reading: _Reading, gradients: set[str]) -> MatrixNetwork:
     symbols = {k: Symbol(k, real=True) for k in [*reading.values, *reading.definitions]}
     terms = Terms(symbols, {symbols[k]: numpy.array(v).shape for k, v in reading.values.items()})
     definitions = []
-    for key, node in reading.definitions.items():
-        expr = terms.expr(node)
+    for key in _in_order(reading.definitions, set(reading.values)):
+        expr = terms.expr(reading.definitions[key])
         terms.define(symbols[key], expr)
         definitions.append(Definition(symbols[key], expr))
     loss = next((k for k in _LOSSES if k in reading.definitions), None)

@@ -86,7 +86,7 @@ class Terms:
     def _name(self, node: Node) -> Expr:
         key, updated = node.args
         if updated or key not in self.symbols:
-            raise MatrixUnread(f"{key} is neither given nor defined before")
+            raise MatrixUnread(f"{key} is neither given nor defined")
         return self.symbols[key]
 
     def _number(self, node: Node) -> Expr:
