@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sympy
+from conftest import EXAMPLES
 
+from symbackprop.cli import main
 from symbackprop.verification import Status, verify
 from symbackprop.verification.documents import read_document
 from symbackprop.verification.matrix_infer import read_matrix_document
@@ -364,3 +366,16 @@ def test_mazurs_matrix_derivation_verifies_without_a_spec_once_it_states_its_wei
     report = verify("mazur.md", text=text.replace("## Forward pass", MAZUR_GIVENS + "\n\n## Forward pass"))
     assert _bad(report) == []
     assert sum(f.message == "holds" for f in report.findings) >= 12
+
+
+@pytest.mark.parametrize(
+    ("stem", "fmt"), [("batch_matrix", "md"), ("softmax_matrix", "tex")], ids=["batch-md", "softmax-tex"]
+)
+def test_our_hand_rounded_matrix_walkthroughs_verify_without_their_spec(tmp_path, stem, fmt):
+    """--rounding hand carries every shown matrix on (tests/test_verify_corpus.py runs the other modes)."""
+    out = tmp_path / f"w.{fmt}"
+    spec = str(EXAMPLES / f"{stem}.toml")
+    assert main(["walkthrough", spec, "--format", fmt, "-o", str(out), "--rounding", "hand"]) == 0
+    report = verify(out)
+    assert _bad(report) == []
+    assert report.network_from == "document"
