@@ -379,3 +379,11 @@ def test_our_hand_rounded_matrix_walkthroughs_verify_without_their_spec(tmp_path
     report = verify(out)
     assert _bad(report) == []
     assert report.network_from == "document"
+
+
+def test_a_document_of_two_problems_is_not_read_as_one_matrix_network():
+    """The same names given other values later: a second problem; the document is read as before."""
+    one = _two_layer_doc(_two_layer())
+    two = one.replace(r"$$x = \begin{bmatrix} 0.05", r"$$x = \begin{bmatrix} 0.07", 1)
+    read = _network_of(one + "\n## Problem 2\n\n" + two)
+    assert read is not None and read.network is None and "x is given two values" in (read.why or "")

@@ -130,6 +130,7 @@ class _Reading:
     updated: set[str] = field(default_factory=set)
     targets: set[str] = field(default_factory=set)
     own: dict[tuple[int, str], str] = field(default_factory=dict)
+    several: str | None = None  # why the document holds more than one network
 
     def add(self, st: Statement) -> None:
         """Read one statement: a given, η, a definition, an update, or nothing of these."""
@@ -150,6 +151,7 @@ class _Reading:
         if updated or key.startswith("delta_") or key in self.definitions:
             return
         if key in self.values and not self._redefined(st, key, second):
+            self._again(st, key, numbers)
             return
         if numbers is not None and len(st.sides) == 2:
             self.values[key] = [[float(x) for x in row] for row in numbers]
@@ -158,6 +160,13 @@ class _Reading:
             self.definitions[key] = second
             self.own[st.line, key] = "definition"
             self.targets |= {p.args[2].args[0] for p in _used(second, "pair") if p.args[2].op == "name"}
+
+    def _again(self, st: Statement, key: str, numbers: Any | None) -> None:
+        """A given stated again: with other numbers, it is a line of another problem."""
+        if numbers is None or len(st.sides) != 2 or self.several is not None:
+            return
+        if [[float(x) for x in row] for row in numbers] != self.values[key]:
+            self.several = f"{key} is given two values (lines of two problems)"
 
     def _redefined(self, st: Statement, key: str, second: Node) -> bool:
         """A value written before its definition: the definition stands (the value is a claim)."""
@@ -195,21 +204,27 @@ def _gradients(statements: list[Statement]) -> set[str]:
     return out
 
 
-def read_matrix_document(statements: list[Statement], text: str) -> MatrixDocument | None:
+def read_matrix_document(
+    statements: list[Statement], text: str, continues: Iterable[int] = ()
+) -> MatrixDocument | None:
     """The network a matrix-form document states, or ``None`` when it is not in matrix form.
 
     Args:
         statements: The document's statements (sides unparsed are enough).
         text: The document's text.
+        continues: The statements that continue the row before (``&= …``): they state no given.
     """
+    again = set(continues)
     if not is_matrix_text(text):
         return None
     reading = _Reading()
-    for st in statements:
-        if len(st.sides) >= 2 and st.ops[0] == "=":
+    for i, st in enumerate(statements):
+        if len(st.sides) >= 2 and st.ops[0] == "=" and i not in again:
             reading.add(st)
     if not any(len(v) * len(v[0]) > 1 for v in reading.values.values()):
         return None  # no written vector or matrix among the givens
+    if reading.several is not None:  # its problems are read one by one, as before
+        return MatrixDocument(None, reading.several, reading.own)
     try:
         with warnings.catch_warnings():  # a parameter the loss does not use: the document's own matter
             warnings.simplefilter("ignore", SymbackpropWarning)
@@ -275,7 +290,8 @@ def document_matrix(doc: Document, policy: str) -> tuple[Network, MatrixJudge] |
     from .matrix_claims import MatrixJudge
     from .sections import rows
 
-    read = read_matrix_document(rows(doc)[0], doc.text)
+    statements, continues = rows(doc)
+    read = read_matrix_document(statements, doc.text, continues)
     if read is None:
         return None
     if read.network is None:
