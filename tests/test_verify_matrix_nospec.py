@@ -387,3 +387,12 @@ def test_a_document_of_two_problems_is_not_read_as_one_matrix_network():
     two = one.replace(r"$$x = \begin{bmatrix} 0.05", r"$$x = \begin{bmatrix} 0.07", 1)
     read = _network_of(one + "\n## Problem 2\n\n" + two)
     assert read is not None and read.network is None and "x is given two values" in (read.why or "")
+
+
+def test_a_slip_on_the_line_that_defines_a_quantity_is_caught():
+    """``z_1 = W_1 x + b_1 = […]`` defines z_1 and states its value: the value is still a claim
+    (Mazur's z_1 = (0.3775, 0.3925), moved by 13% in its first entry)."""
+    text = MAZUR.read_text().replace("## Forward pass", MAZUR_GIVENS + "\n\n## Forward pass")
+    slipped = text.replace("0.3775", "0.4266")
+    wrong = [f.line for f in verify("m.md", text=slipped).findings if f.status is Status.WRONG]
+    assert wrong == [_line(slipped, r"$$\mathbf z_1 = \mathbf W_1 \mathbf x + b_1")]
