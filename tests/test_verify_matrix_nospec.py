@@ -396,3 +396,13 @@ def test_a_slip_on_the_line_that_defines_a_quantity_is_caught():
     slipped = text.replace("0.3775", "0.4266")
     wrong = [f.line for f in verify("m.md", text=slipped).findings if f.status is Status.WRONG]
     assert wrong == [_line(slipped, r"$$\mathbf z_1 = \mathbf W_1 \mathbf x + b_1")]
+
+
+@pytest.mark.parametrize("spec", [None, EXAMPLES / "two_layer_matrix.toml"], ids=["own", "spec"])
+def test_deeply_nested_matrix_sides_are_not_checked_never_a_traceback(spec):
+    deep = 600
+    text = (
+        r"$$W = \begin{bmatrix} 1 & 2 \end{bmatrix}$$" + "\n\n$$z = " + "(" * deep + "W" + ")" * deep + "$$\n"
+    )
+    report = verify("h.md", text=text, spec=spec)
+    assert not [f for f in report.findings if f.status is Status.WRONG]

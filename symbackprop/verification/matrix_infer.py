@@ -229,7 +229,7 @@ def read_matrix_document(
         with warnings.catch_warnings():  # a parameter the loss does not use: the document's own matter
             warnings.simplefilter("ignore", SymbackpropWarning)
             network = _network(reading, _gradients(statements))
-    except (MatrixUnread, SymbackpropError, ArithmeticError, ValueError, TypeError) as e:
+    except (MatrixUnread, SymbackpropError, ArithmeticError, ValueError, TypeError, RecursionError) as e:
         return MatrixDocument(None, str(e).rstrip("."), reading.own)
     return MatrixDocument(network, None, reading.own)
 
@@ -298,7 +298,7 @@ def document_matrix(doc: Document, policy: str) -> tuple[Network, MatrixJudge] |
         return read.why
     try:
         return read.network.scalar(), MatrixJudge(read.network, policy, read.own)
-    except (SymbackpropError, ArithmeticError, ValueError, TypeError) as e:  # e.g. log of a negative number
+    except (SymbackpropError, ArithmeticError, ValueError, TypeError, RecursionError) as e:  # e.g. log(-1)
         return f"its network has no value at its point ({str(e).rstrip('.')})"
 
 
