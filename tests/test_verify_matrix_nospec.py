@@ -406,3 +406,12 @@ def test_deeply_nested_matrix_sides_are_not_checked_never_a_traceback(spec):
     )
     report = verify("h.md", text=text, spec=spec)
     assert not [f for f in report.findings if f.status is Status.WRONG]
+
+
+def test_a_document_network_too_large_to_check_without_a_spec_says_so():
+    """A chain of 150 layers of 2 units (300 entries): not derived without a spec (bounded work)."""
+    lines = [r"$$W = \begin{bmatrix} 0.5 & 0.1 \\ 0.2 & 0.4 \end{bmatrix}, \quad z_0 = (1, 2)^\top$$"]
+    lines += [rf"$$z_{{{k}}} = \sigma(W z_{{{k - 1}}})$$" for k in range(1, 150)]
+    lines += [r"$$L = \operatorname{sum}(z_{149})$$"]
+    read = _network_of("\n\n".join(lines))
+    assert read is not None and read.network is None and "more than 256" in (read.why or "")

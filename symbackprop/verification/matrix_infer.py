@@ -46,10 +46,13 @@ if TYPE_CHECKING:
     from .documents import Document
     from .matrix_claims import MatrixJudge
 
-__all__ = ["MatrixDocument", "document_matrix", "read_matrix_document", "with_reason"]
+__all__ = ["MAX_OWN_ENTRIES", "MatrixDocument", "document_matrix", "read_matrix_document", "with_reason"]
 
 #: A document with a written matrix: only such documents are read here.
 _MATRIX = re.compile(r"\\begin\s*\{[bp]matrix\}")
+
+#: The most entries of defined quantities a document's own network may have (a spec has no limit).
+MAX_OWN_ENTRIES = 256
 
 #: Names of a loss, in order of preference.
 _LOSSES = ("L", "E", "J", "C")
@@ -231,6 +234,10 @@ def read_matrix_document(
             network = _network(reading, _gradients(statements))
     except (MatrixUnread, SymbackpropError, ArithmeticError, ValueError, TypeError, RecursionError) as e:
         return MatrixDocument(None, str(e).rstrip("."), reading.own)
+    entries = sum(network.shapes[s][0] * network.shapes[s][1] for s in network.nodes)
+    if entries > MAX_OWN_ENTRIES:  # its scalar view is derived too: bounded work on any document
+        why = f"its quantities have {entries} entries, more than {MAX_OWN_ENTRIES} to check without a spec"
+        return MatrixDocument(None, why, reading.own)
     return MatrixDocument(network, None, reading.own)
 
 
