@@ -205,12 +205,8 @@ NOTATIONS = {
     "mul-none": ["--mul", "none"],
 }
 
-#: Walkthroughs that do not verify cleanly without their spec yet, and why (issue 13, issue 15 §4).
-MATRIX = "matrix notation is read against a matrix spec only (issue 15 §4)"
+#: Walkthroughs that do not verify cleanly without their spec yet, and why (issue 13).
 NOT_CLEAN_YET = {
-    "batch_matrix": MATRIX,
-    "softmax_matrix": MATRIX,
-    "two_layer_matrix": MATRIX,
     "swish": "swish is a custom function: the spec defines it, the walkthrough does not",
     "swish_wrong": "swish is a custom function: the spec defines it, the walkthrough does not",
     "xor": "the dataset table's other examples are not checked (Markdown), and its givens start new "

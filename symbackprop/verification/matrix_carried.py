@@ -14,7 +14,8 @@ outside: the intervals are a few units of the last digit wide.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +27,7 @@ from sympy import Expr, Rational, Symbol
 from ..notation.latex.matrices import MatrixUnread, Node
 from ..notation.latex.parsed import Number
 from .matrix_mistakes import Target
-from .rounding import IV, Interval, NoInterval, Rounding, contains, evaluate, hi, lo, point
+from .rounding import DIGITS_POLICIES, IV, Interval, NoInterval, Rounding, contains, evaluate, hi, lo, point
 
 __all__ = ["MAX_ENTRIES", "ShownMatrices", "exact_number"]
 
@@ -63,6 +64,7 @@ class ShownMatrices:
     def __init__(self, policy: str, givens: Iterable[Expr]) -> None:
         self.rounding = Rounding(policy, exact=givens)
         self.shown: dict[Target, Any] = {}
+        self.rounded = False  # every written number stands for its rounding (see :meth:`loosely`)
 
     @property
     def carries(self) -> bool:
@@ -71,11 +73,12 @@ class ShownMatrices:
 
     def number(self, text: str, result: bool = False) -> Any:
         """A written number as a 1×1 array of its interval."""
-        return _objects((1, 1), [self.rounding.shown(_number(text), result)])
+        return _objects((1, 1), [self.rounding.shown(_number(text), result or self.rounded)])
 
     def literal(self, rows: Any, result: bool = False) -> Any:
         """A written matrix (rows of number texts) as an array of intervals."""
         texts = [x for row in rows for x in row]
+        result = result or self.rounded
         return _objects((len(rows), len(rows[0])), [self.rounding.shown(_number(t), result) for t in texts])
 
     def of(self, target: Target | None, truth: Any) -> Any:
@@ -136,6 +139,32 @@ class ShownMatrices:
                 return
             carried = side[1]
         self.shown[target] = carried
+
+    @staticmethod
+    def encloses(route: Any, truth: Any) -> bool:
+        """Whether every true entry lies in a side's interval: arithmetic on shown numbers (``(0.5547 -
+        0) / 4``) that holds as written, its numbers standing for what the page showed."""
+        if route.shape != truth.shape:
+            return False
+        return all(_within(iv, float(v)) for iv, v in zip(route.flat, truth.flat))
+
+    @contextlib.contextmanager
+    def loosely(self) -> Iterator[None]:
+        """Shown numbers standing for a whole unit of their last digit, as a shown result is accepted
+        (unless the policy is ``strict``), none of them exact (``0.0100``, a rounded result, is not
+        the target ``0.01``; ``0.001`` may stand for ``0.000995``)."""
+        policy = self.rounding.policy
+        if policy.carry:
+            self.rounding.policy, self.rounded = DIGITS_POLICIES["loose"], True
+        try:
+            yield
+        finally:
+            self.rounding.policy, self.rounded = policy, False
+
+
+def _within(iv: Interval, v: float) -> bool:
+    slack = 1e-9 * max(1.0, abs(v))  # the truth is a float
+    return bool(lo(iv) - slack <= v <= hi(iv) + slack)
 
 
 def _hull(a: Interval, b: Interval) -> Interval:

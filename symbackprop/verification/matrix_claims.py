@@ -54,12 +54,17 @@ class MatrixJudge:
     """Judges the chains of a document against one matrix network at its point.
 
     Args:
-        network: The matrix network (from a matrix spec).
+        network: The matrix network (from a matrix spec, or the document's own: :mod:`.matrix_infer`).
         policy: The digits policy (``round``, ``strict`` or ``loose``).
+        own: For the document's own network, ``(line, name) -> "given" | "definition"``: the
+            statements that state it (a given is not a claim; a definition's own side is not).
     """
 
-    def __init__(self, network: MatrixNetwork, policy: str = "round") -> None:
+    def __init__(
+        self, network: MatrixNetwork, policy: str = "round", own: Mapping[tuple[int, str], str] | None = None
+    ) -> None:
         self.network = network
+        self.own = dict(own or {})
         self.derivation: MatrixDerivation = derive_matrix(network).at()
         ev = self.derivation.evaluation
         assert ev is not None
@@ -78,7 +83,7 @@ class MatrixJudge:
         """The network's symbol for a written name; ``δ_k`` is ∂L/∂z_k's subject ``z_k``."""
         if key in self.by_name:
             return self.by_name[key]
-        raise MatrixUnread(f"{key} is not a quantity of the spec")
+        raise MatrixUnread(f"{key} is not a quantity of the network")
 
     def delta(self, key: str) -> Symbol:
         """``delta_2`` -> ``z_2``; ``delta_z_2`` -> ``z_2``."""
@@ -114,7 +119,7 @@ class MatrixJudge:
         ev = self.evaluation
         table: Mapping[Symbol, Any] = {"value": ev.values, "adjoint": ev.adjoints, "update": ev.updates}[kind]
         if sym not in table:
-            raise MatrixUnread(f"no {kind} of {sym.name} at the spec's point")
+            raise MatrixUnread(f"no {kind} of {sym.name} at the network's point")
         return table[sym]
 
     # ------------------------------------------------------------ values
@@ -155,7 +160,7 @@ class MatrixJudge:
             return self.shown.of(target, truth) if shown else numpy.asarray(truth, dtype=float)
         if op == "eta":
             if self.evaluation.learning_rate is None:
-                raise MatrixUnread("the spec has no learning rate")
+                raise MatrixUnread("the network has no learning rate")
             rate = self.evaluation.learning_rate
             return self.shown.of(None, rate) if shown else numpy.full((1, 1), rate)
         if op == "num":
@@ -207,11 +212,16 @@ class MatrixJudge:
         target, truth = subject
         base = _base(st)
         checked, unread = 0, []
+        sides = _later_sides(st)
         if not continued:
             self.routes, self.written = [], None
             with contextlib.suppress(MatrixUnread):  # the value shown for it before, restated
                 self.routes.append(self.shown.of(target, truth))
-        for side, line in _later_sides(st):
+            own = self._own(st, target, sides)
+            if isinstance(own, Finding):
+                return own
+            sides = own
+        for side, line in sides:
             try:
                 verdict = self.side(side, truth, target)
             except MatrixUnread as e:
@@ -227,6 +237,18 @@ class MatrixJudge:
             self.shown.remember(target, *self.written)
         kind = Kind.UPDATE if target is not None and target[0] == "update" else Kind.CLAIM
         return Finding(status=Status.OK, explanation=("holds",), kind=kind, checked=checked, **base)
+
+    def _own(self, st: Statement, target: Target | None, sides: list[tuple[str, int]]) -> Any:
+        """For the document's own network: a given's or a bare definition's finding, else the sides to
+        judge (a definition's own side is no claim: ``z_1 = W_1 x + b_1 = …``)."""
+        key = _own_key(st, target)
+        own = self.own.get((st.line, key)) if key is not None else None
+        if own is not None and (own == "given" or len(sides) == 1):
+            kind = Kind.VALUE if own == "given" else Kind.DEFINITION
+            return Finding(status=Status.OK, explanation=(own,), kind=kind, **_base(st))
+        if own is None:
+            return sides
+        return [s for s in sides if s[0] != st.sides[1]] or sides
 
     def subject(self, st: Statement) -> tuple[Target | None, Any] | None:
         """What the chain is about, and its true value; ``None`` when the first side is no quantity
@@ -253,9 +275,9 @@ class MatrixJudge:
                 }
         written = _written(node)
         if written is None:
-            self._route(node)
+            route = self._route(node)
             if _has_numbers(node):
-                raise MatrixUnread("arithmetic on written numbers")
+                return self._arithmetic(text, node, route, truth)
         value = self.value(node)
         tolerance = EXACT if written is None else _tolerance(written, self.units, value.shape)
         if _agrees(value, truth, tolerance):
@@ -283,11 +305,36 @@ class MatrixJudge:
             "value": one,
         }
 
-    def _route(self, node: Node) -> None:
+    def _route(self, node: Node) -> Any | None:
         """A side in symbols or in arithmetic on written numbers: its value from what the page showed
-        (intervals), which a written side after it may have been computed from."""
-        with contextlib.suppress(MatrixUnread, ArithmeticError, TypeError, ValueError):
-            self.routes.append(self.value(node, shown=True))
+        (intervals), which a written side after it may have been computed from; ``None`` if none."""
+        try:
+            route = self.value(node, shown=True)
+        except (MatrixUnread, ArithmeticError, TypeError, ValueError):
+            return None
+        self.routes.append(route)
+        return route
+
+    def _arithmetic(self, text: str, node: Node, route: Any | None, truth: Any) -> dict[str, Any] | None:
+        """A side of arithmetic on written numbers (``(\\begin{bmatrix} 0.5547 … \\end{bmatrix} - Y) / 4``):
+        ``None`` when the truth lies in the interval it stands for, its numbers as the page showed
+        them (a whole unit of their last digit at most, as a shown result is accepted), else wrong."""
+        if route is None:
+            raise MatrixUnread("arithmetic on written numbers, not in intervals")
+        if self.shown.encloses(route, truth):
+            return None
+        with self.shown.loosely(), contextlib.suppress(MatrixUnread, ArithmeticError, TypeError, ValueError):
+            if self.shown.encloses(self.value(node, shown=True), truth):
+                return None
+        right = Formula(_matrix(truth))
+        one = float(truth.flat[0]) if truth.size == 1 else None
+        why = (f"{text.strip()} is wrong: as written it is not ", right)
+        return {
+            "status": Status.WRONG,
+            "explanation": why,
+            "correction": Expected(formula=right),
+            "value": one,
+        }
 
 
 def _given_values(network: MatrixNetwork) -> list[Any]:
@@ -314,6 +361,13 @@ def _delta_notation(st: Statement, names: Mapping[str, Any]) -> bool:
     if delta is None or partial is None:
         return False
     return delta.group(1) == (partial.group(1) or partial.group(2)) and delta.group(1) not in names
+
+
+def _own_key(st: Statement, target: Target | None) -> str | None:
+    """The name a chain's first side states, as the document's own network keys it (``eta`` for η)."""
+    if target is not None:
+        return target[1].name if target[0] == "value" else None
+    return "eta" if st.sides[0].strip() == r"\eta" else None
 
 
 def _later_sides(st: Statement) -> list[tuple[str, int]]:

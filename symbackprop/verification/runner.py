@@ -35,6 +35,7 @@ from .documents import Document, Fragment, format_of, read_document
 from .givens import plain_arithmetic
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
+from .matrix_infer import document_matrix, with_reason
 from .matrix_shapes import shape_note
 from .misnamed import misnamed_definitions, misplaced_factors
 from .names import Names
@@ -111,10 +112,17 @@ def verify(
     except ValueError as e:
         raise InputError(str(e), file=name) from None
     network, matrix = _network(spec, digits_policy)
+    own = document_matrix(doc, digits_policy) if spec is None else None  # a matrix-form document
+    if isinstance(own, tuple):
+        network, matrix = own
     try:
         report = _verify(doc, network, name, digits_policy, seed, matrix)
     except SymbackpropError as e:
         raise e.located(file=name) from None
+    if isinstance(own, str):  # not read: each matrix-form line says why
+        report = with_reason(report, own)
+    elif own is not None:
+        report = dataclasses.replace(report, network_from="document")
     return dataclasses.replace(report, strict=strict) if strict else report
 
 

@@ -112,7 +112,10 @@ def read_matrix_side(text: str) -> Node:
         raise MatrixUnread("too long")
     toks = [t for t in _TOKEN.findall(text) if not t.isspace() and t not in _NOISE]
     p = _Parser(toks)
-    node = p.expr()
+    try:
+        node = p.expr()
+    except RecursionError:  # hundreds of nested parentheses: not read (never a traceback)
+        raise MatrixUnread("nested too deeply") from None
     if p.peek() == r"\in":  # x \in \mathbb{R}^{2 \times 1}: the side claims its shape too
         node = Node("in", (node, p.shape()))
     if p.i != len(toks):
