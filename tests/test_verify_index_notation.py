@@ -1,0 +1,272 @@
+"""verify reads index notation (issue 15, section 4) against a matrix or a scalar network:
+``\\delta_j = \\sum_k w_{kj}\\delta_k \\sigma'(z_j)``, ``\\partial L/\\partial w_{jk} = \\delta_j a_k``
+and ``\\mathbf{x}^{(i)}``.
+
+Every expected value is computed here by sympy.diff of the inlined scalar loss (for a δ:
+∂L/∂w_{jk} divided by the input the weight multiplies), never by the code under test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from symbackprop import verify
+from symbackprop.verification.report import Mistake, Status
+
+ROOT = Path(__file__).resolve().parent.parent
+MATRIX = ROOT / "examples" / "two_layer_matrix.toml"
+BATCH = ROOT / "examples" / "batch_matrix.toml"
+
+# ------------------------------------------------------------------ Mazur's 2-2-2 network, inlined
+
+_X = [sp.Rational(5, 100), sp.Rational(10, 100)]
+_Y = [sp.Rational(1, 100), sp.Rational(99, 100)]
+_W1 = sp.Matrix(2, 2, sp.symbols("u0:4"))
+_W2 = sp.Matrix(2, 2, sp.symbols("v0:4"))
+_AT = {
+    **dict(zip(_W1, [sp.Rational(s) for s in ("0.15", "0.20", "0.25", "0.30")])),
+    **dict(zip(_W2, [sp.Rational(s) for s in ("0.40", "0.45", "0.50", "0.55")])),
+}
+
+
+def _sig(t):
+    return 1 / (1 + sp.exp(-t))
+
+
+_A1 = [_sig(sum(_W1[j, k] * _X[k] for k in range(2)) + sp.Rational(35, 100)) for j in range(2)]
+_A2 = [_sig(sum(_W2[j, k] * _A1[k] for k in range(2)) + sp.Rational(60, 100)) for j in range(2)]
+_LOSS = sum((_A2[j] - _Y[j]) ** 2 for j in range(2)) / 2
+
+
+def _grad(w):
+    return float(sp.diff(_LOSS, w).subs(_AT).evalf(30))
+
+
+A1 = [float(a.subs(_AT).evalf(30)) for a in _A1]
+GW1 = [[_grad(_W1[j, k]) for k in range(2)] for j in range(2)]
+GW2 = [[_grad(_W2[j, k]) for k in range(2)] for j in range(2)]
+DELTA1 = [GW1[j][0] / float(_X[0]) for j in range(2)]  # ∂L/∂w_{j1} = δ_j x_1
+DELTA2 = [GW2[j][0] / A1[0] for j in range(2)]
+
+
+def test_the_independent_truth_is_mazurs():
+    """Mazur's published ∂E/∂w5 = 0.082167041, ∂E/∂w1 = 0.000438568, δ_o1 = 0.138498562."""
+    assert GW2[0][0] == pytest.approx(0.082167041, abs=1e-9)
+    assert GW1[0][0] == pytest.approx(0.000438568, abs=1e-9)
+    assert DELTA2[0] == pytest.approx(0.138498562, abs=1e-9)
+
+
+# ------------------------------------------------------------------ a correct document
+
+CORRECT = [
+    (r"z_j = \sum_k w_{jk} a_k + b_j", 4),  # every layer: j in layer 1 (a_k is the input) and layer 2
+    (r"\delta_j = (a_j - y_j)\sigma'(z_j)", 2),  # y binds j to the output layer
+    (r"\delta_j = \sum_k w_{kj}\delta_k \sigma'(z_j)", 2),  # j in layer 1, k in layer 2
+    (r"\frac{\partial L}{\partial w_{jk}} = \delta_j a_k", 8),  # both weight matrices
+    (r"\delta^{(l)}_j = \sum_{k=1}^{n} w^{(l+1)}_{kj} \delta^{(l+1)}_k f'(z^{(l)}_j)", 2),
+    (r"\delta_j = \sigma'(z_j) \sum_k w_{kj} \delta_k", 2),
+    (r"\delta_j = a_j (1 - a_j) \sum_{k=1}^{2} w_{kj} \delta_k", 2),
+]
+
+
+@pytest.mark.parametrize(("line", "values"), CORRECT, ids=[f"correct-{i}" for i in range(len(CORRECT))])
+def test_a_correct_index_formula_holds_for_every_index_value(line, values):
+    (f,) = verify("one.md", spec=MATRIX, text=f"$${line}$$\n").findings
+    assert f.status is Status.OK and f.checked == values, f.message
+    assert f"{values} values compared" in f.message
+
+
+def test_a_correct_document_verifies_with_nothing_unchecked():
+    text = "\n\n".join(f"$${line}$$" for line, _ in CORRECT) + "\n"
+    report = verify("doc.md", spec=MATRIX, text=text)
+    assert [f.verdict for f in report.findings] == ["holds"] * len(CORRECT), report.table()
+
+
+# ------------------------------------------------------------------ broken copies
+
+BROKEN = [
+    # (the line, the mistake named, where it fails (0-based j), the right value there)
+    (r"\delta_j = \sum_k w_{jk}\delta_k \sigma'(z_j)", Mistake.MISSING_TRANSPOSE, DELTA1[0]),
+    (r"\delta_j = \sum_k w_{kj}\delta_k", Mistake.DROPPED_ACTIVATION_DERIVATIVE, DELTA1[0]),
+    (r"\delta_j = a_j - y_j", Mistake.DROPPED_ACTIVATION_DERIVATIVE, DELTA2[0]),
+    (r"\delta_j = (y_j - a_j)\sigma'(z_j)", Mistake.WRONG_SIGN, DELTA2[0]),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "mistake", "right"),
+    BROKEN,
+    ids=["missing-transpose", "missing-sigma-prime", "output-no-sigma", "sign"],
+)
+def test_a_wrong_index_formula_names_the_index_the_value_and_the_mistake(line, mistake, right):
+    (f,) = verify("one.md", spec=MATRIX, text=f"$${line}$$\n").findings
+    assert f.status is Status.WRONG, f.message
+    assert f.mistake is mistake
+    assert "j = 1" in f.message
+    assert f.value == pytest.approx(right, rel=1e-9)
+
+
+def test_a_wrong_order_of_the_outer_product_is_named():
+    """∂L/∂w_{jk} = δ_k a_j reads as a δᵀ for δ aᵀ: the right value is ∂L/∂w at the index reported."""
+    (f,) = verify(
+        "one.md", spec=MATRIX, text="$$\\frac{\\partial L}{\\partial w_{jk}} = \\delta_k a_j$$\n"
+    ).findings
+    assert f.status is Status.WRONG and f.mistake is Mistake.WRONG_ORDER, f.message
+    grads = {1: GW1, 2: GW2}[int(f.message.split("k in layer ")[1][0])]
+    j, k = (int(f.message.split(f"{c} = ")[1][0]) - 1 for c in "jk")
+    assert f.value == pytest.approx(grads[j][k], rel=1e-9)
+
+
+# ------------------------------------------------------------------ x^(i): the examples of a batch
+
+_XB = [[0, 0, 1, 1], [0, 1, 0, 1]]
+_W1B = [[0.5, -0.4], [0.3, 0.8], [-0.6, 0.2]]
+_B1B = [0.1, -0.1, 0.0]
+
+
+#: Two examples whose inputs are no 0 or 1, so that a power x_k^i would differ from the column.
+TWO_EXAMPLES = """
+[inputs]
+X = [[0.5, 2.0], [1.5, 3.0]]
+[targets]
+Y = [[0.2, 0.7]]
+[parameters]
+W_1 = [[0.5, -0.4], [0.3, 0.8]]
+b_1 = [0.1, -0.1]
+W_2 = [[0.7, -0.5]]
+b_2 = 0.1
+[network]
+Z_1 = "W_1 @ X + b_1"
+A_1 = "tanh(Z_1)"
+Z_2 = "W_2 @ A_1 + b_2"
+A_2 = "sigmoid(Z_2)"
+L   = "mean(binary_cross_entropy(A_2, Y))"
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "verdict"),
+    [
+        (r"z^{(i)}_j = \sum_k w_{jk} x^{(i)}_k + b_j", "holds"),
+        (r"z^{(i)}_j = \sum_k w_{jk} x_k^{2} + b_j", None),
+    ],
+    ids=["example-column", "a-power-is-no-example"],
+)
+def test_the_example_superscript_is_a_column_never_a_power(tmp_path, line, verdict):
+    """2 units × 2 examples: z^{(i)}_j = Σ_k w_jk X[k, i] + b_j; ``x_k^{2}`` is a power (no example)."""
+    spec = tmp_path / "two.toml"
+    spec.write_text(TWO_EXAMPLES)
+    (f,) = verify("one.md", spec=spec, text=f"$${line}$$\n").findings
+    if verdict == "holds":
+        assert f.status is Status.OK and f.checked == 4, f.message
+    else:
+        assert f.status is Status.NOT_CHECKED, f.message
+
+
+def test_a_wrong_example_column_is_caught_with_the_right_value(tmp_path):
+    """x^{(i)}_k used with w_{jk} transposed: at i = 1, j = 1 the right z is 0.5·0.5 − 0.4·1.5 + 0.1."""
+    spec = tmp_path / "two.toml"
+    spec.write_text(TWO_EXAMPLES)
+    (f,) = verify("one.md", spec=spec, text="$$z^{(i)}_j = \\sum_k w_{kj} x^{(i)}_k + b_j$$\n").findings
+    assert f.status is Status.WRONG and f.mistake is Mistake.MISSING_TRANSPOSE, f.message
+    assert "i = 1, j = 1" in f.message and f.value == pytest.approx(0.5 * 0.5 - 0.4 * 1.5 + 0.1, abs=1e-12)
+
+
+def test_a_transposed_weight_of_a_non_square_matrix_is_a_missing_transpose():
+    line = r"z^{(i)}_j = \sum_k w_{kj} x^{(i)}_k + b_j"
+    (f,) = verify("one.md", spec=BATCH, text=f"$${line}$$\n").findings
+    assert f.status is Status.WRONG and f.mistake is Mistake.MISSING_TRANSPOSE, f.message
+    i, j = (int(f.message.split(f"{c} = ")[1][0]) - 1 for c in "ij")
+    right = sum(_W1B[j][k] * _XB[k][i] for k in range(2)) + _B1B[j]
+    assert f.value == pytest.approx(right, abs=1e-12)
+
+
+def test_a_per_unit_bias_gradient_sums_over_the_examples():
+    line = r"\partial L / \partial b_j = \sum_i \delta^{(i)}_j"
+    (f,) = verify("one.md", spec=BATCH, text=f"$${line}$$\n").findings
+    assert f.status is Status.OK and f.checked == 3, f.message  # b_2 is shared: layer 2 is not bound
+
+
+def test_a_sum_over_the_examples_gives_the_batch_gradient():
+    """Under ``mean``, ∂L/∂z^{(i)} already carries 1/m: ∂L/∂w_jk = Σ_i δ^{(i)}_j a^{(i)}_k."""
+    line = r"\frac{\partial L}{\partial w_{jk}} = \sum_i \delta^{(i)}_j a^{(i)}_k"
+    (f,) = verify("one.md", spec=BATCH, text=f"$${line}$$\n").findings
+    assert f.status is Status.OK and f.checked == 3 * 2 + 1 * 3, f.message
+
+
+# ------------------------------------------------------------------ a scalar network
+
+SCALAR = """
+[inputs]
+x_1 = 0.05
+x_2 = 0.10
+[targets]
+y_5 = 0.01
+y_6 = 0.99
+[parameters]
+w_31 = 0.15
+w_32 = 0.20
+w_41 = 0.25
+w_42 = 0.30
+w_53 = 0.40
+w_54 = 0.45
+w_63 = 0.50
+w_64 = 0.55
+[network]
+z_3 = "w_31 * x_1 + w_32 * x_2 + 0.35"
+a_3 = "sigmoid(z_3)"
+z_4 = "w_41 * x_1 + w_42 * x_2 + 0.35"
+a_4 = "sigmoid(z_4)"
+z_5 = "w_53 * a_3 + w_54 * a_4 + 0.60"
+a_5 = "sigmoid(z_5)"
+z_6 = "w_63 * a_3 + w_64 * a_4 + 0.60"
+a_6 = "sigmoid(z_6)"
+L = "half_squared_error(a_5, y_5) + half_squared_error(a_6, y_6)"
+"""
+
+
+@pytest.fixture(scope="module")
+def scalar_spec(tmp_path_factory):
+    path = tmp_path_factory.mktemp("spec") / "units.toml"
+    path.write_text(SCALAR)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("line", "verdict", "values"),
+    [
+        (r"\delta_j = \sum_k w_{kj}\delta_k \sigma'(z_j)", "holds", 2),  # j = 3, 4; k = 5, 6
+        (r"\frac{\partial L}{\partial w_{kj}} = \delta_k a_j", "holds", 4),  # k = 5, 6; j = 3, 4
+        (r"\delta_k = (a_k - y_k)\sigma'(z_k)", "holds", 2),
+        (r"\delta_k = a_k - y_k", "wrong", 0),
+    ],
+    ids=["hidden-delta", "gradient", "output-delta", "output-delta-no-sigma"],
+)
+def test_index_names_bind_to_a_scalar_family(scalar_spec, line, verdict, values):
+    (f,) = verify("one.md", spec=scalar_spec, text=f"$${line}$$\n").findings
+    assert f.verdict == verdict, f.message
+    if verdict == "holds":
+        assert f.checked == values
+    else:  # k = 5 is output unit 1 of Mazur's network: δ_o1
+        assert "k = 5" in f.message and f.value == pytest.approx(DELTA2[0], rel=1e-9)
+
+
+# ------------------------------------------------------------------ what cannot be bound stays unchecked
+
+
+@pytest.mark.parametrize(
+    ("spec", "line"),
+    [
+        (MATRIX, r"\delta_j = \sum_{k=1}^{3} w_{kj}\delta_k \sigma'(z_j)"),  # 3 units: no layer has them
+        (BATCH, r"\delta_j = \sum_k w_{kj}\delta_k \sigma'(z_j)"),  # a batch: which example?
+        (MATRIX, r"\delta_j = \sum_k v_{kj}\delta_k \sigma'(z_j)"),  # v: no such weights
+        (MATRIX, r"\partial L / \partial b_j = \delta_j"),  # b_1 is one bias shared by the layer
+    ],
+    ids=["sum-limit", "batch-without-example", "unknown-name", "shared-bias"],
+)
+def test_what_cannot_be_bound_for_sure_is_not_checked(spec, line):
+    (f,) = verify("one.md", spec=spec, text=f"$${line}$$\n").findings
+    assert f.status is Status.NOT_CHECKED and "index notation" in f.message, f.message
