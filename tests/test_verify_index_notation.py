@@ -115,7 +115,7 @@ def test_a_wrong_order_of_the_outer_product_is_named():
         "one.md", spec=MATRIX, text="$$\\frac{\\partial L}{\\partial w_{jk}} = \\delta_k a_j$$\n"
     ).findings
     assert f.status is Status.WRONG and f.mistake is Mistake.WRONG_ORDER, f.message
-    grads = {1: GW1, 2: GW2}[int(f.message.split("k in layer ")[1][0])]
+    grads = {1: GW1, 2: GW2}[int(f.message.split("j in layer ")[1][0])]  # the weight's layer is j's
     j, k = (int(f.message.split(f"{c} = ")[1][0]) - 1 for c in "jk")
     assert f.value == pytest.approx(grads[j][k], rel=1e-9)
 
@@ -236,22 +236,40 @@ def scalar_spec(tmp_path_factory):
 
 
 @pytest.mark.parametrize(
-    ("line", "verdict", "values"),
+    ("line", "values"),
     [
-        (r"\delta_j = \sum_k w_{kj}\delta_k \sigma'(z_j)", "holds", 2),  # j = 3, 4; k = 5, 6
-        (r"\frac{\partial L}{\partial w_{kj}} = \delta_k a_j", "holds", 4),  # k = 5, 6; j = 3, 4
-        (r"\delta_k = (a_k - y_k)\sigma'(z_k)", "holds", 2),
-        (r"\delta_k = a_k - y_k", "wrong", 0),
+        (r"\delta_j = \sum_k w_{kj}\delta_k \sigma'(z_j)", 2),  # j = 3, 4; k = 5, 6
+        (
+            r"\frac{\partial L}{\partial w_{kj}} = \delta_k a_j",
+            4,
+        ),  # k = 5, 6; j = 3, 4 (a_1, a_2: no such names)
+        (r"\delta_k = (a_k - y_k)\sigma'(z_k)", 2),
     ],
-    ids=["hidden-delta", "gradient", "output-delta", "output-delta-no-sigma"],
+    ids=["hidden-delta", "gradient", "output-delta"],
 )
-def test_index_names_bind_to_a_scalar_family(scalar_spec, line, verdict, values):
+def test_index_names_bind_to_a_scalar_family(scalar_spec, line, values):
     (f,) = verify("one.md", spec=scalar_spec, text=f"$${line}$$\n").findings
-    assert f.verdict == verdict, f.message
-    if verdict == "holds":
-        assert f.checked == values
-    else:  # k = 5 is output unit 1 of Mazur's network: δ_o1
-        assert "k = 5" in f.message and f.value == pytest.approx(DELTA2[0], rel=1e-9)
+    assert f.status is Status.OK and f.checked == values, f.message
+
+
+#: Units 3, 4 are Mazur's h1, h2 and units 5, 6 his o1, o2: the right values at the first index that fails.
+SCALAR_BROKEN = [
+    (r"\delta_k = a_k - y_k", Mistake.DROPPED_ACTIVATION_DERIVATIVE, "k = 5", DELTA2[0]),
+    (r"\delta_j = \sum_k w_{jk}\delta_k \sigma'(z_j)", Mistake.MISSING_TRANSPOSE, "j = 5", DELTA2[0]),
+    (r"\frac{\partial L}{\partial w_{kj}} = \delta_j a_k", Mistake.WRONG_ORDER, "j = 3, k = 5", GW2[0][0]),
+    (r"\delta_k = (y_k - a_k)\sigma'(z_k)", Mistake.WRONG_SIGN, "k = 5", DELTA2[0]),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "mistake", "where", "right"),
+    SCALAR_BROKEN,
+    ids=["missing-sigma-prime", "missing-transpose", "wrong-order", "sign"],
+)
+def test_a_wrong_line_over_a_scalar_family_is_named(scalar_spec, line, mistake, where, right):
+    (f,) = verify("one.md", spec=scalar_spec, text=f"$${line}$$\n").findings
+    assert f.status is Status.WRONG and f.mistake is mistake, f.message
+    assert f"wrong at {where}" in f.message and f.value == pytest.approx(right, rel=1e-9)
 
 
 # ------------------------------------------------------------------ what cannot be bound stays unchecked

@@ -107,11 +107,10 @@ class MatrixBinding:
     def example_span(self) -> range:
         return range(self.examples)
 
-    def function(self, layer: int) -> Any:
-        """The activation applied to layer ``layer``'s ``z`` (a SymPy function class), or ``None``."""
-        a = self.layers[layer - 1]["a"]
-        f = self.network.definition.get(a)
-        return type(f) if f is not None else None
+    def activation(self, leaf: Leaf, asg: Mapping[str, int], vals: Mapping[str, int]) -> str:
+        """The name of the function applied to the layer of ``z_j`` (``f`` in ``f'(z_j)``)."""
+        layer = self.resolve(leaf, asg).layer
+        return _applied(self.network.definition, self.layers[layer - 1]["z"])
 
     def _layer(self, leaf: Leaf, letter: str | None, asg: Mapping[str, int]) -> int:
         if leaf.layer is None:
@@ -232,6 +231,14 @@ def _affine(expr: Any, params: set[Symbol]) -> tuple[Symbol, Symbol, Symbol | No
     return w, prev, biases[0] if biases else None
 
 
+def _applied(definition: Mapping[Symbol, Any], z: Symbol) -> str:
+    """The name of the one function of one argument applied to ``z`` in the network."""
+    names = {type(e).__name__ for e in definition.values() if not e.is_Add and e.args == (z,)}
+    if len(names) != 1:
+        raise Unbound(f"no one activation of {z.name}")
+    return names.pop()
+
+
 class ScalarBinding:
     """Index notation against a scalar network: ``w_{kj}`` is the network's name ``w_kj`` for each
     value of the letters.
@@ -261,8 +268,9 @@ class ScalarBinding:
     def example_span(self) -> range:
         return range(1)
 
-    def function(self, layer: int) -> Any:
-        return None
+    def activation(self, leaf: Leaf, asg: Mapping[str, int], vals: Mapping[str, int]) -> str:
+        """The name of the function applied to ``z_j`` (``f`` in ``f'(z_j)``)."""
+        return _applied(self.network.definition, self.name(leaf, vals))
 
     def resolve(self, leaf: Leaf, asg: Mapping[str, int]) -> Ref:
         """Only the form is checked here: the names exist or not per value (:meth:`entry`)."""

@@ -28,6 +28,7 @@ import sympy
 
 from ..notation.latex.indexed import INDEX_LETTERS, IndexUnread, IxNode, Leaf, read_index_side
 from .index_bindings import MatrixBinding, Misindexed, ScalarBinding, Unbound
+from .index_mistakes import named
 from .matrix_mistakes import recognise
 from .report import MISTAKES, Expected, Finding, Formula, Kind, Mistake, Status
 from .statements import Statement
@@ -93,17 +94,7 @@ class IndexJudge:
             "subject": st.sides[0].strip(),
         }
         self._examples = {e for text in written for e in _all_examples(text)}
-        sides, unread = [], []
-        for text in [*(u for u, _ in st.unread), *written[1:]]:
-            try:
-                node = read_index_side(text)
-            except IndexUnread as e:
-                unread.append(f"{text.strip()[:40]}: {e}")
-                continue
-            if not _free(node) <= free or not _examples(node) <= _examples(first) or _has_decimals(node):
-                unread.append(f"{text.strip()[:40]}: free indices or written numbers")
-                continue
-            sides.append((text.strip(), node))
+        sides, unread = _later_sides(first, [*(u for u, _ in st.unread), *written[1:]])
         if not sides:
             return _not_checked(base, "; ".join(unread) or "nothing to compare")
         outcomes, why = self._outcomes(first, sides, free)
@@ -223,10 +214,9 @@ class IndexJudge:
 
         if name == "f":  # the layer's own activation: f'(z_j)
             leaf = arg.args[0] if arg.op == "leaf" else None
-            if leaf is None or leaf.base.lower() != "z" or not isinstance(self.binding, MatrixBinding):
+            if leaf is None or leaf.base.lower() != "z":
                 raise Unbound("f of something other than a layer's z")
-            cls = self.binding.function(self.binding.resolve(leaf, asg).layer)
-            name = cls.__name__ if cls is not None else ""
+            name = self.binding.activation(leaf, asg, vals)
         info = FUNCTIONS.get(name)
         if info is None or not info.accepts(1):
             raise Unbound(f"{name} is not a function of one number")
@@ -263,7 +253,31 @@ class IndexJudge:
         """The classic matrix-form mistake the wrong side's values reproduce, over the whole quantity."""
         if out.misindexed is not None or transposed:
             return Mistake.MISSING_TRANSPOSE
-        if self.matrix is None or first.op != "leaf" or out.wrong is None:
+        if out.wrong is None:
+            return None
+        node = next(n for t, n in sides if t == out.wrong[0])
+        return self._matrix_mistake(first, node, out) or named(
+            first, node, lambda variant: self._holds_everywhere(first, variant, out.asg)
+        )
+
+    def _holds_everywhere(self, first: IxNode, variant: IxNode, asg: dict[str, int]) -> bool:
+        """Whether a rewritten side agrees with the first at every index value (at least one)."""
+        compared = 0
+        for vals in self._values(asg, _free(first), first):
+            try:
+                truth, value = self._at(first, asg, vals), self._at(variant, asg, vals)
+            except (Unbound, Misindexed):
+                return False
+            if truth is None or value is None:
+                continue
+            if abs(value - truth) > EXACT * max(1.0, abs(truth)):
+                return False
+            compared += 1
+        return compared > 0
+
+    def _matrix_mistake(self, first: IxNode, node: IxNode, out: _Outcome) -> Mistake | None:
+        """The matrix-form mistake (:func:`~.matrix_mistakes.recognise`) the side's values reproduce."""
+        if self.matrix is None or first.op != "leaf":
             return None
         leaf: Leaf = first.args[0]
         if leaf.grad is None and leaf.base != "delta":
@@ -273,7 +287,6 @@ class IndexJudge:
             return None
         import numpy
 
-        node = next(n for t, n in sides if t == out.wrong[0])
         rows = self.binding.span(ref.row, out.asg)
         cols = self.binding.span(ref.col, out.asg) if ref.col in leaf.indices else range(1)
         try:
@@ -334,6 +347,22 @@ def _wrong(base: dict[str, Any], first: IxNode, out: _Outcome, mistake: Mistake 
         checked=out.checked + 1,
         **base,
     )
+
+
+def _later_sides(first: IxNode, texts: list[str]) -> tuple[list[tuple[str, IxNode]], list[str]]:
+    """The sides read (each a function of the first side's indices, in symbols), and why others are not."""
+    sides, unread = [], []
+    for text in texts:
+        try:
+            node = read_index_side(text)
+        except IndexUnread as e:
+            unread.append(f"{text.strip()[:40]}: {e}")
+            continue
+        if not _free(node) <= _free(first) or not _examples(node) <= _examples(first) or _has_decimals(node):
+            unread.append(f"{text.strip()[:40]}: free indices or written numbers")
+            continue
+        sides.append((text.strip(), node))
+    return sides, unread
 
 
 def _as_written(st: Statement) -> list[str]:
