@@ -288,3 +288,37 @@ def test_a_wrong_line_over_a_scalar_family_is_named(scalar_spec, line, mistake, 
 def test_what_cannot_be_bound_for_sure_is_not_checked(spec, line):
     (f,) = verify("one.md", spec=spec, text=f"$${line}$$\n").findings
     assert f.status is Status.NOT_CHECKED and "index notation" in f.message, f.message
+
+
+# ------------------------------------------------------------------ bounded work
+
+
+def test_a_line_over_too_many_index_values_is_not_checked_rather_than_slow():
+    """Layer 1's 300 × 200 weights (120,000 terms with both sides) are over the bound; layer 2's 400 not."""
+    import time
+
+    from symbackprop import mlp
+    from symbackprop.verification.index_notation import MAX_WORK, IndexJudge
+    from symbackprop.verification.matrix_claims import MatrixJudge
+    from symbackprop.verification.statements import Statement
+
+    assert 2 * 300 * 200 > MAX_WORK >= 2 * 200 * 2
+    judge = IndexJudge(MatrixJudge(mlp([300, 200, 2], view="matrix")))
+    lines = {
+        r"\frac{\partial L}{\partial w_{jk}} = \delta_j x_k": Status.NOT_CHECKED,
+        r"\frac{\partial L}{\partial w_{jk}} = \delta_j a_k": Status.OK,
+    }
+    for text, status in lines.items():
+        start = time.perf_counter()
+        sides = text.split(" = ")
+        f = judge.judge(Statement(line=1, block_end=1, source=text, sides=sides, ops=["="]))
+        assert time.perf_counter() - start < 2.0
+        assert f is not None and f.status is status, f.message
+    assert f.checked == 200 * 2 and "not compared where j in layer 1" in f.message
+
+
+def test_deep_nesting_is_refused_by_the_reader():
+    from symbackprop.notation.latex.indexed import IndexUnread, read_index_side
+
+    with pytest.raises(IndexUnread, match="nested too deeply"):
+        read_index_side("(" * 600 + "a_j" + ")" * 600)

@@ -34,8 +34,9 @@ __all__ = ["INDEX_LETTERS", "IndexUnread", "IxNode", "Leaf", "read_index_side"]
 #: Letters that index units, sums and examples (``l`` is the layer when written as a superscript).
 INDEX_LETTERS = frozenset("ijklmnpq")
 
-#: Longest side read (characters).
+#: Longest side read (characters), and its deepest nesting of brackets.
 MAX_SIDE = 2000
+MAX_DEPTH = 40
 
 _BOLD = frozenset({r"\mathbf", r"\boldsymbol", r"\bm", r"\mathbfit", r"\pmb", r"\mathit"})
 
@@ -91,6 +92,12 @@ def read_index_side(text: str) -> IxNode:
     if len(text) > MAX_SIDE:
         raise IndexUnread("too long")
     toks = [t for t in tokenize(text) if not t.isspace() and t not in DROP]
+    depth = deepest = 0
+    for t in toks:
+        depth += (t in "({[") - (t in ")}]")
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise IndexUnread("nested too deeply")
     while toks and toks[-1] in (",", ".", ";"):
         toks.pop()
     p = _Parser(toks)
