@@ -26,6 +26,7 @@ from typing import Any
 
 import sympy
 
+from ..errors import SymbackpropError
 from ..notation.latex.indexed import INDEX_LETTERS, IndexUnread, IxNode, Leaf, read_index_side
 from .index_bindings import MatrixBinding, Misindexed, ScalarBinding, Unbound
 from .index_mistakes import named
@@ -102,7 +103,10 @@ class IndexJudge:
         sides, unread = _later_sides(first, [*(u for u, _ in st.unread), *written[1:]])
         if not sides:
             return _not_checked(base, "; ".join(unread) or "nothing to compare")
-        outcomes, why = self._outcomes(first, sides, free)
+        try:
+            outcomes, why = self._outcomes(first, sides, free)
+        except (ArithmeticError, SymbackpropError) as e:
+            return _not_checked(base, f"cannot be evaluated ({e})")
         if not outcomes:
             return _not_checked(base, f"the indices cannot be bound to the network for sure ({why})")
         return self._finding(base, first, outcomes, sides)
@@ -391,8 +395,9 @@ def _later_sides(first: IxNode, texts: list[str]) -> tuple[list[tuple[str, IxNod
         except IndexUnread as e:
             unread.append(f"{text.strip()[:40]}: {e}")
             continue
-        if not _free(node) <= _free(first) or not _examples(node) <= _examples(first) or _has_decimals(node):
-            unread.append(f"{text.strip()[:40]}: free indices or written numbers")
+        own = _free(node) <= _free(first) and _examples(node) <= _examples(first) and _indexed(node)
+        if not own or _has_decimals(node):
+            unread.append(f"{text.strip()[:40]}: other indices, or written numbers")
             continue
         sides.append((text.strip(), node))
     return sides, unread
