@@ -85,6 +85,29 @@ def test_a_correct_document_verifies_with_nothing_unchecked():
     assert [f.verdict for f in report.findings] == ["holds"] * len(CORRECT), report.table()
 
 
+def test_a_document_that_writes_every_weight_from_j_to_k_is_read_in_its_convention():
+    """Every weight line holds read w_{jk} = W[k, j], none read W[j, k]: the document's convention, said."""
+    lines = [
+        r"z_k = \sum_j w_{jk} a_j + b_k",
+        r"\delta_j = \sum_k w_{jk}\delta_k \sigma'(z_j)",
+        r"\frac{\partial L}{\partial w_{jk}} = a_j \delta_k",
+    ]
+    report = verify("doc.md", spec=MATRIX, text="\n\n".join(f"$${line}$$" for line in lines) + "\n")
+    assert [f.verdict for f in report.findings] == ["holds"] * 3, report.table()
+    assert all("weight from j to k" in f.message for f in report.findings)
+
+
+def test_one_transposed_line_in_a_correct_document_is_caught_at_its_line():
+    """A broken copy of the correct document: the row/column convention of the other lines stands."""
+    right = r"\delta_j = \sum_k w_{kj}\delta_k \sigma'(z_j)"
+    text = "\n\n".join(f"$${line}$$" for line, _ in CORRECT) + "\n"
+    assert right in text
+    report = verify("doc.md", spec=MATRIX, text=text.replace(right, right.replace("w_{kj}", "w_{jk}")))
+    wrongs = [f for f in report.findings if f.status is Status.WRONG]
+    assert [(f.line, f.mistake) for f in wrongs] == [(5, Mistake.MISSING_TRANSPOSE)], report.table()
+    assert wrongs[0].value == pytest.approx(DELTA1[0], rel=1e-9)
+
+
 # ------------------------------------------------------------------ broken copies
 
 BROKEN = [

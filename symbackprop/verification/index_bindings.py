@@ -74,6 +74,7 @@ class MatrixBinding:
     """
 
     sparse = False
+    from_to = False  # the document writes w_{jk} for the weight from j to k (see IndexJudge)
 
     def __init__(self, network: Any, evaluation: Any) -> None:
         self.network = network
@@ -168,7 +169,7 @@ class MatrixBinding:
     def _weight(self, leaf: Leaf, asg: Mapping[str, int]) -> Ref:
         if len(leaf.indices) != 2:
             raise Unbound("a weight with other than two indices")
-        p, q = leaf.indices
+        p, q = leaf.indices[::-1] if self.from_to else leaf.indices
         if asg[p] == asg[q] + 1:
             layer, reverse = asg[p], False
         elif asg[q] == asg[p] + 1:

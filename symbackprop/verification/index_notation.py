@@ -67,7 +67,9 @@ class IndexJudge:
         oracle: The :class:`~.oracle.Oracle` (a scalar network at a point), or ``None``.
     """
 
-    def __init__(self, matrix: Any = None, oracle: Any = None) -> None:
+    def __init__(
+        self, matrix: Any = None, oracle: Any = None, statements: list[Statement] | None = None
+    ) -> None:
         self.matrix = matrix
         self.binding: Any = None
         try:
@@ -80,6 +82,26 @@ class IndexJudge:
         self._derivatives: dict[tuple[str, int], tuple[Any, Any]] = {}
         self._values_of: dict[tuple[str, int, float], float] = {}
         self._examples: set[str] = set()  # the statement's example letters (``^{(i)}``)
+        self.convention = ""  # said on every finding when the document writes weights from -> to
+        if isinstance(self.binding, MatrixBinding) and statements:
+            self._weights_from_to(statements)
+
+    def _weights_from_to(self, statements: list[Statement]) -> None:
+        """Read ``w_{jk}`` as the weight from ``j`` to ``k`` when that is the document's convention: every
+        line with a weight (two at least) holds read that way, and none holds read row ``j``, column ``k``."""
+        lines = [st for st in statements if any(_weighted(side) for side in st.sides)]
+        if len(lines) < 2:
+            return
+        straight = [self.judge(st) for st in lines]
+        self.binding.from_to = True
+        turned = [self.judge(st) for st in lines]
+        holds = [f is not None and f.status is Status.OK for f in turned]
+        if all(holds) and not any(f is not None and f.status is Status.OK for f in straight):
+            self.convention = (
+                " (w_{jk} read as the weight from j to k, as every weight line of the document is)"
+            )
+        else:
+            self.binding.from_to = False
 
     def judge(self, st: Statement) -> Finding | None:
         """The finding on one chain written in index notation, or ``None`` when it is not."""
@@ -273,7 +295,7 @@ class IndexJudge:
     ) -> Finding:
         straight = [o for o in outcomes if not o.reversed] or outcomes
         if any(o.checked and not o.failed for o in straight):
-            return _holds(base, first, straight)
+            return _holds(base, first, straight, self.convention)
         failed = [o for o in outcomes if o.failed]
         if not failed:
             return _not_checked(base, f"too many index values to compare ({outcomes[0].unread[0]})")
@@ -344,11 +366,11 @@ class IndexJudge:
         return recognise(self.matrix.derivation, ("adjoint", ref.symbol), matches)
 
 
-def _holds(base: dict[str, Any], first: IxNode, straight: list[_Outcome]) -> Finding:
+def _holds(base: dict[str, Any], first: IxNode, straight: list[_Outcome], convention: str = "") -> Finding:
     """The finding on a chain that holds wherever it fits (and, said, where it does not)."""
     held = [o for o in straight if o.checked and not o.failed]
     count = sum(o.checked for o in held)
-    said = f"holds for every index value in range: {count} values compared{_layers(held, first)}"
+    said = f"holds for every index value in range: {count} values compared{_layers(held, first)}{convention}"
     if not_here := [o for o in straight if o.failed]:
         said += f"; it does not hold{_layers(not_here, first, 'where')}"
     if skipped := [o for o in straight if o.unread]:
@@ -401,6 +423,15 @@ def _later_sides(first: IxNode, texts: list[str]) -> tuple[list[tuple[str, IxNod
             continue
         sides.append((text.strip(), node))
     return sides, unread
+
+
+def _weighted(text: str) -> bool:
+    """Whether a side in index notation uses a weight ``w_{jk}``."""
+    try:
+        node = read_index_side(text)
+    except IndexUnread:
+        return False
+    return any(leaf.base.lower() == "w" and len(leaf.indices) == 2 for leaf in _leaves(node))
 
 
 def _as_written(st: Statement) -> list[str]:
