@@ -268,7 +268,7 @@ def _judge_part(
     findings: list[Finding] = []
     before: int | None = None  # the index in findings of the statement before's own finding
     others = other_conventions(statements, doc.text)
-    index = IndexJudge(matrix, oracle)  # δ_j = Σ_k w_kj δ_k σ′(z_j): for every j, in the layers it fits
+    index = IndexJudge(matrix, oracle, statements)  # δ_j = Σ_k w_kj δ_k σ′(z_j): for every j, where it fits
     for i, st in enumerate(statements):
         found = _judged(judge, matrix, i, templated.get(i, st), i in continues, i in others, index)
         if i in continues and before is not None and judge.memory.joined is Arithmetic.HOLDS:
