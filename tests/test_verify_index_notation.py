@@ -345,3 +345,45 @@ def test_deep_nesting_is_refused_by_the_reader():
 
     with pytest.raises(IndexUnread, match="nested too deeply"):
         read_index_side("(" * 600 + "a_j" + ")" * 600)
+
+
+# ------------------------------------------------------------------ x^(i) in matrix form
+
+
+def _xor_delta1():
+    """∂L/∂Z_1 of the XOR batch by hand (numpy): L = mean BCE, so ∂L/∂Z_2 = (A_2 − Y)/4."""
+    import numpy as np
+
+    x = np.array(_XB, dtype=float)
+    w1, b1 = np.array(_W1B), np.array(_B1B).reshape(-1, 1)
+    w2 = np.array([[0.7, -0.5, 0.4]])
+    a1 = np.tanh(w1 @ x + b1)
+    a2 = 1 / (1 + np.exp(-(w2 @ a1 + 0.1)))
+    d2 = (a2 - np.array([[0, 1, 1, 0]])) / 4
+    return (w2.T @ d2) * (1 - a1**2)
+
+
+@pytest.mark.parametrize(
+    ("line", "verdict"),
+    [
+        (r"\mathbf{z}_1^{(i)} = \mathbf{W}_1 \mathbf{x}^{(i)} + \mathbf{b}_1", "holds"),
+        (r"\mathbf{a}_1^{(i)} = \tanh(\mathbf{z}_1^{(i)})", "holds"),
+        (
+            r"\boldsymbol\delta_1^{(i)} = (\mathbf{W}_2^\top \boldsymbol\delta_2^{(i)})"
+            r" \odot (1 - \mathbf{a}_1^{(i)} \odot \mathbf{a}_1^{(i)})",
+            "holds",
+        ),
+        (r"\boldsymbol\delta_1^{(i)} = \mathbf{W}_2^\top \boldsymbol\delta_2^{(i)}", "wrong"),
+    ],
+    ids=["forward", "activation", "delta", "delta-without-tanh-prime"],
+)
+def test_a_vector_of_one_example_is_a_column_of_the_batch(line, verdict):
+    """x^{(i)} is column i of X (a lower-case name for its upper-case batch), for each of 4 examples."""
+    (f,) = verify("one.md", spec=BATCH, text=f"$${line}$$\n").findings
+    assert f.verdict == verdict, f.message
+    if verdict == "holds":
+        assert "i = 1…4" in f.message and f.checked == 4
+    else:
+        assert f.message.startswith("at i = 1:")
+        right = [float(e) for e in f.correction.formula.expr]
+        assert right == pytest.approx(list(_xor_delta1()[:, 0]), rel=1e-5)

@@ -28,6 +28,7 @@ import sympy
 
 from ..errors import SymbackpropError
 from ..notation.latex.indexed import INDEX_LETTERS, IndexUnread, IxNode, Leaf, read_index_side
+from .example_columns import example_finding
 from .index_bindings import MatrixBinding, Misindexed, ScalarBinding, Unbound
 from .index_mistakes import named
 from .matrix_mistakes import recognise
@@ -107,6 +108,8 @@ class IndexJudge:
         """The finding on one chain written in index notation, or ``None`` when it is not."""
         if self.binding is None or len(st.sides) < 2 or any(op not in ("=", "≈") for op in st.ops):
             return None
+        if (found := self._matrix_example(st)) is not None:
+            return found
         written = _as_written(st)
         try:
             first = read_index_side(written[0])
@@ -132,6 +135,11 @@ class IndexJudge:
         if not outcomes:
             return _not_checked(base, f"the indices cannot be bound to the network for sure ({why})")
         return self._finding(base, first, outcomes, sides)
+
+    def _matrix_example(self, st: Statement) -> Finding | None:
+        """``z_1^{(i)} = W_1 x^{(i)} + b_1``: matrix form, example by example (a verdict, or ``None``)."""
+        found = example_finding(self.matrix, st) if self.matrix is not None else None
+        return found if found is not None and found.status is not Status.NOT_CHECKED else None
 
     # ------------------------------------------------------------ fitting and evaluating
 
