@@ -387,3 +387,20 @@ def test_a_vector_of_one_example_is_a_column_of_the_batch(line, verdict):
         assert f.message.startswith("at i = 1:")
         right = [float(e) for e in f.correction.formula.expr]
         assert right == pytest.approx(list(_xor_delta1()[:, 0]), rel=1e-5)
+
+
+def test_without_a_spec_the_documents_own_family_is_bound_and_a_missing_sigma_prime_named():
+    """The document defines z_1 = w_11 x_1 + w_12 x_2, a_1 = σ(z_1), L = ½(a_1 − y_1)² (sympy.diff)."""
+    w11, w12 = sp.symbols("w11 w12")
+    loss = (_sig(w11 * sp.Rational(1, 2) + w12) - 1) ** 2 / 2
+    right = float(sp.diff(loss, w11).subs({w11: sp.Rational(1, 10), w12: sp.Rational(2, 10)}).evalf(30))
+    text = (
+        "Inputs $x_1 = 0.5$, $x_2 = 1.0$, target $y_1 = 1$, weights $w_{11} = 0.1$, $w_{12} = 0.2$.\n\n"
+        "$$z_1 = w_{11} x_1 + w_{12} x_2$$\n\n$$a_1 = \\sigma(z_1)$$\n\n$$L = \\frac{1}{2}(a_1 - y_1)^2$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w_{jk}} = (a_j - y_j)\\sigma'(z_j) x_k$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w_{jk}} = (a_j - y_j) x_k$$\n"
+    )
+    *_, good, bad = verify("doc.md", text=text).findings
+    assert good.verdict == "holds" and good.checked == 2, good.message
+    assert bad.status is Status.WRONG and bad.mistake is Mistake.DROPPED_ACTIVATION_DERIVATIVE, bad.message
+    assert "j = 1, k = 1" in bad.message and bad.value == pytest.approx(right, rel=1e-9)

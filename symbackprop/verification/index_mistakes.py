@@ -5,7 +5,8 @@ is named when the rewritten side holds at every index value where the line was c
 
 * **a wrong sign**: the side negated;
 * **a missing transpose**: every weight's indices swapped (``w_{jk}`` for ``w_{kj}``);
-* **a dropped activation derivative**: the side times ``f'(z_j)``, for a line about ``δ_j``;
+* **a dropped activation derivative**: the side times ``f'(z_j)``, for an index ``j`` of the first
+  side (``δ_j``, ``∂L/∂w_{jk}``);
 * **a wrong order**: the first side's two indices swapped in the written side
   (``δ_k a_j`` for ``δ_j a_k``).
 
@@ -23,7 +24,7 @@ from .report import Mistake
 
 __all__ = ["REWRITES", "named"]
 
-Rewrite = Callable[[IxNode, IxNode], IxNode | None]
+Rewrite = Callable[[IxNode, IxNode], list[IxNode]]
 
 
 def _map_leaves(node: IxNode, change: Callable[[Leaf], Leaf]) -> IxNode:
@@ -32,41 +33,42 @@ def _map_leaves(node: IxNode, change: Callable[[Leaf], Leaf]) -> IxNode:
     return IxNode(node.op, tuple(_map_leaves(a, change) if isinstance(a, IxNode) else a for a in node.args))
 
 
-def _negated(first: IxNode, node: IxNode) -> IxNode | None:
-    return IxNode("neg", (node,))
+def _negated(first: IxNode, node: IxNode) -> list[IxNode]:
+    return [IxNode("neg", (node,))]
 
 
-def _weights_swapped(first: IxNode, node: IxNode) -> IxNode | None:
+def _weights_swapped(first: IxNode, node: IxNode) -> list[IxNode]:
     def swap(leaf: Leaf) -> Leaf:
         if leaf.base.lower() != "w" or len(leaf.indices) != 2:
             return leaf
         return dataclasses.replace(leaf, indices=leaf.indices[::-1])
 
-    return _map_leaves(node, swap)
+    return [_map_leaves(node, swap)]
 
 
-def _with_derivative(first: IxNode, node: IxNode) -> IxNode | None:
+def _with_derivative(first: IxNode, node: IxNode) -> list[IxNode]:
+    """The side times ``f'(z_c)`` for each index ``c`` of the first side (``δ_j``, ``∂L/∂w_{jk}``)."""
     if first.op != "leaf":
-        return None
+        return []
     leaf: Leaf = first.args[0]
-    about_z = leaf.base == "delta" or (leaf.grad is not None and leaf.base.lower() == "z")
-    if not about_z or len(leaf.indices) != 1:
-        return None
-    z = IxNode("leaf", (Leaf("z", leaf.indices, leaf.layer, leaf.example),))
-    return IxNode("mul", (node, IxNode("call", ("f", 1, z))))
+    letters = [c for c in leaf.indices if c in INDEX_LETTERS]
+    zs = [IxNode("leaf", (Leaf("z", (c,), leaf.layer, leaf.example),)) for c in letters]
+    return [IxNode("mul", (node, IxNode("call", ("f", 1, z)))) for z in zs]
 
 
-def _letters_swapped(first: IxNode, node: IxNode) -> IxNode | None:
+def _letters_swapped(first: IxNode, node: IxNode) -> list[IxNode]:
     if first.op != "leaf":
-        return None
+        return []
     letters = [c for c in first.args[0].indices if c in INDEX_LETTERS]
     if len(letters) != 2 or letters[0] == letters[1]:
-        return None
+        return []
     a, b = letters
     flip = {a: b, b: a}
-    return _map_leaves(
-        node, lambda leaf: dataclasses.replace(leaf, indices=tuple(flip.get(c, c) for c in leaf.indices))
-    )
+
+    def swap(leaf: Leaf) -> Leaf:
+        return dataclasses.replace(leaf, indices=tuple(flip.get(c, c) for c in leaf.indices))
+
+    return [_map_leaves(node, swap)]
 
 
 #: The mistakes tried, in order, with the rewriting that reproduces each.
@@ -81,7 +83,6 @@ REWRITES: tuple[tuple[Mistake, Rewrite], ...] = (
 def named(first: IxNode, node: IxNode, holds: Callable[[IxNode], bool]) -> Mistake | None:
     """The first mistake whose rewriting of the wrong side ``node`` ``holds`` (against ``first``)."""
     for mistake, rewrite in REWRITES:
-        variant = rewrite(first, node)
-        if variant is not None and variant != node and holds(variant):
+        if any(variant != node and holds(variant) for variant in rewrite(first, node)):
             return mistake
     return None
