@@ -18,6 +18,7 @@ others holds, with a note (the text may mean the layers where it does).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Iterator, Mapping
@@ -103,6 +104,17 @@ class IndexJudge:
             )
         else:
             self.binding.from_to = False
+
+    def over(self, st: Statement, found: Finding) -> Finding:
+        """The finding on a line nothing else checked (``found``): the index-notation verdict, or
+        ``found`` with the reason index notation adds."""
+        read = self.judge(st)
+        if read is None:
+            return found
+        if read.status is not Status.NOT_CHECKED:
+            return read
+        said = "".join(str(p) for p in read.explanation).removeprefix("not checked: ")
+        return dataclasses.replace(found, explanation=(*found.explanation, f"; {said}"))
 
     def judge(self, st: Statement) -> Finding | None:
         """The finding on one chain written in index notation, or ``None`` when it is not."""
