@@ -293,7 +293,7 @@ def _judged(
         if read is not None and (read.status is not Status.NOT_CHECKED or found.status is Status.NOT_CHECKED):
             found = read  # (the scalar view's verdict stands where the matrix reading checks nothing)
     if found.status is Status.NOT_CHECKED and index is not None and not continued:
-        found = index.judge(st) or found  # index notation, read where nothing else checks the line
+        found = index.over(st, found)  # index notation, read where nothing else checks the line
     found = shape_note(st) or found  # (2 \times 1) = (2 \times 2) (2 \times 1): shapes, not numbers
     return as_convention(found) if other else found
 
