@@ -33,6 +33,7 @@ from .chain_shapes import shape_error
 from .conventions import as_convention, other_conventions
 from .documents import Document, Fragment, format_of, read_document
 from .givens import plain_arithmetic
+from .index_notation import IndexJudge
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
 from .matrix_infer import document_matrix, with_reason
@@ -275,8 +276,9 @@ def _judge_part(
     findings: list[Finding] = []
     before: int | None = None  # the index in findings of the statement before's own finding
     others = other_conventions(statements, doc.text)
+    index = IndexJudge(matrix, oracle, statements)  # δ_j = Σ_k w_kj δ_k σ′(z_j): for every j, where it fits
     for i, st in enumerate(statements):
-        found = _judged(judge, matrix, i, templated.get(i, st), i in continues, i in others)
+        found = _judged(judge, matrix, i, templated.get(i, st), i in continues, i in others, index)
         if i in continues and before is not None and judge.memory.joined is Arithmetic.HOLDS:
             findings[before] = _operands_checked(findings[before], statements[i - 1], found.line)
         if i in continues and before is not None:
@@ -288,7 +290,9 @@ def _judge_part(
     return findings
 
 
-def _judged(judge: Judge, matrix: Any, i: int, st: Statement, continued: bool, other: bool) -> Finding:
+def _judged(
+    judge: Judge, matrix: Any, i: int, st: Statement, continued: bool, other: bool, index: Any = None
+) -> Finding:
     """The finding on one statement: by the judge, by the matrix judge for matrix-form claims, and
     not checked instead of wrong where the text presents it as other sources' convention."""
     found = judge.judge(i, st, continued=continued)
@@ -296,6 +300,8 @@ def _judged(judge: Judge, matrix: Any, i: int, st: Statement, continued: bool, o
         read = matrix.judge(st, continued=continued)
         if read is not None and (read.status is not Status.NOT_CHECKED or found.status is Status.NOT_CHECKED):
             found = read  # (the scalar view's verdict stands where the matrix reading checks nothing)
+    if found.status is Status.NOT_CHECKED and index is not None and not continued:
+        found = index.over(st, found)  # index notation, read where nothing else checks the line
     found = shape_note(st) or found  # (2 \times 1) = (2 \times 2) (2 \times 1): shapes, not numbers
     return as_convention(found) if other else found
 
