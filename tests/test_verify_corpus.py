@@ -211,8 +211,6 @@ NOT_CLEAN_YET = {
     "batch_matrix": MATRIX,
     "softmax_matrix": MATRIX,
     "two_layer_matrix": MATRIX,
-    "swish": "swish is a custom function: the spec defines it, the walkthrough does not",
-    "swish_wrong": "swish is a custom function: the spec defines it, the walkthrough does not",
     "xor": "the dataset table's other examples are not checked (Markdown), and its givens start new "
     "problems (LaTeX)",
 }

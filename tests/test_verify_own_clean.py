@@ -1,0 +1,170 @@
+"""Reading rules that make the project's own walkthroughs verify cleanly (issue 13), each on a minimal input.
+
+* A function the document defines for itself (``\\operatorname{sq}(t) = t^2``), and the
+  derivative it states for it, are read and used; the walkthrough states a spec's own function.
+
+Expected values are computed here with mpmath, by hand, never by verify.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+from conftest import EXAMPLES
+
+from symbackprop import load_spec, walkthrough_context
+from symbackprop.cli import main
+from symbackprop.verification import Status, verify
+
+
+def _verdicts(text: str, **kw: object) -> dict[int, Status]:
+    report = verify("doc.md", text=text, **kw)  # type: ignore[arg-type]
+    return {f.line: f.status for f in report.findings}
+
+
+def _sig(t: float) -> mpmath.mpf:
+    return 1 / (1 + mpmath.e ** (-mpmath.mpf(t)))
+
+
+# ------------------------------------------------------------ a document's own functions
+
+Z = 0.5  # z = w x = 0.5 * 1 below
+_POINT = "With $x = 1$, $w = 0.5$:\n\n$$z = w x = 0.5$$\n\n"
+
+
+def _doc(definition: str, derivative: str | None, slope_claim: str) -> str:
+    lines = [f"$${definition}$$\n"]
+    if derivative is not None:
+        lines.append(f"$${derivative}$$\n")
+    return "\n".join([*lines, _POINT, "$$a = {use}(z)$$\n", f"$${slope_claim}$$\n"])
+
+
+CASES = [
+    # (definition, stated derivative, its name as used, claim on da/dz, expected verdict of the claim)
+    (
+        r"\operatorname{sq}(t) = t^2",
+        None,
+        r"\operatorname{sq}",
+        rf"\frac{{\partial a}}{{\partial z}} = 2 z = {2 * Z}",
+        Status.OK,
+    ),
+    (
+        r"\operatorname{sq}(t) = t^2",
+        None,
+        r"\operatorname{sq}",
+        rf"\frac{{\partial a}}{{\partial z}} = 3 z = {3 * Z}",
+        Status.WRONG,
+    ),
+    # the document's stated derivative is its definition of the slope, as a spec's `derivative` is
+    (
+        r"\mathrm{cube}(t) = t^3",
+        r"\mathrm{cube}'(t) = 2 t^2",
+        r"\mathrm{cube}",
+        rf"\frac{{\partial a}}{{\partial z}} = 2 z^2 = {2 * Z**2}",
+        Status.OK,
+    ),
+    (
+        r"\mathrm{cube}(t) = t^3",
+        r"\mathrm{cube}'(t) = 2 t^2",
+        r"\mathrm{cube}",
+        rf"\frac{{\partial a}}{{\partial z}} = 3 z^2 = {3 * Z**2}",
+        Status.WRONG,
+    ),
+    # a derivative in terms of the function itself
+    (
+        r"\text{sig}(t) = \frac{1}{1 + e^{-t}}",
+        r"\text{sig}'(t) = \text{sig}(t) \cdot (1 - \text{sig}(t))",
+        r"\text{sig}",
+        rf"\frac{{\partial a}}{{\partial z}} = {mpmath.nstr(_sig(Z) * (1 - _sig(Z)), 4)}",
+        Status.OK,
+    ),
+    # a plain word of three letters or more, applied to two arguments
+    (r"mix(s, t) = s t^2", None, "mix", "", Status.OK),
+]
+
+
+@pytest.mark.parametrize(
+    ("definition", "derivative", "use", "claim", "expected"),
+    CASES,
+    ids=["sq-right", "sq-wrong", "stated-slope-used", "stated-slope-wrong", "slope-in-itself", "two-args"],
+)
+def test_a_function_the_document_defines_is_read_and_used(definition, derivative, use, claim, expected):
+    if "mix" in definition:
+        text = f"$${definition}$$\n\n{_POINT}$$a = mix(z, x) = {Z * 1**2}$$\n"
+    else:
+        text = _doc(definition, derivative, claim).replace("{use}", use)
+    verdicts = _verdicts(text)
+    assert verdicts[1] is Status.OK  # the definition is given
+    if derivative is not None:
+        assert verdicts[3] is Status.OK
+    assert list(verdicts.values())[-1] is expected, verdicts
+    report = verify("doc.md", text=text)
+    assert not [f for f in report.findings if f.status is Status.NOT_CHECKED]
+
+
+def test_without_its_definition_the_function_is_not_checked():
+    text = _POINT + "$$a = \\operatorname{sq}(z) = 0.25$$\n"
+    assert _verdicts(text)[5] is Status.NOT_CHECKED
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [(r"\sigma(z) = \frac{1}{1 + e^{-z}}", Status.OK), (r"\sigma(z) = \frac{1}{1 + e^{z}}", Status.WRONG)],
+    ids=["right", "wrong"],
+)
+def test_a_library_functions_definition_stays_a_claim(line, expected):
+    found = verify("doc.md", text=f"{_POINT}$$a = \\sigma(z)$$\n\n$${line}$$\n").findings[-1]
+    assert found.line == 7 and found.status is expected and found.checked
+
+
+def test_an_unreadable_stated_derivative_is_not_checked_and_the_function_still_is_defined():
+    text = _doc(r"\operatorname{sq}(t) = t^2", r"\operatorname{sq}'(t) = 2 t \cdot", "a = 0.25")
+    verdicts = _verdicts(text.replace("{use}", r"\operatorname{sq}"))
+    assert verdicts[1] is Status.OK and verdicts[3] is Status.NOT_CHECKED
+    assert verdicts[max(verdicts)] is Status.OK
+
+
+def test_with_a_spec_the_stated_function_is_judged_against_the_spec(tmp_path):
+    doc = tmp_path / "w.md"
+    assert main(["walkthrough", str(EXAMPLES / "swish_wrong.toml"), "-o", str(doc)]) == 0
+    own = verify(doc, spec=EXAMPLES / "swish_wrong.toml")
+    assert all(f.status is Status.OK for f in own.findings)
+    other = verify(doc, spec=EXAMPLES / "swish.toml")  # the right derivative: the stated one is wrong
+    wrong = [f for f in other.findings if f.status is Status.WRONG]
+    assert wrong and wrong[0].source.startswith(r"\operatorname{swish}'")
+
+
+# ------------------------------------------------------------ the walkthrough states them
+
+
+@pytest.mark.parametrize(
+    ("spec", "slope"),
+    [
+        (
+            "swish.toml",
+            r"z \cdot \left(1 - \sigma\left(z\right)\right) \cdot \sigma\left(z\right)"
+            r" + \sigma\left(z\right)",
+        ),
+        ("swish_wrong.toml", r"z \cdot \sigma\left(z\right) + \sigma\left(z\right)"),  # as declared, wrong
+    ],
+    ids=["declared-right", "declared-wrong"],
+)
+def test_the_walkthrough_states_the_specs_function_and_the_derivative_used(spec, slope):
+    rows = walkthrough_context(load_spec(EXAMPLES / spec))["setup"]["functions"]
+    assert [(r["lhs"], r["rhs"], r["derivative"]) for r in rows] == [
+        (r"\operatorname{swish}\left(z\right)", r"z \cdot \sigma\left(z\right)", False),
+        (r"\operatorname{swish}'\left(z\right)", slope, True),
+    ]
+
+
+def test_a_function_applied_to_an_expression_states_its_definition_only(tmp_path):
+    spec = (EXAMPLES / "swish.toml").read_text().replace('a = "swish(z)"', 'a = "swish(w * x + b)"')
+    spec = spec.replace('z = "w * x + b"\n', "")
+    path = tmp_path / "s.toml"
+    path.write_text(spec)
+    rows = walkthrough_context(load_spec(path))["setup"]["functions"]
+    assert [r["derivative"] for r in rows] == [False]
+
+
+def test_a_network_without_user_functions_states_none():
+    assert walkthrough_context(load_spec(EXAMPLES / "tiny.toml"))["setup"]["functions"] == []
