@@ -168,3 +168,41 @@ def test_a_function_applied_to_an_expression_states_its_definition_only(tmp_path
 
 def test_a_network_without_user_functions_states_none():
     assert walkthrough_context(load_spec(EXAMPLES / "tiny.toml"))["setup"]["functions"] == []
+
+
+# ------------------------------------------------------------ δ_{z_2} after δ_{z_1} = ∂L/∂z_1
+
+# z_1 = 1, z_2 = -2, L = z_1^2 + z_2^2 = 5; by hand: δ_{z_2} = ∂L/∂z_2 = 2 z_2 = -4, ∂L/∂w_2 = δ_{z_2} x = -8
+_DELTA = (
+    "With $x = 2$, $w_1 = 0.5$, $w_2 = -1$:\n\n$$z_1 = w_1 x = 1$$\n\n$$z_2 = w_2 x = -2$$\n\n"
+    "$$L = z_1^2 + z_2^2 = 5$$\n\n{definition}\n\n$$\\frac{{\\partial L}}{{\\partial w_2}} = {claim}$$\n"
+)
+_DEFINED = r"$$\delta_{z_1} = \frac{\partial L}{\partial z_1} = 2 z_1 = 2$$"
+
+
+@pytest.mark.parametrize(
+    ("definition", "claim", "expected"),
+    [
+        (_DEFINED, r"\delta_{z_2} \cdot x", Status.OK),
+        (_DEFINED, r"\delta_{z_2} \cdot w_2", Status.WRONG),  # δ_{z_2} w_2 = 4, not -8
+        (_DEFINED, r"\delta_{z_2} \cdot x = -4 \cdot 2 = -8", Status.OK),
+        ("", r"\delta_{z_2} \cdot x", Status.NOT_CHECKED),  # the family is never defined
+        # two members read differently (a sign convention each): the name stays unknown
+        (
+            _DEFINED + "\n\n" + r"$$\delta_{w_1} = -\frac{\partial L}{\partial w_1} = -2$$",
+            r"\delta_{z_2} \cdot x",
+            Status.NOT_CHECKED,
+        ),
+    ],
+    ids=["symbolic", "symbolic-wrong", "numbers", "no-family", "two-readings"],
+)
+def test_a_shorthand_subscripted_by_a_quantity_reads_for_the_others(definition, claim, expected):
+    report = verify("doc.md", text=_DELTA.format(definition=definition, claim=claim))
+    assert report.findings[-1].status is expected, report.findings[-1].message
+
+
+@pytest.mark.parametrize("spec", [None, EXAMPLES / "mlp_342.toml"], ids=["own", "spec"])
+def test_mlp_342_with_deltas_verifies_cleanly(tmp_path, spec):
+    doc = tmp_path / "w.md"
+    assert main(["walkthrough", str(EXAMPLES / "mlp_342.toml"), "--delta", "-o", str(doc)]) == 0
+    assert all(f.status is Status.OK for f in verify(doc, spec=spec).findings)

@@ -39,6 +39,7 @@ from .judge import DIGITS_POLICIES, Judge
 from .matrix_shapes import shape_note
 from .misnamed import misnamed_definitions, misplaced_factors
 from .names import Names
+from .node_shorthands import node_members
 from .oracle import Oracle
 from .own_functions import function_definitions, function_findings, others_than, with_stated_functions
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
@@ -236,7 +237,7 @@ def _judge_part(
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     statements = respelled(statements, loss_spellings(statements, inferred.network))
-    inferred = _with_members(inferred, statements)
+    inferred = _with_members(inferred, statements, names)
     inferred, failed = _with_siblings(inferred, failed, statements, policy, own=network is None)
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
     spec_defines = set(network.symbols) if network is not None else set()  # the spec's, read or not
@@ -297,13 +298,17 @@ def _judged(judge: Judge, matrix: Any, i: int, st: Statement, continued: bool, o
     return as_convention(found) if other else found
 
 
-def _with_members(inferred: Inferred, statements: list[Statement]) -> Inferred:
+def _with_members(inferred: Inferred, statements: list[Statement], names: Names) -> Inferred:
     """The shorthands, with those the document uses for another unit than it defines them for
-    (``\\delta_{h1}`` after ``\\delta_{o1} = ∂E/∂net_{o1}``; see :mod:`.units`)."""
+    (``\\delta_{h1}`` after ``\\delta_{o1} = ∂E/∂net_{o1}``; see :mod:`.units`), or for another quantity
+    (``\\delta_{z_2}`` after ``\\delta_{z_1} = ∂L/∂z_1``; see :mod:`.node_shorthands`)."""
     if inferred.network is None or not inferred.aliases:
         return inferred
     used = {s for st in statements if not st.error for p in st.parsed for s in p.expr.free_symbols}
     more = members(inferred.aliases, used, frozenset(inferred.network.symbols))
+    more |= node_members(
+        {**inferred.aliases, **more}, used, frozenset(inferred.network.symbols), names.lookup
+    )
     return dataclasses.replace(inferred, aliases={**inferred.aliases, **more}) if more else inferred
 
 
