@@ -14,7 +14,8 @@ from conftest import EXAMPLES
 
 from symbackprop import load_spec, walkthrough_context
 from symbackprop.cli import main
-from symbackprop.verification import Status, verify
+from symbackprop.verification import Kind, Status, verify
+from symbackprop.verification.table_roles import tabular_parameters
 
 
 def _verdicts(text: str, **kw: object) -> dict[int, Status]:
@@ -206,3 +207,85 @@ def test_mlp_342_with_deltas_verifies_cleanly(tmp_path, spec):
     doc = tmp_path / "w.md"
     assert main(["walkthrough", str(EXAMPLES / "mlp_342.toml"), "--delta", "-o", str(doc)]) == 0
     assert all(f.status is Status.OK for f in verify(doc, spec=spec).findings)
+
+
+# ------------------------------------------------------------ a value written with ≈ gives nothing
+
+_SUMMARY = (
+    "# Forward\n\nWith $x = 2$, $w = 0.5$:\n\n$$z = w x = 1$$\n\n$$L = z^2 = 1$$\n\n# Backward\n\n"
+    "$$\\frac{{\\partial L}}{{\\partial w}} = 2 z x = 4$$\n\n# Summary\n\n$${summary}$$\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [(r"L \approx 1.000", Status.OK), (r"L \approx 1.300", Status.WRONG)],
+    ids=["restated", "restated-wrong"],
+)
+def test_a_result_restated_with_approx_under_a_later_heading_starts_no_new_problem(summary, expected):
+    # L = 1 and dL/dw = 2 z x = 4 by hand; before the rule, "L ≈ 1.000" gave L a value under a new heading,
+    # which split the document into problems and left the backward pass without its network
+    findings = verify("doc.md", text=_SUMMARY.format(summary=summary)).findings
+    backward = next(f for f in findings if f.line == 11)
+    assert backward.status is Status.OK and backward.checked
+    assert findings[-1].status is expected
+
+
+# ------------------------------------------------------------ another case's data is given
+
+_CASES_TABLE = (
+    "With $x = 2$, $w = 0.5$:\n\n$$z = w x = 1$$\n\n$$L = z^2 = 1$$\n\n"
+    "| | example 1 | example 2 |\n|---|---|---|\n| given | $x = 2$ | $x = 3, w = -1$ |\n"
+    "| loss | $L = 1$ | $L \\approx 9.5$ |\n"
+)
+_CASES_LIST = (
+    "With $x = 2$, $w = 0.5$:\n\n$$z = w x = 1$$\n\n$$L = z^2 = 1$$\n\n"
+    "Example 1: $x = 2, w = 0.5$.\nExample 2: $x = 3, w = -1$.\nExample 3: $x = -1.5, w = 2$.\n"
+)
+
+
+def test_another_columns_givens_are_given_and_its_results_are_not_checked():
+    by_source = {f.source: f for f in verify("doc.md", text=_CASES_TABLE).findings}
+    data = by_source["x = 3, w = -1"]
+    assert (data.status, data.kind, data.checked) == (Status.OK, Kind.VALUE, 0)
+    assert by_source[r"L \approx 9.5"].status is Status.NOT_CHECKED  # a claim about example 2: not judged
+
+
+def test_a_list_of_other_examples_is_given():
+    findings = verify("doc.md", text=_CASES_LIST).findings
+    others = [(f.line, f.status, f.kind, f.checked) for f in findings if f.line >= 8]
+    assert others == [(8, Status.OK, Kind.VALUE, 0), (9, Status.OK, Kind.VALUE, 0)]
+
+
+# ------------------------------------------------------------ a LaTeX table's roles
+
+_SIDE_BY_SIDE = r"""
+\begin{tabular}{llllll}
+\hline
+symbol & role & value & symbol & role & value \\
+\hline
+$x_{1}$ & input & 0 & $c$ & parameter & 0.05 \\
+$w_{11}$ & parameter & 0.5 & $\eta$ & learning rate & 2 \\
+$y$ & target & 1 &  &  &  \\
+\hline
+\end{tabular}
+"""
+
+
+def test_a_latex_tables_role_column_declares_parameters_side_by_side_too():
+    assert sorted(tabular_parameters(_SIDE_BY_SIDE)) == ["c", "w_{11}"]
+    assert (
+        tabular_parameters(r"\begin{tabular}{ll} a & b \\ $c$ & parameter \end{tabular}") == []
+    )  # no header
+    assert (
+        tabular_parameters(r"\begin{tabular}{ll} symbol & role \\ $c$ & parameter \\") == []
+    )  # never closed
+
+
+def test_xor_in_latex_reads_c_as_the_parameter_its_table_calls_it(tmp_path):
+    doc = tmp_path / "xor.tex"
+    assert main(["walkthrough", str(EXAMPLES / "xor.toml"), "-o", str(doc)]) == 0
+    findings = verify(doc).findings
+    assert not [f for f in findings if f.status is Status.WRONG]
+    update = next(f for f in findings if f.source.startswith("c = 0.05 - 2"))  # c <- 0.05 - 2 * 0.0048
+    assert update.status is Status.OK and update.checked

@@ -47,6 +47,7 @@ from .sections import headings
 from .shorthands import by_subscript
 from .solved import leaves_read_off, shown_values
 from .statements import Statement, bare, is_name, is_number
+from .table_roles import tabular_parameters
 from .termwise import parts_defined
 from .twins import twin_nodes
 
@@ -573,6 +574,7 @@ def infer_network(
     reading.declared = {
         s for g in named_values(doc.text) if g.parameter and (s := names.lookup(g.name)) is not None
     }
+    reading.declared |= {s for n in tabular_parameters(doc.text) if (s := names.lookup(n)) is not None}
     inputs, targets, params = reading.leaves()
     leaves = set(inputs + targets + params)
     reading.read_text(doc, leaves)

@@ -32,7 +32,10 @@ from ..notation.latex import FUNCTION_ALIASES
 from .report import Finding, Kind, Status
 from .statements import Statement
 
-__all__ = ["function_definitions", "function_findings", "others_than", "with_stated_functions"]
+__all__ = ["Given", "function_definitions", "given_findings", "others_than", "with_stated_functions"]
+
+#: What a statement that only gives something gives: its kind, and the words for it.
+Given = tuple[Kind, str]
 
 _NAME = r"[A-Za-z][A-Za-z0-9]*"
 _ARG = r"[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?"
@@ -108,12 +111,15 @@ def with_stated_functions(table: Mapping[str, Any], statements: list[Statement])
     return {**table, **{name: info for name, (info, _) in made.items()}} if made else table
 
 
-def function_definitions(statements: list[Statement], table: Mapping[str, Any]) -> dict[int, str]:
-    """Index -> function name of each statement that :func:`with_stated_functions` read as the
+def function_definitions(statements: list[Statement], table: Mapping[str, Any]) -> dict[int, Given]:
+    """Index -> what it gives, for each statement that :func:`with_stated_functions` read as the
     definition, or the derivative, of a function ``table`` does not know."""
     heads, made = _stated(statements, table)
+    what = {False: "definition", True: "derivative"}
     return {
-        i: name for i, (name, primed, _) in heads.items() if name in made and (not primed or made[name][1])
+        i: (Kind.DEFINITION, f"{what[primed]} of the function {name}")
+        for i, (name, primed, _) in heads.items()
+        if name in made and (not primed or made[name][1])
     }
 
 
@@ -168,26 +174,23 @@ def _function(
     return final.function_info, True  # type: ignore[return-value]
 
 
-def function_findings(statements: list[Statement], own: Mapping[int, str]) -> list[Finding]:
-    """The findings on the statements that define the document's own functions (``own``: index ->
-    the function's name, from :func:`function_definitions`): each a definition, given."""
-    return [_given(statements[i], name) for i, name in own.items()]
+def given_findings(statements: list[Statement], given: Mapping[int, Given]) -> list[Finding]:
+    """The findings on statements that only give something (``given``: index -> its kind and what
+    it gives), each given, nothing checked: a function's definition, another case's data."""
+    return [
+        Finding(
+            line=statements[i].line,
+            source=statements[i].source,
+            status=Status.OK,
+            explanation=(why,),
+            kind=kind,
+            block_end=statements[i].block_end,
+            subject=statements[i].sides[0].strip(),
+        )
+        for i, (kind, why) in given.items()
+    ]
 
 
-def others_than(statements: list[Statement], own: Mapping[int, str]) -> Iterator[tuple[int, Statement]]:
-    """``enumerate(statements)`` without the statements that define the document's own functions."""
-    return ((i, st) for i, st in enumerate(statements) if i not in own)
-
-
-def _given(st: Statement, name: str) -> Finding:
-    """A statement that defines one of the document's own functions: a definition, given."""
-    what = "derivative" if _head(st.sides[0])[1] else "definition"  # type: ignore[index]
-    return Finding(
-        line=st.line,
-        source=st.source,
-        status=Status.OK,
-        explanation=(f"{what} of the function {name}",),
-        kind=Kind.DEFINITION,
-        block_end=st.block_end,
-        subject=st.sides[0].strip(),
-    )
+def others_than(statements: list[Statement], given: Mapping[int, Given]) -> Iterator[tuple[int, Statement]]:
+    """``enumerate(statements)`` without the statements of ``given``."""
+    return ((i, st) for i, st in enumerate(statements) if i not in given)

@@ -30,6 +30,7 @@ from ..core.matrix import MatrixNetwork
 from ..core.network import Network
 from ..errors import InputError, SymbackpropError
 from ..files import read_text
+from .case_data import other_case_data
 from .chain_shapes import shape_error
 from .conventions import as_convention, other_conventions
 from .documents import Document, Fragment, format_of, read_document
@@ -41,7 +42,7 @@ from .misnamed import misnamed_definitions, misplaced_factors
 from .names import Names
 from .node_shorthands import node_members
 from .oracle import Oracle
-from .own_functions import function_definitions, function_findings, others_than, with_stated_functions
+from .own_functions import function_definitions, given_findings, others_than, with_stated_functions
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
 from .sibling_definitions import adopted, with_definitions
@@ -269,8 +270,8 @@ def _judge_part(
         judge.frontiers = frontiers(inferred.network, valued)
     misnamed = misnamed_definitions(statements, inferred.roles, names) if network is None else {}
     judge.as_written = {**shapes, **misnamed}
-    own = function_definitions(statements, _functions(network))  # swish(z) = z·σ(z): defined, given
-    findings: list[Finding] = function_findings(statements, own)
+    own = function_definitions(statements, _functions(network)) | other_case_data(statements)  # given
+    findings: list[Finding] = given_findings(statements, own)
     before: int | None = None  # the index in findings of the statement before's own finding
     others = other_conventions(statements, doc.text)
     for i, st in others_than(statements, own):
