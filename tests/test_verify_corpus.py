@@ -212,11 +212,7 @@ NOT_CLEAN_YET = {
     "softmax_matrix": MATRIX,
     "two_layer_matrix": MATRIX,
 }
-NOT_CLEAN_CASES = {
-    ("xor", "tex", opt): "the dataset table's other columns (examples 2-4, the mean) are not judged at their "
-    "own examples (LaTeX; in Markdown their cells are text)"
-    for opt in NOTATIONS
-}
+NOT_CLEAN_CASES: dict[tuple[str, str, str], str] = {}
 
 
 def _own_case(spec: Path, fmt: str, opt: str) -> object:

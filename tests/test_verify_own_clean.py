@@ -244,11 +244,11 @@ _CASES_LIST = (
 )
 
 
-def test_another_columns_givens_are_given_and_its_results_are_not_checked():
+def test_another_columns_givens_are_given():
     by_source = {f.source: f for f in verify("doc.md", text=_CASES_TABLE).findings}
     data = by_source["x = 3, w = -1"]
     assert (data.status, data.kind, data.checked) == (Status.OK, Kind.VALUE, 0)
-    assert by_source[r"L \approx 9.5"].status is Status.NOT_CHECKED  # a claim about example 2: not judged
+    assert by_source[r"L \approx 9.5"].status is Status.NOT_CHECKED  # a cell with its own subject: not read
 
 
 def test_a_list_of_other_examples_is_given():
@@ -289,3 +289,62 @@ def test_xor_in_latex_reads_c_as_the_parameter_its_table_calls_it(tmp_path):
     assert not [f for f in findings if f.status is Status.WRONG]
     update = next(f for f in findings if f.source.startswith("c = 0.05 - 2"))  # c <- 0.05 - 2 * 0.0048
     assert update.status is Status.OK and update.checked
+
+
+# ------------------------------------------------------------ a table over cases, column by column
+
+# z = w x, L = z^2.  By hand: at x = 2 (w = 0.5) L = 1, dL/dw = 2 w x^2 = 4; at x = 3, L = 2.25, dL/dw = 9;
+# their means 1.625 and 6.5, their sums 3.25 and 13.
+_OVER_CASES = (
+    "With $x = 2$, $w = 0.5$:\n\n$$z = w x = 1$$\n\n$$L = z^2 = 1$$\n\n"
+    "| | example 1 | example 2 | {last} |\n|---|---|---|---|\n| given | $x = 2$ | $x = 3$ | |\n"
+    "| $L$ | $\\approx 1$ | $\\approx {l2}$ | $\\approx {l3}$ |\n"
+    "| $\\partial L / \\partial w$ | $= 4$ | $\\approx {g2}$ | $\\approx {g3}$ |\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("last", "l2", "l3", "g2", "g3", "expected"),
+    [
+        ("mean", "2.25", "1.625", "9", "6.5", [Status.OK] * 4),
+        ("sum", "2.25", "3.25", "9", "13", [Status.OK] * 4),
+        ("mean", "2.55", "1.625", "9", "6.5", [Status.WRONG, Status.OK, Status.OK, Status.OK]),  # a 13% slip
+        ("mean", "2.25", "1.625", "9", "7.5", [Status.OK, Status.OK, Status.OK, Status.WRONG]),
+        (
+            "mean",
+            "2.25",
+            "3.25",
+            "9",
+            "13",
+            [Status.OK, Status.WRONG, Status.OK, Status.WRONG],
+        ),  # sums, not means
+        # 2.26 misses 2.25 by less than rounding each step by hand can: not checked, never wrong; the mean
+        # 1.630 is the mean of the shown 1 and 2.26 (not of the exact values): it holds
+        ("mean", "2.26", "1.630", "9", "6.5", [Status.NOT_CHECKED, Status.OK, Status.OK, Status.OK]),
+        # a last column that reduces nothing the reader knows: the row is not judged
+        ("notes", "2.25", "1.625", "9", "6.5", [Status.NOT_CHECKED] * 4),
+    ],
+    ids=["mean", "sum", "slip-case-2", "slip-mean", "sum-headed-mean", "hand-rounded", "unknown-column"],
+)
+def test_a_table_over_cases_is_judged_column_by_column_at_each_case(last, l2, l3, g2, g3, expected):
+    text = _OVER_CASES.format(last=last, l2=l2, l3=l3, g2=g2, g3=g3)
+    cells = [
+        f for f in verify("doc.md", text=text).findings if f.line >= 10 and f.source.startswith("\\approx")
+    ]
+    assert [f.status for f in cells] == expected, [f.message for f in cells]
+
+
+def test_without_every_cases_data_the_other_columns_are_not_checked():
+    text = _OVER_CASES.format(last="mean", l2="2.25", l3="1.625", g2="9", g3="6.5").replace(" $x = 3$ ", " ")
+    cells = [f for f in verify("doc.md", text=text).findings if f.source.startswith("\\approx")]
+    assert cells and all(f.status is Status.NOT_CHECKED for f in cells)
+
+
+def test_xor_in_latex_finds_a_slip_in_another_example_and_in_the_mean(tmp_path):
+    doc = tmp_path / "xor.tex"
+    assert main(["walkthrough", str(EXAMPLES / "xor.toml"), "-o", str(doc)]) == 0
+    text = doc.read_text()
+    assert "\\approx 0.1300$ & $\\approx 0.1028" in text and "\\approx 0.125719" in text
+    doc.write_text(text.replace("\\approx 0.1300$", "\\approx 0.1470$").replace("0.125719", "0.142000"))
+    wrong = [f.source for f in verify(doc).findings if f.status is Status.WRONG]
+    assert wrong == ["\\approx 0.1470", "\\approx 0.142000"]

@@ -20,7 +20,7 @@ problem of the document) gets the same SymPy classes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -191,6 +191,6 @@ def given_findings(statements: list[Statement], given: Mapping[int, Given]) -> l
     ]
 
 
-def others_than(statements: list[Statement], given: Mapping[int, Given]) -> Iterator[tuple[int, Statement]]:
-    """``enumerate(statements)`` without the statements of ``given``."""
+def others_than(statements: list[Statement], given: Collection[int]) -> Iterator[tuple[int, Statement]]:
+    """``enumerate(statements)`` without the statements numbered in ``given``."""
     return ((i, st) for i, st in enumerate(statements) if i not in given)

@@ -30,6 +30,7 @@ from ..core.matrix import MatrixNetwork
 from ..core.network import Network
 from ..errors import InputError, SymbackpropError
 from ..files import read_text
+from .case_columns import judged_columns
 from .case_data import other_case_data
 from .chain_shapes import shape_error
 from .conventions import as_convention, other_conventions
@@ -271,10 +272,11 @@ def _judge_part(
     misnamed = misnamed_definitions(statements, inferred.roles, names) if network is None else {}
     judge.as_written = {**shapes, **misnamed}
     own = function_definitions(statements, _functions(network)) | other_case_data(statements)  # given
-    findings: list[Finding] = given_findings(statements, own)
+    columns = judged_columns(statements, names, inferred.network, doc.text, policy)  # the other examples
+    findings: list[Finding] = [*given_findings(statements, own), *columns.values()]
     before: int | None = None  # the index in findings of the statement before's own finding
     others = other_conventions(statements, doc.text)
-    for i, st in others_than(statements, own):
+    for i, st in others_than(statements, {*own, *columns}):
         found = _judged(judge, matrix, i, templated.get(i, st), i in continues, i in others)
         if i in continues and before is not None and judge.memory.joined is Arithmetic.HOLDS:
             findings[before] = _operands_checked(findings[before], statements[i - 1], found.line)
