@@ -348,3 +348,13 @@ def test_xor_in_latex_finds_a_slip_in_another_example_and_in_the_mean(tmp_path):
     doc.write_text(text.replace("\\approx 0.1300$", "\\approx 0.1470$").replace("0.125719", "0.142000"))
     wrong = [f.source for f in verify(doc).findings if f.status is Status.WRONG]
     assert wrong == ["\\approx 0.1470", "\\approx 0.142000"]
+
+
+def test_a_case_where_the_network_has_no_value_leaves_its_column_not_checked():
+    text = (
+        "With $x = 2$, $w = 0.5$:\n\n$$z = w x = 1$$\n\n$$L = \\frac{1}{z} = 1$$\n\n"
+        "| | example 1 | example 2 |\n|---|---|---|\n| given | $x = 2$ | $x = 0$ |\n"
+        "| $L$ | $\\approx 1$ | $\\approx 5$ |\n"
+    )  # at x = 0, z = 0 and L = 1/z has no value
+    cell = verify("doc.md", text=text).findings[-1]
+    assert (cell.source, cell.status) == (r"\approx 5", Status.NOT_CHECKED)

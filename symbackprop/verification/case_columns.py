@@ -190,7 +190,7 @@ def _row(
     """The findings on one row's other columns: one per other case, then the reduction's, if headed."""
     quantity = statements[label].parsed[0].expr
     values = [_quantity(ev, quantity, loss) for ev in evaluations]
-    if any(v is None for v in values):
+    if any(v is None or not v.is_finite for v in values):
         return {}
     others = len(evaluations) - 1
     reduction = None
