@@ -574,7 +574,7 @@ def infer_network(
     reading.declared = {
         s for g in named_values(doc.text) if g.parameter and (s := names.lookup(g.name)) is not None
     }
-    reading.declared |= {s for n in tabular_parameters(doc.text) if (s := names.lookup(n)) is not None}
+    reading.declared |= set(filter(None, map(names.lookup, tabular_parameters(doc.text))))  # LaTeX tables
     inputs, targets, params = reading.leaves()
     leaves = set(inputs + targets + params)
     reading.read_text(doc, leaves)
