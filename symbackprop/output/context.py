@@ -33,6 +33,7 @@ from .source import ETA, MathPrinter, Source, number_data, paren
 from .substitution import line_numbers
 from .tables import check_table, gradient_table, setup_table, update_table
 from .training_steps import training_context
+from .user_functions import function_rows
 
 __all__ = ["DATASET_COLUMNS", "DETAILS", "GRAPH_LIMIT", "ROUNDINGS", "SECTIONS", "walkthrough_context"]
 
@@ -71,6 +72,7 @@ def _setup(src: _Source) -> dict[str, Any]:
         ],
         "learning_rate": None if eta is None else _number(given(eta, src.digits)),
         "loss": {"name": net.loss.name, "latex": src.sym(net.loss)},
+        "functions": function_rows(src.derivation, p),
     }
 
 

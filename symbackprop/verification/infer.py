@@ -47,6 +47,7 @@ from .sections import headings
 from .shorthands import by_subscript
 from .solved import leaves_read_off, shown_values
 from .statements import Statement, bare, is_name, is_number
+from .table_roles import tabular_parameters
 from .termwise import parts_defined
 from .twins import twin_nodes
 
@@ -573,6 +574,7 @@ def infer_network(
     reading.declared = {
         s for g in named_values(doc.text) if g.parameter and (s := names.lookup(g.name)) is not None
     }
+    reading.declared |= set(filter(None, map(names.lookup, tabular_parameters(doc.text))))  # LaTeX tables
     inputs, targets, params = reading.leaves()
     leaves = set(inputs + targets + params)
     reading.read_text(doc, leaves)

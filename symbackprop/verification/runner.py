@@ -25,10 +25,13 @@ import sympy
 from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Partial, derive
+from ..core.functions import FUNCTIONS
 from ..core.matrix import MatrixNetwork
 from ..core.network import Network
 from ..errors import InputError, SymbackpropError
 from ..files import read_text
+from .case_columns import judged_columns
+from .case_data import other_case_data
 from .chain_shapes import shape_error
 from .conventions import as_convention, other_conventions
 from .documents import Document, Fragment, format_of, read_document
@@ -40,7 +43,9 @@ from .matrix_infer import document_matrix, with_reason
 from .matrix_shapes import shape_note
 from .misnamed import misnamed_definitions, misplaced_factors
 from .names import Names
+from .node_shorthands import node_members
 from .oracle import Oracle
+from .own_functions import function_definitions, given_findings, others_than, with_stated_functions
 from .report import Arithmetic, Finding, Kind, Number, Status, VerifyReport
 from .sections import problems, rows
 from .sibling_definitions import adopted, with_definitions
@@ -142,30 +147,31 @@ def _network(spec: str | Path | Network | MatrixNetwork | None, policy: str) -> 
     return spec, None
 
 
-def _functions(network: Network | None) -> Mapping[str, Any]:
-    """The library's functions plus the network's own custom functions (by name)."""
+def _functions(network: Network | None, statements: list[Statement] | None = None) -> Mapping[str, Any]:
+    """The library's functions plus the network's own custom functions (by name), and those the
+    ``statements`` define (see :mod:`.own_functions`)."""
     from ..core.functions import FUNCTIONS, CustomFunction, FunctionInfo
 
     if network is None:
-        return FUNCTIONS
+        return with_stated_functions(FUNCTIONS, statements or [])
     table = dict(FUNCTIONS)
     for d in network.definitions:
         for f in d.expr.atoms(sympy.Function):
             cls = type(f)
             if issubclass(cls, CustomFunction) and cls.__name__ not in table:
                 table[cls.__name__] = FunctionInfo(cls.__name__, cls, len(cls._params), cls.__doc__ or "")
-    return table
+    return with_stated_functions(table, statements or [])
 
 
 def _read(doc: Document, network: Network | None) -> tuple[list[Statement], Names, set[int]]:
     """The document's statements, parsed, its names, and which rows continue the row before."""
-    functions = _functions(network)
     plain = [Fragment(t, line, False, line) for line, t in plain_arithmetic(doc.text)]
     if plain:
         doc = dataclasses.replace(
             doc, fragments=tuple(sorted((*doc.fragments, *plain), key=lambda f: f.line))
         )
     statements, continues = rows(doc)
+    functions = _functions(network, statements)
     names = Names(network)
     for key in lhs_keys(statements, functions):
         names.resolve(key)
@@ -204,6 +210,7 @@ def _verify(
     doc: Document, network: Network | None, name: str, policy: str, seed: int, matrix: Any = None
 ) -> VerifyReport:
     statements, names, continues = _read(doc, network)
+    functions = _functions(network, statements)  # the document's own, for every problem of it
     starts = [0] if network is not None else problems(statements, doc.text)
     findings: list[Finding] = []
     for a, b in zip(starts, [*starts[1:], len(statements)]):
@@ -211,9 +218,8 @@ def _verify(
         last = statements[b].line - 1 if b < len(statements) else None
         part = statements[a:b]
         again = {i - a for i in continues if a <= i < b}
-        findings += _judge_part(
-            doc, part, again, names, network, policy, seed, (first, last) if a else (1, last), matrix
-        )
+        span = (first, last) if a else (1, last)
+        findings += _judge_part(doc, part, again, names, network, policy, seed, span, matrix, functions)
     findings.sort(key=lambda f: f.line)
     source = "spec" if network is not None else "document"
     return VerifyReport(name, tuple(_in_cells(doc, findings)), source, doc.text, doc.format)
@@ -229,10 +235,11 @@ def _judge_part(
     seed: int,
     lines: tuple[int, int | None],
     matrix: Any = None,
+    functions: Mapping[str, Any] = FUNCTIONS,
 ) -> list[Finding]:
     """Judge one problem of the document (the whole document, unless it holds several exercises)."""
     doc_defs = defining_statements(statements)
-    failed = failed_definitions(statements, names, _functions(network))
+    failed = failed_definitions(statements, names, functions)
     templated = instances(statements, names)  # out_{h_i} = ...: judged as out_{h_1}, defining nothing
     inferred = infer_network(_hidden(statements, templated), names, doc, lines)
     shapes = {i: why for i, st in enumerate(statements) if (why := shape_error(st)) is not None}
@@ -241,7 +248,7 @@ def _judge_part(
     if network is not None:
         inferred = _against_spec(inferred, network, statements, names, doc_defs)
     statements = respelled(statements, loss_spellings(statements, inferred.network))
-    inferred = _with_members(inferred, statements)
+    inferred = _with_members(inferred, statements, names)
     inferred, failed = _with_siblings(inferred, failed, statements, policy, own=network is None)
     oracle = _oracle(inferred.network, names, inferred.aliases, seed)
     spec_defines = set(network.symbols) if network is not None else set()  # the spec's, read or not
@@ -265,7 +272,7 @@ def _judge_part(
     )
     if inferred.missing is not None:
         judge.memory.no_point = inferred.missing
-    judge.runs = _readable_runs(statements, names, _functions(network))
+    judge.runs = _readable_runs(statements, names, functions)
     valued = _stated_by_value(inferred, failed, statements) if network is None else []
     judge.valued = frozenset(valued)
     if valued and inferred.network is not None and inferred.missing is None:
@@ -273,11 +280,13 @@ def _judge_part(
         judge.frontiers = frontiers(inferred.network, valued)
     misnamed = misnamed_definitions(statements, inferred.roles, names) if network is None else {}
     judge.as_written = {**shapes, **misnamed}
-    findings: list[Finding] = []
+    own = function_definitions(statements, _functions(network)) | other_case_data(statements)  # given
+    columns = judged_columns(statements, names, inferred.network, doc.text, policy)  # the other examples
+    findings: list[Finding] = [*given_findings(statements, own), *columns.values()]
     before: int | None = None  # the index in findings of the statement before's own finding
     others = other_conventions(statements, doc.text)
     index = IndexJudge(matrix, oracle, statements)  # δ_j = Σ_k w_kj δ_k σ′(z_j): for every j, where it fits
-    for i, st in enumerate(statements):
+    for i, st in others_than(statements, {*own, *columns}):
         found = _judged(judge, matrix, i, templated.get(i, st), i in continues, i in others, index)
         if i in continues and before is not None and judge.memory.joined is Arithmetic.HOLDS:
             findings[before] = _operands_checked(findings[before], statements[i - 1], found.line)
@@ -306,13 +315,17 @@ def _judged(
     return as_convention(found) if other else found
 
 
-def _with_members(inferred: Inferred, statements: list[Statement]) -> Inferred:
+def _with_members(inferred: Inferred, statements: list[Statement], names: Names) -> Inferred:
     """The shorthands, with those the document uses for another unit than it defines them for
-    (``\\delta_{h1}`` after ``\\delta_{o1} = ∂E/∂net_{o1}``; see :mod:`.units`)."""
+    (``\\delta_{h1}`` after ``\\delta_{o1} = ∂E/∂net_{o1}``; see :mod:`.units`), or for another quantity
+    (``\\delta_{z_2}`` after ``\\delta_{z_1} = ∂L/∂z_1``; see :mod:`.node_shorthands`)."""
     if inferred.network is None or not inferred.aliases:
         return inferred
     used = {s for st in statements if not st.error for p in st.parsed for s in p.expr.free_symbols}
     more = members(inferred.aliases, used, frozenset(inferred.network.symbols))
+    more |= node_members(
+        {**inferred.aliases, **more}, used, frozenset(inferred.network.symbols), names.lookup
+    )
     return dataclasses.replace(inferred, aliases={**inferred.aliases, **more}) if more else inferred
 
 

@@ -204,6 +204,12 @@ def _gives(st: Statement) -> tuple[Symbol, Expr] | None:
     return st.parsed[0].expr, st.parsed[1].exact()
 
 
+def _gives_exactly(st: Statement) -> tuple[Symbol, Expr] | None:
+    """:func:`_gives`, written with ``=``: a value written with ``≈`` (``L \\approx 0.1441``, a
+    table's row of results) is a computed result, never a given that starts a new problem."""
+    return _gives(st) if "≈" not in st.ops else None
+
+
 @dataclasses.dataclass
 class _Problems:
     """Reading the statements for redefinitions that start a new exercise."""
@@ -218,7 +224,7 @@ class _Problems:
     def read(self, i: int, st: Statement) -> None:
         if not st.error and is_name(st.parsed[0]):
             self.seen.setdefault(st.parsed[0].expr, st.line)
-        found = _defines(st) or _gives(st)
+        found = _defines(st) or _gives_exactly(st)
         if found is None:
             return
         n, expr = found
