@@ -53,6 +53,30 @@ READINGS = [
         ["w_{1} = 0.72"],
         "words-that-are-not-the-value-are-not-read",
     ),
+    (  # numbers in math for their minus sign: the header still says what each one is
+        _table(
+            "parameter & value & gradient & new value",
+            r"$w_{1}$ & $-0.72$ & $\approx -0.0022$ & $\approx -0.7189$",
+        ),
+        ["w_{1} = -0.72"],
+        "words-that-are-not-the-value-are-not-read-in-math",
+    ),
+    (
+        _table(
+            "parameter & symbolic & finite differences & relative error & verdict",
+            r"$w_{7}$ & $-0.022603$ & $-0.022603$ & 3.0e-11 & ok",
+        ),
+        [],
+        "check-table-in-math-is-not-the-parameter",
+    ),
+    (
+        _table(
+            "gradient & value & symbol & role & value",
+            r"$\partial L / \partial b$ & $\approx -0.0142$ & $w_{2}$ & parameter & $-0.54$",
+        ),
+        [r"\partial L / \partial b \approx -0.0142", "w_{2} = -0.54"],
+        "value-column-in-math",
+    ),
     (
         _table(
             r"\rule[-2.2ex]{0pt}{5.5ex}$j$ & $\displaystyle \frac{\partial L}{\partial a_{j}}$ & "

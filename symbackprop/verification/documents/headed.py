@@ -12,9 +12,10 @@ header that says what it is of the row:
   a header in math that uses the index of the first column is the cell's subject,
   with the row's index put in: ``\\frac{\\partial L}{\\partial a_{2}} \\approx -0.0653``.
 
-A number in text under a header in words that is not a value (``gradient``,
-``new value``, ``relative error``) is not read, as in a Markdown table, where
-text is never math.  Cells are given as :class:`Cell` records by the LaTeX reader.
+A number under a header in words that is not a value (``gradient``, ``new
+value``, ``relative error``) is not read, whether it is set in text or in math
+(``$\\approx -0.0381$``, for its minus sign): the header says it is not the
+label's value.  Cells are given as :class:`Cell` records by the LaTeX reader.
 """
 
 from __future__ import annotations
@@ -132,11 +133,10 @@ class _Header:
         if self.index and k == 0:
             return []
         words = self.words.get(k)
-        if (
-            value is not None
-            and cell.text
-            and (words is None or (_VALUE_WORDS.search(words) and not _OTHER_WORDS.search(words)))
-        ):
+        of_label = words is None or (_VALUE_WORDS.search(words) and not _OTHER_WORDS.search(words))
+        if value is not None and not of_label:  # in text or in math, the header says what it is
+            return []
+        if value is not None and cell.text:
             return [_synthetic(value, cell.line)]
         return [b for b in cell.blocks if not _lone_relation(b)]
 
