@@ -57,15 +57,14 @@ FAST = {
 #: Walkthroughs verify cannot read cleanly yet (issue 13, issue 15 §4), as expected failures:
 #: the matrix view of softmax_matrix (its softmax and cross-entropy definitions) and batch_matrix
 #: (a bias column added to a batch, the elementwise Y log(A), arithmetic on written matrices);
-#: their scalar view (--rounding hand) verifies.  mlp_342 under --delta in Markdown: a δ of the
-#: second layer is stated only in the compact table, whose cells are text.
+#: their scalar view (--rounding hand) verifies.
 NOT_READ_CASES = {
     (stem, fmt, mode)
     for stem in ("batch_matrix", "softmax_matrix")
     for fmt in ("md", "tex")
     for mode in MODES
     if mode != "hand"
-} | {("mlp_342", "md", "delta")}
+}
 
 
 def _marks(stem: str, fmt: str, mode: str) -> tuple[pytest.MarkDecorator, ...]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from .blocks import Block, Unit, relation_shape
 
-__all__ = ["Cell", "headed_rows"]
+__all__ = ["Cell", "headed_rows", "label_value", "with_index"]
 
 #: A number as a table cell writes it in text.
 _NUMBER = re.compile(r"[-−]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
@@ -97,7 +97,12 @@ def _value(cell: Cell) -> str | None:
     return None
 
 
-def _with_index(template: str, index: str, value: str) -> str:
+def label_value(words: str) -> bool:
+    """Whether a header in words heads the values of the row's label (``value``, not ``new value``)."""
+    return bool(_VALUE_WORDS.search(words)) and not _OTHER_WORDS.search(words)
+
+
+def with_index(template: str, index: str, value: str) -> str:
     """``template`` with the single-letter ``index`` replaced by ``value`` in its subscripts."""
 
     def put(m: re.Match[str]) -> str:
@@ -128,12 +133,12 @@ class _Header:
         value = _value(cell)
         if k in self.templates and value is not None and _NUMBER.fullmatch(row[0].text):
             glue = "" if relation_shape(value).starts_with_relation else "= "
-            subject = _with_index(self.templates[k], self.index or "", row[0].text)
+            subject = with_index(self.templates[k], self.index or "", row[0].text)
             return [_synthetic(f"{subject} {glue}{value}", cell.line, display=True)]
         if self.index and k == 0:
             return []
         words = self.words.get(k)
-        of_label = words is None or (_VALUE_WORDS.search(words) and not _OTHER_WORDS.search(words))
+        of_label = words is None or label_value(words)
         if value is not None and not of_label:  # in text or in math, the header says what it is
             return []
         if value is not None and cell.text:
