@@ -152,9 +152,25 @@ def test_markdown_table() -> None:
 def test_latex_tabular() -> None:
     assert latex_tabular(SMALL) == (
         "\\begin{tabular}{lll}\n\\hline\nparameter & value & note \\\\\n\\hline\n"
-        "$w_{1}$ & $\\approx$ 0.0692 & a\\_b \\\\\n"
+        "$w_{1}$ & $\\approx 0.0692$ & a\\_b \\\\\n"
         "$\\left|b\\right|$ & 2 & ok \\\\\n\\hline\n\\end{tabular}"
     )
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (Number("-0.0381", approx=True), r"$\approx -0.0381$"),
+        (Number("-0.5"), "$-0.5$"),
+        (Number("0.5"), "0.5"),
+        (Number("4.7e-11"), "4.7e-11"),
+    ],
+    ids=["rounded-negative", "negative", "positive", "scientific"],
+)
+def test_a_negative_number_in_a_latex_table_has_a_true_minus_sign(number, expected) -> None:
+    # in text mode "-" is a hyphen; in math it is a minus sign, and ≈ stays beside its number
+    table = Table((Column("v", "value"),), ((number,),))
+    assert latex_tabular(table).splitlines()[4] == expected + r" \\"
 
 
 def test_latex_array() -> None:

@@ -214,13 +214,105 @@ def test_compact_342_works_one_unit_per_layer_and_tables_the_others():
 
 
 @pytest.mark.parametrize(
-    "spec", ["tiny.toml", "tiny_bce.toml", "neuron.toml", "softmax.toml", "swish.toml", "quadratic.toml"]
+    "spec", ["tiny.toml", "tiny_bce.toml", "neuron.toml", "swish.toml", "quadratic.toml"]
 )
 def test_without_a_repeated_unit_compact_is_the_full_layout(spec):
     net = load_spec(EXAMPLES / spec)
     assert walkthrough_context(net)["compact"] is None
     for fmt in ("md", "tex"):
         assert render(net, fmt) == render(net, fmt, detail="full")
+
+
+def test_softmax_outputs_and_their_logits_are_units_of_one_shape():
+    # softmax(1, z₁, z₂, z₃) and softmax(2, z₁, z₂, z₃) differ by the index they pick: p₂ is p₁ with z₁ and
+    # z₂ swapped, and z₂'s paths are z₁'s with p₁ and p₂ swapped (matched in any order)
+    net = load_spec(EXAMPLES / "softmax.toml")
+    groups = walkthrough_context(net)["compact"]["groups"]
+    assert [g["head"] for g in groups] == ["p_{1}", "z_{1}"]
+    outputs, logits = (g["others"] for g in groups)
+    assert [r["index"] for r in outputs["rows"]] == ["2", "3"] == [r["index"] for r in logits["rows"]]
+    assert logits["quantities"][1] == r"\frac{\partial L}{\partial w_{j1}}"
+    expected = _oracle_gradients(net)  # sympy.diff of the inlined loss
+    for k, param in enumerate(["w_{j}1", "w_{j}2", "b_{j}"], start=1):  # after ∂L/∂z_j
+        values = [expected[param.format(j=j)] for j in (2, 3)]
+        assert [r["cells"][k]["text"] for r in logits["rows"]] == [c.text for c in column(values, 4)]
+    p_2 = sympy.Symbol("p_2")  # ∂L/∂p₂ = -y₂/p₂ at the point, by hand from the definitions
+    z = [sympy.Rational(35, 100), sympy.Rational(45, 100), sympy.Rational(-9, 10)]
+    p2 = sympy.exp(z[1]) / sum(sympy.exp(v) for v in z)
+    assert outputs["rows"][0]["cells"][0]["text"] == column([(-1 / p_2).subs(p_2, p2).evalf(30)], 4)[0].text
+
+
+def test_units_without_a_common_index_are_table_rows_named_in_full():
+    # Mazur's 2-2-2: w₅, w₆ | w₇, w₈ show no common index; each row names its own gradients
+    net = load_spec(EXAMPLES / "two_layer.toml")
+    groups = walkthrough_context(net)["compact"]["groups"]
+    named = [g for g in groups if g["others"]]
+    assert [g["head"] for g in named] == [r"\mathrm{out}_{\mathrm{o1}}", r"\mathrm{out}_{\mathrm{h1}}"]
+    expected = _oracle_gradients(net)  # sympy.diff of the inlined loss
+    for group, params in zip(named, (["w_7", "w_8"], ["w_3", "w_4"])):
+        others = group["others"]
+        assert others["letter"] is None and others["count"] == 1
+        (row,) = others["rows"]
+        assert row["index"] is None
+        for cell, param in zip(row["cells"][2:], params):
+            loss = r"\partial E_{\mathrm{total}}"
+            assert cell["quantity"] == rf"\frac{{{loss}}}{{\partial w_{{{param[-1]}}}}}"
+            assert cell["text"] == column([expected[param]], 4)[0].text
+    text = render(net, "md", check=None)
+    assert r"| $\frac{\partial E_{\mathrm{total}}}{\partial w_{7}} \approx -0.0226$ |" in text
+    assert "### Unit $\\mathrm{out}_{\\mathrm{o2}}$" not in text
+
+
+def test_a_wide_table_of_named_cells_is_cut_into_runs_of_columns_that_fit_the_line():
+    # 7 steps a unit (out, net, 4 weights, a bias), names with no common index (w_1 | w_5)
+    spec = (EXAMPLES / "two_layer.toml").read_text(encoding="utf-8")
+    wide = loads_spec(_WIDE)
+    others = next(g["others"] for g in walkthrough_context(wide)["compact"]["groups"] if g["others"])
+    assert others["letter"] is None and len(others["quantities"]) == 7
+    assert [k for part in others["parts"] for k in part] == list(range(7)) and len(others["parts"]) == 2
+    two_layer = walkthrough_context(loads_spec(spec))["compact"]["groups"]
+    assert [g["others"]["parts"] for g in two_layer if g["others"]] == [[[0, 1, 2, 3]]] * 2
+
+
+_WIDE = """
+[inputs]
+x_1 = 0.1
+x_2 = 0.2
+x_3 = 0.3
+x_4 = 0.4
+[targets]
+y = 0.5
+[parameters]
+w_1 = 0.1
+w_2 = -0.2
+w_3 = 0.3
+w_4 = 0.4
+c_1 = 0.1
+w_5 = 0.5
+w_6 = -0.6
+w_7 = 0.7
+w_8 = 0.8
+c_2 = -0.1
+v_a = 0.3
+v_b = -0.4
+[network]
+net_h1 = "w_1 * x_1 + w_2 * x_2 + w_3 * x_3 + w_4 * x_4 + c_1"
+out_h1 = "sigmoid(net_h1)"
+net_h2 = "w_5 * x_1 + w_6 * x_2 + w_7 * x_3 + w_8 * x_4 + c_2"
+out_h2 = "sigmoid(net_h2)"
+o = "v_a * out_h1 + v_b * out_h2"
+L = "half_squared_error(o, y)"
+"""
+
+
+def test_hand_rounding_works_every_unit_and_tables_none():
+    # a carried number is reproduced from the numbers shown; a table row shows none of them
+    net = load_spec(EXAMPLES / "softmax.toml")
+    compact = walkthrough_context(net, rounding="hand")["compact"]
+    assert compact["tabled"] is False
+    assert [g["head"] for g in compact["groups"]] == ["p_{1}", "p_{2}", "p_{3}", "z_{1}", "z_{2}", "z_{3}"]
+    assert all(g["others"] is None for g in compact["groups"])
+    assert walkthrough_context(net)["compact"]["tabled"] is True
 
 
 def _xor(second_hidden: str) -> str:
@@ -307,6 +399,21 @@ def test_sphinx_lays_out_the_compact_backward_pass_too(detail, tables, units):
     # by hand: compact shows 13 chains (7 + 6 steps) and the local lines of its 8 non-brief steps that
     # have one (3 + 5); full shows 38 chains and 40 local lines (2 + 8 + 4 + 26, none for ∂L/∂a₂)
     assert blocks == (13 + 8 if detail == "compact" else 38 + 40)
+
+
+def test_sphinx_names_each_cell_where_the_units_show_no_common_index():
+    pytest.importorskip("sphinx")
+    from docutils import nodes
+
+    from symbackprop.integrations.sphinx import _Builder
+
+    context = walkthrough_context(load_spec(EXAMPLES / "two_layer.toml"))
+    out = nodes.container("", *_Builder(context, "page").section_backward())
+    tables = list(out.findall(nodes.table))
+    assert len(tables) == 2
+    first = [e.astext() for e in tables[0].findall(nodes.entry)]
+    assert first[0] == "unit" and "None" not in " ".join(first)
+    assert any(r"\partial w_{7}} \approx -0.0226" in e for e in first)
 
 
 @pytest.mark.parametrize(

@@ -66,12 +66,18 @@ def test_a_latex_tabular_of_values_is_judged_row_by_row(line, status):
         "| Sample | Error | Loss |\n|---|---|---|\n| 1 | 0.2 | 0.05 |\n",
         "| $w$ | $b$ |\n|---|---|\n| 1.0 | 2.0 |\n",
         "| $w$ | note |\n|---|---|\n| 1.0 | 7 |\n",
-        "| $j$ | $\\frac{\\partial L}{\\partial b_{j}}$ |\n|---|---|\n| 2 | -0.0142 |\n",
     ],
-    ids=["headers-in-words", "names-only", "no-math-header-besides-the-name", "an-index-column-is-no-point"],
+    ids=["headers-in-words", "names-only", "no-math-header-besides-the-name"],
 )
 def test_a_table_without_an_expression_of_a_named_column_claims_nothing(table):
     assert [f.text for f in read_document(LOSS + table, "md").fragments if f.line > 6] == []
+
+
+def test_an_index_column_is_no_point_but_numbers_its_columns_quantity():
+    # j is no point (no claim at j = 2); the cell is the header's quantity with the index put in
+    table = "| $j$ | $\\frac{\\partial L}{\\partial b_{j}}$ |\n|---|---|\n| 2 | -0.0142 |\n"
+    claims = [f.text for f in read_document(LOSS + table, "md").fragments if f.line > 6]
+    assert claims == [r"\frac{\partial L}{\partial b_{2}} = -0.0142"]
 
 
 def test_a_claim_of_a_table_is_a_fragment_on_its_row():

@@ -53,6 +53,30 @@ READINGS = [
         ["w_{1} = 0.72"],
         "words-that-are-not-the-value-are-not-read",
     ),
+    (  # numbers in math for their minus sign: the header still says what each one is
+        _table(
+            "parameter & value & gradient & new value",
+            r"$w_{1}$ & $-0.72$ & $\approx -0.0022$ & $\approx -0.7189$",
+        ),
+        ["w_{1} = -0.72"],
+        "words-that-are-not-the-value-are-not-read-in-math",
+    ),
+    (
+        _table(
+            "parameter & symbolic & finite differences & relative error & verdict",
+            r"$w_{7}$ & $-0.022603$ & $-0.022603$ & 3.0e-11 & ok",
+        ),
+        [],
+        "check-table-in-math-is-not-the-parameter",
+    ),
+    (
+        _table(
+            "gradient & value & symbol & role & value",
+            r"$\partial L / \partial b$ & $\approx -0.0142$ & $w_{2}$ & parameter & $-0.54$",
+        ),
+        [r"\partial L / \partial b \approx -0.0142", "w_{2} = -0.54"],
+        "value-column-in-math",
+    ),
     (
         _table(
             r"\rule[-2.2ex]{0pt}{5.5ex}$j$ & $\displaystyle \frac{\partial L}{\partial a_{j}}$ & "
@@ -152,3 +176,71 @@ def test_a_value_computed_from_the_rounded_values_shown_holds(value: str, policy
     report = verify("hand.md", text=HAND.replace("VALUE", value), format="md", digits_policy=policy)
     last = report.findings[-1]
     assert ("partial z" in last.source, last.status) == (True, status), last.message
+
+
+MD_INDEXED = (
+    "| $j$ | $\\frac{\\partial L}{\\partial a_{j}}$ | $\\frac{\\partial L}{\\partial w_{j1}}$ | note |\n"
+    "|---|---|---|---|\n"
+    "| 2 | ≈ -0.0653 | -0.01207 | ≈ 1 |\n"
+    "| x | ≈ 0.5 | 0.5 | |\n"
+)
+
+
+def test_a_markdown_table_indexed_by_its_first_column_is_read_with_the_index_put_in():
+    # the header's quantity at the row's index; a row without a whole-number index and a column in words
+    # are not read
+    got = [t for t in _md_texts(MD_INDEXED) if "partial" in t and any(r in t for r in ("=", r"\approx"))]
+    assert got == [
+        r"\frac{\partial L}{\partial a_{2}} \approx -0.0653",
+        r"\frac{\partial L}{\partial w_{21}} = -0.01207",
+    ]
+
+
+def test_a_slip_in_a_markdown_indexed_table_is_caught(tmp_path):
+    # L = (w_1 x)^2 + (w_2 x)^2 / 2 ... by hand: dL/dw_j = w_j x^2 at x = 2: w_1 = 0.5 -> 2, w_2 = 0.25 -> 1
+    w1, w2, x = sp.symbols("w_1 w_2 x")
+    loss = (w1 * x) ** 2 / 2 + (w2 * x) ** 2 / 2
+    point = {w1: sp.Rational(1, 2), w2: sp.Rational(1, 4), x: 2}
+    assert [sp.diff(loss, w).subs(point) for w in (w1, w2)] == [2, 1]
+    doc = tmp_path / "t.md"
+    doc.write_text(
+        "$x = 2$, $w_1 = 0.5$, $w_2 = 0.25$.\n\n$$\nL = \\frac{1}{2}\\left(w_1 x\\right)^{2} + "
+        "\\frac{1}{2}\\left(w_2 x\\right)^{2}\n$$\n\n"
+        "| $j$ | $\\frac{\\partial L}{\\partial w_{j}}$ |\n|---|---|\n| 1 | 2 |\n| 2 | 1.5 |\n",
+        encoding="utf-8",
+    )
+    verdicts = {f.source.strip(): f.status for f in verify(doc).findings if "partial" in f.source}
+    assert verdicts == {
+        r"\frac{\partial L}{\partial w_{1}} = 2": Status.OK,
+        r"\frac{\partial L}{\partial w_{2}} = 1.5": Status.WRONG,
+    }
+
+
+def _md_texts(markdown: str) -> list[str]:
+    return [" ".join(f.text.split()) for f in read_document(markdown, "md").fragments]
+
+
+MD_VALUES = (
+    "| symbol | role | value | parameter | value | gradient | new value |\n"
+    "|---|---|---|---|---|---|---|\n"
+    "| $w_{1}$ | parameter | 0.15 | $b$ | -0.1 | ≈ 0.0022 | ≈ 0.7189 |\n"
+    "| $\\partial L / \\partial w_{1}$ | rounded | ≈ 0.0022 | $z = 2$ | 3 | | |\n"
+)
+
+
+MD_CHAIN = (
+    "| parameter | chain rule | value |\n|---|---|---|\n"
+    "| $w_{1}$ | $\\frac{\\partial L}{\\partial w_{1}} = \\frac{\\partial L}{\\partial z} \\cdot x$ "
+    "| ≈ 0.0692 |\n"
+)
+
+
+def test_a_markdown_value_beside_a_chain_is_not_the_parameters():
+    got = [t for t in _md_texts(MD_CHAIN) if any(r in t for r in ("=", r"\approx"))]
+    assert got == [r"\frac{\partial L}{\partial w_{1}} = \frac{\partial L}{\partial z} \cdot x"]
+
+
+def test_a_markdown_value_column_holds_the_value_of_the_label_to_its_left():
+    # a label is math without a relation; gradient and new value columns are other quantities
+    got = [t for t in _md_texts(MD_VALUES) if any(r in t for r in ("=", r"\approx"))]
+    assert got == ["w_{1} = 0.15", "b = -0.1", "z = 2", r"\partial L / \partial w_{1} \approx 0.0022"]

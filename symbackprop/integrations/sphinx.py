@@ -243,7 +243,11 @@ class _Builder:
                 out.append(_para(f"The other units of this layer ({heads}) follow the same pattern:"))
                 rows = [[r["index"], *((v["text"] if v["exact"] else "≈ " + v["text"]) for v in r["cells"])]
                         for r in o["rows"]]  # fmt: skip
-                out.append(_table([f"${o['letter']}$", *(f"${q}$" for q in o["quantities"])], rows))
+                if not o["letter"]:  # no common index: each row names its unit, each cell its quantity
+                    named = "${quantity} {rel} {latex}$"
+                    rows = [[f"${r['head']}$", *(named.format(**v) for v in r["cells"])] for r in o["rows"]]
+                first = f"${o['letter']}$" if o["letter"] else "unit"
+                out.append(_table([first, *(f"${q}$" for q in o["quantities"])], rows))
         return out
 
     def _step(self, b: dict[str, Any]) -> list[nodes.Node]:

@@ -27,6 +27,7 @@ from ..errors import InputError
 from .compact import DETAILS, compact_backward
 from .graph import GRAPH_LIMIT, graph_context
 from .numbers import column, given, hand_quantizer, plain, scientific
+from .patterns import Unordered
 from .printing import Notation
 from .remarks import Textbook, combined_remark, kink_note, textbook_form
 from .source import ETA, MathPrinter, Source, number_data, paren
@@ -206,7 +207,7 @@ def _shape(src: _Source, step: Step) -> tuple[object, ...]:
     for f in step.factors:
         textbook = _textbook(src, f)
         factors.append((f.of, f.wrt, f.general if textbook is None else textbook.expr, f.of in kinks))
-    return (step.symbol, step.role, src.net.definition.get(step.symbol), tuple(factors))
+    return (step.symbol, step.role, src.net.definition.get(step.symbol), Unordered(factors))
 
 
 def _roles(net: Network) -> dict[Symbol, str]:

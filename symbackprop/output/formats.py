@@ -26,6 +26,7 @@ from typing import Any
 from ..errors import InputError
 from .breaking import TEXT_WIDTH_PT, line_filters
 from .latex_text import escape_latex as _ascii_latex
+from .latex_text import latex_number
 from .tables import Cell, Math, Number, Table, Text, cell_width
 from .widths import LATEX_EM_PT, text_width
 
@@ -135,7 +136,7 @@ def _tabular_cell(cell: Cell) -> str:
     if isinstance(cell, Math):
         return "$%s$" % cell.latex if cell.latex else ""
     if isinstance(cell, Number):
-        return r"$\approx$ " + cell.text if cell.approx else cell.text
+        return latex_number(cell.text, cell.approx)
     return escape_latex(cell.text)
 
 

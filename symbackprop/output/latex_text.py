@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
-__all__ = ["escape_latex", "unicode_of"]
+__all__ = ["escape_latex", "latex_number", "unicode_of"]
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -144,3 +144,19 @@ def escape_latex(text: str) -> str:
     if math:
         out.append("$%s$" % "".join(math))
     return "".join(out)
+
+
+#: A number as :mod:`symbackprop.output.numbers` writes a decimal: ``0.0822``, ``-0.0381``, ``12``.
+_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def latex_number(text: str, approx: bool = False) -> str:
+    """A number for a table cell in text mode: a rounded or negative decimal set in math.
+
+    In math a negative number gets a true minus sign (text mode would show a hyphen, "-0.0381")
+    and ``≈`` stays bound to its number: ``$\\approx -0.0381$``.  Other decimals and other
+    texts (``4.7e-11``) are written as they are, after ``$\\approx$`` when rounded.
+    """
+    if _DECIMAL.fullmatch(text) and (approx or text.startswith("-")):
+        return "$%s%s$" % (r"\approx " if approx else "", text)
+    return r"$\approx$ " + text if approx else text

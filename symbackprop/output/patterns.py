@@ -5,11 +5,15 @@ whose one consumer it is, and the parameters whose one consumer is that ``z``.
 Two units have the *same shape* when one is the other with its symbols renamed:
 their steps, definitions and local derivatives match tree for tree under one
 consistent, role-preserving renaming (:func:`same_shape`).  Detection reads the
-derivation's steps, never the names.  A compact walkthrough works the first unit
-of each such group in full and summarises the others in a table, whose headers
-write the varying part of the names as an index (:func:`index_names`: a purely
-presentational step; when the names do not show a common index the group is
-not summarised).
+derivation's steps, never the names.  The arguments of a sum or a product, and a
+node's paths (:class:`Unordered`), match in any order; a softmax component
+matches as the argument it picks, then the others (``softmax(2, z₁, z₂, z₃)`` is
+``softmax(1, z₂, z₁, z₃)``), so the outputs of one softmax are units of one shape.
+
+A compact walkthrough works the first unit of each such group in full and
+summarises the others in a table.  Its headers write the varying part of the
+names as an index when the names show one (:func:`index_names`: a purely
+presentational step); otherwise each row names its own quantities.
 """
 
 from __future__ import annotations
@@ -18,17 +22,32 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sympy import Basic, Symbol
+from sympy import Basic, Integer, Symbol
 
 from ..core.backward import Partial, Step
+from ..core.functions import softmax
 
-__all__ = ["Group", "Unit", "group_units", "index_names", "same_shape", "units_of"]
+__all__ = ["Group", "Unit", "Unordered", "group_units", "index_names", "same_shape", "units_of"]
 
 #: What a step looks like, for shape matching: SymPy trees, symbols and plain data.
 Key = Callable[[Step], Sequence[object]]
 
 #: Letters tried, in order, for the index that varies across a group's units.
 INDEX_LETTERS = ("j", "k", "m", "i", "n", "u")
+
+#: Functions whose first argument is the 1-based index of the argument they pick among the others.
+PICKING = (softmax,)
+
+#: Arguments matched in any order up to this many (beyond it, in their order only), and the work one
+#: comparison may do: a bound, so that a comparison of wide layers stays linear.
+MAX_UNORDERED = 6
+MAX_TRIES = 20_000
+
+
+class Unordered(tuple):  # type: ignore[type-arg]
+    """Items of a step's shape whose order does not matter (a node's paths): matched in any order."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,7 @@ class _Renaming:
         self.role = role
         self.forward: dict[Symbol, Symbol] = {}
         self.backward: dict[Symbol, Symbol] = {}
+        self.tries = 0
 
     def symbols(self, x: Symbol, y: Symbol) -> bool:
         if self.role(x) != self.role(y):
@@ -96,12 +116,43 @@ class _Renaming:
     def all(self, xs: Sequence[object], ys: Sequence[object]) -> bool:
         return len(xs) == len(ys) and all(self.match(a, b) for a, b in zip(xs, ys))
 
+    def any_order(self, xs: Sequence[object], ys: Sequence[object]) -> bool:
+        """Whether ``ys`` is ``xs`` renamed, in some order: in their order first, then by backtracking."""
+        if len(xs) != len(ys):
+            return False
+        saved = self._saved()
+        if self.all(xs, ys):
+            return True
+        self._restore(saved)
+        return len(xs) <= MAX_UNORDERED and self._assign(list(xs), list(ys))
+
+    def _assign(self, xs: list[object], ys: list[object]) -> bool:
+        if not xs:
+            return True
+        for j, y in enumerate(ys):
+            self.tries += 1
+            if self.tries > MAX_TRIES:
+                return False
+            saved = self._saved()
+            if self.match(xs[0], y) and self._assign(xs[1:], ys[:j] + ys[j + 1 :]):
+                return True
+            self._restore(saved)
+        return False
+
+    def _saved(self) -> tuple[dict[Symbol, Symbol], dict[Symbol, Symbol]]:
+        return dict(self.forward), dict(self.backward)
+
+    def _restore(self, saved: tuple[dict[Symbol, Symbol], dict[Symbol, Symbol]]) -> None:
+        self.forward, self.backward = saved
+
     def match(self, x: object, y: object) -> bool:
         """Whether ``y`` is ``x`` renamed, extending the renaming as it goes."""
         if isinstance(x, Basic) and isinstance(y, Basic):
             return self._tree(x, y)
         if type(x) is not type(y):
             return False
+        if isinstance(x, Unordered):
+            return self.any_order(x, y)  # type: ignore[arg-type]
         if isinstance(x, (tuple, list)):
             return self.all(x, y)  # type: ignore[arg-type]
         return x == y
@@ -114,7 +165,20 @@ class _Renaming:
             return isinstance(x, Symbol) and isinstance(y, Symbol) and self.symbols(x, y)
         if x.is_Atom or y.is_Atom:
             return x == y
-        return x.func == y.func and self.all(x.args, y.args)
+        if x.func != y.func:
+            return False
+        if x.is_Add or x.is_Mul:
+            return self.any_order(x.args, y.args)
+        return self.all(_picked(x), _picked(y))
+
+
+def _picked(x: Basic) -> tuple[Basic, ...]:
+    """A function's arguments, the one it picks first for a picking function (see :data:`PICKING`)."""
+    args = x.args
+    if isinstance(x, PICKING) and args and isinstance(args[0], Integer) and 1 <= int(args[0]) < len(args):
+        k = int(args[0])
+        return (args[k], *args[1:k], *args[k + 1 :])
+    return args
 
 
 def same_shape(

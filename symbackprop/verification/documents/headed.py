@@ -12,9 +12,10 @@ header that says what it is of the row:
   a header in math that uses the index of the first column is the cell's subject,
   with the row's index put in: ``\\frac{\\partial L}{\\partial a_{2}} \\approx -0.0653``.
 
-A number in text under a header in words that is not a value (``gradient``,
-``new value``, ``relative error``) is not read, as in a Markdown table, where
-text is never math.  Cells are given as :class:`Cell` records by the LaTeX reader.
+A number under a header in words that is not a value (``gradient``, ``new
+value``, ``relative error``) is not read, whether it is set in text or in math
+(``$\\approx -0.0381$``, for its minus sign): the header says it is not the
+label's value.  Cells are given as :class:`Cell` records by the LaTeX reader.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 from .blocks import Block, Unit, relation_shape
 
-__all__ = ["Cell", "headed_rows"]
+__all__ = ["Cell", "headed_rows", "label_value", "with_index"]
 
 #: A number as a table cell writes it in text.
 _NUMBER = re.compile(r"[-−]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
@@ -96,7 +97,12 @@ def _value(cell: Cell) -> str | None:
     return None
 
 
-def _with_index(template: str, index: str, value: str) -> str:
+def label_value(words: str) -> bool:
+    """Whether a header in words heads the values of the row's label (``value``, not ``new value``)."""
+    return bool(_VALUE_WORDS.search(words)) and not _OTHER_WORDS.search(words)
+
+
+def with_index(template: str, index: str, value: str) -> str:
     """``template`` with the single-letter ``index`` replaced by ``value`` in its subscripts."""
 
     def put(m: re.Match[str]) -> str:
@@ -127,16 +133,15 @@ class _Header:
         value = _value(cell)
         if k in self.templates and value is not None and _NUMBER.fullmatch(row[0].text):
             glue = "" if relation_shape(value).starts_with_relation else "= "
-            subject = _with_index(self.templates[k], self.index or "", row[0].text)
+            subject = with_index(self.templates[k], self.index or "", row[0].text)
             return [_synthetic(f"{subject} {glue}{value}", cell.line, display=True)]
         if self.index and k == 0:
             return []
         words = self.words.get(k)
-        if (
-            value is not None
-            and cell.text
-            and (words is None or (_VALUE_WORDS.search(words) and not _OTHER_WORDS.search(words)))
-        ):
+        of_label = words is None or label_value(words)
+        if value is not None and not of_label:  # in text or in math, the header says what it is
+            return []
+        if value is not None and cell.text:
             return [_synthetic(value, cell.line)]
         return [b for b in cell.blocks if not _lone_relation(b)]
 

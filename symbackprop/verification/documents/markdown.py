@@ -43,6 +43,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from .blocks import LAYOUT, Block, Unit, assemble, bodies
 from .html import html_math
 from .macros import collect
+from .markdown_headed import index_blocks, value_blocks
 from .model import Lines, Reading, code_value
 from .tables import point_blocks
 from .textmath import image_formula
@@ -265,7 +266,9 @@ class _Table:
         self.row = None
 
     def close(self) -> list[Block]:
-        blocks = point_blocks(self.header or [], self.rows)
+        header = self.header or []
+        blocks = [*point_blocks(header, self.rows), *index_blocks(header, self.rows)]
+        blocks += value_blocks(header, self.rows)
         self.header, self.rows = None, []
         return blocks
 
