@@ -34,6 +34,7 @@ from .case_columns import judged_columns
 from .case_data import other_case_data
 from .chain_shapes import shape_error
 from .conventions import as_convention, other_conventions
+from .delta_rule import delta_rule_findings
 from .documents import Document, Fragment, format_of, read_document
 from .givens import plain_arithmetic
 from .index_notation import IndexJudge
@@ -213,6 +214,7 @@ def _verify(
     functions = _functions(network, statements)  # the document's own, for every problem of it
     starts = [0] if network is not None else problems(statements, doc.text)
     findings: list[Finding] = []
+    as_read = [dataclasses.replace(st) for st in statements]  # the parts rename twins in place
     for a, b in zip(starts, [*starts[1:], len(statements)]):
         first = statements[a].line if a < len(statements) else 1
         last = statements[b].line - 1 if b < len(statements) else None
@@ -220,6 +222,8 @@ def _verify(
         again = {i - a for i in continues if a <= i < b}
         span = (first, last) if a else (1, last)
         findings += _judge_part(doc, part, again, names, network, policy, seed, span, matrix, functions)
+    if network is None:  # Δw = η δ O with δ = y(1 − y)(t − y): the delta rule's loss, ½(t − y)²
+        findings = delta_rule_findings(as_read, findings, names, doc.text, policy)
     findings.sort(key=lambda f: f.line)
     source = "spec" if network is not None else "document"
     return VerifyReport(name, tuple(_in_cells(doc, findings)), source, doc.text, doc.format)
