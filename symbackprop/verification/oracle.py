@@ -17,19 +17,23 @@ Quantities are named by the keys the core uses: ``("value", s)``,
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
 import warnings
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
+import mpmath.libmp as mlib
 import sympy
 from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Derivation, Evaluation, Partial, derive
 from ..core.functions import kink_conditions
 from ..errors import SymbackpropError, SymbackpropWarning
+from .mpvalue import Fallback, evaluate
 from .names import Names
 from .report import Formula
 from .textbook import tidy
@@ -78,8 +82,28 @@ def number(expr: Expr) -> Float | None:
     return Float(v, DPS)
 
 
+def _as_float(value: Any) -> Float:
+    """A value of :mod:`.mpvalue` as :func:`number` makes it (an exact one through :func:`number`)."""
+    if isinstance(value, Fraction):
+        out = number(Rational(value.numerator, value.denominator))
+        assert out is not None  # a Rational is a finite real number
+        return out
+    return Float._new(mlib.mpf_pos(value._mpf_, _DPS_PREC, mlib.round_nearest), _DPS_PREC)
+
+
+#: The bits of :data:`DPS` digits (what ``Float(x, DPS)`` rounds to).
+_DPS_PREC = mlib.libmpf.dps_to_prec(DPS)
+
+
 def close(a: Expr, b: Expr) -> bool:
     """Equal up to :data:`SAME` (relative, or absolute near zero)."""
+    if isinstance(a, Float) and isinstance(b, Float):  # the usual case, without SymPy's arithmetic
+        x, y = a._mpf_, b._mpf_
+        if mlib.finf not in (x, y) and mlib.fninf not in (x, y) and mlib.fnan not in (x, y):
+            ax, ay = mlib.mpf_abs(x), mlib.mpf_abs(y)
+            scale = ax if mlib.mpf_gt(ax, ay) else ay
+            bound = mlib.mpf_mul(_SAME._mpf_, scale if mlib.mpf_gt(scale, mlib.fone) else mlib.fone)
+            return bool(mlib.mpf_le(mlib.mpf_abs(mlib.mpf_sub(x, y)), bound))
     return bool(abs(a - b) <= _SAME * max(1, abs(a), abs(b)))
 
 
@@ -343,13 +367,31 @@ class Oracle:
         return expr.xreplace(reps)
 
     def value(self, expr: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Float:
-        """A side's value, with its written numbers as written."""
+        """A side's value, with its written numbers as written.
+
+        Walked with mpmath (:mod:`.mpvalue`); a side it has no rule for takes SymPy's route.
+        """
+        with contextlib.suppress(Fallback):
+            return _as_float(evaluate(expr, lambda leaf: self._leaf(leaf, ev, numbers)))
         e = self.resolve(expr, ev, numbers).xreplace({s: n.value for s, n in numbers.items()})
         v = number(e)
         if v is None:
             msg = "the value is not a finite real number here"
             raise Unknown(msg)
         return v
+
+    def _leaf(self, leaf: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Expr | None:
+        """A name's or derivative's value for :meth:`value`, as :meth:`resolve` gives it (``None``
+        for a shorthand, or anything :meth:`resolve` would refuse or rewrite)."""
+        if isinstance(leaf, Partial):
+            return self.partial(leaf, ev)
+        if leaf in numbers:
+            return numbers[leaf].value
+        if leaf in self.aliases:
+            return None
+        if leaf in ev.values:
+            return ev.values[leaf]
+        return self.lr(ev) if leaf == self.names.eta else None
 
     def slack(self, expr: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Float:
         """First-order error bound from the rounded numbers the side uses."""
