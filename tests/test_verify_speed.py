@@ -17,10 +17,10 @@ from symbackprop.core.derivation import DPS, Partial, derive
 from symbackprop.core.functions import half_squared_error, leaky_relu, relu, sigmoid, softplus, step
 from symbackprop.core.functions.registry import REGISTRY
 from symbackprop.core.network import Network
-from symbackprop.verification import verify
+from symbackprop.verification import rounding, verify
 from symbackprop.verification.mpvalue import Fallback, evaluate
 from symbackprop.verification.names import Names
-from symbackprop.verification.oracle import Oracle, close
+from symbackprop.verification.oracle import Oracle, _as_float, close, number
 
 x, y, z = sympy.symbols("x y z", real=True)
 R = Rational
@@ -210,3 +210,49 @@ def test_every_library_function_is_evaluated_as_sympy_evaluates_it(cls, n):
         except Fallback:
             continue  # SymPy's route, as before
         assert abs(Rational(_text(value)) - Rational(str(expected))) <= R(1, 10**28) * max(1, abs(expected))
+
+
+@pytest.mark.parametrize(
+    "fraction",
+    [
+        Fraction(1, 3),
+        Fraction(-586003750129, 276453378),
+        Fraction(843874416256, 70706590301463704683),
+        Fraction(7),
+    ],
+    ids=["1/3", "a long quotient", "a small one", "an integer"],
+)
+def test_an_exact_value_is_the_float_sympy_makes_of_it(fraction):
+    """An exact result becomes the very Float that ``Rational.evalf`` gives (bit for bit)."""
+    ours = _as_float(fraction)
+    theirs = number(Rational(fraction.numerator, fraction.denominator))
+    assert (ours._mpf_, ours._prec) == (theirs._mpf_, theirs._prec)
+
+
+def _repeated(count: int) -> str:
+    head = [
+        "`x = 1.0`, `w = 0.5`, `y = 0`",
+        "",
+        "$$z = x \\cdot w = 0.5$$",
+        "",
+        "$$L = \\frac{1}{2}(z - y)^2$$",
+        "",
+    ]
+    chain = "$$\\frac{\\partial L}{\\partial w} = (z - y) \\cdot x = 0.5 \\cdot 1 = 0.5$$\n"
+    return "\n".join([*head, *[chain] * count])
+
+
+@pytest.mark.parametrize("count", [3, 40], ids=["3 equations", "40 equations"])
+def test_each_number_becomes_an_interval_once(monkeypatch, count):
+    """A shown number's interval is made once per number, not once per equation that shows it."""
+    made = []
+    original = rounding._point
+
+    def counting(x: object) -> object:
+        made.append(x)
+        return original.__wrapped__(x)
+
+    monkeypatch.setattr(rounding, "_point", counting)
+    monkeypatch.setattr(rounding, "_POINTS", {})
+    verify("long.md", text=_repeated(count), format="md")
+    assert len(made) == len(set(made)) <= 6

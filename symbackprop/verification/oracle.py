@@ -84,10 +84,9 @@ def number(expr: Expr) -> Float | None:
 
 def _as_float(value: Any) -> Float:
     """A value of :mod:`.mpvalue` as :func:`number` makes it (an exact one through :func:`number`)."""
-    if isinstance(value, Fraction):
-        out = number(Rational(value.numerator, value.denominator))
-        assert out is not None  # a Rational is a finite real number
-        return out
+    if isinstance(value, Fraction):  # what Rational(p, q).evalf(DPS) gives: its 4 guard bits, rounded
+        exact = mlib.from_rational(value.numerator, value.denominator, _DPS_PREC + 4)
+        return Float._new(exact, _DPS_PREC)
     return Float._new(mlib.mpf_pos(value._mpf_, _DPS_PREC, mlib.round_nearest), _DPS_PREC)
 
 
@@ -97,15 +96,29 @@ _DPS_PREC = mlib.libmpf.dps_to_prec(DPS)
 
 def close(a: Expr, b: Expr) -> bool:
     """Equal up to :data:`SAME` (relative, or absolute near zero)."""
-    if isinstance(a, Float) and isinstance(b, Float):  # the usual case, without SymPy's arithmetic
-        x, y = a._mpf_, b._mpf_
-        if mlib.finf not in (x, y) and mlib.fninf not in (x, y) and mlib.fnan not in (x, y):
-            ax, ay = mlib.mpf_abs(x), mlib.mpf_abs(y)
-            scale = ax if mlib.mpf_gt(ax, ay) else ay
-            bound = mlib.mpf_mul(_SAME._mpf_, scale if mlib.mpf_gt(scale, mlib.fone) else mlib.fone)
-            return bool(mlib.mpf_le(mlib.mpf_abs(mlib.mpf_sub(x, y)), bound))
+    x, y = _close_mpf(a), _close_mpf(b)
+    if x is not None and y is not None and not {x, y} & _SPECIAL:  # without SymPy's arithmetic
+        ax, ay = mlib.mpf_abs(x), mlib.mpf_abs(y)
+        scale = ax if mlib.mpf_gt(ax, ay) else ay
+        bound = mlib.mpf_mul(_SAME._mpf_, scale if mlib.mpf_gt(scale, mlib.fone) else mlib.fone)
+        return bool(mlib.mpf_le(mlib.mpf_abs(mlib.mpf_sub(x, y)), bound))
     return bool(abs(a - b) <= _SAME * max(1, abs(a), abs(b)))
 
+
+def _close_mpf(a: Expr) -> tuple | None:
+    """A Float's own mpf, a Rational's to :data:`_CLOSE_PREC` bits, else ``None``."""
+    if isinstance(a, Float):
+        return a._mpf_
+    if isinstance(a, Rational):
+        return mlib.from_rational(int(a.p), int(a.q), _CLOSE_PREC, mlib.round_nearest)
+    return None
+
+
+#: Infinities and nan, left to SymPy's comparison.
+_SPECIAL = {mlib.finf, mlib.fninf, mlib.fnan}
+
+#: Bits an exact number is compared with in :func:`close` (far beyond :data:`DPS` digits).
+_CLOSE_PREC = 256
 
 #: :data:`SAME` as a Float, made once (``close`` runs several times per side).
 _SAME = Float(SAME, DPS)
