@@ -18,6 +18,7 @@ from symbackprop.core.functions import half_squared_error, leaky_relu, relu, sig
 from symbackprop.core.functions.registry import REGISTRY
 from symbackprop.core.network import Network
 from symbackprop.verification import rounding, verify
+from symbackprop.verification.claims import Memory
 from symbackprop.verification.mpvalue import Fallback, evaluate
 from symbackprop.verification.names import Names
 from symbackprop.verification.oracle import Oracle, _as_float, close, number
@@ -240,6 +241,25 @@ def _repeated(count: int) -> str:
     ]
     chain = "$$\\frac{\\partial L}{\\partial w} = (z - y) \\cdot x = 0.5 \\cdot 1 = 0.5$$\n"
     return "\n".join([*head, *[chain] * count])
+
+
+@pytest.mark.parametrize("count", [3, 40], ids=["3 equations", "40 equations"])
+def test_judging_copies_the_memory_of_no_ordinary_chain(monkeypatch, count):
+    """The judge's memory (every claim so far: it grows with the document) was copied once per
+    derivative of the loss, in case the chain had to be judged again; it is copied only for a
+    chain that may be, so a long document is not quadratic in copies."""
+    copies = []
+    original = Memory.snapshot
+
+    def counting(self: Memory) -> tuple:
+        copies.append(1)
+        return original(self)
+
+    monkeypatch.setattr(Memory, "snapshot", counting)
+    report = verify("long.md", text=_repeated(count), format="md")
+    assert report.counts()["wrong"] == 0
+    assert report.counts()["ok"] == count + 2
+    assert copies == []
 
 
 @pytest.mark.parametrize("count", [3, 40], ids=["3 equations", "40 equations"])
