@@ -17,7 +17,7 @@ from symbackprop.core.derivation import DPS, Partial, derive
 from symbackprop.core.functions import half_squared_error, leaky_relu, relu, sigmoid, softplus, step
 from symbackprop.core.functions.registry import REGISTRY
 from symbackprop.core.network import Network
-from symbackprop.verification import rounding, verify
+from symbackprop.verification import rounding, statements, verify
 from symbackprop.verification.claims import Memory
 from symbackprop.verification.mpvalue import Fallback, evaluate
 from symbackprop.verification.names import Names
@@ -276,3 +276,12 @@ def test_each_number_becomes_an_interval_once(monkeypatch, count):
     monkeypatch.setattr(rounding, "_POINTS", {})
     verify("long.md", text=_repeated(count), format="md")
     assert len(made) == len(set(made)) <= 6
+
+
+def test_whether_a_side_is_one_number_is_worked_out_once_per_side():
+    """``bare`` is asked several times of each side (reading, judging, remembering), and SymPy's
+    ``Abs`` of a name asks its assumptions: it is worked out once per side."""
+    statements._bare.cache_clear()
+    verify("long.md", text=_repeated(40), format="md")
+    info = statements._bare.cache_info()
+    assert info.hits >= info.misses > 0
