@@ -154,6 +154,7 @@ class Oracle:
         self._constants: dict[Key, Expr | None] = {}
         self._totals: dict[tuple[Symbol, int], Evaluation] = {}
         self._pinned: tuple[frozenset, Evaluation] | None = None
+        self._rates: dict[Any, Float] = {}
         self.exact_values: list[Expr] = []
         if self.point is not None:
             self.exact_values = list(self.point.values.values())
@@ -198,7 +199,12 @@ class Oracle:
 
     def lr(self, ev: Evaluation) -> Expr | None:
         """The learning rate, to :data:`DPS` digits."""
-        return None if ev.learning_rate is None else Float(ev.learning_rate, DPS)
+        rate = ev.learning_rate
+        if rate is None:
+            return None
+        if rate not in self._rates:  # made once: it is read for every update and every η on a side
+            self._rates[rate] = Float(rate, DPS)
+        return self._rates[rate]
 
     # ------------------------------------------------------------ quantities
 
