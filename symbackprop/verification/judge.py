@@ -196,11 +196,11 @@ class Judge:
 
     def _unless_off_the_loss(self, st: Statement, subject: Subject, base: dict[str, Any]) -> Finding:
         """The chain judged at its point; a wrong one through a quantity the loss never uses is only
-        checked for its arithmetic (see :meth:`_off_the_loss`)."""
-        saved = self.memory.snapshot()
+        checked for its arithmetic (:meth:`_off_the_loss`, which reads nothing judging changes)."""
+        off = self._off_the_loss(st, subject)
+        saved = self.memory.snapshot() if off is not None else ()  # copied only when it may be used
         found = self._at_its_point(st, subject, base)
-        off = self._off_the_loss(st, subject) if found.status is Status.WRONG else None
-        if off is None:
+        if off is None or found.status is not Status.WRONG:
             return found
         self.memory.restore(saved)
         return self._arithmetic_only(st, off, base)
@@ -230,18 +230,17 @@ class Judge:
         key = subject.key
         if self.spec_mode or self.oracle is None or key is None or key[0] not in ("adjoint", "update"):
             return None
-        loss = self.oracle.network.loss
-        under = self._under(loss)
-        for p in st.parsed:
-            for d in sorted(p.expr.atoms(Partial), key=str):
-                for n in (d.of, d.wrt):
-                    if n != loss and n in self.rules.doc_defs and n not in under:
-                        return (
-                            f"not checked: in the network read from the document, {loss.name} does not "
-                            f"depend on {n.name} (defined at line {self.rules.doc_defs[n][1]}); the document "
-                            "may name one quantity two ways"
-                        )
-        return None
+        loss, defs = self.oracle.network.loss, self.rules.doc_defs
+        sides, under = [p.expr.atoms(Partial) for p in st.parsed], self._under(loss)
+        if all(n == loss or n not in defs or n in under for ds in sides for d in ds for n in (d.of, d.wrt)):
+            return None  # the usual case, found without sorting: the order (by text) picks the message
+        off = (n for ds in sides for d in sorted(ds, key=str) for n in (d.of, d.wrt) if n != loss)
+        n = next(n for n in off if n in defs and n not in under)
+        return (
+            f"not checked: in the network read from the document, {loss.name} does not "
+            f"depend on {n.name} (defined at line {defs[n][1]}); the document "
+            "may name one quantity two ways"
+        )
 
     def _zero_product(self, st: Statement) -> Finding | None:
         """A product with a factor ``∂a/∂b`` where ``a`` does not depend on ``b`` at all is 0; a
@@ -385,7 +384,8 @@ class Judge:
         if timeline.moved:  # the document's earlier numbers belong to the earlier point
             self.memory.claims.clear()
             timeline.moved = False
-        saved = self.memory.snapshot()
+        retry = subject.key is not None and subject.key[0] == "value" and bool(timeline.pending)
+        saved = self.memory.snapshot() if retry else ()  # copied only for a chain that may be judged again
         found = Chain(o, timeline.ev, self.rules, self.memory, st, subject, base).judge()
         key = subject.key
         if key is not None and key[0] == "update" and timeline.ev is not None:

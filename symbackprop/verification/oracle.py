@@ -17,19 +17,23 @@ Quantities are named by the keys the core uses: ``("value", s)``,
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
 import warnings
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
+import mpmath.libmp as mlib
 import sympy
 from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Derivation, Evaluation, Partial, derive
 from ..core.functions import kink_conditions
 from ..errors import SymbackpropError, SymbackpropWarning
+from .mpvalue import Fallback, evaluate
 from .names import Names
 from .report import Formula
 from .textbook import tidy
@@ -78,10 +82,43 @@ def number(expr: Expr) -> Float | None:
     return Float(v, DPS)
 
 
+def _as_float(value: Any) -> Float:
+    """A value of :mod:`.mpvalue` as :func:`number` makes it (an exact one through :func:`number`)."""
+    if isinstance(value, Fraction):  # what Rational(p, q).evalf(DPS) gives: its 4 guard bits, rounded
+        exact = mlib.from_rational(value.numerator, value.denominator, _DPS_PREC + 4)
+        return Float._new(exact, _DPS_PREC)
+    return Float._new(mlib.mpf_pos(value._mpf_, _DPS_PREC, mlib.round_nearest), _DPS_PREC)
+
+
+#: The bits of :data:`DPS` digits (what ``Float(x, DPS)`` rounds to).
+_DPS_PREC = mlib.libmpf.dps_to_prec(DPS)
+
+
 def close(a: Expr, b: Expr) -> bool:
     """Equal up to :data:`SAME` (relative, or absolute near zero)."""
+    x, y = _close_mpf(a), _close_mpf(b)
+    if x is not None and y is not None and not {x, y} & _SPECIAL:  # without SymPy's arithmetic
+        ax, ay = mlib.mpf_abs(x), mlib.mpf_abs(y)
+        scale = ax if mlib.mpf_gt(ax, ay) else ay
+        bound = mlib.mpf_mul(_SAME._mpf_, scale if mlib.mpf_gt(scale, mlib.fone) else mlib.fone)
+        return bool(mlib.mpf_le(mlib.mpf_abs(mlib.mpf_sub(x, y)), bound))
     return bool(abs(a - b) <= _SAME * max(1, abs(a), abs(b)))
 
+
+def _close_mpf(a: Expr) -> tuple | None:
+    """A Float's own mpf, a Rational's to :data:`_CLOSE_PREC` bits, else ``None``."""
+    if isinstance(a, Float):
+        return a._mpf_
+    if isinstance(a, Rational):
+        return mlib.from_rational(int(a.p), int(a.q), _CLOSE_PREC, mlib.round_nearest)
+    return None
+
+
+#: Infinities and nan, left to SymPy's comparison.
+_SPECIAL = {mlib.finf, mlib.fninf, mlib.fnan}
+
+#: Bits an exact number is compared with in :func:`close` (far beyond :data:`DPS` digits).
+_CLOSE_PREC = 256
 
 #: :data:`SAME` as a Float, made once (``close`` runs several times per side).
 _SAME = Float(SAME, DPS)
@@ -117,6 +154,7 @@ class Oracle:
         self._constants: dict[Key, Expr | None] = {}
         self._totals: dict[tuple[Symbol, int], Evaluation] = {}
         self._pinned: tuple[frozenset, Evaluation] | None = None
+        self._rates: dict[Any, Float] = {}
         self.exact_values: list[Expr] = []
         if self.point is not None:
             self.exact_values = list(self.point.values.values())
@@ -161,7 +199,12 @@ class Oracle:
 
     def lr(self, ev: Evaluation) -> Expr | None:
         """The learning rate, to :data:`DPS` digits."""
-        return None if ev.learning_rate is None else Float(ev.learning_rate, DPS)
+        rate = ev.learning_rate
+        if rate is None:
+            return None
+        if rate not in self._rates:  # made once: it is read for every update and every η on a side
+            self._rates[rate] = Float(rate, DPS)
+        return self._rates[rate]
 
     # ------------------------------------------------------------ quantities
 
@@ -343,13 +386,31 @@ class Oracle:
         return expr.xreplace(reps)
 
     def value(self, expr: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Float:
-        """A side's value, with its written numbers as written."""
+        """A side's value, with its written numbers as written.
+
+        Walked with mpmath (:mod:`.mpvalue`); a side it has no rule for takes SymPy's route.
+        """
+        with contextlib.suppress(Fallback):
+            return _as_float(evaluate(expr, lambda leaf: self._leaf(leaf, ev, numbers)))
         e = self.resolve(expr, ev, numbers).xreplace({s: n.value for s, n in numbers.items()})
         v = number(e)
         if v is None:
             msg = "the value is not a finite real number here"
             raise Unknown(msg)
         return v
+
+    def _leaf(self, leaf: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Expr | None:
+        """A name's or derivative's value for :meth:`value`, as :meth:`resolve` gives it (``None``
+        for a shorthand, or anything :meth:`resolve` would refuse or rewrite)."""
+        if isinstance(leaf, Partial):
+            return self.partial(leaf, ev)
+        if leaf in numbers:
+            return numbers[leaf].value
+        if leaf in self.aliases:
+            return None
+        if leaf in ev.values:
+            return ev.values[leaf]
+        return self.lr(ev) if leaf == self.names.eta else None
 
     def slack(self, expr: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Float:
         """First-order error bound from the rounded numbers the side uses."""

@@ -92,18 +92,39 @@ def _precise(f: Any) -> Any:
 
     @functools.wraps(f)
     def g(*args: Any, **kwargs: Any) -> Any:
-        with mp.workdps(IV.dps):
+        before = mp.prec
+        if before == IV.prec:  # already there (called from one of these)
             return f(*args, **kwargs)
+        mp.prec = IV.prec  # what mp.workdps(IV.dps) does, without building a context manager
+        try:
+            return f(*args, **kwargs)
+        finally:
+            mp.prec = before
 
     return g
 
 
-@_precise
 def point(x: Any) -> Interval:
-    """A number as an interval of width zero."""
+    """A number as an interval of width zero (made once per number: intervals are immutable)."""
+    known = _POINTS.get(x)
+    if known is None:
+        if len(_POINTS) >= POINTS:
+            _POINTS.clear()
+        known = _POINTS[x] = _point(x)
+    return known
+
+
+@_precise
+def _point(x: Any) -> Interval:
     if isinstance(x, Rational):
         return IV.mpf(int(x.p)) / int(x.q)
     return IV.mpf(mp.mpf(sympy.Float(x, 40)._mpf_))
+
+
+#: Numbers as intervals, by number (SymPy tells ``Float(0.5)`` from ``Rational(1, 2)``), at most
+#: :data:`POINTS` of them.
+_POINTS: dict[Any, Interval] = {}
+POINTS = 1 << 16
 
 
 def lo(x: Interval) -> Any:
@@ -271,6 +292,7 @@ class Rounding:
         self.approximate: set[Rational] = {_rational(v) for v in approximate if _finite(v)}
         self.exact: set[Rational] = {_rational(v) for v in exact if _finite(v)} - self.approximate
         self.carried: dict[Rational, Interval] = {}
+        self._own: dict[tuple[Rational, int], Interval] = {}
 
     def add_exact(self, values: Iterable[Expr]) -> None:
         """More givens (values stated later, an updated point)."""
@@ -303,12 +325,20 @@ class Rounding:
         )
         if exact and carried is None:
             return point(v)
-        h = IV.mpf(self.policy.units.p) / self.policy.units.q / IV.mpf(10) ** number.decimals
-        own = point(v) if exact else point(v) + IV.mpf([-hi(h), hi(h)])
+        own = point(v) if exact else self._rounded(v, number.decimals)
         if carried is None:
             return own
         carried = carried if v >= 0 else -carried  # it only widens: the number still stands for its rounding
         return IV.mpf([min(lo(own), lo(carried)), max(hi(own), hi(carried))])
+
+    def _rounded(self, v: Rational, decimals: int) -> Interval:
+        """``v ± units·10⁻ᵈ``, made once per number and decimals."""
+        key = (v, decimals)
+        known = self._own.get(key)
+        if known is None:
+            h = IV.mpf(self.policy.units.p) / self.policy.units.q / IV.mpf(10) ** decimals
+            known = self._own[key] = point(v) + IV.mpf([-hi(h), hi(h)])
+        return known
 
     @_precise
     def interval(
@@ -386,6 +416,8 @@ def _digits(number: Any) -> int:
 def _mpf(value: Expr) -> Any:
     if isinstance(value, Rational):
         return mp.mpf(int(value.p)) / int(value.q)
+    if isinstance(value, Float) and value._prec <= IV.prec:  # the same number, without a new Float
+        return mp.make_mpf(value._mpf_)
     return mp.mpf(Float(value, 40)._mpf_)
 
 

@@ -93,9 +93,16 @@ def _numbers_only(expr: Expr, placeholders: tuple[Symbol, ...]) -> bool:
 
 def bare(side: Any) -> bool:
     """A side that is one number as written (possibly signed)."""
-    return (
-        len(side.numbers) == 1 and is_number(side) and sympy.Abs(side.expr) == abs(next(iter(side.numbers)))
-    )
+    return len(side.numbers) == 1 and _bare(side.expr, next(iter(side.numbers)))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _bare(expr: Expr, placeholder: Symbol) -> bool:
+    """:func:`bare` of one expression (asked several times per side, and SymPy's ``Abs`` of a
+    name asks its assumptions: remembered, and not asked of the number itself)."""
+    if expr == placeholder:
+        return True
+    return _numbers_only(expr, (placeholder,)) and sympy.Abs(expr) == abs(placeholder)
 
 
 def decimals(side: Any) -> int:
