@@ -208,6 +208,7 @@ class SymbackpropLatexPrinter(LatexPrinter):
         "numbers": {},
         "written": {},
         "shapes": {},
+        "exp": "power",  # or "function": \exp\left(x\right), never read back as a label e^{(1)}
     }
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
@@ -217,6 +218,12 @@ class SymbackpropLatexPrinter(LatexPrinter):
         self._written: Mapping[Expr, Sequence[Expr]] = self._settings["written"]
         self._shapes: Mapping[Any, tuple[int, int]] = self._settings["shapes"]
         self._shape_memo: dict[Expr, tuple[int, int]] = {}
+
+    def _print_exp(self, expr: Expr, exp: str | None = None) -> str:
+        if self._settings["exp"] != "function":
+            return str(self._print_ExpBase(expr, exp))
+        inner = rf"\exp\left({self._print(expr.args[0])}\right)"
+        return inner if exp is None else rf"{inner}^{{{exp}}}"
 
     def _number(self, key: Any) -> str | None:
         text = self._numbers.get(key)

@@ -30,9 +30,9 @@ from collections.abc import Iterator, Sequence
 import sympy
 from sympy import Expr, Float, Rational, Symbol
 from sympy.integrals.manualintegrate import manualintegrate
-from sympy.printing.latex import LatexPrinter
 
 from ..errors import SymbackpropError
+from ..output.printing import latex
 from .documents import Fragment
 
 __all__ = ["Antiderivatives", "Recovered", "constant_of", "integrated"]
@@ -293,17 +293,8 @@ def _with_constant(
             f"{name}, an antiderivative of d{name}/d{arg} = {sympy.sstr(f)}, and none outnumbers the others"
         )
         return Recovered(name, arg, None, why, 0, 0)
-    body = _Body().doprint(F + c)
+    body = latex(F + c, exp="function")  # a number put in for x is never read as e^{(1)}
     return Recovered(name, arg, body, None, 0, 0) if _reads_back(body, F + c, v) else None
-
-
-class _Body(LatexPrinter):
-    """SymPy's LaTeX, with ``\\exp\\left(x\\right)`` for ``e^{x}``: a number put in for ``x`` is then
-    never read as a superscript label (``e^{(1)}``)."""
-
-    def _print_exp(self, expr: Expr, exp: str | None = None) -> str:
-        inner = rf"\exp\left({self._print(expr.args[0])}\right)"
-        return inner if exp is None else rf"{inner}^{{{exp}}}"
 
 
 @functools.lru_cache(maxsize=256)
