@@ -34,6 +34,10 @@ _NUMBER = re.compile(r"[-−]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
 _VALUE_WORDS = re.compile(r"\bvalues?\b|\binitial\b|\bold\b", re.I)
 #: Words that make a value column hold another quantity than the label's current value.
 _OTHER_WORDS = re.compile(r"\bnew\b|\bupdated?\b|\bafter\b|\bnext\b", re.I)
+#: Words that make a column hold the label's value at one example of a dataset, or reduced over them
+#: (``example 2``, ``mean``): the table's reader marks the other cases' columns, and they are judged
+#: at their own example where the document gives its data (verification.case_columns).
+_CASE_WORDS = re.compile(r"\b(?:examples?|cases?|samples?|mean|average|sum|total)\b", re.I)
 #: An index as the first header of a table: ``$j$``, ``$k$``.
 _INDEX = re.compile(r"[a-z]\Z")
 
@@ -138,7 +142,7 @@ class _Header:
         if self.index and k == 0:
             return []
         words = self.words.get(k)
-        of_label = words is None or label_value(words)
+        of_label = words is None or label_value(words) or bool(_CASE_WORDS.search(words))
         if value is not None and not of_label:  # in text or in math, the header says what it is
             return []
         if value is not None and cell.text:
