@@ -280,6 +280,9 @@ def _lhs_key(side: str, functions: Mapping[str, Any]) -> str | None:
     word = re.fullmatch(r"\s*([A-Za-z]{2,})\s*", side)
     if word:  # "out = ...": a multi-letter name, not a product
         return word.group(1)
+    quick = _quick_lhs_key(side, functions)
+    if quick is not None:
+        return quick or None
     seen: list[str] = []
 
     def grab(key: str) -> Symbol:
@@ -291,6 +294,25 @@ def _lhs_key(side: str, functions: Mapping[str, Any]) -> str | None:
     except SymbackpropError:
         return None
     return seen[0] if len(seen) == 1 and isinstance(p.expr, Symbol) and not p.numbers else None
+
+
+#: A letter with a numeric subscript (``z_{12}``), and a Leibniz derivative of two such names.
+_SUBSCRIPTED = r"\s*([A-Za-z])_(?:(\d)|\{(\d+)\})\s*"
+_NAME = rf"(?:{_SUBSCRIPTED}|\s*([A-Za-z])\s*)"
+_LEIBNIZ = re.compile(rf"\s*\\frac\{{\\partial{_NAME}\}}\{{\\partial{_NAME}\}}\s*")
+
+
+def _quick_lhs_key(side: str, functions: Mapping[str, Any]) -> str | None:
+    """What :func:`_lhs_key` would find by parsing, for the two commonest first sides, without
+    parsing: ``z_{12}`` is the name ``z_12``; a derivative ``\\frac{\\partial L}{\\partial w_1}``
+    names two things, so it defines no one name (``""``).  ``None``: parse to find out."""
+    m = re.fullmatch(_SUBSCRIPTED, side)
+    if m is not None:
+        return None if m.group(1) in functions else f"{m.group(1)}_{m.group(2) or m.group(3)}"
+    m = _LEIBNIZ.fullmatch(side)
+    if m is None or any(g in functions for g in m.groups() if g is not None and g.isalpha()):
+        return None
+    return ""
 
 
 def lhs_keys(statements: list[Statement], functions: Mapping[str, Any]) -> set[str]:

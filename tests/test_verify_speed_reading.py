@@ -1,0 +1,89 @@
+"""Counting tests (not timed) for verify's reading of a document: each repeated cost that was removed
+stays removed, and each shortcut gives what the long way gives."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+import symbackprop.notation.latex_input as latex_input
+from symbackprop.errors import InputError
+from symbackprop.notation.latex import adapter
+from symbackprop.verification import statements
+from symbackprop.verification.statements import Statement, _lhs_key, lhs_keys
+
+FUNCTIONS = {"f": ["x"], "=f": ["x^2"]}
+
+QUICK_SIDES = [
+    "z_{1}",
+    "w_1",
+    " a_{12} ",
+    "e_{3}",
+    "f_1",  # a function's name: parsed
+    r"\frac{\partial L}{\partial w_{1}}",
+    r"\frac{\partial a_{2}}{\partial z_2}",
+    r"\frac{\partial L}{\partial L}",
+    r"\frac{\partial f}{\partial x}",  # a function's name: parsed
+]
+
+
+@pytest.mark.parametrize("side", QUICK_SIDES, ids=range(len(QUICK_SIDES)))
+def test_first_side_key_without_parsing_is_the_parsed_key(side, monkeypatch):
+    quick = _lhs_key(side, FUNCTIONS)
+    monkeypatch.setattr(statements, "_quick_lhs_key", lambda s, f: None)
+    assert quick == _lhs_key(side, FUNCTIONS)
+
+
+def test_names_and_derivatives_on_the_left_are_not_parsed_again(monkeypatch):
+    calls: list[str] = []
+    real = latex_input.parse_math
+
+    def counting(text, *args, **kwargs):
+        calls.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(latex_input, "parse_math", counting)
+    rows = [
+        Statement(1, 1, "", ["z_{1}", "w_{1} x", "0.5"], ["=", "="]),
+        Statement(2, 2, "", [r"\frac{\partial L}{\partial w_{1}}", "x", "1"], ["=", "="]),
+        Statement(3, 3, "", ["a_1^{+}", "a_1 - 1"], ["="]),
+    ]
+    keys = lhs_keys(rows, {})
+    assert calls == ["a_1^{+}"]  # only the side no shortcut knows
+    monkeypatch.setattr(statements, "_quick_lhs_key", lambda s, f: None)
+    assert lhs_keys(rows, {}) == keys
+    assert len(calls) == 4
+
+
+def test_a_side_is_substituted_in_one_walk(monkeypatch):
+    v1, v2, x = sympy.symbols("v_1 v_{2} x")
+    raw = sympy.sin(v1) * v2 + v1**2
+    table = {1: x, 2: sympy.Integer(3)}
+    assert adapter._walk(raw, table) is not None  # no free_symbols walk
+    walks: list[tuple] = []
+    atoms = sympy.Basic.atoms
+    monkeypatch.setattr(sympy.Basic, "atoms", lambda self, *t: walks.append(t) or atoms(self, *t))
+    assert adapter._substitute(raw, table) == 3 * sympy.sin(x) + x**2
+    assert walks == []
+
+
+CASES = {
+    "unreadable": (sympy.Symbol("q") + sympy.Symbol("v_1"), "cannot read 'q'"),
+    "unknown placeholder": (sympy.Symbol("v_9"), "cannot read 'v_9'"),
+    "stray float": (sympy.Symbol("v_1") + sympy.Float(0.5), "misread"),
+    "stray function": (sympy.Function("g")(sympy.Symbol("v_1")), "misread"),
+}
+
+
+@pytest.mark.parametrize("raw, message", CASES.values(), ids=CASES.keys())
+def test_one_walk_refuses_what_the_long_way_refuses(raw, message):
+    with pytest.raises(InputError, match=message):
+        adapter._substitute(raw, {1: sympy.Symbol("x")})
+
+
+def test_a_node_that_binds_names_takes_the_long_way():
+    i, v1 = sympy.Symbol("v_2"), sympy.Symbol("v_1")
+    raw = sympy.Sum(v1 * i, (i, 1, 3))
+    # the bound index is replaced only where it is free: nowhere
+    got = adapter._substitute(raw, {1: sympy.Symbol("x"), 2: sympy.Symbol("y")})
+    assert got == sympy.Sum(sympy.Symbol("x") * i, (i, 1, 3))
