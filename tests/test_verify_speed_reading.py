@@ -87,3 +87,36 @@ def test_a_node_that_binds_names_takes_the_long_way():
     # the bound index is replaced only where it is free: nowhere
     got = adapter._substitute(raw, {1: sympy.Symbol("x"), 2: sympy.Symbol("y")})
     assert got == sympy.Sum(sympy.Symbol("x") * i, (i, 1, 3))
+
+
+def test_a_sides_partials_and_names_are_walked_once(monkeypatch):
+    from symbackprop.core.derivation import Partial
+    from symbackprop.notation.latex.parsed import Parsed
+
+    L, w, a = sympy.symbols("L w a")
+    p = Parsed(Partial(L, a) * a + w)
+    walks: list[tuple] = []
+    atoms = sympy.Basic.atoms
+    monkeypatch.setattr(sympy.Basic, "atoms", lambda self, *t: walks.append(t) or atoms(self, *t))
+    for _ in range(3):
+        assert p.atoms_of(Partial) == {Partial(L, a)}
+        assert p.free() == {a, w}
+    assert walks == [(Partial,)]
+    assert p.free() == p.expr.free_symbols
+
+
+SUBSCRIPTS = {
+    "digits": "12",
+    "letters": "ij",
+    "word": r"\text{total}",
+    "accent": r"\hat{y}",
+    "spaced": "1, 2",
+}
+
+
+@pytest.mark.parametrize("text", SUBSCRIPTS.values(), ids=SUBSCRIPTS.keys())
+def test_a_plain_subscript_is_read_as_written(text):
+    from symbackprop.notation.latex.tokens import subscript
+
+    expected = {"12": "12", "ij": "ij", r"\text{total}": "total", r"\hat{y}": "y_hat", "1, 2": "12"}[text]
+    assert subscript(list(text)) == expected

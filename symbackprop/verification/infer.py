@@ -563,7 +563,7 @@ def infer_network(
             reading.read(i, st)
     repairs = reading.repair(statements)
     reading.join_twins(statements)
-    used = {s for st in statements if not st.error for p in st.parsed for s in p.expr.free_symbols}
+    used = {s for st in statements if not st.error for p in st.parsed for s in p.free()}
     reading.aliases.update(by_subscript(used - set(reading.definitions), reading.aliases, names))
     reading.find_samples(statements)
     if not reading.definitions:

@@ -360,7 +360,7 @@ def _stated_but_differentiated(statements: list[Statement]) -> dict[Symbol, int]
         if st.error:
             continue
         for p in st.parsed:
-            differentiated |= {d.of for d in p.expr.atoms(Partial)}
+            differentiated |= {d.of for d in p.atoms_of(Partial)}
         if is_name(st.parsed[0]):
             n = st.parsed[0].expr
             if len(st.parsed) == 2 and is_number(st.parsed[1]):
