@@ -9,7 +9,6 @@ loads it (or ANTLR).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -84,11 +83,18 @@ _PLAIN, _SYMBOL = sympy.Basic.__dict__["free_symbols"], Symbol.__dict__["free_sy
 _STRAY = (sympy.Float, sympy.core.function.AppliedUndef)
 
 
-@functools.cache
+_HOW: dict[type, Any] = {}
+
+
 def _how_free(cls: type) -> Any:
     """The ``free_symbols`` that instances of ``cls`` use (looked up in its own classes, not its
     metaclass: a SymPy function class has a ``free_symbols`` of its own)."""
-    return next(k.__dict__["free_symbols"] for k in cls.__mro__ if "free_symbols" in k.__dict__)
+    how = _HOW.get(cls)
+    if how is None:
+        how = _HOW[cls] = next(
+            k.__dict__["free_symbols"] for k in cls.__mro__ if "free_symbols" in k.__dict__
+        )
+    return how
 
 
 def _walk(raw: Expr, table: Mapping[int, Any]) -> tuple[dict[Symbol, Any], bool] | None:
