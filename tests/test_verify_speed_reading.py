@@ -120,3 +120,36 @@ def test_a_plain_subscript_is_read_as_written(text):
 
     expected = {"12": "12", "ij": "ij", r"\text{total}": "total", r"\hat{y}": "y_hat", "1, 2": "12"}[text]
     assert subscript(list(text)) == expected
+
+
+SHORTHAND = r"""`x = 1.0`, `y = 0.0`, learning rate `0.1`, `w_1 = 0.1`, `v_1 = 0.5`
+
+$$z_{1} = w_{1} x = 0.1$$
+
+$$a_{1} = \sigma(z_{1}) \approx 0.5250$$
+
+$$out = v_{1} a_{1}$$
+
+$$L = \frac{1}{2}(out - y)^2$$
+
+$$\frac{\partial L}{\partial a_{1}} = (out - y) v_{1} \approx 0.1312$$
+
+$$\frac{\partial L}{\partial v_{1}} = (out - y) a_{1} \approx 0.1378$$
+"""
+
+
+def test_a_side_using_a_shorthand_is_valued_without_sympy(monkeypatch):
+    """``(out - y) v_1`` with ``out`` a shorthand: written out, then walked with mpmath, never
+    resolved and evaluated by SymPy."""
+    from symbackprop.verification import oracle
+    from symbackprop.verification.runner import verify
+
+    calls: list[object] = []
+    real = oracle.number
+    monkeypatch.setattr(oracle, "number", lambda e: calls.append(e) or real(e))
+    report = verify("shorthand.md", text=SHORTHAND)
+    assert calls == []
+    # (out - y) v_1 = 0.5 σ(0.1) · 0.5 and (out - y) a_1 = 0.5 σ(0.1)^2, by hand: both hold
+    sig = 1 / (1 + __import__("math").exp(-0.1))
+    assert round(0.25 * sig, 4) == 0.1312 and round(0.5 * sig**2, 4) == 0.1378
+    assert not [f for f in report.findings if f.status.name == "WRONG"]
