@@ -155,3 +155,15 @@ def test_a_side_using_a_shorthand_is_valued_without_sympy(monkeypatch):
     sig = 1 / (1 + __import__("math").exp(-0.1))
     assert round(0.25 * sig, 4) == 0.1312 and round(0.5 * sig**2, 4) == 0.1378
     assert not [f for f in report.findings if f.status.name == "WRONG"]
+
+
+def test_whether_a_side_is_numbers_only_is_worked_out_once(monkeypatch):
+    from symbackprop.notation.latex.parsed import Parsed
+
+    x = sympy.Symbol("x")
+    calls: list[object] = []
+    real = statements._numbers_only
+    monkeypatch.setattr(statements, "_numbers_only", lambda e, p: calls.append(e) or real(e, p))
+    name, formula = Parsed(x), Parsed(2 * x)
+    assert [statements.is_number(p) for p in (name, formula, name, formula, name)] == [False] * 5
+    assert calls == [x, 2 * x]

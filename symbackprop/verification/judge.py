@@ -379,7 +379,7 @@ class Judge:
         """Judge a chain at the point in force (a forward value after an update: maybe the updated one)."""
         o, timeline = self.oracle, self.timeline
         assert o is not None and timeline is not None
-        backward = st.parsed[0].expr.atoms(Partial) or (subject.key is not None and subject.key[0] != "value")
+        backward = st.parsed[0].atoms_of(Partial) or (subject.key is not None and subject.key[0] != "value")
         timeline.before(st.line, forward=not backward)
         if timeline.moved:  # the document's earlier numbers belong to the earlier point
             self.memory.claims.clear()

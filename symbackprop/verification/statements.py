@@ -82,7 +82,10 @@ def is_name(side: Any) -> bool:
 
 def is_number(side: Any) -> bool:
     """A side of numbers only (``0.562 \\cdot 0.438``)."""
-    return _numbers_only(side.expr, tuple(side.numbers))
+    known = side.__dict__.get("_is_number")  # asked about twenty times per side: remembered on it
+    if known is None:
+        known = side.__dict__["_is_number"] = _numbers_only(side.expr, tuple(side.numbers))
+    return known
 
 
 @functools.lru_cache(maxsize=1 << 14)
