@@ -167,3 +167,17 @@ def test_whether_a_side_is_numbers_only_is_worked_out_once(monkeypatch):
     name, formula = Parsed(x), Parsed(2 * x)
     assert [statements.is_number(p) for p in (name, formula, name, formula, name)] == [False] * 5
     assert calls == [x, 2 * x]
+
+
+def test_a_skeleton_shared_by_sides_is_parsed_once(monkeypatch):
+    from symbackprop.notation.latex import skeleton
+
+    built: list[str] = []
+    real = skeleton._Skeleton
+    monkeypatch.setattr(skeleton, "_Skeleton", lambda text: built.append(text) or real(text))
+    monkeypatch.setattr(skeleton, "_PARSED", {})
+    a, b, c = sympy.symbols("v_1 v_2 v_3")
+    for _ in range(3):
+        assert skeleton.parse_skeleton("( v_{1}  -  v_{2} )  v_{3} ") == (a - b) * c
+        assert skeleton.parse_skeleton(r"\int v_{1}") is None  # not a skeleton: remembered as such
+    assert built == ["( v_{1}  -  v_{2} )  v_{3} ", r"\int v_{1}"]
