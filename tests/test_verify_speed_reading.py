@@ -181,3 +181,15 @@ def test_a_skeleton_shared_by_sides_is_parsed_once(monkeypatch):
         assert skeleton.parse_skeleton("( v_{1}  -  v_{2} )  v_{3} ") == (a - b) * c
         assert skeleton.parse_skeleton(r"\int v_{1}") is None  # not a skeleton: remembered as such
     assert built == ["( v_{1}  -  v_{2} )  v_{3} ", r"\int v_{1}"]
+
+
+def test_a_skeleton_shared_by_sides_is_walked_once(monkeypatch):
+    walked: list[object] = []
+    real = adapter._shape
+    monkeypatch.setattr(adapter, "_shape", lambda raw: walked.append(raw) or real(raw))
+    monkeypatch.setattr(adapter, "_SHAPES", {})
+    v1, v2, x, y = sympy.symbols("v_1 v_2 x y")
+    raw = (v1 - v2) * v1
+    for table, expected in [({1: x, 2: y}, (x - y) * x), ({1: y, 2: x}, (y - x) * y)]:
+        assert adapter._substitute(raw, table) == expected
+    assert walked == [raw]

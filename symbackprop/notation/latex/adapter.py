@@ -97,11 +97,35 @@ def _how_free(cls: type) -> Any:
     return how
 
 
+#: A shape per skeleton: its symbols, each with its placeholder's number (``None``: no placeholder),
+#: and whether a stray float or undefined function is in it; ``None`` when a node binds names.
+_Shape = tuple[tuple[tuple[Symbol, int | None], ...], bool] | None
+_SHAPES: dict[Expr, _Shape] = {}
+
+
 def _walk(raw: Expr, table: Mapping[int, Any]) -> tuple[dict[Symbol, Any], bool] | None:
-    """In one walk over ``raw``: each placeholder with what it stands for, and whether a stray float
-    or undefined function is there; ``None`` when a node binds names or a symbol is no placeholder
-    (then the caller asks SymPy, which also names the first unreadable symbol)."""
+    """Each placeholder of ``raw`` with what it stands for, and whether a stray float or undefined
+    function is there (one walk per skeleton: sides share them); ``None`` when a node binds names or
+    a symbol is no placeholder (then the caller asks SymPy, which also names the first unreadable
+    symbol)."""
+    if raw not in _SHAPES:
+        if len(_SHAPES) >= 1024:
+            _SHAPES.clear()
+        _SHAPES[raw] = _shape(raw)
+    shape = _SHAPES[raw]
+    if shape is None:
+        return None
     mapping: dict[Symbol, Any] = {}
+    for symbol, k in shape[0]:
+        if k is None or k not in table:
+            return None
+        mapping[symbol] = table[k]
+    return mapping, shape[1]
+
+
+def _shape(raw: Expr) -> _Shape:
+    """What :func:`_walk` needs of ``raw``, whatever the placeholders stand for."""
+    symbols: dict[Symbol, int | None] = {}
     stray = False
     stack: list[Any] = [raw]
     while stack:
@@ -109,11 +133,9 @@ def _walk(raw: Expr, table: Mapping[int, Any]) -> tuple[dict[Symbol, Any], bool]
         found = _how_free(type(node))
         if found is _SYMBOL:
             m = PLACEHOLDER.match(node.name)
-            if not m or int(m.group(1)) not in table:
-                return None
-            mapping[node] = table[int(m.group(1))]
+            symbols[node] = int(m.group(1)) if m else None
         elif found is not _PLAIN:
             return None
         stray = stray or isinstance(node, _STRAY)
         stack.extend(node.args)
-    return mapping, stray
+    return tuple(symbols.items()), stray
