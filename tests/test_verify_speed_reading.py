@@ -193,3 +193,21 @@ def test_a_skeleton_shared_by_sides_is_walked_once(monkeypatch):
     for table, expected in [({1: x, 2: y}, (x - y) * x), ({1: y, 2: x}, (y - x) * y)]:
         assert adapter._substitute(raw, table) == expected
     assert walked == [raw]
+
+
+def test_the_rounding_width_of_a_number_of_decimals_is_made_once(monkeypatch):
+    from fractions import Fraction
+
+    from symbackprop.verification import rounding
+
+    monkeypatch.setattr(rounding, "_WIDTHS", {})
+    r = rounding.Rounding("round")
+    a = r._rounded(sympy.Rational(711, 1000), 3)
+    b = r._rounded(sympy.Rational(-188, 1000), 3)
+    assert len(rounding._WIDTHS) == 1
+    # 0.711 stands for [0.7105, 0.7115] and -0.188 for [-0.1885, -0.1875] (units 1/2 of the last digit)
+    for iv, (low, high) in [(a, ("0.7105", "0.7115")), (b, ("-0.1885", "-0.1875"))]:
+        lo, hi = Fraction(str(rounding.lo(iv))), Fraction(str(rounding.hi(iv)))
+        assert abs(lo - Fraction(low)) < Fraction(1, 10**12) and abs(hi - Fraction(high)) < Fraction(
+            1, 10**12
+        )
