@@ -229,7 +229,7 @@ def pointwise(side: Any) -> bool:
     """A formula that multiplies a derivative by a written number (``∂L/∂a_1 \\cdot 1``): the number is a
     value at this point (ReLU′ = 1 here), so the side is a claim at this point only."""
     numbers = set(side.numbers)
-    return any(m.atoms(Partial) and any(f in numbers for f in m.args) for m in side.expr.atoms(sympy.Mul))
+    return any(m.atoms(Partial) and any(f in numbers for f in m.args) for m in side.atoms_of(sympy.Mul))
 
 
 def inside(iv: Interval) -> Callable[[Expr], bool]:

@@ -144,12 +144,12 @@ class _Reading:
             return Role.DEFINITION  # "let u = 3x + 1, so y = u^2": the same node, through u
         if n in self.definitions or n in self.aliases:
             return None
-        if n in rhs.expr.free_symbols:
+        if n in rhs.free():
             return Role.UPDATE
         if is_number(rhs):
             return Role.VALUE if len(st.sides) == 2 and n not in self.values else None
         shorthands = set(self.aliases) - set(self.renamed)
-        if rhs.expr.atoms(Partial) or rhs.expr.free_symbols & (shorthands | {self.eta}):
+        if rhs.atoms_of(Partial) or rhs.free() & (shorthands | {self.eta}):
             return Role.ALIAS  # a shorthand; with the learning rate, a step (\Delta w = \eta \delta x)
         if is_name(rhs) and (rhs.expr in self.definitions or rhs.expr in self.aliases):
             return Role.ALIAS  # another name for a node: output_1 = o_1
@@ -313,7 +313,7 @@ class _Reading:
     def find_families(self, statements: list[Statement]) -> None:
         """``\\delta_n = \\partial L/\\partial n``: a shorthand for every node, by its index ``n``."""
         for st in statements:
-            if st.error or not is_name(st.parsed[0]) or not st.parsed[1].expr.atoms(Partial):
+            if st.error or not is_name(st.parsed[0]) or not st.parsed[1].atoms_of(Partial):
                 continue
             n, meaning = st.parsed[0].expr, st.parsed[1].exact()
             base, _, index = n.name.partition("_")
@@ -329,7 +329,7 @@ class _Reading:
         sample 3, its definition with each input at that sample (an alias, like a family's member)."""
         for st in statements:
             for p in () if st.error else st.parsed:
-                for s in sorted(p.expr.free_symbols, key=lambda s: s.name):
+                for s in sorted(p.free(), key=lambda s: s.name):
                     if s not in self.aliases and (meaning := self.sample(s)) is not None:
                         self.aliases[s] = meaning
 
@@ -563,7 +563,7 @@ def infer_network(
             reading.read(i, st)
     repairs = reading.repair(statements)
     reading.join_twins(statements)
-    used = {s for st in statements if not st.error for p in st.parsed for s in p.expr.free_symbols}
+    used = {s for st in statements if not st.error for p in st.parsed for s in p.free()}
     reading.aliases.update(by_subscript(used - set(reading.definitions), reading.aliases, names))
     reading.find_samples(statements)
     if not reading.definitions:

@@ -231,7 +231,7 @@ class Judge:
         if self.spec_mode or self.oracle is None or key is None or key[0] not in ("adjoint", "update"):
             return None
         loss, defs = self.oracle.network.loss, self.rules.doc_defs
-        sides, under = [p.expr.atoms(Partial) for p in st.parsed], self._under(loss)
+        sides, under = [p.atoms_of(Partial) for p in st.parsed], self._under(loss)
         if all(n == loss or n not in defs or n in under for ds in sides for d in ds for n in (d.of, d.wrt)):
             return None  # the usual case, found without sorting: the order (by text) picks the message
         off = (n for ds in sides for d in sorted(ds, key=str) for n in (d.of, d.wrt) if n != loss)
@@ -379,7 +379,7 @@ class Judge:
         """Judge a chain at the point in force (a forward value after an update: maybe the updated one)."""
         o, timeline = self.oracle, self.timeline
         assert o is not None and timeline is not None
-        backward = st.parsed[0].expr.atoms(Partial) or (subject.key is not None and subject.key[0] != "value")
+        backward = st.parsed[0].atoms_of(Partial) or (subject.key is not None and subject.key[0] != "value")
         timeline.before(st.line, forward=not backward)
         if timeline.moved:  # the document's earlier numbers belong to the earlier point
             self.memory.claims.clear()
@@ -443,8 +443,8 @@ class Judge:
         """Why a statement cannot be checked: it uses a name whose definition was unreadable."""
         used: set[Symbol] = set()
         for p in st.parsed:
-            used |= {s for s in p.expr.free_symbols if not self._valued_only(s)}
-            for d in p.expr.atoms(Partial):
+            used |= {s for s in p.free() if not self._valued_only(s)}
+            for d in p.atoms_of(Partial):
                 if not self._valued_only(d.of, d.wrt) or not self._valued_only(d.wrt):
                     used |= {d.of, d.wrt}
         blocked = sorted(

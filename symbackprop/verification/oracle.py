@@ -361,10 +361,7 @@ class Oracle:
 
     def resolve(self, expr: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any] | None = None) -> Expr:
         """``expr`` with aliases, partials and symbols replaced (number placeholders kept)."""
-        for _ in range(8):
-            if not any(s in self.aliases for s in expr.free_symbols):
-                break
-            expr = expr.xreplace(self.aliases)
+        expr = self._unaliased(expr)
         reps: dict[Any, Any] = {}
         for p in expr.atoms(Partial):
             v = self.partial(p, ev)
@@ -385,6 +382,15 @@ class Oracle:
                 raise Unknown(msg)
         return expr.xreplace(reps)
 
+    def _unaliased(self, expr: Expr) -> Expr:
+        """``expr`` with the document's shorthands written out (up to 8 deep); ``expr`` itself if
+        it uses none."""
+        for _ in range(8):
+            if not any(s in self.aliases for s in expr.free_symbols):
+                break
+            expr = expr.xreplace(self.aliases)
+        return expr
+
     def value(self, expr: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Float:
         """A side's value, with its written numbers as written.
 
@@ -392,6 +398,10 @@ class Oracle:
         """
         with contextlib.suppress(Fallback):
             return _as_float(evaluate(expr, lambda leaf: self._leaf(leaf, ev, numbers)))
+        with contextlib.suppress(Fallback):  # a shorthand (out = s_1 + s_2): written out, then walked
+            full = self._unaliased(expr)
+            if full is not expr:
+                return _as_float(evaluate(full, lambda leaf: self._leaf(leaf, ev, numbers)))
         e = self.resolve(expr, ev, numbers).xreplace({s: n.value for s, n in numbers.items()})
         v = number(e)
         if v is None:

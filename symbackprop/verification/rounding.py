@@ -336,8 +336,11 @@ class Rounding:
         key = (v, decimals)
         known = self._own.get(key)
         if known is None:
-            h = IV.mpf(self.policy.units.p) / self.policy.units.q / IV.mpf(10) ** decimals
-            known = self._own[key] = point(v) + IV.mpf([-hi(h), hi(h)])
+            width = _WIDTHS.get((self.policy.units, decimals))
+            if width is None:  # the same for every number shown with these decimals
+                h = IV.mpf(self.policy.units.p) / self.policy.units.q / IV.mpf(10) ** decimals
+                width = _WIDTHS[(self.policy.units, decimals)] = IV.mpf([-hi(h), hi(h)])
+            known = self._own[key] = point(v) + width
         return known
 
     @_precise
@@ -405,6 +408,10 @@ def hull(iv: Interval, value: Expr) -> Interval:
 def middle(iv: Interval) -> Float:
     """The middle of an interval, as a 30-digit SymPy Float."""
     return Float(mp.nstr((lo(iv) + hi(iv)) / 2, 35), 30)
+
+
+#: ``±units·10⁻ᵈ`` by (units, decimals): made once.
+_WIDTHS: dict[tuple[Any, int], Interval] = {}
 
 
 def _digits(number: Any) -> int:

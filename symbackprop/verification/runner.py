@@ -325,7 +325,7 @@ def _with_members(inferred: Inferred, statements: list[Statement], names: Names)
     (``\\delta_{z_2}`` after ``\\delta_{z_1} = ∂L/∂z_1``; see :mod:`.node_shorthands`)."""
     if inferred.network is None or not inferred.aliases:
         return inferred
-    used = {s for st in statements if not st.error for p in st.parsed for s in p.expr.free_symbols}
+    used = {s for st in statements if not st.error for p in st.parsed for s in p.free()}
     more = members(inferred.aliases, used, frozenset(inferred.network.symbols))
     more |= node_members(
         {**inferred.aliases, **more}, used, frozenset(inferred.network.symbols), names.lookup

@@ -192,7 +192,7 @@ def _defines(st: Statement) -> tuple[Symbol, Expr] | None:
     if st.error or not is_name(st.parsed[0]) or is_number(st.parsed[1]):
         return None
     n, rhs = st.parsed[0].expr, st.parsed[1]
-    if n in rhs.expr.free_symbols or not rhs.expr.free_symbols - set(rhs.numbers):
+    if n in rhs.free() or not rhs.free() - set(rhs.numbers):
         return None
     return n, rhs.exact()
 

@@ -32,8 +32,8 @@ def loss_spellings(statements: Iterable[Statement], network: Network | None) -> 
     differentiated: set[Symbol] = set()
     for st in statements:
         for p in st.parsed:
-            used |= p.expr.free_symbols
-            differentiated |= {d.of for d in p.expr.atoms(Partial)}
+            used |= p.free()
+            differentiated |= {d.of for d in p.atoms_of(Partial)}
     symbols = set(network.symbols)
     spelt = {
         s for s in differentiated - stated - used - symbols if s.name in LOSS_NAMES and s != network.loss

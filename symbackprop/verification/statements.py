@@ -82,7 +82,10 @@ def is_name(side: Any) -> bool:
 
 def is_number(side: Any) -> bool:
     """A side of numbers only (``0.562 \\cdot 0.438``)."""
-    return _numbers_only(side.expr, tuple(side.numbers))
+    known = side.__dict__.get("_is_number")  # asked about twenty times per side: remembered on it
+    if known is None:
+        known = side.__dict__["_is_number"] = _numbers_only(side.expr, tuple(side.numbers))
+    return known
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -280,6 +283,9 @@ def _lhs_key(side: str, functions: Mapping[str, Any]) -> str | None:
     word = re.fullmatch(r"\s*([A-Za-z]{2,})\s*", side)
     if word:  # "out = ...": a multi-letter name, not a product
         return word.group(1)
+    quick = _quick_lhs_key(side, functions)
+    if quick is not None:
+        return quick or None
     seen: list[str] = []
 
     def grab(key: str) -> Symbol:
@@ -291,6 +297,25 @@ def _lhs_key(side: str, functions: Mapping[str, Any]) -> str | None:
     except SymbackpropError:
         return None
     return seen[0] if len(seen) == 1 and isinstance(p.expr, Symbol) and not p.numbers else None
+
+
+#: A letter with a numeric subscript (``z_{12}``), and a Leibniz derivative of two such names.
+_SUBSCRIPTED = r"\s*([A-Za-z])_(?:(\d)|\{(\d+)\})\s*"
+_NAME = rf"(?:{_SUBSCRIPTED}|\s*([A-Za-z])\s*)"
+_LEIBNIZ = re.compile(rf"\s*\\frac\{{\\partial{_NAME}\}}\{{\\partial{_NAME}\}}\s*")
+
+
+def _quick_lhs_key(side: str, functions: Mapping[str, Any]) -> str | None:
+    """What :func:`_lhs_key` would find by parsing, for the two commonest first sides, without
+    parsing: ``z_{12}`` is the name ``z_12``; a derivative ``\\frac{\\partial L}{\\partial w_1}``
+    names two things, so it defines no one name (``""``).  ``None``: parse to find out."""
+    m = re.fullmatch(_SUBSCRIPTED, side)
+    if m is not None:
+        return None if m.group(1) in functions else f"{m.group(1)}_{m.group(2) or m.group(3)}"
+    m = _LEIBNIZ.fullmatch(side)
+    if m is None or any(g in functions for g in m.groups() if g is not None and g.isalpha()):
+        return None
+    return ""
 
 
 def lhs_keys(statements: list[Statement], functions: Mapping[str, Any]) -> set[str]:
@@ -338,7 +363,7 @@ def _stated_but_differentiated(statements: list[Statement]) -> dict[Symbol, int]
         if st.error:
             continue
         for p in st.parsed:
-            differentiated |= {d.of for d in p.expr.atoms(Partial)}
+            differentiated |= {d.of for d in p.atoms_of(Partial)}
         if is_name(st.parsed[0]):
             n = st.parsed[0].expr
             if len(st.parsed) == 2 and is_number(st.parsed[1]):

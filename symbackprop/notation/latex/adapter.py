@@ -60,6 +60,11 @@ def _substitute(raw: Any, table: Mapping[int, Any]) -> Expr:
     if not isinstance(raw, Expr) or isinstance(raw, (sympy.core.relational.Relational, sympy.Tuple)):
         msg = f"not an expression: {raw}"
         raise InputError(msg)
+    walked = _walk(raw, table)
+    if walked is not None:  # the common case, read in one walk
+        if walked[1]:
+            raise InputError("the expression was misread (a stray function or number)")
+        return raw.xreplace(walked[0])
     mapping: dict[Symbol, Any] = {}
     for s in raw.free_symbols:
         m = PLACEHOLDER.match(s.name)
@@ -67,6 +72,70 @@ def _substitute(raw: Any, table: Mapping[int, Any]) -> Expr:
             msg = f"cannot read {s.name!r}"
             raise InputError(msg)
         mapping[s] = table[int(m.group(1))]
-    if raw.atoms(sympy.Float) or raw.atoms(sympy.core.function.AppliedUndef):
+    if raw.atoms(sympy.Float, sympy.core.function.AppliedUndef):
         raise InputError("the expression was misread (a stray function or number)")
     return raw.xreplace(mapping)
+
+
+#: How SymPy finds the free symbols of a node that binds none (a sum, an integral or a derivative
+#: computes its own), and of a plain symbol.
+_PLAIN, _SYMBOL = sympy.Basic.__dict__["free_symbols"], Symbol.__dict__["free_symbols"]
+_STRAY = (sympy.Float, sympy.core.function.AppliedUndef)
+
+
+_HOW: dict[type, Any] = {}
+
+
+def _how_free(cls: type) -> Any:
+    """The ``free_symbols`` that instances of ``cls`` use (looked up in its own classes, not its
+    metaclass: a SymPy function class has a ``free_symbols`` of its own)."""
+    how = _HOW.get(cls)
+    if how is None:
+        how = _HOW[cls] = next(
+            k.__dict__["free_symbols"] for k in cls.__mro__ if "free_symbols" in k.__dict__
+        )
+    return how
+
+
+#: A shape per skeleton: its symbols, each with its placeholder's number (``None``: no placeholder),
+#: and whether a stray float or undefined function is in it; ``None`` when a node binds names.
+_Shape = tuple[tuple[tuple[Symbol, int | None], ...], bool] | None
+_SHAPES: dict[Expr, _Shape] = {}
+
+
+def _walk(raw: Expr, table: Mapping[int, Any]) -> tuple[dict[Symbol, Any], bool] | None:
+    """Each placeholder of ``raw`` with what it stands for, and whether a stray float or undefined
+    function is there (one walk per skeleton: sides share them); ``None`` when a node binds names or
+    a symbol is no placeholder (then the caller asks SymPy, which also names the first unreadable
+    symbol)."""
+    if raw not in _SHAPES:
+        if len(_SHAPES) >= 1024:
+            _SHAPES.clear()
+        _SHAPES[raw] = _shape(raw)
+    shape = _SHAPES[raw]
+    if shape is None:
+        return None
+    mapping: dict[Symbol, Any] = {}
+    for symbol, k in shape[0]:
+        if k is None or k not in table:
+            return None
+        mapping[symbol] = table[k]
+    return mapping, shape[1]
+
+
+def _shape(raw: Expr) -> _Shape:
+    """What :func:`_walk` needs of ``raw``, whatever the placeholders stand for."""
+    symbols: dict[Symbol, int | None] = {}
+    stray = False
+    stack: list[Any] = [raw]
+    while stack:
+        node = stack.pop()
+        found = _how_free(type(node))
+        if found is _SYMBOL:
+            m = PLACEHOLDER.match(node.name)
+            symbols[node] = int(m.group(1)) if m else None
+        elif found is not _PLAIN:
+            return None
+        stray = stray or isinstance(node, _STRAY)
+        stack.extend(node.args)
+    return tuple(symbols.items()), stray

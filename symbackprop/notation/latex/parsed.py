@@ -101,6 +101,21 @@ class Parsed:
         object.__setattr__(self, "_exact", done)  # frozen: asked many times per side
         return done
 
+    def atoms_of(self, *types: type) -> set[Any]:
+        """``expr.atoms(*types)``, walked once per side and kind: a side is asked many times (the set
+        is shared, so callers must not change it)."""
+        found = self.__dict__.setdefault("_atoms", {})
+        if types not in found:
+            found[types] = self.expr.atoms(*types)
+        return found[types]
+
+    def free(self) -> set[Symbol]:
+        """``expr.free_symbols``, found once per side (shared: callers must not change it)."""
+        found = self.__dict__.setdefault("_atoms", {})
+        if None not in found:
+            found[None] = self.expr.free_symbols
+        return found[None]
+
     def _bits(self, written: Expr, value: Expr) -> float:
         """The size of a power's base, in bits."""
         if written in self.numbers:  # a written number: exact numerator and denominator

@@ -124,9 +124,24 @@ class _Skeleton:
         raise _NotSkeleton
 
 
+#: Skeletons already parsed (a document's sides share a few: names are placeholders, ``v_{1} v_{2}``).
+_PARSED: dict[str, Expr | None] = {}
+
+#: The most skeletons remembered (then the memory starts again).
+_REMEMBERED = 1024
+
+
 def parse_skeleton(text: str) -> Expr | None:
     """The skeleton parsed by :class:`_Skeleton`, or ``None`` to use latex2sympy."""
+    if text in _PARSED:
+        return _PARSED[text]
     try:
-        return _Skeleton(text).parse()
-    except (_NotSkeleton, RecursionError):
+        out = _Skeleton(text).parse()
+    except _NotSkeleton:
+        out = None
+    except RecursionError:  # depends on the caller's stack: not remembered
         return None
+    if len(_PARSED) >= _REMEMBERED:
+        _PARSED.clear()
+    _PARSED[text] = out
+    return out

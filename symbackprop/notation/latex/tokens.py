@@ -111,6 +111,8 @@ def _arguments(toks: list[str], i: int) -> tuple[list[list[str]], int]:
 def subscript(toks: list[str]) -> str:
     """The text of a subscript, as it goes into a name key: ``{\\text{total}}`` -> ``total``."""
     text = "".join(toks)
+    if text.isascii() and text.isalnum():  # z_{12}, w_{ij}: nothing to spell out
+        return text
     text = _ACCENTED.sub(lambda m: f"{m.group(2)}_{ACCENTS[m.group(1)]}", text)  # \hat{y} -> y_hat
     text = re.sub(r"\\(?:text|mathrm|rm|mathit|operatorname)\s*", "", text)
     text = re.sub(r"\\([A-Za-z]+)\s*", lambda m: m.group(1) if m.group(1) in GREEK else m.group(0), text)
