@@ -318,14 +318,16 @@ def _quick_lhs_key(side: str, functions: Mapping[str, Any]) -> str | None:
     return ""
 
 
-def lhs_keys(statements: list[Statement], functions: Mapping[str, Any]) -> set[str]:
-    """Keys of names that a statement defines (the first side is one name)."""
-    keys: set[str] = set()
+def lhs_keys(statements: list[Statement], functions: Mapping[str, Any]) -> list[str]:
+    """Keys of names that a statement defines (the first side is one name), in document order: the
+    first spelling of two that name one quantity (``z_1``, ``z^{(1)}``) is its name, whatever the
+    hash seed."""
+    keys: dict[str, None] = {}
     for st in statements:
         key = None if st.error else _lhs_key(st.sides[0], functions)
         if key is not None:
-            keys.add(key)
-    return keys
+            keys.setdefault(key)
+    return list(keys)
 
 
 def failed_definitions(

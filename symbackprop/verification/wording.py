@@ -126,9 +126,9 @@ def _number(chain: Any, value: Float, first: Wrong) -> Number:
 
 def _consistent(chain: Any, expected: Expected | None, first: Wrong) -> Expected | None:
     """No correction that reads like the line itself: a right number is not offered as the fix."""
-    if expected is not None and expected.number is not None and expected.formula is not None:
-        if getattr(expected.formula.expr, "is_Number", False):  # a constant is its value: not "= 1 = 1"
-            expected = Expected(None, expected.number)
+    constant = expected is not None and expected.formula is not None and expected.formula.expr.is_Number
+    if constant and expected is not None and expected.number is not None:  # its value: not "= 1 = 1"
+        expected = Expected(None, expected.number)
     side = chain.st.parsed[first.side] if first.side else None
     if (
         expected is None
