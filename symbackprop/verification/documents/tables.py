@@ -28,15 +28,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from ...notation.latex.vocabulary import GREEK
 from .blocks import Block
 
 __all__ = ["point_blocks"]
 
-#: Greek letters that serve as names (``$\eta$``).
-_GREEK = (
-    "alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|rho"
-    "|sigma|tau|upsilon|phi|varphi|chi|psi|omega"
-)
+#: Lower-case Greek letters that serve as names (``$\eta$``), from the LaTeX reader's vocabulary.
+_GREEK = "|".join(sorted(g for g in GREEK if g.islower()))
 
 #: A lone name: ``w``, ``x_1``, ``w_{12}``, ``\eta``.
 _NAME = re.compile(rf"(?:[A-Za-z]|\\(?:{_GREEK}))(?:_(?:[A-Za-z0-9]|\{{[A-Za-z0-9]{{1,8}}\}}))?")
