@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .vocabulary import RELATIONS, SEPARATORS, TOKEN
 
-__all__ = ["split_relations"]
+__all__ = ["split_relations", "token_scanner"]
 
 #: Tokens that open and close a level; relations inside a level do not split.
 _OPEN = ("{", "(", "[", r"\{", r"\left", r"\begin")
@@ -42,6 +43,8 @@ def split_relations(latex: str) -> list[tuple[list[str], list[str]]]:
     relation (``&= ...``) or an operator, or the row before ends with one: then
     the rows are one chain.  The sides keep the text as written (Unicode too).
     """
+    if _BREAK not in latex and r"\hspace" not in latex:
+        return _split_plain(latex)
     statements: list[tuple[list[str], list[str]]] = []
     chain = _Chain()
     for token, top in _top_level(TOKEN.findall(latex)):
@@ -56,8 +59,63 @@ def split_relations(latex: str) -> list[tuple[list[str], list[str]]]:
     return [(s, o) for s, o in statements if len(s) > 1 or s[0]]
 
 
+def token_scanner(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern that finds ``words`` in a LaTeX text in one scan, cut as the reader cuts it.
+
+    A command is found only whole (``\\le`` never in ``\\leq``), and ``\\`` with the character after
+    it is always taken (``\\{``, ``\\,``), so that an escaped bracket or comma is never found as
+    one.  Other commands, letters, digits and spaces hold none of the one-character words, so
+    skipping them keeps every match where a token starts.
+
+    Args:
+        words: Commands (``\\approx``), pairs of characters (``:=``) and single characters.
+    """
+    commands = sorted(w[1:] for w in words if _COMMAND.fullmatch(w))
+    pairs = sorted(w for w in words if len(w) > 1 and not w.startswith("\\"))
+    chars = "".join(sorted(w for w in words if len(w) == 1))
+    alternatives = [r"\\[^A-Za-z]", *map(re.escape, pairs), f"[{re.escape(chars)}]"]
+    if commands:
+        alternatives.insert(0, rf"\\(?:{'|'.join(commands)})(?![A-Za-z])")
+    return re.compile("|".join(alternatives))
+
+
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+
+#: What :func:`_split_plain` looks at: brackets, relations, separators, commas, and the pairs.
+_PLAIN_TOKEN = token_scanner({*RELATIONS, *SEPARATORS, *_OPEN, *_CLOSE, ",", ":=", ">=", "<=", "=>"})
+
+
+def _split_plain(latex: str) -> list[tuple[list[str], list[str]]]:
+    """:func:`split_relations` of a text without line breaks or ``\\hspace``: one scan for the
+    tokens that matter, the sides cut out of the text between them."""
+    statements: list[tuple[list[str], list[str]]] = []
+    sides: list[str] = []
+    ops: list[str] = []
+    depth = begin = 0
+    for m in _PLAIN_TOKEN.finditer(latex):
+        tok = m.group(0)
+        if tok in _OPEN:
+            depth += 1
+        elif tok in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif depth:
+            continue
+        elif (tok := _PAIRS_READ.get(tok, tok)) in RELATIONS:
+            sides.append(latex[begin : m.start()].strip())
+            ops.append(RELATIONS[tok])
+            begin = m.end()
+        elif tok in SEPARATORS or tok == ",":
+            statements.append(([*sides, latex[begin : m.start()].strip()], ops))
+            sides, ops, begin = [], [], m.end()
+    statements.append(([*sides, latex[begin:].strip()], ops))
+    return [(s, o) for s, o in statements if len(s) > 1 or s[0]]
+
+
 #: Two characters read as one relation or separator at top level.
 _PAIRS = {(":", "="): ":=", (">", "="): "≥", ("<", "="): "≤", ("=", ">"): "=>"}
+
+#: The pairs as :func:`_split_plain` finds them, written together.
+_PAIRS_READ = {a + b: read for (a, b), read in _PAIRS.items()}
 
 #: What a line break ``\\\\`` becomes when the rows around it are one chain.
 _JOINED = "\\\\ joined"

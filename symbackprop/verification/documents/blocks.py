@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias, Union
 
 from ...notation.latex import RELATIONS
+from ...notation.latex.relations import token_scanner
 from .model import Fragment, Row
 
 if TYPE_CHECKING:
@@ -110,6 +111,9 @@ _RELATION_WORDS = frozenset(RELATIONS) | {":=", r"\leftarrow", r"\gets", r"\to",
 _OPEN = ("{", r"\left", "(", "[")
 _CLOSE = ("}", r"\right", ")", "]")
 
+#: What :func:`relation_shape` looks at: brackets, relations, and operators (the last token may be one).
+_SHAPE_TOKEN = token_scanner({*_RELATION_WORDS, *_OPEN, *_CLOSE, *OPERATORS})
+
 #: ``\\begin{alignat}{2}``, ``\\begin{aligned}[t]``: an environment and its arguments.
 _BEGIN = re.compile(r"\s*\\begin\s*\{([^{}\n]{1,40})\}(?:\{\d{1,2}\}|\[[tcb]\])?")
 
@@ -165,18 +169,16 @@ class Shape:
 
 
 def relation_shape(text: str) -> Shape:
-    """Where the relations and operators of ``text`` are, and how many brackets it leaves open."""
+    """Where the relations and operators of ``text`` are, and how many brackets it leaves open.
+
+    One scan for the tokens that matter (brackets, relations, operators: :func:`token_scanner`);
+    the first and last tokens are read where the text starts and ends, not by walking every
+    character.
+    """
+    tokens = _SHAPE_TOKEN.findall(text)
     depth = opened = 0
-    first: str | None = None
-    last: str | None = None
     has = False
-    for m in _WORD.finditer(text):
-        tok = m.group(0)
-        if tok.isspace():
-            continue
-        if first is None:
-            first = tok
-        last = tok
+    for tok in tokens:
         if tok in _OPEN:
             depth += 1
             opened += 1
@@ -185,8 +187,29 @@ def relation_shape(text: str) -> Shape:
             opened -= 1
         elif depth == 0 and tok in _RELATION_WORDS:
             has = True
+    first, last = _ends(text, tokens[-1] if tokens else None)
     ends = last in _RELATION_WORDS or last in OPERATORS
     return Shape(first in _RELATION_WORDS, first in OPERATORS, ends, has, opened)
+
+
+def _ends(text: str, found: str | None) -> tuple[str | None, str | None]:
+    """The first and last tokens of ``text`` that are not spaces, as :data:`_WORD` cuts it (the
+    last one as far as relations and operators go: ``a`` for ``\\alpha``).
+
+    Spaces come as runs, so the first token starts at the first character that is not a
+    space.  A relation or operator that ends the text is the last token ``found`` by
+    :data:`_SHAPE_TOKEN` (the text ends with it: had it been written again after the one found,
+    that would have been found); any other last token is read by its last character, which
+    is neither.
+    """
+    body = text.rstrip()
+    if not body:
+        return None, None
+    first = _WORD.match(text, len(text) - len(text.lstrip()))
+    head = first.group(0) if first else None
+    if found is not None and body.endswith(found):
+        return head, found
+    return head, body[-1]
 
 
 def strip_spacing(text: str) -> str:
@@ -224,6 +247,9 @@ def _depth_change(tok: str) -> int:
 
 def _pieces(b: Block, start: int, end: int, env: str | None) -> Iterator[_Piece]:
     """The top-level rows, lines and side-by-side columns of a body (comments dropped)."""
+    if _one_piece(b.text, start, end):
+        yield _Piece(start, [b.text[start:end]])
+        return
     depth = amps = 0
     columns = env in ALIGNED
     piece = _Piece(start)
@@ -245,6 +271,16 @@ def _pieces(b: Block, start: int, end: int, env: str | None) -> Iterator[_Piece]
             depth = max(depth + _depth_change(tok), 0)
             piece.parts.append(tok)
     yield piece
+
+
+#: What cuts a body into pieces, or drops part of it: a line or row break, an ``&``, a comment.
+_CUTS = re.compile(r"[\n&%]|\\\\")
+
+
+def _one_piece(text: str, start: int, end: int) -> bool:
+    """Whether the body ``text[start:end]`` is one piece, as written: nothing cuts it, and it
+    does not end with a lone backslash (which no token takes)."""
+    return _CUTS.search(text, start, end) is None and not text.endswith("\\", start, end)
 
 
 def _clean(text: str) -> str:
