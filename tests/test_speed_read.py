@@ -9,7 +9,8 @@ import pytest
 
 from symbackprop.notation.latex import relations
 from symbackprop.notation.latex.relations import split_relations
-from symbackprop.verification.documents import blocks
+from symbackprop.verification import sections, statements
+from symbackprop.verification.documents import blocks, read_document
 from symbackprop.verification.documents.blocks import Block, Shape, relation_shape, split_block
 
 
@@ -133,3 +134,32 @@ def test_a_block_with_rows_or_comments_is_walked(text, expected, monkeypatch):
     calls = _counting(monkeypatch, blocks, "_depth_change")
     assert [f.text for f in split_block(_block(text, "align"))] == expected
     assert calls
+
+
+# ------------------------------------------------------------------ rows
+
+DOCUMENT = """# Sums
+
+$$L = \\frac{1}{N}\\sum_{i=1}^{N} (y_i - w x_i)^2$$
+
+$$z_1 = w_1 x = 0.5$$
+
+$$a_1 = 2 z_1 = 1.0$$
+"""
+
+
+def test_the_documents_sums_are_looked_up_once_for_all_its_fragments(monkeypatch):
+    calls = _counting(monkeypatch, sections, "size_letters")
+    monkeypatch.setattr(statements, "size_letters", sections.size_letters)
+    doc = read_document(DOCUMENT, "md")
+    found, _ = sections.rows(doc)
+    assert [st.source for st in found][1:] == ["z_1 = w_1 x = 0.5", "a_1 = 2 z_1 = 1.0"]
+    assert calls == [DOCUMENT]
+
+
+def test_a_document_read_at_once_gives_its_fragments_statements():
+    doc = read_document(DOCUMENT, "md")
+    sizes = statements.size_letters(doc.text)
+    one_by_one = [st for f in doc.fragments for st in statements.fragment_statements(f, sizes, {})]
+    assert statements.read_statements(doc) == one_by_one
+    assert [st.sides for st in one_by_one][1:] == [["z_1", "w_1 x", "0.5"], ["a_1", "2 z_1", "1.0"]]

@@ -22,7 +22,8 @@ from sympy import Expr, Symbol
 from .antiderivative import Antiderivatives
 from .documents import Document, Fragment, Row
 from .documents.blocks import relation_shape
-from .statements import BODY, Statement, is_name, is_number, read_statements
+from .sizes import size_letters
+from .statements import BODY, Statement, fragment_statements, is_name, is_number
 
 __all__ = ["headings", "problems", "rows"]
 
@@ -153,6 +154,7 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
     cases: tuple[int, frozenset[str] | None] = (0, None)  # the last line of givens, and its names
     functions: dict[str, list[str]] = {}  # the document's functions defined so far
     inline = _InlineValues()
+    sizes = size_letters(doc.text)  # N of \sum_{i=1}^{N} anywhere in the document: read at one size
     fragments = [row for whole in doc.fragments for row in _by_row(whole)]
     slopes = Antiderivatives(fragments, [line for line, _ in headings(doc.text)])  # dL/dw = 2w - 6
     for k, frag in enumerate(fragments):
@@ -162,7 +164,7 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
             frag = dataclasses.replace(frag, error=OTHER_CASE)
         frag = inline.read(frag)
         cases = (frag.line, given) if given is not None else cases
-        found = read_statements(dataclasses.replace(doc, fragments=(frag,)), functions)
+        found = fragment_statements(frag, sizes, functions)
         found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
         for st in found:  # L(3) = 1 beside L(0) = 12, with dL/dw given: the constant is unknown
             st.error = st.error or slopes.unknown_at(k, st.sides)

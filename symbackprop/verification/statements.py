@@ -21,7 +21,8 @@ from sympy import Expr, Symbol
 
 from ..core.derivation import Partial
 from ..errors import InputError, SymbackpropError
-from .documents import Document
+from ..notation.latex.relations import split_relations
+from .documents import Document, Fragment
 from .names import Names
 from .sizes import at_size, size_letters
 from .values_at import derivative_at
@@ -33,6 +34,7 @@ __all__ = [
     "decimals",
     "defining_statements",
     "failed_definitions",
+    "fragment_statements",
     "is_name",
     "is_number",
     "lhs_keys",
@@ -122,39 +124,51 @@ def read_statements(doc: Document, functions: dict[str, list[str]] | None = None
     ``functions`` (f -> its arguments, once defined as ``f(x, y) = ...``) carries the functions
     defined so far from one call to the next, when a document is read a fragment at a time.
     """
-    from ..notation.latex_input import split_relations
-
     out: list[Statement] = []
     functions = {} if functions is None else functions
     sizes = size_letters(doc.text)  # N of \sum_{i=1}^{N} anywhere in the document: read at one size
     for frag in doc.fragments:
-        try:
-            if frag.error:
-                raise InputError(frag.error)
-            chains = split_relations(frag.text)
-        except SymbackpropError as e:
-            out.append(Statement(frag.line, frag.block_end, frag.text, [frag.text], [], error=e.message))
+        out += fragment_statements(frag, sizes, functions)
+    return out
+
+
+def fragment_statements(
+    frag: Fragment, sizes: frozenset[str], functions: dict[str, list[str]]
+) -> list[Statement]:
+    """The relation chains of one fragment (:func:`read_statements` of a document of one fragment).
+
+    Args:
+        frag: The fragment.
+        sizes: The letters some sum of the document runs to (:func:`~.sizes.size_letters`).
+        functions: The functions defined so far (added to).
+    """
+    try:
+        if frag.error:
+            raise InputError(frag.error)
+        chains = split_relations(frag.text)
+    except SymbackpropError as e:
+        return [Statement(frag.line, frag.block_end, frag.text, [frag.text], [], error=e.message)]
+    out: list[Statement] = []
+    cursor = 0
+    for sides, ops in chains:
+        lines = []
+        for side in sides:  # each side is a piece of the text: find where it starts
+            k = frag.text.find(side, cursor) if side else -1
+            cursor = k + len(side) if k >= 0 else cursor
+            lines.append(frag.line_at(k if k >= 0 else cursor))
+        if len(sides) < 2:
             continue
-        cursor = 0
-        for sides, ops in chains:
-            lines = []
-            for side in sides:  # each side is a piece of the text: find where it starts
-                k = frag.text.find(side, cursor) if side else -1
-                cursor = k + len(side) if k >= 0 else cursor
-                lines.append(frag.line_at(k if k >= 0 else cursor))
-            if len(sides) < 2:
-                continue
-            source = sides[0]
-            name, function = _function_name(sides[0], sides[1:], functions)
-            sides = [name, *sides[1:]]
-            for op, side in zip(ops, sides[1:]):
-                source += f" {op} {side}"
-            sides, unread = at_size(sides, sizes) if sizes else (sides, None)
-            out.append(
-                Statement(
-                    lines[0], frag.block_end, source, sides, ops, lines=lines, function=function, error=unread
-                )
+        source = sides[0]
+        name, function = _function_name(sides[0], sides[1:], functions)
+        sides = [name, *sides[1:]]
+        for op, side in zip(ops, sides[1:]):
+            source += f" {op} {side}"
+        sides, unread = at_size(sides, sizes) if sizes else (sides, None)
+        out.append(
+            Statement(
+                lines[0], frag.block_end, source, sides, ops, lines=lines, function=function, error=unread
             )
+        )
     return out
 
 
