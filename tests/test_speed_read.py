@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from symbackprop.notation import latex_input
 from symbackprop.notation.latex import relations
 from symbackprop.notation.latex.relations import split_relations
 from symbackprop.verification import sections, statements
@@ -134,6 +135,28 @@ def test_a_block_with_rows_or_comments_is_walked(text, expected, monkeypatch):
     calls = _counting(monkeypatch, blocks, "_depth_change")
     assert [f.text for f in split_block(_block(text, "align"))] == expected
     assert calls
+
+
+# ------------------------------------------------------------------ lhs_keys
+
+UPDATED = ["w_{12}^{+}", "w_1^+", " v_{3}^{+} ", "a_1^{+}", "f_{2}^{+}", "w_{1}^{-}", "w_{1} ^{+}"]
+
+
+@pytest.mark.parametrize("side", UPDATED, ids=range(len(UPDATED)))
+def test_an_updated_name_on_the_left_has_the_key_parsing_gives(side, monkeypatch):
+    functions = {"f": ["x"], "=f": ["x^2"]}
+    quick = statements._lhs_key(side, functions)
+    monkeypatch.setattr(statements, "_quick_lhs_key", lambda s, f: None)
+    assert quick == statements._lhs_key(side, functions)
+
+
+def test_an_updated_name_on_the_left_is_not_parsed(monkeypatch):
+    def parsed(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(latex_input, "parse_math", parsed)
+    rows = [statements.Statement(1, 1, "", ["w_{12}^{+}", "w_{12} - 0.1"], ["="])]
+    assert statements.lhs_keys(rows, {}) == ["w_12^+"]
 
 
 # ------------------------------------------------------------------ rows

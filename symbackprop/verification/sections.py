@@ -165,7 +165,7 @@ def rows(doc: Document) -> tuple[list[Statement], set[int]]:
         frag = inline.read(frag)
         cases = (frag.line, given) if given is not None else cases
         found = fragment_statements(frag, sizes, functions)
-        found = [st for st in found if st.error or any(side.strip() for side in st.sides)]
+        found = [st for st in found if st.error or "".join(st.sides).strip()]  # a side not blank
         for st in found:  # L(3) = 1 beside L(0) = 12, with dL/dw given: the constant is unknown
             st.error = st.error or slopes.unknown_at(k, st.sides)
         if found:

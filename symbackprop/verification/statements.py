@@ -318,14 +318,19 @@ _SUBSCRIPTED = r"\s*([A-Za-z])_(?:(\d)|\{(\d+)\})\s*"
 _NAME = rf"(?:{_SUBSCRIPTED}|\s*([A-Za-z])\s*)"
 _LEIBNIZ = re.compile(rf"\s*\\frac\{{\\partial{_NAME}\}}\{{\\partial{_NAME}\}}\s*")
 
+#: A subscripted letter, maybe updated (``w_{12}^{+}``: the name ``w_12^+``).
+_FIRST_NAME = re.compile(r"\s*([A-Za-z])_(?:(\d)|\{(\d+)\})(\^(?:\+|\{\+\}))?\s*")
+
 
 def _quick_lhs_key(side: str, functions: Mapping[str, Any]) -> str | None:
     """What :func:`_lhs_key` would find by parsing, for the two commonest first sides, without
-    parsing: ``z_{12}`` is the name ``z_12``; a derivative ``\\frac{\\partial L}{\\partial w_1}``
-    names two things, so it defines no one name (``""``).  ``None``: parse to find out."""
-    m = re.fullmatch(_SUBSCRIPTED, side)
+    parsing: ``z_{12}`` is the name ``z_12`` (``w_{3}^{+}``, updated, ``w_3^+``); a derivative
+    ``\\frac{\\partial L}{\\partial w_1}`` names two things, so it defines no one name (``""``).
+    ``None``: parse to find out."""
+    m = _FIRST_NAME.fullmatch(side)
     if m is not None:
-        return None if m.group(1) in functions else f"{m.group(1)}_{m.group(2) or m.group(3)}"
+        updated = "^+" if m.group(4) else ""
+        return None if m.group(1) in functions else f"{m.group(1)}_{m.group(2) or m.group(3)}{updated}"
     m = _LEIBNIZ.fullmatch(side)
     if m is None or any(g in functions for g in m.groups() if g is not None and g.isalpha()):
         return None

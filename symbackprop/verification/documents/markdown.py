@@ -66,6 +66,7 @@ _BARE_NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
 
 #: Lines that open a display block, and what closes it.
 _BLOCK_OPENERS = (("$$", "$$"), ("\\\\[", "\\\\]"), ("\\[", "\\]"))
+_OPENINGS = tuple(opening for opening, _ in _BLOCK_OPENERS)
 _BLANK = re.compile(r"[ \t>]*")
 _ENV_OPEN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
 
@@ -173,6 +174,8 @@ def _display_block(state: StateBlock, start: int, end: int, silent: bool) -> boo
     if state.sCount[start] - state.blkIndent >= 4:
         return False
     begin = state.bMarks[start] + state.tShift[start]
+    if not state.src.startswith(_OPENINGS, begin):  # most lines: no slice, no search
+        return False
     first = state.src[begin : state.eMarks[start]]
     pair = next((b for b in _BLOCK_OPENERS if first.startswith(b[0])), None)
     if pair is None:
