@@ -112,29 +112,32 @@ def _block(text: str, env: str | None = None) -> Block:
     return Block(text, 0, len(text), lambda k: 1 + text.count("\n", 0, k), True, 9, env)
 
 
-def test_a_one_line_block_is_one_piece_without_a_token_walk(monkeypatch):
+def test_a_one_line_block_is_one_piece_without_a_token_walk_or_a_shape(monkeypatch):
     def walked(tok):
         raise AssertionError("walked token by token")
 
     monkeypatch.setattr(blocks, "_depth_change", walked)
+    monkeypatch.setattr(blocks, "relation_shape", walked)  # no piece before or after it asks
     (frag,) = split_block(_block(r"z_{1} = \frac{1}{2} x \approx 0.5"))
     assert (frag.text, frag.line) == (r"z_{1} = \frac{1}{2} x \approx 0.5", 1)
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "expected", "measured"),
     [
-        ("a &= 1 \\\\\n&= 2", ["a  = 1 = 2"]),  # the & read as a space
-        ("a = 1 % note", ["a = 1"]),
-        ("a = 1 \\\\ b = 2", ["a = 1", "b = 2"]),
-        ("a = 1\\", ["a = 1"]),
+        ("a &= 1 \\\\\n&= 2", ["a  = 1 = 2"], 2),  # the & read as a space
+        ("a = 1 % note", ["a = 1"], 0),
+        ("a = 1 \\\\ b = 2", ["a = 1", "b = 2"], 2),
+        ("a = 1\\", ["a = 1"], 0),
     ],
     ids=["rows", "comment", "break", "lone-backslash"],
 )
-def test_a_block_with_rows_or_comments_is_walked(text, expected, monkeypatch):
+def test_a_block_with_rows_or_comments_is_walked(text, expected, measured, monkeypatch):
     calls = _counting(monkeypatch, blocks, "_depth_change")
+    shapes = _counting(monkeypatch, blocks, "relation_shape")
     assert [f.text for f in split_block(_block(text, "align"))] == expected
     assert calls
+    assert len(shapes) == measured  # each piece at most once, and only when another piece asks
 
 
 # ------------------------------------------------------------------ lhs_keys

@@ -25,6 +25,7 @@ Everything here is one pass over the block, whatever its content.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -289,13 +290,17 @@ def _clean(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Text:
-    """A piece, cleaned: its text, line, shape, and whether it starts a row (after ``\\\\``)."""
+    """A piece, cleaned: its text, line, and whether it starts a row (after ``\\\\``)."""
 
     text: str
     line: int
-    shape: Shape
     row_start: bool
     error: str | None
+
+    @functools.cached_property
+    def shape(self) -> Shape:
+        """Its shape, measured when a piece before or after it asks (never for a block of one piece)."""
+        return relation_shape(self.text)
 
 
 def _texts(b: Block, pieces: Iterable[_Piece], expand: Expander | None) -> list[_Text]:
@@ -312,7 +317,7 @@ def _texts(b: Block, pieces: Iterable[_Piece], expand: Expander | None) -> list[
             text, error = expand(text)
         if text and not _TEXT_ONLY.match(text):
             line = b.line_of(piece.start + lead)
-            out.append(_Text(text, line, relation_shape(text), row, error))
+            out.append(_Text(text, line, row, error))
             row = False
     return out
 
@@ -327,15 +332,22 @@ class _Chains:
         self.size = 0
         self.rows: list[Row] = []
         self.error: str | None = None
-        self.opened = 0
-        self.open_end = False
+        self.opened = 0  # brackets left open before the last piece
+        self.last: _Text | None = None  # the last piece: its shape is measured only if another follows
+
+    def _after_last(self) -> tuple[int, bool]:
+        """Brackets left open after the last piece, and whether it ends with an operator."""
+        if self.last is None:
+            return self.opened, False
+        return max(self.opened + self.last.shape.opened, 0), self.last.shape.ends_with_operator
 
     def joins(self, t: _Text, following: _Text | None) -> bool:
         """Whether piece ``t`` continues the equation so far."""
         if not self.parts:
             return False
         shape = t.shape
-        if shape.starts_with_relation or shape.starts_with_operator or self.open_end or self.opened > 0:
+        opened, open_end = self._after_last()
+        if shape.starts_with_relation or shape.starts_with_operator or open_end or opened > 0:
             return True
         if shape.has_relation:
             return False
@@ -349,12 +361,12 @@ class _Chains:
             self.rows.append(Row(self.size + 1, t.line))
             self.parts += [" ", t.text]
             self.size += 1 + len(t.text)
-            self.opened = max(self.opened + t.shape.opened, 0)
+            self.opened = self._after_last()[0]
         else:
             self.flush()
             self.parts, self.size, self.rows = [t.text], len(t.text), [Row(0, t.line)]
-            self.opened = max(t.shape.opened, 0)
-        self.open_end = t.shape.ends_with_operator
+            self.opened = 0
+        self.last = t
         self.error = self.error or t.error
 
     def flush(self) -> None:
