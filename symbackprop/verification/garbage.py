@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator
 
 __all__ = ["YOUNG_THRESHOLD", "fewer_collections"]
@@ -25,10 +26,25 @@ YOUNG_THRESHOLD = 10_000
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """Within the block, the youngest generation is collected at :data:`YOUNG_THRESHOLD` allocations
-    at the least (a higher threshold already set is kept); the thresholds are restored on the way out."""
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], YOUNG_THRESHOLD), *before[1:])
+    at the least (a higher threshold already set is kept); the thresholds are restored on the way out.
+
+    Blocks may nest or overlap (verify in several threads): the first one in raises the threshold and
+    the last one out restores what it found.
+    """
+    with _LOCK:
+        found = _SAVED[0] if _SAVED else gc.get_threshold()
+        if not _SAVED:
+            gc.set_threshold(max(found[0], YOUNG_THRESHOLD), *found[1:])
+        _SAVED.append(found)
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _LOCK:
+            restore = _SAVED.pop()
+            if not _SAVED:
+                gc.set_threshold(*restore)
+
+
+#: The thresholds found by the first block in, once per block open (see :func:`fewer_collections`).
+_SAVED: list[tuple[int, ...]] = []
+_LOCK = threading.Lock()
