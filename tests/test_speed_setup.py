@@ -14,9 +14,13 @@
 from __future__ import annotations
 
 import gc
+import os
 import random
 import re
+import subprocess
+import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from sympy import Symbol
@@ -199,3 +203,17 @@ def test_overlapping_blocks_restore_what_the_first_found():
         assert gc.get_threshold() == (700, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+def test_verify_imports_no_integrator_for_an_ordinary_document(tmp_path):
+    """SymPy's manualintegrate (20 ms to import) is imported by a document that integrates, not by
+    ``python -m symbackprop verify`` of an ordinary one."""
+    doc = tmp_path / "doc.md"
+    doc.write_text("$$z = w x = 0.5$$\n\n`w = 0.5`, `x = 1`\n")
+    code = (
+        "import sys\nfrom symbackprop.cli import main\nmain(['verify', sys.argv[1]])\n"
+        "print('sympy.integrals.manualintegrate' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = subprocess.run([sys.executable, "-c", code, str(doc)], capture_output=True, text=True, env=env)
+    assert run.stdout.splitlines()[-1] == "False", run.stdout + run.stderr
