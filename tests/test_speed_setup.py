@@ -63,6 +63,9 @@ def test_remembered_values_are_the_callers_own():
     """A caller that changes the list it got does not change what the next caller gets."""
     first = givens.named_values(DOCUMENT)
     first.clear()
+    roles = givens.role_values(DOCUMENT)
+    roles[0][1].clear()
+    assert givens.role_values(DOCUMENT)[0] == ("learning rate", [Fraction(1, 2)], 3)
     assert [(g.name, g.value) for g in givens.named_values(DOCUMENT)] == [
         ("w_1", Fraction(15, 100)),
         ("w_2", Fraction(2, 10)),

@@ -217,7 +217,7 @@ def role_values(text: str) -> list[tuple[str, list[Fraction], int]]:
 
     ``inputs 0.05 and 0.10`` gives ``("inputs", [0.05, 0.10], line)``.
     """
-    return list(_role_values(text))
+    return [(role, list(numbers), line) for role, numbers, line in _role_values(text)]  # the caller's own
 
 
 @functools.lru_cache(maxsize=4)
