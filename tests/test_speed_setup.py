@@ -220,3 +220,19 @@ def test_verify_imports_no_integrator_for_an_ordinary_document(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     run = subprocess.run([sys.executable, "-c", code, str(doc)], capture_output=True, text=True, env=env)
     assert run.stdout.splitlines()[-1] == "False", run.stdout + run.stderr
+
+
+def test_the_process_sets_its_objects_aside_before_it_exits(tmp_path):
+    """``python -m symbackprop`` freezes what is alive when the command is done (so that the last
+    collection at exit walks nothing), with the command's exit code and output unchanged."""
+    doc = tmp_path / "doc.md"
+    doc.write_text("$$z = 2 \\cdot 3 = 7$$\n")
+    code = (
+        "import gc, runpy, sys\nsys.argv = ['symbackprop', 'verify', sys.argv[1]]\n"
+        "try:\n    runpy.run_module('symbackprop', run_name='__main__')\n"
+        "except SystemExit as e:\n    print('exit', e.code, 'frozen', gc.get_freeze_count() > 0)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = subprocess.run([sys.executable, "-c", code, str(doc)], capture_output=True, text=True, env=env)
+    assert run.stdout.splitlines()[-1] == "exit 1 frozen True", run.stdout + run.stderr
+    assert "wrong" in run.stdout
