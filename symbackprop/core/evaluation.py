@@ -36,7 +36,6 @@ from .arithmetic import (
     exact_value,
     from_sympy,
     kinks_of,
-    mul,
     mul2,
     to_sympy,
 )
@@ -316,8 +315,15 @@ def _locals(edges: Sequence[Any], env: Mapping[Any, Number], q: _Rounder) -> dic
 
 
 def _update(theta: Number, eta: Number, gradient: Number) -> Number:
-    """θ − η·g: exact when its inputs are."""
-    return add([theta, mul([Fraction(-1), eta, gradient])])
+    """θ − η·g: exact when its inputs are.
+
+    ``−1·(η·g)``, each product rounded once, is ``mul([−1, η, g])`` to the bit (−1·η is exact and
+    round to nearest is symmetric), without mpmath's general product.
+    """
+    return add([theta, mul2(_MINUS_ONE, mul2(eta, gradient))])
+
+
+_MINUS_ONE = Fraction(-1)
 
 
 def _adjoints(derivation: _Derivation, local: Mapping[int, Number], q: _Rounder) -> dict[Symbol, Number]:

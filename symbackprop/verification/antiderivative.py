@@ -29,7 +29,6 @@ from collections.abc import Iterator, Sequence
 
 import sympy
 from sympy import Expr, Float, Rational, Symbol
-from sympy.integrals.manualintegrate import manualintegrate
 
 from ..errors import SymbackpropError
 from ..output.printing import latex
@@ -86,6 +85,8 @@ def integrated(f: Expr, v: Symbol) -> Expr | None:
         return None
     if f.is_polynomial(v):
         return sympy.Poly(f, v).integrate().as_expr()
+    from sympy.integrals.manualintegrate import manualintegrate  # 20 ms to import: for integrals only
+
     try:
         big = manualintegrate(f, v)
     except (TypeError, ValueError, NotImplementedError, RecursionError):

@@ -18,6 +18,9 @@ the reader sees.  Nothing here parses math.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +39,9 @@ _NAME = (
     r"(?:_\{?[A-Za-z0-9,]+\}?)*(?:\^\{?[A-Za-z0-9()+]+\}?)?)"
 )
 
+_NAME_ONLY = re.compile(_NAME)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_DIGIT = re.compile(r"\d")
 _ASSIGN = re.compile(rf"(?<![\w\\.])({_NAME})\s*(?:\([^()\n]{{0,30}}\)\s*)?(?:=|:)\s*({_NUM})(?!\w)(?!\.\d)")
 _COMMENTS = re.compile(r"<!--.*?-->", re.S)
 _TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
@@ -49,6 +55,9 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("inputs", re.compile(r"\binputs?\b(?! (?:layer|neuron|node|unit))", re.I)),
     ("targets", re.compile(r"\b(?:targets?|desired outputs?|target outputs?|labels?|to output)\b", re.I)),
 )
+#: A word every match of :data:`_ROLES` begins with (as :data:`_ROLES` matches letters, in any case):
+#: the lines worth reading for roles, found in one fast scan of the text.
+_ANY_ROLE = re.compile(r"[lbsitd](?:earning|eta|tep size|nput|arget|esired output|abel|o output)", re.I)
 _LIST = re.compile(rf"{_NUM}(?:\s*(?:,|and|,\s*and)\s*{_NUM}(?!\w)(?!\.\d))*")
 
 
@@ -95,9 +104,11 @@ def plain_arithmetic(text: str) -> list[tuple[int, str]]:
     Some documents write their numbers in prose lines such as
     ``=0.67(1−0.67)(−0.17)=−0.0376``: pure arithmetic, checked like any other.
     """
-    visible = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), _visible(text))
+    visible = _FENCE.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group(0)), _visible(text))
     out = []
     for n, line in enumerate(visible.split("\n"), start=1):
+        if _DIGIT.search(line) is None:
+            continue  # no number: no arithmetic (most lines of a document, and every blanked one)
         m = _PLAIN.match(line.replace("`", " ").strip())
         if m is None or len(re.findall(r"\d+(?:\.\d+)?", m.group(1))) < 3:
             out += [(n, latex) for latex in in_sentence(line)] if m is None else []  # "… 0.3 * 2 = 0.6, as"
@@ -113,17 +124,22 @@ def _number(text: str) -> Fraction:
     return Fraction(text.replace("−", "-"))
 
 
+@functools.lru_cache(maxsize=4)
 def _visible(text: str) -> str:
-    """The text without comments and without math (blanked, so that lines keep their numbers)."""
+    """The text without comments and without math (blanked, so that lines keep their numbers).
+
+    Remembered for the last few texts: the values, the roles and the plain arithmetic of one
+    document all read its visible text.
+    """
 
     def blank(m: re.Match[str]) -> str:
-        return re.sub(r"[^\n]", " ", m.group(0))
+        return _NOT_NEWLINE.sub(" ", m.group(0))
 
     def math(m: re.Match[str]) -> str:
         inner = m.group(0).strip("$").strip()
         if inner.startswith("\\(") or inner.startswith("\\["):
             inner = inner[2:-2].strip()
-        if re.fullmatch(_NAME, inner):  # a name in inline math reads as the name: $\eta$ = 0.5
+        if _NAME_ONLY.fullmatch(inner):  # a name in inline math reads as the name: $\eta$ = 0.5
             return inner.ljust(len(m.group(0)))
         return blank(m)
 
@@ -135,19 +151,25 @@ def _visible(text: str) -> str:
 
 def named_values(text: str) -> list[Given]:
     """``name = number`` outside math (prose, lists, code blocks) and the values of tables."""
+    return list(_named_values(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _named_values(text: str) -> tuple[Given, ...]:
+    """:func:`named_values`, remembered for the last few texts (a document's are read several times)."""
     out: list[Given] = []
     lines = _visible(text).split("\n")
-    raw = _COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text).split("\n")
+    raw = _COMMENTS.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group(0)), text).split("\n")
     tabled = set()
     for first, rows in _tables(raw):
         tabled |= set(range(first, first + len(rows) + 2))
         out += _table_values(first, rows)
     for n, line in enumerate(lines, start=1):
-        if n in tabled:
+        if n in tabled or _DIGIT.search(line) is None:
             continue
         for m in _ASSIGN.finditer(line.replace("`", " ")):
             out.append(Given(normal_name(m.group(1)), _number(m.group(2)), n))
-    return sorted(out, key=lambda g: g.line)
+    return tuple(sorted(out, key=lambda g: g.line))
 
 
 def _cells(row: str) -> list[str]:
@@ -195,9 +217,19 @@ def role_values(text: str) -> list[tuple[str, list[Fraction], int]]:
 
     ``inputs 0.05 and 0.10`` gives ``("inputs", [0.05, 0.10], line)``.
     """
+    return [(role, list(numbers), line) for role, numbers, line in _role_values(text)]  # the caller's own
+
+
+@functools.lru_cache(maxsize=4)
+def _role_values(text: str) -> tuple[tuple[str, list[Fraction], int], ...]:
+    """:func:`role_values`, remembered for the last few texts; only the lines naming a role are read."""
     out: list[tuple[str, list[Fraction], int]] = []
-    for n, line in enumerate(_visible(text).split("\n"), start=1):
-        plain = line.replace("`", " ").replace("*", " ")
+    visible = _visible(text).replace("`", " ").replace("*", " ")
+    starts = [m.start() for m in _ANY_ROLE.finditer(visible)]
+    lines = visible.split("\n")
+    ends = list(itertools.accumulate(len(line) + 1 for line in lines))  # one past each line's newline
+    for n in sorted({bisect.bisect_right(ends, i) + 1 for i in starts}):
+        plain = lines[n - 1]
         for role, pattern in _ROLES:
             for m in pattern.finditer(plain):
                 rest = plain[m.end() : m.end() + 80]
@@ -207,7 +239,7 @@ def role_values(text: str) -> list[tuple[str, list[Fraction], int]]:
                 listed = _LIST.match(rest, first.start())
                 if listed is not None:
                     out.append((role, [_number(x) for x in re.findall(_NUM, listed.group(0))], n))
-    return out
+    return tuple(out)
 
 
 def _near(before: str) -> bool:

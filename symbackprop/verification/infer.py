@@ -327,9 +327,12 @@ class _Reading:
     def find_samples(self, statements: list[Statement]) -> None:
         """``\\hat y_3`` where ``\\hat y = w_1 x + w_2`` is defined and ``x_3`` is written: the model at
         sample 3, its definition with each input at that sample (an alias, like a family's member)."""
+        seen: set[Symbol] = set()  # what a name means does not change here: each is asked once
         for st in statements:
             for p in () if st.error else st.parsed:
-                for s in sorted(p.free(), key=lambda s: s.name):
+                fresh = p.free() - seen
+                seen |= fresh
+                for s in sorted(fresh, key=lambda s: s.name):
                     if s not in self.aliases and (meaning := self.sample(s)) is not None:
                         self.aliases[s] = meaning
 

@@ -15,6 +15,7 @@ from sympy import Symbol
 
 from ..core.network import Network
 from ..errors import SymbackpropError
+from ..notation.latex_input import UPDATED
 
 __all__ = ["LEARNING_RATE_NAMES", "Names", "squash"]
 
@@ -24,7 +25,10 @@ LEARNING_RATE_NAMES = ("eta", "lr", "alpha")
 
 def squash(key: str) -> str:
     """A key without sub/superscript marks and braces: ``w_{1}`` and ``w1`` meet here."""
-    return re.sub(r"[_^(){}]", "", key)
+    return _MARKS.sub("", key)
+
+
+_MARKS = re.compile(r"[_^(){}]")
 
 
 def _one_key(spelled: str) -> str | None:
@@ -85,16 +89,15 @@ class Names:
 
     def resolve(self, key: str) -> Symbol:
         """The symbol a key names; a new one for a new name (``w^+`` is ``w`` updated)."""
-        from ..notation.latex_input import UPDATED
-
-        if key.endswith(UPDATED) and key not in self.table:
+        known = self.table.get(key)  # the usual case: a name met before (asked once per name written)
+        if known is not None:
+            return known
+        if key.endswith(UPDATED):
             base = self.resolve(key[: -len(UPDATED)])
             sym = Symbol(base.name + UPDATED, real=True)
             self.table[key] = sym
             self.updated[sym] = base
             return sym
-        if key in self.table:
-            return self.table[key]
         sq = squash(key)
         if sq in self.table:
             return self.table[sq]

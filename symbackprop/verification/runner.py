@@ -36,6 +36,7 @@ from .chain_shapes import shape_error
 from .conventions import as_convention, other_conventions
 from .delta_rule import delta_rule_findings
 from .documents import Document, Fragment, format_of, read_document
+from .garbage import fewer_collections
 from .givens import plain_arithmetic
 from .index_notation import IndexJudge
 from .infer import Inferred, Role, infer_network
@@ -72,6 +73,7 @@ from .wording import NOTHING_CHECKED
 __all__ = ["verify"]
 
 
+@fewer_collections()  # a long document's millions of objects, walked at every full collection
 def verify(
     source: str | Path,
     *,
