@@ -12,6 +12,7 @@ input error; 3 an internal error (a bug of ours: rerun with ``--debug``).
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 import warnings
@@ -118,5 +119,17 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     print(f"warning: {message}", file=sys.stderr)
 
 
+def console() -> None:
+    """The ``symbackprop`` command and ``python -m symbackprop``: run :func:`main` and exit with its code.
+
+    The process ends here, so the objects still alive are set aside from the garbage collector
+    first: the interpreter's last collection at exit does not walk them all (0.4 s after verifying
+    10,000 equations).  In-process callers use :func:`main`, which frees nothing of theirs.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    console()

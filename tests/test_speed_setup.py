@@ -236,3 +236,23 @@ def test_the_process_sets_its_objects_aside_before_it_exits(tmp_path):
     run = subprocess.run([sys.executable, "-c", code, str(doc)], capture_output=True, text=True, env=env)
     assert run.stdout.splitlines()[-1] == "exit 1 frozen True", run.stdout + run.stderr
     assert "wrong" in run.stdout
+
+
+def test_the_installed_command_sets_its_objects_aside_too(tmp_path):
+    """The ``symbackprop`` console script runs :func:`symbackprop.cli.console` (as ``python -m``
+    does), which freezes what is alive before it exits, with the command's exit code."""
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="symbackprop")
+    assert script.value == "symbackprop.cli:console"
+    doc = tmp_path / "doc.md"
+    doc.write_text("$$z = 2 \\cdot 3 = 7$$\n")
+    code = (
+        "import gc, sys\nfrom symbackprop.cli import console\n"
+        "sys.argv = ['symbackprop', 'verify', sys.argv[1]]\n"
+        "try:\n    console()\n"
+        "except SystemExit as e:\n    print('exit', e.code, 'frozen', gc.get_freeze_count() > 0)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = subprocess.run([sys.executable, "-c", code, str(doc)], capture_output=True, text=True, env=env)
+    assert run.stdout.splitlines()[-1] == "exit 1 frozen True", run.stdout + run.stderr
