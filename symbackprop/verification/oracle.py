@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import random
 import warnings
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -33,7 +34,7 @@ from sympy import Expr, Float, Rational, Symbol
 from ..core.derivation import DPS, Derivation, Evaluation, Partial, derive
 from ..core.functions import kink_conditions
 from ..errors import SymbackpropError, SymbackpropWarning
-from .mpvalue import Fallback, evaluate
+from .mpvalue import Fallback, as_value, evaluate
 from .names import Names
 from .report import Formula
 from .textbook import tidy
@@ -57,6 +58,12 @@ RANDOM_TRIES = 24
 
 #: The largest written-out loss (in SymPy operations) a derivative is taken of with no point.
 WRITTEN_OUT_OPS = 400
+
+#: Most evaluations whose names' values :meth:`Oracle.value` keeps converted (see ``_leaves``).
+KNOWN_EVALUATIONS = 64
+
+#: No written numbers.
+_NO_NUMBERS: Mapping[Symbol, Any] = {}
 
 
 class Unknown(Exception):
@@ -396,18 +403,47 @@ class Oracle:
 
         Walked with mpmath (:mod:`.mpvalue`); a side it has no rule for takes SymPy's route.
         """
+        leaf = self._leaves(ev, numbers)
         with contextlib.suppress(Fallback):
-            return _as_float(evaluate(expr, lambda leaf: self._leaf(leaf, ev, numbers)))
+            return _as_float(evaluate(expr, leaf))
         with contextlib.suppress(Fallback):  # a shorthand (out = s_1 + s_2): written out, then walked
             full = self._unaliased(expr)
             if full is not expr:
-                return _as_float(evaluate(full, lambda leaf: self._leaf(leaf, ev, numbers)))
+                return _as_float(evaluate(full, leaf))
         e = self.resolve(expr, ev, numbers).xreplace({s: n.value for s, n in numbers.items()})
         v = number(e)
         if v is None:
             msg = "the value is not a finite real number here"
             raise Unknown(msg)
         return v
+
+    @functools.cached_property
+    def _known(self) -> dict[int, tuple[Evaluation, dict[Expr, Any]]]:
+        """Per evaluation (by id, kept alive with it): its names' values for :func:`.mpvalue.evaluate`."""
+        return {}
+
+    def _leaves(self, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Callable[[Expr], Any]:
+        """:meth:`_leaf` for :func:`.mpvalue.evaluate`, with the values of the names and derivatives
+        at ``ev`` converted once per evaluation (a side's numbers are its own: looked up each time)."""
+        known = self._known.get(id(ev))
+        if known is None or known[0] is not ev:
+            if len(self._known) >= KNOWN_EVALUATIONS:
+                self._known.clear()
+            known = self._known[id(ev)] = (ev, {})
+        values = known[1]
+
+        def leaf(x: Expr) -> Any:
+            if x in numbers and not isinstance(x, Partial):
+                return numbers[x].value
+            v = values.get(x)
+            if v is None:
+                v = self._leaf(x, ev, _NO_NUMBERS)
+                converted = as_value(v)
+                if converted is not None:
+                    values[x] = v = converted
+            return v
+
+        return leaf
 
     def _leaf(self, leaf: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Expr | None:
         """A name's or derivative's value for :meth:`value`, as :meth:`resolve` gives it (``None``
