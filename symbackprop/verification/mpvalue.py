@@ -42,10 +42,23 @@ class Fallback(Exception):
 
 
 def _mp(x: Value) -> Any:
-    """``x`` as an mpf of :data:`MP`."""
+    """``x`` as an mpf of :data:`MP` (an integer made once: ``-1`` in every difference)."""
     if type(x) is Fraction:
-        return MP.mpf(x.numerator) / x.denominator
+        key = (x.numerator, x.denominator)
+        known = _EXACT.get(key)
+        if known is None:  # (dividing by 1 changes nothing: an integer is already rounded)
+            if len(_EXACT) >= CONSTANTS:
+                _EXACT.clear()
+            known = _EXACT[key] = MP.mpf(key[0]) / key[1] if key[1] != 1 else MP.mpf(key[0])
+        return known
     return x
+
+
+#: Most integers and fractions kept made (see :func:`_mp` and :func:`_rational`).
+CONSTANTS = 4096
+
+#: Exact numbers as mpf, by numerator and denominator (a weight is read at every evaluation).
+_EXACT: dict[tuple[int, int], Any] = {}
 
 
 #: The class of :data:`MP`'s numbers, and the mpf values that are not finite.
@@ -136,7 +149,17 @@ _RULES: dict[type, Callable[[Any, Callable[[Expr], Any]], Value]] = {}
 
 
 def _rational(expr: Any, leaf: Callable[[Expr], Any]) -> Value:
-    return Fraction(int(expr.p), int(expr.q))
+    key = (expr.p, expr.q)
+    known = _FRACTIONS.get(key)
+    if known is None:
+        if len(_FRACTIONS) >= CONSTANTS:
+            _FRACTIONS.clear()
+        known = _FRACTIONS[key] = Fraction(int(expr.p), int(expr.q))
+    return known
+
+
+#: SymPy's Rationals as Fractions, by numerator and denominator.
+_FRACTIONS: dict[tuple[int, int], Fraction] = {}
 
 
 def _float(expr: Any, leaf: Callable[[Expr], Any]) -> Value:

@@ -62,6 +62,9 @@ WRITTEN_OUT_OPS = 400
 #: Most evaluations whose names' values :meth:`Oracle.value` keeps converted (see ``_leaves``).
 KNOWN_EVALUATIONS = 64
 
+#: Most updates :meth:`Oracle.true_value` keeps computed.
+KNOWN_UPDATES = 4096
+
 #: No written numbers.
 _NO_NUMBERS: Mapping[Symbol, Any] = {}
 
@@ -99,6 +102,33 @@ def _as_float(value: Any) -> Float:
 
 #: The bits of :data:`DPS` digits (what ``Float(x, DPS)`` rounds to).
 _DPS_PREC = mlib.libmpf.dps_to_prec(DPS)
+
+
+def _update(value: Expr, lr: Expr, gradient: Expr) -> Expr:
+    """``value - lr * gradient``, as SymPy computes it (each step rounded to the larger precision of
+    its operands, a fraction at the Float's), without its dispatch, for the usual Floats."""
+    if type(lr) is not Float or type(gradient) is not Float or not isinstance(value, (Float, Rational)):
+        return value - lr * gradient
+    bits = max(lr._prec, gradient._prec)
+    step = Float._new(mlib.mpf_mul(lr._mpf_, gradient._mpf_, bits, _RND), bits)
+    if type(step) is not Float:  # 0: SymPy's Integer
+        return value - step
+    if type(value) is Float:
+        bits = max(value._prec, step._prec)
+        return Float._new(mlib.mpf_sub(value._mpf_, step._mpf_, bits, _RND), bits)
+    if type(value) is not Rational and not isinstance(value, sympy.Integer):
+        return value - step
+    bits = step._prec  # (a Rational minus a Float: minus the Float, plus the Rational at its precision)
+    own = (
+        mlib.from_int(int(value.p), bits, _RND)
+        if value.q == 1
+        else mlib.from_rational(int(value.p), int(value.q), bits, _RND)
+    )
+    return Float._new(mlib.mpf_add(mlib.mpf_neg(step._mpf_), own, bits, _RND), bits)
+
+
+#: SymPy's rounding of Float arithmetic.
+_RND = mlib.round_nearest
 
 
 def close(a: Expr, b: Expr) -> bool:
@@ -243,12 +273,24 @@ class Oracle:
         if kind == "adjoint":
             return ev.adjoints[key[1]]
         if kind == "update":
+            known = self._updates.get((key[1], id(ev)))
+            if known is not None and known[0] is ev:  # (asked again once the chain is judged)
+                return known[1]
             lr = self.lr(ev)
             if lr is None:
                 msg = "no learning rate is known"
                 raise Unknown(msg)
-            return ev.values[key[1]] - lr * ev.adjoints[key[1]]
+            if len(self._updates) >= KNOWN_UPDATES:
+                self._updates.clear()
+            value = _update(ev.values[key[1]], lr, ev.adjoints[key[1]])
+            self._updates[(key[1], id(ev))] = (ev, value)
+            return value
         raise Unknown("unknown quantity")
+
+    @functools.cached_property
+    def _updates(self) -> dict[tuple[Symbol, int], tuple[Evaluation, Expr]]:
+        """Updates computed, by parameter and evaluation (by id, kept alive with it)."""
+        return {}
 
     def constant(self, key: Key) -> Expr | None:
         """A derivative's exact value when it is the same at every point (``∂(x + y)/∂x = 1``), else
