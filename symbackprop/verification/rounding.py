@@ -58,6 +58,7 @@ __all__ = [
     "Policy",
     "Rounding",
     "contains",
+    "fresh_point",
     "hull",
     "middle",
     "overlap",
@@ -131,8 +132,18 @@ def point(x: Any) -> Interval:
     if known is None:
         if len(_POINTS) >= POINTS:
             _POINTS.clear()
-        known = _POINTS[x] = _point(x)
+        if isinstance(x, Float) and x._prec <= IV.prec:  # its own digits: what _point gives, made directly
+            known = _POINTS[x] = IV.make_mpf((x._mpf_, x._mpf_))
+        else:
+            known = _POINTS[x] = _point(x)
     return known
+
+
+def fresh_point(x: Any) -> Interval:
+    """:func:`point`, made afresh for a Float (not kept: for a value seen once, such as a true value)."""
+    if isinstance(x, Float) and x._prec <= IV.prec:
+        return IV.make_mpf((x._mpf_, x._mpf_))
+    return point(x)
 
 
 @_precise
@@ -182,6 +193,10 @@ def _raw(value: Expr) -> tuple:
         return value._mpf_
     v = Float(value, 40)._mpf_
     return v if v in (finf, fninf, fnan) else normalize(v[0], MPZ(v[1]), v[2], v[3], _PREC, _RND)
+
+
+#: The ends that are no finite number.
+_INFINITE = (finf, fninf, fnan)
 
 
 def _noise(v: tuple) -> tuple:
@@ -372,7 +387,7 @@ class Rounding:
         v = number.value
         if number.decimals <= 0:
             return point(v)
-        size = abs(v)
+        size = v if isinstance(v, Rational) and v.p >= 0 else abs(v)  # (the same number: not made again)
         carried = self.carried.get(size) if self.policy.carry else None
         exact = not result and (
             size in self.exact or _digits(number) <= SHORT or number.decimals <= exact_upto
@@ -394,12 +409,10 @@ class Rounding:
         if known is None:
             width = _WIDTHS.get((self.policy.units, decimals))
             if width is None:  # the same for every number shown with these decimals
-                h = IV.mpf(self.policy.units.p) / self.policy.units.q / IV.mpf(10) ** decimals
-                width = _WIDTHS[(self.policy.units, decimals)] = IV.mpf([-hi(h), hi(h)])
+                width = _WIDTHS[(self.policy.units, decimals)] = _width(self.policy.units, decimals)
             known = self._own[key] = point(v) + width
         return known
 
-    @_precise
     def interval(
         self, expr: Expr, numbers: Mapping[Symbol, Any], result: bool = False, exact_upto: int = 0
     ) -> Interval:
@@ -411,17 +424,25 @@ class Rounding:
         Raises:
             NoInterval: The side is not a finite real number here.
         """
-        env = {s: self.shown(n, result, exact_upto) for s, n in numbers.items()}
-        try:
-            out = evaluate(expr, env)
-        except (NoInterval, ZeroDivisionError, ValueError, TypeError):
-            try:
-                out = _first_order(expr, env)
-            except (ZeroDivisionError, ValueError, TypeError):  # e.g. a derivative at a point, unevaluated
-                raise NoInterval("not a number here") from None
-        if not (mp.isfinite(lo(out)) and mp.isfinite(hi(out))):
+        if len(numbers) == 1 and expr in numbers:  # one number as written: nothing to compute
+            out = self.shown(numbers[expr], result, exact_upto)
+        else:
+            out = self._computed(expr, numbers, result, exact_upto)
+        if out._mpi_[0] in _INFINITE or out._mpi_[1] in _INFINITE:
             raise NoInterval("not a finite number")
         return out
+
+    @_precise
+    def _computed(self, expr: Expr, numbers: Mapping[Symbol, Any], result: bool, exact_upto: int) -> Interval:
+        """:meth:`interval` of a side with arithmetic (at 40 digits)."""
+        env = {s: self.shown(n, result, exact_upto) for s, n in numbers.items()}
+        try:
+            return evaluate(expr, env)
+        except (NoInterval, ZeroDivisionError, ValueError, TypeError):
+            try:
+                return _first_order(expr, env)
+            except (ZeroDivisionError, ValueError, TypeError):  # e.g. a derivative at a point, unevaluated
+                raise NoInterval("not a number here") from None
 
     def widen(self, iv: Interval, decimals: int) -> Interval:
         """``iv`` widened by the last-digit rounding of a number with ``decimals`` decimals."""
@@ -446,7 +467,8 @@ def contains(iv: Interval, value: Expr) -> bool:
     """Whether an exact or 30-digit ``value`` lies in ``iv`` (up to arithmetic noise)."""
     v = _raw(value)
     a, b = iv._mpi_
-    return mpf_le(mpf_sub(a, _noise(v), _PREC, _RND), v) and mpf_le(v, mpf_add(b, _noise(v), _PREC, _RND))
+    noise = _noise(v)
+    return mpf_le(mpf_sub(a, noise, _PREC, _RND), v) and mpf_le(v, mpf_add(b, noise, _PREC, _RND))
 
 
 def overlap(a: Interval, b: Interval) -> bool:
@@ -472,6 +494,13 @@ def _join(a: Interval, b: Interval) -> Interval:
 def middle(iv: Interval) -> Float:
     """The middle of an interval, as a 30-digit SymPy Float."""
     return Float(mp.nstr((lo(iv) + hi(iv)) / 2, 35), 30)
+
+
+@_precise
+def _width(units: Rational, decimals: int) -> Interval:
+    """``±units·10⁻ᵈ`` (at 40 digits: its ends are negated as mpf numbers, wherever it is asked from)."""
+    h = IV.mpf(units.p) / units.q / IV.mpf(10) ** decimals
+    return IV.mpf([-hi(h), hi(h)])
 
 
 #: ``±units·10⁻ᵈ`` by (units, decimals): made once.
