@@ -37,6 +37,7 @@ from .conventions import as_convention, other_conventions
 from .delta_rule import delta_rule_findings
 from .documents import Document, Fragment, format_of, read_document
 from .givens import plain_arithmetic
+from .heap import frozen_heap
 from .index_notation import IndexJudge
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
@@ -229,6 +230,7 @@ def _verify(
     return VerifyReport(name, tuple(_in_cells(doc, findings)), source, doc.text, doc.format)
 
 
+@frozen_heap  # (full collections while judging skip the document: see .heap)
 def _judge_part(
     doc: Document,
     statements: list[Statement],
