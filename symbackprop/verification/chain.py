@@ -41,8 +41,10 @@ from .claims import (
     Verdict,
     Wrong,
     arithmetic_slip,
+    dps_float,
     inside,
     pointwise,
+    scaled,
     shown_number,
     why,
     written,
@@ -50,7 +52,18 @@ from .claims import (
 )
 from .oracle import Claim, Key, Oracle, Unknown, close
 from .report import Arithmetic, Expected, Finding, Kind, Number, Part
-from .rounding import PRECISE_DIGITS, Interval, NoInterval, contains, hi, hull, lo, middle, overlap, point
+from .rounding import (
+    PRECISE_DIGITS,
+    Interval,
+    NoInterval,
+    contains,
+    fresh_point,
+    hi,
+    hull,
+    lo,
+    middle,
+    overlap,
+)
 from .statements import Statement, bare, decimals, is_number
 
 __all__ = ["Chain", "plain"]
@@ -131,7 +144,7 @@ class Chain:
             self.notes.append(self.memory.no_point)
         if self.ev is not None and self.o is not None and self.key is not None:
             try:
-                self.ref_true = self.subject.scale * self.o.true_value(self.key, self.ev)
+                self.ref_true = scaled(self.subject.scale, self.o.true_value(self.key, self.ev))
             except (Unknown, KeyError) as e:
                 self.notes.append(why(e))
         elif self.subject.truth is not None:  # no network: from the document's own formulas and values
@@ -345,7 +358,7 @@ class Chain:
         """The quantity's value in another evaluation."""
         assert self.o is not None
         if self.key is not None:
-            return self.subject.scale * self.o.true_value(self.key, ev)
+            return scaled(self.subject.scale, self.o.true_value(self.key, ev))
         return self.o.value(self.ref.expr, ev, self.ref.numbers)
 
     def restates(self, v: Float) -> Verdict:
@@ -429,10 +442,14 @@ class Chain:
             return False
         return bool(abs(self.prev_exact - Float(written(side), DPS)) <= Float(half, DPS))
 
+    def _shown_value(self, side: Any) -> Float:
+        """A bare side's number as a Float: the one :meth:`_exact` just made for it, when it did."""
+        return self.prev_exact if self.prev_exact is not None else dps_float(written(side))
+
     def _exact(self, side: Any) -> Float | None:
         """A numeric side's value with its numbers as written, or ``None``."""
         try:
-            value = Float(side.exact(), DPS)
+            value = dps_float(side.exact())
         except (TypeError, ValueError, SymbackpropError):
             return None
         return value if value.is_finite else None
@@ -467,14 +484,14 @@ class Chain:
                 self.memory.joined = self.arithmetic
         self.prev_iv = eff
         self.prev_exact = None if not is_number(side) else self._exact(side)
-        self.last_value, self.last_root = middle(eff) if not is_bare else Float(written(side), DPS), None
+        self.last_value, self.last_root = middle(eff) if not is_bare else self._shown_value(side), None
         if self.ref_true is None or not self._last_of_run(i):
             self._remember(side, None, computed)
             return False
         self.checked += 1
         if contains(eff, self.ref_true):
             if computed is None or contains(own, self.ref_true):  # the truth, rounded: it stands for that
-                computed = point(self.ref_true)
+                computed = fresh_point(self.ref_true)
             self._remember(side, None, computed)
             return False
         if not self.problems and follows_shown(
@@ -572,7 +589,6 @@ class Chain:
 
 def plain(side: Any) -> bool:
     """A formula of plain names and exact numbers only: no derivative, function or rounded number."""
-    expr = side.expr
-    if not expr.free_symbols - set(side.numbers) or expr.atoms(Partial, sympy.Function):
+    if not side.free() - set(side.numbers) or any(n.decimals > 0 for n in side.numbers.values()):
         return False
-    return all(n.decimals <= 0 for n in side.numbers.values())
+    return not side.atoms_of(Partial, sympy.Function)  # (walked last: the other checks are cheaper)

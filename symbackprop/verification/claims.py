@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import mpmath.libmp as mlib
 import sympy
 from mpmath import mp
 from sympy import Expr, Float, Rational, Symbol
@@ -35,9 +36,11 @@ __all__ = [
     "Wrong",
     "arithmetic_slip",
     "distinct",
+    "dps_float",
     "inside",
     "pointwise",
     "same_rounded",
+    "scaled",
     "shown_number",
     "why",
     "written",
@@ -228,6 +231,8 @@ def why(e: Exception) -> str:
 def pointwise(side: Any) -> bool:
     """A formula that multiplies a derivative by a written number (``∂L/∂a_1 \\cdot 1``): the number is a
     value at this point (ReLU′ = 1 here), so the side is a claim at this point only."""
+    if not side.numbers or not side.atoms_of(Partial):  # (most formulas: nothing to walk)
+        return False
     numbers = set(side.numbers)
     return any(m.atoms(Partial) and any(f in numbers for f in m.args) for m in side.atoms_of(sympy.Mul))
 
@@ -238,5 +243,30 @@ def inside(iv: Interval) -> Callable[[Expr], bool]:
 
 
 def written(side: Any) -> Rational:
-    """The number a bare side shows, with its sign."""
-    return Rational(side.exact())
+    """The number a bare side shows, with its sign (remembered on the side: asked several times)."""
+    known = side.__dict__.get("_written")
+    if known is None:
+        known = side.__dict__["_written"] = Rational(side.exact())
+    return known
+
+
+def scaled(scale: Expr, value: Expr) -> Expr:
+    """``scale * value``, without SymPy's multiplication when ``scale`` is one (a quantity judged as
+    itself, nearly every chain); a zero Float is still multiplied, as SymPy makes it the Integer 0."""
+    if scale is sympy.S.One and (not isinstance(value, Float) or value):
+        return value
+    return scale * value
+
+
+def dps_float(value: Expr) -> Float:
+    """``Float(value, DPS)``; a fraction's made as SymPy makes it (its nearest binary number at
+    :data:`DPS` digits), without the constructor's dispatch (once per shown number)."""
+    if isinstance(value, Rational) and not isinstance(value, sympy.Integer):
+        return Float._new(
+            mlib.from_rational(int(value.p), int(value.q), _DPS_PREC, mlib.round_nearest), _DPS_PREC, False
+        )
+    return Float(value, DPS)
+
+
+#: The bits of :data:`DPS` digits.
+_DPS_PREC = mlib.libmpf.dps_to_prec(DPS)

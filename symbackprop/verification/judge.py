@@ -34,7 +34,8 @@ from .rounding import DIGITS_POLICIES, Rounding
 from .stated import StatedValues
 from .statements import Statement, bare, is_name, is_number
 from .timeline import Timeline
-from .zeros import independent, zero_contradicted
+from .zero_factors import ZeroFactors
+from .zeros import zero_contradicted
 
 __all__ = ["DIGITS_POLICIES", "Judge"]
 
@@ -92,6 +93,7 @@ class Judge:
         #: Unreadable statements -> their longest run of readable sides in numbers (see runner).
         self.runs: dict[int, Statement] = {}
         self._below: dict[Symbol, set[Symbol]] = {}
+        self._zeros: ZeroFactors | None = None
         #: Quantities stated only by their values -> what they may be computed from (see runner).
         self.computed_from: Mapping[Symbol, frozenset[Symbol]] = {}
         #: The same quantities -> what they read directly (see :func:`.siblings.frontiers`).
@@ -252,20 +254,10 @@ class Judge:
         """:meth:`_zero_product` across rows (see :func:`.zeros.zero_contradicted`)."""
         if self.oracle is None:
             return None
-        net = self.oracle.network
-        return zero_contradicted(st, row, self.memory.rounding, lambda f: self._zero_factor(net, f))
-
-    def _zero_factor(self, net: Any, factor: Expr) -> bool:
-        """A factor ``∂a/∂b`` that is 0 in the network (see :func:`.zeros.independent`); without a spec,
-        not where ``b`` feeds nothing the loss uses (the document may name one quantity two ways)."""
-        if (
-            isinstance(factor, Partial)
-            and not self.spec_mode
-            and factor.wrt in self.rules.doc_defs
-            and factor.wrt not in self._under(net.loss)
-        ):
-            return False
-        return independent(factor, net, self.symbols, self.failed, self._under)
+        if self._zeros is None:  # (made at first use: the runner sets what blocks which names first)
+            net, defs = self.oracle.network, self.rules.doc_defs
+            self._zeros = ZeroFactors(net, self.spec_mode, defs, self.symbols, self.failed, self._under)
+        return zero_contradicted(st, row, self.memory.rounding, self._zeros)
 
     def _under(self, node: Symbol) -> set[Symbol]:
         """Every symbol ``node`` is computed from, through the network's definitions."""
@@ -323,7 +315,7 @@ class Judge:
         if name is None:
             return
         side, first = st.parsed[1], st.parsed[0].expr
-        if plain(side) and name not in {s.name for s in side.expr.free_symbols}:
+        if plain(side) and name not in {s.name for s in side.free()}:
             self.memory.formulas[name] = side.exact()
             self.memory.params[name] = tuple(first.args) if isinstance(first, AppliedUndef) else ()
         elif not is_number(side):  # a value (f(x, y) = -12) keeps the formula; a new formula does not
@@ -441,6 +433,8 @@ class Judge:
 
     def _blocked(self, st: Statement) -> str | None:
         """Why a statement cannot be checked: it uses a name whose definition was unreadable."""
+        if not self.failed:  # (nothing is: no need to look)
+            return None
         used: set[Symbol] = set()
         for p in st.parsed:
             used |= {s for s in p.free() if not self._valued_only(s)}

@@ -21,9 +21,10 @@ from typing import Any
 
 import sympy
 from mpmath.ctx_mp import MPContext
+from mpmath.libmp import finf, fnan, fninf
 from sympy import Expr
 
-__all__ = ["MP", "Fallback", "evaluate", "template"]
+__all__ = ["MP", "Fallback", "as_value", "evaluate", "template"]
 
 #: The context values are computed in (its own precision, so that nothing global changes).
 MP = MPContext()
@@ -41,15 +42,33 @@ class Fallback(Exception):
 
 
 def _mp(x: Value) -> Any:
-    """``x`` as an mpf of :data:`MP`."""
-    if isinstance(x, Fraction):
-        return MP.mpf(x.numerator) / x.denominator
+    """``x`` as an mpf of :data:`MP` (an integer made once: ``-1`` in every difference)."""
+    if type(x) is Fraction:
+        key = (x.numerator, x.denominator)
+        known = _EXACT.get(key)
+        if known is None:  # (dividing by 1 changes nothing: an integer is already rounded)
+            if len(_EXACT) >= CONSTANTS:
+                _EXACT.clear()
+            known = _EXACT[key] = MP.mpf(key[0]) / key[1] if key[1] != 1 else MP.mpf(key[0])
+        return known
     return x
+
+
+#: Most integers and fractions kept made (see :func:`_mp` and :func:`_rational`).
+CONSTANTS = 4096
+
+#: Exact numbers as mpf, by numerator and denominator (a weight is read at every evaluation).
+_EXACT: dict[tuple[int, int], Any] = {}
+
+
+#: The class of :data:`MP`'s numbers, and the mpf values that are not finite.
+_MPF = MP.mpf
+_SPECIAL = frozenset({finf, fninf, fnan})
 
 
 def _finite(x: Any) -> Any:
     """``x`` when it is a finite real mpf, else :class:`Fallback` (complex, infinite, nan)."""
-    if not isinstance(x, MP.mpf) or not MP.isfinite(x):
+    if type(x) is not _MPF or x._mpf_ in _SPECIAL:
         raise Fallback("not a finite real number")
     return x
 
@@ -99,22 +118,56 @@ def evaluate(expr: Expr, leaf: Callable[[Expr], Any]) -> Value:
     Raises:
         Fallback: A part of ``expr`` has no rule here, or a leaf has no value.
     """
-    if isinstance(expr, sympy.Rational):
-        return Fraction(int(expr.p), int(expr.q))
-    if isinstance(expr, sympy.Float):
-        return _finite(MP.make_mpf(expr._mpf_))
-    if expr.is_Atom:
-        return _constant(expr, leaf)
-    if not isinstance(expr, _KNOWN) and not _is_library(expr):
-        raise Fallback(type(expr).__name__)
-    args = [evaluate(a, leaf) for a in expr.args]
-    if isinstance(expr, sympy.Add):
-        return _fold(args, lambda a, b: a + b)
-    if isinstance(expr, sympy.Mul):
-        return _fold(args, lambda a, b: a * b)
-    if isinstance(expr, sympy.Pow):
-        return _power(*args)
-    return _function(expr, args)
+    rule = _RULES.get(type(expr))
+    if rule is None:
+        rule = _RULES[type(expr)] = _rule(type(expr))
+    return rule(expr, leaf)
+
+
+def _rule(cls: type) -> Callable[[Any, Callable[[Expr], Any]], Value]:
+    """How an expression of class ``cls`` is evaluated (found once per class: the walk dispatches on
+    its node's class, instead of asking ``isinstance`` of each node again and again)."""
+    if issubclass(cls, sympy.Rational):
+        return _rational
+    if issubclass(cls, sympy.Float):
+        return _float
+    if getattr(cls, "is_Atom", False):
+        return _constant
+    if not issubclass(cls, _KNOWN) and not callable(getattr(cls, "elementary", None)):
+        return _unknown
+    if issubclass(cls, sympy.Add):
+        return _add
+    if issubclass(cls, sympy.Mul):
+        return _mul
+    if issubclass(cls, sympy.Pow):
+        return lambda expr, leaf: _power(*[evaluate(a, leaf) for a in expr.args])
+    return lambda expr, leaf: _function(expr, [evaluate(a, leaf) for a in expr.args])
+
+
+#: :func:`_rule` by class, found once.
+_RULES: dict[type, Callable[[Any, Callable[[Expr], Any]], Value]] = {}
+
+
+def _rational(expr: Any, leaf: Callable[[Expr], Any]) -> Value:
+    key = (expr.p, expr.q)
+    known = _FRACTIONS.get(key)
+    if known is None:
+        if len(_FRACTIONS) >= CONSTANTS:
+            _FRACTIONS.clear()
+        known = _FRACTIONS[key] = Fraction(int(expr.p), int(expr.q))
+    return known
+
+
+#: SymPy's Rationals as Fractions, by numerator and denominator.
+_FRACTIONS: dict[tuple[int, int], Fraction] = {}
+
+
+def _float(expr: Any, leaf: Callable[[Expr], Any]) -> Value:
+    return _finite(MP.make_mpf(expr._mpf_))
+
+
+def _unknown(expr: Any, leaf: Callable[[Expr], Any]) -> Value:
+    raise Fallback(type(expr).__name__)
 
 
 def _constant(expr: Expr, leaf: Callable[[Expr], Any]) -> Value:
@@ -124,19 +177,46 @@ def _constant(expr: Expr, leaf: Callable[[Expr], Any]) -> Value:
     if expr is sympy.pi:
         return +MP.pi
     value = leaf(expr)
-    if isinstance(value, (Fraction, MP.mpf)):
+    if type(value) is Fraction or type(value) is _MPF:
         return value
     if not isinstance(value, (sympy.Rational, sympy.Float)):
         raise Fallback(f"no value for {expr}")
     return evaluate(value, leaf)
 
 
-def _fold(args: list[Value], op: Callable[[Value, Value], Value]) -> Value:
-    """Exact while every operand is exact, in mpmath from the first inexact one on."""
-    out = args[0]
-    for a in args[1:]:
-        out = op(out, a) if isinstance(out, Fraction) and isinstance(a, Fraction) else op(_mp(out), _mp(a))
-    return out if isinstance(out, Fraction) else _finite(out)
+def as_value(value: Any) -> Value | None:
+    """A SymPy number as a value of this module (what :func:`evaluate` makes of it), or ``None`` when
+    it is none (not a Rational nor a Float, not finite)."""
+    if not isinstance(value, (sympy.Rational, sympy.Float)):
+        return None
+    try:
+        return evaluate(value, _no_leaf)
+    except Fallback:
+        return None
+
+
+def _no_leaf(expr: Expr) -> None:
+    return None
+
+
+def _add(expr: Any, leaf: Callable[[Expr], Any]) -> Value:
+    """A sum: exact while every term is exact, in mpmath from the first inexact one on."""
+    args = expr.args
+    out = evaluate(args[0], leaf)
+    for arg in args[1:]:
+        a = evaluate(arg, leaf)
+        out = out + a if type(out) is Fraction and type(a) is Fraction else _mp(out) + _mp(a)
+    return out if type(out) is Fraction else _finite(out)
+
+
+def _mul(expr: Any, leaf: Callable[[Expr], Any]) -> Value:
+    """A product, as :func:`_add` sums."""
+    args = expr.args
+    out = evaluate(args[0], leaf)
+    for arg in args[1:]:
+        a = evaluate(arg, leaf)
+        out = out * a if type(out) is Fraction and type(a) is Fraction else _mp(out) * _mp(a)
+    return out if type(out) is Fraction else _finite(out)
 
 
 def _power(base: Value, exp: Value) -> Value:

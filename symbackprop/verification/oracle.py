@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import random
 import warnings
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -33,7 +34,7 @@ from sympy import Expr, Float, Rational, Symbol
 from ..core.derivation import DPS, Derivation, Evaluation, Partial, derive
 from ..core.functions import kink_conditions
 from ..errors import SymbackpropError, SymbackpropWarning
-from .mpvalue import Fallback, evaluate
+from .mpvalue import Fallback, as_value, evaluate
 from .names import Names
 from .report import Formula
 from .textbook import tidy
@@ -57,6 +58,15 @@ RANDOM_TRIES = 24
 
 #: The largest written-out loss (in SymPy operations) a derivative is taken of with no point.
 WRITTEN_OUT_OPS = 400
+
+#: Most evaluations whose names' values :meth:`Oracle.value` keeps converted (see ``_leaves``).
+KNOWN_EVALUATIONS = 64
+
+#: Most updates :meth:`Oracle.true_value` keeps computed.
+KNOWN_UPDATES = 4096
+
+#: No written numbers.
+_NO_NUMBERS: Mapping[Symbol, Any] = {}
 
 
 class Unknown(Exception):
@@ -92,6 +102,33 @@ def _as_float(value: Any) -> Float:
 
 #: The bits of :data:`DPS` digits (what ``Float(x, DPS)`` rounds to).
 _DPS_PREC = mlib.libmpf.dps_to_prec(DPS)
+
+
+def _update(value: Expr, lr: Expr, gradient: Expr) -> Expr:
+    """``value - lr * gradient``, as SymPy computes it (each step rounded to the larger precision of
+    its operands, a fraction at the Float's), without its dispatch, for the usual Floats."""
+    if type(lr) is not Float or type(gradient) is not Float or not isinstance(value, (Float, Rational)):
+        return value - lr * gradient
+    bits = max(lr._prec, gradient._prec)
+    step = Float._new(mlib.mpf_mul(lr._mpf_, gradient._mpf_, bits, _RND), bits)
+    if type(step) is not Float:  # 0: SymPy's Integer
+        return value - step
+    if type(value) is Float:
+        bits = max(value._prec, step._prec)
+        return Float._new(mlib.mpf_sub(value._mpf_, step._mpf_, bits, _RND), bits)
+    if type(value) is not Rational and not isinstance(value, sympy.Integer):
+        return value - step
+    bits = step._prec  # (a Rational minus a Float: minus the Float, plus the Rational at its precision)
+    own = (
+        mlib.from_int(int(value.p), bits, _RND)
+        if value.q == 1
+        else mlib.from_rational(int(value.p), int(value.q), bits, _RND)
+    )
+    return Float._new(mlib.mpf_add(mlib.mpf_neg(step._mpf_), own, bits, _RND), bits)
+
+
+#: SymPy's rounding of Float arithmetic.
+_RND = mlib.round_nearest
 
 
 def close(a: Expr, b: Expr) -> bool:
@@ -236,12 +273,24 @@ class Oracle:
         if kind == "adjoint":
             return ev.adjoints[key[1]]
         if kind == "update":
+            known = self._updates.get((key[1], id(ev)))
+            if known is not None and known[0] is ev:  # (asked again once the chain is judged)
+                return known[1]
             lr = self.lr(ev)
             if lr is None:
                 msg = "no learning rate is known"
                 raise Unknown(msg)
-            return ev.values[key[1]] - lr * ev.adjoints[key[1]]
+            if len(self._updates) >= KNOWN_UPDATES:
+                self._updates.clear()
+            value = _update(ev.values[key[1]], lr, ev.adjoints[key[1]])
+            self._updates[(key[1], id(ev))] = (ev, value)
+            return value
         raise Unknown("unknown quantity")
+
+    @functools.cached_property
+    def _updates(self) -> dict[tuple[Symbol, int], tuple[Evaluation, Expr]]:
+        """Updates computed, by parameter and evaluation (by id, kept alive with it)."""
+        return {}
 
     def constant(self, key: Key) -> Expr | None:
         """A derivative's exact value when it is the same at every point (``∂(x + y)/∂x = 1``), else
@@ -396,18 +445,47 @@ class Oracle:
 
         Walked with mpmath (:mod:`.mpvalue`); a side it has no rule for takes SymPy's route.
         """
+        leaf = self._leaves(ev, numbers)
         with contextlib.suppress(Fallback):
-            return _as_float(evaluate(expr, lambda leaf: self._leaf(leaf, ev, numbers)))
+            return _as_float(evaluate(expr, leaf))
         with contextlib.suppress(Fallback):  # a shorthand (out = s_1 + s_2): written out, then walked
             full = self._unaliased(expr)
             if full is not expr:
-                return _as_float(evaluate(full, lambda leaf: self._leaf(leaf, ev, numbers)))
+                return _as_float(evaluate(full, leaf))
         e = self.resolve(expr, ev, numbers).xreplace({s: n.value for s, n in numbers.items()})
         v = number(e)
         if v is None:
             msg = "the value is not a finite real number here"
             raise Unknown(msg)
         return v
+
+    @functools.cached_property
+    def _known(self) -> dict[int, tuple[Evaluation, dict[Expr, Any]]]:
+        """Per evaluation (by id, kept alive with it): its names' values for :func:`.mpvalue.evaluate`."""
+        return {}
+
+    def _leaves(self, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Callable[[Expr], Any]:
+        """:meth:`_leaf` for :func:`.mpvalue.evaluate`, with the values of the names and derivatives
+        at ``ev`` converted once per evaluation (a side's numbers are its own: looked up each time)."""
+        known = self._known.get(id(ev))
+        if known is None or known[0] is not ev:
+            if len(self._known) >= KNOWN_EVALUATIONS:
+                self._known.clear()
+            known = self._known[id(ev)] = (ev, {})
+        values = known[1]
+
+        def leaf(x: Expr) -> Any:
+            if x in numbers and not isinstance(x, Partial):
+                return numbers[x].value
+            v = values.get(x)
+            if v is None:
+                v = self._leaf(x, ev, _NO_NUMBERS)
+                converted = as_value(v)
+                if converted is not None:
+                    values[x] = v = converted
+            return v
+
+        return leaf
 
     def _leaf(self, leaf: Expr, ev: Evaluation, numbers: Mapping[Symbol, Any]) -> Expr | None:
         """A name's or derivative's value for :meth:`value`, as :meth:`resolve` gives it (``None``

@@ -27,6 +27,26 @@ from typing import Any
 import sympy
 from mpmath import mp
 from mpmath.ctx_iv import MPIntervalContext
+from mpmath.libmp import (
+    MPZ,
+    finf,
+    fnan,
+    fninf,
+    fone,
+    from_int,
+    mpf_abs,
+    mpf_add,
+    mpf_div,
+    mpf_gt,
+    mpf_le,
+    mpf_lt,
+    mpf_mul,
+    mpf_mul_int,
+    mpf_pos,
+    mpf_sub,
+    normalize,
+    round_nearest,
+)
 from sympy import Expr, Float, Rational, Symbol
 
 __all__ = [
@@ -38,6 +58,7 @@ __all__ = [
     "Policy",
     "Rounding",
     "contains",
+    "fresh_point",
     "hull",
     "middle",
     "overlap",
@@ -60,6 +81,7 @@ PRECISE_DIGITS = 3
 
 #: Widening that absorbs arithmetic noise in exact values (digits at the 30th place).
 NOISE = mp.mpf("1e-25")
+_NOISE = NOISE._mpf_
 
 
 @dataclass(frozen=True)
@@ -110,8 +132,18 @@ def point(x: Any) -> Interval:
     if known is None:
         if len(_POINTS) >= POINTS:
             _POINTS.clear()
-        known = _POINTS[x] = _point(x)
+        if isinstance(x, Float) and x._prec <= IV.prec:  # its own digits: what _point gives, made directly
+            known = _POINTS[x] = IV.make_mpf((x._mpf_, x._mpf_))
+        else:
+            known = _POINTS[x] = _point(x)
     return known
+
+
+def fresh_point(x: Any) -> Interval:
+    """:func:`point`, made afresh for a Float (not kept: for a value seen once, such as a true value)."""
+    if isinstance(x, Float) and x._prec <= IV.prec:
+        return IV.make_mpf((x._mpf_, x._mpf_))
+    return point(x)
 
 
 @_precise
@@ -135,6 +167,42 @@ def lo(x: Interval) -> Any:
 def hi(x: Interval) -> Any:
     """The upper end of an interval, as an mpf."""
     return mp.make_mpf(x._mpi_[1])
+
+
+# The operations below work on mpmath's raw numbers (``(sign, man, exp, bc)`` tuples) at the
+# interval context's precision, rounding to nearest: exactly what ``mp`` does at that precision
+# (see :func:`_precise`), without making a number object for each step or setting ``mp.prec``.
+
+#: The precision (bits) and rounding of the raw operations.
+_PREC, _RND = IV.prec, round_nearest
+
+
+def _ends(a: tuple, b: tuple) -> Interval:
+    """``IV.mpf([a, b])`` of two raw numbers (taken as they are, as mpmath takes mpf ends)."""
+    if a == fnan or b == fnan:
+        a, b = fninf, finf
+    assert mpf_le(a, b), "endpoints must be properly ordered"
+    return IV.make_mpf((a, b))
+
+
+def _raw(value: Expr) -> tuple:
+    """:func:`_mpf` of a value, as a raw number."""
+    if isinstance(value, Rational):
+        return mpf_div(mpf_pos(from_int(int(value.p)), _PREC, _RND), from_int(int(value.q)), _PREC, _RND)
+    if isinstance(value, Float) and value._prec <= _PREC:
+        return value._mpf_
+    v = Float(value, 40)._mpf_
+    return v if v in (finf, fninf, fnan) else normalize(v[0], MPZ(v[1]), v[2], v[3], _PREC, _RND)
+
+
+#: The ends that are no finite number.
+_INFINITE = (finf, fninf, fnan)
+
+
+def _noise(v: tuple) -> tuple:
+    """``NOISE * max(1, abs(v))``, raw."""
+    a = mpf_abs(v, _PREC, _RND)
+    return mpf_mul(_NOISE, a, _PREC, _RND) if mpf_gt(a, fone) else mpf_mul_int(_NOISE, 1, _PREC, _RND)
 
 
 def _max(a: Interval, b: Interval) -> Interval:
@@ -293,6 +361,7 @@ class Rounding:
         self.exact: set[Rational] = {_rational(v) for v in exact if _finite(v)} - self.approximate
         self.carried: dict[Rational, Interval] = {}
         self._own: dict[tuple[Rational, int], Interval] = {}
+        self._widths: dict[int, tuple] = {}  # decimals -> half a unit of the last digit, and noise (raw)
 
     def add_exact(self, values: Iterable[Expr]) -> None:
         """More givens (values stated later, an updated point)."""
@@ -305,7 +374,6 @@ class Rounding:
             return mp.mpf(0)
         return mp.mpf(self.policy.units.p) / self.policy.units.q / mp.mpf(10) ** decimals
 
-    @_precise
     def shown(self, number: Any, result: bool = False, exact_upto: int = 0) -> Interval:
         """The interval a written number (a :class:`~symbackprop.notation.latex.Number`) stands for.
 
@@ -319,17 +387,20 @@ class Rounding:
         v = number.value
         if number.decimals <= 0:
             return point(v)
-        carried = self.carried.get(abs(v)) if self.policy.carry else None
+        size = v if isinstance(v, Rational) and v.p >= 0 else abs(v)  # (the same number: not made again)
+        carried = self.carried.get(size) if self.policy.carry else None
         exact = not result and (
-            abs(v) in self.exact or _digits(number) <= SHORT or number.decimals <= exact_upto
+            size in self.exact or _digits(number) <= SHORT or number.decimals <= exact_upto
         )
         if exact and carried is None:
             return point(v)
         own = point(v) if exact else self._rounded(v, number.decimals)
         if carried is None:
             return own
-        carried = carried if v >= 0 else -carried  # it only widens: the number still stands for its rounding
-        return IV.mpf([min(lo(own), lo(carried)), max(hi(own), hi(carried))])
+        negative = v.p < 0 if isinstance(v, Rational) else not v >= 0
+        if negative:  # it only widens: the number still stands for its rounding
+            carried = -carried
+        return _join(own, carried)
 
     def _rounded(self, v: Rational, decimals: int) -> Interval:
         """``v ± units·10⁻ᵈ``, made once per number and decimals."""
@@ -338,12 +409,10 @@ class Rounding:
         if known is None:
             width = _WIDTHS.get((self.policy.units, decimals))
             if width is None:  # the same for every number shown with these decimals
-                h = IV.mpf(self.policy.units.p) / self.policy.units.q / IV.mpf(10) ** decimals
-                width = _WIDTHS[(self.policy.units, decimals)] = IV.mpf([-hi(h), hi(h)])
+                width = _WIDTHS[(self.policy.units, decimals)] = _width(self.policy.units, decimals)
             known = self._own[key] = point(v) + width
         return known
 
-    @_precise
     def interval(
         self, expr: Expr, numbers: Mapping[Symbol, Any], result: bool = False, exact_upto: int = 0
     ) -> Interval:
@@ -355,53 +424,70 @@ class Rounding:
         Raises:
             NoInterval: The side is not a finite real number here.
         """
-        env = {s: self.shown(n, result, exact_upto) for s, n in numbers.items()}
-        try:
-            out = evaluate(expr, env)
-        except (NoInterval, ZeroDivisionError, ValueError, TypeError):
-            try:
-                out = _first_order(expr, env)
-            except (ZeroDivisionError, ValueError, TypeError):  # e.g. a derivative at a point, unevaluated
-                raise NoInterval("not a number here") from None
-        if not (mp.isfinite(lo(out)) and mp.isfinite(hi(out))):
+        if len(numbers) == 1 and expr in numbers:  # one number as written: nothing to compute
+            out = self.shown(numbers[expr], result, exact_upto)
+        else:
+            out = self._computed(expr, numbers, result, exact_upto)
+        if out._mpi_[0] in _INFINITE or out._mpi_[1] in _INFINITE:
             raise NoInterval("not a finite number")
         return out
 
     @_precise
+    def _computed(self, expr: Expr, numbers: Mapping[Symbol, Any], result: bool, exact_upto: int) -> Interval:
+        """:meth:`interval` of a side with arithmetic (at 40 digits)."""
+        env = {s: self.shown(n, result, exact_upto) for s, n in numbers.items()}
+        try:
+            return evaluate(expr, env)
+        except (NoInterval, ZeroDivisionError, ValueError, TypeError):
+            try:
+                return _first_order(expr, env)
+            except (ZeroDivisionError, ValueError, TypeError):  # e.g. a derivative at a point, unevaluated
+                raise NoInterval("not a number here") from None
+
     def widen(self, iv: Interval, decimals: int) -> Interval:
         """``iv`` widened by the last-digit rounding of a number with ``decimals`` decimals."""
-        h = self.half(decimals) + NOISE
-        return IV.mpf([lo(iv) - h, hi(iv) + h])
+        h = self._widths.get(decimals)
+        if h is None:
+            h = self._widths[decimals] = mpf_add(self.half(decimals)._mpf_, _NOISE, _PREC, _RND)
+        a, b = iv._mpi_
+        return _ends(mpf_sub(a, h, _PREC, _RND), mpf_add(b, h, _PREC, _RND))
 
-    @_precise
     def carry(self, value: Rational, iv: Interval) -> None:
         """A shown result stands for ``iv`` wherever it is written later (kept by its absolute value)."""
-        if not self.policy.carry or value == 0:
+        sign = _sign(value)
+        if not self.policy.carry or sign == 0:
             return
-        if value < 0:
+        if sign < 0:
             value, iv = -value, -iv
         old = self.carried.get(value)
-        self.carried[value] = iv if old is None else IV.mpf([min(lo(old), lo(iv)), max(hi(old), hi(iv))])
+        self.carried[value] = iv if old is None else _join(old, iv)
 
 
-@_precise
 def contains(iv: Interval, value: Expr) -> bool:
     """Whether an exact or 30-digit ``value`` lies in ``iv`` (up to arithmetic noise)."""
-    v = _mpf(value)
-    return bool(lo(iv) - NOISE * max(1, abs(v)) <= v <= hi(iv) + NOISE * max(1, abs(v)))
+    v = _raw(value)
+    a, b = iv._mpi_
+    noise = _noise(v)
+    return mpf_le(mpf_sub(a, noise, _PREC, _RND), v) and mpf_le(v, mpf_add(b, noise, _PREC, _RND))
 
 
-@_precise
 def overlap(a: Interval, b: Interval) -> bool:
     """Whether two intervals meet."""
-    return bool(lo(a) <= hi(b) + NOISE and lo(b) <= hi(a) + NOISE)
+    (a0, a1), (b0, b1) = a._mpi_, b._mpi_
+    return mpf_le(a0, mpf_add(b1, _NOISE, _PREC, _RND)) and mpf_le(b0, mpf_add(a1, _NOISE, _PREC, _RND))
 
 
-@_precise
 def hull(iv: Interval, value: Expr) -> Interval:
     """The smallest interval holding ``iv`` and ``value``."""
-    v = _mpf(value)
-    return IV.mpf([min(lo(iv), v), max(hi(iv), v)])
+    v = _raw(value)
+    a, b = iv._mpi_
+    return _ends(v if mpf_lt(v, a) else a, v if mpf_gt(v, b) else b)
+
+
+def _join(a: Interval, b: Interval) -> Interval:
+    """The smallest interval holding two intervals."""
+    (a0, a1), (b0, b1) = a._mpi_, b._mpi_
+    return _ends(b0 if mpf_lt(b0, a0) else a0, b1 if mpf_gt(b1, a1) else a1)
 
 
 @_precise
@@ -410,14 +496,33 @@ def middle(iv: Interval) -> Float:
     return Float(mp.nstr((lo(iv) + hi(iv)) / 2, 35), 30)
 
 
+@_precise
+def _width(units: Rational, decimals: int) -> Interval:
+    """``±units·10⁻ᵈ`` (at 40 digits: its ends are negated as mpf numbers, wherever it is asked from)."""
+    h = IV.mpf(units.p) / units.q / IV.mpf(10) ** decimals
+    return IV.mpf([-hi(h), hi(h)])
+
+
 #: ``±units·10⁻ᵈ`` by (units, decimals): made once.
 _WIDTHS: dict[tuple[Any, int], Interval] = {}
 
 
 def _digits(number: Any) -> int:
     """Significant digits of a written number (``0.069``: 2, ``1.0``: 2)."""
-    scaled = abs(number.value) * 10**number.decimals
+    v = number.value
+    if isinstance(v, Rational):  # the same, in integers
+        scaled = abs(int(v.p)) * 10**number.decimals // int(v.q) if number.decimals >= 0 else None
+        if scaled is not None:
+            return len(str(scaled)) if v.p else 1
+    scaled = abs(v) * 10**number.decimals
     return len(str(int(scaled))) if scaled else 1
+
+
+def _sign(v: Expr) -> int:
+    """-1, 0 or 1: the sign of a number (of a Rational from its numerator)."""
+    if not isinstance(v, Rational):
+        return -1 if v < 0 else (0 if v == 0 else 1)
+    return (v.p > 0) - (v.p < 0)
 
 
 def _mpf(value: Expr) -> Any:

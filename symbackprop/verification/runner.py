@@ -38,6 +38,7 @@ from .delta_rule import delta_rule_findings
 from .documents import Document, Fragment, format_of, read_document
 from .garbage import fewer_collections
 from .givens import plain_arithmetic
+from .heap import frozen_heap
 from .index_notation import IndexJudge
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
@@ -231,6 +232,7 @@ def _verify(
     return VerifyReport(name, tuple(_in_cells(doc, findings)), source, doc.text, doc.format)
 
 
+@frozen_heap  # (full collections while judging skip the document: see .heap)
 def _judge_part(
     doc: Document,
     statements: list[Statement],
