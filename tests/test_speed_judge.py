@@ -287,3 +287,20 @@ def test_judging_freezes_the_heap_and_thaws_it(monkeypatch):
     assert report.counts()["wrong"] == 0
     assert seen and all(n > 0 for n in seen)
     assert gc.get_freeze_count() == 0
+
+
+def test_judging_never_undoes_the_callers_own_freeze():
+    """A caller that froze its heap itself (a server before it forks) still has it frozen after
+    verify, and verify judged all the same."""
+    import gc
+
+    from symbackprop.verification import verify
+
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        report = verify("doc.md", text="`x = 1.0`, `w = 0.5`\n\n$$z = x \\cdot w = 0.7$$\n", format="md")
+        assert report.counts()["wrong"] == 1
+        assert gc.get_freeze_count() >= before > 0
+    finally:
+        gc.unfreeze()

@@ -8,6 +8,12 @@ about 1.3 s of 10.  Nearly nothing verify builds is cyclic garbage (reference
 counting frees it), so while a document is verified the youngest generation
 is collected ten times less often, which leaves the full collections out of a
 run of that size; the thresholds are restored afterwards.
+
+Judging then adds its own objects to a document already read: :func:`set_aside`
+moves what exists when a part starts being judged out of the collector's sight
+(``gc.freeze``) and back when it is done, so the collections that still happen
+skip the document.  It does so only when nothing is frozen already: a caller's
+own ``gc.freeze()`` (a server before it forks) is never undone.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import gc
 import threading
 from collections.abc import Iterator
 
-__all__ = ["YOUNG_THRESHOLD", "fewer_collections"]
+__all__ = ["YOUNG_THRESHOLD", "fewer_collections", "set_aside"]
 
 #: Allocations (net of frees) between two collections of the youngest generation (Python's default: 700).
 YOUNG_THRESHOLD = 10_000
@@ -48,3 +54,20 @@ def fewer_collections() -> Iterator[None]:
 #: The thresholds found by the first block in, once per block open (see :func:`fewer_collections`).
 _SAVED: list[tuple[int, ...]] = []
 _LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def set_aside() -> Iterator[None]:
+    """Within the block, the objects alive when it starts are frozen (see the module's docstring);
+    unfrozen on the way out by the block that froze them.  A no-op when anything is frozen already:
+    the caller's, or another block's (verify in several threads)."""
+    with _LOCK:
+        mine = gc.get_freeze_count() == 0
+        if mine:
+            gc.freeze()
+    try:
+        yield
+    finally:
+        if mine:
+            with _LOCK:
+                gc.unfreeze()

@@ -36,9 +36,8 @@ from .chain_shapes import shape_error
 from .conventions import as_convention, other_conventions
 from .delta_rule import delta_rule_findings
 from .documents import Document, Fragment, format_of, read_document
-from .garbage import fewer_collections
+from .garbage import fewer_collections, set_aside
 from .givens import plain_arithmetic
-from .heap import frozen_heap
 from .index_notation import IndexJudge
 from .infer import Inferred, Role, infer_network
 from .judge import DIGITS_POLICIES, Judge
@@ -232,7 +231,7 @@ def _verify(
     return VerifyReport(name, tuple(_in_cells(doc, findings)), source, doc.text, doc.format)
 
 
-@frozen_heap  # (full collections while judging skip the document: see .heap)
+@set_aside()  # full collections while judging skip the document read before it (see .garbage)
 def _judge_part(
     doc: Document,
     statements: list[Statement],
