@@ -16,6 +16,7 @@ import sympy
 from sympy import Expr, Symbol
 
 from ...errors import InputError
+from .replacing import replaced
 from .skeleton import parse_skeleton
 from .vocabulary import PLACEHOLDER
 
@@ -64,7 +65,7 @@ def _substitute(raw: Any, table: Mapping[int, Any]) -> Expr:
     if walked is not None:  # the common case, read in one walk
         if walked[1]:
             raise InputError("the expression was misread (a stray function or number)")
-        return raw.xreplace(walked[0])
+        return replaced(raw, walked[0])
     mapping: dict[Symbol, Any] = {}
     for s in raw.free_symbols:
         m = PLACEHOLDER.match(s.name)
@@ -74,7 +75,7 @@ def _substitute(raw: Any, table: Mapping[int, Any]) -> Expr:
         mapping[s] = table[int(m.group(1))]
     if raw.atoms(sympy.Float, sympy.core.function.AppliedUndef):
         raise InputError("the expression was misread (a stray function or number)")
-    return raw.xreplace(mapping)
+    return replaced(raw, mapping)
 
 
 #: How SymPy finds the free symbols of a node that binds none (a sum, an integral or a derivative
