@@ -230,3 +230,29 @@ def test_verify_resolves_a_name_written_again_from_memory(monkeypatch):
     few, many = _resolved_in_parsing(monkeypatch, 3), _resolved_in_parsing(monkeypatch, 30)
     assert set(many) == {"L", "w", "x", "y", "z"}
     assert many == few
+
+
+def test_a_written_derivative_is_read_once_per_fraction(monkeypatch):
+    """``\\frac{\\partial L}{\\partial w}`` is written on several sides (its value, a chain rule, an
+    update): its differentials are read once per fraction, and its value is the same each time."""
+    from symbackprop.notation.latex import derivatives
+
+    derivatives._fraction_derivative.cache_clear()
+    derivatives._lone_name.cache_clear()
+    read: list[list[str]] = []
+    real = derivatives.differential
+    monkeypatch.setattr(derivatives, "differential", lambda toks: read.append(toks) or real(toks))
+    table = _names()
+    n = next(iter(table)).split("_")[1]
+    w, a = table[f"w_{n}"], table[f"a_{n}"]
+    table["L"] = Symbol("L")
+    sides = [
+        rf"\frac{{\partial L}}{{\partial w_{{{n}}}}}",
+        rf"w_{{{n}}} - \eta \frac{{\partial L}}{{\partial w_{{{n}}}}}",
+    ]
+    sides.append(rf"\frac{{\partial L}}{{\partial a_{{{n}}}}} \frac{{\partial L}}{{\partial w_{{{n}}}}}")
+    values = [parse_math(side, table.get, gradient=Partial, known=frozenset(table)).exact() for side in sides]
+    L = table["L"]
+    assert values == [Partial(L, w), w - table["eta"] * Partial(L, w), Partial(L, a) * Partial(L, w)]
+    assert len(read) == 2 * 2  # two distinct fractions, a numerator and a denominator each
+    assert derivatives._lone_name.cache_info().misses == 1  # "L" each time

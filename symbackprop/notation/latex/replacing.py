@@ -45,21 +45,24 @@ def _replace(node: Basic, rule: Mapping[Any, Any]) -> tuple[Any, bool]:
             changed = changed or hit
         else:
             args.append(a)
-    if not changed:
-        return node, False
+    return (_rebuilt(node, args), True) if changed else (node, False)
+
+
+def _rebuilt(node: Basic, args: list[Any]) -> Any:
+    """``node.func(*args)``, with a product or a sum of plain parts put together directly."""
     cls = type(node)
     if cls is not Mul and cls is not Add:
-        return node.func(*args), True
+        return node.func(*args)
     key = (cls, *args, *map(type, args))  # typed: SymPy's 1 and 1.0 are unequal, but may not be
-    built = _MADE.get(key)
-    if built is None:
-        built = _product(args) if cls is Mul else _sum(args)
-        if built is None:
-            return node.func(*args), True  # SymPy's constructor remembers these itself
+    made = _MADE.get(key)
+    if made is None:
+        made = _product(args) if cls is Mul else _sum(args)
+        if made is None:
+            return node.func(*args)  # SymPy's constructor remembers these itself
         if len(_MADE) >= _REMEMBERED:
             _MADE.clear()
-        _MADE[key] = built
-    return built, True
+        _MADE[key] = made
+    return made
 
 
 #: Products and sums built here (``out - y`` is written beside many names), by their arguments.
@@ -107,13 +110,13 @@ def _product(args: list[Any]) -> Expr | None:
         return None
     if not all(_plain(a) or (a.is_Add and not coeff and _sum_like(a)) for a in rest):
         return None
-    rest.sort(key=_args_sortkey)
+    _ordered(rest)
     return _built(Mul, coeff + rest)
 
 
 def _sum_like(e: Any) -> bool:
-    """Whether ``e`` is a commutative sum (a factor ``Mul.flatten`` keeps whole)."""
-    return e.is_commutative is True and not e.is_number
+    """Whether ``e`` is a commutative sum (a factor ``Mul.flatten`` keeps whole, as a power of 1)."""
+    return e.is_commutative is True
 
 
 def _sum(args: list[Any]) -> Expr | None:
@@ -129,7 +132,7 @@ def _sum(args: list[Any]) -> Expr | None:
         if key is None or key in seen:
             return None
         seen.add(key)
-    terms.sort(key=_args_sortkey)
+    _ordered(terms)
     return _built(Add, numbers + terms)
 
 
@@ -149,6 +152,15 @@ def _term_key(a: Any) -> Any:
     if len(rest) == 1:
         return rest[0] if _plain(rest[0]) else None
     return a._new_rawargs(*rest)
+
+
+def _ordered(parts: list[Any]) -> None:
+    """Sort distinct ``parts`` in SymPy's canonical order, in place (two by one comparison)."""
+    if len(parts) == 2:
+        if parts[1].compare(parts[0]) < 0:  # what sort() asks of two
+            parts.reverse()
+    else:
+        parts.sort(key=_args_sortkey)
 
 
 #: Per type of argument: whether no constructor postprocessor is registered for it (most types).

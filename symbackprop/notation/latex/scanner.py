@@ -131,8 +131,12 @@ class Scanner:
         if depth > MAX_DEPTH:
             raise InputError("the expression nests too deeply")
         out: list[str] = []
-        i = 0
-        while i < len(toks):
+        i, n = 0, len(toks)
+        while i < n:
+            if toks[i].isspace():  # as atom() reads it, without the call (a third of the tokens)
+                out.append(" ")
+                i += 1
+                continue
             piece, i = self.atom(toks, i, depth)
             out.append(piece)
         return "".join(out)
@@ -147,7 +151,7 @@ class Scanner:
             return "(" + self.rewrite(g, depth + 1) + ")", j
         if t == "^":
             return self.power(toks, i, depth)
-        if NUMBER.fullmatch(t):
+        if (t[:1].isdigit() or t[:1] == ".") and NUMBER.fullmatch(t):
             return self.number(t), i + 1
         if t.startswith("\\"):
             return self.command(toks, i, depth)

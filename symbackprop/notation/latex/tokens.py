@@ -145,6 +145,9 @@ def decorations(toks: list[str], i: int) -> tuple[str, str, int]:
     The layer is ``+`` for an updated value (``w^{+}``, ``w^{\\text{new}}``,
     ``w_{new}``, ``w(new)``) and ``2+`` for layer 2 updated (``w^{2+}_{11}``).
     """
+    j = skip_space(toks, i)
+    if j >= len(toks) or toks[j] not in ("_", "^", "("):
+        return "", "", i  # no decoration (the common case): nothing more to look for
     sub = layer = ""
     for _ in range(3):
         j = skip_space(toks, i)
