@@ -256,3 +256,60 @@ def test_a_written_derivative_is_read_once_per_fraction(monkeypatch):
     assert values == [Partial(L, w), w - table["eta"] * Partial(L, w), Partial(L, a) * Partial(L, w)]
     assert len(read) == 2 * 2  # two distinct fractions, a numerator and a denominator each
     assert derivatives._lone_name.cache_info().misses == 1  # "L" each time
+
+
+def test_a_side_of_one_placeholder_needs_no_skeleton(monkeypatch):
+    """A side that is one name, one number or one derivative is what its placeholder stands for:
+    no skeleton is parsed for it."""
+    from symbackprop.notation.latex import adapter
+
+    parsed: list[str] = []
+    real = adapter.parse_skeleton
+    monkeypatch.setattr(adapter, "parse_skeleton", lambda text: parsed.append(text) or real(text))
+    table = _names()
+    n = next(iter(table)).split("_")[1]
+    side = parse_math(f"w_{{{n}}}", table.get, known=frozenset(table))
+    assert side.exact() == table[f"w_{n}"]
+    number = parse_math("0.25", table.get)
+    assert number.exact() == Rational(1, 4) and next(iter(number.numbers.values())).decimals == 2
+    assert parsed == []
+    assert parse_math(f"2 w_{{{n}}}", table.get, known=frozenset(table)).exact() == 2 * table[f"w_{n}"]
+    assert len(parsed) == 1
+
+
+def test_a_number_written_again_is_converted_once():
+    """``0.5`` written on many sides becomes its exact value once (a fresh symbol each time)."""
+    from symbackprop.notation.latex import scanner
+
+    scanner._exact.cache_clear()
+    sides = [parse_math(text, Symbol) for text in ("0.5", "0.5 x", "x - 0.5", ".5")]
+    half, x = Rational(1, 2), Symbol("x")
+    assert [s.exact() for s in sides] == [half, x / 2, x - half, half]
+    assert scanner._exact.cache_info().misses == 2  # "0.5" and ".5"
+
+
+def test_verify_makes_each_written_derivative_once_in_parsing(monkeypatch):
+    """``\\frac{\\partial L}{\\partial w}`` on many sides is one (immutable) atom, made once."""
+    from symbackprop.verification import runner, verify
+
+    made: list[tuple] = []
+    real_new, parse_all = Partial.__new__, runner.parse_all
+    in_parsing = [False]
+
+    def counting(cls, of, wrt):
+        if in_parsing[0]:
+            made.append((of, wrt))
+        return real_new(cls, of, wrt)
+
+    def marked(*args):
+        in_parsing[0] = True
+        parse_all(*args)
+        in_parsing[0] = False
+
+    monkeypatch.setattr(Partial, "__new__", counting)
+    monkeypatch.setattr(runner, "parse_all", marked)
+    chain = "$$\\frac{\\partial L}{\\partial w} = (z - y) \\cdot x = 0.5 \\cdot 1 = 0.5$$\n"
+    update = "$$w^{+} = w - 0.1 \\frac{\\partial L}{\\partial w} = 0.45$$\n"
+    head = "`x = 1.0`, `w = 0.5`, `y = 0`\n\n$$z = x \\cdot w = 0.5$$\n\n$$L = \\frac{1}{2}(z - y)^2$$\n\n"
+    verify("long.md", text=head + "\n".join([chain, update] * 10), format="md")
+    assert len(made) == len(set(made)) == 1

@@ -25,8 +25,11 @@ __all__ = ["finish", "parse_with_latex2sympy"]
 
 def finish(text: str, table: Mapping[int, Any]) -> Expr:
     """Placeholder LaTeX -> SymPy, with every placeholder ``v_{k}`` replaced by ``table[k]``."""
-    if not text.strip():
+    lone = text.strip()
+    if not lone:
         raise InputError("an empty expression")
+    if lone.startswith("v_{") and lone.endswith("}") and lone[3:-1].isdigit() and int(lone[3:-1]) in table:
+        return table[int(lone[3:-1])]  # one placeholder alone (a name, a number): what it stands for
     raw = parse_skeleton(text)
     if raw is None:
         raw = parse_with_latex2sympy(text)

@@ -100,23 +100,29 @@ def _kind(cls: Any) -> int:
 
 def _product(args: list[Any]) -> Expr | None:
     """``Mul(*args)`` when nothing combines: at most one rational coefficient (not 0 or 1) and
-    distinct plain factors or sums (no sum beside a coefficient, which ``Mul`` would expand), two
-    at least; else ``None``."""
-    coeff = [a for a in args if isinstance(a, Expr) and a.is_Rational]
-    rest = [a for a in args if not (isinstance(a, Expr) and a.is_Rational)]
-    if len(coeff) > 1 or (coeff and (coeff[0] is S.One or coeff[0] is S.Zero)):
+    distinct plain factors or commutative sums (no sum beside a coefficient, which ``Mul`` would
+    expand), two at least; else ``None``."""
+    coeff: list[Any] = []
+    rest: list[Any] = []
+    sums = False
+    for a in args:
+        if not isinstance(a, Expr):
+            return None
+        if a.is_Rational:
+            coeff.append(a)
+        elif a.is_Add and a.is_commutative is True:  # kept whole, as a power of 1
+            rest.append(a)
+            sums = True
+        elif _plain(a):
+            rest.append(a)
+        else:
+            return None
+    if coeff and (len(coeff) > 1 or sums or coeff[0] is S.One or coeff[0] is S.Zero):
         return None
     if len(rest) < 2 - len(coeff) or len(set(rest)) != len(rest):
         return None
-    if not all(_plain(a) or (a.is_Add and not coeff and _sum_like(a)) for a in rest):
-        return None
     _ordered(rest)
     return _built(Mul, coeff + rest)
-
-
-def _sum_like(e: Any) -> bool:
-    """Whether ``e`` is a commutative sum (a factor ``Mul.flatten`` keeps whole, as a power of 1)."""
-    return e.is_commutative is True
 
 
 def _sum(args: list[Any]) -> Expr | None:

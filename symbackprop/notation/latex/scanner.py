@@ -17,6 +17,7 @@ and Greek letters.  Vector and matrix notation raises an
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -119,7 +120,7 @@ class Scanner:
         if len(text) > MAX_LATEX_NUMBER_CHARS:
             raise InputError(f"number too long: {text[:20]}...")
         decimals = len(text.split(".")[1]) if "." in text else 0
-        value = Rational(text if not text.startswith(".") else "0" + text)
+        value = _exact(text)
         numbers = self.context.numbers
         sym = Symbol(f"_n{len(numbers)}_{id(self)}")
         numbers[sym] = Number(value, decimals, text)
@@ -378,7 +379,7 @@ class Scanner:
 
     def letters(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
         """A run of letters: a known name, a function, a derivative ``dL/dw``, or a product of letters."""
-        derivative = slash_d(toks, i)
+        derivative = slash_d(toks, i) if toks[i] == "d" else None  # letters: only a d starts one
         if derivative is not None:
             of, wrt, j = derivative
             return self.gradient(of, wrt, toks, j, depth)
@@ -493,6 +494,12 @@ class Scanner:
             raise InputError(msg)
         piece, j = self.atom(toks, k, depth + 1)
         return finish(piece, self.table), j
+
+
+@functools.lru_cache(maxsize=1024)
+def _exact(text: str) -> Rational:
+    """The exact value of a number as written (remembered: a document repeats its numbers)."""
+    return Rational(text if not text.startswith(".") else "0" + text)
 
 
 def _one_number(toks: list[str], k: int) -> bool:
