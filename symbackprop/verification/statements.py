@@ -224,10 +224,11 @@ def parse_all(statements: list[Statement], names: Names, functions: Mapping[str,
     known = frozenset(names.known())
     parsed: dict[str, Any] = {}  # a side written again (a derivative, a value) is parsed once
     resolve = remembered(names.resolve, lambda: len(names.table))  # a name is written many times
+    partial = functools.cache(Partial)  # and a derivative on several sides: one (immutable) atom
 
     def parse(side: str) -> Any:
         if side not in parsed:
-            p = parse_math(side, resolve, functions, gradient=Partial, known=known)
+            p = parse_math(side, resolve, functions, gradient=partial, known=known)
             p.exact()  # refuses number bombs such as 9^{9^{9}} before anything evaluates them
             parsed[side] = p
         return parsed[side]
