@@ -313,3 +313,42 @@ def test_verify_makes_each_written_derivative_once_in_parsing(monkeypatch):
     head = "`x = 1.0`, `w = 0.5`, `y = 0`\n\n$$z = x \\cdot w = 0.5$$\n\n$$L = \\frac{1}{2}(z - y)^2$$\n\n"
     verify("long.md", text=head + "\n".join([chain, update] * 10), format="md")
     assert len(made) == len(set(made)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "want", "scanned"),
+    [
+        (r"\frac{\partial L}{\partial w_{1}} x", r"\frac{\partial L}{\partial w_{1}} x", False),
+        ("a >= b", r"a  \geq  b", True),
+        ("x != y", r"x  \neq  y", True),
+        (r"d\_output", "d_{output}", True),
+        (r"\left. x \right.", "  x  ", False),
+    ],
+    ids=["plain", "geq", "neq", "escaped-underscore", "invisible"],
+)
+def test_plain_text_is_not_scanned_for_ascii_shorthands(monkeypatch, text, want, scanned):
+    """``>=``, ``<=``, ``!=`` and ``\\_`` are spelled as LaTeX; text without them is not scanned."""
+    from symbackprop.notation.latex import glyphs
+
+    scans: list[str] = []
+    real = glyphs._ASCII
+
+    class Counting:
+        def sub(self, repl, s):
+            scans.append(s)
+            return real.sub(repl, s)
+
+    monkeypatch.setattr(glyphs, "_ASCII", Counting())
+    assert glyphs.spell_latex(text) == want
+    assert bool(scans) is scanned
+
+
+def test_tokens_are_the_same_with_common_characters_first():
+    """The tokenizer tries the commonest one-character tokens first: the tokens do not change."""
+    import re
+
+    from symbackprop.notation.latex.tokens import tokenize
+
+    plain = re.compile(r"\\[A-Za-z]+|\\.|\d+(?:\.\d+)?|\.\d+|\s+|.", re.S)  # the order of kinds
+    text = r"\frac{\partial L}{\partial w_{12}} = (out - y)^{2} \cdot 0.5, a' | b \{ c \} .5 + 12"
+    assert tokenize(text) == plain.findall(text)
