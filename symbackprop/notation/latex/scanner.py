@@ -147,6 +147,8 @@ class Scanner:
         fixed = " " if t.isspace() else _PUNCTUATION.get(t)
         if fixed is not None:
             return fixed, i + 1
+        if t.isalpha() and t.isascii():  # a letter (the commonest): nothing below reads one
+            return self.letters(toks, i, depth)
         if t == "{":
             g, j = group(toks, i)
             return "(" + self.rewrite(g, depth + 1) + ")", j
@@ -156,8 +158,6 @@ class Scanner:
             return self.number(t), i + 1
         if t.startswith("\\"):
             return self.command(toks, i, depth)
-        if t.isalpha() and t.isascii():
-            return self.letters(toks, i, depth)
         if t == "'":
             raise InputError("a prime ' must follow a function or a name, as in \\sigma'(z)")
         if t == ",":
