@@ -232,14 +232,17 @@ def _value_at(first: str, functions: dict[str, list[str]]) -> str:
 
 def parse_all(statements: list[Statement], names: Names, functions: Mapping[str, Any]) -> None:
     """Parse every side of every readable statement, in place; a failure becomes ``error``."""
+    from ..notation.latex.context import remembered
     from ..notation.latex_input import parse_math
 
     known = frozenset(names.known())
     parsed: dict[str, Any] = {}  # a side written again (a derivative, a value) is parsed once
+    resolve = remembered(names.resolve, lambda: len(names.table))  # a name is written many times
+    partial = functools.cache(Partial)  # and a derivative on several sides: one (immutable) atom
 
     def parse(side: str) -> Any:
         if side not in parsed:
-            p = parse_math(side, names.resolve, functions, gradient=Partial, known=known)
+            p = parse_math(side, resolve, functions, gradient=partial, known=known)
             p.exact()  # refuses number bombs such as 9^{9^{9}} before anything evaluates them
             parsed[side] = p
         return parsed[side]

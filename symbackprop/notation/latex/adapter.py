@@ -16,6 +16,7 @@ import sympy
 from sympy import Expr, Symbol
 
 from ...errors import InputError
+from .replacing import replaced
 from .skeleton import parse_skeleton
 from .vocabulary import PLACEHOLDER
 
@@ -24,8 +25,11 @@ __all__ = ["finish", "parse_with_latex2sympy"]
 
 def finish(text: str, table: Mapping[int, Any]) -> Expr:
     """Placeholder LaTeX -> SymPy, with every placeholder ``v_{k}`` replaced by ``table[k]``."""
-    if not text.strip():
+    lone = text.strip()
+    if not lone:
         raise InputError("an empty expression")
+    if lone.startswith("v_{") and lone.endswith("}") and lone[3:-1].isdigit() and int(lone[3:-1]) in table:
+        return table[int(lone[3:-1])]  # one placeholder alone (a name, a number): what it stands for
     raw = parse_skeleton(text)
     if raw is None:
         raw = parse_with_latex2sympy(text)
@@ -64,7 +68,7 @@ def _substitute(raw: Any, table: Mapping[int, Any]) -> Expr:
     if walked is not None:  # the common case, read in one walk
         if walked[1]:
             raise InputError("the expression was misread (a stray function or number)")
-        return raw.xreplace(walked[0])
+        return replaced(raw, walked[0])
     mapping: dict[Symbol, Any] = {}
     for s in raw.free_symbols:
         m = PLACEHOLDER.match(s.name)
@@ -74,7 +78,7 @@ def _substitute(raw: Any, table: Mapping[int, Any]) -> Expr:
         mapping[s] = table[int(m.group(1))]
     if raw.atoms(sympy.Float, sympy.core.function.AppliedUndef):
         raise InputError("the expression was misread (a stray function or number)")
-    return raw.xreplace(mapping)
+    return replaced(raw, mapping)
 
 
 #: How SymPy finds the free symbols of a node that binds none (a sum, an integral or a derivative

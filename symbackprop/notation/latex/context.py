@@ -11,7 +11,7 @@ from sympy import Expr, Symbol
 from ...errors import InputError
 from .parsed import Number
 
-__all__ = ["Gradient", "Resolver", "ScanContext", "matrix_notation"]
+__all__ = ["Gradient", "Resolver", "ScanContext", "matrix_notation", "remembered"]
 
 #: Name key -> Symbol, or ``None`` for a name that is not known.
 Resolver = Callable[[str], "Symbol | None"]
@@ -50,3 +50,29 @@ class ScanContext:
 def matrix_notation(what: str) -> InputError:
     """The error for vector and matrix notation: the line is "not checked: matrix notation: ..."."""
     return InputError(f"matrix notation: {what} (vectors and matrices)")
+
+
+def remembered(resolve: Resolver, version: Callable[[], int]) -> Resolver:
+    """``resolve``, asked once per key while ``version()`` stays the same.
+
+    For a resolver that changes its answers only when it records a new name, and then
+    ``version()`` changes (the size of its table): the memory starts again then, keeping
+    the answer just given (asked again, the resolver would give it again).
+    """
+    seen: dict[str, Symbol | None] = {}
+    now = [version()]
+
+    def remembering(key: str) -> Symbol | None:
+        if version() != now[0]:
+            seen.clear()
+            now[0] = version()
+        elif key in seen:
+            return seen[key]
+        found = resolve(key)
+        if version() != now[0]:
+            seen.clear()
+            now[0] = version()
+        seen[key] = found
+        return found
+
+    return remembering

@@ -9,6 +9,8 @@ may be written ``d``, ``\\partial``, ``\\mathrm{d}``, ``\\text{d}`` or
 
 from __future__ import annotations
 
+import functools
+
 from ...errors import InputError
 from .names import name_at
 from .tokens import group, skip_space
@@ -21,21 +23,29 @@ def fraction_derivative(num: list[str], den: list[str]) -> tuple[list[str], str]
     """``\\frac{num}{den}`` as a derivative -> (tokens differentiated, key of the variable), or ``None``.
 
     The tokens differentiated are empty for the operator form ``\\frac{d}{dw}``:
-    what it applies to follows the fraction.
+    what it applies to follows the fraction.  Remembered per fraction (a document
+    writes ``\\frac{\\partial L}{\\partial w}`` on several sides).
 
     Raises:
         InputError: It is a derivative that is not read (mixed ``d`` and ``\\partial``,
             a second derivative, a variable that is not one name).
     """
-    a = differential(num)
-    b = differential(den)
+    found = _fraction_derivative(tuple(num), tuple(den))
+    return None if found is None else (list(found[0]), found[1])
+
+
+@functools.lru_cache(maxsize=4096)
+def _fraction_derivative(num: tuple[str, ...], den: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
+    """:func:`fraction_derivative` of token tuples (its answers are remembered, its errors not)."""
+    a = differential(list(num))
+    b = differential(list(den))
     if a is None or b is None:
         return None
     if a[0] != b[0]:
         raise InputError("a derivative mixes d and \\partial")
     if not b[1]:
         raise InputError("a derivative has nothing after d / \\partial")
-    return a[1], variable_key(b[1])
+    return tuple(a[1]), variable_key(b[1])
 
 
 def differential(toks: list[str]) -> tuple[str, list[str]] | None:
@@ -84,7 +94,14 @@ def variable_key(toks: list[str]) -> str:
 
 
 def lone_name(toks: list[str]) -> str | None:
-    """The key of a token list holding exactly one name, or ``None``."""
+    """The key of a token list holding exactly one name, or ``None`` (remembered per token list)."""
+    return _lone_name(tuple(toks))
+
+
+@functools.lru_cache(maxsize=4096)
+def _lone_name(written: tuple[str, ...]) -> str | None:
+    """:func:`lone_name` of a token tuple."""
+    toks = list(written)
     i = skip_space(toks, 0)
     found = name_at(toks, i) if i < len(toks) else None
     if found is None or skip_space(toks, found[1]) < len(toks):

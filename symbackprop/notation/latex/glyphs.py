@@ -136,5 +136,8 @@ def spell_latex(text: str) -> str:
     """
     if not text.isascii():
         text = _spell_unicode(text)
-    text = _INVISIBLE.sub(" ", text)
+    if "\\left" in text or "\\right" in text:
+        text = _INVISIBLE.sub(" ", text)
+    if ">=" not in text and "<=" not in text and "!=" not in text and "\\_" not in text:
+        return text  # what every match of _ASCII holds is not there (most text): no scan
     return _ASCII.sub(_spell_ascii, text)

@@ -8,9 +8,11 @@ from typing import Any
 
 import sympy
 from sympy import Expr, Rational, Symbol
+from sympy.utilities.iterables import iterable
 
 from ...errors import InputError
 from ..limits import MAX_NUMBER_BITS
+from .replacing import replaced
 
 __all__ = ["AtPoint", "Number", "Parsed"]
 
@@ -88,7 +90,7 @@ class Parsed:
         done = self.__dict__.get("_exact")
         if done is not None:
             return done
-        pows = self.expr.atoms(sympy.Pow)
+        pows = _powers(self.expr)
         floats = {s: sympy.Float(n.value, 15) for s, n in self.numbers.items()} if pows else {}
         for p in pows:
             base, exp = p.base.xreplace(floats), p.exp.xreplace(floats)
@@ -97,7 +99,7 @@ class Parsed:
             if abs(float(exp)) * self._bits(p.base, base) > MAX_NUMBER_BITS:
                 msg = f"a power of numbers is too large to compute exactly (over {MAX_NUMBER_BITS} bits)"
                 raise InputError(msg)
-        done = self.expr.xreplace({s: n.value for s, n in self.numbers.items()})
+        done = replaced(self.expr, {s: n.value for s, n in self.numbers.items()})
         object.__setattr__(self, "_exact", done)  # frozen: asked many times per side
         return done
 
@@ -122,3 +124,19 @@ class Parsed:
             r = self.numbers[written].value
             return max(abs(r.p), abs(r.q)).bit_length()
         return max(abs(float(sympy.log(abs(value), 2))), 1.0)
+
+
+def _powers(expr: Expr) -> set[sympy.Pow]:
+    """``expr.atoms(sympy.Pow)``, by a plain walk (into arguments, and into the items of a
+    container among them, as ``atoms`` walks) instead of a generator per node."""
+    found: set[sympy.Pow] = set()
+    stack: list[Any] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, sympy.Basic):
+            if isinstance(node, sympy.Pow):
+                found.add(node)
+            stack.extend(node.args)
+        elif iterable(node):
+            stack.extend(node)
+    return found

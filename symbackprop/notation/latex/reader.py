@@ -47,7 +47,7 @@ def parse_math(
     if len(latex) > MAX_LATEX_CHARS:
         msg = f"the fragment is {len(latex)} characters long; the limit is {MAX_LATEX_CHARS}"
         raise InputError(msg)
-    deepest = nesting_depth(latex)
+    deepest = nesting_depth(latex) if len(latex) > MAX_DEPTH else 0  # a level takes a character
     if deepest > MAX_DEPTH:
         msg = f"the expression nests {deepest} levels deep; the limit is {MAX_DEPTH}"
         raise InputError(msg)

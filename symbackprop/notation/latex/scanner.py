@@ -17,6 +17,7 @@ and Greek letters.  Vector and matrix notation raises an
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -119,7 +120,7 @@ class Scanner:
         if len(text) > MAX_LATEX_NUMBER_CHARS:
             raise InputError(f"number too long: {text[:20]}...")
         decimals = len(text.split(".")[1]) if "." in text else 0
-        value = Rational(text if not text.startswith(".") else "0" + text)
+        value = _exact(text)
         numbers = self.context.numbers
         sym = Symbol(f"_n{len(numbers)}_{id(self)}")
         numbers[sym] = Number(value, decimals, text)
@@ -131,8 +132,12 @@ class Scanner:
         if depth > MAX_DEPTH:
             raise InputError("the expression nests too deeply")
         out: list[str] = []
-        i = 0
-        while i < len(toks):
+        i, n = 0, len(toks)
+        while i < n:
+            if toks[i].isspace():  # as atom() reads it, without the call (a third of the tokens)
+                out.append(" ")
+                i += 1
+                continue
             piece, i = self.atom(toks, i, depth)
             out.append(piece)
         return "".join(out)
@@ -142,17 +147,17 @@ class Scanner:
         fixed = " " if t.isspace() else _PUNCTUATION.get(t)
         if fixed is not None:
             return fixed, i + 1
+        if t.isalpha() and t.isascii():  # a letter (the commonest): nothing below reads one
+            return self.letters(toks, i, depth)
         if t == "{":
             g, j = group(toks, i)
             return "(" + self.rewrite(g, depth + 1) + ")", j
         if t == "^":
             return self.power(toks, i, depth)
-        if NUMBER.fullmatch(t):
+        if (t[:1].isdigit() or t[:1] == ".") and NUMBER.fullmatch(t):
             return self.number(t), i + 1
         if t.startswith("\\"):
             return self.command(toks, i, depth)
-        if t.isalpha() and t.isascii():
-            return self.letters(toks, i, depth)
         if t == "'":
             raise InputError("a prime ' must follow a function or a name, as in \\sigma'(z)")
         if t == ",":
@@ -374,7 +379,7 @@ class Scanner:
 
     def letters(self, toks: list[str], i: int, depth: int) -> tuple[str, int]:
         """A run of letters: a known name, a function, a derivative ``dL/dw``, or a product of letters."""
-        derivative = slash_d(toks, i)
+        derivative = slash_d(toks, i) if toks[i] == "d" else None  # letters: only a d starts one
         if derivative is not None:
             of, wrt, j = derivative
             return self.gradient(of, wrt, toks, j, depth)
@@ -489,6 +494,12 @@ class Scanner:
             raise InputError(msg)
         piece, j = self.atom(toks, k, depth + 1)
         return finish(piece, self.table), j
+
+
+@functools.lru_cache(maxsize=1024)
+def _exact(text: str) -> Rational:
+    """The exact value of a number as written (remembered: a document repeats its numbers)."""
+    return Rational(text if not text.startswith(".") else "0" + text)
 
 
 def _one_number(toks: list[str], k: int) -> bool:

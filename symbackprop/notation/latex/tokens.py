@@ -50,9 +50,17 @@ def tokenize(text: str) -> list[str]:
     return TOKEN.findall(spell_latex(text))
 
 
+#: The spacing commands that :func:`skip_space` passes over (``\left`` and ``\right`` mark brackets).
+_SPACING = DROP - {r"\left", r"\right"}
+
+
 def skip_space(toks: list[str], i: int) -> int:
     """The index of the first token at or after ``i`` that is neither space nor a spacing command."""
-    while i < len(toks) and (toks[i].isspace() or (toks[i] in DROP and toks[i] not in (r"\left", r"\right"))):
+    n = len(toks)
+    while i < n:
+        t = toks[i]
+        if not (t in _SPACING or t.isspace()):
+            return i
         i += 1
     return i
 
@@ -137,6 +145,9 @@ def decorations(toks: list[str], i: int) -> tuple[str, str, int]:
     The layer is ``+`` for an updated value (``w^{+}``, ``w^{\\text{new}}``,
     ``w_{new}``, ``w(new)``) and ``2+`` for layer 2 updated (``w^{2+}_{11}``).
     """
+    j = skip_space(toks, i)
+    if j >= len(toks) or toks[j] not in ("_", "^", "("):
+        return "", "", i  # no decoration (the common case): nothing more to look for
     sub = layer = ""
     for _ in range(3):
         j = skip_space(toks, i)

@@ -245,8 +245,9 @@ FUNCTION_ALIASES: Mapping[str, str] = LATEX_ALIASES
 #: One number as written: digits with an optional decimal part.
 NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 
-#: One token of LaTeX: a command word, an escaped character, a number, a run of space, or a character.
-TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\d+(?:\.\d+)?|\.\d+|\s+|.", re.S)
+#: One token of LaTeX: a command word, an escaped character, a number, a run of space, or a character
+#: (the commonest characters first: none of them starts another kind of token).
+TOKEN = re.compile(r"[A-Za-z{}_^()+\-=,/'|]|\\[A-Za-z]+|\\.|\d+(?:\.\d+)?|\.\d+|\s+|.", re.S)
 
 #: A placeholder symbol ``v_{k}`` that the scanner leaves for the arithmetic parser.
 PLACEHOLDER = re.compile(r"v_\{?(\d+)\}?\Z")
