@@ -298,9 +298,8 @@ def test_judging_never_undoes_the_callers_own_freeze():
 
     gc.freeze()
     try:
-        before = gc.get_freeze_count()
         report = verify("doc.md", text="`x = 1.0`, `w = 0.5`\n\n$$z = x \\cdot w = 0.7$$\n", format="md")
         assert report.counts()["wrong"] == 1
-        assert gc.get_freeze_count() >= before > 0
+        assert gc.get_freeze_count() > 0  # (a frozen object freed since has left: no exact count)
     finally:
         gc.unfreeze()
