@@ -222,19 +222,26 @@ def test_verify_imports_no_integrator_for_an_ordinary_document(tmp_path):
     assert run.stdout.splitlines()[-1] == "False", run.stdout + run.stderr
 
 
-def test_the_process_sets_its_objects_aside_before_it_exits(tmp_path):
-    """``python -m symbackprop`` freezes what is alive when the command is done (so that the last
-    collection at exit walks nothing), with the command's exit code and output unchanged."""
+def _frozen_at_exit(tmp_path: Path, imports: str, call: str) -> subprocess.CompletedProcess:
+    """Verify a wrong one-line document in a child that runs the command by ``call`` and prints its
+    exit code and whether anything was frozen when it exited."""
     doc = tmp_path / "doc.md"
     doc.write_text("$$z = 2 \\cdot 3 = 7$$\n")
     code = (
-        "import gc, runpy, sys\nsys.argv = ['symbackprop', 'verify', sys.argv[1]]\n"
-        "try:\n    runpy.run_module('symbackprop', run_name='__main__')\n"
+        f"import gc, sys\n{imports}\nsys.argv = ['symbackprop', 'verify', sys.argv[1]]\n"
+        f"try:\n    {call}\n"
         "except SystemExit as e:\n    print('exit', e.code, 'frozen', gc.get_freeze_count() > 0)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     run = subprocess.run([sys.executable, "-c", code, str(doc)], capture_output=True, text=True, env=env)
     assert run.stdout.splitlines()[-1] == "exit 1 frozen True", run.stdout + run.stderr
+    return run
+
+
+def test_the_process_sets_its_objects_aside_before_it_exits(tmp_path):
+    """``python -m symbackprop`` freezes what is alive when the command is done (so that the last
+    collection at exit walks nothing), with the command's exit code and output unchanged."""
+    run = _frozen_at_exit(tmp_path, "import runpy", "runpy.run_module('symbackprop', run_name='__main__')")
     assert "wrong" in run.stdout
 
 
@@ -245,14 +252,4 @@ def test_the_installed_command_sets_its_objects_aside_too(tmp_path):
 
     (script,) = entry_points(group="console_scripts", name="symbackprop")
     assert script.value == "symbackprop.cli:console"
-    doc = tmp_path / "doc.md"
-    doc.write_text("$$z = 2 \\cdot 3 = 7$$\n")
-    code = (
-        "import gc, sys\nfrom symbackprop.cli import console\n"
-        "sys.argv = ['symbackprop', 'verify', sys.argv[1]]\n"
-        "try:\n    console()\n"
-        "except SystemExit as e:\n    print('exit', e.code, 'frozen', gc.get_freeze_count() > 0)\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    run = subprocess.run([sys.executable, "-c", code, str(doc)], capture_output=True, text=True, env=env)
-    assert run.stdout.splitlines()[-1] == "exit 1 frozen True", run.stdout + run.stderr
+    _frozen_at_exit(tmp_path, "from symbackprop.cli import console", "console()")
