@@ -30,6 +30,7 @@ from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Evaluation, Partial
 from ..errors import SymbackpropError
+from ..notation.latex.parsed import AtPoint
 from . import wording
 from .carried import follows_shown
 from .claims import (
@@ -110,6 +111,10 @@ class Chain:
         self.last_root: int | None = None
         self.wrong_root: int | None = None
         self.checked = 0
+        self.randoms: list[Evaluation] = oracle.randoms if oracle is not None else []
+        if oracle is not None and isinstance(self.ref.expr, AtPoint):  # every side at the bar's point
+            self.ev, self.randoms, bad = oracle.at_the_bar(self.ref.expr, ev)
+            self.notes.extend([bad] if bad else [])
         if subject.note:
             self.notes.append(subject.note)
 
@@ -341,7 +346,7 @@ class Chain:
             if not close(v, self.ref_true):
                 return self.restates(v), ev
         agree = 0
-        for r in () if pointwise(side) and ev is not None else o.randoms:
+        for r in () if pointwise(side) and ev is not None else self.randoms:
             try:
                 a = o.value(side.expr, r, side.numbers)
                 b = self.ref_at(r)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import random
 import warnings
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -32,10 +31,11 @@ import sympy
 from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Derivation, Evaluation, Partial, derive
-from ..core.functions import kink_conditions
 from ..errors import SymbackpropError, SymbackpropWarning
+from ..notation.latex.parsed import AtPoint
 from .mpvalue import Fallback, as_value, evaluate
 from .names import Names
+from .random_evaluations import random_points
 from .report import Formula
 from .textbook import tidy
 
@@ -47,14 +47,8 @@ Key = tuple
 #: Relative difference below which two values are the same.
 SAME = Rational(1, 10**9)
 
-#: How many random points symbolic claims are at least checked at.
-RANDOM_POINTS = 2
-
 #: How deep a correction expands adjoints the document has not stated.
 RECURRENCE_DEPTH = 3
-
-#: How many random points are tried to land on both sides of every kink.
-RANDOM_TRIES = 24
 
 #: The largest written-out loss (in SymPy operations) a derivative is taken of with no point.
 WRITTEN_OUT_OPS = 400
@@ -184,7 +178,7 @@ class Oracle:
         self.names = names
         self.aliases = dict(aliases)
         self.point: Evaluation | None = derivation.evaluation
-        self.randoms = self._random_points(seed)
+        self.randoms = random_points(self.network, self.point is not None, self._evaluate, seed)
         self.latex_names: dict[Symbol, str] = {**names.latex, **self.network.latex_names}
         self.latex_names.setdefault(names.eta, r"\eta")
         self._by_loss: dict[Symbol, Derivation] = {}
@@ -192,41 +186,12 @@ class Oracle:
         self._totals: dict[tuple[Symbol, int], Evaluation] = {}
         self._pinned: tuple[frozenset, Evaluation] | None = None
         self._rates: dict[Any, Float] = {}
+        self._bars: dict[tuple[int, tuple], tuple[Evaluation, Evaluation | None]] = {}
         self.exact_values: list[Expr] = []
         if self.point is not None:
             self.exact_values = list(self.point.values.values())
             if self.point.learning_rate is not None:
                 self.exact_values.append(Float(self.point.learning_rate, DPS))
-
-    def _random_points(self, seed: int) -> list[Evaluation]:
-        """Random parameters (the document's data kept), landing on both sides of every kink.
-
-        Two random points check a formula in general; when the network has
-        kinks (ReLU, ``max``, ``|z|``), more points are drawn until each kink's
-        argument is positive at one point and negative at another, so that a
-        formula that drops ReLU′ = 𝟙[z > 0] is caught.
-        """
-        net = self.network
-        rng = random.Random(seed)
-        leaves = net.inputs + net.targets + net.parameters
-        if self.point is not None:  # keep the document's data; vary the parameters
-            leaves = net.parameters
-        kinks = [c for d in net.definitions for c in kink_conditions(d.expr)]
-        out: list[Evaluation] = []
-        signs: set[tuple[int, bool]] = set()
-        for attempt in range(RANDOM_TRIES if kinks else RANDOM_POINTS):
-            wide = attempt >= RANDOM_POINTS  # after the first two, both signs
-            pt = {s: Rational(rng.randint(-85 if wide else 15, 85), 100) for s in leaves}
-            ev = self._evaluate(pt)
-            if ev is None:
-                continue
-            new = {(k, bool(c.xreplace(ev.values) > 0)) for k, c in enumerate(kinks)} - signs
-            if len(out) < RANDOM_POINTS or new:
-                out.append(ev)
-                signs |= new
-            if len(out) >= RANDOM_POINTS and len(signs) == 2 * len(kinks):
-                break
-        return out
 
     def _evaluate(self, pt: Mapping[Symbol, Expr]) -> Evaluation | None:
         try:
@@ -391,6 +356,39 @@ class Oracle:
             return None
         return self._total(of, wrt, ev)
 
+    def bar_evaluation(self, bar: AtPoint, ev: Evaluation) -> Evaluation | None:
+        """``ev`` with the variables of an evaluation bar (``\\right|_{w=3}``) set, or ``None`` when
+        one is not an input, target or parameter of the network, or is not set to a number."""
+        if not bar.point or any(s not in self.leaves or not v.is_Number for s, v in bar.point):
+            return None
+        if all(ev.values.get(s) == v for s, v in bar.point):
+            return ev
+        key = (id(ev), bar.point)
+        known = self._bars.get(key)
+        if known is None or known[0] is not ev:
+            pt = {s: ev.values[s] for s in self.leaves if s in ev.values}
+            pt.update(bar.point)
+            known = self._bars[key] = (ev, self._evaluate(pt))
+        return known[1]
+
+    def at_bar(self, bar: AtPoint, ev: Evaluation) -> Float | None:
+        """A derivative written with an evaluation bar: its value at :meth:`bar_evaluation` of ``ev``
+        (``None`` where that has none)."""
+        there = self.bar_evaluation(bar, ev)
+        with contextlib.suppress(Unknown):
+            return None if there is None else self.value(bar.derivative, there, {})
+        return None
+
+    def at_the_bar(self, bar: AtPoint, ev: Evaluation | None) -> tuple[Evaluation | None, list, str | None]:
+        """Where a chain about ``bar`` is judged: the point and random points with the bar's variables
+        set, and why not (``ev`` itself then) when they cannot be."""
+        there = self.bar_evaluation(bar, ev) if ev is not None else None
+        randoms = [e for r in self.randoms if (e := self.bar_evaluation(bar, r)) is not None]
+        if there is not None or ev is None:
+            return there, randoms, None
+        sets = ", ".join(s.name for s, _ in bar.point)
+        return ev, randoms, f"the evaluation bar sets {sets}: not an input or parameter of the network"
+
     def _total(self, of: Symbol, wrt: Symbol, ev: Evaluation) -> Expr:
         """d(of)/d(wrt) through the graph: the adjoint of ``wrt`` when ``of`` is the loss."""
         net = self.network
@@ -418,6 +416,11 @@ class Oracle:
                 msg = f"d{p.of.name}/d{p.wrt.name} is not part of the network"
                 raise Unknown(msg)
             reps[p] = v
+        for bar in expr.atoms(AtPoint):
+            v = self.at_bar(bar, ev)
+            if v is None:
+                raise Unknown("the evaluation bar sets what is not an input or parameter of the network")
+            reps[bar] = v
         numbers = numbers or {}
         for s in sorted(expr.free_symbols, key=lambda s: s.name):  # the first missing name, stably
             if s in numbers:
@@ -492,6 +495,8 @@ class Oracle:
         for a shorthand, or anything :meth:`resolve` would refuse or rewrite)."""
         if isinstance(leaf, Partial):
             return self.partial(leaf, ev)
+        if isinstance(leaf, AtPoint):
+            return self.at_bar(leaf, ev)
         if leaf in numbers:
             return numbers[leaf].value
         if leaf in self.aliases:

@@ -21,6 +21,7 @@ from sympy import Expr, Symbol
 
 from ..core.derivation import Partial
 from ..errors import InputError, SymbackpropError
+from ..notation.latex.parsed import AtPoint
 from ..notation.latex.relations import split_relations
 from .documents import Document, Fragment
 from .names import Names
@@ -93,7 +94,7 @@ def is_number(side: Any) -> bool:
 @functools.lru_cache(maxsize=1 << 14)
 def _numbers_only(expr: Expr, placeholders: tuple[Symbol, ...]) -> bool:
     """:func:`is_number` of one expression (asked many times per side: remembered)."""
-    return not expr.free_symbols - set(placeholders) and not expr.atoms(Partial)
+    return not expr.free_symbols - set(placeholders) and not expr.atoms(Partial, AtPoint)
 
 
 def bare(side: Any) -> bool:
