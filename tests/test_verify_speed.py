@@ -12,6 +12,7 @@ from fractions import Fraction
 import pytest
 import sympy
 from sympy import Float, Rational, Symbol, exp, log
+from test_verify_bounded_work import HEAD
 
 from symbackprop.core.derivation import DPS, Partial, derive
 from symbackprop.core.functions import half_squared_error, leaky_relu, relu, sigmoid, softplus, step
@@ -231,16 +232,9 @@ def test_an_exact_value_is_the_float_sympy_makes_of_it(fraction):
 
 
 def _repeated(count: int) -> str:
-    head = [
-        "`x = 1.0`, `w = 0.5`, `y = 0`",
-        "",
-        "$$z = x \\cdot w = 0.5$$",
-        "",
-        "$$L = \\frac{1}{2}(z - y)^2$$",
-        "",
-    ]
+    """The bounded-work tests' walkthrough with ``count`` copies of a chain through the loss's formula."""
     chain = "$$\\frac{\\partial L}{\\partial w} = (z - y) \\cdot x = 0.5 \\cdot 1 = 0.5$$\n"
-    return "\n".join([*head, *[chain] * count])
+    return "\n".join([*HEAD, *[chain] * count])
 
 
 @pytest.mark.parametrize("count", [3, 40], ids=["3 equations", "40 equations"])
