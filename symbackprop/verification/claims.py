@@ -21,7 +21,7 @@ from mpmath import mp
 from sympy import Expr, Float, Rational, Symbol
 
 from ..core.derivation import DPS, Evaluation, Partial
-from .oracle import Claim, Key
+from .oracle import DPS_PREC, Claim, Key
 from .report import Arithmetic, Expected, Kind, Mistake, Number, Part
 from .rounding import Interval, Rounding, contains
 from .statements import Statement, bare, decimals, is_number
@@ -263,10 +263,6 @@ def dps_float(value: Expr) -> Float:
     :data:`DPS` digits), without the constructor's dispatch (once per shown number)."""
     if isinstance(value, Rational) and not isinstance(value, sympy.Integer):
         return Float._new(
-            mlib.from_rational(int(value.p), int(value.q), _DPS_PREC, mlib.round_nearest), _DPS_PREC, False
+            mlib.from_rational(int(value.p), int(value.q), DPS_PREC, mlib.round_nearest), DPS_PREC, False
         )
     return Float(value, DPS)
-
-
-#: The bits of :data:`DPS` digits.
-_DPS_PREC = mlib.libmpf.dps_to_prec(DPS)

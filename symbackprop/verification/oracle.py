@@ -39,7 +39,7 @@ from .random_evaluations import random_points
 from .report import Formula
 from .textbook import tidy
 
-__all__ = ["Claim", "Key", "Oracle", "Unknown", "close", "number"]
+__all__ = ["DPS_PREC", "Claim", "Key", "Oracle", "Unknown", "close", "number"]
 
 #: A quantity of the network, as the core derivation names it.
 Key = tuple
@@ -89,40 +89,18 @@ def number(expr: Expr) -> Float | None:
 def _as_float(value: Any) -> Float:
     """A value of :mod:`.mpvalue` as :func:`number` makes it (an exact one through :func:`number`)."""
     if isinstance(value, Fraction):  # what Rational(p, q).evalf(DPS) gives: its 4 guard bits, rounded
-        exact = mlib.from_rational(value.numerator, value.denominator, _DPS_PREC + 4)
-        return Float._new(exact, _DPS_PREC)
-    return Float._new(mlib.mpf_pos(value._mpf_, _DPS_PREC, mlib.round_nearest), _DPS_PREC)
+        exact = mlib.from_rational(value.numerator, value.denominator, DPS_PREC + 4)
+        return Float._new(exact, DPS_PREC)
+    return Float._new(mlib.mpf_pos(value._mpf_, DPS_PREC, mlib.round_nearest), DPS_PREC)
 
 
 #: The bits of :data:`DPS` digits (what ``Float(x, DPS)`` rounds to).
-_DPS_PREC = mlib.libmpf.dps_to_prec(DPS)
+DPS_PREC = mlib.libmpf.dps_to_prec(DPS)
 
 
 def _update(value: Expr, lr: Expr, gradient: Expr) -> Expr:
-    """``value - lr * gradient``, as SymPy computes it (each step rounded to the larger precision of
-    its operands, a fraction at the Float's), without its dispatch, for the usual Floats."""
-    if type(lr) is not Float or type(gradient) is not Float or not isinstance(value, (Float, Rational)):
-        return value - lr * gradient
-    bits = max(lr._prec, gradient._prec)
-    step = Float._new(mlib.mpf_mul(lr._mpf_, gradient._mpf_, bits, _RND), bits)
-    if type(step) is not Float:  # 0: SymPy's Integer
-        return value - step
-    if type(value) is Float:
-        bits = max(value._prec, step._prec)
-        return Float._new(mlib.mpf_sub(value._mpf_, step._mpf_, bits, _RND), bits)
-    if type(value) is not Rational and not isinstance(value, sympy.Integer):
-        return value - step
-    bits = step._prec  # (a Rational minus a Float: minus the Float, plus the Rational at its precision)
-    own = (
-        mlib.from_int(int(value.p), bits, _RND)
-        if value.q == 1
-        else mlib.from_rational(int(value.p), int(value.q), bits, _RND)
-    )
-    return Float._new(mlib.mpf_add(mlib.mpf_neg(step._mpf_), own, bits, _RND), bits)
-
-
-#: SymPy's rounding of Float arithmetic.
-_RND = mlib.round_nearest
+    """``value - lr * gradient`` in SymPy's arithmetic (computed once per parameter and evaluation)."""
+    return value - lr * gradient
 
 
 def close(a: Expr, b: Expr) -> bool:
