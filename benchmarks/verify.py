@@ -229,7 +229,7 @@ def sizes(args: argparse.Namespace) -> None:
     compiled()
     print(
         f"{'equations':>9} {'process s':>10} {'verify s':>9} {'read s':>7} "
-        f"{'verify ms/eq':>13} {'latex2sympy ms/eq':>18}  verdicts"
+        f"{'verify ms/eq':>13} {'latex2sympy ms/eq':>18} {'ratio':>7}  verdicts"
     )
     for size in args.sizes:
         units = max(1, round((size - 2) / 8))  # plus one line per block of units
@@ -246,7 +246,8 @@ def sizes(args: argparse.Namespace) -> None:
             read = cpu(lambda text=text: read_document(text, "md"), repeat)
             base = cpu(lambda text=text: baseline(text), 1) / n if size <= 1000 else float("nan")
         verdicts = f"{counts['ok']} ok / {counts['wrong']} wrong / {counts['not checked']} not checked"
-        per = f"{ours / n * 1e3:>13.2f} {base * 1e3:>18.2f}"
+        ratio = f"{ours / n / base:>6.3f}x" if base == base else f"{'-':>7}"  # (nan: not timed, too slow)
+        per = f"{ours / n * 1e3:>13.2f} {base * 1e3:>18.2f} {ratio}"
         print(f"{n:>9} {proc:>10.2f} {ours:>9.2f} {read:>7.3f} {per}  {verdicts}")
     text = repeated(10_000)
     t = cpu(lambda: verify("many", text=text, format="md"), 1)
